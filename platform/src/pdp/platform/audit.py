@@ -1,0 +1,128 @@
+"""Append-only audit log, hash-chained per tenant.
+
+Each event stores ``hash = sha256(prev_hash + canonical JSON of the event)``; the first event of a tenant
+chains from 64 zeros. Tampering with, deleting or reordering any stored event breaks every later hash, which
+:func:`verify` reports. The database refuses UPDATE, DELETE and TRUNCATE on the table (trigger + grants), and
+appends for one tenant are serialised by a transaction-scoped advisory lock so the chain never forks.
+Event data should hold strings, integers and booleans: JSON floats do not round-trip exactly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, DateTime, String, UniqueConstraint, select, text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from pdp.platform import clock, ids
+from pdp.platform.db.base import Base, TenantScoped
+from pdp.platform.db.repository import TenantRepository
+
+GENESIS = "0" * 64
+
+
+class AuditEvent(TenantScoped, Base):
+    __tablename__ = "audit_events"
+    __table_args__ = (UniqueConstraint("tenant_id", "seq"),)
+
+    seq: Mapped[int] = mapped_column(BigInteger)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor_type: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(80))
+    target_type: Mapped[str] = mapped_column(String(40))
+    target_id: Mapped[str] = mapped_column(String(64))
+    data: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    type: str  # "api_key", "portal_user", "staff", "system"
+    id: str
+
+
+def _digest(event: AuditEvent) -> str:
+    body = {
+        "tenant_id": event.tenant_id,
+        "id": event.id,
+        "seq": event.seq,
+        "occurred_at": event.occurred_at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor": [event.actor_type, event.actor_id],
+        "action": event.action,
+        "target": [event.target_type, event.target_id],
+        "data": event.data,
+    }
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256((event.prev_hash + canonical).encode()).hexdigest()
+
+
+class AuditRepository(TenantRepository[AuditEvent]):
+    model = AuditEvent
+
+    async def append(self, actor: Actor, action: str, target_type: str, target_id: str,
+                     data: dict[str, Any] | None = None) -> AuditEvent:
+        # Serialise appends per tenant until commit: two writers reading the same head would fork the chain.
+        await self.session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": f"audit:{self.tenant_id}"}
+        )
+        head = (await self.session.execute(
+            self.select().order_by(AuditEvent.seq.desc()).limit(1)
+        )).scalar_one_or_none()
+        event = AuditEvent(
+            tenant_id=self.tenant_id, id=ids.new_id("audit_event"), seq=(head.seq + 1) if head else 1,
+            occurred_at=clock.now(), actor_type=actor.type, actor_id=actor.id, action=action,
+            target_type=target_type, target_id=target_id, data=data or {},
+            prev_hash=head.hash if head else GENESIS,
+        )
+        event.hash = _digest(event)
+        self.session.add(event)
+        await self.session.flush()
+        return event
+
+    async def stream(self, batch: int = 1000) -> AsyncIterator[AuditEvent]:
+        after = 0
+        while True:
+            rows = (await self.session.execute(
+                self.select().where(AuditEvent.seq > after).order_by(AuditEvent.seq).limit(batch)
+            )).scalars().all()
+            if not rows:
+                return
+            for row in rows:
+                yield row
+            after = rows[-1].seq
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyResult:
+    ok: bool
+    events: int
+    broken_at_seq: int | None = None
+    reason: str = ""
+
+
+async def verify(session: AsyncSession) -> VerifyResult:
+    """Recompute the session tenant's chain from the first event; report the first break."""
+    expected_prev, expected_seq, count = GENESIS, 1, 0
+    async for event in AuditRepository(session).stream():
+        if event.seq != expected_seq:
+            return VerifyResult(False, count, event.seq, f"missing event before seq {event.seq}")
+        if event.prev_hash != expected_prev:
+            return VerifyResult(False, count, event.seq, "prev_hash does not match the previous event")
+        if _digest(event) != event.hash:
+            return VerifyResult(False, count, event.seq, "event content does not match its hash")
+        expected_prev, expected_seq, count = event.hash, expected_seq + 1, count + 1
+    return VerifyResult(True, count)
+
+
+async def tenants_with_events(session: AsyncSession) -> list[str]:
+    rows = await session.execute(select(AuditEvent.tenant_id).distinct())
+    return list(rows.scalars())

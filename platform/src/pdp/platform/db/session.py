@@ -1,0 +1,98 @@
+"""Engine, sessions and the unit of work the edge (request or job) owns.
+
+The tenant travels in ``session.info["tenant_id"]``; an ``after_begin`` listener copies it into the
+transaction-local ``app.tenant_id`` setting that row-level security policies read, on every transaction the
+session begins. Services and repositories only flush; :class:`UnitOfWork` commits, then sends the jobs that
+were buffered during the transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Session, SessionTransaction
+
+from pdp.platform import jobs
+from pdp.platform.errors import ServiceUnavailable
+
+TENANT_KEY = "tenant_id"
+
+
+def create_engine(url: str, *, pool_size: int = 10, **kwargs: Any) -> AsyncEngine:
+    return create_async_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        pool_timeout=5,
+        connect_args={"timeout": 5, "server_settings": {"application_name": "pdp"}},
+        **kwargs,
+    )
+
+
+def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+@event.listens_for(Session, "after_begin")
+def _set_tenant(session: Session, _transaction: SessionTransaction, connection: Connection) -> None:
+    # set_config(..., true) is transaction-local: a pooled connection cannot leak a tenant to its next user.
+    tenant = session.info.get(TENANT_KEY) or ""
+    connection.exec_driver_sql("SELECT set_config('app.tenant_id', $1, true)", (tenant,))
+
+
+def tenant_of(session: AsyncSession) -> str | None:
+    value = session.info.get(TENANT_KEY)
+    return str(value) if value else None
+
+
+def set_tenant(session: AsyncSession, tenant_id: str | None) -> None:
+    """Bind the session to a tenant. Takes effect from the next transaction the session begins."""
+    if session.in_transaction():
+        raise RuntimeError("set the tenant before the transaction begins")
+    session.info[TENANT_KEY] = tenant_id
+
+
+_UNAVAILABLE = (OperationalError, InterfaceError, OSError, ConnectionError, TimeoutError)
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """True when ``exc`` means the database could not be reached (as opposed to a bad statement)."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, _UNAVAILABLE)
+
+
+@asynccontextmanager
+async def unit_of_work(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    *,
+    tenant_id: str | None = None,
+    queue: jobs.JobQueue | None = None,
+) -> AsyncIterator[AsyncSession]:
+    """One transaction owned by the edge: commit on success, roll back on error, then send buffered jobs.
+
+    Jobs enqueued through :func:`pdp.platform.jobs.enqueue` during the block are sent only after the commit
+    succeeded; a rollback drops them.
+    """
+    session = sessionmaker()
+    session.info[TENANT_KEY] = tenant_id
+    try:
+        try:
+            yield session
+            await session.commit()
+        except BaseException as exc:
+            await session.rollback()
+            if is_unavailable(exc):
+                raise ServiceUnavailable("the database is unavailable") from exc
+            raise
+        await jobs.flush(session, queue)
+    finally:
+        jobs.discard(session)
+        await session.close()

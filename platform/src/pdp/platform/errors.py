@@ -1,0 +1,90 @@
+"""The error tree. Each error carries a stable machine ``code`` and an HTTP-ish ``status``.
+
+No HTTP imports here: the web edge renders these as RFC 9457 problem details, workers log them, and the
+``transient`` flag tells the job runtime whether a retry can help.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class AppError(Exception):
+    code: ClassVar[str] = "internal_error"
+    status: ClassVar[int] = 500
+    title: ClassVar[str] = "Internal error"
+    transient: ClassVar[bool] = False
+
+    def __init__(self, detail: str | None = None, *, errors: list[dict[str, Any]] | None = None,
+                 **extra: Any) -> None:
+        self.detail = detail or self.title
+        self.errors = errors or []
+        self.extra = extra
+        super().__init__(self.detail)
+
+
+class InvalidRequest(AppError):
+    code = "invalid_request"
+    status = 400
+    title = "The request is malformed"
+
+
+class MalformedJson(InvalidRequest):
+    code = "malformed_json"
+    title = "The request body is not valid JSON"
+
+
+class ValidationFailed(AppError):
+    code = "validation_failed"
+    status = 422
+    title = "The request failed validation"
+
+
+class Unauthenticated(AppError):
+    code = "unauthenticated"
+    status = 401
+    title = "A valid API key is required"
+
+
+class Forbidden(AppError):
+    code = "forbidden"
+    status = 403
+    title = "This action is not allowed"
+
+
+class NotFound(AppError):
+    code = "not_found"
+    status = 404
+    title = "No such object"
+
+
+class Conflict(AppError):
+    code = "conflict"
+    status = 409
+    title = "The request conflicts with the current state"
+
+
+class IdempotencyKeyReused(Conflict):
+    code = "idempotency_key_reused"
+    title = "This Idempotency-Key was used with another request"
+
+
+class IdempotencyKeyInUse(Conflict):
+    code = "idempotency_key_in_use"
+    title = "A request with this Idempotency-Key is still being processed"
+    transient = True
+
+
+class TenantContextMissing(AppError):
+    """A tenant-scoped query ran without a tenant: a programming error, never a user error."""
+
+    code = "tenant_context_missing"
+    status = 500
+    title = "Tenant context missing"
+
+
+class ServiceUnavailable(AppError):
+    code = "service_unavailable"
+    status = 503
+    title = "A backing service is unavailable; retry later"
+    transient = True

@@ -1,0 +1,81 @@
+"""Typed settings read once from ``PDP_*`` environment variables.
+
+Every field maps to ``PDP_<FIELD_NAME_UPPER>``; the README's configuration reference is generated from
+:func:`describe`. Settings are loaded explicitly by the edge (CLI, app factory, worker) — never at import.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from functools import cache
+from typing import Any
+
+import msgspec
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    environment: str = field(default="development", metadata={"doc": "development, test or production"})
+    database_url: str = field(
+        default="postgresql+asyncpg://pdp_app@127.0.0.1:5432/pdp",
+        metadata={"doc": "Application connection: a role that is not owner, superuser or BYPASSRLS"},
+    )
+    database_owner_url: str = field(
+        default="",
+        metadata={"doc": "Migration connection (schema owner); defaults to the database URL"},
+    )
+    database_pool_size: int = field(default=10, metadata={"doc": "Connections kept per process"})
+    redis_url: str = field(default="redis://127.0.0.1:6379/0", metadata={"doc": "Queue and rate limiter"})
+    s3_endpoint: str = field(default="", metadata={"doc": "S3 endpoint URL; empty means AWS"})
+    s3_region: str = field(default="us-east-1", metadata={"doc": "S3 region"})
+    s3_access_key: str = field(default="", metadata={"doc": "S3 access key id"})
+    s3_secret_key: str = field(default="", metadata={"doc": "S3 secret access key"})
+    s3_bucket: str = field(default="pdp-archive", metadata={"doc": "Archive bucket (Object Lock enabled)"})
+    master_keys: str = field(
+        default="",
+        metadata={"doc": "Key-encryption keys, 'kid:base64key' comma-separated; the first one encrypts"},
+    )
+    api_key_mode: str = field(default="test", metadata={"doc": "Prefix of new API keys: test or live"})
+    public_url: str = field(default="http://127.0.0.1:8000", metadata={"doc": "Base URL users reach"})
+    host: str = field(default="127.0.0.1", metadata={"doc": "Address `pdp serve` binds"})
+    port: int = field(default=8000, metadata={"doc": "Port `pdp serve` binds"})
+    log_level: str = field(default="info", metadata={"doc": "debug, info, warning or error"})
+    log_json: bool = field(default=False, metadata={"doc": "JSON log lines instead of console rendering"})
+    idempotency_ttl_hours: int = field(default=168, metadata={"doc": "How long Idempotency-Key replays last"})
+    worker_concurrency: int = field(default=10, metadata={"doc": "Jobs one worker runs at once"})
+    job_timeout_seconds: int = field(default=120, metadata={"doc": "A job running longer is cancelled"})
+    outbox_relay_seconds: float = field(default=2.0, metadata={"doc": "Outbox relay period"})
+
+    @property
+    def owner_url(self) -> str:
+        return self.database_owner_url or self.database_url
+
+
+ENV_PREFIX = "PDP_"
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Build settings from ``environ`` (default: the process environment) plus explicit overrides."""
+    env = os.environ if environ is None else environ
+    raw: dict[str, Any] = {}
+    for f in fields(Settings):
+        key = ENV_PREFIX + f.name.upper()
+        if key in env:
+            raw[f.name] = env[key]
+    raw.update(overrides)
+    try:
+        return msgspec.convert(raw, Settings, strict=False)
+    except msgspec.ValidationError as exc:
+        raise ValueError(f"invalid PDP_* setting: {exc}") from exc
+
+
+@cache
+def get_settings() -> Settings:
+    return load_settings()
+
+
+def describe() -> list[tuple[str, str, str]]:
+    """(variable, default, description) for every setting: the README's configuration table."""
+    return [(ENV_PREFIX + f.name.upper(), str(f.default), f.metadata.get("doc", "")) for f in fields(Settings)]

@@ -1,0 +1,13 @@
+"""Every model of every slice, imported in one place: the metadata Alembic compares against."""
+
+from pdp.platform.audit import AuditEvent
+from pdp.platform.db.base import Base
+from pdp.platform.idempotency import IdempotencyKey
+from pdp.platform.outbox import OutboxMessage
+from pdp.tenants.accounts.models import ApiKey, Membership, PortalUser, StaffUser, Tenant
+from pdp.tenants.providers.models import Provider
+
+__all__ = [
+    "ApiKey", "AuditEvent", "Base", "IdempotencyKey", "Membership", "OutboxMessage", "PortalUser", "Provider",
+    "StaffUser", "Tenant",
+]

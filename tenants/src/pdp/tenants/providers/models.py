@@ -1,0 +1,33 @@
+"""Providers: the suppliers a tenant deposits invoices for."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import CheckConstraint, DateTime, String, UniqueConstraint, func
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from pdp.platform.db.base import Base, TenantScoped
+
+
+class Provider(TenantScoped, Base):
+    __tablename__ = "providers"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "siret"),
+        UniqueConstraint("tenant_id", "external_id"),
+        CheckConstraint("status IN ('active', 'inactive')", name="status"),
+    )
+
+    siret: Mapped[str] = mapped_column(String(14))
+    siren: Mapped[str] = mapped_column(String(9))
+    vat_number: Mapped[str] = mapped_column(String(13))
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    status: Mapped[str] = mapped_column(String(20), server_default="active")
+    external_id: Mapped[str | None] = mapped_column(String(100))
+    address: Mapped[dict[str, Any] | None] = mapped_column(JSONB(none_as_null=True))
+    iban: Mapped[str | None] = mapped_column(String(34))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
+                                                 onupdate=func.now())
