@@ -10,13 +10,14 @@ from typing import Any, ClassVar
 
 
 class AppError(Exception):
-    code: ClassVar[str] = "internal_error"
+    default_code: ClassVar[str] = "internal_error"
     status: ClassVar[int] = 500
     title: ClassVar[str] = "Internal error"
     transient: ClassVar[bool] = False
 
-    def __init__(self, detail: str | None = None, *, errors: list[dict[str, Any]] | None = None,
-                 **extra: Any) -> None:
+    def __init__(self, detail: str | None = None, *, code: str | None = None,
+                 errors: list[dict[str, Any]] | None = None, **extra: Any) -> None:
+        self.code = code or self.default_code
         self.detail = detail or self.title
         self.errors = errors or []
         self.extra = extra
@@ -24,53 +25,53 @@ class AppError(Exception):
 
 
 class InvalidRequest(AppError):
-    code = "invalid_request"
+    default_code = "invalid_request"
     status = 400
     title = "The request is malformed"
 
 
 class MalformedJson(InvalidRequest):
-    code = "malformed_json"
+    default_code = "malformed_json"
     title = "The request body is not valid JSON"
 
 
 class ValidationFailed(AppError):
-    code = "validation_failed"
+    default_code = "validation_failed"
     status = 422
     title = "The request failed validation"
 
 
 class Unauthenticated(AppError):
-    code = "unauthenticated"
+    default_code = "unauthenticated"
     status = 401
     title = "A valid API key is required"
 
 
 class Forbidden(AppError):
-    code = "forbidden"
+    default_code = "forbidden"
     status = 403
     title = "This action is not allowed"
 
 
 class NotFound(AppError):
-    code = "not_found"
+    default_code = "not_found"
     status = 404
     title = "No such object"
 
 
 class Conflict(AppError):
-    code = "conflict"
+    default_code = "conflict"
     status = 409
     title = "The request conflicts with the current state"
 
 
 class IdempotencyKeyReused(Conflict):
-    code = "idempotency_key_reused"
+    default_code = "idempotency_key_reused"
     title = "This Idempotency-Key was used with another request"
 
 
 class IdempotencyKeyInUse(Conflict):
-    code = "idempotency_key_in_use"
+    default_code = "idempotency_key_in_use"
     title = "A request with this Idempotency-Key is still being processed"
     transient = True
 
@@ -78,13 +79,13 @@ class IdempotencyKeyInUse(Conflict):
 class TenantContextMissing(AppError):
     """A tenant-scoped query ran without a tenant: a programming error, never a user error."""
 
-    code = "tenant_context_missing"
+    default_code = "tenant_context_missing"
     status = 500
     title = "Tenant context missing"
 
 
 class ServiceUnavailable(AppError):
-    code = "service_unavailable"
+    default_code = "service_unavailable"
     status = 503
     title = "A backing service is unavailable; retry later"
     transient = True

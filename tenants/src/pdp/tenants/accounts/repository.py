@@ -1,0 +1,96 @@
+"""SQL for tenants, API keys, portal users, memberships and staff users."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pdp.platform import clock
+from pdp.platform.db.repository import TenantRepository
+from pdp.platform.db.session import tenant_of
+from pdp.platform.errors import TenantContextMissing
+from pdp.tenants.accounts.models import ApiKey, Membership, PortalUser, StaffUser, Tenant
+
+
+@dataclass(frozen=True, slots=True)
+class KeyLookup:
+    api_key_id: str
+    tenant_id: str
+    mode: str
+    revoked: bool
+
+
+async def lookup_api_key(session: AsyncSession, digest: str) -> KeyLookup | None:
+    """Find a key by digest across tenants; on success the transaction is bound to the key's tenant."""
+    row = (await session.execute(text("SELECT * FROM pdp_authenticate(:digest)"), {"digest": digest})).first()
+    if row is None:
+        return None
+    if not row.revoked:
+        session.info["tenant_id"] = row.tenant_id  # later transactions of this session keep the tenant
+    return KeyLookup(row.api_key_id, row.tenant_id, row.mode, row.revoked)
+
+
+class TenantsRepository:
+    """The tenant row itself: visible only to a session bound to that tenant (RLS on ``tenants.id``)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        tenant_id = tenant_of(session)
+        if tenant_id is None:
+            raise TenantContextMissing("TenantsRepository needs a tenant context")
+        self.session, self.tenant_id = session, tenant_id
+
+    async def current(self) -> Tenant:
+        return (await self.session.execute(select(Tenant).where(Tenant.id == self.tenant_id))).scalar_one()
+
+    async def add(self, name: str) -> Tenant:
+        tenant = Tenant(id=self.tenant_id, name=name, status="active")
+        self.session.add(tenant)
+        await self.session.flush()
+        return tenant
+
+
+class ApiKeyRepository(TenantRepository[ApiKey]):
+    model = ApiKey
+
+    async def revoke(self, key_id: str) -> ApiKey:
+        key = await self.get(key_id)
+        if key.revoked_at is None:
+            await self.session.execute(
+                update(ApiKey).where(ApiKey.tenant_id == self.tenant_id, ApiKey.id == key_id)
+                .values(revoked_at=clock.now())
+            )
+            await self.session.refresh(key)
+        return key
+
+
+class PortalUserRepository(TenantRepository[PortalUser]):
+    model = PortalUser
+
+    async def by_email(self, email: str) -> PortalUser | None:
+        result = await self.session.execute(self.select().where(PortalUser.email == email))
+        return result.scalar_one_or_none()
+
+
+class MembershipRepository(TenantRepository[Membership]):
+    model = Membership
+
+    async def for_user(self, user_id: str) -> list[Membership]:
+        result = await self.session.execute(self.select().where(Membership.user_id == user_id))
+        return list(result.scalars())
+
+
+class StaffRepository:
+    """Staff users are global: no tenant filter, by design (their tenant access is audited elsewhere)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def by_email(self, email: str) -> StaffUser | None:
+        return (await self.session.execute(select(StaffUser).where(StaffUser.email == email))).scalar_one_or_none()
+
+    async def add(self, user: StaffUser) -> StaffUser:
+        self.session.add(user)
+        await self.session.flush()
+        return user

@@ -1,0 +1,132 @@
+"""Tenants, API keys, portal users and staff: the use cases. Callers own the transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pdp.platform import ids
+from pdp.platform.audit import Actor, AuditRepository
+from pdp.platform.db.repository import Page
+from pdp.platform.errors import Conflict, Unauthenticated, ValidationFailed
+from pdp.platform.security import apikeys
+from pdp.tenants.accounts.models import ApiKey, Membership, PortalUser, Role, StaffUser, Tenant
+from pdp.tenants.accounts.repository import (
+    ApiKeyRepository,
+    MembershipRepository,
+    PortalUserRepository,
+    StaffRepository,
+    TenantsRepository,
+    lookup_api_key,
+)
+from pdp.tenants.common import normalize_email
+from pdp.tenants.providers.repository import ProviderRepository
+
+SYSTEM = Actor("system", "cli")
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling the Partner API."""
+
+    tenant_id: str
+    api_key_id: str
+    mode: str
+
+    @property
+    def actor(self) -> Actor:
+        return Actor("api_key", self.api_key_id)
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedKey:
+    key: ApiKey
+    secret: str  # shown once, never stored
+
+
+async def create_tenant(session: AsyncSession, name: str, *, key_mode: str = "test") -> tuple[Tenant, IssuedKey]:
+    """Create the session's tenant (its id was chosen by the caller) with a first API key."""
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise ValidationFailed("A tenant needs a name of 1 to 200 characters.")
+    tenant = await TenantsRepository(session).add(name)
+    issued = await create_api_key(session, "default", key_mode, SYSTEM)
+    await AuditRepository(session).append(SYSTEM, "tenant.created", "tenant", tenant.id, {"name": name})
+    return tenant, issued
+
+
+async def create_api_key(session: AsyncSession, name: str, mode: str, actor: Actor) -> IssuedKey:
+    secret = apikeys.generate(mode)
+    repo = ApiKeyRepository(session)
+    key = await repo.add(ApiKey(id=ids.new_id("api_key"), name=name, mode=mode,
+                                key_sha256=apikeys.digest(secret), last4=apikeys.hint(secret)))
+    await AuditRepository(session).append(actor, "api_key.created", "api_key", key.id, {"name": name})
+    return IssuedKey(key, secret)
+
+
+async def revoke_api_key(session: AsyncSession, key_id: str, actor: Actor) -> ApiKey:
+    key = await ApiKeyRepository(session).revoke(key_id)
+    await AuditRepository(session).append(actor, "api_key.revoked", "api_key", key.id)
+    return key
+
+
+async def authenticate(session: AsyncSession, authorization: str | None) -> Principal:
+    """Resolve ``Authorization: Bearer <key>`` and bind the session's transaction to the key's tenant."""
+    scheme, _, raw = (authorization or "").partition(" ")
+    raw = raw.strip()
+    if scheme.lower() != "bearer" or not raw:
+        raise Unauthenticated("Send your API key as 'Authorization: Bearer pdp_…'.", code="api_key_missing")
+    if not apikeys.looks_like_key(raw):
+        raise Unauthenticated("The API key is malformed.", code="api_key_invalid")
+    found = await lookup_api_key(session, apikeys.digest(raw))
+    if found is None:
+        raise Unauthenticated("The API key is not valid.", code="api_key_invalid")
+    if found.revoked:
+        raise Unauthenticated("The API key was revoked.", code="api_key_revoked")
+    return Principal(found.tenant_id, found.api_key_id, found.mode)
+
+
+async def current_tenant(session: AsyncSession) -> Tenant:
+    return await TenantsRepository(session).current()
+
+
+async def create_portal_user(session: AsyncSession, email: str, full_name: str, actor: Actor) -> PortalUser:
+    repo = PortalUserRepository(session)
+    email = normalize_email(email)
+    if await repo.by_email(email) is not None:
+        raise Conflict("A portal user with this e-mail already exists.", code="portal_user_exists")
+    user = await repo.add(PortalUser(id=ids.new_id("portal_user"), email=email, full_name=full_name.strip()))
+    await AuditRepository(session).append(actor, "portal_user.created", "portal_user", user.id)
+    return user
+
+
+async def grant_membership(session: AsyncSession, user_id: str, provider_id: str, role: Role,
+                           actor: Actor) -> Membership:
+    """Give a portal user a role on a provider; both must belong to the session's tenant."""
+    await PortalUserRepository(session).get(user_id)
+    await ProviderRepository(session).get(provider_id)
+    membership = await MembershipRepository(session).add(
+        Membership(id=ids.new_id("membership"), user_id=user_id, provider_id=provider_id, role=role.value))
+    await AuditRepository(session).append(actor, "membership.granted", "membership", membership.id,
+                                          {"user_id": user_id, "provider_id": provider_id, "role": role.value})
+    return membership
+
+
+async def create_staff_user(session: AsyncSession, email: str, full_name: str, role: str) -> StaffUser:
+    repo = StaffRepository(session)
+    email = normalize_email(email)
+    if role not in ("support", "admin"):
+        raise ValidationFailed("Staff role must be 'support' or 'admin'.")
+    if await repo.by_email(email) is not None:
+        raise Conflict("A staff user with this e-mail already exists.", code="staff_user_exists")
+    return await repo.add(StaffUser(id=ids.new_id("staff_user"), email=email, full_name=full_name.strip(),
+                                    role=role))
+
+
+async def get_api_key(session: AsyncSession, key_id: str) -> ApiKey:
+    return await ApiKeyRepository(session).get(key_id)
+
+
+async def list_api_keys(session: AsyncSession, *, limit: int, starting_after: str | None) -> Page[ApiKey]:
+    return await ApiKeyRepository(session).page(limit=limit, starting_after=starting_after)

@@ -1,0 +1,57 @@
+"""Partner API shapes for providers (``api.md`` § Providers). Unknown fields are refused."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+import msgspec
+
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+ExternalId = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+Email = Annotated[str, msgspec.Meta(max_length=254)]
+Status = Literal["active", "inactive"]
+
+
+class Address(msgspec.Struct, forbid_unknown_fields=True):
+    line1: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+    line2: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+    postal_code: Annotated[str, msgspec.Meta(max_length=20)] | None = None
+    city: Annotated[str, msgspec.Meta(max_length=100)] | None = None
+    country: Annotated[str, msgspec.Meta(pattern="^[A-Z]{2}$")] = "FR"
+
+
+class ProviderCreate(msgspec.Struct, forbid_unknown_fields=True):
+    siret: Annotated[str, msgspec.Meta(max_length=20, description="14 digits; spaces are ignored")]
+    name: Name
+    email: Email
+    external_id: ExternalId | None = None
+    address: Address | None = None
+    iban: Annotated[str, msgspec.Meta(max_length=42)] | None = None
+
+
+class ProviderUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    """PATCH: absent fields stay as they are; ``null`` clears an optional field. The SIRET cannot change."""
+
+    name: Name | msgspec.UnsetType = msgspec.UNSET
+    email: Email | msgspec.UnsetType = msgspec.UNSET
+    status: Status | msgspec.UnsetType = msgspec.UNSET
+    external_id: ExternalId | None | msgspec.UnsetType = msgspec.UNSET
+    address: Address | None | msgspec.UnsetType = msgspec.UNSET
+    iban: Annotated[str, msgspec.Meta(max_length=42)] | None | msgspec.UnsetType = msgspec.UNSET
+
+
+class ProviderRead(msgspec.Struct):
+    id: str
+    siret: str
+    siren: str
+    vat_number: str
+    name: str
+    email: str
+    status: Status
+    external_id: str | None
+    address: Address | None
+    iban: str | None
+    created_at: datetime
+    updated_at: datetime
+    object: str = "provider"

@@ -1,0 +1,21 @@
+"""Cursor pagination shapes: ``?limit=&starting_after=`` → ``{"object": "list", "data": [...], "has_more"}``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Generic, TypeVar
+
+import msgspec
+from litestar.params import Parameter
+
+T = TypeVar("T")
+
+Limit = Annotated[int, Parameter(ge=1, le=100, description="Page size, 1 to 100")]
+StartingAfter = Annotated[
+    str | None, Parameter(max_length=30, description="Id of the last object of the previous page")
+]
+
+
+class ListResponse(msgspec.Struct, Generic[T]):
+    data: list[T]
+    has_more: bool
+    object: str = "list"

@@ -1,0 +1,73 @@
+"""The Litestar application: the composition root of the HTTP side."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar, Router
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme, Server
+
+from pdp.platform.logging import configure_logging
+from pdp.platform.settings import Settings, get_settings
+from pdp.web.api.account import AccountController
+from pdp.web.api.providers import ProvidersController
+from pdp.web.deps import provide_principal, provide_session
+from pdp.web.errors import EXCEPTION_HANDLERS
+from pdp.web.health import healthz, readyz
+from pdp.web.resources import Resources, open_resources
+from pdp.web.uow import UnitOfWorkMiddleware
+
+API_BODY_LIMIT = 1024 * 1024
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        async with open_resources(settings) as resources:
+            app.state.resources = resources
+            yield
+
+    async def provide_resources(state: State) -> Resources:
+        resources: Resources = state.resources
+        return resources
+
+    partner_api = Router(
+        path="/",
+        route_handlers=[AccountController, ProvidersController],
+        middleware=[DefineMiddleware(UnitOfWorkMiddleware)],
+        dependencies={"session": Provide(provide_session), "principal": Provide(provide_principal)},
+        security=[{"apiKey": []}],
+        request_max_body_size=API_BODY_LIMIT,
+    )
+    return Litestar(
+        route_handlers=[partner_api, healthz, readyz],
+        lifespan=[lifespan],
+        dependencies={"resources": Provide(provide_resources)},
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=OpenAPIConfig(
+            title="pdp Partner API",
+            version="1.0.0",
+            description="Deposit invoices on Chorus Pro for the suppliers you serve. Contract: docs/api.md.",
+            path="/api",
+            render_plugins=[ScalarRenderPlugin(path="/docs")],
+            servers=[Server(url=settings.public_url)],
+            components=Components(security_schemes={
+                "apiKey": SecurityScheme(type="http", scheme="bearer", description="pdp_test_… or pdp_live_…"),
+            }),
+        ),
+        on_startup=[lambda: configure_logging(settings.log_level, json=settings.log_json)],
+        debug=False,
+    )
+
+
+def app_factory() -> Litestar:
+    """Entry point for ASGI servers (``uvicorn --factory pdp.web.app:app_factory``)."""
+    return create_app()

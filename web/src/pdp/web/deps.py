@@ -1,0 +1,24 @@
+"""Dependencies handlers receive: the request's session and principal, set up by the unit-of-work middleware."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pdp.tenants.accounts.service import Principal
+from pdp.web.uow import SCOPE_KEY, RequestContext
+
+
+def _context(request: Request[Any, Any, Any]) -> RequestContext:
+    context: RequestContext = request.scope[SCOPE_KEY]  # type: ignore[literal-required]
+    return context
+
+
+async def provide_session(request: Request[Any, Any, Any]) -> AsyncSession:
+    return _context(request).session
+
+
+async def provide_principal(request: Request[Any, Any, Any]) -> Principal:
+    return _context(request).principal

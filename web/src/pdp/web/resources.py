@@ -1,0 +1,38 @@
+"""Long-lived clients of one API process, built in the lifespan and closed at shutdown."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from pdp.platform import jobs
+from pdp.platform.db.session import create_engine, create_sessionmaker
+from pdp.platform.settings import Settings
+from pdp.tenants.archive.store import Archive, open_archive
+
+
+@dataclass(slots=True)
+class Resources:
+    settings: Settings
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    redis: Any  # arq's ArqRedis
+    queue: jobs.JobQueue
+    archive: Archive
+
+
+@asynccontextmanager
+async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
+    engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
+    redis = await jobs.create_arq_redis(settings.redis_url)
+    archive = open_archive(settings)
+    try:
+        yield Resources(settings, engine, create_sessionmaker(engine), redis, jobs.ArqQueue(redis), archive)
+    finally:
+        archive.close()
+        await redis.aclose()
+        await engine.dispose()

@@ -1,0 +1,175 @@
+"""The Partner API's edge: authenticate, own the transaction, make POSTs idempotent.
+
+For every ``/v1`` request this middleware opens one session, authenticates the API key (which binds the
+transaction to the key's tenant), runs the handler, and commits only if the response is a success. Responses
+to writes are held back until the commit succeeded, so a client never sees a 2xx for something that was not
+committed; jobs buffered during the request are sent after the commit.
+
+``Idempotency-Key`` (optional, on every POST): the key is claimed inside the same transaction and the response
+stored with it, scoped to the tenant. Same key and same request → the first response, replayed; same key with
+another request → 409 ``idempotency_key_reused``. Failed requests store nothing and may be retried.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pdp.platform import jobs
+from pdp.platform.db.session import is_unavailable
+from pdp.platform.errors import IdempotencyKeyReused, InvalidRequest, ServiceUnavailable
+from pdp.platform.idempotency import Claimed, IdempotencyRepository, StoredResponse
+from pdp.platform.logging import get_logger
+from pdp.tenants.accounts.service import Principal, authenticate
+from pdp.web.resources import Resources
+
+SCOPE_KEY = "pdp"
+log = get_logger("pdp.web.uow")
+
+
+@dataclass(slots=True)
+class RequestContext:
+    session: AsyncSession
+    principal: Principal
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replaying(body: bytes) -> Receive:
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive  # type: ignore[return-value]
+
+
+class _HeldResponse:
+    """Collects the handler's response so it can be sent after the commit (or replaced by an error)."""
+
+    def __init__(self) -> None:
+        self.status = 500
+        self.messages: list[Message] = []
+
+    async def send(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+        self.messages.append(message)
+
+    def body(self) -> bytes:
+        return b"".join(m.get("body", b"") for m in self.messages if m["type"] == "http.response.body")
+
+    def content_type(self) -> str:
+        for m in self.messages:
+            if m["type"] == "http.response.start":
+                for key, value in m.get("headers", []):
+                    if key.lower() == b"content-type":
+                        return value.decode("latin-1")
+        return "application/json"
+
+    async def release(self, send: Send) -> None:
+        for message in self.messages:
+            await send(message)
+
+
+async def _send_stored(send: Send, stored: StoredResponse) -> None:
+    await send({"type": "http.response.start", "status": stored.status,
+                "headers": [(b"content-type", stored.content_type.encode()),
+                            (b"content-length", str(len(stored.body)).encode()),
+                            (b"idempotent-replayed", b"true")]})
+    await send({"type": "http.response.body", "body": stored.body, "more_body": False})
+
+
+class UnitOfWorkMiddleware:
+    """ASGI middleware for the Partner API routes; the resources come from the app's lifespan."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        resources: Resources = scope["litestar_app"].state.resources
+        async with resources.sessionmaker() as session:
+            try:
+                await self._handle(resources, session, scope, receive, send)
+            except BaseException as exc:
+                await session.rollback()
+                if is_unavailable(exc):
+                    raise ServiceUnavailable("The database is unavailable; retry later.") from exc
+                raise
+            finally:
+                jobs.discard(session)
+
+    async def _handle(self, resources: Resources, session: AsyncSession, scope: Scope, receive: Receive,
+                      send: Send) -> None:
+        principal = await authenticate(session, _header(scope, b"authorization"))
+        scope[SCOPE_KEY] = RequestContext(session, principal)  # type: ignore[literal-required]
+        method = scope["method"]
+        key = _header(scope, b"idempotency-key") if method == "POST" else None
+        if key is not None:
+            if not 1 <= len(key) <= 255 or not key.isprintable():
+                raise InvalidRequest("Idempotency-Key must be 1 to 255 printable characters.",
+                                     code="idempotency_key_invalid")
+            body = await _read_body(receive)
+            receive = _replaying(body)
+            fingerprint = hashlib.sha256(
+                b"\n".join([method.encode(), scope["raw_path"], scope.get("query_string", b""), body])
+            ).hexdigest()
+            ttl = timedelta(hours=resources.settings.idempotency_ttl_hours)
+            outcome = await IdempotencyRepository(session).claim(key, fingerprint, ttl)
+            if outcome is None:
+                raise IdempotencyKeyReused()
+            if isinstance(outcome, StoredResponse):
+                await session.rollback()
+                await _send_stored(send, outcome)
+                return
+            assert isinstance(outcome, Claimed)
+
+        if method in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            await session.rollback()  # reads only: nothing to keep
+            return
+
+        held = _HeldResponse()
+        await self.app(scope, receive, held.send)
+        if held.status >= 400:
+            await session.rollback()
+            await held.release(send)
+            return
+        if key is not None:
+            await IdempotencyRepository(session).record(
+                key, StoredResponse(held.status, held.body(), held.content_type()))
+        await session.commit()
+        await held.release(send)
+        try:
+            await jobs.flush(session, resources.queue)
+        except Exception as exc:  # the commit stands; the outbox relay re-drives what must happen
+            log.warning("jobs.enqueue_failed", error=str(exc))
