@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import msgspec
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.exceptions import HTTPException, NotFoundException, SerializationException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from pdp.platform import ids
@@ -71,10 +72,19 @@ def _validation(request: Request[Any, Any, Any], exc: ValidationException) -> Re
                    "; ".join(e["message"] for e in errors) or "Invalid request.", request.url.path, errors=errors)
 
 
+def _caused_by_bad_json(exc: BaseException) -> bool:
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, (msgspec.DecodeError, SerializationException)):
+            return True
+        cause = cause.__cause__
+    return "JSON is malformed" in str(exc)
+
+
 def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     status = exc.status_code
     detail = str(exc.detail)
-    if status == 400 and "JSON is malformed" in detail:
+    if status == 400 and _caused_by_bad_json(exc):
         return problem(400, "malformed_json", "The request body is not valid JSON", detail, request.url.path)
     if isinstance(exc, NotFoundException):
         detail = "No such route." if detail in ("Not Found", "") else detail

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Response, get
+from litestar.di import NamedDependency
 from sqlalchemy import text
 
 from pdp.web.resources import Resources
@@ -30,7 +31,7 @@ async def _timed(check: Callable[[], Awaitable[Any]]) -> dict[str, Any]:
 
 
 @get("/readyz", include_in_schema=False)
-async def readyz(resources: Resources) -> Response[dict[str, Any]]:
+async def readyz(resources: NamedDependency[Resources]) -> Response[dict[str, Any]]:
     async def database() -> None:
         async with resources.engine.connect() as conn:
             await conn.execute(text("SELECT 1"))

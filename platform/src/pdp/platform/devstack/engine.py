@@ -60,8 +60,8 @@ class Engine:
             return self._pid
         return None
 
-    def _orphan_pid(self) -> int | None:
-        """Pid of a live instance of this engine on our data dir, if any."""
+    def running_pid(self) -> int | None:
+        """Pid of a live instance of this engine on our data dir, ours or a leftover."""
         if self.pid is not None:
             return self.pid
         pid = self._recorded_pid()
@@ -77,7 +77,7 @@ class Engine:
         and keeps the data it has in memory; an unhealthy or differently
         configured one is stopped so that `launch` starts from a clean state.
         """
-        pid = self._orphan_pid()
+        pid = self.running_pid()
         if pid is None:
             return False
         self._pid = pid
@@ -91,7 +91,7 @@ class Engine:
         # start_new_session: Ctrl-C in the terminal reaches only the supervisor,
         # which then stops the engines in order instead of them dying at random.
         with procs.open_log(self.log_path) as out:
-            self._popen = subprocess.Popen(
+            self._popen = subprocess.Popen(  # noqa: S603 -- argv built from our own paths
                 list(argv),
                 cwd=self.root,
                 stdin=subprocess.DEVNULL,
@@ -103,8 +103,8 @@ class Engine:
         self._pid = self._popen.pid
         self._launched_at = time.monotonic()
 
-    def wait_ready(self) -> float:
-        """Block until the engine answers; return seconds since launch."""
+    def wait_ready(self) -> None:
+        """Block until the engine answers, or raise EngineError."""
         deadline = self._launched_at + self.ready_timeout
         while not self._ready():
             if self._popen is not None and self._popen.poll() is not None:
@@ -118,11 +118,10 @@ class Engine:
                     f"log {self.log_path}:\n{procs.log_tail(self.log_path)}"
                 )
             time.sleep(0.05)
-        return time.monotonic() - self._launched_at
 
     def stop(self) -> None:
         """Stop our instance (or a leftover found via the pidfile). Idempotent."""
-        pid = self._orphan_pid()
+        pid = self.running_pid()
         if pid is not None:
             self._shutdown(pid)
         elif self._popen is not None:

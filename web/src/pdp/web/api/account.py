@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 import msgspec
 from litestar import Controller, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.tenants.accounts import service
@@ -56,23 +58,23 @@ class AccountController(Controller):
     tags = ["Account"]
 
     @get("/me", summary="The tenant and API key making this call")
-    async def me(self, session: AsyncSession, principal: Principal) -> MeRead:
+    async def me(self, session: NamedDependency[AsyncSession], principal: NamedDependency[Principal]) -> MeRead:
         tenant = await service.current_tenant(session)
         key = await service.get_api_key(session, principal.api_key_id)
         return MeRead(TenantRead(tenant.id, tenant.name, tenant.status, tenant.created_at), _key(key))
 
     @post("/api-keys", summary="Create an API key (the secret is shown once)")
-    async def create_key(self, data: ApiKeyCreate, session: AsyncSession, principal: Principal) -> ApiKeyCreated:
+    async def create_key(self, data: JSONBody[ApiKeyCreate], session: NamedDependency[AsyncSession], principal: NamedDependency[Principal]) -> ApiKeyCreated:
         issued = await service.create_api_key(session, data.name, data.mode, principal.actor)
         k = issued.key
         return ApiKeyCreated(k.id, k.name, k.mode, k.last4, k.created_at, k.revoked_at, secret=issued.secret)
 
     @get("/api-keys", summary="List API keys")
-    async def list_keys(self, session: AsyncSession, limit: Limit = 10,
+    async def list_keys(self, session: NamedDependency[AsyncSession], limit: Limit = 10,
                         starting_after: StartingAfter = None) -> ListResponse[ApiKeyRead]:
         page = await service.list_api_keys(session, limit=limit, starting_after=starting_after)
         return ListResponse([_key(k) for k in page.items], page.has_more)
 
     @post("/api-keys/{key_id:str}/revoke", summary="Revoke an API key, effective at once", status_code=200)
-    async def revoke_key(self, key_id: str, session: AsyncSession, principal: Principal) -> ApiKeyRead:
+    async def revoke_key(self, key_id: FromPath[str], session: NamedDependency[AsyncSession], principal: NamedDependency[Principal]) -> ApiKeyRead:
         return _key(await service.revoke_api_key(session, key_id, principal.actor))

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Generic, TypeVar
 
 import msgspec
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 
 T = TypeVar("T")
 
-Limit = Annotated[int, Parameter(ge=1, le=100, description="Page size, 1 to 100")]
+Limit = Annotated[int, QueryParameter(ge=1, le=100, description="Page size, 1 to 100")]
 StartingAfter = Annotated[
-    str | None, Parameter(max_length=30, description="Id of the last object of the previous page")
+    str | None, QueryParameter(max_length=30, description="Id of the last object of the previous page")
 ]
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from litestar import Controller, get, patch, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.tenants.accounts.service import Principal
@@ -19,25 +20,25 @@ class ProvidersController(Controller):
     tags = ["Providers"]
 
     @post("/", summary="Create a provider", description="SIRET checked; SIREN and VAT number derived.")
-    async def create(self, data: ProviderCreate, session: AsyncSession, principal: Principal) -> ProviderRead:
+    async def create(self, data: JSONBody[ProviderCreate], session: NamedDependency[AsyncSession], principal: NamedDependency[Principal]) -> ProviderRead:
         return service.to_read(await service.create(session, data, principal.actor))
 
     @get("/", summary="List providers, newest first")
     async def list(
-        self, session: AsyncSession, limit: Limit = 10, starting_after: StartingAfter = None,
-        status: Literal["active", "inactive"] | None = None,
-        external_id: Annotated[str | None, Parameter(max_length=100)] = None,
-        siret: Annotated[str | None, Parameter(max_length=14)] = None,
+        self, session: NamedDependency[AsyncSession], limit: Limit = 10, starting_after: StartingAfter = None,
+        status: Annotated[Literal["active", "inactive"] | None, QueryParameter()] = None,
+        external_id: Annotated[str | None, QueryParameter(max_length=100)] = None,
+        siret: Annotated[str | None, QueryParameter(max_length=14)] = None,
     ) -> ListResponse[ProviderRead]:
         page = await service.search(session, status=status, external_id=external_id, siret=siret, limit=limit,
                                     starting_after=starting_after)
         return ListResponse([service.to_read(p) for p in page.items], page.has_more)
 
     @get("/{provider_id:str}", summary="Retrieve a provider")
-    async def retrieve(self, provider_id: str, session: AsyncSession) -> ProviderRead:
+    async def retrieve(self, provider_id: FromPath[str], session: NamedDependency[AsyncSession]) -> ProviderRead:
         return service.to_read(await service.get(session, provider_id))
 
     @patch("/{provider_id:str}", summary="Update a provider")
-    async def update(self, provider_id: str, data: ProviderUpdate, session: AsyncSession,
-                     principal: Principal) -> ProviderRead:
+    async def update(self, provider_id: FromPath[str], data: JSONBody[ProviderUpdate], session: NamedDependency[AsyncSession],
+                     principal: NamedDependency[Principal]) -> ProviderRead:
         return service.to_read(await service.update(session, provider_id, data, principal.actor))

@@ -1,0 +1,123 @@
+"""Tenant isolation: every route answers 404 for another tenant's object; RLS is the backstop underneath."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from litestar.testing import AsyncTestClient
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from pdp.platform.db.session import unit_of_work
+from pdp.platform.errors import TenantContextMissing
+from pdp.tenants.providers.repository import ProviderRepository
+from tests.conftest import TenantFixture
+from tests.factories import provider_payload
+
+# What a path parameter names, and how to make one in tenant A. A new parameterised route whose parameter is
+# not here fails test_every_parameterised_route_is_covered: add it, with its object factory.
+PARAMETERS = {"provider_id", "key_id"}
+BODIES: dict[str, Any] = {"PATCH": {"name": "stolen"}, "POST": {}, "PUT": {}}
+
+
+async def _objects_of(client: Any, tenant: TenantFixture) -> dict[str, str]:
+    provider = await client.post("/v1/providers", json=provider_payload(), headers=tenant.headers)
+    key = await client.post("/v1/api-keys", json={"name": "victim"}, headers=tenant.headers)
+    return {"provider_id": provider.json()["id"], "key_id": key.json()["id"]}
+
+
+def _parameterised_routes(client: AsyncTestClient) -> list[tuple[str, str]]:  # type: ignore[type-arg]
+    routes = []
+    for route in client.app.routes:
+        if not route.path.startswith("/v1/") or "{" not in route.path:
+            continue
+        for method in sorted(route.methods - {"OPTIONS", "HEAD"}):
+            routes.append((method, route.path))
+    return routes
+
+
+async def test_every_parameterised_route_is_covered(client: AsyncTestClient) -> None:  # type: ignore[type-arg]
+    routes = _parameterised_routes(client)
+    assert routes, "no parameterised /v1 route found"
+    for _, path in routes:
+        names = set(re.findall(r"{(\w+):?\w*}", path))
+        assert names <= PARAMETERS, f"{path}: add {names - PARAMETERS} to PARAMETERS and _objects_of"
+
+
+async def test_another_tenants_object_is_404_on_every_route(
+    client: AsyncTestClient, tenant: TenantFixture, other_tenant: TenantFixture  # type: ignore[type-arg]
+) -> None:
+    victims = await _objects_of(client, tenant)
+    for method, path in _parameterised_routes(client):
+        url = re.sub(r"{(\w+):?\w*}", lambda m: victims[m.group(1)], path)
+        response = await client.request(method, url, json=BODIES.get(method), headers=other_tenant.headers)
+        assert response.status_code == 404, f"{method} {url} → {response.status_code}"
+        assert response.json()["code"] == "not_found"
+    # Nothing was changed by those attempts.
+    provider = (await client.get(f"/v1/providers/{victims['provider_id']}", headers=tenant.headers)).json()
+    assert provider["name"] != "stolen"
+    assert (await client.get("/v1/me", headers=tenant.headers)).status_code == 200
+
+
+async def test_lists_and_filters_never_show_another_tenant(
+    client: AsyncTestClient, tenant: TenantFixture, other_tenant: TenantFixture  # type: ignore[type-arg]
+) -> None:
+    victims = await _objects_of(client, tenant)
+    mine = await client.get("/v1/providers?limit=100", headers=other_tenant.headers)
+    assert victims["provider_id"] not in {p["id"] for p in mine.json()["data"]}
+    victim = (await client.get(f"/v1/providers/{victims['provider_id']}", headers=tenant.headers)).json()
+    by_siret = await client.get(f"/v1/providers?siret={victim['siret']}", headers=other_tenant.headers)
+    assert by_siret.json()["data"] == []
+    keys = await client.get("/v1/api-keys?limit=100", headers=other_tenant.headers)
+    assert victims["key_id"] not in {k["id"] for k in keys.json()["data"]}
+
+
+async def test_raw_query_without_tenant_context_sees_no_rows(
+    client: AsyncTestClient, tenant: TenantFixture, app_engine: AsyncEngine, owner_engine: AsyncEngine  # type: ignore[type-arg]
+) -> None:
+    await _objects_of(client, tenant)
+    async with owner_engine.connect() as conn:
+        tables = (await conn.execute(text(
+            "SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' "
+            "AND column_name = 'tenant_id'"))).scalars().all()
+    assert {"providers", "api_keys", "audit_events"} <= set(tables)
+    async with app_engine.connect() as conn:
+        for table in [*tables, "tenants"]:
+            visible = (await conn.execute(text(f"SELECT count(*) FROM {table}"))).scalar_one()
+            assert visible == 0, f"{table}: {visible} rows visible without a tenant"
+
+
+async def test_a_pooled_connection_does_not_leak_the_tenant(
+    client: AsyncTestClient, tenant: TenantFixture, sessionmaker: async_sessionmaker[AsyncSession]  # type: ignore[type-arg]
+) -> None:
+    await _objects_of(client, tenant)
+    async with unit_of_work(sessionmaker, tenant_id=tenant.id) as session:
+        assert (await session.execute(text("SELECT count(*) FROM providers"))).scalar_one() >= 1
+    async with sessionmaker() as session:  # same pool, no tenant
+        assert (await session.execute(text("SELECT count(*) FROM providers"))).scalar_one() == 0
+
+
+async def test_rls_refuses_writing_into_another_tenant(
+    tenant: TenantFixture, other_tenant: TenantFixture, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    async with sessionmaker() as session:
+        session.info["tenant_id"] = tenant.id
+        async with session.begin():
+            try:
+                await session.execute(text(
+                    "INSERT INTO providers (tenant_id, id, siret, siren, vat_number, name, email) "
+                    "VALUES (:t, 'prv_x', '1', '1', '1', 'x', 'x')"), {"t": other_tenant.id})
+            except Exception as exc:
+                assert "row-level security" in str(exc)
+            else:
+                raise AssertionError("RLS let a row into another tenant")
+
+
+async def test_repository_refuses_to_run_without_a_tenant(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    async with sessionmaker() as session:
+        try:
+            ProviderRepository(session)
+        except TenantContextMissing:
+            return
+    raise AssertionError("a tenant repository was built without a tenant context")

@@ -1,0 +1,104 @@
+"""The ``pdp`` command line: the composition root above the API and the workers."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+
+import click
+
+from pdp.cli.config import cli_settings
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """pdp — the partner deposit platform for Chorus Pro."""
+
+
+@cli.command()
+@click.option("--host", default=None, help="Address to bind (default PDP_HOST)")
+@click.option("--port", type=int, default=None, help="Port to bind (default PDP_PORT)")
+def serve(host: str | None, port: int | None) -> None:
+    """Run the API (Partner API, docs, health) in this process."""
+    import uvicorn
+
+    from pdp.web.app import create_app
+
+    settings = cli_settings()
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
+                log_level=settings.log_level, access_log=False, lifespan="on")
+
+
+@cli.command()
+def worker() -> None:
+    """Run a job worker until SIGTERM or Ctrl-C."""
+    from pdp.workers.app import run_worker
+
+    run_worker(cli_settings())
+
+
+@cli.command()
+@click.option("--revision", default="head", show_default=True)
+def migrate(revision: str) -> None:
+    """Apply database migrations (as PDP_DATABASE_OWNER_URL, granting PDP_DATABASE_URL's role)."""
+    from pdp.platform.db import admin
+
+    settings = cli_settings()
+    admin.upgrade(settings.owner_url, settings.database_url, revision)
+    click.echo(f"database at {revision}")
+
+
+@cli.group()
+def tenant() -> None:
+    """Manage tenants."""
+
+
+@tenant.command("create")
+@click.option("--name", required=True, help="The platform's name")
+@click.option("--mode", type=click.Choice(["test", "live"]), default=None, help="Mode of the first API key")
+def tenant_create(name: str, mode: str | None) -> None:
+    """Create a tenant and its first API key; prints JSON {tenant_id, api_key}."""
+    from pdp.cli.admin_tasks import create_tenant
+
+    settings = cli_settings()
+    tenant_id, api_key = asyncio.run(create_tenant(settings, name, mode or settings.api_key_mode))
+    click.echo(json.dumps({"tenant_id": tenant_id, "api_key": api_key}))
+
+
+@cli.group()
+def audit() -> None:
+    """The hash-chained audit log."""
+
+
+@audit.command("verify")
+@click.option("--tenant", "tenant_id", default=None, help="One tenant (default: every tenant with events)")
+def audit_verify(tenant_id: str | None) -> None:
+    """Recompute every chain; exit 1 at the first break."""
+    from pdp.cli.admin_tasks import verify_audit
+
+    results = asyncio.run(verify_audit(cli_settings(), tenant_id))
+    broken = False
+    for tid, result in results:
+        status = "ok" if result.ok else f"BROKEN at seq {result.broken_at_seq}: {result.reason}"
+        broken |= not result.ok
+        click.echo(f"{tid}: {result.events} events, {status}")
+    sys.exit(1 if broken else 0)
+
+
+@cli.command()
+@click.option("--dir", "data_dir", default=None, help="Data directory (default PDP_DEV_DIR or .pdp)")
+@click.option("--port", type=int, default=None, help="API port (default PDP_PORT, 8000, or a free one)")
+def dev(data_dir: str | None, port: int | None) -> None:
+    """Boot the whole platform locally: PostgreSQL, Redis, S3, migrations, API and a worker."""
+    from pdp.cli.dev import run_dev
+
+    sys.exit(run_dev(data_dir, port))
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

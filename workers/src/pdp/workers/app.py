@@ -1,0 +1,100 @@
+"""The worker process: arq configured by pdp (JSON payloads, retries, heartbeat, graceful shutdown)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import socket
+from typing import Any
+
+from arq import cron
+from arq.connections import RedisSettings
+from arq.worker import Function, Worker
+
+from pdp.platform import jobs
+from pdp.platform.db.session import create_engine, create_sessionmaker
+from pdp.platform.logging import configure_logging, get_logger
+from pdp.platform.settings import Settings
+from pdp.workers.registry import REGISTRY, JobSpec, wrap
+from pdp.workers.tasks import load_all
+
+HEARTBEAT_SECONDS = 5
+HEARTBEAT_KEY = "pdp:workers:{worker}"
+log = get_logger("pdp.workers.app")
+
+
+async def _heartbeat(redis: Any, worker: str) -> None:
+    # A key that expires unless refreshed: operators (and `pdp dev`) see live workers with SCAN pdp:workers:*.
+    while True:
+        await redis.set(HEARTBEAT_KEY.format(worker=worker), "alive", ex=HEARTBEAT_SECONDS * 3)
+        await asyncio.sleep(HEARTBEAT_SECONDS)
+
+
+def _functions(specs: list[JobSpec], settings: Settings) -> list[Function]:
+    from arq.worker import func
+
+    return [func(wrap(spec), name=spec.name, max_tries=spec.max_tries,
+                 timeout=spec.timeout_seconds or settings.job_timeout_seconds) for spec in specs]
+
+
+def create_worker(settings: Settings, *, extra: list[JobSpec] | None = None, burst: bool = False,
+                  handle_signals: bool = True, poll_delay: float = 0.5) -> Worker:
+    """Build a worker with every registered job (plus ``extra``, for tests)."""
+    load_all()
+    specs = [*REGISTRY.values(), *(extra or [])]
+    worker_name = f"{socket.gethostname()}:{os.getpid()}"
+    state: dict[str, Any] = {}
+
+    async def on_startup(ctx: dict[str, Any]) -> None:
+        configure_logging(settings.log_level, json=settings.log_json)
+        engine = create_engine(settings.database_url, pool_size=max(2, settings.worker_concurrency // 2))
+        ctx.update(settings=settings, engine=engine, sessionmaker=create_sessionmaker(engine),
+                   queue=jobs.ArqQueue(ctx["redis"]))
+        state["heartbeat"] = asyncio.create_task(_heartbeat(ctx["redis"], worker_name))
+        log.info("worker.started", worker=worker_name, jobs=sorted(s.name for s in specs))
+
+    async def on_shutdown(ctx: dict[str, Any]) -> None:
+        heartbeat = state.pop("heartbeat", None)
+        if heartbeat is not None:
+            heartbeat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await heartbeat
+        await ctx["redis"].delete(HEARTBEAT_KEY.format(worker=worker_name))
+        await ctx["engine"].dispose()
+        log.info("worker.stopped", worker=worker_name)
+
+    relay_seconds = max(1, round(settings.outbox_relay_seconds))
+    return Worker(
+        functions=_functions(specs, settings),
+        cron_jobs=[cron(wrap(REGISTRY["outbox.relay"]), name="cron:outbox.relay",
+                        second=set(range(0, 60, relay_seconds)), run_at_startup=True, timeout=60)],
+        redis_settings=RedisSettings.from_dsn(settings.redis_url),
+        job_serializer=jobs.serialize,
+        job_deserializer=jobs.deserialize,
+        on_startup=on_startup,
+        on_shutdown=on_shutdown,
+        max_jobs=settings.worker_concurrency,
+        job_timeout=settings.job_timeout_seconds,
+        # On SIGTERM let running jobs finish for a while before cancelling them (they re-run: arq is
+        # pessimistic, so every job is idempotent).
+        job_completion_wait=20,
+        handle_signals=handle_signals,
+        burst=burst,
+        poll_delay=poll_delay,
+        health_check_interval=HEARTBEAT_SECONDS,
+        keep_result=3600,
+    )
+
+
+def run_worker(settings: Settings) -> None:
+    """Run a worker until SIGTERM/SIGINT (``pdp worker``)."""
+    asyncio.run(_run(settings))
+
+
+async def _run(settings: Settings) -> None:
+    worker = create_worker(settings)
+    try:
+        await worker.main()
+    finally:
+        await worker.close()

@@ -1,0 +1,5 @@
+"""Job modules. Importing this package registers every job (called by the worker factory, not at import)."""
+
+
+def load_all() -> None:
+    from pdp.workers.tasks import maintenance  # noqa: F401
