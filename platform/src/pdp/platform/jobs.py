@@ -33,8 +33,16 @@ class JobQueue(Protocol):
         ...
 
 
+def _fallback(value: object) -> str:
+    # Only job *results* reach this (arguments are checked at enqueue): a failed job's exception is kept as
+    # "ValueError: message", readable by operators, never executable.
+    if isinstance(value, BaseException):
+        return f"{type(value).__name__}: {value}"
+    return str(value)
+
+
 def serialize(payload: dict[str, Any]) -> bytes:
-    return json.dumps(payload, separators=(",", ":"), default=str).encode()
+    return json.dumps(payload, separators=(",", ":"), default=_fallback).encode()
 
 
 def deserialize(data: bytes) -> dict[str, Any]:
