@@ -41,7 +41,8 @@ def data_dir() -> Iterator[Path]:
     yield path
     # Safety net if a test failed half-way: stop() also finds leftovers.
     DevStack(path, log=_quiet).stop()
-    shutil.rmtree(path, ignore_errors=True)
+    if not os.environ.get("PDP_KEEP_DEVSTACK_DIR"):  # keep logs for a post-mortem
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def pg(info: EngineInfo, sql: str, *args: Any) -> list[asyncpg.Record]:

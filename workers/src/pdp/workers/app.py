@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
+import signal
 import socket
 from typing import Any
 
@@ -20,6 +22,7 @@ from pdp.workers.registry import REGISTRY, JobSpec, wrap
 from pdp.workers.tasks import load_all
 
 HEARTBEAT_SECONDS = 5
+SHUTDOWN_GRACE_SECONDS = 20
 HEARTBEAT_KEY = "pdp:workers:{worker}"
 log = get_logger("pdp.workers.app")
 
@@ -48,6 +51,8 @@ def create_worker(settings: Settings, *, extra: list[JobSpec] | None = None, bur
 
     async def on_startup(ctx: dict[str, Any]) -> None:
         configure_logging(settings.log_level, json=settings.log_json)
+        if settings.log_level != "debug":
+            logging.getLogger("arq").setLevel(logging.WARNING)  # one line per cron tick is noise
         engine = create_engine(settings.database_url, pool_size=max(2, settings.worker_concurrency // 2))
         ctx.update(settings=settings, engine=engine, sessionmaker=create_sessionmaker(engine),
                    queue=jobs.ArqQueue(ctx["redis"]))
@@ -76,10 +81,8 @@ def create_worker(settings: Settings, *, extra: list[JobSpec] | None = None, bur
         on_shutdown=on_shutdown,
         max_jobs=settings.worker_concurrency,
         job_timeout=settings.job_timeout_seconds,
-        # On SIGTERM let running jobs finish for a while before cancelling them (they re-run: arq is
-        # pessimistic, so every job is idempotent).
-        job_completion_wait=20,
         handle_signals=handle_signals,
+        log_results=False,
         burst=burst,
         poll_delay=poll_delay,
         health_check_interval=HEARTBEAT_SECONDS,
@@ -93,8 +96,35 @@ def run_worker(settings: Settings) -> None:
 
 
 async def _run(settings: Settings) -> None:
-    worker = create_worker(settings)
+    # pdp handles the signals itself: arq's own "wait for completion" handler never returns once jobs are done.
+    worker = create_worker(settings, handle_signals=False)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    main = asyncio.create_task(worker.main())
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({main, stopping}, return_when=asyncio.FIRST_COMPLETED)
     try:
-        await worker.main()
+        if stop.is_set():
+            await drain(worker)
+        main.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await main
     finally:
+        stopping.cancel()
         await worker.close()
+
+
+async def drain(worker: Worker, grace_seconds: float = SHUTDOWN_GRACE_SECONDS) -> None:
+    """Stop taking jobs and let running ones finish for a while; the rest are cancelled and run again later
+    (arq is pessimistic: a job leaves the queue only when it finishes, which is why every job is idempotent)."""
+    worker.allow_pick_jobs = False
+    log.info("worker.draining", running=sum(not t.done() for t in worker.tasks.values()))
+    deadline = loop_time() + grace_seconds
+    while any(not t.done() for t in worker.tasks.values()) and loop_time() < deadline:
+        await asyncio.sleep(0.1)
+
+
+def loop_time() -> float:
+    return asyncio.get_running_loop().time()

@@ -1,0 +1,187 @@
+"""``pdp dev``: the whole platform on one machine, from wheels, in one command.
+
+Boots (or reuses, if ``PDP_DATABASE_URL``, ``PDP_REDIS_URL`` and ``PDP_S3_ENDPOINT`` are all set) PostgreSQL,
+Redis and S3 with Object Lock, migrates, then runs the API and one worker as child processes. Everything it
+needs to reach them goes to ``.pdp/dev.json``, which the other ``pdp`` commands read. Data stays in ``.pdp/``
+across restarts. Ctrl-C or SIGTERM stops children then engines, leaving no process behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ctypes
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pdp.cli.config import dev_dir
+from pdp.platform.db import admin
+from pdp.platform.devstack import DevStack, EngineInfo, ensure_bucket
+from pdp.platform.security.envelope import generate_master_key
+
+BUCKET = "pdp-archive"
+DATABASE = "pdp"
+CHILD_STOP_SECONDS = 25
+
+
+def _secrets(data_dir: Path) -> dict[str, str]:
+    """Generated once per data directory, so restarts keep the same keys and passwords."""
+    path = data_dir / "secrets.json"
+    if path.is_file():
+        stored: dict[str, str] = json.loads(path.read_text())
+        return stored
+    values = {"master_keys": generate_master_key("dev1"), "owner_password": secrets.token_urlsafe(18),
+              "app_password": secrets.token_urlsafe(18)}
+    path.write_text(json.dumps(values, indent=2))
+    path.chmod(0o600)
+    return values
+
+
+def _free_port(preferred: int) -> int:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", preferred))
+            return preferred
+        except OSError:
+            sock.bind(("127.0.0.1", 0))
+            port: int = sock.getsockname()[1]
+            return port
+
+
+def _external_environment() -> dict[str, str] | None:
+    names = ("PDP_DATABASE_URL", "PDP_REDIS_URL", "PDP_S3_ENDPOINT")
+    if all(os.environ.get(n) for n in names):
+        return {k: v for k, v in os.environ.items() if k.startswith("PDP_")}
+    if any(os.environ.get(n) for n in names):
+        raise click.UsageError(f"set all of {', '.join(names)} to use your own engines, or none of them")
+    return None
+
+
+def _embedded_environment(info: EngineInfo, data_dir: Path) -> dict[str, str]:
+    stored = _secrets(data_dir)
+    plan = admin.DatabasePlan(DATABASE, owner_password=stored["owner_password"],
+                              app_password=stored["app_password"])
+    app_url, owner_url = asyncio.run(admin.ensure_database(info.postgres_admin_url, plan))
+    ensure_bucket(info, BUCKET)
+    return {
+        "PDP_DATABASE_URL": app_url, "PDP_DATABASE_OWNER_URL": owner_url, "PDP_REDIS_URL": info.redis_url,
+        "PDP_S3_ENDPOINT": info.s3_endpoint, "PDP_S3_ACCESS_KEY": info.s3_access_key,
+        "PDP_S3_SECRET_KEY": info.s3_secret_key, "PDP_S3_REGION": info.s3_region, "PDP_S3_BUCKET": BUCKET,
+        "PDP_MASTER_KEYS": stored["master_keys"],
+    }
+
+
+def _die_with_parent() -> None:
+    # Children receive SIGTERM if `pdp dev` itself is killed (even with SIGKILL), so none is orphaned.
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def _spawn(command: str, env: dict[str, str], log_dir: Path) -> subprocess.Popen[bytes]:
+    log = (log_dir / f"{command}.log").open("ab")
+    return subprocess.Popen([sys.executable, "-m", "pdp.cli.main", command], env={**os.environ, **env},
+                            stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
+
+
+def _wait_http(url: str, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise click.ClickException(f"the API exited with code {process.returncode}; see .pdp/logs/serve.log")
+        with contextlib.suppress(OSError):
+            with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 (our own loopback URL)
+                if response.status == 200:
+                    return
+        time.sleep(0.1)
+    raise click.ClickException(f"the API did not answer {url} within {timeout:.0f} s")
+
+
+def _stop(children: list[subprocess.Popen[bytes]]) -> None:
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    deadline = time.monotonic() + CHILD_STOP_SECONDS
+    for child in children:
+        try:
+            child.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
+def run_dev(data_dir_option: str | None, port_option: int | None) -> int:
+    started = time.perf_counter()
+    data_dir = Path(data_dir_option) if data_dir_option else dev_dir()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / "logs").mkdir(exist_ok=True)
+    stop_requested = False
+
+    def request_stop(signum: int, _frame: Any) -> None:
+        nonlocal stop_requested
+        stop_requested = True
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+
+    external = _external_environment()
+    stack = None if external else DevStack(data_dir / "engines", log=lambda line: click.echo(f"  {line}"))
+    children: list[subprocess.Popen[bytes]] = []
+    try:
+        if stack is not None:
+            click.echo("Starting PostgreSQL, Redis and S3 (Object Lock)…")
+            env = _embedded_environment(stack.start(), data_dir)
+        else:
+            assert external is not None
+            env = external
+        port = port_option or int(os.environ.get("PDP_PORT", "0")) or _free_port(8000)
+        api_url = f"http://127.0.0.1:{port}"
+        env |= {"PDP_PORT": str(port), "PDP_HOST": "127.0.0.1", "PDP_PUBLIC_URL": api_url,
+                "PDP_ENVIRONMENT": "development"}
+        click.echo("Migrating the database…")
+        admin.upgrade(env.get("PDP_DATABASE_OWNER_URL") or env["PDP_DATABASE_URL"], env["PDP_DATABASE_URL"])
+        children = [_spawn("serve", env, data_dir / "logs"), _spawn("worker", env, data_dir / "logs")]
+        _wait_http(f"{api_url}/healthz", children[0])
+        info = {
+            "api_url": api_url, "docs_url": f"{api_url}/api/docs", "openapi_url": f"{api_url}/api/openapi.json",
+            "health_url": f"{api_url}/readyz", "data_dir": str(data_dir.resolve()),
+            "database_url": env["PDP_DATABASE_URL"], "database_owner_url": env.get("PDP_DATABASE_OWNER_URL"),
+            "redis_url": env["PDP_REDIS_URL"],
+            "s3": {"endpoint": env["PDP_S3_ENDPOINT"], "bucket": env.get("PDP_S3_BUCKET", BUCKET),
+                   "access_key": env.get("PDP_S3_ACCESS_KEY"), "secret_key": env.get("PDP_S3_SECRET_KEY"),
+                   "region": env.get("PDP_S3_REGION", "us-east-1")},
+            "pids": {"supervisor": os.getpid(), "api": children[0].pid, "worker": children[1].pid,
+                     **(stack.pids() if stack else {})},
+            "environment": env,
+        }
+        (data_dir / "dev.json").write_text(json.dumps(info, indent=2))
+        (data_dir / "dev.json").chmod(0o600)
+        click.echo(f"\npdp is up in {time.perf_counter() - started:.1f} s\n"
+                   f"  API      {api_url}\n  Docs     {info['docs_url']}\n  Ready    {info['health_url']}\n"
+                   f"  Details  {data_dir / 'dev.json'}   Logs {data_dir / 'logs'}/\n\n"
+                   f"Create a tenant:  pdp tenant create --name \"My platform\"\nStop: Ctrl-C")
+        while not stop_requested:
+            for child in children:
+                if child.poll() is not None:
+                    click.echo(f"{child.args[-1]} exited with code {child.returncode}; stopping.", err=True)
+                    return 1
+            time.sleep(0.2)
+        return 0
+    finally:
+        click.echo("\nStopping…")
+        _stop(children)
+        if stack is not None:
+            stack.stop()
+        with contextlib.suppress(FileNotFoundError):
+            (data_dir / "dev.json").unlink()
+        click.echo("Stopped.")
