@@ -37,9 +37,12 @@ def _external_engines() -> EngineInfo | None:
     if not all(env.get(name) for name in needed):
         return None
     return EngineInfo(
-        postgres_admin_url=env["PDP_TEST_DATABASE_URL"], redis_url=env["PDP_TEST_REDIS_URL"],
-        s3_endpoint=env["PDP_TEST_S3_ENDPOINT"], s3_access_key=env.get("PDP_TEST_S3_ACCESS_KEY", ""),
-        s3_secret_key=env.get("PDP_TEST_S3_SECRET_KEY", ""), s3_region=env.get("PDP_TEST_S3_REGION", "us-east-1"),
+        postgres_admin_url=env["PDP_TEST_DATABASE_URL"],
+        redis_url=env["PDP_TEST_REDIS_URL"],
+        s3_endpoint=env["PDP_TEST_S3_ENDPOINT"],
+        s3_access_key=env.get("PDP_TEST_S3_ACCESS_KEY", ""),
+        s3_secret_key=env.get("PDP_TEST_S3_SECRET_KEY", ""),
+        s3_region=env.get("PDP_TEST_S3_REGION", "us-east-1"),
     )
 
 

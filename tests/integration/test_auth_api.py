@@ -35,8 +35,9 @@ async def test_missing_and_invalid_keys_are_401(client: Any) -> None:
         assert response.headers["www-authenticate"].startswith("Bearer")
 
 
-async def test_new_key_is_shown_once_and_revocation_is_immediate(client: Any, tenant: TenantFixture,
-                                                                 owner_engine: AsyncEngine) -> None:
+async def test_new_key_is_shown_once_and_revocation_is_immediate(
+    client: Any, tenant: TenantFixture, owner_engine: AsyncEngine
+) -> None:
     created = await client.post("/v1/api-keys", json={"name": "ci", "mode": "live"}, headers=tenant.headers)
     assert created.status_code == 201, created.text
     secret = created.json()["secret"]

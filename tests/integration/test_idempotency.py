@@ -41,13 +41,12 @@ async def test_a_failed_request_leaves_the_key_free(client: Any, tenant: TenantF
     assert good.status_code == 201
 
 
-async def test_keys_are_scoped_to_the_tenant(client: Any, tenant: TenantFixture,
-                                             other_tenant: TenantFixture) -> None:
+async def test_keys_are_scoped_to_the_tenant(client: Any, tenant: TenantFixture, other_tenant: TenantFixture) -> None:
     payload = provider_payload()
-    mine = await client.post("/v1/providers", json=payload,
-                             headers={**tenant.headers, "Idempotency-Key": "shared-key"})
-    theirs = await client.post("/v1/providers", json=payload,
-                               headers={**other_tenant.headers, "Idempotency-Key": "shared-key"})
+    mine = await client.post("/v1/providers", json=payload, headers={**tenant.headers, "Idempotency-Key": "shared-key"})
+    theirs = await client.post(
+        "/v1/providers", json=payload, headers={**other_tenant.headers, "Idempotency-Key": "shared-key"}
+    )
     assert mine.status_code == theirs.status_code == 201
     assert mine.json()["id"] != theirs.json()["id"]
     assert "idempotent-replayed" not in theirs.headers
@@ -56,15 +55,15 @@ async def test_keys_are_scoped_to_the_tenant(client: Any, tenant: TenantFixture,
 async def test_concurrent_identical_posts_create_one_provider(client: Any, tenant: TenantFixture) -> None:
     payload = provider_payload()
     headers = {**tenant.headers, "Idempotency-Key": "burst"}
-    responses = await asyncio.gather(*(client.post("/v1/providers", json=payload, headers=headers)
-                                       for _ in range(20)))
+    responses = await asyncio.gather(*(client.post("/v1/providers", json=payload, headers=headers) for _ in range(20)))
     assert {r.status_code for r in responses} == {201}
     assert len({r.json()["id"] for r in responses}) == 1
     assert await _count(client, tenant) == 1
 
 
 async def test_invalid_key_header_is_400(client: Any, tenant: TenantFixture) -> None:
-    response = await client.post("/v1/providers", json=provider_payload(),
-                                 headers={**tenant.headers, "Idempotency-Key": "x" * 256})
+    response = await client.post(
+        "/v1/providers", json=provider_payload(), headers={**tenant.headers, "Idempotency-Key": "x" * 256}
+    )
     assert response.status_code == 400
     assert response.json()["code"] == "idempotency_key_invalid"

@@ -15,11 +15,21 @@ async def _create(client: Any, tenant: TenantFixture, **overrides: object) -> di
 
 
 async def test_create_derives_siren_and_vat_number(client: Any, tenant: TenantFixture) -> None:
-    created = await _create(client, tenant, siret="732 829 320 00074", name=" Acme ", email="Compta@Acme.FR",
-                            iban="fr76 3000 6000 0112 3456 7890 189", address={"city": "Lyon", "postal_code": "69001"})
+    created = await _create(
+        client,
+        tenant,
+        siret="732 829 320 00074",
+        name=" Acme ",
+        email="Compta@Acme.FR",
+        iban="fr76 3000 6000 0112 3456 7890 189",
+        address={"city": "Lyon", "postal_code": "69001"},
+    )
     assert created["id"].startswith("prv_")
-    assert (created["siret"], created["siren"], created["vat_number"]) == ("73282932000074", "732829320",
-                                                                          "FR44732829320")
+    assert (created["siret"], created["siren"], created["vat_number"]) == (
+        "73282932000074",
+        "732829320",
+        "FR44732829320",
+    )
     assert created["name"] == "Acme"
     assert created["email"] == "compta@acme.fr"
     assert created["iban"] == "FR7630006000011234567890189"
@@ -29,8 +39,9 @@ async def test_create_derives_siren_and_vat_number(client: Any, tenant: TenantFi
     assert fetched.json() == created
 
 
-async def test_same_siret_twice_in_a_tenant_is_409(client: Any, tenant: TenantFixture,
-                                                   other_tenant: TenantFixture) -> None:
+async def test_same_siret_twice_in_a_tenant_is_409(
+    client: Any, tenant: TenantFixture, other_tenant: TenantFixture
+) -> None:
     first = await _create(client, tenant, siret="73282932000074")
     again = await client.post("/v1/providers", json=provider_payload(siret="73282932000074"), headers=tenant.headers)
     assert again.status_code == 409
@@ -54,8 +65,14 @@ async def test_bad_siret_is_422_with_the_rule(client: Any, tenant: TenantFixture
 async def test_request_shape_errors_have_stable_codes(client: Any, tenant: TenantFixture) -> None:
     unknown = await client.post("/v1/providers", json=provider_payload(colour="blue"), headers=tenant.headers)
     assert unknown.status_code == 422
-    assert unknown.json()["errors"] == [{"rule": "PDP-FIELD-UNKNOWN", "severity": "error",
-                                         "message": "Object contains unknown field `colour`", "path": "$.colour"}]
+    assert unknown.json()["errors"] == [
+        {
+            "rule": "PDP-FIELD-UNKNOWN",
+            "severity": "error",
+            "message": "Object contains unknown field `colour`",
+            "path": "$.colour",
+        }
+    ]
 
     missing = await client.post("/v1/providers", json={"siret": siret(), "name": "x"}, headers=tenant.headers)
     assert missing.status_code == 422
@@ -66,8 +83,9 @@ async def test_request_shape_errors_have_stable_codes(client: Any, tenant: Tenan
     assert wrong_type.status_code == 422
     assert wrong_type.json()["errors"][0]["rule"] == "PDP-FIELD-INVALID"
 
-    malformed = await client.post("/v1/providers", content=b'{"siret": ', headers={
-        **tenant.headers, "content-type": "application/json"})
+    malformed = await client.post(
+        "/v1/providers", content=b'{"siret": ', headers={**tenant.headers, "content-type": "application/json"}
+    )
     assert malformed.status_code == 400
     assert malformed.json()["code"] == "malformed_json"
 
@@ -90,8 +108,9 @@ async def test_request_shape_errors_have_stable_codes(client: Any, tenant: Tenan
 
 async def test_patch_changes_only_what_is_sent(client: Any, tenant: TenantFixture) -> None:
     created = await _create(client, tenant, external_id="seller-42")
-    response = await client.patch(f"/v1/providers/{created['id']}", json={"name": "New name", "status": "inactive"},
-                                  headers=tenant.headers)
+    response = await client.patch(
+        f"/v1/providers/{created['id']}", json={"name": "New name", "status": "inactive"}, headers=tenant.headers
+    )
     assert response.status_code == 200, response.text
     updated = response.json()
     assert (updated["name"], updated["status"], updated["external_id"]) == ("New name", "inactive", "seller-42")
@@ -101,8 +120,7 @@ async def test_patch_changes_only_what_is_sent(client: Any, tenant: TenantFixtur
     cleared = await client.patch(f"/v1/providers/{created['id']}", json={"external_id": None}, headers=tenant.headers)
     assert cleared.json()["external_id"] is None
 
-    siret_change = await client.patch(f"/v1/providers/{created['id']}", json={"siret": siret()},
-                                      headers=tenant.headers)
+    siret_change = await client.patch(f"/v1/providers/{created['id']}", json={"siret": siret()}, headers=tenant.headers)
     assert siret_change.status_code == 422
     assert siret_change.json()["errors"][0]["rule"] == "PDP-FIELD-UNKNOWN"
 

@@ -16,14 +16,18 @@ GLOBAL_TABLES = {
 
 async def test_every_tenant_table_has_forced_rls_and_a_policy(owner_engine: AsyncEngine) -> None:
     async with owner_engine.connect() as conn:
-        rows = (await conn.execute(text("""
+        rows = (
+            await conn.execute(
+                text("""
             SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity,
                    EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id'
                            AND NOT a.attisdropped) AS has_tenant,
                    (SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid) AS policies
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
-        """))).all()
+        """)
+            )
+        ).all()
     assert rows
     for name, rls, forced, has_tenant, policies in rows:
         if name in GLOBAL_TABLES:
@@ -35,7 +39,9 @@ async def test_every_tenant_table_has_forced_rls_and_a_policy(owner_engine: Asyn
 
 async def test_unique_keys_of_tenant_tables_start_with_tenant_id(owner_engine: AsyncEngine) -> None:
     async with owner_engine.connect() as conn:
-        rows = (await conn.execute(text("""
+        rows = (
+            await conn.execute(
+                text("""
             SELECT t.relname, i.relname, a.attname
             FROM pg_index x
             JOIN pg_class i ON i.oid = x.indexrelid
@@ -44,7 +50,9 @@ async def test_unique_keys_of_tenant_tables_start_with_tenant_id(owner_engine: A
             JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = x.indkey[0]
             WHERE n.nspname = 'public' AND x.indisunique
               AND EXISTS (SELECT 1 FROM pg_attribute ta WHERE ta.attrelid = t.oid AND ta.attname = 'tenant_id')
-        """))).all()
+        """)
+            )
+        ).all()
     assert rows
     for table, index, first_column in rows:
         assert first_column == "tenant_id", f"{table}.{index} is unique but does not start with tenant_id"
@@ -52,12 +60,20 @@ async def test_unique_keys_of_tenant_tables_start_with_tenant_id(owner_engine: A
 
 async def test_the_app_role_cannot_bypass_rls(owner_engine: AsyncEngine, database: DatabaseUrls) -> None:
     async with owner_engine.connect() as conn:
-        role = (await conn.execute(text(
-            "SELECT rolsuper, rolbypassrls, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = 'pdp_app'"
-        ))).one()
-        owned = (await conn.execute(text(
-            "SELECT count(*) FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname = 'pdp_app'"
-        ))).scalar_one()
+        role = (
+            await conn.execute(
+                text(
+                    "SELECT rolsuper, rolbypassrls, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = 'pdp_app'"
+                )
+            )
+        ).one()
+        owned = (
+            await conn.execute(
+                text(
+                    "SELECT count(*) FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname = 'pdp_app'"
+                )
+            )
+        ).scalar_one()
     assert tuple(role) == (False, False, False, False)
     assert owned == 0
     assert "pdp_app" in database.app_url and "pdp_owner" in database.owner_url

@@ -46,7 +46,9 @@ async def test_every_parameterised_route_is_covered(client: AsyncTestClient) -> 
 
 
 async def test_another_tenants_object_is_404_on_every_route(
-    client: AsyncTestClient, tenant: TenantFixture, other_tenant: TenantFixture  # type: ignore[type-arg]
+    client: AsyncTestClient,
+    tenant: TenantFixture,
+    other_tenant: TenantFixture,  # type: ignore[type-arg]
 ) -> None:
     victims = await _objects_of(client, tenant)
     for method, path in _parameterised_routes(client):
@@ -61,7 +63,9 @@ async def test_another_tenants_object_is_404_on_every_route(
 
 
 async def test_lists_and_filters_never_show_another_tenant(
-    client: AsyncTestClient, tenant: TenantFixture, other_tenant: TenantFixture  # type: ignore[type-arg]
+    client: AsyncTestClient,
+    tenant: TenantFixture,
+    other_tenant: TenantFixture,  # type: ignore[type-arg]
 ) -> None:
     victims = await _objects_of(client, tenant)
     mine = await client.get("/v1/providers?limit=100", headers=other_tenant.headers)
@@ -74,13 +78,25 @@ async def test_lists_and_filters_never_show_another_tenant(
 
 
 async def test_raw_query_without_tenant_context_sees_no_rows(
-    client: AsyncTestClient, tenant: TenantFixture, app_engine: AsyncEngine, owner_engine: AsyncEngine  # type: ignore[type-arg]
+    client: AsyncTestClient,
+    tenant: TenantFixture,
+    app_engine: AsyncEngine,
+    owner_engine: AsyncEngine,  # type: ignore[type-arg]
 ) -> None:
     await _objects_of(client, tenant)
     async with owner_engine.connect() as conn:
-        tables = (await conn.execute(text(
-            "SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' "
-            "AND column_name = 'tenant_id'"))).scalars().all()
+        tables = (
+            (
+                await conn.execute(
+                    text(
+                        "SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' "
+                        "AND column_name = 'tenant_id'"
+                    )
+                )
+            )
+            .scalars()
+            .all()
+        )
     assert {"providers", "api_keys", "audit_events"} <= set(tables)
     async with app_engine.connect() as conn:
         for table in [*tables, "tenants"]:
@@ -89,7 +105,9 @@ async def test_raw_query_without_tenant_context_sees_no_rows(
 
 
 async def test_a_pooled_connection_does_not_leak_the_tenant(
-    client: AsyncTestClient, tenant: TenantFixture, sessionmaker: async_sessionmaker[AsyncSession]  # type: ignore[type-arg]
+    client: AsyncTestClient,
+    tenant: TenantFixture,
+    sessionmaker: async_sessionmaker[AsyncSession],  # type: ignore[type-arg]
 ) -> None:
     await _objects_of(client, tenant)
     async with unit_of_work(sessionmaker, tenant_id=tenant.id) as session:
@@ -105,9 +123,13 @@ async def test_rls_refuses_writing_into_another_tenant(
         session.info["tenant_id"] = tenant.id
         async with session.begin():
             try:
-                await session.execute(text(
-                    "INSERT INTO providers (tenant_id, id, siret, siren, vat_number, name, email) "
-                    "VALUES (:t, 'prv_x', '1', '1', '1', 'x', 'x')"), {"t": other_tenant.id})
+                await session.execute(
+                    text(
+                        "INSERT INTO providers (tenant_id, id, siret, siren, vat_number, name, email) "
+                        "VALUES (:t, 'prv_x', '1', '1', '1', 'x', 'x')"
+                    ),
+                    {"t": other_tenant.id},
+                )
             except Exception as exc:
                 assert "row-level security" in str(exc)
             else:

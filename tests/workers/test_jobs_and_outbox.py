@@ -81,10 +81,12 @@ async def test_outbox_relays_each_message_and_releases_after_a_crash(
         await session.execute(text("SELECT * FROM pdp_outbox_claim(1000, 60)"))  # claimed, never completed
     assert all(j.job_id != f"outbox:{crashed.id}" for j in await _relay_all(sessionmaker))
     async with owner_engine.begin() as conn:  # time passes: end the lease
-        await conn.execute(text("UPDATE outbox SET available_at = now() - interval '1 second' WHERE id = :id"),
-                           {"id": crashed.id})
+        await conn.execute(
+            text("UPDATE outbox SET available_at = now() - interval '1 second' WHERE id = :id"), {"id": crashed.id}
+        )
     assert [j.job_id for j in await _relay_all(sessionmaker) if j.job_id == f"outbox:{crashed.id}"] == [
-        f"outbox:{crashed.id}"]
+        f"outbox:{crashed.id}"
+    ]
 
 
 async def _relay_all(sessionmaker: async_sessionmaker[AsyncSession]) -> list[JobRequest]:
@@ -111,8 +113,9 @@ def test_backoff_grows_exponentially_with_jitter_and_a_cap() -> None:
     assert max(samples[30]) <= 600.0
 
 
-async def test_worker_retries_transient_errors_only(settings: Settings, arq_redis: Any,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_worker_retries_transient_errors_only(
+    settings: Settings, arq_redis: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("pdp.workers.registry.backoff_seconds", lambda job_try: 0.01)
     calls: dict[str, int] = {"flaky": 0, "broken": 0}
 
@@ -126,8 +129,10 @@ async def test_worker_retries_transient_errors_only(settings: Settings, arq_redi
         calls["broken"] += 1
         raise ValueError("a bug, retrying will not help")
 
-    extra = [JobSpec("test.flaky", flaky, max_tries=5, timeout_seconds=5),
-             JobSpec("test.broken", broken, max_tries=5, timeout_seconds=5)]
+    extra = [
+        JobSpec("test.flaky", flaky, max_tries=5, timeout_seconds=5),
+        JobSpec("test.broken", broken, max_tries=5, timeout_seconds=5),
+    ]
     flaky_job = await arq_redis.enqueue_job("test.flaky", fail_times=2)
     broken_job = await arq_redis.enqueue_job("test.broken")
     worker = create_worker(settings, extra=extra, burst=True, handle_signals=False, poll_delay=0.01)

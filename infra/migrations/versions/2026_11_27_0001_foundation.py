@@ -20,26 +20,31 @@ TENANT = "nullif(current_setting('app.tenant_id', true), '')"
 
 
 def _ts(name: str, *, nullable: bool = False, default: bool = False) -> sa.Column:
-    return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable,
-                     server_default=sa.func.now() if default else None)
+    return sa.Column(
+        name, sa.DateTime(timezone=True), nullable=nullable, server_default=sa.func.now() if default else None
+    )
 
 
 def _keys() -> list[sa.Column]:
-    return [sa.Column("tenant_id", sa.String(30), nullable=False), sa.Column("id", sa.String(30), nullable=False),
-            _ts("created_at", default=True)]
+    return [
+        sa.Column("tenant_id", sa.String(30), nullable=False),
+        sa.Column("id", sa.String(30), nullable=False),
+        _ts("created_at", default=True),
+    ]
 
 
 def _protect(table: str, column: str, app_role: str, privileges: str) -> None:
     """Row-level security, enabled and forced, keyed on ``column`` = the transaction's tenant."""
     op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
     op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
-    op.execute(f"CREATE POLICY tenant_isolation ON {table} USING ({column} = {TENANT}) "
-               f"WITH CHECK ({column} = {TENANT})")
+    op.execute(
+        f"CREATE POLICY tenant_isolation ON {table} USING ({column} = {TENANT}) WITH CHECK ({column} = {TENANT})"
+    )
     op.execute(f"GRANT {privileges} ON {table} TO {app_role}")
 
 
 def upgrade(app_role: str) -> None:
-    op.execute(f"REVOKE ALL ON SCHEMA public FROM PUBLIC")
+    op.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC")
     op.execute(f"GRANT USAGE ON SCHEMA public TO {app_role}")
 
     op.create_table(
@@ -52,7 +57,8 @@ def upgrade(app_role: str) -> None:
     _protect("tenants", "id", app_role, "SELECT, INSERT, UPDATE")
 
     op.create_table(
-        "api_keys", *_keys(),
+        "api_keys",
+        *_keys(),
         sa.Column("name", sa.String(100), nullable=False),
         sa.Column("mode", sa.String(4), nullable=False),
         sa.Column("key_sha256", sa.String(64), nullable=False),
@@ -67,7 +73,8 @@ def upgrade(app_role: str) -> None:
     _protect("api_keys", "tenant_id", app_role, "SELECT, INSERT, UPDATE")
 
     op.create_table(
-        "providers", *_keys(),
+        "providers",
+        *_keys(),
         sa.Column("siret", sa.String(14), nullable=False),
         sa.Column("siren", sa.String(9), nullable=False),
         sa.Column("vat_number", sa.String(13), nullable=False),
@@ -87,7 +94,8 @@ def upgrade(app_role: str) -> None:
     _protect("providers", "tenant_id", app_role, "SELECT, INSERT, UPDATE")
 
     op.create_table(
-        "portal_users", *_keys(),
+        "portal_users",
+        *_keys(),
         sa.Column("email", sa.String(254), nullable=False),
         sa.Column("full_name", sa.String(200), nullable=False),
         sa.Column("password_hash", sa.String(200), nullable=True),
@@ -99,17 +107,25 @@ def upgrade(app_role: str) -> None:
     _protect("portal_users", "tenant_id", app_role, "SELECT, INSERT, UPDATE, DELETE")
 
     op.create_table(
-        "memberships", *_keys(),
+        "memberships",
+        *_keys(),
         sa.Column("user_id", sa.String(30), nullable=False),
         sa.Column("provider_id", sa.String(30), nullable=False),
         sa.Column("role", sa.String(20), nullable=False),
         sa.PrimaryKeyConstraint("tenant_id", "id", name="pk_memberships"),
-        sa.UniqueConstraint("tenant_id", "user_id", "provider_id",
-                            name="uq_memberships_tenant_id_user_id_provider_id"),
-        sa.ForeignKeyConstraint(["tenant_id", "user_id"], ["portal_users.tenant_id", "portal_users.id"],
-                                name="fk_memberships_tenant_id_portal_users", ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["tenant_id", "provider_id"], ["providers.tenant_id", "providers.id"],
-                                name="fk_memberships_tenant_id_providers", ondelete="CASCADE"),
+        sa.UniqueConstraint("tenant_id", "user_id", "provider_id", name="uq_memberships_tenant_id_user_id_provider_id"),
+        sa.ForeignKeyConstraint(
+            ["tenant_id", "user_id"],
+            ["portal_users.tenant_id", "portal_users.id"],
+            name="fk_memberships_tenant_id_portal_users",
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["tenant_id", "provider_id"],
+            ["providers.tenant_id", "providers.id"],
+            name="fk_memberships_tenant_id_providers",
+            ondelete="CASCADE",
+        ),
         sa.CheckConstraint("role IN ('admin', 'depositor', 'viewer')", name="ck_memberships_role"),
     )
     _protect("memberships", "tenant_id", app_role, "SELECT, INSERT, UPDATE, DELETE")
@@ -142,7 +158,8 @@ def upgrade(app_role: str) -> None:
     _protect("idempotency_keys", "tenant_id", app_role, "SELECT, INSERT, UPDATE, DELETE")
 
     op.create_table(
-        "outbox", *_keys(),
+        "outbox",
+        *_keys(),
         sa.Column("job_name", sa.String(80), nullable=False),
         sa.Column("payload", postgresql.JSONB(), nullable=False),
         _ts("available_at", default=True),
@@ -154,7 +171,8 @@ def upgrade(app_role: str) -> None:
     _protect("outbox", "tenant_id", app_role, "SELECT, INSERT")
 
     op.create_table(
-        "audit_events", *_keys(),
+        "audit_events",
+        *_keys(),
         sa.Column("seq", sa.BigInteger(), nullable=False),
         _ts("occurred_at"),
         sa.Column("actor_type", sa.String(20), nullable=False),
@@ -174,14 +192,18 @@ def upgrade(app_role: str) -> None:
         CREATE FUNCTION pdp_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN RAISE EXCEPTION 'audit_events is append-only' USING ERRCODE = 'insufficient_privilege'; END $$
     """)
-    op.execute("CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events "
-               "FOR EACH ROW EXECUTE FUNCTION pdp_audit_append_only()")
-    op.execute("CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events "
-               "FOR EACH STATEMENT EXECUTE FUNCTION pdp_audit_append_only()")
+    op.execute(
+        "CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events "
+        "FOR EACH ROW EXECUTE FUNCTION pdp_audit_append_only()"
+    )
+    op.execute(
+        "CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events "
+        "FOR EACH STATEMENT EXECUTE FUNCTION pdp_audit_append_only()"
+    )
 
     # Cross-tenant entry points. SECURITY DEFINER runs them as the owner (BYPASSRLS), so each does exactly one
     # narrow thing; a pinned search_path stops a caller from substituting its own tables.
-    op.execute(f"""
+    op.execute("""
         CREATE FUNCTION pdp_authenticate(digest text)
         RETURNS TABLE (api_key_id text, tenant_id text, mode text, revoked boolean)
         LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
@@ -223,17 +245,24 @@ def upgrade(app_role: str) -> None:
              WHERE o.tenant_id = done.tenant_id AND o.id = done.id AND o.relayed_at IS NULL
         $$
     """)
-    for fn in ("pdp_authenticate(text)", "pdp_outbox_claim(integer, integer)",
-               "pdp_outbox_complete(text[], text[])"):
+    for fn in ("pdp_authenticate(text)", "pdp_outbox_claim(integer, integer)", "pdp_outbox_complete(text[], text[])"):
         op.execute(f"REVOKE ALL ON FUNCTION {fn} FROM PUBLIC")
         op.execute(f"GRANT EXECUTE ON FUNCTION {fn} TO {app_role}")
 
 
 def downgrade(app_role: str) -> None:
-    for fn in ("pdp_authenticate(text)", "pdp_outbox_claim(integer, integer)",
-               "pdp_outbox_complete(text[], text[])"):
+    for fn in ("pdp_authenticate(text)", "pdp_outbox_claim(integer, integer)", "pdp_outbox_complete(text[], text[])"):
         op.execute(f"DROP FUNCTION {fn}")
-    for table in ("audit_events", "outbox", "idempotency_keys", "staff_users", "memberships", "portal_users",
-                  "providers", "api_keys", "tenants"):
+    for table in (
+        "audit_events",
+        "outbox",
+        "idempotency_keys",
+        "staff_users",
+        "memberships",
+        "portal_users",
+        "providers",
+        "api_keys",
+        "tenants",
+    ):
         op.drop_table(table)
     op.execute("DROP FUNCTION pdp_audit_append_only()")

@@ -68,19 +68,25 @@ def _digest(event: AuditEvent) -> str:
 class AuditRepository(TenantRepository[AuditEvent]):
     model = AuditEvent
 
-    async def append(self, actor: Actor, action: str, target_type: str, target_id: str,
-                     data: dict[str, Any] | None = None) -> AuditEvent:
+    async def append(
+        self, actor: Actor, action: str, target_type: str, target_id: str, data: dict[str, Any] | None = None
+    ) -> AuditEvent:
         # Serialise appends per tenant until commit: two writers reading the same head would fork the chain.
         await self.session.execute(
             text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": f"audit:{self.tenant_id}"}
         )
-        head = (await self.session.execute(
-            self.select().order_by(AuditEvent.seq.desc()).limit(1)
-        )).scalar_one_or_none()
+        head = (await self.session.execute(self.select().order_by(AuditEvent.seq.desc()).limit(1))).scalar_one_or_none()
         event = AuditEvent(
-            tenant_id=self.tenant_id, id=ids.new_id("audit_event"), seq=(head.seq + 1) if head else 1,
-            occurred_at=clock.now(), actor_type=actor.type, actor_id=actor.id, action=action,
-            target_type=target_type, target_id=target_id, data=data or {},
+            tenant_id=self.tenant_id,
+            id=ids.new_id("audit_event"),
+            seq=(head.seq + 1) if head else 1,
+            occurred_at=clock.now(),
+            actor_type=actor.type,
+            actor_id=actor.id,
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            data=data or {},
             prev_hash=head.hash if head else GENESIS,
         )
         event.hash = _digest(event)
@@ -91,9 +97,15 @@ class AuditRepository(TenantRepository[AuditEvent]):
     async def stream(self, batch: int = 1000) -> AsyncIterator[AuditEvent]:
         after = 0
         while True:
-            rows = (await self.session.execute(
-                self.select().where(AuditEvent.seq > after).order_by(AuditEvent.seq).limit(batch)
-            )).scalars().all()
+            rows = (
+                (
+                    await self.session.execute(
+                        self.select().where(AuditEvent.seq > after).order_by(AuditEvent.seq).limit(batch)
+                    )
+                )
+                .scalars()
+                .all()
+            )
             if not rows:
                 return
             for row in rows:

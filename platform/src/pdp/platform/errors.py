@@ -15,8 +15,14 @@ class AppError(Exception):
     title: ClassVar[str] = "Internal error"
     transient: ClassVar[bool] = False
 
-    def __init__(self, detail: str | None = None, *, code: str | None = None,
-                 errors: list[dict[str, Any]] | None = None, **extra: Any) -> None:
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        code: str | None = None,
+        errors: list[dict[str, Any]] | None = None,
+        **extra: Any,
+    ) -> None:
         self.code = code or self.default_code
         self.detail = detail or self.title
         self.errors = errors or []

@@ -11,14 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import DateTime, Integer, LargeBinary, String, delete, update
+from sqlalchemy import DateTime, Integer, LargeBinary, String, delete, func, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pdp.platform import clock
 from pdp.platform.db.base import Base
 from pdp.platform.db.repository import TenantRepository
-from sqlalchemy import func
 
 
 class IdempotencyKey(Base):
@@ -53,8 +52,7 @@ class IdempotencyRepository(TenantRepository[IdempotencyKey]):
         for _ in range(2):
             inserted = await self.session.execute(
                 insert(IdempotencyKey)
-                .values(tenant_id=self.tenant_id, key=key, request_sha256=request_sha256,
-                        expires_at=clock.now() + ttl)
+                .values(tenant_id=self.tenant_id, key=key, request_sha256=request_sha256, expires_at=clock.now() + ttl)
                 .on_conflict_do_nothing()
                 .returning(IdempotencyKey.key)
             )
@@ -64,8 +62,9 @@ class IdempotencyRepository(TenantRepository[IdempotencyKey]):
             if row is None:
                 continue  # its transaction rolled back between our INSERT and SELECT: try again
             if row.expires_at <= clock.now():
-                await self.session.execute(delete(IdempotencyKey).where(
-                    IdempotencyKey.tenant_id == self.tenant_id, IdempotencyKey.key == key))
+                await self.session.execute(
+                    delete(IdempotencyKey).where(IdempotencyKey.tenant_id == self.tenant_id, IdempotencyKey.key == key)
+                )
                 continue
             if row.request_sha256 != request_sha256 or row.response_status is None:
                 return None
@@ -76,6 +75,9 @@ class IdempotencyRepository(TenantRepository[IdempotencyKey]):
         await self.session.execute(
             update(IdempotencyKey)
             .where(IdempotencyKey.tenant_id == self.tenant_id, IdempotencyKey.key == key)
-            .values(response_status=response.status, response_body=response.body,
-                    response_content_type=response.content_type)
+            .values(
+                response_status=response.status,
+                response_body=response.body,
+                response_content_type=response.content_type,
+            )
         )

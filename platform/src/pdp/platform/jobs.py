@@ -52,8 +52,9 @@ def deserialize(data: bytes) -> dict[str, Any]:
     return value
 
 
-def enqueue(session: AsyncSession, name: str, *, job_id: str | None = None, defer_seconds: float | None = None,
-            **kwargs: Any) -> None:
+def enqueue(
+    session: AsyncSession, name: str, *, job_id: str | None = None, defer_seconds: float | None = None, **kwargs: Any
+) -> None:
     """Buffer a job on ``session``; it is sent only if the session's transaction commits."""
     json.dumps(kwargs)  # fail now, in the caller, if an argument is not JSON
     session.info.setdefault(_BUFFER_KEY, []).append(JobRequest(name, kwargs, job_id, defer_seconds))
@@ -83,9 +84,7 @@ class ArqQueue:
         self.redis = redis  # an arq.connections.ArqRedis built with serialize/deserialize above
 
     async def send(self, job: JobRequest) -> bool:
-        enqueued = await self.redis.enqueue_job(
-            job.name, _job_id=job.job_id, _defer_by=job.defer_seconds, **job.kwargs
-        )
+        enqueued = await self.redis.enqueue_job(job.name, _job_id=job.job_id, _defer_by=job.defer_seconds, **job.kwargs)
         return enqueued is not None
 
 

@@ -26,9 +26,7 @@ from pdp.platform.jobs import JobQueue, JobRequest
 
 class OutboxMessage(TenantScoped, Base):
     __tablename__ = "outbox"
-    __table_args__ = (
-        Index("ix_outbox_due", "available_at", postgresql_where=text("relayed_at IS NULL")),
-    )
+    __table_args__ = (Index("ix_outbox_due", "available_at", postgresql_where=text("relayed_at IS NULL")),)
 
     job_name: Mapped[str] = mapped_column(String(80))
     payload: Mapped[dict[str, Any]] = mapped_column(JSONB)
@@ -47,14 +45,17 @@ def add(session: AsyncSession, job_name: str, **payload: Any) -> OutboxMessage:
     return message
 
 
-async def relay_once(sessionmaker: async_sessionmaker[AsyncSession], queue: JobQueue, *, batch: int = 200,
-                     lease_seconds: int = 60) -> int:
+async def relay_once(
+    sessionmaker: async_sessionmaker[AsyncSession], queue: JobQueue, *, batch: int = 200, lease_seconds: int = 60
+) -> int:
     """Send one batch of due messages; returns how many were relayed."""
     async with sessionmaker() as session, session.begin():
-        claimed = (await session.execute(
-            text("SELECT tenant_id, id, job_name, payload FROM pdp_outbox_claim(:batch, :lease)"),
-            {"batch": batch, "lease": lease_seconds},
-        )).all()
+        claimed = (
+            await session.execute(
+                text("SELECT tenant_id, id, job_name, payload FROM pdp_outbox_claim(:batch, :lease)"),
+                {"batch": batch, "lease": lease_seconds},
+            )
+        ).all()
     if not claimed:
         return 0
     for row in claimed:

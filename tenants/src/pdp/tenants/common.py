@@ -12,8 +12,11 @@ _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 def normalize_email(value: str, path: str = "$.email") -> str:
     email = value.strip().lower()
     if len(email) > 254 or not _EMAIL.match(email):
-        raise ValidationFailed(errors=[finding("PDP-EMAIL-INVALID", f"'{value}' is not an e-mail address.",
-                                               "Adresse e-mail invalide.", path)])
+        raise ValidationFailed(
+            errors=[
+                finding("PDP-EMAIL-INVALID", f"'{value}' is not an e-mail address.", "Adresse e-mail invalide.", path)
+            ]
+        )
     return email
 
 

@@ -8,6 +8,14 @@ from pdp.tenants.accounts.models import ApiKey, Membership, PortalUser, StaffUse
 from pdp.tenants.providers.models import Provider
 
 __all__ = [
-    "ApiKey", "AuditEvent", "Base", "IdempotencyKey", "Membership", "OutboxMessage", "PortalUser", "Provider",
-    "StaffUser", "Tenant",
+    "ApiKey",
+    "AuditEvent",
+    "Base",
+    "IdempotencyKey",
+    "Membership",
+    "OutboxMessage",
+    "PortalUser",
+    "Provider",
+    "StaffUser",
+    "Tenant",
 ]

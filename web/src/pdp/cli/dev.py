@@ -41,8 +41,11 @@ def _secrets(data_dir: Path) -> dict[str, str]:
     if path.is_file():
         stored: dict[str, str] = json.loads(path.read_text())
         return stored
-    values = {"master_keys": generate_master_key("dev1"), "owner_password": secrets.token_urlsafe(18),
-              "app_password": secrets.token_urlsafe(18)}
+    values = {
+        "master_keys": generate_master_key("dev1"),
+        "owner_password": secrets.token_urlsafe(18),
+        "app_password": secrets.token_urlsafe(18),
+    }
     path.write_text(json.dumps(values, indent=2))
     path.chmod(0o600)
     return values
@@ -70,14 +73,18 @@ def _external_environment() -> dict[str, str] | None:
 
 def _embedded_environment(info: EngineInfo, data_dir: Path) -> dict[str, str]:
     stored = _secrets(data_dir)
-    plan = admin.DatabasePlan(DATABASE, owner_password=stored["owner_password"],
-                              app_password=stored["app_password"])
+    plan = admin.DatabasePlan(DATABASE, owner_password=stored["owner_password"], app_password=stored["app_password"])
     app_url, owner_url = asyncio.run(admin.ensure_database(info.postgres_admin_url, plan))
     ensure_bucket(info, BUCKET)
     return {
-        "PDP_DATABASE_URL": app_url, "PDP_DATABASE_OWNER_URL": owner_url, "PDP_REDIS_URL": info.redis_url,
-        "PDP_S3_ENDPOINT": info.s3_endpoint, "PDP_S3_ACCESS_KEY": info.s3_access_key,
-        "PDP_S3_SECRET_KEY": info.s3_secret_key, "PDP_S3_REGION": info.s3_region, "PDP_S3_BUCKET": BUCKET,
+        "PDP_DATABASE_URL": app_url,
+        "PDP_DATABASE_OWNER_URL": owner_url,
+        "PDP_REDIS_URL": info.redis_url,
+        "PDP_S3_ENDPOINT": info.s3_endpoint,
+        "PDP_S3_ACCESS_KEY": info.s3_access_key,
+        "PDP_S3_SECRET_KEY": info.s3_secret_key,
+        "PDP_S3_REGION": info.s3_region,
+        "PDP_S3_BUCKET": BUCKET,
         "PDP_MASTER_KEYS": stored["master_keys"],
     }
 
@@ -90,8 +97,14 @@ def _die_with_parent() -> None:
 
 def _spawn(command: str, env: dict[str, str], log_dir: Path) -> subprocess.Popen[bytes]:
     log = (log_dir / f"{command}.log").open("ab")
-    return subprocess.Popen([sys.executable, "-m", "pdp.cli.main", command], env={**os.environ, **env},
-                            stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
+    # A fixed argv of our own interpreter; preexec_fn is safe here because the supervisor runs no threads.
+    return subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "pdp.cli.main", command],
+        env={**os.environ, **env},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        preexec_fn=_die_with_parent,  # noqa: PLW1509
+    )
 
 
 def _wait_http(url: str, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
@@ -99,10 +112,9 @@ def _wait_http(url: str, process: subprocess.Popen[bytes], timeout: float = 30) 
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise click.ClickException(f"the API exited with code {process.returncode}; see .pdp/logs/serve.log")
-        with contextlib.suppress(OSError):
-            with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 (our own loopback URL)
-                if response.status == 200:
-                    return
+        with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310
+            if response.status == 200:  # our own loopback URL
+                return
         time.sleep(0.1)
     raise click.ClickException(f"the API did not answer {url} within {timeout:.0f} s")
 
@@ -146,34 +158,52 @@ def run_dev(data_dir_option: str | None, port_option: int | None) -> int:
             env = external
         port = port_option or int(os.environ.get("PDP_PORT", "0")) or _free_port(8000)
         api_url = f"http://127.0.0.1:{port}"
-        env |= {"PDP_PORT": str(port), "PDP_HOST": "127.0.0.1", "PDP_PUBLIC_URL": api_url,
-                "PDP_ENVIRONMENT": "development"}
+        env |= {
+            "PDP_PORT": str(port),
+            "PDP_HOST": "127.0.0.1",
+            "PDP_PUBLIC_URL": api_url,
+            "PDP_ENVIRONMENT": "development",
+        }
         click.echo("Migrating the database…")
         admin.upgrade(env.get("PDP_DATABASE_OWNER_URL") or env["PDP_DATABASE_URL"], env["PDP_DATABASE_URL"])
         children = [_spawn("serve", env, data_dir / "logs"), _spawn("worker", env, data_dir / "logs")]
         _wait_http(f"{api_url}/healthz", children[0])
         info = {
-            "api_url": api_url, "docs_url": f"{api_url}/api/docs", "openapi_url": f"{api_url}/api/openapi.json",
-            "health_url": f"{api_url}/readyz", "data_dir": str(data_dir.resolve()),
-            "database_url": env["PDP_DATABASE_URL"], "database_owner_url": env.get("PDP_DATABASE_OWNER_URL"),
+            "api_url": api_url,
+            "docs_url": f"{api_url}/api/docs",
+            "openapi_url": f"{api_url}/api/openapi.json",
+            "health_url": f"{api_url}/readyz",
+            "data_dir": str(data_dir.resolve()),
+            "database_url": env["PDP_DATABASE_URL"],
+            "database_owner_url": env.get("PDP_DATABASE_OWNER_URL"),
             "redis_url": env["PDP_REDIS_URL"],
-            "s3": {"endpoint": env["PDP_S3_ENDPOINT"], "bucket": env.get("PDP_S3_BUCKET", BUCKET),
-                   "access_key": env.get("PDP_S3_ACCESS_KEY"), "secret_key": env.get("PDP_S3_SECRET_KEY"),
-                   "region": env.get("PDP_S3_REGION", "us-east-1")},
-            "pids": {"supervisor": os.getpid(), "api": children[0].pid, "worker": children[1].pid,
-                     **(stack.pids() if stack else {})},
+            "s3": {
+                "endpoint": env["PDP_S3_ENDPOINT"],
+                "bucket": env.get("PDP_S3_BUCKET", BUCKET),
+                "access_key": env.get("PDP_S3_ACCESS_KEY"),
+                "secret_key": env.get("PDP_S3_SECRET_KEY"),
+                "region": env.get("PDP_S3_REGION", "us-east-1"),
+            },
+            "pids": {
+                "supervisor": os.getpid(),
+                "api": children[0].pid,
+                "worker": children[1].pid,
+                **(stack.pids() if stack else {}),
+            },
             "environment": env,
         }
         (data_dir / "dev.json").write_text(json.dumps(info, indent=2))
         (data_dir / "dev.json").chmod(0o600)
-        click.echo(f"\npdp is up in {time.perf_counter() - started:.1f} s\n"
-                   f"  API      {api_url}\n  Docs     {info['docs_url']}\n  Ready    {info['health_url']}\n"
-                   f"  Details  {data_dir / 'dev.json'}   Logs {data_dir / 'logs'}/\n\n"
-                   f"Create a tenant:  pdp tenant create --name \"My platform\"\nStop: Ctrl-C")
+        click.echo(
+            f"\npdp is up in {time.perf_counter() - started:.1f} s\n"
+            f"  API      {api_url}\n  Docs     {info['docs_url']}\n  Ready    {info['health_url']}\n"
+            f"  Details  {data_dir / 'dev.json'}   Logs {data_dir / 'logs'}/\n\n"
+            f'Create a tenant:  pdp tenant create --name "My platform"\nStop: Ctrl-C'
+        )
         while not stop_requested:
-            for child in children:
+            for name, child in zip(("the API", "the worker"), children, strict=True):
                 if child.poll() is not None:
-                    click.echo(f"{child.args[-1]} exited with code {child.returncode}; stopping.", err=True)
+                    click.echo(f"{name} exited with code {child.returncode}; stopping.", err=True)
                     return 1
             time.sleep(0.2)
         return 0

@@ -26,8 +26,14 @@ def serve(host: str | None, port: int | None) -> None:
     from pdp.web.app import create_app
 
     settings = cli_settings()
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
-                log_level=settings.log_level, access_log=False, lifespan="on")
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level=settings.log_level,
+        access_log=False,
+        lifespan="on",
+    )
 
 
 @cli.command()

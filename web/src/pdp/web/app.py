@@ -59,9 +59,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             path="/api",
             render_plugins=[ScalarRenderPlugin(path="/docs")],
             servers=[Server(url=settings.public_url)],
-            components=Components(security_schemes={
-                "apiKey": SecurityScheme(type="http", scheme="bearer", description="pdp_test_… or pdp_live_…"),
-            }),
+            components=Components(
+                security_schemes={
+                    "apiKey": SecurityScheme(type="http", scheme="bearer", description="pdp_test_… or pdp_live_…"),
+                }
+            ),
         ),
         on_startup=[lambda: configure_logging(settings.log_level, json=settings.log_json)],
         debug=False,

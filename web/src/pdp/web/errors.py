@@ -23,14 +23,29 @@ PROBLEM = "application/problem+json"
 log = get_logger("pdp.web.errors")
 
 _FIELD = re.compile(r"`([^`]+)`")
-_HTTP_CODES = {400: "invalid_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
-               405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media_type",
-               429: "rate_limited", 503: "service_unavailable"}
+_HTTP_CODES = {
+    400: "invalid_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "rate_limited",
+    503: "service_unavailable",
+}
 
 
 def problem(status: int, code: str, title: str, detail: str, instance: str, **extra: Any) -> Response[Any]:
-    body = {"type": f"https://docs.pdp.dev/errors/{code}", "title": title, "status": status, "code": code,
-            "detail": detail, "instance": instance, **extra}
+    body = {
+        "type": f"https://docs.pdp.dev/errors/{code}",
+        "title": title,
+        "status": status,
+        "code": code,
+        "detail": detail,
+        "instance": instance,
+        **extra,
+    }
     return Response(body, status_code=status, media_type=PROBLEM)
 
 
@@ -53,23 +68,29 @@ def _finding(message: str, key: str | None, source: str | None) -> dict[str, str
     else:
         rule, name = "PDP-FIELD-INVALID", "" if key == "data" else (key or "")
     origin = str(getattr(source, "value", source) or "body")
-    if origin == "body":
-        path = f"$.{name}" if name else "$"
-    else:
-        path = f"{origin}.{key}"
+    body_path = f"$.{name}" if name else "$"
+    path = body_path if origin == "body" else f"{origin}.{key}"
     return {"rule": rule, "severity": "error", "message": message, "path": path}
 
 
 def _validation(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
     raw = exc.extra if isinstance(exc.extra, list) else []
-    errors = [_finding(str(item.get("message", "")), item.get("key"), item.get("source")) for item in raw
-              if isinstance(item, dict)]
+    errors = [
+        _finding(str(item.get("message", "")), item.get("key"), item.get("source"))
+        for item in raw
+        if isinstance(item, dict)
+    ]
     if any(e["message"].startswith("'") and e["message"].endswith("'") for e in errors):
         # Litestar reports an absent body as a KeyError on the parameter name.
-        errors = [{"rule": "PDP-BODY-MISSING", "severity": "error", "message": "A JSON body is required.",
-                   "path": "$"}]
-    return problem(422, "validation_failed", "The request failed validation",
-                   "; ".join(e["message"] for e in errors) or "Invalid request.", request.url.path, errors=errors)
+        errors = [{"rule": "PDP-BODY-MISSING", "severity": "error", "message": "A JSON body is required.", "path": "$"}]
+    return problem(
+        422,
+        "validation_failed",
+        "The request failed validation",
+        "; ".join(e["message"] for e in errors) or "Invalid request.",
+        request.url.path,
+        errors=errors,
+    )
 
 
 def _caused_by_bad_json(exc: BaseException) -> bool:
@@ -99,9 +120,14 @@ def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any
         return _app_error(request, ServiceUnavailable())
     reference = ids.ulid()
     log.error("request.failed", reference=reference, path=request.url.path, exc_info=exc)
-    return problem(HTTP_500_INTERNAL_SERVER_ERROR, "internal_error", "Internal error",
-                   f"Something went wrong on our side (reference {reference}).", request.url.path,
-                   reference=reference)
+    return problem(
+        HTTP_500_INTERNAL_SERVER_ERROR,
+        "internal_error",
+        "Internal error",
+        f"Something went wrong on our side (reference {reference}).",
+        request.url.path,
+        reference=reference,
+    )
 
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {

@@ -39,9 +39,14 @@ async def readyz(resources: NamedDependency[Resources]) -> Response[dict[str, An
     async def redis() -> None:
         await resources.redis.ping()
 
-    checks = dict(zip(("database", "redis", "s3"),
-                      await asyncio.gather(_timed(database), _timed(redis), _timed(resources.archive.ping)),
-                      strict=True))
+    checks = dict(
+        zip(
+            ("database", "redis", "s3"),
+            await asyncio.gather(_timed(database), _timed(redis), _timed(resources.archive.ping)),
+            strict=True,
+        )
+    )
     ready = all(c["ok"] for c in checks.values())
-    return Response({"status": "ready" if ready else "unavailable", "checks": checks},
-                    status_code=200 if ready else 503)
+    return Response(
+        {"status": "ready" if ready else "unavailable", "checks": checks}, status_code=200 if ready else 503
+    )

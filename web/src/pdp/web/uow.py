@@ -15,9 +15,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.enums import ScopeType
+from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.platform import jobs
@@ -60,14 +61,14 @@ async def _read_body(receive: Receive) -> bytes:
 def _replaying(body: bytes) -> Receive:
     sent = False
 
-    async def receive() -> Message:
+    async def receive() -> dict[str, Any]:
         nonlocal sent
         if sent:
             return {"type": "http.disconnect"}
         sent = True
         return {"type": "http.request", "body": body, "more_body": False}
 
-    return receive  # type: ignore[return-value]
+    return cast("Receive", receive)  # an ASGI receive: the dict is a valid http.request event
 
 
 class _HeldResponse:
@@ -99,10 +100,17 @@ class _HeldResponse:
 
 
 async def _send_stored(send: Send, stored: StoredResponse) -> None:
-    await send({"type": "http.response.start", "status": stored.status,
-                "headers": [(b"content-type", stored.content_type.encode()),
-                            (b"content-length", str(len(stored.body)).encode()),
-                            (b"idempotent-replayed", b"true")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": stored.status,
+            "headers": [
+                (b"content-type", stored.content_type.encode()),
+                (b"content-length", str(len(stored.body)).encode()),
+                (b"idempotent-replayed", b"true"),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": stored.body, "more_body": False})
 
 
@@ -113,7 +121,7 @@ class UnitOfWorkMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
         resources: Resources = scope["litestar_app"].state.resources
@@ -128,16 +136,18 @@ class UnitOfWorkMiddleware:
             finally:
                 jobs.discard(session)
 
-    async def _handle(self, resources: Resources, session: AsyncSession, scope: Scope, receive: Receive,
-                      send: Send) -> None:
+    async def _handle(
+        self, resources: Resources, session: AsyncSession, scope: HTTPScope, receive: Receive, send: Send
+    ) -> None:
         principal = await authenticate(session, _header(scope, b"authorization"))
         scope[SCOPE_KEY] = RequestContext(session, principal)  # type: ignore[literal-required]
         method = scope["method"]
         key = _header(scope, b"idempotency-key") if method == "POST" else None
         if key is not None:
             if not 1 <= len(key) <= 255 or not key.isprintable():
-                raise InvalidRequest("Idempotency-Key must be 1 to 255 printable characters.",
-                                     code="idempotency_key_invalid")
+                raise InvalidRequest(
+                    "Idempotency-Key must be 1 to 255 printable characters.", code="idempotency_key_invalid"
+                )
             body = await _read_body(receive)
             receive = _replaying(body)
             fingerprint = hashlib.sha256(
@@ -166,7 +176,8 @@ class UnitOfWorkMiddleware:
             return
         if key is not None:
             await IdempotencyRepository(session).record(
-                key, StoredResponse(held.status, held.body(), held.content_type()))
+                key, StoredResponse(held.status, held.body(), held.content_type())
+            )
         await session.commit()
         await held.release(send)
         try:

@@ -8,7 +8,7 @@ import logging
 import os
 import signal
 import socket
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from arq import cron
 from arq.connections import RedisSettings
@@ -20,6 +20,9 @@ from pdp.platform.logging import configure_logging, get_logger
 from pdp.platform.settings import Settings
 from pdp.workers.registry import REGISTRY, JobSpec, wrap
 from pdp.workers.tasks import load_all
+
+if TYPE_CHECKING:
+    pass
 
 HEARTBEAT_SECONDS = 5
 SHUTDOWN_GRACE_SECONDS = 20
@@ -37,12 +40,25 @@ async def _heartbeat(redis: Any, worker: str) -> None:
 def _functions(specs: list[JobSpec], settings: Settings) -> list[Function]:
     from arq.worker import func
 
-    return [func(wrap(spec), name=spec.name, max_tries=spec.max_tries,
-                 timeout=spec.timeout_seconds or settings.job_timeout_seconds) for spec in specs]
+    return [
+        func(
+            wrap(spec),
+            name=spec.name,
+            max_tries=spec.max_tries,
+            timeout=spec.timeout_seconds or settings.job_timeout_seconds,
+        )
+        for spec in specs
+    ]
 
 
-def create_worker(settings: Settings, *, extra: list[JobSpec] | None = None, burst: bool = False,
-                  handle_signals: bool = True, poll_delay: float = 0.5) -> Worker:
+def create_worker(
+    settings: Settings,
+    *,
+    extra: list[JobSpec] | None = None,
+    burst: bool = False,
+    handle_signals: bool = True,
+    poll_delay: float = 0.5,
+) -> Worker:
     """Build a worker with every registered job (plus ``extra``, for tests)."""
     load_all()
     specs = [*REGISTRY.values(), *(extra or [])]
@@ -54,8 +70,12 @@ def create_worker(settings: Settings, *, extra: list[JobSpec] | None = None, bur
         if settings.log_level != "debug":
             logging.getLogger("arq").setLevel(logging.WARNING)  # one line per cron tick is noise
         engine = create_engine(settings.database_url, pool_size=max(2, settings.worker_concurrency // 2))
-        ctx.update(settings=settings, engine=engine, sessionmaker=create_sessionmaker(engine),
-                   queue=jobs.ArqQueue(ctx["redis"]))
+        ctx.update(
+            settings=settings,
+            engine=engine,
+            sessionmaker=create_sessionmaker(engine),
+            queue=jobs.ArqQueue(ctx["redis"]),
+        )
         state["heartbeat"] = asyncio.create_task(_heartbeat(ctx["redis"], worker_name))
         log.info("worker.started", worker=worker_name, jobs=sorted(s.name for s in specs))
 
@@ -72,8 +92,15 @@ def create_worker(settings: Settings, *, extra: list[JobSpec] | None = None, bur
     relay_seconds = max(1, round(settings.outbox_relay_seconds))
     return Worker(
         functions=_functions(specs, settings),
-        cron_jobs=[cron(wrap(REGISTRY["outbox.relay"]), name="cron:outbox.relay",
-                        second=set(range(0, 60, relay_seconds)), run_at_startup=True, timeout=60)],
+        cron_jobs=[
+            cron(
+                wrap(REGISTRY["outbox.relay"]),
+                name="cron:outbox.relay",
+                second=set(range(0, 60, relay_seconds)),
+                run_at_startup=True,
+                timeout=60,
+            )
+        ],
         redis_settings=RedisSettings.from_dsn(settings.redis_url),
         job_serializer=jobs.serialize,
         job_deserializer=jobs.deserialize,
@@ -120,11 +147,7 @@ async def drain(worker: Worker, grace_seconds: float = SHUTDOWN_GRACE_SECONDS) -
     """Stop taking jobs and let running ones finish for a while; the rest are cancelled and run again later
     (arq is pessimistic: a job leaves the queue only when it finishes, which is why every job is idempotent)."""
     worker.allow_pick_jobs = False
-    log.info("worker.draining", running=sum(not t.done() for t in worker.tasks.values()))
-    deadline = loop_time() + grace_seconds
-    while any(not t.done() for t in worker.tasks.values()) and loop_time() < deadline:
-        await asyncio.sleep(0.1)
-
-
-def loop_time() -> float:
-    return asyncio.get_running_loop().time()
+    running = [task for task in worker.tasks.values() if not task.done()]
+    log.info("worker.draining", running=len(running))
+    if running:
+        await asyncio.wait(running, timeout=grace_seconds)

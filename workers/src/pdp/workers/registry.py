@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from arq import Retry
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -20,6 +20,9 @@ from pdp.platform import jobs
 from pdp.platform.errors import AppError
 from pdp.platform.logging import get_logger
 from pdp.platform.settings import Settings
+
+if TYPE_CHECKING:
+    from arq.typing import WorkerCoroutine
 
 log = get_logger("pdp.workers")
 
@@ -51,8 +54,9 @@ class JobSpec:
 REGISTRY: dict[str, JobSpec] = {}
 
 
-def task(name: str, *, max_tries: int = 8, timeout_seconds: float | None = None) -> Callable[[JobFunction],
-                                                                                           JobFunction]:
+def task(
+    name: str, *, max_tries: int = 8, timeout_seconds: float | None = None
+) -> Callable[[JobFunction], JobFunction]:
     """Register ``fn`` as job ``name`` in the global registry (read when a worker is built)."""
 
     def register(fn: JobFunction) -> JobFunction:
@@ -74,7 +78,7 @@ def is_transient(exc: BaseException) -> bool:
     return isinstance(exc, TransientError) or (isinstance(exc, AppError) and exc.transient)
 
 
-def wrap(spec: JobSpec) -> Callable[..., Awaitable[Any]]:
+def wrap(spec: JobSpec) -> WorkerCoroutine:
     async def run(ctx: dict[str, Any], **kwargs: Any) -> Any:
         job_ctx = JobContext(ctx["settings"], ctx["sessionmaker"], ctx["queue"], ctx["job_id"], ctx["job_try"])
         try:
@@ -82,12 +86,24 @@ def wrap(spec: JobSpec) -> Callable[..., Awaitable[Any]]:
         except Exception as exc:
             if is_transient(exc) and job_ctx.job_try < spec.max_tries:
                 delay = backoff_seconds(job_ctx.job_try)
-                log.warning("job.retry", job=spec.name, job_id=job_ctx.job_id, job_try=job_ctx.job_try,
-                            delay=round(delay, 2), error=str(exc))
+                log.warning(
+                    "job.retry",
+                    job=spec.name,
+                    job_id=job_ctx.job_id,
+                    job_try=job_ctx.job_try,
+                    delay=round(delay, 2),
+                    error=str(exc),
+                )
                 raise Retry(defer=delay) from exc
-            log.error("job.failed", job=spec.name, job_id=job_ctx.job_id, job_try=job_ctx.job_try,
-                      error=str(exc), transient=is_transient(exc))
+            log.error(
+                "job.failed",
+                job=spec.name,
+                job_id=job_ctx.job_id,
+                job_try=job_ctx.job_try,
+                error=str(exc),
+                transient=is_transient(exc),
+            )
             raise
 
     run.__qualname__ = run.__name__ = spec.name
-    return run
+    return cast("WorkerCoroutine", run)

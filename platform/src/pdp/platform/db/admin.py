@@ -19,9 +19,10 @@ import asyncpg
 class DatabasePlan:
     database: str
     owner_role: str = "pdp_owner"
-    owner_password: str = "pdp_owner"
+    # Defaults serve throwaway test clusters only; `pdp dev` generates and keeps its own passwords.
+    owner_password: str = "pdp_owner"  # noqa: S105
     app_role: str = "pdp_app"
-    app_password: str = "pdp_app"
+    app_password: str = "pdp_app"  # noqa: S105
 
 
 def with_credentials(server_url: str, user: str, password: str, database: str) -> str:

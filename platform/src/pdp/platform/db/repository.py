@@ -41,7 +41,7 @@ class TenantRepository(Generic[ModelT]):
         self.session = session
         self.tenant_id = tenant_id
 
-    def select(self) -> Select[tuple[ModelT]]:
+    def select(self) -> Select[ModelT]:
         return select(self.model).where(self.model.tenant_id == self.tenant_id)
 
     async def get(self, object_id: str) -> ModelT:
@@ -64,7 +64,7 @@ class TenantRepository(Generic[ModelT]):
         return obj
 
     async def page(
-        self, query: Select[tuple[ModelT]] | None = None, *, limit: int = 10, starting_after: str | None = None
+        self, query: Select[ModelT] | None = None, *, limit: int = 10, starting_after: str | None = None
     ) -> Page[ModelT]:
         """Newest first, keyset-paginated on the time-ordered id (``starting_after`` = last id seen)."""
         limit = max(1, min(limit, MAX_PAGE_SIZE))

@@ -68,10 +68,10 @@ class Membership(TenantScoped, Base):
     __tablename__ = "memberships"
     __table_args__ = (
         UniqueConstraint("tenant_id", "user_id", "provider_id"),
-        ForeignKeyConstraint(["tenant_id", "user_id"], ["portal_users.tenant_id", "portal_users.id"],
-                             ondelete="CASCADE"),
-        ForeignKeyConstraint(["tenant_id", "provider_id"], ["providers.tenant_id", "providers.id"],
-                             ondelete="CASCADE"),
+        ForeignKeyConstraint(
+            ["tenant_id", "user_id"], ["portal_users.tenant_id", "portal_users.id"], ondelete="CASCADE"
+        ),
+        ForeignKeyConstraint(["tenant_id", "provider_id"], ["providers.tenant_id", "providers.id"], ondelete="CASCADE"),
         CheckConstraint("role IN ('admin', 'depositor', 'viewer')", name="role"),
     )
 

@@ -58,7 +58,8 @@ class ApiKeyRepository(TenantRepository[ApiKey]):
         key = await self.get(key_id)
         if key.revoked_at is None:
             await self.session.execute(
-                update(ApiKey).where(ApiKey.tenant_id == self.tenant_id, ApiKey.id == key_id)
+                update(ApiKey)
+                .where(ApiKey.tenant_id == self.tenant_id, ApiKey.id == key_id)
                 .values(revoked_at=clock.now())
             )
             await self.session.refresh(key)

@@ -59,8 +59,15 @@ async def create_tenant(session: AsyncSession, name: str, *, key_mode: str = "te
 async def create_api_key(session: AsyncSession, name: str, mode: str, actor: Actor) -> IssuedKey:
     secret = apikeys.generate(mode)
     repo = ApiKeyRepository(session)
-    key = await repo.add(ApiKey(id=ids.new_id("api_key"), name=name, mode=mode,
-                                key_sha256=apikeys.digest(secret), last4=apikeys.hint(secret)))
+    key = await repo.add(
+        ApiKey(
+            id=ids.new_id("api_key"),
+            name=name,
+            mode=mode,
+            key_sha256=apikeys.digest(secret),
+            last4=apikeys.hint(secret),
+        )
+    )
     await AuditRepository(session).append(actor, "api_key.created", "api_key", key.id, {"name": name})
     return IssuedKey(key, secret)
 
@@ -101,15 +108,22 @@ async def create_portal_user(session: AsyncSession, email: str, full_name: str, 
     return user
 
 
-async def grant_membership(session: AsyncSession, user_id: str, provider_id: str, role: Role,
-                           actor: Actor) -> Membership:
+async def grant_membership(
+    session: AsyncSession, user_id: str, provider_id: str, role: Role, actor: Actor
+) -> Membership:
     """Give a portal user a role on a provider; both must belong to the session's tenant."""
     await PortalUserRepository(session).get(user_id)
     await ProviderRepository(session).get(provider_id)
     membership = await MembershipRepository(session).add(
-        Membership(id=ids.new_id("membership"), user_id=user_id, provider_id=provider_id, role=role.value))
-    await AuditRepository(session).append(actor, "membership.granted", "membership", membership.id,
-                                          {"user_id": user_id, "provider_id": provider_id, "role": role.value})
+        Membership(id=ids.new_id("membership"), user_id=user_id, provider_id=provider_id, role=role.value)
+    )
+    await AuditRepository(session).append(
+        actor,
+        "membership.granted",
+        "membership",
+        membership.id,
+        {"user_id": user_id, "provider_id": provider_id, "role": role.value},
+    )
     return membership
 
 
@@ -120,8 +134,7 @@ async def create_staff_user(session: AsyncSession, email: str, full_name: str, r
         raise ValidationFailed("Staff role must be 'support' or 'admin'.")
     if await repo.by_email(email) is not None:
         raise Conflict("A staff user with this e-mail already exists.", code="staff_user_exists")
-    return await repo.add(StaffUser(id=ids.new_id("staff_user"), email=email, full_name=full_name.strip(),
-                                    role=role))
+    return await repo.add(StaffUser(id=ids.new_id("staff_user"), email=email, full_name=full_name.strip(), role=role))
 
 
 async def get_api_key(session: AsyncSession, key_id: str) -> ApiKey:

@@ -27,8 +27,14 @@ def parse_siret(value: str, path: str = "$.siret") -> Siret:
     except StdnumError as exc:
         raise ValidationFailed(
             f"'{value}' is not a valid SIRET.",
-            errors=[finding("PDP-SIRET-INVALID", f"'{value}' is not a valid SIRET: {exc}.",
-                            f"'{value}' n'est pas un SIRET valide.", path)],
+            errors=[
+                finding(
+                    "PDP-SIRET-INVALID",
+                    f"'{value}' is not a valid SIRET: {exc}.",
+                    f"'{value}' n'est pas un SIRET valide.",
+                    path,
+                )
+            ],
         ) from exc
     company = siret.to_siren(number)
     return Siret(number, company, "FR" + siren.to_tva(company))

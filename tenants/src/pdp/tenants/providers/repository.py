@@ -17,8 +17,9 @@ class ProviderRepository(TenantRepository[Provider]):
         result = await self.session.execute(self.select().where(Provider.external_id == external_id))
         return result.scalar_one_or_none()
 
-    async def search(self, *, status: str | None, external_id: str | None, siret: str | None, limit: int,
-                     starting_after: str | None) -> Page[Provider]:
+    async def search(
+        self, *, status: str | None, external_id: str | None, siret: str | None, limit: int, starting_after: str | None
+    ) -> Page[Provider]:
         query = self.select()
         if status:
             query = query.where(Provider.status == status)

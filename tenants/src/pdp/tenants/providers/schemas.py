@@ -36,9 +36,9 @@ class ProviderUpdate(msgspec.Struct, forbid_unknown_fields=True):
     name: Name | msgspec.UnsetType = msgspec.UNSET
     email: Email | msgspec.UnsetType = msgspec.UNSET
     status: Status | msgspec.UnsetType = msgspec.UNSET
-    external_id: ExternalId | None | msgspec.UnsetType = msgspec.UNSET
-    address: Address | None | msgspec.UnsetType = msgspec.UNSET
-    iban: Annotated[str, msgspec.Meta(max_length=42)] | None | msgspec.UnsetType = msgspec.UNSET
+    external_id: ExternalId | msgspec.UnsetType | None = msgspec.UNSET
+    address: Address | msgspec.UnsetType | None = msgspec.UNSET
+    iban: Annotated[str, msgspec.Meta(max_length=42)] | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class ProviderRead(msgspec.Struct):

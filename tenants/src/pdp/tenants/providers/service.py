@@ -18,11 +18,18 @@ from pdp.tenants.providers.schemas import Address, ProviderCreate, ProviderRead,
 
 def to_read(provider: Provider) -> ProviderRead:
     return ProviderRead(
-        id=provider.id, siret=provider.siret, siren=provider.siren, vat_number=provider.vat_number,
-        name=provider.name, email=provider.email, status=provider.status,  # type: ignore[arg-type]
+        id=provider.id,
+        siret=provider.siret,
+        siren=provider.siren,
+        vat_number=provider.vat_number,
+        name=provider.name,
+        email=provider.email,
+        status=provider.status,  # type: ignore[arg-type]
         external_id=provider.external_id,
         address=msgspec.convert(provider.address, Address) if provider.address else None,
-        iban=provider.iban, created_at=provider.created_at, updated_at=provider.updated_at,
+        iban=provider.iban,
+        created_at=provider.created_at,
+        updated_at=provider.updated_at,
     )
 
 
@@ -31,8 +38,11 @@ async def _ensure_external_id_free(repo: ProviderRepository, external_id: str | 
         return
     other = await repo.by_external_id(external_id)
     if other is not None and other.id != own_id:
-        raise Conflict(f"Provider {other.id} already has external_id '{external_id}'.",
-                       code="provider_external_id_exists", existing_id=other.id)
+        raise Conflict(
+            f"Provider {other.id} already has external_id '{external_id}'.",
+            code="provider_external_id_exists",
+            existing_id=other.id,
+        )
 
 
 async def create(session: AsyncSession, data: ProviderCreate, actor: Actor) -> Provider:
@@ -42,17 +52,26 @@ async def create(session: AsyncSession, data: ProviderCreate, actor: Actor) -> P
     repo = ProviderRepository(session)
     existing = await repo.by_siret(ident.siret)
     if existing is not None:
-        raise Conflict(f"Provider {existing.id} already has SIRET {ident.siret}.", code="provider_exists",
-                       existing_id=existing.id)
+        raise Conflict(
+            f"Provider {existing.id} already has SIRET {ident.siret}.", code="provider_exists", existing_id=existing.id
+        )
     await _ensure_external_id_free(repo, data.external_id)
-    provider = await repo.add(Provider(
-        id=ids.new_id("provider"), siret=ident.siret, siren=ident.siren, vat_number=ident.vat_number,
-        name=data.name.strip(), email=email, status="active", external_id=data.external_id,
-        address=msgspec.to_builtins(data.address) if data.address else None, iban=iban,
-    ))
+    provider = await repo.add(
+        Provider(
+            id=ids.new_id("provider"),
+            siret=ident.siret,
+            siren=ident.siren,
+            vat_number=ident.vat_number,
+            name=data.name.strip(),
+            email=email,
+            status="active",
+            external_id=data.external_id,
+            address=msgspec.to_builtins(data.address) if data.address else None,
+            iban=iban,
+        )
+    )
     await session.refresh(provider)
-    await AuditRepository(session).append(actor, "provider.created", "provider", provider.id,
-                                          {"siret": provider.siret})
+    await AuditRepository(session).append(actor, "provider.created", "provider", provider.id, {"siret": provider.siret})
     return provider
 
 
@@ -75,8 +94,9 @@ async def update(session: AsyncSession, provider_id: str, data: ProviderUpdate, 
             setattr(provider, name, value)
         provider.updated_at = clock.now()
         await session.flush()
-        await AuditRepository(session).append(actor, "provider.updated", "provider", provider.id,
-                                              {"fields": ",".join(sorted(changes))})
+        await AuditRepository(session).append(
+            actor, "provider.updated", "provider", provider.id, {"fields": ",".join(sorted(changes))}
+        )
     return provider
 
 
@@ -84,7 +104,15 @@ async def get(session: AsyncSession, provider_id: str) -> Provider:
     return await ProviderRepository(session).get(provider_id)
 
 
-async def search(session: AsyncSession, *, status: str | None = None, external_id: str | None = None,
-                 siret: str | None = None, limit: int = 10, starting_after: str | None = None) -> Page[Provider]:
-    return await ProviderRepository(session).search(status=status, external_id=external_id, siret=siret,
-                                                    limit=limit, starting_after=starting_after)
+async def search(
+    session: AsyncSession,
+    *,
+    status: str | None = None,
+    external_id: str | None = None,
+    siret: str | None = None,
+    limit: int = 10,
+    starting_after: str | None = None,
+) -> Page[Provider]:
+    return await ProviderRepository(session).search(
+        status=status, external_id=external_id, siret=siret, limit=limit, starting_after=starting_after
+    )

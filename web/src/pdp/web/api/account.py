@@ -64,17 +64,25 @@ class AccountController(Controller):
         return MeRead(TenantRead(tenant.id, tenant.name, tenant.status, tenant.created_at), _key(key))
 
     @post("/api-keys", summary="Create an API key (the secret is shown once)")
-    async def create_key(self, data: JSONBody[ApiKeyCreate], session: NamedDependency[AsyncSession], principal: NamedDependency[Principal]) -> ApiKeyCreated:
+    async def create_key(
+        self,
+        data: JSONBody[ApiKeyCreate],
+        session: NamedDependency[AsyncSession],
+        principal: NamedDependency[Principal],
+    ) -> ApiKeyCreated:
         issued = await service.create_api_key(session, data.name, data.mode, principal.actor)
         k = issued.key
         return ApiKeyCreated(k.id, k.name, k.mode, k.last4, k.created_at, k.revoked_at, secret=issued.secret)
 
     @get("/api-keys", summary="List API keys")
-    async def list_keys(self, session: NamedDependency[AsyncSession], limit: Limit = 10,
-                        starting_after: StartingAfter = None) -> ListResponse[ApiKeyRead]:
+    async def list_keys(
+        self, session: NamedDependency[AsyncSession], limit: Limit = 10, starting_after: StartingAfter = None
+    ) -> ListResponse[ApiKeyRead]:
         page = await service.list_api_keys(session, limit=limit, starting_after=starting_after)
         return ListResponse([_key(k) for k in page.items], page.has_more)
 
     @post("/api-keys/{key_id:str}/revoke", summary="Revoke an API key, effective at once", status_code=200)
-    async def revoke_key(self, key_id: FromPath[str], session: NamedDependency[AsyncSession], principal: NamedDependency[Principal]) -> ApiKeyRead:
+    async def revoke_key(
+        self, key_id: FromPath[str], session: NamedDependency[AsyncSession], principal: NamedDependency[Principal]
+    ) -> ApiKeyRead:
         return _key(await service.revoke_api_key(session, key_id, principal.actor))

@@ -20,18 +20,28 @@ class ProvidersController(Controller):
     tags = ["Providers"]
 
     @post("/", summary="Create a provider", description="SIRET checked; SIREN and VAT number derived.")
-    async def create(self, data: JSONBody[ProviderCreate], session: NamedDependency[AsyncSession], principal: NamedDependency[Principal]) -> ProviderRead:
+    async def create(
+        self,
+        data: JSONBody[ProviderCreate],
+        session: NamedDependency[AsyncSession],
+        principal: NamedDependency[Principal],
+    ) -> ProviderRead:
         return service.to_read(await service.create(session, data, principal.actor))
 
     @get("/", summary="List providers, newest first")
     async def list(
-        self, session: NamedDependency[AsyncSession], limit: Limit = 10, starting_after: StartingAfter = None,
+        self,
+        *,
+        session: NamedDependency[AsyncSession],
+        limit: Limit = 10,
+        starting_after: StartingAfter = None,
         status: Annotated[Literal["active", "inactive"] | None, QueryParameter()] = None,
         external_id: Annotated[str | None, QueryParameter(max_length=100)] = None,
         siret: Annotated[str | None, QueryParameter(max_length=14)] = None,
     ) -> ListResponse[ProviderRead]:
-        page = await service.search(session, status=status, external_id=external_id, siret=siret, limit=limit,
-                                    starting_after=starting_after)
+        page = await service.search(
+            session, status=status, external_id=external_id, siret=siret, limit=limit, starting_after=starting_after
+        )
         return ListResponse([service.to_read(p) for p in page.items], page.has_more)
 
     @get("/{provider_id:str}", summary="Retrieve a provider")
@@ -39,6 +49,11 @@ class ProvidersController(Controller):
         return service.to_read(await service.get(session, provider_id))
 
     @patch("/{provider_id:str}", summary="Update a provider")
-    async def update(self, provider_id: FromPath[str], data: JSONBody[ProviderUpdate], session: NamedDependency[AsyncSession],
-                     principal: NamedDependency[Principal]) -> ProviderRead:
+    async def update(
+        self,
+        provider_id: FromPath[str],
+        data: JSONBody[ProviderUpdate],
+        session: NamedDependency[AsyncSession],
+        principal: NamedDependency[Principal],
+    ) -> ProviderRead:
         return service.to_read(await service.update(session, provider_id, data, principal.actor))
