@@ -14,6 +14,7 @@ import secrets
 import shutil
 import signal
 import sys
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -72,6 +73,8 @@ class WeedEngine(Engine):
         self.pidfile = root / "weed.pid"
         self.identities = root / "identities.json"
         self.credentials_file = root / "credentials.json"
+        self._master_port = 0
+        self._volumes_on_disk = 0
 
     def credentials(self) -> tuple[str, str]:
         """(access key, secret key): generated once, then read back on every start."""
@@ -115,6 +118,8 @@ class WeedEngine(Engine):
         identity = {"name": "pdp-dev", "credentials": [{"accessKey": access, "secretKey": secret}], "actions": _ACTIONS}
         _write_private(self.identities, {"identities": [identity]})
         remove_sockets([ports[name] for name in WEED_PORTS])  # stale ones from a killed run
+        self._master_port = ports["master"]
+        self._volumes_on_disk = len(list(self.root.glob("*.dat")))
         argv = [
             str(weed_executable()),
             "mini",
@@ -139,8 +144,31 @@ class WeedEngine(Engine):
         self._spawn(argv)
         self.pidfile.write_text(f"{self._pid}\n")
 
+    def _volumes_registered(self) -> bool:
+        """Has the volume server reported (at least) the volumes on disk?
+
+        After a restart the S3 gateway answers ListBuckets from the filer
+        before the volume server's first heartbeat reaches the master; reads
+        in that window fail with InternalError.
+        """
+        url = f"http://127.0.0.1:{self._master_port}/dir/status"
+        try:
+            # No ProxyHandler: a developer's HTTP_PROXY must not capture 127.0.0.1.
+            opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+            with opener.open(url, timeout=2.0) as response:
+                status = json.load(response)
+            nodes = [
+                node
+                for dc in status["Topology"]["DataCenters"] or []
+                for rack in dc["Racks"] or []
+                for node in rack["DataNodes"] or []
+            ]
+        except (OSError, ValueError, KeyError, TypeError):
+            return False
+        return bool(nodes) and sum(int(node.get("Volumes", 0)) for node in nodes) >= self._volumes_on_disk
+
     def _ready(self) -> bool:
-        return self._probe(timeout=2.0)
+        return self._volumes_registered() and self._probe(timeout=2.0)
 
     def _shutdown(self, pid: int) -> None:
         ports = [int(m.group(1)) for arg in procs.cmdline(pid) if (m := _PORT_FLAG.match(arg))]
