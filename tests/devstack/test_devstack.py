@@ -130,7 +130,7 @@ time.sleep(600)
 """
 
 
-def test_orphans_of_killed_supervisor(data_dir: Path) -> None:
+def leave_orphans(data_dir: Path) -> dict[str, int]:
     supervisor = subprocess.Popen(
         [sys.executable, "-c", ORPHAN_SUPERVISOR, str(data_dir)], stdout=subprocess.PIPE, text=True
     )
@@ -143,6 +143,11 @@ def test_orphans_of_killed_supervisor(data_dir: Path) -> None:
     orphans: dict[str, int] = json.loads(line)
     assert set(orphans) == {"postgres", "redis", "s3"}
     assert all(procs.is_alive(pid) for pid in orphans.values())
+    return orphans
+
+
+def test_orphans_of_killed_supervisor(data_dir: Path) -> None:
+    orphans = leave_orphans(data_dir)
 
     stack = DevStack(data_dir, fast=True, log=_quiet)
     info = stack.start()
@@ -156,4 +161,20 @@ def test_orphans_of_killed_supervisor(data_dir: Path) -> None:
     finally:
         stack.stop()
     assert not any(procs.is_alive(pid) for pid in orphans.values())
+    assert list(procs.processes_under(data_dir)) == []
+
+
+def test_mismatched_orphans_are_replaced(data_dir: Path) -> None:
+    orphans = leave_orphans(data_dir)
+    # Forgotten ports: the leftovers no longer match the plan, so they are
+    # stopped (they are ours: same binaries, same data dir) and replaced.
+    (data_dir / "ports.json").unlink()
+    stack = DevStack(data_dir, fast=True, log=_quiet)
+    info = stack.start()
+    try:
+        assert not any(procs.is_alive(pid) for pid in orphans.values())
+        assert set(stack.pids().values()).isdisjoint(orphans.values())
+        assert pg(info, "select 1 as one")[0]["one"] == 1
+    finally:
+        stack.stop()
     assert list(procs.processes_under(data_dir)) == []

@@ -52,14 +52,14 @@ def _secrets(data_dir: Path) -> dict[str, str]:
 
 
 def _free_port(preferred: int) -> int:
+    """``preferred`` if free, else any free port (0 asks for any)."""
     with socket.socket() as sock:
         try:
             sock.bind(("127.0.0.1", preferred))
-            return preferred
         except OSError:
             sock.bind(("127.0.0.1", 0))
-            port: int = sock.getsockname()[1]
-            return port
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def _external_environment() -> dict[str, str] | None:
@@ -156,7 +156,10 @@ def run_dev(data_dir_option: str | None, port_option: int | None) -> int:
         else:
             assert external is not None
             env = external
-        port = port_option or int(os.environ.get("PDP_PORT", "0")) or _free_port(8000)
+        if port_option is not None:
+            port = port_option or _free_port(0)  # --port 0: any free port
+        else:
+            port = int(os.environ.get("PDP_PORT", "0")) or _free_port(8000)
         api_url = f"http://127.0.0.1:{port}"
         env |= {
             "PDP_PORT": str(port),

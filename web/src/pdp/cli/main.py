@@ -94,7 +94,9 @@ def audit_verify(tenant_id: str | None) -> None:
 
 @cli.command()
 @click.option("--dir", "data_dir", default=None, help="Data directory (default PDP_DEV_DIR or .pdp)")
-@click.option("--port", type=int, default=None, help="API port (default PDP_PORT, 8000, or a free one)")
+@click.option(
+    "--port", type=int, default=None, help="API port (default PDP_PORT, else 8000 or a free one; 0 = any free port)"
+)
 def dev(data_dir: str | None, port: int | None) -> None:
     """Boot the whole platform locally: PostgreSQL, Redis, S3, migrations, API and a worker."""
     from pdp.cli.dev import run_dev

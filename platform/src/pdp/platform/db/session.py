@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -29,7 +30,10 @@ def create_engine(url: str, *, pool_size: int = 10, **kwargs: Any) -> AsyncEngin
         url,
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
+        # No pre-ping: it costs a round trip on every checkout. A connection found dead mid-request makes
+        # SQLAlchemy invalidate the pool, so after a database restart each process fails at most its
+        # in-flight requests, with a 503 that an Idempotency-Key makes safe to retry.
+        pool_pre_ping=False,
         pool_timeout=5,
         connect_args={"timeout": 5, "server_settings": {"application_name": "pdp"}},
         **kwargs,
@@ -43,8 +47,11 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
 @event.listens_for(Session, "after_begin")
 def _set_tenant(session: Session, _transaction: SessionTransaction, connection: Connection) -> None:
     # set_config(..., true) is transaction-local: a pooled connection cannot leak a tenant to its next user.
-    tenant = session.info.get(TENANT_KEY) or ""
-    connection.exec_driver_sql("SELECT set_config('app.tenant_id', $1, true)", (tenant,))
+    # pdp never sets app.tenant_id any other way, so a transaction without a tenant starts with it unset
+    # already, and skipping the call saves a round trip (the Partner API's key lookup binds it itself).
+    tenant = session.info.get(TENANT_KEY)
+    if tenant:
+        connection.exec_driver_sql("SELECT set_config('app.tenant_id', $1, true)", (tenant,))
 
 
 def tenant_of(session: AsyncSession) -> str | None:
@@ -59,7 +66,8 @@ def set_tenant(session: AsyncSession, tenant_id: str | None) -> None:
     session.info[TENANT_KEY] = tenant_id
 
 
-_UNAVAILABLE = (OperationalError, InterfaceError, OSError, ConnectionError, TimeoutError)
+# A pool checkout timing out (SQLAlchemy's TimeoutError) is overload, not a bug: answer 503 and let clients retry.
+_UNAVAILABLE = (OperationalError, InterfaceError, OSError, ConnectionError, TimeoutError, PoolTimeout)
 
 
 def is_unavailable(exc: BaseException) -> bool:

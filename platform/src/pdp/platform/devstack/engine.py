@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
@@ -20,7 +21,7 @@ class EngineError(RuntimeError):
     """An engine failed to start or to answer in time."""
 
 
-class Engine:
+class Engine(ABC):
     name: ClassVar[str]
     program: ClassVar[str]  # executable file name, for the ownership check
     ready_timeout: ClassVar[float] = 60.0
@@ -36,20 +37,25 @@ class Engine:
         self._launched_at = 0.0
 
     # -- to be provided by each engine ---------------------------------------
+    @abstractmethod
     def _recorded_pid(self) -> int | None:
         """Pid found in the engine's pidfile, if any (may be stale)."""
         raise NotImplementedError
 
+    @abstractmethod
     def _healthy(self, ports: dict[str, int]) -> bool:
         """Does the running instance answer as configured by `ports`?"""
         raise NotImplementedError
 
+    @abstractmethod
     def launch(self, ports: dict[str, int]) -> None:
         raise NotImplementedError
 
+    @abstractmethod
     def _ready(self) -> bool:
         raise NotImplementedError
 
+    @abstractmethod
     def _shutdown(self, pid: int) -> None:
         raise NotImplementedError
 
@@ -136,5 +142,5 @@ class Engine:
             return self._popen
         return None
 
-    def _after_stop(self) -> None:
+    def _after_stop(self) -> None:  # noqa: B027 -- optional hook, a no-op by default
         """Hook for clean-up once the process is gone."""

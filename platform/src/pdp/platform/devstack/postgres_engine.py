@@ -141,7 +141,8 @@ class PostgresEngine(Engine):
         self._prepare_dirs()
         if not (self.root / "PG_VERSION").exists():
             initdb = [str(POSTGRES_BIN_PATH / "initdb"), "-D", str(self.root)]
-            initdb += ["--auth=trust", "--encoding=utf8", "-U", SUPERUSER]
+            # --locale=C: independent of the machine's LANG (a locale that is not installed would fail initdb).
+            initdb += ["--auth=trust", "--encoding=utf8", "--locale=C", "-U", SUPERUSER]
             if self.fast:
                 initdb.append("--no-sync")
             self._tool(initdb, timeout=120.0)
