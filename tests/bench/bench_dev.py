@@ -51,8 +51,12 @@ class Run:
         self.env = {**env, "PDP_DEV_DIR": str(data_dir)}
         self.data_dir = data_dir
         started = time.perf_counter()
-        self.process = subprocess.Popen([sys.executable, "-m", "pdp.cli.main", "dev", "--port", "0"], env=self.env,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "pdp.cli.main", "dev", "--port", "0"],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         while not (data_dir / "dev.json").is_file():
             if self.process.poll() is not None:
                 raise SystemExit("pdp dev failed to start")
@@ -80,8 +84,13 @@ class Run:
         sampler = threading.Thread(target=sample)
         sampler.start()
         try:
-            out = subprocess.run([sys.executable, "-m", "pdp.cli.main", "tenant", "create", "--name", "bench"],
-                                 env=self.env, check=True, capture_output=True, text=True).stdout
+            out = subprocess.run(
+                [sys.executable, "-m", "pdp.cli.main", "tenant", "create", "--name", "bench"],
+                env=self.env,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
             headers = {"Authorization": f"Bearer {json.loads(out)['api_key']}"}
             with httpx.Client(base_url=self.info["api_url"], headers=headers) as client:
                 for _ in range(100):
@@ -104,8 +113,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=2)
     args = parser.parse_args()
-    rows: dict[str, list[float]] = {"cold up (s)": [], "warm up (s)": [], "stop (s)": [],
-                                    "peak RSS (MiB)": [], "peak PSS (MiB)": []}
+    rows: dict[str, list[float]] = {
+        "cold up (s)": [],
+        "warm up (s)": [],
+        "stop (s)": [],
+        "peak RSS (MiB)": [],
+        "peak PSS (MiB)": [],
+    }
     for _ in range(args.runs):
         base = Path(tempfile.mkdtemp(prefix="pdp-bench-dev-", dir="/tmp"))
         try:

@@ -89,10 +89,10 @@ class ArqQueue:
 
 
 async def create_arq_redis(redis_url: str) -> Any:
-    from arq.connections import RedisSettings, create_pool
+    """An arq client that connects lazily: an API process starts (and answers 503 on /readyz) without Redis."""
+    from arq.connections import ArqRedis
 
-    return await create_pool(
-        RedisSettings.from_dsn(redis_url),
-        job_serializer=serialize,
-        job_deserializer=deserialize,
-    )
+    redis = ArqRedis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=5, encoding="utf8")
+    redis.job_serializer = serialize
+    redis.job_deserializer = deserialize
+    return redis

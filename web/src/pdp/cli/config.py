@@ -21,9 +21,13 @@ def dev_environment(dev_json: Path) -> dict[str, str]:
     return env
 
 
-def cli_settings() -> Settings:
+def cli_environment() -> dict[str, str]:
     env = dict(os.environ)
     dev_json = dev_dir() / "dev.json"
     if "PDP_DATABASE_URL" not in env and dev_json.is_file():
         env = {**dev_environment(dev_json), **env}
-    return load_settings(env)
+    return env
+
+
+def cli_settings() -> Settings:
+    return load_settings(cli_environment())

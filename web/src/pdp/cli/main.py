@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 
 import click
 
-from pdp.cli.config import cli_settings
+from pdp.cli.config import cli_environment, cli_settings
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -19,15 +20,18 @@ def cli() -> None:
 @cli.command()
 @click.option("--host", default=None, help="Address to bind (default PDP_HOST)")
 @click.option("--port", type=int, default=None, help="Port to bind (default PDP_PORT)")
-def serve(host: str | None, port: int | None) -> None:
-    """Run the API (Partner API, docs, health) in this process."""
+@click.option("--workers", type=int, default=1, show_default=True, help="API processes")
+def serve(host: str | None, port: int | None, workers: int) -> None:
+    """Run the API (Partner API, docs, health)."""
     import uvicorn
 
-    from pdp.web.app import create_app
-
+    # API processes build the app from the environment: hand them the resolved settings through it.
+    os.environ.update(cli_environment())
     settings = cli_settings()
     uvicorn.run(
-        create_app(settings),
+        "pdp.web.app:app_factory",
+        factory=True,
+        workers=workers,
         host=host or settings.host,
         port=port or settings.port,
         log_level=settings.log_level,
