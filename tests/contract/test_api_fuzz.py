@@ -1,7 +1,8 @@
 """Fuzz the Partner API from its own OpenAPI document (schemathesis): no input may produce a 5xx.
 
 A live `pdp serve` process runs against the test engines; schemathesis generates valid and invalid requests for
-every operation. Checks: never a server error, invalid data is rejected with a 4xx, authentication is enforced.
+every operation. Checks: never a server error, invalid data is rejected with a 4xx, authentication is enforced,
+and every status code, content type and body matches what the document declares.
 """
 
 from __future__ import annotations
@@ -19,7 +20,13 @@ import schemathesis
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import ignored_auth, negative_data_rejection
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    ignored_auth,
+    negative_data_rejection,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from pdp.platform.settings import Settings, describe
 from tests.conftest import NewTenant, TenantFixture
@@ -80,7 +87,14 @@ def test_no_request_gets_a_server_error(
             case.call_and_validate(
                 base_url=live_api,
                 headers=fuzz_tenant.headers,
-                checks=[not_a_server_error, negative_data_rejection, ignored_auth],
+                checks=[
+                    not_a_server_error,
+                    negative_data_rejection,
+                    ignored_auth,
+                    status_code_conformance,
+                    content_type_conformance,
+                    response_schema_conformance,
+                ],
             )
 
         check()

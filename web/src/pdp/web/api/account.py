@@ -15,6 +15,7 @@ from pdp.tenants.accounts import service
 from pdp.tenants.accounts.models import ApiKey
 from pdp.tenants.accounts.service import Principal
 from pdp.web.api.pagination import Limit, ListResponse, StartingAfter
+from pdp.web.api.problems import problems
 
 
 class ApiKeyRead(msgspec.Struct):
@@ -57,13 +58,13 @@ class AccountController(Controller):
     path = "/v1"
     tags = ["Account"]
 
-    @get("/me", summary="The tenant and API key making this call")
+    @get("/me", responses=problems(), summary="The tenant and API key making this call")
     async def me(self, session: NamedDependency[AsyncSession], principal: NamedDependency[Principal]) -> MeRead:
         tenant = await service.current_tenant(session)
         key = await service.get_api_key(session, principal.api_key_id)
         return MeRead(TenantRead(tenant.id, tenant.name, tenant.status, tenant.created_at), _key(key))
 
-    @post("/api-keys", summary="Create an API key (the secret is shown once)")
+    @post("/api-keys", responses=problems(400, 409, 422), summary="Create an API key (the secret is shown once)")
     async def create_key(
         self,
         data: JSONBody[ApiKeyCreate],
@@ -74,14 +75,19 @@ class AccountController(Controller):
         k = issued.key
         return ApiKeyCreated(k.id, k.name, k.mode, k.last4, k.created_at, k.revoked_at, secret=issued.secret)
 
-    @get("/api-keys", summary="List API keys")
+    @get("/api-keys", responses=problems(422), summary="List API keys")
     async def list_keys(
         self, session: NamedDependency[AsyncSession], limit: Limit = 10, starting_after: StartingAfter = None
     ) -> ListResponse[ApiKeyRead]:
         page = await service.list_api_keys(session, limit=limit, starting_after=starting_after)
         return ListResponse([_key(k) for k in page.items], page.has_more)
 
-    @post("/api-keys/{key_id:str}/revoke", summary="Revoke an API key, effective at once", status_code=200)
+    @post(
+        "/api-keys/{key_id:str}/revoke",
+        responses=problems(404),
+        summary="Revoke an API key, effective at once",
+        status_code=200,
+    )
     async def revoke_key(
         self, key_id: FromPath[str], session: NamedDependency[AsyncSession], principal: NamedDependency[Principal]
     ) -> ApiKeyRead:

@@ -13,13 +13,19 @@ from pdp.tenants.accounts.service import Principal
 from pdp.tenants.providers import service
 from pdp.tenants.providers.schemas import ProviderCreate, ProviderRead, ProviderUpdate
 from pdp.web.api.pagination import Limit, ListResponse, StartingAfter
+from pdp.web.api.problems import problems
 
 
 class ProvidersController(Controller):
     path = "/v1/providers"
     tags = ["Providers"]
 
-    @post("/", summary="Create a provider", description="SIRET checked; SIREN and VAT number derived.")
+    @post(
+        "/",
+        responses=problems(400, 409, 422),
+        summary="Create a provider",
+        description="SIRET checked; SIREN and VAT number derived.",
+    )
     async def create(
         self,
         data: JSONBody[ProviderCreate],
@@ -28,7 +34,7 @@ class ProvidersController(Controller):
     ) -> ProviderRead:
         return service.to_read(await service.create(session, data, principal.actor))
 
-    @get("/", summary="List providers, newest first")
+    @get("/", responses=problems(422), summary="List providers, newest first")
     async def list(
         self,
         *,
@@ -44,11 +50,11 @@ class ProvidersController(Controller):
         )
         return ListResponse([service.to_read(p) for p in page.items], page.has_more)
 
-    @get("/{provider_id:str}", summary="Retrieve a provider")
+    @get("/{provider_id:str}", responses=problems(404), summary="Retrieve a provider")
     async def retrieve(self, provider_id: FromPath[str], session: NamedDependency[AsyncSession]) -> ProviderRead:
         return service.to_read(await service.get(session, provider_id))
 
-    @patch("/{provider_id:str}", summary="Update a provider")
+    @patch("/{provider_id:str}", responses=problems(400, 404, 409, 422), summary="Update a provider")
     async def update(
         self,
         provider_id: FromPath[str],
