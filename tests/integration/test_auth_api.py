@@ -77,3 +77,12 @@ async def test_docs_and_health(client: Any) -> None:
     ready = await client.get("/readyz")
     assert ready.status_code == 200, ready.text
     assert {name for name, check in ready.json()["checks"].items() if check["ok"]} == {"database", "redis", "s3"}
+
+
+async def test_every_response_carries_a_request_id(client: Any, tenant: TenantFixture) -> None:
+    generated = await client.get("/v1/me", headers=tenant.headers)
+    assert len(generated.headers["x-request-id"]) == 26
+    echoed = await client.get("/v1/nothing", headers={**tenant.headers, "X-Request-Id": "acme-42"})
+    assert echoed.headers["x-request-id"] == "acme-42"
+    refused = await client.get("/healthz", headers={"X-Request-Id": "bad id\x7f"})
+    assert refused.headers["x-request-id"] != "bad id\x7f"

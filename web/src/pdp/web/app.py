@@ -20,6 +20,7 @@ from pdp.web.api.providers import ProvidersController
 from pdp.web.deps import provide_principal, provide_session
 from pdp.web.errors import EXCEPTION_HANDLERS
 from pdp.web.health import healthz, readyz
+from pdp.web.observability import RequestLogMiddleware, add_request_id_header
 from pdp.web.resources import Resources, open_resources
 from pdp.web.uow import UnitOfWorkMiddleware
 
@@ -52,6 +53,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         lifespan=[lifespan],
         dependencies={"resources": Provide(provide_resources)},
         exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[RequestLogMiddleware],
+        before_send=[add_request_id_header],
         openapi_config=OpenAPIConfig(
             title="pdp Partner API",
             version="1.0.0",

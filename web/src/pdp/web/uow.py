@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, cast
 
+import structlog
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -140,6 +141,7 @@ class UnitOfWorkMiddleware:
         self, resources: Resources, session: AsyncSession, scope: HTTPScope, receive: Receive, send: Send
     ) -> None:
         principal = await authenticate(session, _header(scope, b"authorization"))
+        structlog.contextvars.bind_contextvars(tenant_id=principal.tenant_id)
         scope[SCOPE_KEY] = RequestContext(session, principal)  # type: ignore[literal-required]
         method = scope["method"]
         key = _header(scope, b"idempotency-key") if method == "POST" else None
