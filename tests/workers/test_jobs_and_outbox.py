@@ -17,7 +17,7 @@ from pdp.platform.db.session import unit_of_work
 from pdp.platform.errors import ServiceUnavailable
 from pdp.platform.jobs import JobRequest
 from pdp.platform.settings import Settings
-from pdp.workers.app import HEARTBEAT_KEY, create_worker
+from pdp.workers.app import HEARTBEAT_KEY, create_worker, drain
 from pdp.workers.registry import JobContext, JobSpec, backoff_seconds
 from tests.conftest import TenantFixture
 
@@ -175,6 +175,34 @@ async def test_worker_heartbeat_is_visible_while_running(settings: Settings, arq
                 break
             await asyncio.sleep(0.05)
         assert keys, "no heartbeat key while the worker runs"
+    finally:
+        runner.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await runner
+        await worker.close()
+
+
+async def test_drain_lets_a_running_job_finish_before_stopping(settings: Settings, arq_redis: Any) -> None:
+    started = asyncio.Event()
+
+    async def slow(ctx: JobContext) -> str:
+        started.set()
+        await asyncio.sleep(0.5)
+        return "finished"
+
+    job = await arq_redis.enqueue_job("test.slow")
+    worker = create_worker(
+        settings,
+        extra=[JobSpec("test.slow", slow, max_tries=3, timeout_seconds=10)],
+        handle_signals=False,
+        poll_delay=0.01,
+    )
+    runner = asyncio.create_task(worker.main())
+    try:
+        await asyncio.wait_for(started.wait(), 10)
+        await drain(worker, grace_seconds=10)  # what SIGTERM triggers in `pdp worker`
+        assert not worker.allow_pick_jobs
+        assert await job.result(timeout=2) == "finished"
     finally:
         runner.cancel()
         with pytest.raises(asyncio.CancelledError):

@@ -40,6 +40,7 @@ class ApiKey(TenantScoped, Base):
     __tablename__ = "api_keys"
     __table_args__ = (
         UniqueConstraint("tenant_id", "key_sha256"),
+        ForeignKeyConstraint(["tenant_id"], ["tenants.id"]),
         # Authentication looks keys up by digest before the tenant is known (pdp_authenticate).
         Index("ix_api_keys_key_sha256", "key_sha256"),
         CheckConstraint("mode IN ('test', 'live')", name="mode"),
@@ -56,7 +57,10 @@ class PortalUser(TenantScoped, Base):
     """A person at a provider who uses the portal; scoped to one tenant (each platform has its own portal)."""
 
     __tablename__ = "portal_users"
-    __table_args__ = (UniqueConstraint("tenant_id", "email"),)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "email"),
+        ForeignKeyConstraint(["tenant_id"], ["tenants.id"]),
+    )
 
     email: Mapped[str] = mapped_column(String(254))
     full_name: Mapped[str] = mapped_column(String(200))

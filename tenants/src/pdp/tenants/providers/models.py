@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, DateTime, String, UniqueConstraint, func
+from sqlalchemy import CheckConstraint, DateTime, ForeignKeyConstraint, String, UniqueConstraint, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -17,6 +17,7 @@ class Provider(TenantScoped, Base):
     __table_args__ = (
         UniqueConstraint("tenant_id", "siret"),
         UniqueConstraint("tenant_id", "external_id"),
+        ForeignKeyConstraint(["tenant_id"], ["tenants.id"]),
         CheckConstraint("status IN ('active', 'inactive')", name="status"),
     )
 
