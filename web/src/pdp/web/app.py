@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 from litestar import Litestar, Router
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme, Server
@@ -43,7 +42,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     partner_api = Router(
         path="/",
         route_handlers=[AccountController, ProvidersController],
-        middleware=[DefineMiddleware(UnitOfWorkMiddleware)],
+        middleware=[UnitOfWorkMiddleware()],
         dependencies={"session": Provide(provide_session), "principal": Provide(provide_principal)},
         security=[{"apiKey": []}],
         request_max_body_size=API_BODY_LIMIT,
@@ -53,7 +52,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         lifespan=[lifespan],
         dependencies={"resources": Provide(provide_resources)},
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[RequestLogMiddleware],
+        middleware=[RequestLogMiddleware()],
         before_send=[add_request_id_header],
         openapi_config=OpenAPIConfig(
             title="pdp Partner API",

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 import time
+from typing import cast
 
 import structlog
 from litestar.enums import ScopeType
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
 from pdp.platform import ids
 from pdp.platform.logging import get_logger
@@ -39,14 +41,10 @@ async def add_request_id_header(message: Message, scope: Scope) -> None:
         message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id_of(scope).encode())]
 
 
-class RequestLogMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+class RequestLogMiddleware(ASGIMiddleware):
+    scopes = (ScopeType.HTTP,)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP:
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         request_id = request_id_of(scope)
         status = 500
         started = time.perf_counter()
@@ -59,11 +57,11 @@ class RequestLogMiddleware:
 
         with structlog.contextvars.bound_contextvars(request_id=request_id):
             try:
-                await self.app(scope, receive, send_recording_status)
+                await next_app(scope, receive, send_recording_status)
             finally:
                 log.info(
                     "http.request",
-                    method=scope["method"],
+                    method=cast("HTTPScope", scope)["method"],  # `scopes` admits HTTP only
                     path=scope["path"],
                     status=status,
                     ms=round((time.perf_counter() - started) * 1000, 1),

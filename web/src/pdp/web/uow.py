@@ -19,6 +19,7 @@ from typing import Any, cast
 
 import structlog
 from litestar.enums import ScopeType
+from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -115,20 +116,18 @@ async def _send_stored(send: Send, stored: StoredResponse) -> None:
     await send({"type": "http.response.body", "body": stored.body, "more_body": False})
 
 
-class UnitOfWorkMiddleware:
+class UnitOfWorkMiddleware(ASGIMiddleware):
     """ASGI middleware for the Partner API routes; the resources come from the app's lifespan."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    scopes = (ScopeType.HTTP,)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP:
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         resources: Resources = scope["litestar_app"].state.resources
         async with resources.sessionmaker() as session:
             try:
-                await self._handle(resources, session, scope, receive, send)
+                # `scopes` admits HTTP only.
+                http_scope = cast("HTTPScope", scope)
+                await self._handle(http_scope, receive, send, next_app=next_app, resources=resources, session=session)
             except BaseException as exc:
                 await session.rollback()
                 if is_unavailable(exc):
@@ -138,7 +137,14 @@ class UnitOfWorkMiddleware:
                 jobs.discard(session)
 
     async def _handle(
-        self, resources: Resources, session: AsyncSession, scope: HTTPScope, receive: Receive, send: Send
+        self,
+        scope: HTTPScope,
+        receive: Receive,
+        send: Send,
+        *,
+        next_app: ASGIApp,
+        resources: Resources,
+        session: AsyncSession,
     ) -> None:
         principal = await authenticate(session, _header(scope, b"authorization"))
         structlog.contextvars.bind_contextvars(tenant_id=principal.tenant_id)
@@ -166,12 +172,12 @@ class UnitOfWorkMiddleware:
             assert isinstance(outcome, Claimed)
 
         if method in ("GET", "HEAD"):
-            await self.app(scope, receive, send)
+            await next_app(scope, receive, send)
             await session.rollback()  # reads only: nothing to keep
             return
 
         held = _HeldResponse()
-        await self.app(scope, receive, held.send)
+        await next_app(scope, receive, held.send)
         if held.status >= 400:
             await session.rollback()
             await held.release(send)
