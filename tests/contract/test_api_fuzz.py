@@ -31,6 +31,9 @@ from schemathesis.specs.openapi.checks import (
 from pdp.platform.settings import Settings, describe
 from tests.conftest import NewTenant, TenantFixture
 
+# Examples per operation: 40 in CI; raise it (PDP_FUZZ_EXAMPLES=500) for a deeper local run.
+EXAMPLES = int(os.environ.get("PDP_FUZZ_EXAMPLES", "40"))
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -82,7 +85,9 @@ def test_no_request_gets_a_server_error(
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @hypothesis_settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @hypothesis_settings(
+            max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None
+        )
         def check(case: schemathesis.Case) -> None:
             case.call_and_validate(
                 base_url=live_api,

@@ -165,3 +165,18 @@ async def test_list_filters(client: Any, tenant: TenantFixture) -> None:
     await client.patch(f"/v1/providers/{kept['id']}", json={"status": "inactive"}, headers=tenant.headers)
     inactive = (await client.get("/v1/providers?status=inactive", headers=tenant.headers)).json()
     assert [p["id"] for p in inactive["data"]] == [kept["id"]]
+
+
+async def test_control_characters_and_malformed_ids_are_refused_cleanly(client: Any, tenant: TenantFixture) -> None:
+    nul = await client.post("/v1/providers", json=provider_payload(name="Acme\u0000"), headers=tenant.headers)
+    assert nul.status_code == 422
+    assert nul.json()["errors"][0]["path"] == "$.name"
+    key = await client.post("/v1/api-keys", json={"name": "\u0000"}, headers=tenant.headers)
+    assert key.status_code == 422
+    for bad_id in ("prv_%00", "x", "prv_" + "I" * 26, "PRV_01M8DY36RNVA2V8CPZ4FHTQPZ8"):
+        response = await client.get(f"/v1/providers/{bad_id}", headers=tenant.headers)
+        assert response.status_code == 404, bad_id
+    bad_cursor = await client.get("/v1/providers?starting_after=%00", headers=tenant.headers)
+    assert bad_cursor.status_code == 422
+    bad_filter = await client.get("/v1/providers?external_id=%00", headers=tenant.headers)
+    assert bad_filter.status_code == 422

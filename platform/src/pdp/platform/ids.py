@@ -6,6 +6,7 @@ which is what cursor pagination orders by, and they are unguessable.
 
 from __future__ import annotations
 
+import re
 import secrets
 import time
 from typing import Final
@@ -39,6 +40,15 @@ def ulid(now_ms: int | None = None) -> str:
 
 def new_id(kind: str) -> str:
     return f"{PREFIXES[kind]}_{ulid()}"
+
+
+_WELL_FORMED = re.compile(r"^[a-z]{3}_[0-9A-HJKMNP-TV-Z]{26}$")
+ID_PATTERN = _WELL_FORMED.pattern
+
+
+def is_well_formed(value: str) -> bool:
+    """Could ``value`` be an id pdp issued? (Checked before any lookup: a malformed id is simply not found.)"""
+    return bool(_WELL_FORMED.match(value))
 
 
 def has_prefix(value: str, kind: str) -> bool:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import re
 
+import msgspec
+
 from pdp.platform.errors import ValidationFailed
+
+# Text a person could type: no C0 control characters (NUL in particular, which PostgreSQL cannot store in text).
+PRINTABLE = msgspec.Meta(pattern=r"^[^\x00-\x1f\x7f]*$", description="No control characters")
 
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 

@@ -13,6 +13,7 @@ import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, SerializationException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from sqlalchemy.exc import DataError
 
 from pdp.platform import ids
 from pdp.platform.db.session import is_unavailable
@@ -118,6 +119,16 @@ def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     if is_unavailable(exc):
         return _app_error(request, ServiceUnavailable())
+    if isinstance(exc, DataError):
+        # Backstop: validation should have refused the value first; say so in the logs, not to the client.
+        log.warning("request.data_error", path=request.url.path, error=type(exc.orig).__name__)
+        return problem(
+            400,
+            "invalid_request",
+            "The request is malformed",
+            "A value in the request cannot be stored.",
+            request.url.path,
+        )
     reference = ids.ulid()
     log.error("request.failed", reference=reference, path=request.url.path, exc_info=exc)
     return problem(

@@ -8,6 +8,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pdp.platform import ids
 from pdp.platform.db.base import Base
 from pdp.platform.db.session import tenant_of
 from pdp.platform.errors import NotFound, TenantContextMissing
@@ -51,6 +52,8 @@ class TenantRepository(Generic[ModelT]):
         return found
 
     async def find(self, object_id: str) -> ModelT | None:
+        if not ids.is_well_formed(object_id):
+            return None
         result = await self.session.execute(self.select().where(self.model.id == object_id))
         return result.scalar_one_or_none()
 

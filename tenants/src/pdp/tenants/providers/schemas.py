@@ -7,27 +7,31 @@ from typing import Annotated, Literal
 
 import msgspec
 
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-ExternalId = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
-Email = Annotated[str, msgspec.Meta(max_length=254)]
+from pdp.tenants.common import PRINTABLE
+
+Name = Annotated[str, PRINTABLE, msgspec.Meta(min_length=1, max_length=200)]
+ExternalId = Annotated[str, PRINTABLE, msgspec.Meta(min_length=1, max_length=100)]
+Email = Annotated[str, PRINTABLE, msgspec.Meta(max_length=254)]
+Iban = Annotated[str, PRINTABLE, msgspec.Meta(max_length=42)]
+SiretText = Annotated[str, PRINTABLE, msgspec.Meta(max_length=20, description="14 digits; spaces are ignored")]
 Status = Literal["active", "inactive"]
 
 
 class Address(msgspec.Struct, forbid_unknown_fields=True):
-    line1: Annotated[str, msgspec.Meta(max_length=200)] | None = None
-    line2: Annotated[str, msgspec.Meta(max_length=200)] | None = None
-    postal_code: Annotated[str, msgspec.Meta(max_length=20)] | None = None
-    city: Annotated[str, msgspec.Meta(max_length=100)] | None = None
+    line1: Annotated[str, PRINTABLE, msgspec.Meta(max_length=200)] | None = None
+    line2: Annotated[str, PRINTABLE, msgspec.Meta(max_length=200)] | None = None
+    postal_code: Annotated[str, PRINTABLE, msgspec.Meta(max_length=20)] | None = None
+    city: Annotated[str, PRINTABLE, msgspec.Meta(max_length=100)] | None = None
     country: Annotated[str, msgspec.Meta(pattern="^[A-Z]{2}$")] = "FR"
 
 
 class ProviderCreate(msgspec.Struct, forbid_unknown_fields=True):
-    siret: Annotated[str, msgspec.Meta(max_length=20, description="14 digits; spaces are ignored")]
+    siret: SiretText
     name: Name
     email: Email
     external_id: ExternalId | None = None
     address: Address | None = None
-    iban: Annotated[str, msgspec.Meta(max_length=42)] | None = None
+    iban: Annotated[str, PRINTABLE, msgspec.Meta(max_length=42)] | None = None
 
 
 class ProviderUpdate(msgspec.Struct, forbid_unknown_fields=True):

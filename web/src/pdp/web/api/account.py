@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pdp.tenants.accounts import service
 from pdp.tenants.accounts.models import ApiKey
 from pdp.tenants.accounts.service import Principal
+from pdp.tenants.common import PRINTABLE
 from pdp.web.api.pagination import Limit, ListResponse, StartingAfter
 from pdp.web.api.problems import problems
 
@@ -33,7 +34,7 @@ class ApiKeyCreated(ApiKeyRead, kw_only=True):
 
 
 class ApiKeyCreate(msgspec.Struct, forbid_unknown_fields=True):
-    name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    name: Annotated[str, PRINTABLE, msgspec.Meta(min_length=1, max_length=100)]
     mode: Literal["test", "live"] = "test"
 
 

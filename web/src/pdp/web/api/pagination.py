@@ -7,11 +7,13 @@ from typing import Annotated, Generic, TypeVar
 import msgspec
 from litestar.params import QueryParameter
 
+from pdp.platform.ids import ID_PATTERN
+
 T = TypeVar("T")
 
 Limit = Annotated[int, QueryParameter(ge=1, le=100, description="Page size, 1 to 100")]
 StartingAfter = Annotated[
-    str | None, QueryParameter(max_length=30, description="Id of the last object of the previous page")
+    str | None, QueryParameter(pattern=ID_PATTERN, description="Id of the last object of the previous page")
 ]
 
 

@@ -10,6 +10,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.tenants.accounts.service import Principal
+from pdp.tenants.common import PRINTABLE
 from pdp.tenants.providers import service
 from pdp.tenants.providers.schemas import ProviderCreate, ProviderRead, ProviderUpdate
 from pdp.web.api.pagination import Limit, ListResponse, StartingAfter
@@ -42,8 +43,8 @@ class ProvidersController(Controller):
         limit: Limit = 10,
         starting_after: StartingAfter = None,
         status: Annotated[Literal["active", "inactive"] | None, QueryParameter()] = None,
-        external_id: Annotated[str | None, QueryParameter(max_length=100)] = None,
-        siret: Annotated[str | None, QueryParameter(max_length=14)] = None,
+        external_id: Annotated[str | None, QueryParameter(max_length=100, pattern=PRINTABLE.pattern)] = None,
+        siret: Annotated[str | None, QueryParameter(pattern=r"^[0-9]{14}$")] = None,
     ) -> ListResponse[ProviderRead]:
         page = await service.search(
             session, status=status, external_id=external_id, siret=siret, limit=limit, starting_after=starting_after
