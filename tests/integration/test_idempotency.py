@@ -67,3 +67,13 @@ async def test_invalid_key_header_is_400(client: Any, tenant: TenantFixture) -> 
     )
     assert response.status_code == 400
     assert response.json()["code"] == "idempotency_key_invalid"
+
+
+async def test_an_oversized_body_is_413_with_or_without_a_key(client: Any, tenant: TenantFixture) -> None:
+    huge = b'{"name": "' + b"x" * (1024 * 1024 + 10) + b'"}'
+    for extra in ({}, {"Idempotency-Key": "big"}):
+        response = await client.post(
+            "/v1/providers", content=huge, headers={**tenant.headers, **extra, "content-type": "application/json"}
+        )
+        assert response.status_code == 413, extra
+        assert response.json()["code"] == "payload_too_large"

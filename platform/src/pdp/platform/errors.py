@@ -41,6 +41,12 @@ class MalformedJson(InvalidRequest):
     title = "The request body is not valid JSON"
 
 
+class PayloadTooLarge(AppError):
+    default_code = "payload_too_large"
+    status = 413
+    title = "The request body is too large"
+
+
 class ValidationFailed(AppError):
     default_code = "validation_failed"
     status = 422

@@ -19,13 +19,14 @@ from typing import Any, cast
 
 import structlog
 from litestar.enums import ScopeType
+from litestar.handlers import HTTPRouteHandler
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.platform import jobs
 from pdp.platform.db.session import is_unavailable
-from pdp.platform.errors import IdempotencyKeyReused, InvalidRequest, ServiceUnavailable
+from pdp.platform.errors import IdempotencyKeyReused, InvalidRequest, PayloadTooLarge, ServiceUnavailable
 from pdp.platform.idempotency import Claimed, IdempotencyRepository, StoredResponse
 from pdp.platform.logging import get_logger
 from pdp.tenants.accounts.service import Principal, authenticate
@@ -48,13 +49,20 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-async def _read_body(receive: Receive) -> bytes:
+async def _read_body(receive: Receive, limit: int | None) -> bytes:
+    """The whole request body, refused past ``limit`` bytes (the route's own limit, which Litestar would apply
+    had it read the body itself; chunked bodies without Content-Length are counted too)."""
     chunks = []
+    size = 0
     while True:
         message = await receive()
         if message["type"] != "http.request":
             break
-        chunks.append(message.get("body", b""))
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if limit is not None and size > limit:
+            raise PayloadTooLarge(f"The request body exceeds {limit} bytes.")
+        chunks.append(chunk)
         if not message.get("more_body", False):
             break
     return b"".join(chunks)
@@ -156,7 +164,8 @@ class UnitOfWorkMiddleware(ASGIMiddleware):
                 raise InvalidRequest(
                     "Idempotency-Key must be 1 to 255 printable characters.", code="idempotency_key_invalid"
                 )
-            body = await _read_body(receive)
+            handler = cast("HTTPRouteHandler", scope["route_handler"])  # an HTTP scope has an HTTP handler
+            body = await _read_body(receive, handler.resolve_request_max_body_size())
             receive = _replaying(body)
             fingerprint = hashlib.sha256(
                 b"\n".join([method.encode(), scope["raw_path"], scope.get("query_string", b""), body])
