@@ -208,3 +208,37 @@ async def test_drain_lets_a_running_job_finish_before_stopping(settings: Setting
         with pytest.raises(asyncio.CancelledError):
             await runner
         await worker.close()
+
+
+async def test_purge_removes_expired_keys_and_old_relayed_rows_only(
+    tenant: TenantFixture, sessionmaker: async_sessionmaker[AsyncSession], owner_engine: AsyncEngine
+) -> None:
+    async with unit_of_work(sessionmaker, tenant_id=tenant.id) as session:
+        old, recent = outbox.add(session, "demo.x"), outbox.add(session, "demo.y")
+        await session.execute(
+            text(
+                "INSERT INTO idempotency_keys (tenant_id, key, request_sha256, expires_at) VALUES "
+                "(:t, 'expired', 'h', now() - interval '1 hour'), (:t, 'live', 'h', now() + interval '1 hour')"
+            ),
+            {"t": tenant.id},
+        )
+    async with owner_engine.begin() as conn:
+        await conn.execute(
+            text("UPDATE outbox SET relayed_at = now() - interval '8 days' WHERE id = :id"), {"id": old.id}
+        )
+        await conn.execute(
+            text("UPDATE outbox SET relayed_at = now() - interval '1 day' WHERE id = :id"), {"id": recent.id}
+        )
+    while await outbox.purge_expired(sessionmaker, batch=100):
+        pass
+    async with owner_engine.connect() as conn:
+        keys = (
+            (await conn.execute(text("SELECT key FROM idempotency_keys WHERE tenant_id = :t"), {"t": tenant.id}))
+            .scalars()
+            .all()
+        )
+        rows = (
+            (await conn.execute(text("SELECT id FROM outbox WHERE tenant_id = :t"), {"t": tenant.id})).scalars().all()
+        )
+    assert keys == ["live"]
+    assert rows == [recent.id]

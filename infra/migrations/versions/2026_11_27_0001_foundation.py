@@ -17,6 +17,12 @@ branch_labels = None
 depends_on = None
 
 TENANT = "nullif(current_setting('app.tenant_id', true), '')"
+FUNCTIONS = (
+    "pdp_authenticate(text)",
+    "pdp_outbox_claim(integer, integer)",
+    "pdp_outbox_complete(text[], text[])",
+    "pdp_purge_expired(integer)",
+)
 
 
 def _ts(name: str, *, nullable: bool = False, default: bool = False) -> sa.Column:
@@ -245,13 +251,31 @@ def upgrade(app_role: str) -> None:
              WHERE o.tenant_id = done.tenant_id AND o.id = done.id AND o.relayed_at IS NULL
         $$
     """)
-    for fn in ("pdp_authenticate(text)", "pdp_outbox_claim(integer, integer)", "pdp_outbox_complete(text[], text[])"):
+    # Housekeeping across tenants, in bounded batches so one run never holds locks for long.
+    op.execute("""
+        CREATE FUNCTION pdp_purge_expired(batch integer) RETURNS integer
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        DECLARE keys integer; relayed integer;
+        BEGIN
+            DELETE FROM idempotency_keys k USING (
+                SELECT tenant_id, key FROM idempotency_keys WHERE expires_at < now() LIMIT batch
+            ) old WHERE k.tenant_id = old.tenant_id AND k.key = old.key;
+            GET DIAGNOSTICS keys = ROW_COUNT;
+            DELETE FROM outbox o USING (
+                SELECT tenant_id, id FROM outbox WHERE relayed_at < now() - interval '7 days' LIMIT batch
+            ) old WHERE o.tenant_id = old.tenant_id AND o.id = old.id;
+            GET DIAGNOSTICS relayed = ROW_COUNT;
+            RETURN keys + relayed;
+        END
+        $$
+    """)
+    for fn in FUNCTIONS:
         op.execute(f"REVOKE ALL ON FUNCTION {fn} FROM PUBLIC")
         op.execute(f"GRANT EXECUTE ON FUNCTION {fn} TO {app_role}")
 
 
 def downgrade(app_role: str) -> None:
-    for fn in ("pdp_authenticate(text)", "pdp_outbox_claim(integer, integer)", "pdp_outbox_complete(text[], text[])"):
+    for fn in FUNCTIONS:
         op.execute(f"DROP FUNCTION {fn}")
     for table in (
         "audit_events",

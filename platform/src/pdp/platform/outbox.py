@@ -67,3 +67,10 @@ async def relay_once(
             {"tenants": [row.tenant_id for row in claimed], "ids": [row.id for row in claimed]},
         )
     return len(claimed)
+
+
+async def purge_expired(sessionmaker: async_sessionmaker[AsyncSession], *, batch: int = 5000) -> int:
+    """Delete one batch of expired idempotency keys and of outbox rows relayed over 7 days ago."""
+    async with sessionmaker() as session, session.begin():
+        deleted: int = (await session.execute(text("SELECT pdp_purge_expired(:batch)"), {"batch": batch})).scalar_one()
+    return deleted

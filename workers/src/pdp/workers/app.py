@@ -99,7 +99,8 @@ def create_worker(
                 second=set(range(0, 60, relay_seconds)),
                 run_at_startup=True,
                 timeout=60,
-            )
+            ),
+            cron(wrap(REGISTRY["maintenance.purge_expired"]), name="cron:maintenance.purge_expired", minute=17),
         ],
         redis_settings=RedisSettings.from_dsn(settings.redis_url),
         job_serializer=jobs.serialize,

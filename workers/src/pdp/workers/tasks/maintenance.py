@@ -1,4 +1,4 @@
-"""Housekeeping jobs: the outbox relay."""
+"""Housekeeping jobs: the outbox relay, and purging what has expired."""
 
 from __future__ import annotations
 
@@ -16,5 +16,17 @@ async def relay_outbox(ctx: JobContext) -> int:
         sent = await outbox.relay_once(ctx.sessionmaker, ctx.queue)
         total += sent
         if sent == 0:
+            break
+    return total
+
+
+@task("maintenance.purge_expired", max_tries=3)
+async def purge_expired(ctx: JobContext) -> int:
+    """Expired idempotency keys and long-relayed outbox rows, batch by batch (bounded per run)."""
+    total = 0
+    for _ in range(RELAY_BATCHES_PER_RUN):
+        deleted = await outbox.purge_expired(ctx.sessionmaker)
+        total += deleted
+        if deleted == 0:
             break
     return total
