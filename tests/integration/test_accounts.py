@@ -71,3 +71,16 @@ def test_tenant_create_cli_prints_a_working_key(
     printed = json.loads(result.output)
     assert printed["tenant_id"].startswith("ten_") and printed["api_key"].startswith("pdp_test_")
     assert set(printed) == {"tenant_id", "api_key"}
+
+
+def test_migrate_is_idempotent_and_audit_verify_reports_each_chain(
+    settings: Settings, tenant: TenantFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PDP_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("PDP_DATABASE_OWNER_URL", settings.owner_url)
+    migrated = CliRunner().invoke(cli, ["migrate"])
+    assert migrated.exit_code == 0, migrated.output
+    assert "database at head" in migrated.output
+    verified = CliRunner().invoke(cli, ["audit", "verify", "--tenant", tenant.id])
+    assert verified.exit_code == 0, verified.output
+    assert verified.output.strip() == f"{tenant.id}: 2 events, ok"
