@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from tests.conftest import TenantFixture
@@ -180,3 +181,19 @@ async def test_control_characters_and_malformed_ids_are_refused_cleanly(client: 
     assert bad_cursor.status_code == 422
     bad_filter = await client.get("/v1/providers?external_id=%00", headers=tenant.headers)
     assert bad_filter.status_code == 422
+
+
+async def test_concurrent_creations_of_one_siret_give_one_201_and_409s(client: Any, tenant: TenantFixture) -> None:
+    payload = provider_payload()
+    responses = await asyncio.gather(
+        *(client.post("/v1/providers", json=payload, headers=tenant.headers) for _ in range(8))
+    )
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [201] + [409] * 7
+    assert {r.json()["code"] for r in responses if r.status_code == 409} == {"provider_exists"}
+
+
+async def test_a_blank_name_is_refused(client: Any, tenant: TenantFixture) -> None:
+    response = await client.post("/v1/providers", json=provider_payload(name="   "), headers=tenant.headers)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["rule"] == "PDP-NAME-BLANK"

@@ -13,7 +13,7 @@ import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, SerializationException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, IntegrityError
 
 from pdp.platform import ids
 from pdp.platform.db.session import is_unavailable
@@ -119,6 +119,16 @@ def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     if is_unavailable(exc):
         return _app_error(request, ServiceUnavailable())
+    if isinstance(exc, IntegrityError):
+        # Backstop for a race the service did not name: the same unique value written twice at once.
+        log.warning("request.integrity_error", path=request.url.path, error=type(exc.orig).__name__)
+        return problem(
+            409,
+            "conflict",
+            "The request conflicts with the current state",
+            "The object was changed or created concurrently; retry.",
+            request.url.path,
+        )
     if isinstance(exc, DataError):
         # Backstop: validation should have refused the value first; say so in the logs, not to the client.
         log.warning("request.data_error", path=request.url.path, error=type(exc.orig).__name__)

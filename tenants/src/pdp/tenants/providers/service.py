@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import msgspec
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.platform import clock, ids
 from pdp.platform.audit import Actor, AuditRepository
 from pdp.platform.db.repository import Page
-from pdp.platform.errors import Conflict
-from pdp.tenants.common import normalize_email
+from pdp.platform.errors import Conflict, ValidationFailed
+from pdp.tenants.common import finding, normalize_email
 from pdp.tenants.providers.identifiers import normalize_iban, parse_siret
 from pdp.tenants.providers.models import Provider
 from pdp.tenants.providers.repository import ProviderRepository
@@ -45,6 +46,16 @@ async def _ensure_external_id_free(repo: ProviderRepository, external_id: str | 
         )
 
 
+def _clean_name(name: str) -> str:
+    cleaned = name.strip()
+    if not cleaned:
+        raise ValidationFailed(
+            "The name is blank.",
+            errors=[finding("PDP-NAME-BLANK", "The name is blank.", "Le nom est vide.", "$.name")],
+        )
+    return cleaned
+
+
 async def create(session: AsyncSession, data: ProviderCreate, actor: Actor) -> Provider:
     ident = parse_siret(data.siret)
     email = normalize_email(data.email)
@@ -56,20 +67,24 @@ async def create(session: AsyncSession, data: ProviderCreate, actor: Actor) -> P
             f"Provider {existing.id} already has SIRET {ident.siret}.", code="provider_exists", existing_id=existing.id
         )
     await _ensure_external_id_free(repo, data.external_id)
-    provider = await repo.add(
-        Provider(
-            id=ids.new_id("provider"),
-            siret=ident.siret,
-            siren=ident.siren,
-            vat_number=ident.vat_number,
-            name=data.name.strip(),
-            email=email,
-            status="active",
-            external_id=data.external_id,
-            address=msgspec.to_builtins(data.address) if data.address else None,
-            iban=iban,
+    try:
+        provider = await repo.add(
+            Provider(
+                id=ids.new_id("provider"),
+                siret=ident.siret,
+                siren=ident.siren,
+                vat_number=ident.vat_number,
+                name=_clean_name(data.name),
+                email=email,
+                status="active",
+                external_id=data.external_id,
+                address=msgspec.to_builtins(data.address) if data.address else None,
+                iban=iban,
+            )
         )
-    )
+    except IntegrityError as exc:
+        # A concurrent request created the same SIRET (or external id) between our check and our insert.
+        raise Conflict("A provider with this SIRET or external_id was just created.", code="provider_exists") from exc
     await session.refresh(provider)
     await AuditRepository(session).append(actor, "provider.created", "provider", provider.id, {"siret": provider.siret})
     return provider
@@ -84,7 +99,7 @@ async def update(session: AsyncSession, provider_id: str, data: ProviderUpdate, 
     if changes.get("iban"):
         changes["iban"] = normalize_iban(changes["iban"])
     if "name" in changes:
-        changes["name"] = changes["name"].strip()
+        changes["name"] = _clean_name(changes["name"])
     if "external_id" in changes:
         await _ensure_external_id_free(repo, changes["external_id"], own_id=provider.id)
     if "address" in changes and changes["address"] is not None:
