@@ -1,0 +1,70 @@
+"""Parse untrusted XML safely: no DTD, no entities, no network, bounded size and depth.
+
+UBL and CII never need a DOCTYPE, so any DOCTYPE is refused outright (XXE, billion laughs, quadratic blowup).
+lxml ≥ 6.1.3 is required (CVE-2026-41066 and the external parameter entity fix).
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from pdp.tenants.invoices.findings import UnreadableDocument
+
+MAX_XML_BYTES = 20 * 1024 * 1024
+MAX_DEPTH = 64
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+        collect_ids=False,
+    )
+
+
+def parse_xml(data: bytes, *, max_bytes: int = MAX_XML_BYTES, max_depth: int = MAX_DEPTH) -> etree._Element:
+    """The root element of ``data``, or :class:`UnreadableDocument` with a stable rule id."""
+    if len(data) > max_bytes:
+        raise UnreadableDocument(
+            "PDP-XML-TOO-LARGE",
+            f"The XML document exceeds {max_bytes} bytes.",
+            f"Le document XML dépasse {max_bytes} octets.",
+        )
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if b"<!DOCTYPE" in data[:65536] or b"<!ENTITY" in data[:65536] or head.startswith(b"<!"):
+        raise UnreadableDocument(
+            "PDP-XML-DOCTYPE",
+            "The XML document declares a DOCTYPE, which is not allowed.",
+            "Le document XML déclare un DOCTYPE, ce qui est interdit.",
+        )
+    try:
+        root = etree.fromstring(data, parser=_parser())
+    except etree.XMLSyntaxError as exc:
+        raise UnreadableDocument(
+            "PDP-XML-MALFORMED",
+            f"The XML document is malformed: {exc.msg}.",
+            f"Le document XML est mal formé : {exc.msg}.",
+        ) from exc
+    if root is None:
+        raise UnreadableDocument("PDP-XML-MALFORMED", "The XML document is empty.", "Le document XML est vide.")
+    if _depth(root) > max_depth:
+        raise UnreadableDocument(
+            "PDP-XML-TOO-DEEP",
+            f"The XML document nests deeper than {max_depth} levels.",
+            f"Le document XML dépasse {max_depth} niveaux d'imbrication.",
+        )
+    return root
+
+
+def _depth(root: etree._Element) -> int:
+    deepest, stack = 0, [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in element)
+    return deepest

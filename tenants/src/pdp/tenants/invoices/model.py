@@ -1,0 +1,258 @@
+"""The canonical invoice: the EN 16931 semantic model (BT-/BG- ids in comments), plus Chorus Pro routing.
+
+Every reader (CII, UBL, Factur-X, PDF + metadata, JSON) produces an :class:`Invoice`; every writer and every
+validation rule consumes one. Amounts, quantities, prices and rates are ``Decimal`` exactly as written in the
+source (``Decimal("100.00")`` and ``Decimal("100")`` are kept apart, because BR-DEC rules look at the scale);
+dates are ``datetime.date``; codes are the strings of their code lists (UNTDID 1001, 4461, 5305, ISO 4217,
+ISO 3166-1, UN/ECE Rec 20/21). Absent optional data is ``None`` or an empty list, never an empty string.
+
+Structs compare by value, which is what the round-trip tests (``read(write(x)) == x``) rely on.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+import msgspec
+
+Syntax = Literal["cii", "ubl", "facturx", "pdf", "json"]
+
+
+class Model(msgspec.Struct, omit_defaults=True):
+    """Base: defaults omitted when encoded. Subclasses are keyword-only (msgspec does not inherit it)."""
+
+
+class Identifier(Model, kw_only=True):
+    value: str
+    scheme: str | None = None  # ISO 6523 ICD (e.g. "0002" SIREN, "0009" SIRET) or EAS code for addresses
+
+
+class Address(Model, kw_only=True):  # BG-5 seller, BG-8 buyer, BG-12 tax representative, BG-15 deliver-to
+    line1: str | None = None  # BT-35 / BT-50 / BT-64 / BT-75
+    line2: str | None = None  # BT-36 / BT-51 / BT-65 / BT-76
+    line3: str | None = None  # BT-162 / BT-163 / BT-164 / BT-165
+    city: str | None = None  # BT-37 / BT-52 / BT-66 / BT-77
+    postal_code: str | None = None  # BT-38 / BT-53 / BT-67 / BT-78
+    subdivision: str | None = None  # BT-39 / BT-54 / BT-68 / BT-79
+    country_code: str | None = None  # BT-40 / BT-55 / BT-69 / BT-80 (ISO 3166-1 alpha-2)
+
+
+class Contact(Model, kw_only=True):  # BG-6 seller, BG-9 buyer
+    name: str | None = None  # BT-41 / BT-56
+    phone: str | None = None  # BT-42 / BT-57
+    email: str | None = None  # BT-43 / BT-58
+
+
+class Party(Model, kw_only=True):  # BG-4 seller, BG-7 buyer
+    name: str | None = None  # BT-27 / BT-44
+    trading_name: str | None = None  # BT-28 / BT-45
+    identifiers: list[Identifier] = msgspec.field(default_factory=list)  # BT-29 (0..n) / BT-46 (0..1)
+    legal_id: Identifier | None = None  # BT-30 / BT-47 (SIREN: scheme "0002"; SIRET: "0009")
+    vat_id: str | None = None  # BT-31 / BT-48 (with ISO country prefix)
+    tax_registration_id: str | None = None  # BT-32 (seller only; scheme "FC")
+    legal_info: str | None = None  # BT-33 (seller only)
+    electronic_address: Identifier | None = None  # BT-34 / BT-49 (scheme = EAS code)
+    address: Address | None = None  # BG-5 / BG-8
+    contact: Contact | None = None  # BG-6 / BG-9
+
+
+class Payee(Model, kw_only=True):  # BG-10
+    name: str  # BT-59
+    identifier: Identifier | None = None  # BT-60
+    legal_id: Identifier | None = None  # BT-61
+
+
+class TaxRepresentative(Model, kw_only=True):  # BG-11
+    name: str  # BT-62
+    vat_id: str  # BT-63
+    address: Address | None = None  # BG-12
+
+
+class Delivery(Model, kw_only=True):  # BG-13
+    party_name: str | None = None  # BT-70
+    location_id: Identifier | None = None  # BT-71
+    date: date | None = None  # BT-72 actual delivery date
+    address: Address | None = None  # BG-15
+
+
+class Period(Model, kw_only=True):  # BG-14 invoicing period, BG-26 line period
+    start: date | None = None  # BT-73 / BT-134
+    end: date | None = None  # BT-74 / BT-135
+    description_code: str | None = None  # BT-8 on the header (UNTDID 2005: 3, 35, 432), kept here in CII
+
+
+class CreditTransfer(Model, kw_only=True):  # BG-17
+    account_id: str  # BT-84 (IBAN, or a proprietary id)
+    account_name: str | None = None  # BT-85
+    provider_id: str | None = None  # BT-86 (BIC)
+
+
+class Card(Model, kw_only=True):  # BG-18
+    primary_account_number: str  # BT-87 (last digits only)
+    holder_name: str | None = None  # BT-88
+
+
+class DirectDebit(Model, kw_only=True):  # BG-19
+    mandate_reference: str | None = None  # BT-89
+    creditor_id: str | None = None  # BT-90
+    debited_account_id: str | None = None  # BT-91
+
+
+class Payment(Model, kw_only=True):  # BG-16
+    means_code: str  # BT-81 (UNTDID 4461: 30 credit transfer, 58 SEPA credit transfer, 49 direct debit…)
+    means_text: str | None = None  # BT-82
+    remittance_info: str | None = None  # BT-83
+    credit_transfers: list[CreditTransfer] = msgspec.field(default_factory=list)  # BG-17
+    card: Card | None = None  # BG-18
+    direct_debit: DirectDebit | None = None  # BG-19
+
+
+class AllowanceCharge(Model, kw_only=True):  # BG-20 / BG-21 (document level), BG-27 / BG-28 (line level)
+    is_charge: bool  # False: allowance (BG-20/27), True: charge (BG-21/28)
+    amount: Decimal  # BT-92 / BT-99 / BT-136 / BT-141
+    base_amount: Decimal | None = None  # BT-93 / BT-100 / BT-137 / BT-142
+    percentage: Decimal | None = None  # BT-94 / BT-101 / BT-138 / BT-143
+    vat_category: str | None = None  # BT-95 / BT-102 (document level only; UNTDID 5305)
+    vat_rate: Decimal | None = None  # BT-96 / BT-103 (document level only)
+    reason: str | None = None  # BT-97 / BT-104 / BT-139 / BT-144
+    reason_code: str | None = None  # BT-98 / BT-105 / BT-140 / BT-145 (UNTDID 5189 / 7161)
+
+
+class VatBreakdown(Model, kw_only=True):  # BG-23
+    taxable_amount: Decimal  # BT-116
+    tax_amount: Decimal  # BT-117
+    category: str  # BT-118 (UNTDID 5305: S, Z, E, AE, K, G, O, L, M)
+    rate: Decimal | None = None  # BT-119 (percent)
+    exemption_reason: str | None = None  # BT-120
+    exemption_code: str | None = None  # BT-121 (VATEX)
+
+
+class Totals(Model, kw_only=True):  # BG-22
+    line_net: Decimal  # BT-106 sum of line net amounts
+    allowances: Decimal | None = None  # BT-107
+    charges: Decimal | None = None  # BT-108
+    without_vat: Decimal  # BT-109
+    vat: Decimal | None = None  # BT-110 (in the invoice currency)
+    vat_in_accounting_currency: Decimal | None = None  # BT-111 (in BT-6)
+    with_vat: Decimal  # BT-112
+    prepaid: Decimal | None = None  # BT-113
+    rounding: Decimal | None = None  # BT-114
+    due: Decimal  # BT-115 amount due for payment
+
+
+class Note(Model, kw_only=True):  # BG-1
+    text: str  # BT-22
+    subject_code: str | None = None  # BT-21 (UNTDID 4451: AAB, PMD, PMT, TXD, BAR…)
+
+
+class PrecedingInvoice(Model, kw_only=True):  # BG-3
+    number: str  # BT-25
+    date: date | None = None  # BT-26
+
+
+class Attachment(Model, kw_only=True):  # BG-24
+    id: str  # BT-122
+    description: str | None = None  # BT-123 (in France: the BR-FR-17 qualifier, e.g. "LISIBLE")
+    uri: str | None = None  # BT-124
+    content: bytes | None = None  # BT-125
+    mime_code: str | None = None  # BT-125-1
+    filename: str | None = None  # BT-125-2
+
+
+class ItemAttribute(Model, kw_only=True):  # BG-32
+    name: str  # BT-160
+    value: str  # BT-161
+
+
+class Classification(Model, kw_only=True):  # BT-158
+    code: str
+    list_id: str | None = None  # BT-158-1
+    list_version: str | None = None  # BT-158-2
+
+
+class Line(Model, kw_only=True):  # BG-25
+    id: str  # BT-126
+    note: str | None = None  # BT-127
+    object_id: Identifier | None = None  # BT-128
+    quantity: Decimal  # BT-129
+    unit_code: str  # BT-130 (UN/ECE Rec 20/21)
+    net_amount: Decimal  # BT-131
+    order_line_ref: str | None = None  # BT-132
+    buyer_accounting_ref: str | None = None  # BT-133
+    period: Period | None = None  # BG-26
+    allowances_charges: list[AllowanceCharge] = msgspec.field(default_factory=list)  # BG-27 / BG-28
+    net_price: Decimal  # BT-146
+    price_discount: Decimal | None = None  # BT-147
+    gross_price: Decimal | None = None  # BT-148
+    price_base_quantity: Decimal | None = None  # BT-149
+    price_base_unit: str | None = None  # BT-150
+    vat_category: str  # BT-151
+    vat_rate: Decimal | None = None  # BT-152
+    item_name: str  # BT-153
+    item_description: str | None = None  # BT-154
+    seller_item_id: str | None = None  # BT-155
+    buyer_item_id: str | None = None  # BT-156
+    standard_item_id: Identifier | None = None  # BT-157
+    classifications: list[Classification] = msgspec.field(default_factory=list)  # BT-158
+    origin_country: str | None = None  # BT-159
+    attributes: list[ItemAttribute] = msgspec.field(default_factory=list)  # BG-32
+
+
+class ChorusRouting(Model, kw_only=True):
+    """What Chorus Pro needs beyond EN 16931 to route and process an invoice."""
+
+    recipient_siret: str | None = None  # the public buyer structure (in CII/UBL: BT-46 / BT-47 with scheme 0009)
+    service_code: str | None = None  # "code service exécutant" (in CII/UBL: BT-10 buyer reference)
+    engagement_number: str | None = None  # EJ, legal commitment (in CII/UBL: BT-13 purchase order reference)
+    billing_frame: str | None = None  # cadre de facturation: "A1".."A25" (A1_FACTURE_FOURNISSEUR…)
+    validator_siret: str | None = None  # structure that validates, required for frames A9 and A12
+    supplier_siret: str | None = None  # the provider's SIRET (in CII/UBL: BT-29 / BT-30 with scheme 0009)
+
+
+class Invoice(Model, kw_only=True):
+    number: str  # BT-1
+    issue_date: date  # BT-2
+    type_code: str  # BT-3 (UNTDID 1001: 380 invoice, 381 credit note, 384 corrective, 386 deposit, 389 self-billed…)
+    currency: str  # BT-5 (ISO 4217)
+    tax_currency: str | None = None  # BT-6
+    tax_point_date: date | None = None  # BT-7
+    vat_point_code: str | None = None  # BT-8 (UNTDID 2005)
+    due_date: date | None = None  # BT-9
+    buyer_reference: str | None = None  # BT-10
+    project_ref: str | None = None  # BT-11
+    contract_ref: str | None = None  # BT-12
+    purchase_order_ref: str | None = None  # BT-13
+    sales_order_ref: str | None = None  # BT-14
+    receiving_advice_ref: str | None = None  # BT-15
+    despatch_advice_ref: str | None = None  # BT-16
+    tender_ref: str | None = None  # BT-17
+    invoiced_object: Identifier | None = None  # BT-18
+    buyer_accounting_ref: str | None = None  # BT-19
+    payment_terms: str | None = None  # BT-20
+    notes: list[Note] = msgspec.field(default_factory=list)  # BG-1
+    process_type: str | None = None  # BT-23 (France: billing mode B1/S1/M1…)
+    specification_id: str | None = None  # BT-24 (profile / CIUS URN)
+    preceding_invoices: list[PrecedingInvoice] = msgspec.field(default_factory=list)  # BG-3
+    seller: Party  # BG-4
+    buyer: Party  # BG-7
+    payee: Payee | None = None  # BG-10
+    tax_representative: TaxRepresentative | None = None  # BG-11
+    delivery: Delivery | None = None  # BG-13
+    invoicing_period: Period | None = None  # BG-14
+    payment: Payment | None = None  # BG-16
+    allowances_charges: list[AllowanceCharge] = msgspec.field(default_factory=list)  # BG-20 / BG-21
+    totals: Totals  # BG-22
+    vat_breakdown: list[VatBreakdown] = msgspec.field(default_factory=list)  # BG-23
+    attachments: list[Attachment] = msgspec.field(default_factory=list)  # BG-24
+    lines: list[Line] = msgspec.field(default_factory=list)  # BG-25
+    routing: ChorusRouting | None = None  # not EN 16931: from metadata, or derived from the fields above
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.type_code in CREDIT_NOTE_TYPES
+
+
+# UNTDID 1001 codes that are credit notes (EN 16931 lists 81, 83, 381, 396, 532 among the allowed codes).
+CREDIT_NOTE_TYPES = frozenset({"81", "83", "261", "262", "296", "308", "381", "396", "420", "458", "532"})
