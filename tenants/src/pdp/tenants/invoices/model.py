@@ -4,7 +4,9 @@ Every reader (CII, UBL, Factur-X, PDF + metadata, JSON) produces an :class:`Invo
 validation rule consumes one. Amounts, quantities, prices and rates are ``Decimal`` exactly as written in the
 source (``Decimal("100.00")`` and ``Decimal("100")`` are kept apart, because BR-DEC rules look at the scale);
 dates are ``datetime.date``; codes are the strings of their code lists (UNTDID 1001, 4461, 5305, ISO 4217,
-ISO 3166-1, UN/ECE Rec 20/21). Absent optional data is ``None`` or an empty list, never an empty string.
+ISO 3166-1, UN/ECE Rec 20/21). Absent data is ``None`` or an empty list, never an empty string or a made-up
+zero — even for terms EN 16931 makes mandatory: the model holds what the document says, and the rules (BR-01…)
+report what is missing. Writers may assume a validated invoice.
 
 Structs compare by value, which is what the round-trip tests (``read(write(x)) == x``) rely on.
 """
@@ -59,14 +61,14 @@ class Party(Model, kw_only=True):  # BG-4 seller, BG-7 buyer
 
 
 class Payee(Model, kw_only=True):  # BG-10
-    name: str  # BT-59
+    name: str | None = None  # BT-59
     identifier: Identifier | None = None  # BT-60
     legal_id: Identifier | None = None  # BT-61
 
 
 class TaxRepresentative(Model, kw_only=True):  # BG-11
-    name: str  # BT-62
-    vat_id: str  # BT-63
+    name: str | None = None  # BT-62
+    vat_id: str | None = None  # BT-63
     address: Address | None = None  # BG-12
 
 
@@ -84,13 +86,13 @@ class Period(Model, kw_only=True):  # BG-14 invoicing period, BG-26 line period
 
 
 class CreditTransfer(Model, kw_only=True):  # BG-17
-    account_id: str  # BT-84 (IBAN, or a proprietary id)
+    account_id: str | None = None  # BT-84 (IBAN, or a proprietary id)
     account_name: str | None = None  # BT-85
     provider_id: str | None = None  # BT-86 (BIC)
 
 
 class Card(Model, kw_only=True):  # BG-18
-    primary_account_number: str  # BT-87 (last digits only)
+    primary_account_number: str | None = None  # BT-87 (last digits only)
     holder_name: str | None = None  # BT-88
 
 
@@ -101,7 +103,7 @@ class DirectDebit(Model, kw_only=True):  # BG-19
 
 
 class Payment(Model, kw_only=True):  # BG-16
-    means_code: str  # BT-81 (UNTDID 4461: 30 credit transfer, 58 SEPA credit transfer, 49 direct debit…)
+    means_code: str | None = None  # BT-81 (UNTDID 4461: 30 credit transfer, 58 SEPA credit transfer, 49 direct debit…)
     means_text: str | None = None  # BT-82
     remittance_info: str | None = None  # BT-83
     credit_transfers: list[CreditTransfer] = msgspec.field(default_factory=list)  # BG-17
@@ -111,7 +113,7 @@ class Payment(Model, kw_only=True):  # BG-16
 
 class AllowanceCharge(Model, kw_only=True):  # BG-20 / BG-21 (document level), BG-27 / BG-28 (line level)
     is_charge: bool  # False: allowance (BG-20/27), True: charge (BG-21/28)
-    amount: Decimal  # BT-92 / BT-99 / BT-136 / BT-141
+    amount: Decimal | None = None  # BT-92 / BT-99 / BT-136 / BT-141
     base_amount: Decimal | None = None  # BT-93 / BT-100 / BT-137 / BT-142
     percentage: Decimal | None = None  # BT-94 / BT-101 / BT-138 / BT-143
     vat_category: str | None = None  # BT-95 / BT-102 (document level only; UNTDID 5305)
@@ -121,39 +123,39 @@ class AllowanceCharge(Model, kw_only=True):  # BG-20 / BG-21 (document level), B
 
 
 class VatBreakdown(Model, kw_only=True):  # BG-23
-    taxable_amount: Decimal  # BT-116
-    tax_amount: Decimal  # BT-117
-    category: str  # BT-118 (UNTDID 5305: S, Z, E, AE, K, G, O, L, M)
+    taxable_amount: Decimal | None = None  # BT-116
+    tax_amount: Decimal | None = None  # BT-117
+    category: str | None = None  # BT-118 (UNTDID 5305: S, Z, E, AE, K, G, O, L, M)
     rate: Decimal | None = None  # BT-119 (percent)
     exemption_reason: str | None = None  # BT-120
     exemption_code: str | None = None  # BT-121 (VATEX)
 
 
 class Totals(Model, kw_only=True):  # BG-22
-    line_net: Decimal  # BT-106 sum of line net amounts
+    line_net: Decimal | None = None  # BT-106 sum of line net amounts
     allowances: Decimal | None = None  # BT-107
     charges: Decimal | None = None  # BT-108
-    without_vat: Decimal  # BT-109
+    without_vat: Decimal | None = None  # BT-109
     vat: Decimal | None = None  # BT-110 (in the invoice currency)
     vat_in_accounting_currency: Decimal | None = None  # BT-111 (in BT-6)
-    with_vat: Decimal  # BT-112
+    with_vat: Decimal | None = None  # BT-112
     prepaid: Decimal | None = None  # BT-113
     rounding: Decimal | None = None  # BT-114
-    due: Decimal  # BT-115 amount due for payment
+    due: Decimal | None = None  # BT-115 amount due for payment
 
 
 class Note(Model, kw_only=True):  # BG-1
-    text: str  # BT-22
+    text: str | None = None  # BT-22
     subject_code: str | None = None  # BT-21 (UNTDID 4451: AAB, PMD, PMT, TXD, BAR…)
 
 
 class PrecedingInvoice(Model, kw_only=True):  # BG-3
-    number: str  # BT-25
+    number: str | None = None  # BT-25
     date: date | None = None  # BT-26
 
 
 class Attachment(Model, kw_only=True):  # BG-24
-    id: str  # BT-122
+    id: str | None = None  # BT-122
     description: str | None = None  # BT-123 (in France: the BR-FR-17 qualifier, e.g. "LISIBLE")
     uri: str | None = None  # BT-124
     content: bytes | None = None  # BT-125
@@ -162,8 +164,8 @@ class Attachment(Model, kw_only=True):  # BG-24
 
 
 class ItemAttribute(Model, kw_only=True):  # BG-32
-    name: str  # BT-160
-    value: str  # BT-161
+    name: str | None = None  # BT-160
+    value: str | None = None  # BT-161
 
 
 class Classification(Model, kw_only=True):  # BT-158
@@ -173,24 +175,24 @@ class Classification(Model, kw_only=True):  # BT-158
 
 
 class Line(Model, kw_only=True):  # BG-25
-    id: str  # BT-126
+    id: str | None = None  # BT-126
     note: str | None = None  # BT-127
     object_id: Identifier | None = None  # BT-128
-    quantity: Decimal  # BT-129
-    unit_code: str  # BT-130 (UN/ECE Rec 20/21)
-    net_amount: Decimal  # BT-131
+    quantity: Decimal | None = None  # BT-129
+    unit_code: str | None = None  # BT-130 (UN/ECE Rec 20/21)
+    net_amount: Decimal | None = None  # BT-131
     order_line_ref: str | None = None  # BT-132
     buyer_accounting_ref: str | None = None  # BT-133
     period: Period | None = None  # BG-26
     allowances_charges: list[AllowanceCharge] = msgspec.field(default_factory=list)  # BG-27 / BG-28
-    net_price: Decimal  # BT-146
+    net_price: Decimal | None = None  # BT-146
     price_discount: Decimal | None = None  # BT-147
     gross_price: Decimal | None = None  # BT-148
     price_base_quantity: Decimal | None = None  # BT-149
     price_base_unit: str | None = None  # BT-150
-    vat_category: str  # BT-151
+    vat_category: str | None = None  # BT-151
     vat_rate: Decimal | None = None  # BT-152
-    item_name: str  # BT-153
+    item_name: str | None = None  # BT-153
     item_description: str | None = None  # BT-154
     seller_item_id: str | None = None  # BT-155
     buyer_item_id: str | None = None  # BT-156
@@ -212,10 +214,10 @@ class ChorusRouting(Model, kw_only=True):
 
 
 class Invoice(Model, kw_only=True):
-    number: str  # BT-1
-    issue_date: date  # BT-2
-    type_code: str  # BT-3 (UNTDID 1001: 380 invoice, 381 credit note, 384 corrective, 386 deposit, 389 self-billed…)
-    currency: str  # BT-5 (ISO 4217)
+    number: str | None = None  # BT-1
+    issue_date: date | None = None  # BT-2
+    type_code: str | None = None  # BT-3 (UNTDID 1001: 380 invoice, 381 credit note, 384 corrective, 386 deposit, 389 self-billed…)
+    currency: str | None = None  # BT-5 (ISO 4217)
     tax_currency: str | None = None  # BT-6
     tax_point_date: date | None = None  # BT-7
     vat_point_code: str | None = None  # BT-8 (UNTDID 2005)
@@ -235,15 +237,15 @@ class Invoice(Model, kw_only=True):
     process_type: str | None = None  # BT-23 (France: billing mode B1/S1/M1…)
     specification_id: str | None = None  # BT-24 (profile / CIUS URN)
     preceding_invoices: list[PrecedingInvoice] = msgspec.field(default_factory=list)  # BG-3
-    seller: Party  # BG-4
-    buyer: Party  # BG-7
+    seller: Party = msgspec.field(default_factory=Party)  # BG-4
+    buyer: Party = msgspec.field(default_factory=Party)  # BG-7
     payee: Payee | None = None  # BG-10
     tax_representative: TaxRepresentative | None = None  # BG-11
     delivery: Delivery | None = None  # BG-13
     invoicing_period: Period | None = None  # BG-14
     payment: Payment | None = None  # BG-16
     allowances_charges: list[AllowanceCharge] = msgspec.field(default_factory=list)  # BG-20 / BG-21
-    totals: Totals  # BG-22
+    totals: Totals = msgspec.field(default_factory=Totals)  # BG-22
     vat_breakdown: list[VatBreakdown] = msgspec.field(default_factory=list)  # BG-23
     attachments: list[Attachment] = msgspec.field(default_factory=list)  # BG-24
     lines: list[Line] = msgspec.field(default_factory=list)  # BG-25
