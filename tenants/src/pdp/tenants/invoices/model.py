@@ -216,7 +216,9 @@ class ChorusRouting(Model, kw_only=True):
 class Invoice(Model, kw_only=True):
     number: str | None = None  # BT-1
     issue_date: date | None = None  # BT-2
-    type_code: str | None = None  # BT-3 (UNTDID 1001: 380 invoice, 381 credit note, 384 corrective, 386 deposit, 389 self-billed…)
+    type_code: str | None = (
+        None  # BT-3 (UNTDID 1001: 380 invoice, 381 credit note, 384 corrective, 386 deposit, 389 self-billed…)
+    )
     currency: str | None = None  # BT-5 (ISO 4217)
     tax_currency: str | None = None  # BT-6
     tax_point_date: date | None = None  # BT-7

@@ -46,20 +46,21 @@ class RuleContext:
     syntax: str
     findings: list[Finding] = field(default_factory=list)
 
-    def fail(self, rule: str, *, line: int | None = None, severity: Severity | None = None,
-             detail: str = "") -> None:
+    def fail(self, rule: str, *, line: int | None = None, severity: Severity | None = None, detail: str = "") -> None:
         """Report ``rule`` (text and BT from the catalogue), optionally on line ``line`` (0-based)."""
         text = MESSAGES[rule]
         where = f" (line {self.invoice.lines[line].id})" if line is not None and line < len(self.invoice.lines) else ""
         suffix = f" {detail}" if detail else ""
-        self.findings.append(finding(
-            rule,
-            severity or text.severity,
-            f"{text.en}{where}{suffix}",
-            f"{text.fr}{where.replace('line', 'ligne')}{suffix}",
-            bt=text.bt,
-            xpath=xpath_for(self.syntax, text.bt, line) if text.bt else None,
-        ))
+        self.findings.append(
+            finding(
+                rule,
+                severity or text.severity,
+                f"{text.en}{where}{suffix}",
+                f"{text.fr}{where.replace('line', 'ligne')}{suffix}",
+                bt=text.bt,
+                xpath=xpath_for(self.syntax, text.bt, line) if text.bt else None,
+            )
+        )
 
     def check(self, condition: bool, rule: str, *, line: int | None = None, detail: str = "") -> None:
         if not condition:

@@ -1,0 +1,122 @@
+"""EN 16931 VAT category rules: BR-S, BR-Z, BR-E, BR-AE, BR-IC (category K), BR-G, BR-O (-01…-14).
+
+Semantics follow the official CEN schematron (the oracle), including its one-currency-unit tolerance on the
+taxable amount and VAT amount checks.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pdp.tenants.invoices.model import Invoice, VatBreakdown
+from pdp.tenants.invoices.validation.context import ONE, ZERO, RuleContext, total, xround2
+from pdp.tenants.invoices.validation.messages import VAT_RULE_PREFIX
+
+PREFIX = VAT_RULE_PREFIX
+# Categories with exactly one breakdown; S has one per rate.
+SINGLE_BREAKDOWN = frozenset({"Z", "E", "AE", "K", "G", "O"})
+EXEMPTION_REQUIRED = frozenset({"E", "AE", "K", "G", "O"})
+
+
+def _seller_vat(inv: Invoice, *, with_tax_registration: bool) -> bool:
+    rep = inv.tax_representative.vat_id if inv.tax_representative else None
+    own = inv.seller.vat_id or (inv.seller.tax_registration_id if with_tax_registration else None)
+    return bool(own or rep)
+
+
+def _vat_ids_ok(inv: Invoice, category: str) -> bool:
+    """Rules -02/-03/-04: which VAT identifiers the category needs (or, for O, forbids)."""
+    if category in ("S", "Z", "E"):
+        return _seller_vat(inv, with_tax_registration=True)
+    if category == "G":
+        return _seller_vat(inv, with_tax_registration=False)
+    if category == "AE":
+        return _seller_vat(inv, with_tax_registration=True) and bool(inv.buyer.vat_id or inv.buyer.legal_id)
+    if category == "K":
+        return _seller_vat(inv, with_tax_registration=False) and bool(inv.buyer.vat_id)
+    rep = inv.tax_representative.vat_id if inv.tax_representative else None
+    return not (inv.seller.vat_id or rep or inv.buyer.vat_id)  # O
+
+
+def _rate_ok(category: str, rate: Decimal | None) -> bool:
+    if category == "S":
+        return rate is not None and rate > ZERO
+    if category == "O":
+        return rate is None
+    return rate is not None and rate == ZERO
+
+
+def _category_base(inv: Invoice, category: str, rate: Decimal | None) -> Decimal:
+    """Σ line net amounts + charges - allowances of one category (and, for S, one rate)."""
+
+    def matches(item_category: str | None, item_rate: Decimal | None) -> bool:
+        return item_category == category and (category != "S" or item_rate == rate)
+
+    lines = total(line.net_amount for line in inv.lines if matches(line.vat_category, line.vat_rate))
+    charges = total(
+        ac.amount for ac in inv.allowances_charges if ac.is_charge and matches(ac.vat_category, ac.vat_rate)
+    )
+    allowances = total(
+        ac.amount for ac in inv.allowances_charges if not ac.is_charge and matches(ac.vat_category, ac.vat_rate)
+    )
+    return lines + charges - allowances
+
+
+def _within_one(actual: Decimal, expected: Decimal) -> bool:
+    return actual - ONE < expected < actual + ONE
+
+
+def check_vat_categories(ctx: RuleContext) -> None:
+    inv = ctx.invoice
+    for category, prefix in PREFIX.items():
+        line_indexes = [i for i, line in enumerate(inv.lines) if line.vat_category == category]
+        allowances = [ac for ac in inv.allowances_charges if not ac.is_charge and ac.vat_category == category]
+        charges = [ac for ac in inv.allowances_charges if ac.is_charge and ac.vat_category == category]
+        breakdowns = [v for v in inv.vat_breakdown if v.category == category]
+        used = bool(line_indexes or allowances or charges)
+        if category in SINGLE_BREAKDOWN:
+            ctx.check((used and len(breakdowns) == 1) or (not used and not breakdowns), f"{prefix}-01")
+        else:
+            ctx.check(used == bool(breakdowns), f"{prefix}-01")
+        if line_indexes:
+            ctx.check(_vat_ids_ok(inv, category), f"{prefix}-02")
+        if allowances:
+            ctx.check(_vat_ids_ok(inv, category), f"{prefix}-03")
+        if charges:
+            ctx.check(_vat_ids_ok(inv, category), f"{prefix}-04")
+        for index in line_indexes:
+            ctx.check(_rate_ok(category, inv.lines[index].vat_rate), f"{prefix}-05", line=index)
+        for ac in allowances:
+            ctx.check(_rate_ok(category, ac.vat_rate), f"{prefix}-06")
+        for ac in charges:
+            ctx.check(_rate_ok(category, ac.vat_rate), f"{prefix}-07")
+        for vat in breakdowns:
+            _check_breakdown(ctx, category, prefix, vat)
+        if category == "O" and breakdowns:
+            ctx.check(all(v.category == "O" for v in inv.vat_breakdown), "BR-O-11")
+            ctx.check(all(line.vat_category == "O" for line in inv.lines), "BR-O-12")
+            ctx.check(all(ac.vat_category == "O" for ac in inv.allowances_charges if not ac.is_charge), "BR-O-13")
+            ctx.check(all(ac.vat_category == "O" for ac in inv.allowances_charges if ac.is_charge), "BR-O-14")
+        if category == "K" and used:
+            delivery_date = inv.delivery.date if inv.delivery else None
+            ctx.check(delivery_date is not None or inv.invoicing_period is not None, "BR-IC-11")
+            country = inv.delivery.address.country_code if inv.delivery and inv.delivery.address else None
+            ctx.check(bool(country), "BR-IC-12")
+
+
+def _check_breakdown(ctx: RuleContext, category: str, prefix: str, vat: VatBreakdown) -> None:
+    if vat.taxable_amount is not None:
+        base = _category_base(ctx.invoice, category, vat.rate)
+        ctx.check(_within_one(vat.taxable_amount, base), f"{prefix}-08", detail=f"({vat.taxable_amount} vs {base})")
+    if vat.tax_amount is not None:
+        if category == "S":
+            if vat.taxable_amount is not None and vat.rate is not None:
+                expected = xround2(abs(vat.taxable_amount) * vat.rate / 100)
+                ctx.check(_within_one(abs(vat.tax_amount), expected), "BR-S-09")
+        else:
+            ctx.check(vat.tax_amount == ZERO, f"{prefix}-09")
+    has_reason = bool(vat.exemption_reason or vat.exemption_code)
+    if category in EXEMPTION_REQUIRED:
+        ctx.check(has_reason, f"{prefix}-10")
+    else:
+        ctx.check(not has_reason, f"{prefix}-10")
