@@ -23,6 +23,34 @@ STYLESHEETS = {
 }
 SVRL = {"svrl": "http://purl.oclc.org/dsdl/svrl"}
 BRACKETED = re.compile(r"^\s*\[([A-Z][A-Z0-9-]+)\]")
+NOT_ALLOWED = re.compile(r"Value of '([^']+)' is not allowed")
+# The Factur-X schematron reports code-list violations under its own ids ("FX-SCH-A-…: Value of 'ram:X' is not
+# allowed") where the CEN one says BR-CL-…; translate by the element (and where it sits) so both speak BR-CL.
+FX_CODE_LISTS: tuple[tuple[str, str, str], ...] = (
+    ("ram:InvoiceCurrencyCode", "", "BR-CL-04"),
+    ("ram:TaxCurrencyCode", "", "BR-CL-05"),
+    ("@currencyID", "", "BR-CL-03"),
+    ("ram:TypeCode", "ExchangedDocument", "BR-CL-01"),
+    ("ram:TypeCode", "PaymentMeans", "BR-CL-16"),
+    ("@unitCode", "", "BR-CL-23"),
+    ("ram:CategoryCode", "SpecifiedLineTradeSettlement", "BR-CL-18"),
+    ("ram:CategoryCode", "", "BR-CL-17"),
+    ("ram:CountryID", "OriginTradeCountry", "BR-CL-15"),
+    ("ram:CountryID", "", "BR-CL-14"),
+    ("ram:ExemptionReasonCode", "", "BR-CL-22"),
+    ("ram:DueDateTypeCode", "", "BR-CL-06"),
+    ("@mimeCode", "", "BR-CL-24"),
+)
+
+
+def fx_code_list_rule(text: str, location: str) -> str | None:
+    match = NOT_ALLOWED.search(text)
+    if match is None:
+        return None
+    for element, context, rule in FX_CODE_LISTS:
+        if match.group(1) == element and context in location:
+            return rule
+    return None
 
 
 @dataclass
@@ -45,12 +73,13 @@ class Oracle:
 
     def judge(self, xml: bytes, syntax: str) -> Verdict:
         executable = self._executables["ubl" if syntax == "ubl" else "cii"]
-        document = self._processor.parse_xml(xml_text=xml.decode("utf-8"))
+        document = self._processor.parse_xml(xml_text=xml.decode("utf-8-sig"))  # a BOM is not "content"
         report = executable.transform_to_string(xdm_node=document)  # type: ignore[attr-defined]
         verdict = Verdict()
         for failed in etree.fromstring(report.encode()).iterfind(".//svrl:failed-assert", SVRL):
             text = " ".join(failed.itertext())
             match = BRACKETED.match(text)
             rule = match.group(1) if match else (failed.get("id") or "?")
+            rule = fx_code_list_rule(text, failed.get("location", "")) or rule
             (verdict.warnings if failed.get("flag") == "warning" else verdict.errors).add(rule)
         return verdict

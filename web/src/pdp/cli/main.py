@@ -97,6 +97,17 @@ def audit_verify(tenant_id: str | None) -> None:
 
 
 @cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per file per line")
+@click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
+def validate(files: tuple[str, ...], as_json: bool, lang: str) -> None:
+    """Validate invoices (PDF, Factur-X, UBL, CII): exit 0 all valid, 1 some invalid, 2 unreadable input."""
+    from pdp.cli.validate import run_validate
+
+    sys.exit(run_validate(files, as_json, lang))
+
+
+@cli.command()
 @click.option("--dir", "data_dir", default=None, help="Data directory (default PDP_DEV_DIR or .pdp)")
 @click.option(
     "--port", type=int, default=None, help="API port (default PDP_PORT, else 8000 or a free one; 0 = any free port)"

@@ -82,7 +82,6 @@ class Delivery(Model, kw_only=True):  # BG-13
 class Period(Model, kw_only=True):  # BG-14 invoicing period, BG-26 line period
     start: date | None = None  # BT-73 / BT-134
     end: date | None = None  # BT-74 / BT-135
-    description_code: str | None = None  # BT-8 on the header (UNTDID 2005: 3, 35, 432), kept here in CII
 
 
 class CreditTransfer(Model, kw_only=True):  # BG-17
@@ -112,7 +111,7 @@ class Payment(Model, kw_only=True):  # BG-16
 
 
 class AllowanceCharge(Model, kw_only=True):  # BG-20 / BG-21 (document level), BG-27 / BG-28 (line level)
-    is_charge: bool  # False: allowance (BG-20/27), True: charge (BG-21/28)
+    is_charge: bool | None = None  # False: allowance (BG-20/27), True: charge (BG-21/28); None: not said
     amount: Decimal | None = None  # BT-92 / BT-99 / BT-136 / BT-141
     base_amount: Decimal | None = None  # BT-93 / BT-100 / BT-137 / BT-142
     percentage: Decimal | None = None  # BT-94 / BT-101 / BT-138 / BT-143
@@ -222,7 +221,7 @@ class Invoice(Model, kw_only=True):
     currency: str | None = None  # BT-5 (ISO 4217)
     tax_currency: str | None = None  # BT-6
     tax_point_date: date | None = None  # BT-7
-    vat_point_code: str | None = None  # BT-8 (UNTDID 2005)
+    vat_point_code: str | None = None  # BT-8, as UNTDID 2005 (3, 35, 432); CII's 2475 codes are mapped on read
     due_date: date | None = None  # BT-9
     buyer_reference: str | None = None  # BT-10
     project_ref: str | None = None  # BT-11

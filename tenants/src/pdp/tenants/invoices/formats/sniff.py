@@ -19,12 +19,14 @@ Kind = Literal["pdf", "xml", "zip", "json", "unknown"]
 PDF_HEADER_WINDOW = 1024
 _WHITESPACE = b" \t\r\n"
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-# "<?xml" / "<" in UTF-16 without a BOM still has to be recognised as XML, so that it is refused as non-UTF-8.
-_UTF16_LT = (b"<\x00", b"\x00<")
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")  # a local file header, or the end record of an empty archive
 _ENCODING_DECL = re.compile(rb"""^<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']""")
 _UTF8_LABELS = frozenset({"utf-8", "utf8", "us-ascii", "ascii"})
 _CHUNK = 1 << 20
+# PE (MZ), ELF, a shebang script, Mach-O (fat, 32/64-bit, both byte orders).
+EXECUTABLE_MAGICS = (
+    b"MZ", b"\x7fELF", b"#!", b"\xca\xfe\xba\xbe", b"\xfe\xed\xfa", b"\xce\xfa\xed\xfe", b"\xcf\xfa\xed\xfe"
+)  # fmt: skip
 
 
 def sniff(data: bytes) -> Kind:
@@ -38,14 +40,20 @@ def sniff(data: bytes) -> Kind:
         if head.startswith(bom):
             head = head[len(bom) :]
             break
+    # Stripping NULs too lets UTF-16/32 XML without a BOM be recognised as XML, so that require_utf8 refuses it.
     head = head.lstrip(_WHITESPACE + b"\x00")
-    if head.startswith(b"<") or data[:4096].startswith(_UTF16_LT):
+    if head.startswith(b"<"):
         return "xml"
     if head[:1] in (b"{", b"["):
         return "json"
     if b"%PDF-" in data[: PDF_HEADER_WINDOW + 5]:
         return "pdf"
     return "unknown"
+
+
+def looks_executable(data: bytes) -> bool:
+    """Whether ``data`` starts like a native executable or a script."""
+    return data.startswith(EXECUTABLE_MAGICS)
 
 
 def require_utf8(data: bytes) -> None:
@@ -64,6 +72,13 @@ def require_utf8(data: bytes) -> None:
             f"The document is not valid UTF-8 (invalid byte at offset {exc.start}).",
             f"Le document n'est pas encodé en UTF-8 valide (octet invalide à la position {exc.start}).",
         ) from None
+    # UTF-8 allows NUL, XML and JSON do not: NULs mean UTF-16/32 without a BOM, which a byte scan cannot read.
+    if b"\x00" in data:
+        raise UnreadableDocument(
+            "PDP-FILE-ENCODING",
+            "The document contains NUL bytes (UTF-16 or UTF-32?); only UTF-8 is accepted.",
+            "Le document contient des octets NUL (UTF-16 ou UTF-32 ?) ; seul l'UTF-8 est accepté.",
+        )
     declared = _declared_encoding(data)
     if declared is not None and declared.lower() not in _UTF8_LABELS:
         raise UnreadableDocument(

@@ -10,6 +10,7 @@ from pdp.tenants.invoices.validation.context import ZERO, RuleContext, decimals
 from pdp.tenants.invoices.validation.messages import DECIMAL_RULES
 
 CREDIT_TRANSFER_CODES = frozenset({"30", "58"})
+CII_SYNTAXES = frozenset({"cii", "facturx"})
 
 
 def _has_address(party: Party) -> bool:
@@ -26,11 +27,13 @@ def check_presence(ctx: RuleContext) -> None:
     ctx.check(bool(inv.seller.name), "BR-06")
     ctx.check(bool(inv.buyer.name), "BR-07")
     ctx.check(_has_address(inv.seller), "BR-08")
-    if inv.seller.address is not None:
-        ctx.check(bool(inv.seller.address.country_code), "BR-09")
+    # The CII schematron tests the country path itself, so a missing address also misses its country there.
+    cii = ctx.syntax in CII_SYNTAXES
+    if inv.seller.address is not None or cii:
+        ctx.check(bool(inv.seller.address and inv.seller.address.country_code), "BR-09")
     ctx.check(_has_address(inv.buyer), "BR-10")
-    if inv.buyer.address is not None:
-        ctx.check(bool(inv.buyer.address.country_code), "BR-11")
+    if inv.buyer.address is not None or cii:
+        ctx.check(bool(inv.buyer.address and inv.buyer.address.country_code), "BR-11")
     totals = inv.totals
     ctx.check(totals.line_net is not None, "BR-12")
     ctx.check(totals.without_vat is not None, "BR-13")
@@ -74,7 +77,8 @@ def check_presence(ctx: RuleContext) -> None:
         ctx.check(bool(inv.buyer.electronic_address.scheme), "BR-63")
     ctx.check(not (inv.tax_point_date and inv.vat_point_code), "BR-CO-03")
     ctx.check(bool(inv.seller.identifiers or inv.seller.legal_id or inv.seller.vat_id), "BR-CO-26")
-    if totals.due is not None and totals.due > ZERO:
+    if totals.due is not None and totals.due > ZERO and not inv.is_credit_note:
+        # EN 16931-1 rule absent from the bundled schematrons; a credit note owes the buyer, so it has no due date.
         ctx.check(inv.due_date is not None or bool(inv.payment_terms), "BR-CO-25")
     for index in range(len(inv.lines)):
         _check_line(ctx, index)
@@ -140,7 +144,10 @@ def check_code_lists(ctx: RuleContext) -> None:
     _in(ctx, "BR-CL-01", inv.type_code)
     _in(ctx, "BR-CL-04", inv.currency)
     _in(ctx, "BR-CL-05", inv.tax_currency)
-    _in(ctx, "BR-CL-06", inv.vat_point_code)
+    # Every amount carries its currency (currencyID), so a bad invoice or VAT currency is also a BR-CL-03.
+    for currency in {inv.currency, inv.tax_currency} - {None}:
+        _in(ctx, "BR-CL-03", currency)
+    _in(ctx, "BR-CL-06", inv.vat_point_code)  # the CII reader maps its UNTDID 2475 codes to these
     if inv.invoiced_object is not None:
         _in(ctx, "BR-CL-07", inv.invoiced_object.scheme)
     for party in (inv.seller, inv.buyer):

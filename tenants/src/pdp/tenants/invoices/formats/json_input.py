@@ -1,0 +1,229 @@
+"""Structured JSON invoices (api.md § Invoices, ``application/json``) → the canonical model.
+
+Platforms with no invoice file send the business content; pdp computes what can be computed the way EN 16931
+computes it — line net amounts (quantity x price, rounded half up to 2 decimals), the VAT breakdown per category
+and rate, the document totals — unless the platform sends its own figures, which are then validated instead of
+trusted. The seller comes from the provider record; the buyer is the public recipient.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Annotated, Literal
+
+import msgspec
+
+from pdp.tenants.invoices.model import (
+    Address,
+    ChorusRouting,
+    CreditTransfer,
+    Identifier,
+    Invoice,
+    Line,
+    Note,
+    Party,
+    Payment,
+    PrecedingInvoice,
+    Totals,
+    VatBreakdown,
+)
+
+EN16931 = "urn:cen.eu:en16931:2017"
+CENT = Decimal("0.01")
+Amount = Annotated[Decimal, msgspec.Meta(description='Decimal string, e.g. "1200.00"')]
+Text = Annotated[str, msgspec.Meta(min_length=1, max_length=500, pattern=r"^[^\x00-\x1f\x7f]*$")]
+
+
+class JsonAddress(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    line1: Text | None = None
+    line2: Text | None = None
+    postal_code: Annotated[str, msgspec.Meta(max_length=20)] | None = None
+    city: Text | None = None
+    country: Annotated[str, msgspec.Meta(pattern="^[A-Z]{2}$")] = "FR"
+
+
+class JsonSeller(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    name: Text
+    siret: Annotated[str, msgspec.Meta(pattern=r"^[0-9]{14}$")]
+    vat_number: Annotated[str, msgspec.Meta(max_length=20)] | None = None
+    address: JsonAddress | None = None
+    email: Text | None = None
+
+
+class JsonRecipient(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    siret: Annotated[str, msgspec.Meta(pattern=r"^[0-9]{14}$")]
+    name: Text
+    service_code: Annotated[str, msgspec.Meta(max_length=100)] | None = None
+    engagement_number: Annotated[str, msgspec.Meta(max_length=50)] | None = None
+    vat_number: Annotated[str, msgspec.Meta(max_length=20)] | None = None
+    address: JsonAddress | None = None
+
+
+class JsonLine(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    name: Text
+    quantity: Amount
+    unit_price: Amount
+    vat_rate: Amount
+    vat_category: Literal["S", "Z", "E", "AE", "K", "G", "O"] = "S"
+    unit: Annotated[str, msgspec.Meta(max_length=3)] = "C62"
+    description: Text | None = None
+    net_amount: Amount | None = None  # computed when absent
+    exemption_reason: Text | None = None  # needed for E, AE, K, G, O
+
+
+class JsonPayment(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    means_code: Annotated[str, msgspec.Meta(max_length=3)] = "30"
+    iban: Annotated[str, msgspec.Meta(max_length=42)] | None = None
+    bic: Annotated[str, msgspec.Meta(max_length=11)] | None = None
+    remittance_info: Text | None = None
+
+
+class JsonTotals(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    total_excl_tax: Amount
+    total_tax: Amount
+    total_incl_tax: Amount
+    amount_due: Amount | None = None
+
+
+class JsonPreceding(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    number: Text
+    issue_date: date | None = None
+
+
+class JsonInvoice(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    provider_id: Annotated[str, msgspec.Meta(max_length=30)] | None = None
+    number: Annotated[str, msgspec.Meta(min_length=1, max_length=35)]
+    issue_date: date
+    type: Literal["invoice", "credit_note"] = "invoice"
+    currency: Annotated[str, msgspec.Meta(pattern="^[A-Z]{3}$")] = "EUR"
+    due_date: date | None = None
+    payment_terms: Text | None = None
+    seller: JsonSeller | None = None  # defaults to the provider
+    recipient: JsonRecipient
+    lines: Annotated[list[JsonLine], msgspec.Meta(min_length=1)]
+    payment: JsonPayment | None = None
+    totals: JsonTotals | None = None  # computed when absent; checked against the lines when given
+    notes: list[Text] = []
+    billing_frame: Annotated[str, msgspec.Meta(pattern="^A([1-9]|1[0-9]|2[0-5])$")] = "A1"
+    preceding_invoice: JsonPreceding | None = None
+
+
+def _round(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _address(address: JsonAddress | None) -> Address | None:
+    if address is None:
+        return None
+    return Address(
+        line1=address.line1,
+        line2=address.line2,
+        city=address.city,
+        postal_code=address.postal_code,
+        country_code=address.country,
+    )
+
+
+def _seller(seller: JsonSeller) -> Party:
+    return Party(
+        name=seller.name,
+        legal_id=Identifier(value=seller.siret[:9], scheme="0002"),
+        identifiers=[Identifier(value=seller.siret, scheme="0009")],
+        vat_id=seller.vat_number,
+        electronic_address=Identifier(value=seller.siret[:9], scheme="0225"),
+        address=_address(seller.address) or Address(country_code="FR"),
+    )
+
+
+def _buyer(recipient: JsonRecipient) -> Party:
+    return Party(
+        name=recipient.name,
+        legal_id=Identifier(value=recipient.siret, scheme="0009"),
+        vat_id=recipient.vat_number,
+        electronic_address=Identifier(value=recipient.siret[:9], scheme="0225"),
+        address=_address(recipient.address) or Address(country_code="FR"),
+    )
+
+
+def to_invoice(data: JsonInvoice, *, seller: JsonSeller | None = None) -> Invoice:
+    """The canonical invoice for ``data``; ``seller`` (from the provider) applies when ``data.seller`` is absent."""
+    lines, groups = [], defaultdict(lambda: Decimal("0.00"))  # type: ignore[var-annotated]
+    reasons: dict[tuple[str, Decimal], str | None] = {}
+    for number, item in enumerate(data.lines, start=1):
+        net = item.net_amount if item.net_amount is not None else _round(item.quantity * item.unit_price)
+        lines.append(
+            Line(
+                id=str(number),
+                quantity=item.quantity,
+                unit_code=item.unit,
+                net_amount=net,
+                net_price=item.unit_price,
+                vat_category=item.vat_category,
+                vat_rate=item.vat_rate,
+                item_name=item.name,
+                item_description=item.description,
+            )
+        )
+        groups[(item.vat_category, item.vat_rate)] += net
+        reasons.setdefault((item.vat_category, item.vat_rate), item.exemption_reason)
+    breakdown = [
+        VatBreakdown(
+            taxable_amount=base,
+            tax_amount=_round(base * rate / 100),
+            category=category,
+            rate=rate,
+            exemption_reason=reasons[(category, rate)],
+        )
+        for (category, rate), base in groups.items()
+    ]
+    line_net = sum((line.net_amount for line in lines if line.net_amount is not None), Decimal("0.00"))
+    vat = sum((v.tax_amount for v in breakdown if v.tax_amount is not None), Decimal("0.00"))
+    given = data.totals
+    without_vat = given.total_excl_tax if given else line_net
+    vat_total = given.total_tax if given else vat
+    with_vat = given.total_incl_tax if given else line_net + vat
+    due = given.amount_due if given and given.amount_due is not None else with_vat
+    chosen_seller = data.seller or seller
+    payment = None
+    if data.payment is not None and data.type == "invoice":
+        transfers = (
+            [CreditTransfer(account_id=data.payment.iban.replace(" ", ""), provider_id=data.payment.bic)]
+            if data.payment.iban
+            else []
+        )
+        payment = Payment(
+            means_code=data.payment.means_code, remittance_info=data.payment.remittance_info, credit_transfers=transfers
+        )
+    recipient = data.recipient
+    return Invoice(
+        number=data.number,
+        issue_date=data.issue_date,
+        type_code="381" if data.type == "credit_note" else "380",
+        currency=data.currency,
+        due_date=data.due_date,
+        buyer_reference=recipient.service_code,
+        purchase_order_ref=recipient.engagement_number,
+        payment_terms=data.payment_terms,
+        notes=[Note(text=text) for text in data.notes],
+        specification_id=EN16931,
+        preceding_invoices=[
+            PrecedingInvoice(number=data.preceding_invoice.number, date=data.preceding_invoice.issue_date)
+        ]
+        if data.preceding_invoice
+        else [],
+        seller=_seller(chosen_seller) if chosen_seller else Party(),
+        buyer=_buyer(recipient),
+        payment=payment,
+        totals=Totals(line_net=line_net, without_vat=without_vat, vat=vat_total, with_vat=with_vat, due=due),
+        vat_breakdown=breakdown,
+        lines=lines,
+        routing=ChorusRouting(
+            recipient_siret=recipient.siret,
+            service_code=recipient.service_code,
+            engagement_number=recipient.engagement_number,
+            billing_frame=data.billing_frame,
+            supplier_siret=chosen_seller.siret if chosen_seller else None,
+        ),
+    )

@@ -1,0 +1,56 @@
+"""Which reader a parsed XML document goes to, with the line-count cap applied before reading."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pdp.tenants.invoices.findings import Finding, UnreadableDocument
+from pdp.tenants.invoices.formats import cii_read, ubl_read
+from pdp.tenants.invoices.model import Invoice
+
+CII_LINE_PATH = (
+    "{urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100}SupplyChainTradeTransaction/"
+    "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100}"
+    "IncludedSupplyChainTradeLineItem"
+)
+UBL_LINE_TAGS = (
+    "{urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2}InvoiceLine",
+    "{urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2}CreditNoteLine",
+)
+
+
+@dataclass(slots=True)
+class ParsedXml:
+    syntax: str  # "cii" or "ubl"
+    profile: str | None
+    invoice: Invoice
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _too_many(count: int, max_lines: int) -> UnreadableDocument:
+    return UnreadableDocument(
+        "PDP-TOO-MANY-LINES",
+        f"The invoice has {count} lines; at most {max_lines} are accepted.",
+        f"La facture compte {count} lignes ; {max_lines} au plus sont acceptées.",
+    )
+
+
+def read_xml_invoice(root: Any, *, max_lines: int = 1000) -> ParsedXml:
+    if cii_read.is_cii(root):
+        # Counted before reading: a 50,000-line invoice is refused without building 50,000 lines.
+        count = sum(1 for _ in root.iterfind(CII_LINE_PATH))
+        if count > max_lines:
+            raise _too_many(count, max_lines)
+        invoice, gaps = cii_read.read_cii_with_gaps(root)
+        return ParsedXml("cii", cii_read.profile_of(root), invoice, gaps)
+    if ubl_read.is_ubl(root):
+        count = sum(1 for child in root if child.tag in UBL_LINE_TAGS)
+        if count > max_lines:
+            raise _too_many(count, max_lines)
+        return ParsedXml("ubl", ubl_read.profile_of(root), ubl_read.read_ubl(root))
+    raise UnreadableDocument(
+        "PDP-XML-NOT-INVOICE",
+        "The XML document is neither a UBL 2.1 invoice or credit note nor a CII D16B invoice.",
+        "Le document XML n'est ni une facture ou un avoir UBL 2.1 ni une facture CII D16B.",
+    )

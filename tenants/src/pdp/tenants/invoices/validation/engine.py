@@ -1,0 +1,133 @@
+"""The validation engine: every layer that can run does, so a user sees all problems at once.
+
+Layers, in order: file policy → type sniffing and safe parsing (PDF inspection, Factur-X extraction and XMP
+check) → XSD → reading into the canonical model → EN 16931 → Chorus Pro → BR-FR. A schema failure does not stop
+the business rules of a document that parses; only an unreadable document (unsafe, corrupt, not an invoice)
+ends the report early, with a single fatal finding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import msgspec
+
+from pdp.tenants.invoices.findings import Finding, Severity, UnreadableDocument, finding
+from pdp.tenants.invoices.formats import readers
+from pdp.tenants.invoices.formats.facturx_pdf import check_afrelationship, check_xmp_level, invoice_xml_from
+from pdp.tenants.invoices.formats.pdf_inspect import inspect_pdf
+from pdp.tenants.invoices.formats.policy import FilePolicy, check_file
+from pdp.tenants.invoices.formats.sniff import sniff_checked
+from pdp.tenants.invoices.formats.xmlsafe import parse_xml
+from pdp.tenants.invoices.model import ChorusRouting, Invoice
+from pdp.tenants.invoices.validation.brfr import validate_brfr
+from pdp.tenants.invoices.validation.chorus import RecipientDirectory, validate_chorus
+from pdp.tenants.invoices.validation.en16931 import validate_en16931
+from pdp.tenants.invoices.validation.xsd import check_schema
+
+BLOCKING: frozenset[Severity] = frozenset({"fatal", "error"})
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationOptions:
+    policy: FilePolicy = field(default_factory=FilePolicy)
+    brfr_severity: Severity = "warning"
+    chorus: bool = True
+    directory: RecipientDirectory | None = None
+    is_duplicate: Callable[[str, str], bool] | None = None
+
+
+class ValidationReport(msgspec.Struct, kw_only=True):
+    valid: bool
+    syntax: str | None = None
+    profile: str | None = None
+    errors: list[Finding]
+    invoice: Invoice | None = None
+
+
+def _report(
+    findings: list[Finding], *, syntax: str | None = None, profile: str | None = None, invoice: Invoice | None = None
+) -> ValidationReport:
+    valid = not any(f.severity in BLOCKING for f in findings)
+    return ValidationReport(valid=valid, syntax=syntax, profile=profile, errors=findings, invoice=invoice)
+
+
+def validate_document(
+    data: bytes,
+    *,
+    filename: str | None = None,
+    routing: ChorusRouting | None = None,
+    options: ValidationOptions | None = None,
+) -> ValidationReport:
+    """Validate one uploaded document (PDF, Factur-X, UBL or CII), with optional routing metadata."""
+    options = options or ValidationOptions()
+    findings: list[Finding] = []
+    try:
+        if filename is not None:
+            findings += check_file(filename, data, options.policy)
+            if findings:  # too large, wrong type, bad name: nothing should parse it
+                return _report(findings)
+        kind = sniff_checked(data)
+        xmp_level: str | None = None
+        if kind == "pdf":
+            info = inspect_pdf(data, options.policy)
+            findings += info.findings
+            embedded = invoice_xml_from(info)
+            if embedded is None:
+                findings.append(
+                    finding(
+                        "PDP-PDF-NO-XML",
+                        "error",
+                        "This PDF has no structured invoice: deposit it with its routing and amounts as metadata.",
+                        "Ce PDF ne contient pas de facture structurée : déposez-le avec son routage et ses montants "
+                        "en métadonnées.",
+                    )
+                )
+                return _report(findings, syntax="pdf")
+            xml, container, xmp_level = embedded.xml, "facturx", embedded.xmp_level
+            findings += check_afrelationship(embedded.afrelationship)
+        elif kind == "xml":
+            xml, container = data, "xml"
+        else:
+            raise UnreadableDocument(
+                "PDP-FILE-TYPE",
+                f"Unsupported document type ({kind}); send PDF, UBL or CII.",
+                f"Type de document non pris en charge ({kind}) ; envoyez un PDF, UBL ou CII.",
+            )
+        root = parse_xml(xml)
+        parsed = readers.read_xml_invoice(root, max_lines=options.policy.max_lines)
+        if container == "facturx":
+            findings += check_xmp_level(xmp_level, parsed.profile)
+        syntax = "facturx" if container == "facturx" else parsed.syntax
+    except UnreadableDocument as exc:
+        return _report([*findings, exc.finding])
+    findings += check_schema(root, parsed.syntax, parsed.profile)
+    findings += parsed.findings
+    invoice = parsed.invoice
+    if routing is not None:
+        invoice.routing = routing
+    findings += validate_invoice(invoice, syntax, options)
+    return _report(findings, syntax=syntax, profile=parsed.profile, invoice=invoice)
+
+
+def validate_invoice(invoice: Invoice, syntax: str, options: ValidationOptions | None = None) -> list[Finding]:
+    """The business-rule layers on an invoice already in the canonical model (any source, JSON included)."""
+    options = options or ValidationOptions()
+    findings: list[Finding] = []
+    if len(invoice.lines) > options.policy.max_lines:
+        findings.append(
+            finding(
+                "PDP-TOO-MANY-LINES",
+                "error",
+                f"The invoice has {len(invoice.lines)} lines; at most {options.policy.max_lines} are accepted.",
+                f"La facture compte {len(invoice.lines)} lignes ; {options.policy.max_lines} au plus sont acceptées.",
+                bt="BG-25",
+            )
+        )
+        return findings
+    findings += validate_en16931(invoice, syntax)
+    if options.chorus:
+        findings += validate_chorus(invoice, directory=options.directory, is_duplicate=options.is_duplicate)
+    findings += validate_brfr(invoice, severity=options.brfr_severity)
+    return findings
