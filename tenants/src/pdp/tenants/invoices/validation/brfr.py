@@ -13,7 +13,7 @@ from decimal import Decimal
 from pdp.tenants.invoices.findings import Finding, Severity, finding
 from pdp.tenants.invoices.model import Invoice
 
-NUMBER = re.compile(r"^[A-Za-z0-9+\-_/]{1,35}$")
+NUMBER_CHARS = re.compile(r"^[A-Za-z0-9+\-_/]+$")
 TYPE_CODES = frozenset(
     ["380", "389", "393", "501", "386", "500", "384", "471", "472", "473", "261", "262", "381", "396", "502", "503"]
 )
@@ -64,20 +64,26 @@ class _Report:
 def validate_brfr(invoice: Invoice, *, severity: Severity = "warning") -> list[Finding]:
     r = _Report(severity)
     inv = invoice
-    r.check(
-        NUMBER.match(inv.number or "") is not None,
-        "BR-FR-01",
-        "BT-1",
-        "The invoice number has at most 35 characters among A-Z a-z 0-9 + - _ /.",
-        "Le numéro de facture a au plus 35 caractères parmi A-Z a-z 0-9 + - _ /.",
-    )
-    for preceding in inv.preceding_invoices:
+    # FNFE numbering: BR-FR-01 is the length (<= 35), BR-FR-02 the character set, for BT-1 and BT-25 alike.
+    numbers = [("BT-1", inv.number, "invoice number", "numéro de facture")] + [
+        ("BT-25", p.number, "preceding invoice number", "numéro de facture antérieure") for p in inv.preceding_invoices
+    ]
+    for bt, number, what, quoi in numbers:
+        if number is None:
+            continue
         r.check(
-            NUMBER.match(preceding.number or "") is not None,
+            len(number) <= 35,
+            "BR-FR-01",
+            bt,
+            f"The {what} has at most 35 characters.",
+            f"Le {quoi} a au plus 35 caractères.",
+        )
+        r.check(
+            NUMBER_CHARS.match(number) is not None,
             "BR-FR-02",
-            "BT-25",
-            "A preceding invoice number has at most 35 characters among A-Z a-z 0-9 + - _ /.",
-            "Un numéro de facture antérieure a au plus 35 caractères parmi A-Z a-z 0-9 + - _ /.",
+            bt,
+            f"The {what} uses only A-Z a-z 0-9 + - _ / (no spaces).",
+            f"Le {quoi} n'utilise que A-Z a-z 0-9 + - _ / (sans espace).",
         )
     dates: list[date | None] = [
         inv.issue_date,
