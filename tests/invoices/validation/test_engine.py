@@ -178,3 +178,28 @@ def test_cli_exit_codes_and_json_lines(tmp_path: Path) -> None:
 
 def test_dates_in_json_are_real_dates() -> None:
     assert to_invoice(structured(), seller=SELLER).issue_date == date(2026, 11, 20)
+
+
+def test_plain_pdf_with_metadata_and_structured_json_are_validated(tmp_path: Path) -> None:
+    from tests.invoices.pdf.pdfgen import simple_pdf
+
+    metadata = structured()
+    plain = validate_document(simple_pdf(), filename="facture.pdf", metadata=metadata, seller=SELLER)
+    assert plain.syntax == "pdf" and plain.valid, [f.rule for f in plain.errors if f.severity == "error"]
+    assert plain.invoice is not None and plain.invoice.totals.with_vat == Decimal("1542.60")
+    without = validate_document(simple_pdf(), filename="facture.pdf")
+    assert rules(without.errors) == {"PDP-PDF-NO-XML"}
+
+    document = msgspec.json.encode(msgspec.structs.replace(metadata, seller=SELLER))
+    as_json = validate_document(document)
+    assert as_json.syntax == "json" and as_json.valid
+    broken = validate_document(b'{"number": 12}')
+    assert rules(broken.errors) == {"PDP-JSON-INVALID"}
+    assert rules(validate_document(b'{"number": ').errors) == {"PDP-JSON-MALFORMED"}
+
+    metadata_file = tmp_path / "meta.json"
+    metadata_file.write_bytes(document)
+    pdf_file = tmp_path / "facture.pdf"
+    pdf_file.write_bytes(simple_pdf())
+    result = CliRunner().invoke(cli, ["validate", "--metadata", str(metadata_file), str(pdf_file)])
+    assert result.exit_code == 0, result.output

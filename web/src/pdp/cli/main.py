@@ -6,6 +6,7 @@ import asyncio
 import json
 import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -100,11 +101,26 @@ def audit_verify(tenant_id: str | None) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file per line")
 @click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
-def validate(files: tuple[str, ...], as_json: bool, lang: str) -> None:
-    """Validate invoices (PDF, Factur-X, UBL, CII): exit 0 all valid, 1 some invalid, 2 unreadable input."""
-    from pdp.cli.validate import run_validate
+@click.option(
+    "--metadata",
+    "metadata_file",
+    type=click.Path(dir_okay=False, exists=True),
+    help="JSON invoice (api.md shape) giving routing and amounts for plain PDFs",
+)
+def validate(files: tuple[str, ...], as_json: bool, lang: str, metadata_file: str | None) -> None:
+    """Validate invoices (PDF, Factur-X, UBL, CII, JSON): exit 0 all valid, 1 some invalid, 2 unreadable input."""
+    import msgspec
 
-    sys.exit(run_validate(files, as_json, lang))
+    from pdp.cli.validate import run_validate
+    from pdp.tenants.invoices.formats.json_input import JsonInvoice
+
+    metadata = None
+    if metadata_file:
+        try:
+            metadata = msgspec.json.decode(Path(metadata_file).read_bytes(), type=JsonInvoice)
+        except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+            raise click.BadParameter(str(exc), param_hint="--metadata") from exc
+    sys.exit(run_validate(files, as_json, lang, metadata))
 
 
 @cli.command()

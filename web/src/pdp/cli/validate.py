@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from pdp.tenants.invoices.findings import Finding
+from pdp.tenants.invoices.formats.json_input import JsonInvoice
 from pdp.tenants.invoices.validation.engine import ValidationReport, validate_document
 
 EXIT_VALID, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
@@ -22,7 +23,7 @@ def _entry(finding: Finding, lang: str) -> dict[str, str]:
     return {"rule": finding.rule, "severity": finding.severity, "message": message, "path": finding.path}
 
 
-def run_validate(files: tuple[str, ...], as_json: bool, lang: str) -> int:
+def run_validate(files: tuple[str, ...], as_json: bool, lang: str, metadata: JsonInvoice | None = None) -> int:
     worst = EXIT_VALID
     for name in files:
         path = Path(name)
@@ -38,7 +39,7 @@ def run_validate(files: tuple[str, ...], as_json: bool, lang: str) -> int:
             _emit(name, False, [entry], as_json)
             worst = EXIT_UNREADABLE
             continue
-        report = validate_document(data, filename=path.name)
+        report = validate_document(data, filename=path.name, metadata=metadata)
         _emit(
             name,
             report.valid,

@@ -16,6 +16,7 @@ import msgspec
 from pdp.tenants.invoices.findings import Finding, Severity, UnreadableDocument, finding
 from pdp.tenants.invoices.formats import readers
 from pdp.tenants.invoices.formats.facturx_pdf import check_afrelationship, check_xmp_level, invoice_xml_from
+from pdp.tenants.invoices.formats.json_input import JsonInvoice, JsonSeller, to_invoice
 from pdp.tenants.invoices.formats.pdf_inspect import inspect_pdf
 from pdp.tenants.invoices.formats.policy import FilePolicy, check_file
 from pdp.tenants.invoices.formats.sniff import sniff_checked
@@ -53,14 +54,31 @@ def _report(
     return ValidationReport(valid=valid, syntax=syntax, profile=profile, errors=findings, invoice=invoice)
 
 
+def _decode_json(data: bytes) -> JsonInvoice:
+    try:
+        return msgspec.json.decode(data, type=JsonInvoice)
+    except msgspec.ValidationError as exc:
+        raise UnreadableDocument(
+            "PDP-JSON-INVALID", f"The JSON invoice is not valid: {exc}.", f"La facture JSON n'est pas valide : {exc}."
+        ) from exc
+    except msgspec.DecodeError as exc:
+        raise UnreadableDocument(
+            "PDP-JSON-MALFORMED", "The document is not well-formed JSON.", "Le document n'est pas un JSON bien formé."
+        ) from exc
+
+
 def validate_document(
     data: bytes,
     *,
     filename: str | None = None,
     routing: ChorusRouting | None = None,
+    metadata: JsonInvoice | None = None,
+    seller: JsonSeller | None = None,
     options: ValidationOptions | None = None,
 ) -> ValidationReport:
-    """Validate one uploaded document (PDF, Factur-X, UBL or CII), with optional routing metadata."""
+    """Validate one uploaded document: UBL, CII, Factur-X, a plain PDF with its ``metadata`` (the JSON invoice
+    shape), or a structured JSON invoice. ``routing`` overrides the Chorus routing read from the document;
+    ``seller`` (the provider) completes JSON and metadata invoices that do not name one."""
     options = options or ValidationOptions()
     findings: list[Finding] = []
     try:
@@ -74,6 +92,11 @@ def validate_document(
             info = inspect_pdf(data, options.policy)
             findings += info.findings
             embedded = invoice_xml_from(info)
+            if embedded is None and metadata is not None:
+                # A plain PDF: its business content comes from the deposit's metadata (routing and amounts).
+                invoice = to_invoice(metadata, seller=seller)
+                findings += validate_invoice(invoice, "pdf", options)
+                return _report(findings, syntax="pdf", profile=invoice.specification_id, invoice=invoice)
             if embedded is None:
                 findings.append(
                     finding(
@@ -89,6 +112,14 @@ def validate_document(
             findings += check_afrelationship(embedded.afrelationship)
         elif kind == "xml":
             xml, container = data, "xml"
+        elif kind == "json":
+            invoice = to_invoice(_decode_json(data), seller=seller)
+            return _report(
+                [*findings, *validate_invoice(invoice, "json", options)],
+                syntax="json",
+                profile=invoice.specification_id,
+                invoice=invoice,
+            )
         else:
             raise UnreadableDocument(
                 "PDP-FILE-TYPE",
