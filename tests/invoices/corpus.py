@@ -18,8 +18,8 @@ from pdp.tenants.invoices.formats.readers import read_xml_invoice
 from pdp.tenants.invoices.formats.ubl_write import write_ubl
 from pdp.tenants.invoices.formats.xmlsafe import parse_xml
 from pdp.tenants.invoices.model import AllowanceCharge, CreditTransfer, Invoice, Payment, Period, VatBreakdown
+from tests.invoices.samples import SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
 BASES = ("en16931/cii/CII_example1.xml", "en16931/ubl/ubl-tc434-example1.xml", "en16931/cii/CII_example4.xml")
 Mutation = Callable[[Invoice], None]
 

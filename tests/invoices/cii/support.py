@@ -11,8 +11,8 @@ from lxml import etree
 from pdp.tenants.invoices.formats.cii import read_cii
 from pdp.tenants.invoices.formats.xmlsafe import parse_xml
 from pdp.tenants.invoices.model import Invoice
+from tests.invoices.samples import SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples"
 EN16931_CII = SAMPLES / "en16931" / "cii"
 FACTURX = SAMPLES / "facturx"
 

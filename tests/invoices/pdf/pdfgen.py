@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import io
 import zlib
-from pathlib import Path
 
 import facturx
 import pypdf
 from pypdf.generic import DecodedStreamObject, NameObject, StreamObject
 from reportlab.pdfgen import canvas
 
-SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples" / "facturx"
+from tests.invoices.samples import SAMPLES as SHARED_SAMPLES
+
+SAMPLES = SHARED_SAMPLES / "facturx"
 SAMPLE_PDF = SAMPLES / "invoice_EN16931.pdf"
 MIB = 1024 * 1024
 

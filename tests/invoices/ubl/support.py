@@ -37,8 +37,8 @@ from pdp.tenants.invoices.model import (
     Totals,
     VatBreakdown,
 )
+from tests.invoices.samples import SAMPLES
 
-SAMPLES = Path("/work/shared/samples")
 EN16931_UBL = SAMPLES / "en16931" / "ubl"
 FACTURX_UBL_EN16931 = SAMPLES / "facturx" / "ubl-21-en16931.xml"
 FACTURX_UBL_CTC_FR = SAMPLES / "facturx" / "ubl-21-extended-ctc-fr.xml"

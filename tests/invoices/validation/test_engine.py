@@ -16,8 +16,8 @@ from pdp.tenants.invoices.formats.json_input import JsonInvoice, JsonSeller, to_
 from pdp.tenants.invoices.model import ChorusRouting, Invoice
 from pdp.tenants.invoices.validation.chorus import RecipientInfo, ServiceInfo
 from pdp.tenants.invoices.validation.engine import ValidationOptions, validate_document, validate_invoice
+from tests.invoices.samples import SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples"
 SELLER = JsonSeller(name="Atelier Dupont SARL", siret="73282932000074", vat_number="FR44732829320")
 RECIPIENT_SIRET = "11000201100044"
 

@@ -20,8 +20,8 @@ from pdp.tenants.invoices.validation.en16931 import validate_en16931
 from pdp.tenants.invoices.validation.messages import MESSAGES
 from tests.invoices.corpus import mutations
 from tests.invoices.oracle import Oracle
+from tests.invoices.samples import SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples"
 # Rules pdp checks natively; the schematrons' other rules (syntax-level, Factur-X structure, PEPPOL) are out.
 CATALOGUE = frozenset(rule for rule in MESSAGES if rule.startswith("BR-"))
 # (syntax, rule) where pdp deliberately differs from one bundled schematron, with the reason; not compared there.
