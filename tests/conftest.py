@@ -157,3 +157,13 @@ async def tenant(new_tenant: NewTenant) -> TenantFixture:
 @pytest.fixture
 async def other_tenant(new_tenant: NewTenant) -> TenantFixture:
     return await new_tenant("Other platform")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Figures some tests must show in every run's output (the oracle agreement rates)."""
+    from tests.invoices.report import SUMMARY
+
+    if SUMMARY:
+        terminalreporter.section("pdp figures")
+        for line in SUMMARY:
+            terminalreporter.write_line(line)

@@ -20,6 +20,7 @@ from pdp.tenants.invoices.formats.xmlsafe import parse_xml
 from pdp.tenants.invoices.model import Invoice, Note, PrecedingInvoice
 from pdp.tenants.invoices.validation.brfr import validate_brfr
 from tests.invoices.oracle import Oracle
+from tests.invoices.report import SUMMARY
 from tests.invoices.validation.test_engine import SELLER, structured
 
 IMPLEMENTED = frozenset({
@@ -97,10 +98,10 @@ def test_native_brfr_rules_agree_with_the_fnfe_schematron(oracle: Oracle) -> Non
                 agreements += 1
             else:
                 disagreements.append(f"{name}: {rule} ({'pdp only' if rule in native else 'schematron only'})")
-    print(
-        f"\nBR-FR ORACLE AGREEMENT: {len(MUTATIONS)} documents x {len(IMPLEMENTED)} rules = {pairs} verdicts, "
+    SUMMARY.append(
+        f"BR-FR oracle agreement: {len(MUTATIONS)} documents x {len(IMPLEMENTED)} rules = {pairs} verdicts, "
         f"{agreements} agree ({agreements / pairs:.4%})"
     )
     for line in disagreements:
-        print("  DISAGREE", line)
+        SUMMARY.append(f"  DISAGREE {line}")
     assert disagreements == []
