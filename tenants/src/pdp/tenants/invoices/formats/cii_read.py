@@ -6,55 +6,86 @@ root that is not CII, or a value that cannot be parsed at all (a bad date, decim
 makes the document unreadable, with a finding that names the element.
 
 This runs on the request path: the tree is walked once, top-down, and each visited element's children are indexed
-in one pass (``_kids``), because lxml's ``find`` goes through its Python ElementPath layer on every call.
+in one pass (``_kids``), because lxml's ``find`` goes through its Python ElementPath layer on every call. The value
+primitives and the line items, which are most of the work, live in :mod:`cii_fast`.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import re
-from collections.abc import Iterable
-from datetime import date
-from decimal import Decimal
-from typing import Any, TypeVar, cast
+from typing import Any
 
 from lxml import etree
 
-from pdp.tenants.invoices.findings import Finding, UnreadableDocument, finding
+from pdp.tenants.invoices.findings import Finding, UnreadableDocument
+from pdp.tenants.invoices.formats.cii_fast import (
+    _EMPTY,
+    QDT,
+    RAM,
+    RSM,
+    UDT,
+    UNREADABLE,
+    Kids,
+    T,
+    _all,
+    _allowance_charge,
+    _amount,
+    _attr,
+    _child_text,
+    _date,
+    _decimal,
+    _get,
+    _ident,
+    _kids,
+    _object_reference,
+    _period,
+    _text,
+    _unreadable,
+    element_xpath,
+    read_lines,
+)
 from pdp.tenants.invoices.model import (
     Address,
-    AllowanceCharge,
     Attachment,
     Card,
-    Classification,
     Contact,
     CreditTransfer,
     Delivery,
     DirectDebit,
     Identifier,
     Invoice,
-    ItemAttribute,
-    Line,
     Note,
     Party,
     Payee,
     Payment,
-    Period,
     PrecedingInvoice,
     TaxRepresentative,
     Totals,
     VatBreakdown,
 )
-from pdp.tenants.invoices.paths import CII_LINE, CII_PATHS
 
-RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
-RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
-UDT = "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100"
-QDT = "urn:un:unece:uncefact:data:standard:QualifiedDataType:100"
+__all__ = [
+    "ATTACHMENT_DOC",
+    "EN16931_PROFILE",
+    "INVOICED_OBJECT_DOC",
+    "NSMAP",
+    "QDT",
+    "RAM",
+    "RSM",
+    "TENDER_DOC",
+    "UDT",
+    "UNREADABLE",
+    "VAT_POINT_TO_CII",
+    "element_xpath",
+    "is_cii",
+    "profile_of",
+    "read_cii",
+    "read_cii_with_gaps",
+]
+
 NSMAP = {"rsm": RSM, "ram": RAM, "udt": UDT, "qdt": QDT}
 EN16931_PROFILE = "urn:cen.eu:en16931:2017"
-UNREADABLE = "PDP-CII-UNREADABLE"
 
 # AdditionalReferencedDocument type codes (UNTDID 1001) of the EN 16931 CII binding.
 TENDER_DOC = "50"  # BT-17
@@ -62,37 +93,11 @@ INVOICED_OBJECT_DOC = "130"  # BT-18 (header), BT-128 (line)
 ATTACHMENT_DOC = "916"  # BG-24
 
 ROOT = f"{{{RSM}}}CrossIndustryInvoice"
-R = f"{{{RAM}}}"
 _CONTEXT = f"{{{RSM}}}ExchangedDocumentContext"
 _DOCUMENT = f"{{{RSM}}}ExchangedDocument"
 _TRANSACTION = f"{{{RSM}}}SupplyChainTradeTransaction"
-_INDICATOR = f"{{{UDT}}}Indicator"
-_DATE_STRINGS = frozenset(f"{{{ns}}}{name}" for ns in (UDT, QDT) for name in ("DateTimeString", "DateString"))
-_PREFIXES = {RSM: "rsm", RAM: "ram", UDT: "udt", QDT: "qdt"}
-
-_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")  # xs:decimal; Decimal() also takes "1e5", "NaN"
 CII_TO_VAT_POINT = {"5": "3", "29": "35", "72": "432"}
 VAT_POINT_TO_CII = {value: key for key, value in CII_TO_VAT_POINT.items()}
-_DATE_102 = re.compile(r"[0-9]{8}")
-_INDEX = re.compile(r"\[[0-9]+\]")
-_BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
-
-
-class _RamTags:
-    """Clark names of ram elements as attributes (``T.Name`` is ``{…ReusableAggregate…:100}Name``), built once."""
-
-    def __getattr__(self, local: str) -> str:
-        if local.startswith("__"):  # copy, pickle and friends probe dunders: those are not element names
-            raise AttributeError(local)
-        name = R + local
-        setattr(self, local, name)
-        return name
-
-
-T = _RamTags()
-_T = TypeVar("_T")
-Kids = dict[str, Any]
-_EMPTY: Kids = {}
 _NO_DELIVERY = Delivery()
 
 
@@ -144,60 +149,7 @@ def read_cii_with_gaps(root: Any) -> tuple[Invoice, list[Finding]]:
     return read_cii(root), []
 
 
-# --- primitives -----------------------------------------------------------------------------------------------------
-
-
-def _req(value: _T | None) -> _T:
-    # A mandatory term may be absent: keep None and let the business rules report it (see the module docstring).
-    return cast(_T, value)
-
-
-def _kids(element: Any) -> Kids:
-    """The first child of each tag, in one pass (iterating in reverse lets the first occurrence win)."""
-    if element is None:
-        return _EMPTY
-    # A reversed slice is a plain list, measurably cheaper to iterate than lxml's reversed() iterator.
-    return {child.tag: child for child in element[::-1]}
-
-
-def _all(element: Any, tag: str, kids: Kids | None = None) -> Iterable[Any]:
-    """Every ``tag`` child. Given the element's ``kids``, an absent tag costs a lookup, not an lxml iterator."""
-    if element is None or (kids is not None and tag not in kids):
-        return ()
-    children: Iterable[Any] = element.iterchildren(tag)
-    return children
-
-
-def _text(element: Any) -> str | None:
-    if element is None:
-        return None
-    text = element.text
-    if text is None:
-        return None
-    text = text.strip()
-    return text or None
-
-
-def _get(kids: Kids, tag: str) -> str | None:
-    return _text(kids.get(tag))
-
-
-def _child_text(element: Any, tag: str) -> str | None:
-    return None if element is None else _text(_kids(element).get(tag))
-
-
-def _attr(element: Any, name: str) -> str | None:
-    if element is None:
-        return None
-    value = element.get(name)
-    if value is None:
-        return None
-    return value.strip() or None
-
-
-def _ident(element: Any) -> Identifier | None:
-    value = _text(element)
-    return None if value is None else Identifier(value=value, scheme=_attr(element, "schemeID"))
+# --- primitives of the header only ----------------------------------------------------------------------------------
 
 
 def _idents(element: Any, kids: Kids) -> list[Identifier]:
@@ -205,49 +157,6 @@ def _idents(element: Any, kids: Kids) -> list[Identifier]:
     if T.ID not in kids and T.GlobalID not in kids:
         return []
     return [ident for ident in map(_ident, element.iterchildren(T.ID, T.GlobalID)) if ident is not None]
-
-
-def _decimal(element: Any) -> Decimal | None:
-    text = _text(element)
-    if text is None:
-        return None
-    if _DECIMAL.fullmatch(text) is None:
-        raise _unreadable(element, text, "decimal number", "un nombre décimal")
-    return Decimal(text)
-
-
-def _amount(kids: Kids, tag: str) -> Decimal | None:
-    return _decimal(kids.get(tag))
-
-
-def _date(wrapper: Any) -> date | None:
-    """The ``udt:DateTimeString`` (or ``udt:DateString``, ``qdt:DateTimeString``) inside ``wrapper``, format 102."""
-    if wrapper is None:
-        return None
-    for child in wrapper:
-        if child.tag not in _DATE_STRINGS:
-            continue
-        text = _text(child)
-        if text is None:
-            return None
-        try:
-            if child.get("format") not in (None, "102") or _DATE_102.fullmatch(text) is None:
-                raise ValueError(text)
-            return date(int(text[:4]), int(text[4:6]), int(text[6:]))
-        except ValueError:
-            raise _unreadable(child, text, "date (format 102, YYYYMMDD)", "une date (format 102, AAAAMMJJ)") from None
-    return None
-
-
-def _indicator(wrapper: Any) -> bool | None:
-    element = _kids(wrapper).get(_INDICATOR)
-    text = _text(element)
-    if text is None:
-        return None
-    value = _BOOLEANS.get(text)
-    if value is None:
-        raise _unreadable(element, text, "indicator (true/false)", "un indicateur (true/false)")
-    return value
 
 
 def _binary(element: Any) -> bytes | None:
@@ -259,45 +168,6 @@ def _binary(element: Any) -> bytes | None:
         return base64.b64decode("".join(text.split()), validate=True)
     except (binascii.Error, ValueError):
         raise _unreadable(element, text, "base64 content", "un contenu base64") from None
-
-
-def element_xpath(element: Any) -> str:
-    """The XPath of ``element`` with the rsm/ram/udt/qdt prefixes of ``CII_PATHS``, indexed where a tag repeats."""
-    steps: list[str] = []
-    while element is not None:
-        tag = element.tag
-        namespace, _, local = tag[1:].partition("}") if tag.startswith("{") else ("", "", tag)
-        prefix = _PREFIXES.get(namespace)
-        step = f"{prefix}:{local}" if prefix else local
-        parent = element.getparent()
-        if parent is not None:
-            siblings = list(parent.iterchildren(tag))
-            if len(siblings) > 1:
-                step += f"[{siblings.index(element) + 1}]"
-        steps.append(step)
-        element = parent
-    return "/" + "/".join(reversed(steps))
-
-
-def _business_term(xpath: str) -> str | None:
-    """The BT of an element's XPath, by CII_PATHS (``BT-92/BT-99`` where two terms share the element)."""
-    path = _INDEX.sub("", xpath)
-    if path.startswith(CII_LINE + "/"):
-        path = path[len(CII_LINE) + 1 :]
-    terms = [bt for bt, known in CII_PATHS.items() if known == path and bt.startswith("BT-")]
-    return "/".join(terms) or None
-
-
-def _unreadable(element: Any, text: str, kind: str, kind_fr: str) -> UnreadableDocument:
-    where = element_xpath(element)
-    bt = _business_term(where)
-    shown = text if len(text) <= 40 else f"{text[:40]}…"
-    term = f"{bt} " if bt else ""
-    message = f"{term}{where}: {shown!r} is not a valid {kind}."
-    message_fr = f"{term}{where} : {shown!r} n'est pas {kind_fr} valide."
-    error = UnreadableDocument(UNREADABLE, message, message_fr)
-    error.finding = finding(UNREADABLE, "fatal", message, message_fr, bt=bt, xpath=where)
-    return error
 
 
 # --- document -------------------------------------------------------------------------------------------------------
@@ -330,7 +200,7 @@ def _invoice(root: Any) -> Invoice:
         "despatch_advice_ref": _child_text(delivery.get(T.DespatchAdviceReferencedDocument), T.IssuerAssignedID),
         "receiving_advice_ref": _child_text(delivery.get(T.ReceivingAdviceReferencedDocument), T.IssuerAssignedID),
         "delivery": _delivery(delivery),
-        "lines": [_line(item) for item in _all(transaction, T.IncludedSupplyChainTradeLineItem, parts)],
+        "lines": read_lines(transaction, parts),
     }
     _agreement(agreement_element, fields)
     _settlement(settlement_element, settlement, _get(terms, T.DirectDebitMandateID), fields)
@@ -363,12 +233,6 @@ def _agreement(element: Any, fields: dict[str, Any]) -> None:
             # 916, or a code only richer profiles use: kept as a supporting document rather than dropped.
             attachments.append(_attachment(document))
     fields["attachments"] = attachments
-
-
-def _object_reference(document: Kids) -> Identifier | None:
-    """BT-18 / BT-128: the identifier, whose scheme (UNTDID 1153) is the ReferenceTypeCode."""
-    value = _get(document, T.IssuerAssignedID)
-    return None if value is None else Identifier(value=value, scheme=_get(document, T.ReferenceTypeCode))
 
 
 def _attachment(document: Kids) -> Attachment:
@@ -512,28 +376,6 @@ def _payee(element: Any) -> Payee | None:
     )
 
 
-def _period(element: Any) -> Period | None:
-    if element is None:
-        return None
-    kids = _kids(element)
-    return Period(start=_date(kids.get(T.StartDateTime)), end=_date(kids.get(T.EndDateTime)))
-
-
-def _allowance_charge(element: Any) -> AllowanceCharge:
-    kids = _kids(element)
-    tax = _kids(kids.get(T.CategoryTradeTax))
-    return AllowanceCharge(
-        is_charge=_req(_indicator(kids.get(T.ChargeIndicator))),
-        amount=_amount(kids, T.ActualAmount),
-        base_amount=_amount(kids, T.BasisAmount),
-        percentage=_amount(kids, T.CalculationPercent),
-        vat_category=_get(tax, T.CategoryCode),
-        vat_rate=_amount(tax, T.RateApplicablePercent),
-        reason=_get(kids, T.Reason),
-        reason_code=_get(kids, T.ReasonCode),
-    )
-
-
 def _payment(element: Any, kids: Kids, mandate: str | None) -> Payment | None:
     """BG-16. CII repeats SpecifiedTradeSettlementPaymentMeans once per credit transfer account (BG-17 is 0..n)."""
     remittance = _get(kids, T.PaymentReference)
@@ -610,84 +452,3 @@ def _totals(element: Any, fields: dict[str, Any]) -> Totals:
         rounding=_amount(kids, T.RoundingAmount),
         due=_amount(kids, T.DuePayableAmount),
     )
-
-
-# --- lines ----------------------------------------------------------------------------------------------------------
-
-
-def _line(element: Any) -> Line:
-    kids = _kids(element)
-    document_element = kids.get(T.AssociatedDocumentLineDocument)
-    document = _kids(document_element)
-    product_element = kids.get(T.SpecifiedTradeProduct)
-    product = _kids(product_element)
-    agreement = _kids(kids.get(T.SpecifiedLineTradeAgreement))
-    quantity = _kids(kids.get(T.SpecifiedLineTradeDelivery)).get(T.BilledQuantity)
-    settlement_element = kids.get(T.SpecifiedLineTradeSettlement)
-    settlement = _kids(settlement_element)
-    tax = _kids(settlement.get(T.ApplicableTradeTax))
-    net = _kids(agreement.get(T.NetPriceProductTradePrice))
-    gross_element = agreement.get(T.GrossPriceProductTradePrice)
-    gross = _kids(gross_element)
-    # BT-149/BT-150 are the net price's base quantity. The gross price's own (Factur-X BT-149-1) is not in the model,
-    # and must not stand in for it: the net amount is quantity * net price / the net price's base quantity.
-    basis = net.get(T.BasisQuantity)
-    notes = [
-        text
-        for text in (_child_text(note, T.Content) for note in _all(document_element, T.IncludedNote, document))
-        if text
-    ]
-    return Line(
-        id=_get(document, T.LineID),
-        note="\n".join(notes) or None,  # EN 16931 has one BT-127; richer profiles repeat the note: keep every part
-        object_id=_object_reference(_kids(settlement.get(T.AdditionalReferencedDocument))),
-        quantity=_decimal(quantity),
-        unit_code=_attr(quantity, "unitCode"),
-        net_amount=_amount(_kids(settlement.get(T.SpecifiedTradeSettlementLineMonetarySummation)), T.LineTotalAmount),
-        order_line_ref=_child_text(agreement.get(T.BuyerOrderReferencedDocument), T.LineID),
-        buyer_accounting_ref=_child_text(settlement.get(T.ReceivableSpecifiedTradeAccountingAccount), T.ID),
-        period=_period(settlement.get(T.BillingSpecifiedPeriod)),
-        allowances_charges=[
-            _allowance_charge(item) for item in _all(settlement_element, T.SpecifiedTradeAllowanceCharge, settlement)
-        ],
-        net_price=_amount(net, T.ChargeAmount),
-        price_discount=_price_discount(gross_element, gross),
-        gross_price=_amount(gross, T.ChargeAmount),
-        price_base_quantity=_decimal(basis),
-        price_base_unit=_attr(basis, "unitCode"),
-        vat_category=_get(tax, T.CategoryCode),
-        vat_rate=_amount(tax, T.RateApplicablePercent),
-        item_name=_get(product, T.Name),
-        item_description=_get(product, T.Description),
-        seller_item_id=_get(product, T.SellerAssignedID),
-        buyer_item_id=_get(product, T.BuyerAssignedID),
-        standard_item_id=_ident(product.get(T.GlobalID)),
-        classifications=[
-            c for c in map(_classification, _all(product_element, T.DesignatedProductClassification, product)) if c
-        ],
-        origin_country=_child_text(product.get(T.OriginTradeCountry), T.ID),
-        attributes=[
-            ItemAttribute(name=_get(item, T.Description), value=_get(item, T.Value))
-            for item in map(_kids, _all(product_element, T.ApplicableProductCharacteristic, product))
-        ],
-    )
-
-
-def _price_discount(gross: Any, kids: Kids) -> Decimal | None:
-    """BT-147: the allowance on the gross price. EXTENDED may also put charges there: they count negatively."""
-    signed = []
-    for item in map(_kids, _all(gross, T.AppliedTradeAllowanceCharge, kids)):
-        amount = _amount(item, T.ActualAmount)
-        if amount is not None:
-            signed.append(-amount if _indicator(item.get(T.ChargeIndicator)) else amount)
-    if len(signed) == 1:
-        return signed[0]  # the EN 16931 case, kept exactly as written
-    return sum(signed, Decimal(0)) if signed else None
-
-
-def _classification(element: Any) -> Classification | None:
-    code = _kids(element).get(T.ClassCode)
-    value = _text(code)
-    if value is None:
-        return None
-    return Classification(code=value, list_id=_attr(code, "listID"), list_version=_attr(code, "listVersionID"))
