@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Protocol
 
 from schwifty import IBAN
@@ -76,6 +77,21 @@ def _fail(findings: list[Finding], rule: str, en: str, fr: str, bt: str | None =
     findings.append(finding(rule, "error", en, fr, bt=bt))
 
 
+@lru_cache(maxsize=4096)
+def _is_iban(account: str) -> bool:
+    # A provider deposits many invoices to the same account: schwifty's parse is worth remembering.
+    try:
+        IBAN(account)
+    except SchwiftyException:
+        return False
+    return True
+
+
+@lru_cache(maxsize=4096)
+def _is_siret(value: str) -> bool:
+    return bool(siret_number.is_valid(value))
+
+
 def _check_siret(findings: list[Finding], value: str | None, who: str, qui: str, *, rule: str, bt: str) -> None:
     if not value:
         _fail(
@@ -85,7 +101,7 @@ def _check_siret(findings: list[Finding], value: str | None, who: str, qui: str,
             f"Le SIRET {qui} est absent (à fournir dans les métadonnées ou le document).",
             bt,
         )
-    elif not siret_number.is_valid(value):
+    elif not _is_siret(value):
         _fail(
             findings,
             f"{rule}-INVALID",
@@ -195,9 +211,7 @@ def _check_payment(findings: list[Finding], invoice: Invoice) -> None:
                 "BT-84",
             )
         for account in accounts:
-            try:
-                IBAN(account)
-            except SchwiftyException:
+            if not _is_iban(account):
                 _fail(
                     findings,
                     "CHORUS-IBAN-INVALID",

@@ -6,9 +6,10 @@ taxable amount and VAT amount checks.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from decimal import Decimal
 
-from pdp.tenants.invoices.model import Invoice, VatBreakdown
+from pdp.tenants.invoices.model import AllowanceCharge, Invoice, VatBreakdown
 from pdp.tenants.invoices.validation.context import ONE, ZERO, RuleContext, total, xround2
 from pdp.tenants.invoices.validation.messages import VAT_RULE_PREFIX
 
@@ -68,11 +69,22 @@ def _within_one(actual: Decimal, expected: Decimal) -> bool:
 
 def check_vat_categories(ctx: RuleContext) -> None:
     inv = ctx.invoice
+    # One pass to group everything by category; the rules below then only look at their own category.
+    lines_by: dict[str | None, list[int]] = defaultdict(list)
+    allowances_by: dict[str | None, list[AllowanceCharge]] = defaultdict(list)
+    charges_by: dict[str | None, list[AllowanceCharge]] = defaultdict(list)
+    breakdowns_by: dict[str | None, list[VatBreakdown]] = defaultdict(list)
+    for index, line in enumerate(inv.lines):
+        lines_by[line.vat_category].append(index)
+    for ac in inv.allowances_charges:
+        (charges_by if ac.is_charge else allowances_by)[ac.vat_category].append(ac)
+    for vat in inv.vat_breakdown:
+        breakdowns_by[vat.category].append(vat)
     for category, prefix in PREFIX.items():
-        line_indexes = [i for i, line in enumerate(inv.lines) if line.vat_category == category]
-        allowances = [ac for ac in inv.allowances_charges if not ac.is_charge and ac.vat_category == category]
-        charges = [ac for ac in inv.allowances_charges if ac.is_charge and ac.vat_category == category]
-        breakdowns = [v for v in inv.vat_breakdown if v.category == category]
+        line_indexes = lines_by.get(category, [])
+        allowances = allowances_by.get(category, [])
+        charges = charges_by.get(category, [])
+        breakdowns = breakdowns_by.get(category, [])
         used = bool(line_indexes or allowances or charges)
         if category in SINGLE_BREAKDOWN:
             ctx.check((used and len(breakdowns) == 1) or (not used and not breakdowns), f"{prefix}-01")
