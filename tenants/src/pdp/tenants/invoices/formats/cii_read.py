@@ -6,8 +6,9 @@ root that is not CII, or a value that cannot be parsed at all (a bad date, decim
 makes the document unreadable, with a finding that names the element.
 
 This runs on the request path: the tree is walked once, top-down, and each visited element's children are indexed
-in one pass (``_kids``), because lxml's ``find`` goes through its Python ElementPath layer on every call. The value
-primitives and the line items, which are most of the work, live in :mod:`cii_fast`.
+in one pass (``_kids``), because lxml's ``find`` goes through its Python ElementPath layer on every call. This
+module reads the document, its references and its settlement; the value primitives live in :mod:`cii_values`, the
+parties in :mod:`cii_parties`, and the line items, which are most of the work, in :mod:`cii_lines`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from typing import Any
 from lxml import etree
 
 from pdp.tenants.invoices.findings import Finding, UnreadableDocument
-from pdp.tenants.invoices.formats.cii_fast import (
+from pdp.tenants.invoices.formats.cii_lines import read_lines
+from pdp.tenants.invoices.formats.cii_parties import _delivery, _party, _payee, _tax_representative
+from pdp.tenants.invoices.formats.cii_values import (
     _EMPTY,
     QDT,
     RAM,
@@ -36,31 +39,22 @@ from pdp.tenants.invoices.formats.cii_fast import (
     _date,
     _decimal,
     _get,
-    _ident,
     _kids,
     _object_reference,
     _period,
     _text,
     _unreadable,
     element_xpath,
-    read_lines,
 )
 from pdp.tenants.invoices.model import (
-    Address,
     Attachment,
     Card,
-    Contact,
     CreditTransfer,
-    Delivery,
     DirectDebit,
-    Identifier,
     Invoice,
     Note,
-    Party,
-    Payee,
     Payment,
     PrecedingInvoice,
-    TaxRepresentative,
     Totals,
     VatBreakdown,
 )
@@ -98,7 +92,6 @@ _DOCUMENT = f"{{{RSM}}}ExchangedDocument"
 _TRANSACTION = f"{{{RSM}}}SupplyChainTradeTransaction"
 CII_TO_VAT_POINT = {"5": "3", "29": "35", "72": "432"}
 VAT_POINT_TO_CII = {value: key for key, value in CII_TO_VAT_POINT.items()}
-_NO_DELIVERY = Delivery()
 
 
 def is_cii(root: Any) -> bool:
@@ -150,13 +143,6 @@ def read_cii_with_gaps(root: Any) -> tuple[Invoice, list[Finding]]:
 
 
 # --- primitives of the header only ----------------------------------------------------------------------------------
-
-
-def _idents(element: Any, kids: Kids) -> list[Identifier]:
-    """BT-29/46/60/71: the party's ram:ID and ram:GlobalID children, in document order."""
-    if T.ID not in kids and T.GlobalID not in kids:
-        return []
-    return [ident for ident in map(_ident, element.iterchildren(T.ID, T.GlobalID)) if ident is not None]
 
 
 def _binary(element: Any) -> bytes | None:
@@ -247,85 +233,6 @@ def _attachment(document: Kids) -> Attachment:
     )
 
 
-def _party(element: Any) -> Party:
-    if element is None:
-        return Party()
-    kids = _kids(element)
-    legal = _kids(kids.get(T.SpecifiedLegalOrganization))
-    vat_id = tax_id = None
-    for registration in _all(element, T.SpecifiedTaxRegistration, kids):
-        number = _kids(registration).get(T.ID)
-        value = _text(number)
-        # Scheme FC is the seller's tax registration (BT-32); VA, or no scheme, is the VAT identifier.
-        if _attr(number, "schemeID") == "FC":
-            tax_id = tax_id or value
-        else:
-            vat_id = vat_id or value
-    return Party(
-        name=_get(kids, T.Name),
-        trading_name=_get(legal, T.TradingBusinessName),
-        identifiers=_idents(element, kids),
-        legal_id=_ident(legal.get(T.ID)),
-        vat_id=vat_id,
-        tax_registration_id=tax_id,
-        legal_info=_get(kids, T.Description),
-        electronic_address=_ident(_kids(kids.get(T.URIUniversalCommunication)).get(T.URIID)),
-        address=_address(kids.get(T.PostalTradeAddress)),
-        contact=_contact(kids.get(T.DefinedTradeContact)),
-    )
-
-
-def _address(element: Any) -> Address | None:
-    if element is None:
-        return None
-    kids = _kids(element)
-    return Address(
-        line1=_get(kids, T.LineOne),
-        line2=_get(kids, T.LineTwo),
-        line3=_get(kids, T.LineThree),
-        city=_get(kids, T.CityName),
-        postal_code=_get(kids, T.PostcodeCode),
-        subdivision=_get(kids, T.CountrySubDivisionName),
-        country_code=_get(kids, T.CountryID),
-    )
-
-
-def _contact(element: Any) -> Contact | None:
-    if element is None:
-        return None
-    kids = _kids(element)
-    return Contact(
-        # The EN 16931 binding maps BT-41/BT-56 to PersonName, or to DepartmentName when only that is given.
-        name=_get(kids, T.PersonName) or _get(kids, T.DepartmentName),
-        phone=_child_text(kids.get(T.TelephoneUniversalCommunication), T.CompleteNumber),
-        email=_child_text(kids.get(T.EmailURIUniversalCommunication), T.URIID),
-    )
-
-
-def _tax_representative(element: Any) -> TaxRepresentative | None:
-    if element is None:
-        return None
-    party = _party(element)
-    return TaxRepresentative(name=party.name, vat_id=party.vat_id, address=party.address)
-
-
-def _delivery(kids: Kids) -> Delivery | None:
-    ship_to = kids.get(T.ShipToTradeParty)
-    event = kids.get(T.ActualDeliverySupplyChainEvent)
-    if ship_to is None and event is None:
-        return None
-    party = _kids(ship_to)
-    locations = _idents(ship_to, party)
-    delivery = Delivery(
-        party_name=_get(party, T.Name),
-        location_id=locations[0] if locations else None,
-        date=_date(_kids(event).get(T.OccurrenceDateTime)),
-        address=_address(party.get(T.PostalTradeAddress)),
-    )
-    # An empty ShipToTradeParty (XRechnung writers emit one) says nothing: no BG-13.
-    return None if delivery == _NO_DELIVERY else delivery
-
-
 # --- settlement -----------------------------------------------------------------------------------------------------
 
 
@@ -362,18 +269,6 @@ def _settlement(element: Any, kids: Kids, mandate: str | None, fields: dict[str,
             fields["vat_point_code"] = CII_TO_VAT_POINT.get(code, code) if code else None
     fields["vat_breakdown"] = breakdown
     fields["totals"] = _totals(kids.get(T.SpecifiedTradeSettlementHeaderMonetarySummation), fields)
-
-
-def _payee(element: Any) -> Payee | None:
-    if element is None:
-        return None
-    kids = _kids(element)
-    identifiers = _idents(element, kids)
-    return Payee(
-        name=_get(kids, T.Name),
-        identifier=identifiers[0] if identifiers else None,
-        legal_id=_ident(_kids(kids.get(T.SpecifiedLegalOrganization)).get(T.ID)),
-    )
 
 
 def _payment(element: Any, kids: Kids, mandate: str | None) -> Payment | None:

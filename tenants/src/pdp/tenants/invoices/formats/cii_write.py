@@ -5,15 +5,15 @@ invents nothing, so a term the model lacks (None) is simply not written, and an 
 data (no line, no VAT breakdown, an address without country…) gives a document the XSD refuses, as the business
 rules refuse the model. Two CII requirements with no model counterpart take the values the EN 16931 syntax binding
 prescribes: the tax scheme ``VAT`` and the project name (``Project reference``: BT-11 has no name in EN 16931).
+
+The header (document, agreement, delivery, settlement) is written here, the line items by :mod:`cii_write_lines`,
+both with the element builders of :mod:`cii_write_values`.
 """
 
 from __future__ import annotations
 
 import base64
 import re
-from datetime import date
-from decimal import Decimal
-from typing import Any
 
 from lxml import etree
 
@@ -22,35 +22,29 @@ from pdp.tenants.invoices.formats.cii_read import (
     EN16931_PROFILE,
     INVOICED_OBJECT_DOC,
     NSMAP,
-    QDT,
-    RAM,
     RSM,
     TENDER_DOC,
-    UDT,
     VAT_POINT_TO_CII,
 )
-from pdp.tenants.invoices.model import (
-    Address,
-    AllowanceCharge,
-    Contact,
-    CreditTransfer,
-    Identifier,
-    Invoice,
-    Line,
-    Party,
-    Payment,
-    Period,
-    Totals,
+from pdp.tenants.invoices.formats.cii_write_lines import _line
+from pdp.tenants.invoices.formats.cii_write_values import (
+    _VAT,
+    Element,
+    _allowance_charge,
+    _amount,
+    _date,
+    _identifiers,
+    _period,
+    _reference,
+    _sub,
+    _text,
 )
+from pdp.tenants.invoices.model import Address, Contact, CreditTransfer, Invoice, Party, Payment, Totals
 
-_R = f"{{{RAM}}}"
 _ROOT = f"{{{RSM}}}CrossIndustryInvoice"
-_VAT = "VAT"
 _PROJECT_NAME = "Project reference"
 # An IBAN once spaces are removed: country, check digits, 11 to 30 alphanumerics. Anything else is ProprietaryID.
 _IBAN = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}")
-
-Element = Any
 
 
 def write_cii(invoice: Invoice, *, profile: str = EN16931_PROFILE) -> bytes:
@@ -73,85 +67,6 @@ def write_cii(invoice: Invoice, *, profile: str = EN16931_PROFILE) -> bytes:
     _delivery(_sub(transaction, "ApplicableHeaderTradeDelivery"), invoice)
     _settlement(_sub(transaction, "ApplicableHeaderTradeSettlement"), invoice)
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
-
-
-# --- building blocks ----------------------------------------------------------------------------------------------
-
-
-def _sub(parent: Element, name: str) -> Element:
-    return etree.SubElement(parent, _R + name)
-
-
-def _text(parent: Element, name: str, value: str | None, **attributes: str | None) -> Element | None:
-    """``ram:<name>`` with ``value`` as text, or nothing when the value is None. None attributes are left out."""
-    if value is None:
-        return None
-    element = etree.SubElement(parent, _R + name, {k: v for k, v in attributes.items() if v is not None})
-    element.text = value
-    return element
-
-
-def _number(value: Decimal | None) -> str | None:
-    # Fixed-point: str() would give "1E+2" for some values, which xs:decimal refuses.
-    return None if value is None else format(value, "f")
-
-
-def _amount(parent: Element, name: str, value: Decimal | None, **attributes: str | None) -> None:
-    _text(parent, name, _number(value), **attributes)
-
-
-def _date(parent: Element, name: str, value: date | None, *, kind: str = "udt:DateTimeString") -> None:
-    if value is None:
-        return
-    prefix, _, local = kind.partition(":")
-    namespace = UDT if prefix == "udt" else QDT
-    string = etree.SubElement(_sub(parent, name), f"{{{namespace}}}{local}", format="102")
-    string.text = f"{value.year:04d}{value.month:02d}{value.day:02d}"
-
-
-def _indicator(parent: Element, is_charge: bool | None) -> None:
-    if is_charge is None:
-        return
-    indicator = etree.SubElement(_sub(parent, "ChargeIndicator"), f"{{{UDT}}}Indicator")
-    indicator.text = "true" if is_charge else "false"
-
-
-def _identifiers(parent: Element, identifiers: list[Identifier]) -> None:
-    """BT-29/46/60/71: scheme-less identifiers are ``ram:ID``; those with an ICD scheme follow as ``ram:GlobalID``."""
-    for identifier in identifiers:
-        if identifier.scheme is None:
-            _text(parent, "ID", identifier.value)
-    for identifier in identifiers:
-        if identifier.scheme is not None:
-            _text(parent, "GlobalID", identifier.value, schemeID=identifier.scheme)
-
-
-def _period(parent: Element, period: Period | None) -> None:
-    if period is None:
-        return
-    element = _sub(parent, "BillingSpecifiedPeriod")
-    _date(element, "StartDateTime", period.start)
-    _date(element, "EndDateTime", period.end)
-
-
-def _allowance_charge(parent: Element, item: AllowanceCharge, *, document_level: bool) -> None:
-    element = _sub(parent, "SpecifiedTradeAllowanceCharge")
-    _indicator(element, item.is_charge)
-    _amount(element, "CalculationPercent", item.percentage)
-    _amount(element, "BasisAmount", item.base_amount)
-    _amount(element, "ActualAmount", item.amount)
-    _text(element, "ReasonCode", item.reason_code)
-    _text(element, "Reason", item.reason)
-    if document_level and (item.vat_category is not None or item.vat_rate is not None):
-        tax = _sub(element, "CategoryTradeTax")
-        _text(tax, "TypeCode", _VAT)
-        _text(tax, "CategoryCode", item.vat_category)
-        _amount(tax, "RateApplicablePercent", item.vat_rate)
-
-
-def _reference(parent: Element, name: str, value: str | None, *, field: str = "IssuerAssignedID") -> None:
-    if value is not None:
-        _text(_sub(parent, name), field, value)
 
 
 # --- header -------------------------------------------------------------------------------------------------------
@@ -354,70 +269,3 @@ def _totals(element: Element, invoice: Invoice) -> None:
     _amount(element, "GrandTotalAmount", totals.with_vat)
     _amount(element, "TotalPrepaidAmount", totals.prepaid)
     _amount(element, "DuePayableAmount", totals.due)
-
-
-# --- lines --------------------------------------------------------------------------------------------------------
-
-
-def _line(element: Element, line: Line) -> None:
-    document = _sub(element, "AssociatedDocumentLineDocument")
-    _text(document, "LineID", line.id)
-    _reference(document, "IncludedNote", line.note, field="Content")
-    _product(_sub(element, "SpecifiedTradeProduct"), line)
-    _prices(_sub(element, "SpecifiedLineTradeAgreement"), line)
-    _amount(_sub(element, "SpecifiedLineTradeDelivery"), "BilledQuantity", line.quantity, unitCode=line.unit_code)
-    settlement = _sub(element, "SpecifiedLineTradeSettlement")
-    tax = _sub(settlement, "ApplicableTradeTax")
-    _text(tax, "TypeCode", _VAT)
-    _text(tax, "CategoryCode", line.vat_category)
-    _amount(tax, "RateApplicablePercent", line.vat_rate)
-    _period(settlement, line.period)
-    for item in line.allowances_charges:
-        _allowance_charge(settlement, item, document_level=False)
-    _amount(_sub(settlement, "SpecifiedTradeSettlementLineMonetarySummation"), "LineTotalAmount", line.net_amount)
-    if line.object_id is not None:
-        document = _sub(settlement, "AdditionalReferencedDocument")
-        _text(document, "IssuerAssignedID", line.object_id.value)
-        _text(document, "TypeCode", INVOICED_OBJECT_DOC)
-        _text(document, "ReferenceTypeCode", line.object_id.scheme)
-    _reference(settlement, "ReceivableSpecifiedTradeAccountingAccount", line.buyer_accounting_ref, field="ID")
-
-
-def _product(element: Element, line: Line) -> None:
-    if line.standard_item_id is not None:
-        # Written even without its scheme (BT-157-1): reporting that is BR-64's job, not the writer's.
-        _text(element, "GlobalID", line.standard_item_id.value, schemeID=line.standard_item_id.scheme)
-    _text(element, "SellerAssignedID", line.seller_item_id)
-    _text(element, "BuyerAssignedID", line.buyer_item_id)
-    _text(element, "Name", line.item_name)
-    _text(element, "Description", line.item_description)
-    for attribute in line.attributes:
-        characteristic = _sub(element, "ApplicableProductCharacteristic")
-        _text(characteristic, "Description", attribute.name)
-        _text(characteristic, "Value", attribute.value)
-    for classification in line.classifications:
-        _text(
-            _sub(element, "DesignatedProductClassification"),
-            "ClassCode",
-            classification.code,
-            listID=classification.list_id,
-            listVersionID=classification.list_version,
-        )
-    _reference(element, "OriginTradeCountry", line.origin_country, field="ID")
-
-
-def _prices(element: Element, line: Line) -> None:
-    _reference(element, "BuyerOrderReferencedDocument", line.order_line_ref, field="LineID")
-    if line.gross_price is not None:
-        gross = _sub(element, "GrossPriceProductTradePrice")
-        _amount(gross, "ChargeAmount", line.gross_price)
-        if line.price_discount is not None:
-            # A negative discount can only come from a charge on the gross price (EXTENDED): write it back as one.
-            discount = _sub(gross, "AppliedTradeAllowanceCharge")
-            _indicator(discount, line.price_discount < 0)
-            _amount(
-                discount, "ActualAmount", abs(line.price_discount) if line.price_discount < 0 else line.price_discount
-            )
-    net = _sub(element, "NetPriceProductTradePrice")
-    _amount(net, "ChargeAmount", line.net_price)
-    _amount(net, "BasisQuantity", line.price_base_quantity, unitCode=line.price_base_unit)

@@ -4,20 +4,19 @@ Elements are appended in the order of the UBL 2.1 maindoc XSD sequences (Invoice
 TaxPointDate, ProjectReference and the document references are placed differently). Absent values are skipped, so
 ``read_ubl(write_ubl(x)) == x``; the only values written that the model does not hold are those UBL makes
 mandatory (an order reference, a card network, a price discount amount, a tax scheme id), each noted where written.
+
+The element builders live in :mod:`ubl_write_values` and the lines (with the parts the document level writes the
+same way) in :mod:`ubl_write_lines`.
 """
 
 from __future__ import annotations
 
 import base64
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from lxml import etree
 
-from pdp.tenants.invoices.formats.ubl_read import (
-    CAC,
-    CBC,
+from pdp.tenants.invoices.formats.ubl_values import (
     CREDIT_NOTE_TAG,
     INVOICE_TAG,
     INVOICED_OBJECT_TYPE,
@@ -30,27 +29,25 @@ from pdp.tenants.invoices.formats.ubl_read import (
     SEPA_SCHEME,
     VAT_SCHEME,
 )
-from pdp.tenants.invoices.model import (
-    Address,
-    AllowanceCharge,
-    Attachment,
-    Contact,
-    DirectDebit,
-    Identifier,
-    Invoice,
-    Line,
-    Party,
-    Payment,
-    Period,
+from pdp.tenants.invoices.formats.ubl_write_lines import LineWriter
+from pdp.tenants.invoices.formats.ubl_write_values import (
+    A,
+    B,
+    _address,
+    _contact,
+    _el,
+    _identifier,
+    _leaf,
+    _party_tax_scheme,
+    _tax_category,
+    _wrapped,
 )
+from pdp.tenants.invoices.model import Attachment, DirectDebit, Invoice, Party, Payment, Period
 
-A, B = CAC, CBC
 # BT-32 needs a TaxScheme/ID other than VAT and the model does not keep the source's; Peppol examples use "LOC".
 OTHER_TAX_SCHEME = "LOC"
 # cac:CardAccount requires a NetworkID (VISA, MC…), which is not an EN 16931 term: write a neutral placeholder.
 UNKNOWN_CARD_NETWORK = "NA"
-
-Value = str | Decimal | date | None
 
 
 def write_ubl(invoice: Invoice) -> bytes:
@@ -65,99 +62,13 @@ def write_ubl(invoice: Invoice) -> bytes:
     return xml
 
 
-def _lexical(value: str | Decimal | date) -> str:
-    if isinstance(value, Decimal):
-        return format(value, "f")  # plain notation, scale kept: never "1E+2", which xsd:decimal refuses
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-def _el(parent: Any, tag: str, **attributes: str | None) -> Any:
-    element = etree.SubElement(parent, tag)
-    for name, value in attributes.items():
-        if value is not None:
-            element.set(name, value)
-    return element
-
-
-def _leaf(parent: Any, tag: str, value: Value, **attributes: str | None) -> None:
-    if value is not None:
-        _el(parent, tag, **attributes).text = _lexical(value)
-
-
-def _wrapped(parent: Any, wrapper: str, tag: str, value: Value, **attributes: str | None) -> None:
-    """``<wrapper><tag>value</tag></wrapper>``, the UBL shape of most references and identifications."""
-    if value is not None:
-        _leaf(_el(parent, wrapper), tag, value, **attributes)
-
-
-def _identifier(parent: Any, tag: str, identifier: Identifier | None) -> None:
-    if identifier is not None:
-        _leaf(parent, tag, identifier.value, schemeID=identifier.scheme)
-
-
-def _address(parent: Any, tag: str, address: Address | None) -> None:
-    if address is None:
-        return
-    element = _el(parent, tag)
-    _leaf(element, B.StreetName, address.line1)
-    _leaf(element, B.AdditionalStreetName, address.line2)
-    _leaf(element, B.CityName, address.city)
-    _leaf(element, B.PostalZone, address.postal_code)
-    _leaf(element, B.CountrySubentity, address.subdivision)
-    _wrapped(element, A.AddressLine, B.Line, address.line3)
-    _wrapped(element, A.Country, B.IdentificationCode, address.country_code)
-
-
-def _contact(parent: Any, contact: Contact | None) -> None:
-    if contact is None:
-        return
-    element = _el(parent, A.Contact)
-    _leaf(element, B.Name, contact.name)
-    _leaf(element, B.Telephone, contact.phone)
-    _leaf(element, B.ElectronicMail, contact.email)
-
-
-def _party_tax_scheme(parent: Any, company_id: str | None, scheme: str) -> None:
-    if company_id is not None:
-        element = _el(parent, A.PartyTaxScheme)
-        _leaf(element, B.CompanyID, company_id)
-        _wrapped(element, A.TaxScheme, B.ID, scheme)
-
-
-def _tax_category(
-    parent: Any,
-    tag: str,
-    category: str | None,
-    rate: Decimal | None,
-    *,
-    exemption_reason: str | None = None,
-    exemption_code: str | None = None,
-) -> None:
-    element = _el(parent, tag)
-    _leaf(element, B.ID, category)
-    _leaf(element, B.Percent, rate)
-    _leaf(element, B.TaxExemptionReasonCode, exemption_code)
-    _leaf(element, B.TaxExemptionReason, exemption_reason)
-    _wrapped(element, A.TaxScheme, B.ID, VAT_SCHEME)
-
-
 def _has_mandate(debit: DirectDebit) -> bool:
     # A direct debit holding only BT-90 is written on the seller/payee alone, without an empty cac:PaymentMandate;
     # an empty one read from a document is written back empty, so that reading it again gives the same model.
     return debit.mandate_reference is not None or debit.debited_account_id is not None or debit.creditor_id is None
 
 
-def _gross_discount(line: Line) -> Decimal | None:
-    # UBL requires the price allowance's Amount (BT-147); with only a gross price (BT-148) given, it is the
-    # difference EN 16931 defines (BT-146 = BT-148 - BT-147).
-    if line.price_discount is not None or line.gross_price is None or line.net_price is None:
-        return line.price_discount
-    return line.gross_price - line.net_price
-
-
-class _Writer:
+class _Writer(LineWriter):
     def __init__(self, invoice: Invoice, credit: bool) -> None:
         self.invoice = invoice
         self.credit = credit
@@ -165,9 +76,6 @@ class _Writer:
         payment = invoice.payment
         debit = payment.direct_debit if payment is not None else None
         self.creditor_id = debit.creditor_id if debit is not None else None
-
-    def amount(self, parent: Any, tag: str, value: Decimal | None, currency: str | None = None) -> None:
-        _leaf(parent, tag, value, currencyID=currency or self.currency)
 
     def write(self, root: Any) -> None:
         self.header(root)
@@ -209,12 +117,6 @@ class _Writer:
         code = inv.vat_point_code
         if period is not None or code is not None:
             self.period(root, period or Period(), code)
-
-    def period(self, parent: Any, period: Period, description_code: str | None = None) -> None:
-        element = _el(parent, A.InvoicePeriod)
-        _leaf(element, B.StartDate, period.start)
-        _leaf(element, B.EndDate, period.end)
-        _leaf(element, B.DescriptionCode, description_code)
 
     def references(self, root: Any) -> None:
         inv = self.invoice
@@ -348,19 +250,6 @@ class _Writer:
             _leaf(mandate, B.ID, debit.mandate_reference)
             _wrapped(mandate, A.PayerFinancialAccount, B.ID, debit.debited_account_id)
 
-    def allowance_charge(self, parent: Any, allowance_charge: AllowanceCharge) -> None:
-        ac = allowance_charge
-        element = _el(parent, A.AllowanceCharge)
-        if ac.is_charge is not None:
-            _leaf(element, B.ChargeIndicator, "true" if ac.is_charge else "false")
-        _leaf(element, B.AllowanceChargeReasonCode, ac.reason_code)
-        _leaf(element, B.AllowanceChargeReason, ac.reason)
-        _leaf(element, B.MultiplierFactorNumeric, ac.percentage)
-        self.amount(element, B.Amount, ac.amount)
-        self.amount(element, B.BaseAmount, ac.base_amount)
-        if ac.vat_category is not None or ac.vat_rate is not None:
-            _tax_category(element, A.TaxCategory, ac.vat_category, ac.vat_rate)
-
     def totals(self, root: Any) -> None:
         inv, totals = self.invoice, self.invoice.totals
         if totals.vat is not None or inv.vat_breakdown:
@@ -389,55 +278,3 @@ class _Writer:
         self.amount(monetary, B.PrepaidAmount, totals.prepaid)
         self.amount(monetary, B.PayableRoundingAmount, totals.rounding)
         self.amount(monetary, B.PayableAmount, totals.due)
-
-    def line(self, root: Any, line: Line) -> None:
-        element = _el(root, A.CreditNoteLine if self.credit else A.InvoiceLine)
-        _leaf(element, B.ID, line.id)
-        _leaf(element, B.Note, line.note)
-        quantity_tag = B.CreditedQuantity if self.credit else B.InvoicedQuantity
-        _leaf(element, quantity_tag, line.quantity, unitCode=line.unit_code)
-        self.amount(element, B.LineExtensionAmount, line.net_amount)
-        _leaf(element, B.AccountingCost, line.buyer_accounting_ref)
-        if line.period is not None:
-            self.period(element, line.period)
-        _wrapped(element, A.OrderLineReference, B.LineID, line.order_line_ref)
-        if line.object_id is not None:
-            reference = _el(element, A.DocumentReference)
-            _identifier(reference, B.ID, line.object_id)
-            _leaf(reference, B.DocumentTypeCode, INVOICED_OBJECT_TYPE)
-        for allowance_charge in line.allowances_charges:
-            self.allowance_charge(element, allowance_charge)
-        self.item(_el(element, A.Item), line)
-        self.price(_el(element, A.Price), line)
-
-    def item(self, item: Any, line: Line) -> None:
-        _leaf(item, B.Description, line.item_description)
-        _leaf(item, B.Name, line.item_name)
-        _wrapped(item, A.BuyersItemIdentification, B.ID, line.buyer_item_id)
-        _wrapped(item, A.SellersItemIdentification, B.ID, line.seller_item_id)
-        if line.standard_item_id is not None:
-            _identifier(_el(item, A.StandardItemIdentification), B.ID, line.standard_item_id)
-        _wrapped(item, A.OriginCountry, B.IdentificationCode, line.origin_country)
-        for classification in line.classifications:
-            _wrapped(
-                item,
-                A.CommodityClassification,
-                B.ItemClassificationCode,
-                classification.code,
-                listID=classification.list_id,
-                listVersionID=classification.list_version,
-            )
-        _tax_category(item, A.ClassifiedTaxCategory, line.vat_category, line.vat_rate)
-        for attribute in line.attributes:
-            property_ = _el(item, A.AdditionalItemProperty)
-            _leaf(property_, B.Name, attribute.name)
-            _leaf(property_, B.Value, attribute.value)
-
-    def price(self, price: Any, line: Line) -> None:
-        self.amount(price, B.PriceAmount, line.net_price)
-        _leaf(price, B.BaseQuantity, line.price_base_quantity, unitCode=line.price_base_unit)
-        if line.price_discount is not None or line.gross_price is not None:
-            discount = _el(price, A.AllowanceCharge)
-            _leaf(discount, B.ChargeIndicator, "false")
-            self.amount(discount, B.Amount, _gross_discount(line))
-            self.amount(discount, B.BaseAmount, line.gross_price)
