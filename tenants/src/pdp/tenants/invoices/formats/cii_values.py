@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any, TypeVar, cast
 
 from pdp.tenants.invoices.findings import UnreadableDocument, finding
+from pdp.tenants.invoices.formats.xmltext import XSD_DECIMAL, attribute_of, text_of
 from pdp.tenants.invoices.model import AllowanceCharge, Identifier, Period
 from pdp.tenants.invoices.paths import CII_LINE, CII_PATHS
 
@@ -27,7 +28,7 @@ UNREADABLE = "PDP-CII-UNREADABLE"
 _INDICATOR = f"{{{UDT}}}Indicator"
 _DATE_STRINGS = frozenset(f"{{{ns}}}{name}" for ns in (UDT, QDT) for name in ("DateTimeString", "DateString"))
 _PREFIXES = {RSM: "rsm", RAM: "ram", UDT: "udt", QDT: "qdt"}
-_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")  # xs:decimal; Decimal() also takes "1e5", "NaN"
+_DECIMAL = XSD_DECIMAL
 _DATE_102 = re.compile(r"[0-9]{8}")
 _INDEX = re.compile(r"\[[0-9]+\]")
 _BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
@@ -74,13 +75,7 @@ def _all(element: Any, tag: str, kids: Kids | None = None) -> Iterable[Any]:
     return children
 
 
-def _text(element: Any) -> str | None:
-    if element is None:
-        return None
-    text = element.text
-    if text is None:
-        return None
-    return text.strip() or None
+_text = text_of
 
 
 def _get(kids: Kids, tag: str) -> str | None:
@@ -106,13 +101,7 @@ def _child_text(element: Any, tag: str) -> str | None:
     return _text(_first(element, tag))
 
 
-def _attr(element: Any, name: str) -> str | None:
-    if element is None:
-        return None
-    value = element.get(name)
-    if value is None:
-        return None
-    return value.strip() or None
+_attr = attribute_of
 
 
 def _ident(element: Any) -> Identifier | None:

@@ -17,6 +17,7 @@ from typing import Any, cast
 from lxml import etree
 
 from pdp.tenants.invoices.findings import UnreadableDocument, finding
+from pdp.tenants.invoices.formats.xmltext import XSD_DECIMAL, attribute_of, text_of
 from pdp.tenants.invoices.model import AllowanceCharge, Identifier, Period
 
 NS_INVOICE = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
@@ -53,7 +54,7 @@ A, B = CAC, CBC
 
 Kids = dict[Any, list[Any]]
 _EMPTY: Kids = {}
-_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")  # xsd:decimal; Decimal() alone also takes "1e5", "NaN", "1_0"
+_DECIMAL = XSD_DECIMAL
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:Z|[+-]\d{2}:\d{2})?")  # xsd:date, time zone ignored
 _PREFIXES = {NS_CAC: "cac:", NS_CBC: "cbc:"}
 
@@ -84,10 +85,7 @@ def _every(kids: Kids, tag: str) -> list[Any]:
     return kids.get(tag, [])
 
 
-def _text_of(element: Any) -> str | None:
-    if element is None or element.text is None:
-        return None
-    return element.text.strip() or None
+_text_of = text_of
 
 
 def _child_text(kids: Kids, tag: str) -> str | None:
@@ -104,13 +102,7 @@ def _joined(elements: list[Any]) -> str | None:
     return "\n".join(parts) or None
 
 
-def _attribute_of(element: Any, name: str) -> str | None:
-    if element is None:
-        return None
-    value = element.get(name)
-    if value is None:
-        return None
-    return value.strip() or None
+_attribute_of = attribute_of
 
 
 def _decimal_of(element: Any) -> Decimal | None:
