@@ -203,3 +203,12 @@ def test_plain_pdf_with_metadata_and_structured_json_are_validated(tmp_path: Pat
     pdf_file.write_bytes(simple_pdf())
     result = CliRunner().invoke(cli, ["validate", "--metadata", str(metadata_file), str(pdf_file)])
     assert result.exit_code == 0, result.output
+
+
+def test_a_long_file_name_is_reported_but_the_invoice_is_still_validated() -> None:
+    xml = write_cii(to_invoice(structured(), seller=SELLER))
+    report = validate_document(xml, filename="facture-" + "x" * 60 + ".xml")
+    assert "PDP-FILE-NAME-TOO-LONG" in rules(report.errors)
+    assert report.syntax == "cii" and report.invoice is not None
+    wrong = validate_document(b"\x89PNG\r\n\x1a\n" + b"\0" * 32, filename="facture.xml")
+    assert wrong.syntax is None and "PDP-FILE-TYPE-MISMATCH" in rules(wrong.errors)

@@ -28,6 +28,9 @@ from pdp.tenants.invoices.validation.en16931 import validate_en16931
 from pdp.tenants.invoices.validation.xsd import check_schema
 
 BLOCKING: frozenset[Severity] = frozenset({"fatal", "error"})
+STOPPING_FILE_RULES = frozenset(
+    {"PDP-FILE-EMPTY", "PDP-FILE-TOO-LARGE", "PDP-FILE-TYPE-MISMATCH", "PDP-FILE-ENCODING", "PDP-FILE-EXTENSION"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +87,9 @@ def validate_document(
     try:
         if filename is not None:
             findings += check_file(filename, data, options.policy)
-            if findings:  # too large, wrong type, bad name: nothing should parse it
+            # Too large, empty, not what it claims to be: nothing should parse it. A long name is only reported
+            # (pdp names the files it deposits itself).
+            if any(f.rule in STOPPING_FILE_RULES for f in findings):
                 return _report(findings)
         kind = sniff_checked(data)
         xmp_level: str | None = None
