@@ -15,6 +15,7 @@ from litestar.openapi.spec import Components, SecurityScheme, Server
 from pdp.platform.logging import configure_logging
 from pdp.platform.settings import Settings, get_settings
 from pdp.web.api.account import AccountController
+from pdp.web.api.invoices import InvoicesController
 from pdp.web.api.providers import ProvidersController
 from pdp.web.deps import provide_principal, provide_session
 from pdp.web.errors import EXCEPTION_HANDLERS
@@ -41,7 +42,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     partner_api = Router(
         path="/",
-        route_handlers=[AccountController, ProvidersController],
+        route_handlers=[AccountController, ProvidersController, InvoicesController],
         middleware=[UnitOfWorkMiddleware()],
         dependencies={"session": Provide(provide_session), "principal": Provide(provide_principal)},
         security=[{"apiKey": []}],

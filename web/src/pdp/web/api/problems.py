@@ -30,6 +30,8 @@ _MEANING = {
     401: "Missing, invalid or revoked API key (api_key_missing, api_key_invalid, api_key_revoked)",
     404: "No such object in this tenant (not_found)",
     409: "Conflict (e.g. provider_exists, idempotency_key_reused)",
+    413: "The request body is too large (payload_too_large)",
+    415: "Unsupported media type (unsupported_media_type)",
     422: "Validation failed; `errors` lists {rule, severity, message, path}",
     503: "A backing service is unavailable; retry with the same Idempotency-Key",
 }

@@ -1,0 +1,94 @@
+"""``/v1/invoices/validate`` (api.md § Invoices): a dry run that returns the validation report, stores nothing."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+import msgspec
+from litestar import Controller, Request, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.params import QueryParameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pdp.platform.errors import AppError, InvalidRequest
+from pdp.tenants.invoices import intake
+from pdp.tenants.invoices.validation.engine import ValidationReport
+from pdp.web.api.problems import problems
+
+INVOICE_BODY_LIMIT = 12 * 1024 * 1024  # one invoice file (10 MB) plus its metadata
+
+
+class UnsupportedMediaType(AppError):
+    default_code = "unsupported_media_type"
+    status = 415
+    title = "Send multipart/form-data (file + metadata) or application/json"
+
+
+class ReportFinding(msgspec.Struct):
+    rule: str
+    severity: str
+    message: str
+    path: str
+
+
+class ValidationResult(msgspec.Struct):
+    valid: bool
+    syntax: str | None
+    profile: str | None
+    errors: list[ReportFinding]
+    object: str = "validation_report"
+
+
+def _result(report: ValidationReport, lang: str) -> ValidationResult:
+    errors = [
+        ReportFinding(f.rule, f.severity, f.message_fr if lang == "fr" else f.message, f.path) for f in report.errors
+    ]
+    return ValidationResult(report.valid, report.syntax, report.profile, errors)
+
+
+async def _upload(request: Request[Any, Any, Any]) -> tuple[bytes, str | None, dict[str, Any] | None]:
+    form = await request.form()
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile):
+        raise InvalidRequest("A 'file' part is required.", code="file_missing")
+    raw = form.get("metadata")
+    metadata = None
+    if raw is not None:
+        text = await raw.read() if isinstance(raw, UploadFile) else raw
+        try:
+            metadata = msgspec.json.decode(text, type=dict[str, Any])
+        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+            raise InvalidRequest("The 'metadata' part must be a JSON object.", code="metadata_malformed") from exc
+    return await upload.read(), upload.filename or None, metadata
+
+
+class InvoicesController(Controller):
+    path = "/v1/invoices"
+    tags = ["Invoices"]
+
+    @post(
+        "/validate",
+        status_code=200,
+        summary="Validate an invoice without depositing it",
+        description="multipart/form-data with a `file` part (PDF, Factur-X, UBL or CII) and an optional `metadata` "
+        "JSON part (provider_id, recipient_siret, service_code, engagement_number, billing_frame; for a plain PDF "
+        "the whole invoice), or application/json with a structured invoice. Stores nothing.",
+        responses=problems(400, 404, 413, 415, 422),
+        request_max_body_size=INVOICE_BODY_LIMIT,
+    )
+    async def validate(
+        self,
+        request: Request[Any, Any, Any],
+        session: NamedDependency[AsyncSession],
+        lang: Annotated[Literal["en", "fr"], QueryParameter()] = "en",
+    ) -> ValidationResult:
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith("multipart/form-data"):
+            data, filename, metadata = await _upload(request)
+            report = await intake.validate_upload(session, data, filename=filename, metadata=metadata)
+        elif content_type.startswith("application/json"):
+            report = await intake.validate_structured(session, await request.body())
+        else:
+            raise UnsupportedMediaType()
+        return _result(report, lang)
