@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from pdp.tenants.invoices.findings import Finding
+from pdp.tenants.invoices.findings import public_entry
 from pdp.tenants.invoices.formats.json_input import JsonInvoice
 from pdp.tenants.invoices.validation.engine import ValidationReport, validate_document
 
@@ -16,11 +16,6 @@ EXIT_VALID, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 
 def _unreadable(report: ValidationReport) -> bool:
     return any(f.severity == "fatal" for f in report.errors)
-
-
-def _entry(finding: Finding, lang: str) -> dict[str, str]:
-    message = finding.message_fr if lang == "fr" else finding.message
-    return {"rule": finding.rule, "severity": finding.severity, "message": message, "path": finding.path}
 
 
 def run_validate(files: tuple[str, ...], as_json: bool, lang: str, metadata: JsonInvoice | None = None) -> int:
@@ -43,7 +38,7 @@ def run_validate(files: tuple[str, ...], as_json: bool, lang: str, metadata: Jso
         _emit(
             name,
             report.valid,
-            [_entry(f, lang) for f in report.errors],
+            [public_entry(f, lang) for f in report.errors],
             as_json,
             detail=f"{report.syntax or '?'}, {report.profile or 'no profile'}",
         )

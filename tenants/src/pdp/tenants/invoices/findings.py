@@ -26,6 +26,12 @@ def finding(
     return Finding(rule=rule, severity=severity, message=message, message_fr=message_fr, path=path, bt=bt, xpath=xpath)
 
 
+def public_entry(item: Finding, lang: str = "en") -> dict[str, str]:
+    """The ``{rule, severity, message, path}`` shape of reports (api.md), in English or French."""
+    message = item.message_fr if lang == "fr" else item.message
+    return {"rule": item.rule, "severity": item.severity, "message": message, "path": item.path}
+
+
 class UnreadableDocument(Exception):
     """The input cannot be read as an invoice at all (wrong type, unsafe, corrupt). Carries one finding."""
 

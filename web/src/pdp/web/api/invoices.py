@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.platform.errors import AppError, InvalidRequest
 from pdp.tenants.invoices import intake
+from pdp.tenants.invoices.findings import public_entry
 from pdp.tenants.invoices.validation.engine import ValidationReport
 from pdp.web.api.problems import problems
 
@@ -41,9 +42,7 @@ class ValidationResult(msgspec.Struct):
 
 
 def _result(report: ValidationReport, lang: str) -> ValidationResult:
-    errors = [
-        ReportFinding(f.rule, f.severity, f.message_fr if lang == "fr" else f.message, f.path) for f in report.errors
-    ]
+    errors = [ReportFinding(**public_entry(f, lang)) for f in report.errors]
     return ValidationResult(report.valid, report.syntax, report.profile, errors)
 
 

@@ -149,7 +149,8 @@ def _buyer(recipient: JsonRecipient) -> Party:
 
 def to_invoice(data: JsonInvoice, *, seller: JsonSeller | None = None) -> Invoice:
     """The canonical invoice for ``data``; ``seller`` (from the provider) applies when ``data.seller`` is absent."""
-    lines, groups = [], defaultdict(lambda: Decimal("0.00"))  # type: ignore[var-annotated]
+    lines: list[Line] = []
+    groups: defaultdict[tuple[str, Decimal], Decimal] = defaultdict(lambda: Decimal("0.00"))
     reasons: dict[tuple[str, Decimal], str | None] = {}
     for number, item in enumerate(data.lines, start=1):
         net = item.net_amount if item.net_amount is not None else _round(item.quantity * item.unit_price)
