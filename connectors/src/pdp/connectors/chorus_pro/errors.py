@@ -1,0 +1,106 @@
+"""One error model for every Chorus Pro call (chorus-pro-api.md §1, §5).
+
+Each error carries Chorus's own message (``libelle``) for the user, its code (``codeRetour`` or the OAuth
+``error``), the HTTP status, and two flags the callers act on:
+- ``transient``: a later retry can succeed (429, 5xx, timeouts, lost connections);
+- ``ambiguous``: the request may have taken effect although no answer arrived (read timeout, connection lost
+  after the body was sent, some 5xx). A deposit that fails ambiguously must be reconciled with Chorus (search by
+  flux or invoice number) before it is sent again, never blindly retried.
+"""
+
+from __future__ import annotations
+
+from pdp.platform.errors import AppError
+
+
+class ChorusError(AppError):
+    default_code = "chorus_error"
+    status = 502
+    title = "Chorus Pro refused the request"
+    ambiguous: bool = False
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        code: str | None = None,
+        chorus_code: str | None = None,
+        http_status: int | None = None,
+        retry_after: float | None = None,
+        ambiguous: bool | None = None,
+    ) -> None:
+        super().__init__(detail, code=code)
+        self.chorus_code = chorus_code
+        self.http_status = http_status
+        self.retry_after = retry_after
+        if ambiguous is not None:
+            self.ambiguous = ambiguous
+
+    def __str__(self) -> str:
+        where = f" (HTTP {self.http_status})" if self.http_status else ""
+        what = f"{self.chorus_code}: " if self.chorus_code else ""
+        return f"{self.code}{where}: {what}{self.detail}"
+
+
+class ChorusTransientError(ChorusError):
+    """Retry later, with backoff; honour ``retry_after`` when Chorus gave one."""
+
+    default_code = "chorus_unavailable"
+    status = 503
+    title = "Chorus Pro is unavailable; the call will be retried"
+    transient = True
+
+
+class ChorusRateLimited(ChorusTransientError):
+    default_code = "chorus_rate_limited"
+    title = "Chorus Pro asked us to slow down"
+
+
+class ChorusTimeout(ChorusTransientError):
+    default_code = "chorus_timeout"
+    title = "Chorus Pro did not answer in time"
+
+
+class ChorusConnectionError(ChorusTransientError):
+    default_code = "chorus_connection_error"
+    title = "The connection to Chorus Pro failed"
+
+
+class ChorusPermanentError(ChorusError):
+    """Retrying the same call cannot help: report Chorus's message to the user or operator."""
+
+
+class ChorusRejected(ChorusPermanentError):
+    """A business refusal: non-zero ``codeRetour`` (HTTP 200 or 400)."""
+
+    default_code = "chorus_rejected"
+    status = 422
+    title = "Chorus Pro rejected the request"
+
+
+class ChorusBadRequest(ChorusPermanentError):
+    default_code = "chorus_bad_request"
+    title = "Chorus Pro could not read the request"
+
+
+class ChorusAuthError(ChorusPermanentError):
+    """The PISTE application (client id/secret) or the Chorus technical account was refused."""
+
+    default_code = "chorus_auth_failed"
+    title = "Chorus Pro refused our credentials"
+
+
+class ChorusForbidden(ChorusPermanentError):
+    default_code = "chorus_forbidden"
+    title = "Chorus Pro does not allow this call for this account"
+
+
+class ChorusNotFound(ChorusPermanentError):
+    default_code = "chorus_not_found"
+    title = "Chorus Pro does not know this API"
+
+
+class ChorusPayloadTooLarge(ChorusPermanentError):
+    default_code = "chorus_payload_too_large"
+    status = 413
+    title = "The file is larger than Chorus Pro accepts"
