@@ -11,6 +11,8 @@ from tests.conftest import DatabaseUrls
 GLOBAL_TABLES = {
     "schema_version": "Alembic's bookkeeping; the app role has no grant on it",
     "staff_users": "support staff work across tenants; their accesses are audited per tenant",
+    "chorus_recipients": "Chorus Pro's public directory, the same for every tenant; holds no tenant data",
+    "chorus_recipient_services": "the services of those public recipients",
 }
 
 

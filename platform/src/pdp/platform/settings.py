@@ -47,6 +47,22 @@ class Settings:
     worker_concurrency: int = field(default=10, metadata={"doc": "Jobs one worker runs at once"})
     job_timeout_seconds: int = field(default=120, metadata={"doc": "A job running longer is cancelled"})
     outbox_relay_seconds: float = field(default=2.0, metadata={"doc": "Outbox relay period"})
+    chorus_api_url: str = field(
+        default="https://sandbox-api.piste.gouv.fr",
+        metadata={"doc": "Chorus Pro API host (PISTE; production is https://api.piste.gouv.fr)"},
+    )
+    chorus_token_url: str = field(
+        default="https://sandbox-oauth.piste.gouv.fr/api/oauth/token",
+        metadata={"doc": "PISTE OAuth2 token endpoint"},
+    )
+    chorus_client_id: str = field(default="", metadata={"doc": "PISTE application client id; empty: Chorus off"})
+    chorus_client_secret: str = field(default="", metadata={"doc": "PISTE application client secret"})
+    chorus_login: str = field(default="", metadata={"doc": "The platform's Chorus Pro technical account login"})
+    chorus_password: str = field(default="", metadata={"doc": "Password of that technical account"})
+    chorus_timeout_seconds: float = field(default=30.0, metadata={"doc": "Timeout of one Chorus Pro call"})
+    directory_ttl_hours: int = field(
+        default=24, metadata={"doc": "How long a cached recipient from Chorus Pro's directory stays fresh"}
+    )
 
     @property
     def owner_url(self) -> str:

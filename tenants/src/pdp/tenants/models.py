@@ -5,6 +5,7 @@ from pdp.platform.db.base import Base
 from pdp.platform.idempotency import IdempotencyKey
 from pdp.platform.outbox import OutboxMessage
 from pdp.tenants.accounts.models import ApiKey, Membership, PortalUser, StaffUser, Tenant
+from pdp.tenants.directory.models import Recipient, RecipientService
 from pdp.tenants.providers.models import Provider
 
 __all__ = [
@@ -16,6 +17,8 @@ __all__ = [
     "OutboxMessage",
     "PortalUser",
     "Provider",
+    "Recipient",
+    "RecipientService",
     "StaffUser",
     "Tenant",
 ]

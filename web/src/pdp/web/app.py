@@ -17,6 +17,7 @@ from pdp.platform.settings import Settings, get_settings
 from pdp.web.api.account import AccountController
 from pdp.web.api.invoices import InvoicesController
 from pdp.web.api.providers import ProvidersController
+from pdp.web.api.recipients import RecipientsController
 from pdp.web.deps import provide_principal, provide_session
 from pdp.web.errors import EXCEPTION_HANDLERS
 from pdp.web.health import healthz, readyz
@@ -42,7 +43,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     partner_api = Router(
         path="/",
-        route_handlers=[AccountController, ProvidersController, InvoicesController],
+        route_handlers=[AccountController, ProvidersController, InvoicesController, RecipientsController],
         middleware=[UnitOfWorkMiddleware()],
         dependencies={"session": Provide(provide_session), "principal": Provide(provide_principal)},
         security=[{"apiKey": []}],

@@ -13,6 +13,7 @@ from pdp.platform import jobs
 from pdp.platform.db.session import create_engine, create_sessionmaker
 from pdp.platform.settings import Settings
 from pdp.tenants.archive.store import Archive, open_archive
+from pdp.tenants.chorus_gateway import ChorusGateway, open_chorus
 
 
 @dataclass(slots=True)
@@ -23,6 +24,7 @@ class Resources:
     redis: Any  # arq's ArqRedis
     queue: jobs.JobQueue
     archive: Archive
+    chorus: ChorusGateway | None
 
 
 @asynccontextmanager
@@ -31,7 +33,9 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
     redis = await jobs.create_arq_redis(settings.redis_url)
     archive = open_archive(settings)
     try:
-        yield Resources(settings, engine, create_sessionmaker(engine), redis, jobs.ArqQueue(redis), archive)
+        async with open_chorus(settings) as chorus:
+            sessionmaker = create_sessionmaker(engine)
+            yield Resources(settings, engine, sessionmaker, redis, jobs.ArqQueue(redis), archive, chorus)
     finally:
         archive.close()
         await redis.aclose()

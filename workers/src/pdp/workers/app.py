@@ -18,6 +18,7 @@ from pdp.platform import jobs
 from pdp.platform.db.session import create_engine, create_sessionmaker
 from pdp.platform.logging import configure_logging, get_logger
 from pdp.platform.settings import Settings
+from pdp.tenants.chorus_gateway import open_chorus
 from pdp.workers.registry import REGISTRY, JobSpec, wrap
 from pdp.workers.tasks import load_all
 
@@ -70,7 +71,10 @@ def create_worker(
         if settings.log_level != "debug":
             logging.getLogger("arq").setLevel(logging.WARNING)  # one line per cron tick is noise
         engine = create_engine(settings.database_url, pool_size=max(2, settings.worker_concurrency // 2))
+        resources = contextlib.AsyncExitStack()
+        state["resources"] = resources
         ctx.update(
+            chorus=await resources.enter_async_context(open_chorus(settings)),
             settings=settings,
             engine=engine,
             sessionmaker=create_sessionmaker(engine),
@@ -86,6 +90,7 @@ def create_worker(
             with contextlib.suppress(asyncio.CancelledError):
                 await heartbeat
         await ctx["redis"].delete(HEARTBEAT_KEY.format(worker=worker_name))
+        await state.pop("resources").aclose()
         await ctx["engine"].dispose()
         log.info("worker.stopped", worker=worker_name)
 
@@ -101,6 +106,7 @@ def create_worker(
                 timeout=60,
             ),
             cron(wrap(REGISTRY["maintenance.purge_expired"]), name="cron:maintenance.purge_expired", minute=17),
+            cron(wrap(REGISTRY["directory.refresh_stale"]), name="cron:directory.refresh_stale", minute=41),
         ],
         redis_settings=RedisSettings.from_dsn(settings.redis_url),
         job_serializer=jobs.serialize,

@@ -20,6 +20,7 @@ from pdp.platform import jobs
 from pdp.platform.errors import AppError
 from pdp.platform.logging import get_logger
 from pdp.platform.settings import Settings
+from pdp.tenants.chorus_gateway import ChorusGateway
 
 if TYPE_CHECKING:
     from arq.typing import WorkerCoroutine
@@ -38,6 +39,7 @@ class JobContext:
     queue: jobs.JobQueue
     job_id: str
     job_try: int
+    chorus: ChorusGateway | None = None
 
 
 JobFunction = Callable[..., Awaitable[Any]]
@@ -80,7 +82,9 @@ def is_transient(exc: BaseException) -> bool:
 
 def wrap(spec: JobSpec) -> WorkerCoroutine:
     async def run(ctx: dict[str, Any], **kwargs: Any) -> Any:
-        job_ctx = JobContext(ctx["settings"], ctx["sessionmaker"], ctx["queue"], ctx["job_id"], ctx["job_try"])
+        job_ctx = JobContext(
+            ctx["settings"], ctx["sessionmaker"], ctx["queue"], ctx["job_id"], ctx["job_try"], ctx.get("chorus")
+        )
         try:
             return await spec.fn(job_ctx, **kwargs)
         except Exception as exc:

@@ -12,12 +12,16 @@ from typing import Any
 
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
+from stdnum.fr import siret as siret_number
 
-from pdp.platform.errors import ValidationFailed
+from pdp.platform.errors import AppError, ValidationFailed
 from pdp.tenants.common import finding as request_finding
+from pdp.tenants.directory.service import RecipientDirectory, to_info
+from pdp.tenants.invoices.findings import finding
 from pdp.tenants.invoices.formats.json_input import JsonInvoice, JsonSeller
 from pdp.tenants.invoices.model import ChorusRouting
-from pdp.tenants.invoices.validation.engine import ValidationReport, validate_document
+from pdp.tenants.invoices.validation.chorus import recipient_findings, resolve_routing
+from pdp.tenants.invoices.validation.engine import BLOCKING, ValidationReport, validate_document
 from pdp.tenants.providers.repository import ProviderRepository
 
 ROUTING_FIELDS = ("recipient_siret", "service_code", "engagement_number", "billing_frame")
@@ -48,8 +52,42 @@ def _routing(metadata: dict[str, Any]) -> ChorusRouting | None:
     return ChorusRouting(**given)
 
 
+async def check_recipient(report: ValidationReport, directory: RecipientDirectory | None) -> ValidationReport:
+    """Add what Chorus Pro's directory says about the recipient (looked up asynchronously, outside the
+    validation thread). When the directory cannot be reached the report says the checks were skipped."""
+    if directory is None or report.invoice is None:
+        return report
+    routing = resolve_routing(report.invoice)
+    if not routing.recipient_siret or not siret_number.is_valid(routing.recipient_siret):
+        return report  # the Chorus layer already reported the missing or invalid SIRET
+    try:
+        recipient = await directory.lookup(routing.recipient_siret)
+    except AppError as exc:
+        added = [
+            finding(
+                "PDP-DIRECTORY-UNAVAILABLE",
+                "warning",
+                f"Chorus Pro's directory could not be consulted ({exc.code}); the recipient was not checked.",
+                f"L'annuaire de Chorus Pro n'a pas pu être consulté ({exc.code}) ; destinataire non vérifié.",
+                bt="BT-47",
+            )
+        ]
+    else:
+        added = recipient_findings(routing, to_info(recipient) if recipient is not None else None)
+    if not added:
+        return report
+    errors = [*report.errors, *added]
+    valid = report.valid and not any(f.severity in BLOCKING for f in added)
+    return msgspec.structs.replace(report, errors=errors, valid=valid)
+
+
 async def validate_upload(
-    session: AsyncSession, data: bytes, *, filename: str | None, metadata: dict[str, Any] | None
+    session: AsyncSession,
+    data: bytes,
+    *,
+    filename: str | None,
+    metadata: dict[str, Any] | None,
+    directory: RecipientDirectory | None = None,
 ) -> ValidationReport:
     """Validate an uploaded file; ``metadata`` carries provider_id, routing, and for a plain PDF the invoice."""
     metadata = metadata or {}
@@ -60,16 +98,20 @@ async def validate_upload(
             structured = msgspec.convert(metadata, JsonInvoice, strict=False)
         except msgspec.ValidationError as exc:
             raise _metadata_error(f"The invoice metadata is not valid: {exc}.") from exc
-    return await asyncio.to_thread(
+    report = await asyncio.to_thread(
         validate_document, data, filename=filename, routing=_routing(metadata), metadata=structured, seller=seller
     )
+    return await check_recipient(report, directory)
 
 
-async def validate_structured(session: AsyncSession, body: bytes) -> ValidationReport:
+async def validate_structured(
+    session: AsyncSession, body: bytes, *, directory: RecipientDirectory | None = None
+) -> ValidationReport:
     """Validate a structured JSON invoice (api.md shape) as it would be deposited."""
     try:
         provider_id = msgspec.json.decode(body, type=dict[str, Any]).get("provider_id")
     except (msgspec.DecodeError, msgspec.ValidationError):
         provider_id = None  # the engine reports the malformed document itself
     seller = await _seller(session, provider_id)
-    return await asyncio.to_thread(validate_document, body, seller=seller)
+    report = await asyncio.to_thread(validate_document, body, seller=seller)
+    return await check_recipient(report, directory)

@@ -12,10 +12,12 @@ from litestar.params import QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.platform.errors import AppError, InvalidRequest
+from pdp.tenants.directory.service import open_directory
 from pdp.tenants.invoices import intake
 from pdp.tenants.invoices.findings import public_entry
 from pdp.tenants.invoices.validation.engine import ValidationReport
 from pdp.web.api.problems import problems
+from pdp.web.resources import Resources
 
 INVOICE_BODY_LIMIT = 12 * 1024 * 1024  # one invoice file (10 MB) plus its metadata
 
@@ -80,14 +82,23 @@ class InvoicesController(Controller):
         self,
         request: Request[Any, Any, Any],
         session: NamedDependency[AsyncSession],
+        resources: NamedDependency[Resources],
         lang: Annotated[Literal["en", "fr"], QueryParameter()] = "en",
     ) -> ValidationResult:
+        # Without Chorus access there is no directory to consult: the recipient checks are simply not run.
+        directory = (
+            open_directory(session, resources.chorus, resources.settings.directory_ttl_hours)
+            if resources.chorus is not None
+            else None
+        )
         content_type = request.headers.get("content-type", "")
         if content_type.startswith("multipart/form-data"):
             data, filename, metadata = await _upload(request)
-            report = await intake.validate_upload(session, data, filename=filename, metadata=metadata)
+            report = await intake.validate_upload(
+                session, data, filename=filename, metadata=metadata, directory=directory
+            )
         elif content_type.startswith("application/json"):
-            report = await intake.validate_structured(session, await request.body())
+            report = await intake.validate_structured(session, await request.body(), directory=directory)
         else:
             raise UnsupportedMediaType()
         return _result(report, lang)

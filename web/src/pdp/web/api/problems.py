@@ -33,6 +33,7 @@ _MEANING = {
     413: "The request body is too large (payload_too_large)",
     415: "Unsupported media type (unsupported_media_type)",
     422: "Validation failed; `errors` lists {rule, severity, message, path}",
+    502: "Chorus Pro refused the call (e.g. chorus_auth_failed); `detail` carries its message",
     503: "A backing service is unavailable; retry with the same Idempotency-Key",
 }
 

@@ -223,7 +223,12 @@ def _check_payment(findings: list[Finding], invoice: Invoice) -> None:
 
 def _check_directory(findings: list[Finding], directory: RecipientDirectory, routing: ChorusRouting) -> None:
     assert routing.recipient_siret is not None
-    recipient = directory.lookup(routing.recipient_siret)
+    findings += recipient_findings(routing, directory.lookup(routing.recipient_siret))
+
+
+def recipient_findings(routing: ChorusRouting, recipient: RecipientInfo | None) -> list[Finding]:
+    """What the directory says about this routing: unknown or inactive recipient, missing service or EJ."""
+    findings: list[Finding] = []
     if recipient is None:
         _fail(
             findings,
@@ -232,7 +237,7 @@ def _check_directory(findings: list[Finding], directory: RecipientDirectory, rou
             "Le SIRET destinataire n'est pas une structure connue de Chorus Pro.",
             "BT-47",
         )
-        return
+        return findings
     if not recipient.active:
         _fail(
             findings,
@@ -292,3 +297,4 @@ def _check_directory(findings: list[Finding], directory: RecipientDirectory, rou
                 f"Le service « {service_code} » exige un numéro d'engagement.",
                 "BT-13",
             )
+    return findings

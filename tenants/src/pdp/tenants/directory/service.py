@@ -1,0 +1,133 @@
+"""The recipients directory: Chorus Pro's public structures, cached in the database and refreshed by a job.
+
+A lookup serves a fresh snapshot from the cache, else asks Chorus and stores the answer. When Chorus is down
+a stale snapshot is still served (a directory that is a day old is far better than none); with no snapshot at
+all the caller gets a transient ``chorus_unavailable``. "Unknown SIRET" is cached too, for a shorter time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from stdnum.fr import siret as siret_number
+
+from pdp.connectors.chorus_pro.errors import ChorusError
+from pdp.platform.clock import now
+from pdp.platform.errors import InvalidRequest, NotFound
+from pdp.tenants.chorus_gateway import ChorusGateway, ChorusNotConfigured
+from pdp.tenants.directory.chorus_source import ChorusDirectorySource
+from pdp.tenants.directory.models import Recipient
+from pdp.tenants.directory.repository import RecipientRepository
+from pdp.tenants.directory.schemas import RecipientRead, RecipientSnapshot, ServiceRead
+from pdp.tenants.invoices.validation.chorus import RecipientInfo, ServiceInfo
+
+UNKNOWN_TTL = timedelta(hours=1)
+
+
+class DirectorySource(Protocol):
+    async def fetch(self, siret: str) -> RecipientSnapshot | None: ...
+
+
+class RecipientNotFound(NotFound):
+    default_code = "recipient_not_found"
+    title = "Chorus Pro knows no structure with this SIRET"
+
+
+def clean_siret(value: str) -> str:
+    siret = value.replace(" ", "")
+    if not siret_number.is_valid(siret):
+        raise InvalidRequest(f"'{value}' is not a valid SIRET (14 digits, Luhn checked).", code="siret_invalid")
+    return siret
+
+
+class RecipientDirectory:
+    def __init__(
+        self,
+        repository: RecipientRepository,
+        source: DirectorySource | None,
+        *,
+        ttl: timedelta,
+        clock: Callable[[], datetime] = now,
+    ) -> None:
+        self._repository = repository
+        self._source = source
+        self._ttl = ttl
+        self._clock = clock
+
+    async def get(self, siret: str) -> RecipientRead:
+        """The recipient as api.md shows it; ``recipient_not_found`` when Chorus does not know the SIRET."""
+        recipient = await self.lookup(clean_siret(siret))
+        if recipient is None:
+            raise RecipientNotFound(f"Chorus Pro knows no structure with SIRET {siret}.")
+        return to_read(recipient)
+
+    async def lookup(self, siret: str) -> Recipient | None:
+        """The cached or freshly fetched recipient, ``None`` when unknown to Chorus."""
+        cached = await self._repository.get(siret)
+        if cached is not None and self._fresh(cached):
+            return cached if cached.known else None
+        try:
+            return await self.refresh(siret)
+        except (ChorusError, ChorusNotConfigured):
+            if cached is None:
+                raise
+            return cached if cached.known else None
+
+    async def refresh(self, siret: str) -> Recipient | None:
+        """Ask Chorus now and store the answer, whatever the cache holds."""
+        if self._source is None:
+            raise ChorusNotConfigured()
+        snapshot = await self._source.fetch(siret)
+        now = self._clock()
+        if snapshot is None:
+            await self._repository.store({"siret": siret, "known": False, "fetched_at": now}, [])
+            return None
+        row = asdict(snapshot)
+        services = row.pop("services")
+        await self._repository.store({**row, "known": True, "fetched_at": now}, services)
+        return await self._repository.get(siret)
+
+    async def stale(self, limit: int) -> list[str]:
+        return await self._repository.stale(self._clock() - self._ttl, limit)
+
+    def _fresh(self, recipient: Recipient) -> bool:
+        ttl = self._ttl if recipient.known else min(self._ttl, UNKNOWN_TTL)
+        return recipient.fetched_at > self._clock() - ttl
+
+
+def to_read(recipient: Recipient) -> RecipientRead:
+    return RecipientRead(
+        siret=recipient.siret,
+        name=recipient.name,
+        active=recipient.active,
+        service_code_required=recipient.service_code_required,
+        engagement_required=recipient.engagement_required,
+        engagement_or_service_required=recipient.engagement_or_service_required,
+        services=[
+            ServiceRead(code=s.code, name=s.name, active=s.active, engagement_required=s.engagement_required)
+            for s in recipient.services
+        ],
+        fetched_at=recipient.fetched_at,
+    )
+
+
+def open_directory(session: AsyncSession, gateway: ChorusGateway | None, ttl_hours: int) -> RecipientDirectory:
+    """The directory over this session, asking Chorus through ``gateway`` (none: cache only)."""
+    source = ChorusDirectorySource(gateway) if gateway is not None else None
+    return RecipientDirectory(RecipientRepository(session), source, ttl=timedelta(hours=ttl_hours))
+
+
+def to_info(recipient: Recipient) -> RecipientInfo:
+    """The directory entry as the Chorus validation layer reads it."""
+    return RecipientInfo(
+        siret=recipient.siret,
+        active=recipient.active,
+        service_code_required=recipient.service_code_required,
+        engagement_required=recipient.engagement_required,
+        engagement_or_service_required=recipient.engagement_or_service_required,
+        services={s.code: ServiceInfo(s.code, s.active, s.engagement_required) for s in recipient.services},
+    )
