@@ -1,6 +1,9 @@
 """The recipients directory: Chorus Pro's public structures, cached in the database and refreshed by a job.
 
-A lookup serves a fresh snapshot from the cache, else asks Chorus and stores the answer. When Chorus is down
+A lookup serves a fresh snapshot from the cache, else asks Chorus and stores the answer. The directory runs its
+own short transactions instead of joining the caller's: a cache fill is not part of the caller's business (a
+404 or a rejected invoice rolls the request back, but what Chorus said stays true), and no database
+transaction is held open while Chorus is being asked. When Chorus is down
 a stale snapshot is still served (a directory that is a day old is far better than none); with no snapshot at
 all the caller gets a transient ``chorus_unavailable``. "Unknown SIRET" is cached too, for a shorter time.
 """
@@ -12,11 +15,12 @@ from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from stdnum.fr import siret as siret_number
 
 from pdp.connectors.chorus_pro.errors import ChorusError
 from pdp.platform.clock import now
+from pdp.platform.db.session import unit_of_work
 from pdp.platform.errors import InvalidRequest, NotFound
 from pdp.tenants.chorus_gateway import ChorusGateway, ChorusNotConfigured
 from pdp.tenants.directory.chorus_source import ChorusDirectorySource
@@ -47,13 +51,13 @@ def clean_siret(value: str) -> str:
 class RecipientDirectory:
     def __init__(
         self,
-        repository: RecipientRepository,
+        sessionmaker: async_sessionmaker[AsyncSession],
         source: DirectorySource | None,
         *,
         ttl: timedelta,
         clock: Callable[[], datetime] = now,
     ) -> None:
-        self._repository = repository
+        self._sessionmaker = sessionmaker
         self._source = source
         self._ttl = ttl
         self._clock = clock
@@ -67,7 +71,8 @@ class RecipientDirectory:
 
     async def lookup(self, siret: str) -> Recipient | None:
         """The cached or freshly fetched recipient, ``None`` when unknown to Chorus."""
-        cached = await self._repository.get(siret)
+        async with unit_of_work(self._sessionmaker) as session:
+            cached = await RecipientRepository(session).get(siret)
         if cached is not None and self._fresh(cached):
             return cached if cached.known else None
         try:
@@ -82,17 +87,20 @@ class RecipientDirectory:
         if self._source is None:
             raise ChorusNotConfigured()
         snapshot = await self._source.fetch(siret)
-        now = self._clock()
-        if snapshot is None:
-            await self._repository.store({"siret": siret, "known": False, "fetched_at": now}, [])
-            return None
-        row = asdict(snapshot)
-        services = row.pop("services")
-        await self._repository.store({**row, "known": True, "fetched_at": now}, services)
-        return await self._repository.get(siret)
+        fetched_at = self._clock()
+        async with unit_of_work(self._sessionmaker) as session:
+            repository = RecipientRepository(session)
+            if snapshot is None:
+                await repository.store({"siret": siret, "known": False, "fetched_at": fetched_at}, [])
+                return None
+            row = asdict(snapshot)
+            services = row.pop("services")
+            await repository.store({**row, "known": True, "fetched_at": fetched_at}, services)
+            return await repository.get(siret)
 
     async def stale(self, limit: int) -> list[str]:
-        return await self._repository.stale(self._clock() - self._ttl, limit)
+        async with unit_of_work(self._sessionmaker) as session:
+            return await RecipientRepository(session).stale(self._clock() - self._ttl, limit)
 
     def _fresh(self, recipient: Recipient) -> bool:
         ttl = self._ttl if recipient.known else min(self._ttl, UNKNOWN_TTL)
@@ -115,10 +123,12 @@ def to_read(recipient: Recipient) -> RecipientRead:
     )
 
 
-def open_directory(session: AsyncSession, gateway: ChorusGateway | None, ttl_hours: int) -> RecipientDirectory:
-    """The directory over this session, asking Chorus through ``gateway`` (none: cache only)."""
+def open_directory(
+    sessionmaker: async_sessionmaker[AsyncSession], gateway: ChorusGateway | None, ttl_hours: int
+) -> RecipientDirectory:
+    """The directory, asking Chorus through ``gateway`` (none: cache only)."""
     source = ChorusDirectorySource(gateway) if gateway is not None else None
-    return RecipientDirectory(RecipientRepository(session), source, ttl=timedelta(hours=ttl_hours))
+    return RecipientDirectory(sessionmaker, source, ttl=timedelta(hours=ttl_hours))
 
 
 def to_info(recipient: Recipient) -> RecipientInfo:

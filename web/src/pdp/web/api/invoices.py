@@ -87,7 +87,7 @@ class InvoicesController(Controller):
     ) -> ValidationResult:
         # Without Chorus access there is no directory to consult: the recipient checks are simply not run.
         directory = (
-            open_directory(session, resources.chorus, resources.settings.directory_ttl_hours)
+            open_directory(resources.sessionmaker, resources.chorus, resources.settings.directory_ttl_hours)
             if resources.chorus is not None
             else None
         )

@@ -27,5 +27,5 @@ class RecipientsController(Controller):
     async def retrieve(
         self, siret: FromPath[str], session: NamedDependency[AsyncSession], resources: NamedDependency[Resources]
     ) -> RecipientRead:
-        directory = open_directory(session, resources.chorus, resources.settings.directory_ttl_hours)
+        directory = open_directory(resources.sessionmaker, resources.chorus, resources.settings.directory_ttl_hours)
         return await directory.get(siret)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pdp.platform.clock import now
-from pdp.platform.db.session import unit_of_work
 from pdp.platform.jobs import JobRequest
 from pdp.tenants.directory.service import open_directory
 from pdp.workers.registry import JobContext, task
@@ -16,9 +15,8 @@ async def refresh_stale(ctx: JobContext) -> int:
     """Enqueue a refresh for the stalest recipients (bounded per run; the next sweep takes the rest)."""
     if ctx.chorus is None:
         return 0
-    async with unit_of_work(ctx.sessionmaker) as session:
-        directory = open_directory(session, ctx.chorus, ctx.settings.directory_ttl_hours)
-        sirets = await directory.stale(SWEEP_LIMIT)
+    directory = open_directory(ctx.sessionmaker, ctx.chorus, ctx.settings.directory_ttl_hours)
+    sirets = await directory.stale(SWEEP_LIMIT)
     hour = now().strftime("%Y%m%d%H")
     for siret in sirets:
         # One job id per SIRET and hour: overlapping sweeps or a second worker don't queue the same refresh twice.
@@ -31,6 +29,5 @@ async def refresh_stale(ctx: JobContext) -> int:
 @task("directory.refresh", max_tries=5)
 async def refresh(ctx: JobContext, siret: str) -> bool:
     """Re-read one recipient from Chorus Pro; True when Chorus still knows it. Idempotent: it only overwrites."""
-    async with unit_of_work(ctx.sessionmaker) as session:
-        directory = open_directory(session, ctx.chorus, ctx.settings.directory_ttl_hours)
-        return await directory.refresh(siret) is not None
+    directory = open_directory(ctx.sessionmaker, ctx.chorus, ctx.settings.directory_ttl_hours)
+    return await directory.refresh(siret) is not None
