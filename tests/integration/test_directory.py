@@ -7,30 +7,21 @@ Chorus answers and counts the calls; the path through the real client and the sa
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from stdnum import luhn
 
 from pdp.connectors.chorus_pro.errors import ChorusTimeout
 from pdp.platform.errors import InvalidRequest
 from pdp.tenants.directory.schemas import RecipientSnapshot, ServiceSnapshot
 from pdp.tenants.directory.service import RecipientDirectory, RecipientNotFound
 from tests.conftest import TenantFixture
+from tests.factories import siret as new_siret
 
 TTL = timedelta(hours=24)
-
-
-def new_siret() -> str:
-    """A random valid SIRET, so tests never share cache rows."""
-    siren = "1" + "".join(secrets.choice("0123456789") for _ in range(7))
-    siren += luhn.calc_check_digit(siren)  # the SIREN inside a SIRET is Luhn-checked too
-    body = siren + "".join(secrets.choice("0123456789") for _ in range(4))
-    return body + luhn.calc_check_digit(body)
 
 
 def snapshot(siret: str, **flags: bool) -> RecipientSnapshot:

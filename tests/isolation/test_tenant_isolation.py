@@ -20,7 +20,12 @@ from tests.factories import provider_payload
 PARAMETERS = {"provider_id", "key_id"}
 # Parameters naming public data, the same for every tenant (no tenant can own it), with the reason.
 PUBLIC_PARAMETERS = {"siret": "/v1/recipients: Chorus Pro's public directory"}
-BODIES: dict[str, Any] = {"PATCH": {"name": "stolen"}, "POST": {}, "PUT": {}}
+# Valid bodies, so each attempt gets past validation and reaches the tenant check.
+BODIES: dict[str, Any] = {
+    "PATCH": {"name": "stolen"},
+    "POST": {},
+    "PUT": {"login": "TECH_1_stolen@cpro.fr", "password": "stolen"},
+}
 
 
 async def _objects_of(client: Any, tenant: TenantFixture) -> dict[str, str]:

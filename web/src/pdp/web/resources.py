@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from pdp.platform import jobs
 from pdp.platform.db.session import create_engine, create_sessionmaker
+from pdp.platform.errors import ServiceUnavailable
+from pdp.platform.security.envelope import Envelope
 from pdp.platform.settings import Settings
 from pdp.tenants.archive.store import Archive, open_archive
 from pdp.tenants.chorus_gateway import ChorusGateway, open_chorus
@@ -25,6 +27,12 @@ class Resources:
     queue: jobs.JobQueue
     archive: Archive
     chorus: ChorusGateway | None
+    envelope: Envelope | None  # None when PDP_MASTER_KEYS is unset: features storing secrets answer 503
+
+    def require_envelope(self) -> Envelope:
+        if self.envelope is None:
+            raise ServiceUnavailable("PDP_MASTER_KEYS is not configured.", code="master_keys_missing")
+        return self.envelope
 
 
 @asynccontextmanager
@@ -35,7 +43,9 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
     try:
         async with open_chorus(settings) as chorus:
             sessionmaker = create_sessionmaker(engine)
-            yield Resources(settings, engine, sessionmaker, redis, jobs.ArqQueue(redis), archive, chorus)
+            envelope = Envelope(settings.master_keys) if settings.master_keys else None
+            queue = jobs.ArqQueue(redis)
+            yield Resources(settings, engine, sessionmaker, redis, queue, archive, chorus, envelope)
     finally:
         archive.close()
         await redis.aclose()

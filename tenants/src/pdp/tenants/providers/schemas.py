@@ -58,4 +58,38 @@ class ProviderRead(msgspec.Struct):
     iban: str | None
     created_at: datetime
     updated_at: datetime
+    chorus_account: ChorusAccountRead | None = None
     object: str = "provider"
+
+
+ChorusAccountStatus = Literal["unchecked", "valid", "refused", "not_attached"]
+
+
+class ChorusAccountSet(msgspec.Struct, forbid_unknown_fields=True):
+    """PUT /v1/providers/{id}/chorus-account: the provider's technical account (``TECH_1_<SIRET>@cpro.fr``)."""
+
+    login: Annotated[str, PRINTABLE, msgspec.Meta(min_length=1, max_length=200)]
+    password: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+
+
+class ChorusAccountRead(msgspec.Struct):
+    """The account as the API shows it: never the password."""
+
+    login: str
+    status: ChorusAccountStatus
+    checked_at: datetime | None
+
+
+class AttachedStructure(msgspec.Struct):
+    siret: str | None
+    name: str | None
+    role: str | None
+
+
+class ChorusAccountCheck(msgspec.Struct):
+    status: ChorusAccountStatus
+    login: str
+    checked_at: datetime
+    detail: str
+    structures: list[AttachedStructure]
+    object: str = "chorus_account_check"

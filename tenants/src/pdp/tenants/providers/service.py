@@ -14,7 +14,13 @@ from pdp.tenants.common import finding, normalize_email
 from pdp.tenants.providers.identifiers import normalize_iban, parse_siret
 from pdp.tenants.providers.models import Provider
 from pdp.tenants.providers.repository import ProviderRepository
-from pdp.tenants.providers.schemas import Address, ProviderCreate, ProviderRead, ProviderUpdate
+from pdp.tenants.providers.schemas import (
+    Address,
+    ChorusAccountRead,
+    ProviderCreate,
+    ProviderRead,
+    ProviderUpdate,
+)
 
 
 def to_read(provider: Provider) -> ProviderRead:
@@ -31,6 +37,13 @@ def to_read(provider: Provider) -> ProviderRead:
         iban=provider.iban,
         created_at=provider.created_at,
         updated_at=provider.updated_at,
+        chorus_account=ChorusAccountRead(
+            login=provider.chorus_login,
+            status=provider.chorus_account_status or "unchecked",  # type: ignore[arg-type]
+            checked_at=provider.chorus_account_checked_at,
+        )
+        if provider.chorus_login
+        else None,
     )
 
 

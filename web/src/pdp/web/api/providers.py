@@ -4,17 +4,24 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from litestar import Controller, get, patch, post
+from litestar import Controller, get, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.tenants.accounts.service import Principal
 from pdp.tenants.common import PRINTABLE
-from pdp.tenants.providers import service
-from pdp.tenants.providers.schemas import ProviderCreate, ProviderRead, ProviderUpdate
+from pdp.tenants.providers import chorus_account, service
+from pdp.tenants.providers.schemas import (
+    ChorusAccountCheck,
+    ChorusAccountSet,
+    ProviderCreate,
+    ProviderRead,
+    ProviderUpdate,
+)
 from pdp.web.api.pagination import Limit, ListResponse, StartingAfter
 from pdp.web.api.problems import problems
+from pdp.web.resources import Resources
 
 
 class ProvidersController(Controller):
@@ -64,3 +71,42 @@ class ProvidersController(Controller):
         principal: NamedDependency[Principal],
     ) -> ProviderRead:
         return service.to_read(await service.update(session, provider_id, data, principal.actor))
+
+    @put(
+        "/{provider_id:str}/chorus-account",
+        responses=problems(400, 404, 422, 503),
+        summary="Set the provider's own Chorus Pro technical account",
+        description="Stored encrypted and never returned; deposits for this provider then use it instead of the "
+        "tenant's account. Check it with POST …/chorus-account/check.",
+    )
+    async def set_chorus_account(
+        self,
+        provider_id: FromPath[str],
+        data: JSONBody[ChorusAccountSet],
+        session: NamedDependency[AsyncSession],
+        principal: NamedDependency[Principal],
+        resources: NamedDependency[Resources],
+    ) -> ProviderRead:
+        provider = await chorus_account.set_account(
+            session, provider_id, data, resources.require_envelope(), principal.actor
+        )
+        return service.to_read(provider)
+
+    @post(
+        "/{provider_id:str}/chorus-account/check",
+        status_code=200,
+        responses=problems(404, 409, 502, 503),
+        summary="Check the provider's Chorus Pro account with Chorus Pro",
+        description="`valid`: accepted and attached to the provider's SIRET; `not_attached`: accepted for other "
+        "structures only; `refused`: Chorus rejects the login or password.",
+    )
+    async def check_chorus_account(
+        self,
+        provider_id: FromPath[str],
+        session: NamedDependency[AsyncSession],
+        principal: NamedDependency[Principal],
+        resources: NamedDependency[Resources],
+    ) -> ChorusAccountCheck:
+        return await chorus_account.check_account(
+            session, provider_id, resources.require_envelope(), resources.chorus, principal.actor
+        )
