@@ -96,6 +96,7 @@ def settings(engines: EngineInfo, database: DatabaseUrls) -> Settings:
         s3_region=engines.s3_region,
         s3_bucket=bucket,
         master_keys=generate_master_key("test1"),
+        archive_retention_days=1,
         log_level="warning",
     )
 

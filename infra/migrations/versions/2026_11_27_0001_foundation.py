@@ -11,12 +11,13 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from pdp.platform.db.migration_helpers import protect_tenant_table
+
 revision = "0001"
 down_revision = None
 branch_labels = None
 depends_on = None
 
-TENANT = "nullif(current_setting('app.tenant_id', true), '')"
 FUNCTIONS = (
     "pdp_authenticate(text)",
     "pdp_outbox_claim(integer, integer)",
@@ -39,16 +40,6 @@ def _keys() -> list[sa.Column]:
     ]
 
 
-def _protect(table: str, column: str, app_role: str, privileges: str) -> None:
-    """Row-level security, enabled and forced, keyed on ``column`` = the transaction's tenant."""
-    op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
-    op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
-    op.execute(
-        f"CREATE POLICY tenant_isolation ON {table} USING ({column} = {TENANT}) WITH CHECK ({column} = {TENANT})"
-    )
-    op.execute(f"GRANT {privileges} ON {table} TO {app_role}")
-
-
 def upgrade(app_role: str) -> None:
     op.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC")
     op.execute(f"GRANT USAGE ON SCHEMA public TO {app_role}")
@@ -60,7 +51,7 @@ def upgrade(app_role: str) -> None:
         sa.Column("status", sa.String(20), nullable=False, server_default="active"),
         _ts("created_at", default=True),
     )
-    _protect("tenants", "id", app_role, "SELECT, INSERT, UPDATE")
+    protect_tenant_table("tenants", app_role, "SELECT, INSERT, UPDATE", column="id")
 
     op.create_table(
         "api_keys",
@@ -76,7 +67,7 @@ def upgrade(app_role: str) -> None:
         sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], name="fk_api_keys_tenant_id_tenants"),
     )
     op.create_index("ix_api_keys_key_sha256", "api_keys", ["key_sha256"])
-    _protect("api_keys", "tenant_id", app_role, "SELECT, INSERT, UPDATE")
+    protect_tenant_table("api_keys", app_role, "SELECT, INSERT, UPDATE")
 
     op.create_table(
         "providers",
@@ -97,7 +88,7 @@ def upgrade(app_role: str) -> None:
         sa.CheckConstraint("status IN ('active', 'inactive')", name="ck_providers_status"),
         sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], name="fk_providers_tenant_id_tenants"),
     )
-    _protect("providers", "tenant_id", app_role, "SELECT, INSERT, UPDATE")
+    protect_tenant_table("providers", app_role, "SELECT, INSERT, UPDATE")
 
     op.create_table(
         "portal_users",
@@ -110,7 +101,7 @@ def upgrade(app_role: str) -> None:
         sa.UniqueConstraint("tenant_id", "email", name="uq_portal_users_tenant_id_email"),
         sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], name="fk_portal_users_tenant_id_tenants"),
     )
-    _protect("portal_users", "tenant_id", app_role, "SELECT, INSERT, UPDATE, DELETE")
+    protect_tenant_table("portal_users", app_role, "SELECT, INSERT, UPDATE, DELETE")
 
     op.create_table(
         "memberships",
@@ -134,7 +125,7 @@ def upgrade(app_role: str) -> None:
         ),
         sa.CheckConstraint("role IN ('admin', 'depositor', 'viewer')", name="ck_memberships_role"),
     )
-    _protect("memberships", "tenant_id", app_role, "SELECT, INSERT, UPDATE, DELETE")
+    protect_tenant_table("memberships", app_role, "SELECT, INSERT, UPDATE, DELETE")
 
     op.create_table(
         "staff_users",
@@ -161,7 +152,7 @@ def upgrade(app_role: str) -> None:
         _ts("expires_at"),
         sa.PrimaryKeyConstraint("tenant_id", "key", name="pk_idempotency_keys"),
     )
-    _protect("idempotency_keys", "tenant_id", app_role, "SELECT, INSERT, UPDATE, DELETE")
+    protect_tenant_table("idempotency_keys", app_role, "SELECT, INSERT, UPDATE, DELETE")
 
     op.create_table(
         "outbox",
@@ -174,7 +165,7 @@ def upgrade(app_role: str) -> None:
         sa.PrimaryKeyConstraint("tenant_id", "id", name="pk_outbox"),
     )
     op.create_index("ix_outbox_due", "outbox", ["available_at"], postgresql_where=sa.text("relayed_at IS NULL"))
-    _protect("outbox", "tenant_id", app_role, "SELECT, INSERT")
+    protect_tenant_table("outbox", app_role, "SELECT, INSERT")
 
     op.create_table(
         "audit_events",
@@ -192,7 +183,7 @@ def upgrade(app_role: str) -> None:
         sa.PrimaryKeyConstraint("tenant_id", "id", name="pk_audit_events"),
         sa.UniqueConstraint("tenant_id", "seq", name="uq_audit_events_tenant_id_seq"),
     )
-    _protect("audit_events", "tenant_id", app_role, "SELECT, INSERT")
+    protect_tenant_table("audit_events", app_role, "SELECT, INSERT")
     # Append-only even for the owner: the trigger fires for every role, grants alone would not stop the owner.
     op.execute("""
         CREATE FUNCTION pdp_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$

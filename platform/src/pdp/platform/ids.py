@@ -24,6 +24,7 @@ PREFIXES: Final = {
     "webhook_endpoint": "whe",
     "audit_event": "aud",
     "outbox": "obx",
+    "document": "doc",
 }
 _ALPHABET: Final = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 

@@ -33,6 +33,12 @@ class Settings:
     s3_access_key: str = field(default="", metadata={"doc": "S3 access key id"})
     s3_secret_key: str = field(default="", metadata={"doc": "S3 secret access key"})
     s3_bucket: str = field(default="pdp-archive", metadata={"doc": "Archive bucket (Object Lock enabled)"})
+    archive_retention_days: int = field(
+        default=3653, metadata={"doc": "How long archived documents are locked (10 years, French commercial law)"}
+    )
+    archive_lock_mode: str = field(
+        default="COMPLIANCE", metadata={"doc": "S3 Object Lock mode: COMPLIANCE (nobody can delete) or GOVERNANCE"}
+    )
     master_keys: str = field(
         default="",
         metadata={"doc": "Key-encryption keys, 'kid:base64key' comma-separated; the first one encrypts"},

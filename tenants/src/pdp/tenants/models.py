@@ -5,11 +5,13 @@ from pdp.platform.db.base import Base
 from pdp.platform.idempotency import IdempotencyKey
 from pdp.platform.outbox import OutboxMessage
 from pdp.tenants.accounts.models import ApiKey, Membership, PortalUser, StaffUser, Tenant
+from pdp.tenants.archive.models import ArchivedDocument
 from pdp.tenants.directory.models import Recipient, RecipientService
 from pdp.tenants.providers.models import Provider
 
 __all__ = [
     "ApiKey",
+    "ArchivedDocument",
     "AuditEvent",
     "Base",
     "IdempotencyKey",
