@@ -135,6 +135,34 @@ def dev(data_dir: str | None, port: int | None) -> None:
     sys.exit(run_dev(data_dir, port))
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8090, show_default=True)
+@click.option("--seed", "seed_file", type=click.Path(dir_okay=False, exists=True), help="Directory seed (JSON)")
+@click.option("--rate-limit", type=int, default=0, show_default=True, help="Requests/s per PISTE client; 0: none")
+@click.option("--reception-delay", type=float, default=None, help="Virtual seconds before IN_EN_COURS_TRAITEMENT_CPP")
+@click.option("--integration-delay", type=float, default=None, help="Virtual seconds more before integration")
+def sandbox(  # noqa: PLR0917 - click passes each option by name
+    host: str,
+    port: int,
+    seed_file: str | None,
+    rate_limit: int,
+    reception_delay: float | None,
+    integration_delay: float | None,
+) -> None:
+    """Run the Chorus Pro sandbox emulator; prints its URLs and credentials as one JSON line."""
+    from pdp.cli.sandbox import run_sandbox
+
+    run_sandbox(
+        host,
+        port,
+        seed_file,
+        rate_limit=rate_limit,
+        reception_delay=reception_delay,
+        integration_delay=integration_delay,
+    )
+
+
 def main() -> None:
     cli()
 

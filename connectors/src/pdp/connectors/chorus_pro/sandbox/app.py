@@ -1,0 +1,213 @@
+"""The emulator as a lean ASGI application (no framework: it must control the connection itself to drop it).
+
+Order of a ``/cpro`` request, as the real gateway would apply it: due events → ledger → faults (network and
+gateway trouble) → bearer token → rate limit → technical account → Chorus handler. ``/_sandbox`` is the
+control API; it is neither faulted, limited nor recorded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from pdp.connectors.chorus_pro import paths
+from pdp.connectors.chorus_pro.sandbox import factures, structures, transverses
+from pdp.connectors.chorus_pro.sandbox.control import ControlApi
+from pdp.connectors.chorus_pro.sandbox.directory import Seed, load_seed
+from pdp.connectors.chorus_pro.sandbox.faults import FaultSpec
+from pdp.connectors.chorus_pro.sandbox.ledger import LedgerEntry
+from pdp.connectors.chorus_pro.sandbox.piste import (
+    ACCOUNT_REFUSED,
+    TOKEN_REFUSED,
+    RateLimiter,
+    bearer,
+    refusal,
+    technical_account,
+    token_endpoint,
+)
+from pdp.connectors.chorus_pro.sandbox.reading import DepositReader
+from pdp.connectors.chorus_pro.sandbox.replies import (
+    BadRequest,
+    Call,
+    ChorusFailure,
+    Handler,
+    Reply,
+    bad_request,
+    failure,
+    json_reply,
+)
+from pdp.connectors.chorus_pro.sandbox.state import SandboxState
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+MAX_BODY = 64 * 1024 * 1024  # a 10 MB file is ~14 MB of base64; larger bodies are refused unread
+CONTROL_PREFIX = "/_sandbox"
+ROUTES: dict[str, Handler] = {**factures.HANDLERS, **transverses.HANDLERS, **structures.HANDLERS}
+
+
+class SandboxApp:
+    """The ASGI callable; ``state`` is public so in-process tests can look inside."""
+
+    def __init__(self, state: SandboxState, *, base_url: str = "") -> None:
+        self.state = state
+        self.limiter = RateLimiter()
+        self.control = ControlApi(state, self.limiter, base_url=base_url)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await _lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        body = await _read_body(receive)
+        path, method = scope["path"], scope["method"]
+        if body is None:
+            await _send(send, Reply(413, b"Request Entity Too Large", [(b"content-type", b"text/plain")]))
+            return
+        if path.startswith(CONTROL_PREFIX):
+            self.state.run_due()
+            await _send(send, self.control.handle(method, path, scope.get("query_string", b""), body))
+            return
+        self.state.run_due()
+        entry = self.state.ledger.open(method, path)
+        headers = {key.decode("latin-1").lower(): value.decode("latin-1") for key, value in scope["headers"]}
+        drop_after = False
+        for spec in self.state.faults.take(path):
+            if spec.kind == "latency":
+                await asyncio.sleep(spec.latency_ms / 1000)
+                continue
+            entry.fault = spec.kind
+            if spec.kind == "drop_before":
+                entry.status = 0
+                await _drop(send)
+                return
+            if spec.kind == "drop_after":
+                drop_after = True
+                continue
+            reply = _fault_reply(spec)
+            entry.status = reply.status
+            await _send(send, reply)
+            return
+        reply = self._serve(method, path, headers, body, entry)
+        entry.status, entry.code_retour = reply.status, reply.code_retour
+        if drop_after:
+            await _send_truncated(send, reply)
+        else:
+            await _send(send, reply)
+
+    def _serve(self, method: str, path: str, headers: dict[str, str], body: bytes, entry: LedgerEntry) -> Reply:
+        if path == paths.TOKEN:
+            return token_endpoint(self.state, body) if method == "POST" else _status(405)
+        handler = ROUTES.get(path)
+        if handler is None and path != paths.HEALTH_CHECK:
+            return json_reply(404, {"httpCode": "404", "httpMessage": "API non trouvée"})
+        if method != ("GET" if handler is None else "POST"):
+            return _status(405)
+        client_id, valid = bearer(self.state, headers.get("authorization", ""))
+        entry.client_id = client_id
+        if not valid:
+            return refusal(TOKEN_REFUSED)
+        if client_id and not self.limiter.allow(client_id, self.state.settings.rate_limit):
+            entry.fault = "rate_limit_exceeded"
+            return _too_many(1)
+        if handler is None:
+            return transverses.health_check()
+        if "json" not in headers.get("content-type", "application/json"):
+            return json_reply(415, {"httpCode": "415", "httpMessage": "Format de la requête non supporté"})
+        account = technical_account(self.state, headers.get("cpro-account", ""))
+        if account is None:
+            return refusal(ACCOUNT_REFUSED)
+        entry.login = account.login
+        call = Call(self.state, account, self.state.directory.supplier_of(account), body, entry)
+        try:
+            return handler(call)
+        except ChorusFailure as refused:
+            return failure(refused)
+        except BadRequest as exc:
+            return bad_request(str(exc))
+
+
+def create_app(reader: DepositReader, *, seed: Seed | None = None, base_url: str = "") -> SandboxApp:
+    """A fresh emulator over ``seed`` (the packaged one by default), reading deposits with ``reader``."""
+    return SandboxApp(SandboxState(seed or load_seed(), reader), base_url=base_url)
+
+
+def _status(status: int) -> Reply:
+    return json_reply(status, {"httpCode": str(status)})
+
+
+def _too_many(retry_after: int) -> Reply:
+    reply = json_reply(429, {"httpCode": "429", "httpMessage": "Too Many Requests"})
+    reply.headers.append((b"retry-after", str(retry_after).encode()))
+    return reply
+
+
+def _fault_reply(spec: FaultSpec) -> Reply:
+    if spec.kind == "rate_limit":
+        return _too_many(spec.retry_after)
+    reply = json_reply(spec.status, {"httpCode": str(spec.status), "httpMessage": "Internal Server Error"})
+    if spec.status == 503:
+        reply.headers.append((b"retry-after", str(spec.retry_after).encode()))
+    return reply
+
+
+async def _read_body(receive: Receive) -> bytes | None:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+async def _send(send: Send, reply: Reply) -> None:
+    headers = [*reply.headers, (b"content-length", str(len(reply.body)).encode())]
+    await send({"type": "http.response.start", "status": reply.status, "headers": headers})
+    await send({"type": "http.response.body", "body": reply.body})
+
+
+def _transport(send: Send) -> asyncio.BaseTransport | None:
+    """uvicorn's connection transport, reached through its bound ``send`` (no ASGI way to drop a connection)."""
+    cycle = getattr(send, "__self__", None)
+    transport = getattr(cycle, "transport", None)
+    return transport if isinstance(transport, asyncio.BaseTransport) else None
+
+
+async def _drop(send: Send) -> None:
+    """Close the connection without a byte of answer: the client sees "Server disconnected"."""
+    transport = _transport(send)
+    if transport is None:
+        raise ConnectionAbortedError("sandbox fault: drop_before")  # another server: it will answer 500 or close
+    transport.abort()  # type: ignore[attr-defined]
+    await asyncio.sleep(0)  # let the server notice the disconnection before the app returns
+
+
+async def _send_truncated(send: Send, reply: Reply) -> None:
+    """The request was processed; its answer is lost: full headers with the Content-Length, half the body."""
+    headers = [*reply.headers, (b"content-length", str(len(reply.body)).encode())]
+    await send({"type": "http.response.start", "status": reply.status, "headers": headers})
+    await send({"type": "http.response.body", "body": reply.body[: len(reply.body) // 2], "more_body": True})
+    transport = _transport(send)
+    if transport is None:
+        raise ConnectionAbortedError("sandbox fault: drop_after")
+    transport.close()
+    await asyncio.sleep(0)
+
+
+async def _lifespan(receive: Receive, send: Send) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return

@@ -1,0 +1,140 @@
+"""Deposit and asynchronous integration of a flux: ``IN_RECU`` → ``IN_EN_COURS_TRAITEMENT_CPP`` →
+``IN_INTEGRE`` / ``IN_INTEGRE_PARTIEL`` / ``IN_REJETE`` (chorus-pro-api.md §4.3).
+
+The file is read when it is deposited (the ledger needs its invoice numbers at once); Chorus's checks run when
+integration falls due on the virtual clock, so a duplicate deposited in between is judged in deposit order.
+"""
+
+from __future__ import annotations
+
+from pdp.connectors.chorus_pro.sandbox import lifecycle
+from pdp.connectors.chorus_pro.sandbox.checks import check_invoice
+from pdp.connectors.chorus_pro.sandbox.directory import Structure
+from pdp.connectors.chorus_pro.sandbox.reading import (
+    DepositedInvoice,
+    DepositReader,
+    DetectedSyntax,
+    UnreadableArchive,
+    is_archive,
+    unpack,
+)
+from pdp.connectors.chorus_pro.sandbox.state import Flux, FluxError, Invoice, SandboxState, TechnicalError
+
+SYNTAXES: dict[str, DetectedSyntax] = {
+    "IN_DP_E1_UBL_INVOICE": "ubl",
+    "IN_DP_E2_UBL_INVOICE_MIN": "ubl",
+    "IN_DP_E3_UBL_INVOICE": "ubl",
+    "IN_DP_E1_CII_16B": "cii",
+    "IN_DP_E1_CII": "cii",
+    "IN_DP_E2_CII_MIN_16B": "cii",
+    "IN_DP_E2_CII_MIN": "cii",
+    "IN_DP_E2_CII_FACTURX": "facturx",
+}
+# codeInterfaceDepotFlux per syntax: the docs show FSO1110A and FSO1113A without the mapping (§12); invented.
+INTERFACE_CODES = {"ubl": "FSO1112A", "cii": "FSO1110A", "facturx": "FSO1113A"}
+ROOT_NAMES = {"ubl": "Invoice", "cii": "rsm:CrossIndustryInvoice", "facturx": "rsm:CrossIndustryInvoice"}
+# libelleErreurDP concatenates messages with "|" and is cut around 200 characters (KRO, INVR).
+DP_MESSAGE_MAX = 200
+# modeDepot of an invoice that came in a flux through the API: the enum (§4.4) has no closer value.
+FLUX_DEPOSIT_MODE = "UPLOAD_API"
+FINAL_STATES = frozenset({"IN_INTEGRE", "IN_INTEGRE_PARTIEL", "IN_REJETE"})
+
+
+def read_flux(
+    reader: DepositReader, data: bytes, filename: str, syntax: str
+) -> tuple[list[DepositedInvoice], list[TechnicalError]]:
+    """The invoices Chorus can integrate from the file, and the technical errors of those it cannot read."""
+    expected = SYNTAXES.get(syntax)
+    if expected is None:
+        return [], [TechnicalError("ERR_FLUX_001", f"IRRECEVABILITE: la syntaxe de flux {syntax} n'est pas acceptée.")]
+    try:
+        files = unpack(data) if is_archive(data) else [(filename, data)]
+    except UnreadableArchive as exc:
+        return [], [TechnicalError("ERR_FLUX_002", f"IRRECEVABILITE: {exc}")]
+    invoices: list[DepositedInvoice] = []
+    errors: list[TechnicalError] = []
+    for name, content in files:
+        for invoice in reader(content, name):
+            if invoice.unreadable:
+                errors.append(TechnicalError("ERR_FORMAT_001", f"IRRECEVABILITE: {name} : {invoice.unreadable}"))
+            elif invoice.syntax != expected:
+                errors.append(_mismatch(name, invoice.syntax, expected))
+            elif invoice.schema_error:
+                errors.append(TechnicalError("ERR_XSD_001", f"IRRECEVABILITE: {invoice.schema_error}"))
+            else:
+                invoices.append(invoice)
+    if not files:
+        errors.append(TechnicalError("ERR_FLUX_002", "IRRECEVABILITE: l'archive ne contient aucun fichier."))
+    return invoices, errors
+
+
+def _mismatch(name: str, found: DetectedSyntax | None, expected: DetectedSyntax) -> TechnicalError:
+    if expected == "facturx":
+        return TechnicalError("ERR_FORMAT_002", f"IRRECEVABILITE: {name} n'est pas un PDF Factur-X.")
+    if found in ("ubl", "cii", "facturx"):
+        # What a schema validator says when the root element belongs to another syntax.
+        root = ROOT_NAMES[found]
+        return TechnicalError(
+            "ERR_XSD_001", f"IRRECEVABILITE: cvc-elt.1.a: Cannot find the declaration of element '{root}'."
+        )
+    return TechnicalError("ERR_FORMAT_001", f"IRRECEVABILITE: {name} n'est pas un fichier XML de facture.")
+
+
+def receive(state: SandboxState, supplier: Structure, data: bytes, filename: str, syntax: str) -> Flux:
+    """Store the flux (``IN_RECU``) and schedule its integration; nothing is checked yet."""
+    invoices, errors = read_flux(state.reader, data, filename, syntax)
+    now = state.clock.now()
+    flux = Flux(state.next_flux_number(), syntax, filename, supplier, now, invoices, errors, state_at=now)
+    state.fluxes[flux.number] = flux
+    settings = state.settings
+    state.at(settings.reception_delay, lambda: _set_state(state, flux, "IN_EN_COURS_TRAITEMENT_CPP"))
+    state.at(settings.reception_delay + settings.integration_delay, lambda: integrate(state, flux))
+    return flux
+
+
+def _set_state(state: SandboxState, flux: Flux, code: str) -> None:
+    if flux.state not in FINAL_STATES:
+        flux.state, flux.state_at = code, state.clock.now()
+
+
+def integrate(state: SandboxState, flux: Flux) -> None:
+    """Run the checks on every readable invoice; create the invoices that pass."""
+    for read in flux.invoices:
+        key = (flux.supplier.id, read.number or "")
+        problems = check_invoice(state.directory, flux.supplier, read, duplicate=key in state.numbers)
+        if problems:
+            message = " | ".join(problem.message for problem in problems)[:DP_MESSAGE_MAX]
+            flux.dp_errors.append(FluxError(read.supplier_siret, read.recipient_siret, read.number, message))
+            continue
+        invoice = create_invoice(state, flux.supplier, read, deposit_mode=FLUX_DEPOSIT_MODE, flux_number=flux.number)
+        flux.invoice_ids.append(invoice.id)
+    if not flux.invoice_ids:
+        final = "IN_REJETE"
+    elif flux.dp_errors or flux.technical_errors:
+        final = "IN_INTEGRE_PARTIEL"
+    else:
+        final = "IN_INTEGRE"
+    flux.state, flux.state_at = final, state.clock.now()
+
+
+def create_invoice(
+    state: SandboxState, supplier: Structure, read: DepositedInvoice, *, deposit_mode: str, flux_number: str | None
+) -> Invoice:
+    """A checked invoice enters Chorus: registered under its number and started on its buyer's schedule."""
+    recipient = state.directory.by_siret[read.recipient_siret or ""]
+    invoice = Invoice(
+        id=state.next_invoice_id(),
+        supplier=supplier,
+        recipient=recipient,
+        read=read,
+        number=read.number or "",
+        deposit_mode=deposit_mode,
+        deposited_at=state.clock.now(),
+        flux_number=flux_number,
+        service_code=read.service_code,
+        engagement_number=read.engagement_number,
+    )
+    state.invoices[invoice.id] = invoice
+    state.numbers[(supplier.id, invoice.number)] = invoice.id
+    lifecycle.begin(state, invoice)
+    return invoice
