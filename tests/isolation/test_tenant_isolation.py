@@ -17,7 +17,7 @@ from tests.factories import provider_payload
 
 # What a path parameter names, and how to make one in tenant A. A new parameterised route whose parameter is
 # not here fails test_every_parameterised_route_is_covered: add it, with its object factory.
-PARAMETERS = {"provider_id", "key_id"}
+PARAMETERS = {"provider_id", "key_id", "mandate_id"}
 # Parameters naming public data, the same for every tenant (no tenant can own it), with the reason.
 PUBLIC_PARAMETERS = {"siret": "/v1/recipients: Chorus Pro's public directory"}
 # Valid bodies, so each attempt gets past validation and reaches the tenant check.
@@ -26,12 +26,17 @@ BODIES: dict[str, Any] = {
     "POST": {},
     "PUT": {"login": "TECH_1_stolen@cpro.fr", "password": "stolen"},
 }
+BODIES_BY_PATH: dict[str, Any] = {"/v1/providers/{provider_id:str}/mandates": {"valid_from": "2026-01-01"}}
 
 
 async def _objects_of(client: Any, tenant: TenantFixture) -> dict[str, str]:
     provider = await client.post("/v1/providers", json=provider_payload(), headers=tenant.headers)
     key = await client.post("/v1/api-keys", json={"name": "victim"}, headers=tenant.headers)
-    return {"provider_id": provider.json()["id"], "key_id": key.json()["id"]}
+    provider_id = provider.json()["id"]
+    mandate = await client.post(
+        f"/v1/providers/{provider_id}/mandates", json={"valid_from": "2026-01-01"}, headers=tenant.headers
+    )
+    return {"provider_id": provider_id, "key_id": key.json()["id"], "mandate_id": mandate.json()["id"]}
 
 
 def _parameterised_routes(client: AsyncTestClient) -> list[tuple[str, str]]:  # type: ignore[type-arg]
@@ -63,7 +68,8 @@ async def test_another_tenants_object_is_404_on_every_route(
         if set(re.findall(r"{(\w+):?\w*}", path)) <= PUBLIC_PARAMETERS.keys():
             continue
         url = re.sub(r"{(\w+):?\w*}", lambda m: victims[m.group(1)], path)
-        response = await client.request(method, url, json=BODIES.get(method), headers=other_tenant.headers)
+        body = BODIES_BY_PATH.get(path, BODIES.get(method))
+        response = await client.request(method, url, json=body, headers=other_tenant.headers)
         assert response.status_code == 404, f"{method} {url} → {response.status_code}"
         assert response.json()["code"] == "not_found"
     # Nothing was changed by those attempts.

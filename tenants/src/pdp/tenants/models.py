@@ -7,6 +7,7 @@ from pdp.platform.outbox import OutboxMessage
 from pdp.tenants.accounts.models import ApiKey, Membership, PortalUser, StaffUser, Tenant
 from pdp.tenants.archive.models import ArchivedDocument
 from pdp.tenants.directory.models import Recipient, RecipientService
+from pdp.tenants.mandates.models import Mandate
 from pdp.tenants.providers.models import Provider
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "IdempotencyKey",
+    "Mandate",
     "Membership",
     "OutboxMessage",
     "PortalUser",

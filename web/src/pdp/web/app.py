@@ -2,30 +2,55 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from litestar import Litestar, Router
+from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme, Server
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.template.config import TemplateConfig
 
 from pdp.platform.logging import configure_logging
 from pdp.platform.settings import Settings, get_settings
 from pdp.web.api.account import AccountController
 from pdp.web.api.invoices import InvoicesController
+from pdp.web.api.mandates import MandatesController
 from pdp.web.api.providers import ProvidersController
 from pdp.web.api.recipients import RecipientsController
 from pdp.web.deps import provide_principal, provide_session
 from pdp.web.errors import EXCEPTION_HANDLERS
 from pdp.web.health import healthz, readyz
 from pdp.web.observability import RequestLogMiddleware, add_request_id_header
+from pdp.web.portal.mandates import MandateAcceptanceController
 from pdp.web.resources import Resources, open_resources
 from pdp.web.uow import UnitOfWorkMiddleware
 
 API_BODY_LIMIT = 1024 * 1024
+TEMPLATES = Path(__file__).resolve().with_name("templates")
+
+
+def _csrf_config(settings: Settings) -> CSRFConfig:
+    """CSRF protection for the server-rendered forms only: the Partner API authenticates with bearer keys, which
+    a browser never sends on its own, so it needs none (and must not be asked for a cookie)."""
+    # Derived from the master keys so that every API replica signs and checks the same tokens.
+    material = settings.master_keys or secrets.token_hex(32)
+    secret = hmac.new(material.encode(), b"pdp csrf v1", hashlib.sha256).hexdigest()
+    return CSRFConfig(
+        secret=secret,
+        cookie_secure=settings.public_url.startswith("https://"),
+        cookie_httponly=True,
+        cookie_samesite="strict",
+        exclude=["^/v1/", "^/api", "^/healthz", "^/readyz"],
+    )
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -43,14 +68,22 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     partner_api = Router(
         path="/",
-        route_handlers=[AccountController, ProvidersController, InvoicesController, RecipientsController],
+        route_handlers=[
+            AccountController,
+            ProvidersController,
+            MandatesController,
+            InvoicesController,
+            RecipientsController,
+        ],
         middleware=[UnitOfWorkMiddleware()],
         dependencies={"session": Provide(provide_session), "principal": Provide(provide_principal)},
         security=[{"apiKey": []}],
         request_max_body_size=API_BODY_LIMIT,
     )
     return Litestar(
-        route_handlers=[partner_api, healthz, readyz],
+        route_handlers=[partner_api, MandateAcceptanceController, healthz, readyz],
+        template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
+        csrf_config=_csrf_config(settings),
         lifespan=[lifespan],
         dependencies={"resources": Provide(provide_resources)},
         exception_handlers=EXCEPTION_HANDLERS,

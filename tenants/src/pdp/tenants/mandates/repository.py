@@ -1,0 +1,63 @@
+"""SQL for mandates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import or_, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pdp.platform.db.repository import Page, TenantRepository
+from pdp.platform.db.session import TENANT_KEY
+from pdp.tenants.mandates.models import Mandate
+
+
+async def bind_by_token(session: AsyncSession, digest: str) -> str | None:
+    """The mandate whose acceptance link has this digest, across tenants; binds the session to its tenant."""
+    row = (await session.execute(text("SELECT * FROM pdp_mandate_by_token(:digest)"), {"digest": digest})).first()
+    if row is None:
+        return None
+    session.info[TENANT_KEY] = row.tenant_id
+    return str(row.mandate_id)
+
+
+class MandateRepository(TenantRepository[Mandate]):
+    model = Mandate
+
+    async def for_update(self, mandate_id: str) -> Mandate:
+        """Locked: acceptance, revocation and expiry of one mandate run one after the other."""
+        found = await self.session.execute(self.select().where(Mandate.id == mandate_id).with_for_update())
+        mandate = found.scalar_one_or_none()
+        if mandate is None:
+            await self.get(mandate_id)  # raises NotFound with the usual message
+        assert mandate is not None
+        return mandate
+
+    async def search(
+        self, *, provider_id: str | None, status: str | None, limit: int, starting_after: str | None
+    ) -> Page[Mandate]:
+        query = self.select()
+        if provider_id:
+            query = query.where(Mandate.provider_id == provider_id)
+        if status:
+            query = query.where(Mandate.status == status)
+        return await self.page(query, limit=limit, starting_after=starting_after)
+
+    async def active_on(self, provider_id: str, day: date) -> list[Mandate]:
+        query = self.select().where(
+            Mandate.provider_id == provider_id,
+            Mandate.status == "active",
+            Mandate.valid_from <= day,
+            or_(Mandate.valid_until.is_(None), Mandate.valid_until >= day),
+        )
+        return list((await self.session.execute(query)).scalars())
+
+    async def expire_ended(self, today: date) -> list[str]:
+        """Active mandates whose last day has passed become ``expired``; returns their ids."""
+        statement = (
+            update(Mandate)
+            .where(Mandate.tenant_id == self.tenant_id, Mandate.status == "active", Mandate.valid_until < today)
+            .values(status="expired", expired_at=text("now()"))
+            .returning(Mandate.id)
+        )
+        return list((await self.session.execute(statement)).scalars())

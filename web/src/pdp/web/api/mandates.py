@@ -1,0 +1,82 @@
+"""Mandates (api.md § Mandates): request one for a provider, follow it, revoke it."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from litestar import Controller, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, QueryParameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pdp.tenants.accounts.service import Principal
+from pdp.tenants.mandates import service
+from pdp.tenants.mandates.repository import MandateRepository
+from pdp.tenants.mandates.schemas import MandateCreate, MandateRead
+from pdp.web.api.pagination import Limit, ListResponse, StartingAfter
+from pdp.web.api.problems import problems
+from pdp.web.resources import Resources
+
+
+class MandatesController(Controller):
+    path = "/v1"
+    tags = ["Mandates"]
+
+    @post(
+        "/providers/{provider_id:str}/mandates",
+        responses=problems(400, 404, 409, 422, 503),
+        summary="Request a mandate from a provider",
+        description="Renders the mandate to PDF, archives it and returns `acceptance_url`: a single-use link "
+        "(valid 14 days) to the page where the provider's signatory reads and accepts it. The link is shown only "
+        "in this response. The mandate becomes `active` once accepted.",
+    )
+    async def create(
+        self,
+        provider_id: FromPath[str],
+        data: JSONBody[MandateCreate],
+        session: NamedDependency[AsyncSession],
+        principal: NamedDependency[Principal],
+        resources: NamedDependency[Resources],
+    ) -> MandateRead:
+        settings = resources.settings
+        mandate, url = await service.create(
+            session,
+            resources.archive,
+            provider_id,
+            data,
+            principal.actor,
+            public_url=settings.public_url,
+            retention_days=settings.archive_retention_days,
+        )
+        return service.to_read(mandate, acceptance_url=url)
+
+    @get("/mandates", responses=problems(422), summary="List mandates, newest first")
+    async def list(
+        self,
+        *,
+        session: NamedDependency[AsyncSession],
+        limit: Limit = 10,
+        starting_after: StartingAfter = None,
+        provider_id: Annotated[str | None, QueryParameter(max_length=30)] = None,
+        status: Annotated[Literal["pending", "active", "revoked", "expired"] | None, QueryParameter()] = None,
+    ) -> ListResponse[MandateRead]:
+        page = await MandateRepository(session).search(
+            provider_id=provider_id, status=status, limit=limit, starting_after=starting_after
+        )
+        return ListResponse([service.to_read(m) for m in page.items], page.has_more)
+
+    @get("/mandates/{mandate_id:str}", responses=problems(404), summary="Retrieve a mandate")
+    async def retrieve(self, mandate_id: FromPath[str], session: NamedDependency[AsyncSession]) -> MandateRead:
+        return service.to_read(await service.get(session, mandate_id))
+
+    @post(
+        "/mandates/{mandate_id:str}/revoke",
+        status_code=200,
+        responses=problems(404, 409),
+        summary="Revoke a mandate",
+        description="Deposits stop at once, including those queued for submission; revoking twice is harmless.",
+    )
+    async def revoke(
+        self, mandate_id: FromPath[str], session: NamedDependency[AsyncSession], principal: NamedDependency[Principal]
+    ) -> MandateRead:
+        return service.to_read(await service.revoke(session, mandate_id, principal.actor))

@@ -1,0 +1,104 @@
+"""The mandate acceptance page: a provider's signatory reads the mandate, sees its SHA-256, and accepts it.
+
+Reached through the single-use link of ``acceptance_url``; the form is CSRF-protected (Litestar's CSRF
+middleware: a signed cookie and a hidden field). This edge owns its transaction like the API's middleware does.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath
+from litestar.response import Template
+
+from pdp.platform.db.session import unit_of_work
+from pdp.platform.errors import AppError, ValidationFailed
+from pdp.tenants.archive import service as archive
+from pdp.tenants.mandates import service
+from pdp.web.resources import Resources
+
+BASE = "/portal/mandates/accept"
+
+
+def _problem_page(error: AppError) -> Template:
+    return Template(
+        "portal/error.html.jinja2",
+        context={"title": error.title, "detail": error.detail, "code": error.code},
+        status_code=error.status,
+    )
+
+
+def _form(page: service.AcceptancePage, token: str, *, errors: list[str], full_name: str = "") -> Template:
+    return Template(
+        "portal/mandate_accept.html.jinja2",
+        context={
+            "page": page,
+            "errors": errors,
+            "full_name": full_name,
+            "action_url": f"{BASE}/{token}",
+            "document_url": f"{BASE}/{token}/document",
+        },
+        status_code=422 if errors else 200,
+    )
+
+
+class MandateAcceptanceController(Controller):
+    path = BASE
+    include_in_schema = False
+
+    @get("/{token:str}")
+    async def show(self, token: FromPath[str], resources: NamedDependency[Resources]) -> Template:
+        try:
+            async with unit_of_work(resources.sessionmaker) as session:
+                return _form(await service.open_link(session, token), token, errors=[])
+        except AppError as error:
+            return _problem_page(error)
+
+    @get("/{token:str}/document", media_type="application/pdf")
+    async def document(self, token: FromPath[str], resources: NamedDependency[Resources]) -> Response[bytes] | Template:
+        try:
+            async with unit_of_work(resources.sessionmaker) as session:
+                page = await service.open_link(session, token)
+                _, data = await archive.content(session, resources.archive, page.mandate.document_id)
+        except AppError as error:
+            return _problem_page(error)
+        return Response(
+            data,
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'inline; filename="mandat-{page.mandate.id}.pdf"'},
+        )
+
+    @post("/{token:str}", status_code=200)
+    async def accept(
+        self,
+        token: FromPath[str],
+        request: Request[Any, Any, Any],
+        resources: NamedDependency[Resources],
+        data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
+    ) -> Template:
+        signature = service.Signature(
+            full_name=data.get("full_name", ""),
+            consent=data.get("consent") == "yes",
+            ip=request.client.host if request.client else "",
+            user_agent=request.headers.get("user-agent", ""),
+        )
+        try:
+            async with unit_of_work(resources.sessionmaker) as session:
+                mandate = await service.accept(
+                    session,
+                    resources.archive,
+                    token,
+                    signature,
+                    retention_days=resources.settings.archive_retention_days,
+                )
+        except ValidationFailed as error:
+            async with unit_of_work(resources.sessionmaker) as session:
+                page = await service.open_link(session, token)
+            messages = [item["message_fr"] for item in error.errors]
+            return _form(page, token, errors=messages, full_name=signature.full_name)
+        except AppError as error:
+            return _problem_page(error)
+        return Template("portal/mandate_accepted.html.jinja2", context={"mandate": mandate})
