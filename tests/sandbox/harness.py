@@ -16,6 +16,8 @@ import uvicorn
 
 from pdp.cli.sandbox import build_sandbox, sandbox_info_for
 from pdp.connectors.chorus_pro.auth import PisteApplication, PisteTokens, TechnicalAccount
+
+__all__ = ["TechnicalAccount"]
 from pdp.connectors.chorus_pro.client import ChorusProClient
 from pdp.connectors.chorus_pro.sandbox.app import SandboxApp
 from pdp.connectors.chorus_pro.schemas import factures as f

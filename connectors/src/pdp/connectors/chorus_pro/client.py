@@ -125,9 +125,14 @@ class ChorusProClient:
         page = 1
         while True:
             paging = Pagination(nb_resultats_par_page=page_size, page_resultat_demandee=page)
-            answer = await self.search_supplier_invoices(
-                account, msgspec.structs.replace(request, recherche_facture_par_fournisseur=paging)
-            )
+            try:
+                answer = await self.search_supplier_invoices(
+                    account, msgspec.structs.replace(request, recherche_facture_par_fournisseur=paging)
+                )
+            except ChorusRejected as exc:
+                if exc.chorus_code == str(NO_RESULT):  # Chorus answers "no result" as a refusal
+                    return
+                raise
             for invoice in answer.liste_factures:
                 yield invoice
             if page >= answer.pages or not answer.liste_factures:
@@ -243,7 +248,12 @@ class ChorusProClient:
                     nb_resultats_par_page=page_size, page_resultat_demandee=page
                 ),
             )
-            answer = await self.call(paths.SERVICES_RECHERCHER, request, s.RechercherServicesResponse, account)
+            try:
+                answer = await self.call(paths.SERVICES_RECHERCHER, request, s.RechercherServicesResponse, account)
+            except ChorusRejected as exc:
+                if exc.chorus_code == str(NO_RESULT):
+                    return
+                raise
             for service in answer.liste_services:
                 yield service
             if page >= answer.pages or not answer.liste_services:

@@ -175,11 +175,14 @@ async def _send(send: Send, reply: Reply) -> None:
     await send({"type": "http.response.body", "body": reply.body})
 
 
-def _transport(send: Send) -> asyncio.BaseTransport | None:
-    """uvicorn's connection transport, reached through its bound ``send`` (no ASGI way to drop a connection)."""
+def _transport(send: Send) -> Any:
+    """uvicorn's connection transport, reached through its bound ``send`` (no ASGI way to drop a connection).
+
+    Duck-typed: uvloop's transports are not ``asyncio.BaseTransport`` instances.
+    """
     cycle = getattr(send, "__self__", None)
     transport = getattr(cycle, "transport", None)
-    return transport if isinstance(transport, asyncio.BaseTransport) else None
+    return transport if hasattr(transport, "abort") and hasattr(transport, "close") else None
 
 
 async def _drop(send: Send) -> None:
@@ -187,7 +190,7 @@ async def _drop(send: Send) -> None:
     transport = _transport(send)
     if transport is None:
         raise ConnectionAbortedError("sandbox fault: drop_before")  # another server: it will answer 500 or close
-    transport.abort()  # type: ignore[attr-defined]
+    transport.abort()
     await asyncio.sleep(0)  # let the server notice the disconnection before the app returns
 
 

@@ -71,7 +71,7 @@ class ConsulterCRResponse(Response):
     code_appli_partenaire: str | None = None
     designation_partenaire: str | None = None
     nom_fichier_flux: str | None = None
-    fichier_cr: str | None = None  # base64 PDF report
+    fichier_cr: str | None = msgspec.field(default=None, name="fichierCR")  # base64 PDF report
 
 
 class AjouterFichierRequest(Request):
