@@ -19,7 +19,7 @@ from pdp.connectors.chorus_pro.client import ChorusProClient
 from tests.sandbox.harness import NO_PARAMS, RunningSandbox, start_sandbox
 
 PISTE_API = "https://sandbox-api.piste.gouv.fr"
-PISTE_TOKEN = "https://sandbox-oauth.piste.gouv.fr/api/oauth/token"  # noqa: S105 - a URL
+PISTE_TOKEN = "https://sandbox-oauth.piste.gouv.fr/api/oauth/token"
 ENV = ("CLIENT_ID", "CLIENT_SECRET", "LOGIN", "PASSWORD")
 MISSING = [f"PDP_CHORUS_SANDBOX_{name}" for name in ENV if not os.environ.get(f"PDP_CHORUS_SANDBOX_{name}")]
 

@@ -83,7 +83,7 @@ def _mismatch(name: str, found: DetectedSyntax | None, expected: DetectedSyntax)
 def receive(state: SandboxState, supplier: Structure, data: bytes, filename: str, syntax: str) -> Flux:
     """Store the flux (``IN_RECU``) and schedule its integration; nothing is checked yet."""
     invoices, errors = read_flux(state.reader, data, filename, syntax)
-    now = state.clock.now()
+    now = state.now()
     flux = Flux(state.next_flux_number(), syntax, filename, supplier, now, invoices, errors, state_at=now)
     state.fluxes[flux.number] = flux
     settings = state.settings
@@ -94,7 +94,7 @@ def receive(state: SandboxState, supplier: Structure, data: bytes, filename: str
 
 def _set_state(state: SandboxState, flux: Flux, code: str) -> None:
     if flux.state not in FINAL_STATES:
-        flux.state, flux.state_at = code, state.clock.now()
+        flux.state, flux.state_at = code, state.now()
 
 
 def integrate(state: SandboxState, flux: Flux) -> None:
@@ -114,7 +114,7 @@ def integrate(state: SandboxState, flux: Flux) -> None:
         final = "IN_INTEGRE_PARTIEL"
     else:
         final = "IN_INTEGRE"
-    flux.state, flux.state_at = final, state.clock.now()
+    flux.state, flux.state_at = final, state.now()
 
 
 def create_invoice(
@@ -129,7 +129,7 @@ def create_invoice(
         read=read,
         number=read.number or "",
         deposit_mode=deposit_mode,
-        deposited_at=state.clock.now(),
+        deposited_at=state.now(),
         flux_number=flux_number,
         service_code=read.service_code,
         engagement_number=read.engagement_number,

@@ -69,7 +69,7 @@ _NORMAL_ORDER = [status for _, status, _ in SCHEDULES["normal"]]
 def record(
     state: SandboxState, invoice: Invoice, code: str, comment: str | None = None, *, buyer: bool = False
 ) -> None:
-    invoice.history.append(StatusEntry(state.next_status_id(), code, state.clock.now(), comment, buyer))
+    invoice.history.append(StatusEntry(state.next_status_id(), code, state.now(), comment, buyer))
 
 
 def begin(state: SandboxState, invoice: Invoice) -> None:

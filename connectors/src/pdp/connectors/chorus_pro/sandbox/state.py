@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from pdp.connectors.chorus_pro.sandbox.clock import VirtualClock
+from pdp.connectors.chorus_pro.sandbox.clock import PARIS, VirtualClock
 from pdp.connectors.chorus_pro.sandbox.directory import Directory, Seed, Structure
 from pdp.connectors.chorus_pro.sandbox.faults import FaultBook
 from pdp.connectors.chorus_pro.sandbox.ledger import Ledger
@@ -138,6 +138,7 @@ class SandboxState:
         self.ledger.clear()
         self.clock.reset()
         self._events: list[DueEvent] = []
+        self._applying: float | None = None
         self._event_seq = itertools.count()
         self._invoice_ids = itertools.count(FIRST_INVOICE_ID)
         self._attachment_ids = itertools.count(FIRST_ATTACHMENT_ID)
@@ -163,15 +164,26 @@ class SandboxState:
 
     def at(self, delay: float, action: Callable[[], None]) -> None:
         """Run ``action`` once the virtual clock is ``delay`` seconds past now."""
-        heapq.heappush(self._events, DueEvent(self.clock.timestamp() + delay, next(self._event_seq), action))
+        start = self._applying if self._applying is not None else self.clock.timestamp()
+        heapq.heappush(self._events, DueEvent(start + delay, next(self._event_seq), action))
 
     def run_due(self) -> int:
         """Apply every event due by now, in due order; an action may schedule more (also applied if due)."""
         applied = 0
         while self._events and self._events[0].due <= self.clock.timestamp():
-            heapq.heappop(self._events).action()
+            event = heapq.heappop(self._events)
+            # Applied late (lazily), but stamped when it fell due: the history must not show the catch-up time.
+            self._applying = event.due
+            try:
+                event.action()
+            finally:
+                self._applying = None
             applied += 1
         return applied
+
+    def now(self) -> datetime:
+        """The time of the change being made: the due time of the event being applied, else the clock's now."""
+        return datetime.fromtimestamp(self._applying, PARIS) if self._applying is not None else self.clock.now()
 
     def pending_events(self) -> int:
         return len(self._events)
