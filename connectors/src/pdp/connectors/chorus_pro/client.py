@@ -196,13 +196,18 @@ class ChorusProClient:
 
     async def health_check(self) -> HealthCheck:
         """``GET health-check``: needs the bearer token only."""
-        token = await self._tokens.token()
-        try:
-            response = await self._http.get(
-                self._api_url + paths.HEALTH_CHECK, headers={"Authorization": f"Bearer {token}"}
-            )
-        except httpx.TransportError as exc:
-            raise ChorusConnectionError(f"health check: {exc!r}") from exc
+        for attempt in (1, 2):
+            token = await self._tokens.token()
+            try:
+                response = await self._http.get(
+                    self._api_url + paths.HEALTH_CHECK, headers={"Authorization": f"Bearer {token}"}
+                )
+            except httpx.TransportError as exc:
+                raise ChorusConnectionError(f"health check: {exc!r}") from exc
+            if response.status_code == 401 and attempt == 1:
+                self._tokens.invalidate(token)  # the same one refresh as :meth:`call`
+                continue
+            break
         _raise_for_http(response)
         try:
             return msgspec.json.decode(response.content, type=HealthCheck)

@@ -101,7 +101,11 @@ class SandboxApp:
 
     def _serve(self, method: str, path: str, headers: dict[str, str], body: bytes, entry: LedgerEntry) -> Reply:
         if path == paths.TOKEN:
-            return token_endpoint(self.state, body) if method == "POST" else _status(405)
+            if method != "POST":
+                return _status(405)
+            reply = token_endpoint(self.state, body)
+            entry.client_id = reply.client_id
+            return reply
         handler = ROUTES.get(path)
         if handler is None and path != paths.HEALTH_CHECK:
             return json_reply(404, {"httpCode": "404", "httpMessage": "API non trouvée"})

@@ -6,7 +6,7 @@
 ``GET  /_sandbox/clock``              ``{"now", "offset_s"}``
 ``POST /_sandbox/clock/advance``      ``{"seconds"|"minutes"|"hours"|"days": n}`` → ``{"now", "applied"}``
 ``GET|POST /_sandbox/settings``       ``{"rate_limit", "reception_delay", "integration_delay", "token_lifetime"}``
-``POST /_sandbox/directory``          a seed to merge (``?replace=true``: replace the directory)
+``POST /_sandbox/directory``          a seed to merge (``?replace=true``: replace the directory) until reset
 ``GET  /_sandbox/invoices[/{id}]``    every invoice, or one with its history
 ``POST /_sandbox/invoices/{id}/status``  the buyer acts: ``{"statut", "commentaire"}``
 ``GET  /_sandbox/fluxes/{numero}``    a flux, its state and errors
@@ -26,7 +26,7 @@ import msgspec
 
 from pdp.connectors.chorus_pro.sandbox import lifecycle
 from pdp.connectors.chorus_pro.sandbox.clock import iso_millis, minute
-from pdp.connectors.chorus_pro.sandbox.directory import load_seed
+from pdp.connectors.chorus_pro.sandbox.directory import Directory, load_seed
 from pdp.connectors.chorus_pro.sandbox.faults import FaultSpec
 from pdp.connectors.chorus_pro.sandbox.info import sandbox_info
 from pdp.connectors.chorus_pro.sandbox.piste import RateLimiter, expire_tokens
@@ -131,7 +131,7 @@ class ControlApi:
                 seed = load_seed(body)
                 if params.get("replace") == "true":
                     state.seed = seed
-                    state.directory = type(state.directory).from_seed(seed)
+                    state.directory = Directory.from_seed(seed)
                 else:
                     state.directory.merge(seed)
                     state.seed = msgspec.structs.replace(

@@ -38,7 +38,9 @@ def token_endpoint(state: SandboxState, body: bytes) -> Reply:
     token = secrets.token_urlsafe(32)
     lifetime = state.settings.token_lifetime
     state.tokens[token] = (application.client_id, state.clock.timestamp() + lifetime)
-    return json_reply(200, {"access_token": token, "token_type": "Bearer", "expires_in": lifetime, "scope": "openid"})
+    reply = json_reply(200, {"access_token": token, "token_type": "Bearer", "expires_in": lifetime, "scope": "openid"})
+    reply.client_id = application.client_id
+    return reply
 
 
 def bearer(state: SandboxState, authorization: str) -> tuple[str | None, bool]:

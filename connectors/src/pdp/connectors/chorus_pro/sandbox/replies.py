@@ -47,6 +47,7 @@ class Reply:
     body: bytes
     headers: list[tuple[bytes, bytes]] = field(default_factory=lambda: list(JSON))
     code_retour: int | None = None
+    client_id: str | None = None  # the PISTE client a token request named, for the ledger
 
 
 class ChorusFailure(Exception):

@@ -115,7 +115,8 @@ class DueEvent:
 
 class SandboxState:
     def __init__(self, seed: Seed, reader: DepositReader, *, clock: VirtualClock | None = None) -> None:
-        self.seed = seed
+        self.base_seed = seed  # what a reset returns to
+        self.seed = seed  # the current directory's seed, with what was merged since (for /_sandbox/info)
         self.reader = reader
         self.clock = clock or VirtualClock()
         self.settings = Settings()
@@ -125,9 +126,12 @@ class SandboxState:
         self.reset()
 
     def reset(self, seed: Seed | None = None) -> None:
-        """Back to a fresh sandbox: the directory reloaded, no flux, no invoice, no token, no fault, empty ledger."""
+        """Back to a fresh sandbox: the base seed's directory (``seed`` becomes the base when given), no flux, no
+        invoice, no token, no fault, an empty ledger, the clock on real time. Settings are kept: they are the
+        emulator's configuration, not its state."""
         if seed is not None:
-            self.seed = seed
+            self.base_seed = seed
+        self.seed = self.base_seed
         self.directory = Directory.from_seed(self.seed)
         self.fluxes: dict[str, Flux] = {}
         self.invoices: dict[int, Invoice] = {}

@@ -6,7 +6,7 @@ from typing import Any
 
 from pdp.connectors.chorus_pro import paths
 from pdp.connectors.chorus_pro.sandbox.clock import day, iso_millis
-from pdp.connectors.chorus_pro.sandbox.factures import FILE_MAX_BYTES, decode_file
+from pdp.connectors.chorus_pro.sandbox.deposits import FILE_MAX_BYTES, decode_file
 from pdp.connectors.chorus_pro.sandbox.integration import INTERFACE_CODES, SYNTAXES
 from pdp.connectors.chorus_pro.sandbox.receipt import receipt_pdf
 from pdp.connectors.chorus_pro.sandbox.replies import (
