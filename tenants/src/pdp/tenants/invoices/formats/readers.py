@@ -9,6 +9,7 @@ from pdp.tenants.invoices.findings import Finding, UnreadableDocument
 from pdp.tenants.invoices.formats import cii_read, ubl_read
 from pdp.tenants.invoices.model import Invoice
 
+CII_TRANSACTION = "{urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100}SupplyChainTradeTransaction"
 CII_LINE_PATH = (
     "{urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100}SupplyChainTradeTransaction/"
     "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100}"
@@ -38,16 +39,20 @@ def _too_many(count: int, max_lines: int) -> UnreadableDocument:
 
 def read_xml_invoice(root: Any, *, max_lines: int = 1000) -> ParsedXml:
     if cii_read.is_cii(root):
-        # Counted before reading: a 50,000-line invoice is refused without building 50,000 lines.
-        count = sum(1 for _ in root.iterfind(CII_LINE_PATH))
-        if count > max_lines:
-            raise _too_many(count, max_lines)
+        # Counted before reading: a 50,000-line invoice is refused without building 50,000 lines. The transaction's
+        # children bound the count from above, so an ordinary invoice is not counted at all (len() is C-level).
+        if sum(len(part) for part in root.iterchildren(CII_TRANSACTION)) > max_lines:
+            count = sum(1 for _ in root.iterfind(CII_LINE_PATH))
+            if count > max_lines:
+                raise _too_many(count, max_lines)
         invoice, gaps = cii_read.read_cii_with_gaps(root)
-        return ParsedXml("cii", cii_read.profile_of(root), invoice, gaps)
+        # BT-24 as read is what profile_of would find again (the same first element of the same path).
+        return ParsedXml("cii", invoice.specification_id, invoice, gaps)
     if ubl_read.is_ubl(root):
-        count = sum(1 for child in root if child.tag in UBL_LINE_TAGS)
-        if count > max_lines:
-            raise _too_many(count, max_lines)
+        if len(root) > max_lines:
+            count = sum(1 for child in root if child.tag in UBL_LINE_TAGS)
+            if count > max_lines:
+                raise _too_many(count, max_lines)
         return ParsedXml("ubl", ubl_read.profile_of(root), ubl_read.read_ubl(root))
     raise UnreadableDocument(
         "PDP-XML-NOT-INVOICE",

@@ -16,6 +16,7 @@ from pdp.tenants.invoices.paths import xpath_for
 from pdp.tenants.invoices.validation.messages import MESSAGES
 
 HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
 HALF = Decimal("0.5")
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -38,6 +39,11 @@ def decimals(value: Decimal) -> int:
     """Digits after the decimal point as written (``Decimal("1.50")`` → 2)."""
     exponent = value.as_tuple().exponent
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def more_than_two_decimals(value: Decimal) -> bool:
+    """``decimals(value) > 2``; an amount written with two decimals (the usual case) is told by one C call."""
+    return not value.same_quantum(CENT) and decimals(value) > 2
 
 
 @dataclass(slots=True)

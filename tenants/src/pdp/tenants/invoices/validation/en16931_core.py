@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pdp.tenants.invoices.model import AllowanceCharge, Party
+from pdp.tenants.invoices.model import AllowanceCharge, Line, Party
 from pdp.tenants.invoices.validation.codelists import CODE_LISTS
-from pdp.tenants.invoices.validation.context import ZERO, RuleContext, decimals
+from pdp.tenants.invoices.validation.context import ZERO, RuleContext, more_than_two_decimals
 from pdp.tenants.invoices.validation.messages import DECIMAL_RULES
 
 CREDIT_TRANSFER_CODES = frozenset({"30", "58"})
@@ -80,8 +80,37 @@ def check_presence(ctx: RuleContext) -> None:
     if totals.due is not None and totals.due > ZERO and not inv.is_credit_note:
         # EN 16931-1 rule absent from the bundled schematrons; a credit note owes the buyer, so it has no due date.
         ctx.check(inv.due_date is not None or bool(inv.payment_terms), "BR-CO-25")
-    for index in range(len(inv.lines)):
-        _check_line(ctx, index)
+    for index, line in enumerate(inv.lines):
+        if not _line_passes(line):
+            _check_line(ctx, index)
+
+
+def _line_passes(line: Line) -> bool:
+    """Every condition of :func:`_check_line` at once: most lines pass them all, and then need no rule calls."""
+    net_price, gross_price, period, item_id = line.net_price, line.gross_price, line.period, line.standard_item_id
+    return bool(
+        line.id
+        and line.quantity is not None
+        and line.unit_code
+        and line.net_amount is not None
+        and line.item_name
+        and net_price is not None
+        and net_price >= ZERO
+        and (gross_price is None or gross_price >= ZERO)
+        and (
+            period is None
+            or ((not (period.start and period.end) or period.end >= period.start) and (period.start or period.end))
+        )
+        # (an empty list is tested before a generator is made for it: most lines have none of these)
+        and (
+            not line.allowances_charges
+            or all(ac.amount is not None and (ac.reason or ac.reason_code) for ac in line.allowances_charges)
+        )
+        and (not line.attributes or all(attribute.name and attribute.value for attribute in line.attributes))
+        and (item_id is None or item_id.scheme)
+        and (not line.classifications or all(item.list_id for item in line.classifications))
+        and line.vat_category
+    )
 
 
 def _check_document_allowance_charge(ctx: RuleContext, ac: AllowanceCharge) -> None:
@@ -178,7 +207,18 @@ def check_code_lists(ctx: RuleContext) -> None:
         _in(ctx, "BR-CL-24", attachment.mime_code)
     if inv.delivery is not None and inv.delivery.location_id is not None:
         _in(ctx, "BR-CL-26", inv.delivery.location_id.scheme)
+    units, categories = CODE_LISTS["BR-CL-23"], CODE_LISTS["BR-CL-18"]
     for index, line in enumerate(inv.lines):
+        # The usual line (a known unit and category, nothing else coded) needs no rule call.
+        if (
+            (line.unit_code is None or line.unit_code in units)
+            and (line.vat_category is None or line.vat_category in categories)
+            and line.origin_country is None
+            and line.standard_item_id is None
+            and not line.classifications
+            and not line.allowances_charges
+        ):
+            continue
         _in(ctx, "BR-CL-23", line.unit_code, line=index)
         _in(ctx, "BR-CL-18", line.vat_category, line=index)
         _in(ctx, "BR-CL-15", line.origin_country, line=index)
@@ -191,7 +231,7 @@ def check_code_lists(ctx: RuleContext) -> None:
 
 
 def _dec(ctx: RuleContext, rule: str, value: Decimal | None, *, line: int | None = None) -> None:
-    if value is not None and decimals(value) > 2:
+    if value is not None and more_than_two_decimals(value):
         ctx.fail(rule, line=line, detail=f"({value})")
 
 
@@ -218,6 +258,8 @@ def check_decimals(ctx: RuleContext) -> None:
         _dec(ctx, "BR-DEC-20", vat.tax_amount)
     for index, line in enumerate(inv.lines):
         _dec(ctx, "BR-DEC-23", line.net_amount, line=index)
+        if not line.allowances_charges:
+            continue
         for ac in line.allowances_charges:
             _dec(ctx, "BR-DEC-27" if ac.is_charge else "BR-DEC-24", ac.amount, line=index)
             _dec(ctx, "BR-DEC-28" if ac.is_charge else "BR-DEC-25", ac.base_amount, line=index)

@@ -17,6 +17,8 @@ PREFIX = VAT_RULE_PREFIX
 # Categories with exactly one breakdown; S has one per rate.
 SINGLE_BREAKDOWN = frozenset({"Z", "E", "AE", "K", "G", "O"})
 EXEMPTION_REQUIRED = frozenset({"E", "AE", "K", "G", "O"})
+# Rule ids by category and number ("S" → {1: "BR-S-01", …}), built once rather than formatted per line.
+RULES = {category: {n: f"{prefix}-{n:02d}" for n in range(1, 15)} for category, prefix in PREFIX.items()}
 
 
 def _seller_vat(inv: Invoice, *, with_tax_registration: bool) -> bool:
@@ -47,13 +49,20 @@ def _rate_ok(category: str, rate: Decimal | None) -> bool:
     return rate is not None and rate == ZERO
 
 
-def _category_base(inv: Invoice, category: str, rate: Decimal | None) -> Decimal:
-    """Σ line net amounts + charges - allowances of one category (and, for S, one rate)."""
+def _category_base(inv: Invoice, category: str, rate: Decimal | None, line_indexes: list[int]) -> Decimal:
+    """Σ line net amounts + charges - allowances of one category (and, for S, one rate).
+
+    ``line_indexes`` are the lines of the category, in order: the same sum as a filter over every line.
+    """
 
     def matches(item_category: str | None, item_rate: Decimal | None) -> bool:
         return item_category == category and (category != "S" or item_rate == rate)
 
-    lines = total(line.net_amount for line in inv.lines if matches(line.vat_category, line.vat_rate))
+    every = inv.lines
+    if category == "S":
+        lines = total(every[i].net_amount for i in line_indexes if every[i].vat_rate == rate)
+    else:
+        lines = total(every[i].net_amount for i in line_indexes)
     charges = total(
         ac.amount for ac in inv.allowances_charges if ac.is_charge and matches(ac.vat_category, ac.vat_rate)
     )
@@ -80,30 +89,34 @@ def check_vat_categories(ctx: RuleContext) -> None:
         (charges_by if ac.is_charge else allowances_by)[ac.vat_category].append(ac)
     for vat in inv.vat_breakdown:
         breakdowns_by[vat.category].append(vat)
-    for category, prefix in PREFIX.items():
+    lines = inv.lines
+    for category, rules in RULES.items():
         line_indexes = lines_by.get(category, [])
         allowances = allowances_by.get(category, [])
         charges = charges_by.get(category, [])
         breakdowns = breakdowns_by.get(category, [])
         used = bool(line_indexes or allowances or charges)
         if category in SINGLE_BREAKDOWN:
-            ctx.check((used and len(breakdowns) == 1) or (not used and not breakdowns), f"{prefix}-01")
+            ctx.check((used and len(breakdowns) == 1) or (not used and not breakdowns), rules[1])
         else:
-            ctx.check(used == bool(breakdowns), f"{prefix}-01")
+            ctx.check(used == bool(breakdowns), rules[1])
+        if not (used or breakdowns):
+            continue  # every other rule of the category is about its lines, allowances, charges or breakdowns
         if line_indexes:
-            ctx.check(_vat_ids_ok(inv, category), f"{prefix}-02")
+            ctx.check(_vat_ids_ok(inv, category), rules[2])
         if allowances:
-            ctx.check(_vat_ids_ok(inv, category), f"{prefix}-03")
+            ctx.check(_vat_ids_ok(inv, category), rules[3])
         if charges:
-            ctx.check(_vat_ids_ok(inv, category), f"{prefix}-04")
+            ctx.check(_vat_ids_ok(inv, category), rules[4])
         for index in line_indexes:
-            ctx.check(_rate_ok(category, inv.lines[index].vat_rate), f"{prefix}-05", line=index)
+            if not _rate_ok(category, lines[index].vat_rate):
+                ctx.fail(rules[5], line=index)
         for ac in allowances:
-            ctx.check(_rate_ok(category, ac.vat_rate), f"{prefix}-06")
+            ctx.check(_rate_ok(category, ac.vat_rate), rules[6])
         for ac in charges:
-            ctx.check(_rate_ok(category, ac.vat_rate), f"{prefix}-07")
+            ctx.check(_rate_ok(category, ac.vat_rate), rules[7])
         for vat in breakdowns:
-            _check_breakdown(ctx, category, prefix, vat)
+            _check_breakdown(ctx, category, rules, vat, line_indexes)
         if category == "O" and breakdowns:
             ctx.check(all(v.category == "O" for v in inv.vat_breakdown), "BR-O-11")
             ctx.check(all(line.vat_category == "O" for line in inv.lines), "BR-O-12")
@@ -116,19 +129,22 @@ def check_vat_categories(ctx: RuleContext) -> None:
             ctx.check(bool(country), "BR-IC-12")
 
 
-def _check_breakdown(ctx: RuleContext, category: str, prefix: str, vat: VatBreakdown) -> None:
+def _check_breakdown(
+    ctx: RuleContext, category: str, rules: dict[int, str], vat: VatBreakdown, line_indexes: list[int]
+) -> None:
     if vat.taxable_amount is not None:
-        base = _category_base(ctx.invoice, category, vat.rate)
-        ctx.check(_within_one(vat.taxable_amount, base), f"{prefix}-08", detail=f"({vat.taxable_amount} vs {base})")
+        base = _category_base(ctx.invoice, category, vat.rate, line_indexes)
+        if not _within_one(vat.taxable_amount, base):  # the detail is formatted only for a failure
+            ctx.fail(rules[8], detail=f"({vat.taxable_amount} vs {base})")
     if vat.tax_amount is not None:
         if category == "S":
             if vat.taxable_amount is not None and vat.rate is not None:
                 expected = xround2(abs(vat.taxable_amount) * vat.rate / 100)
                 ctx.check(_within_one(abs(vat.tax_amount), expected), "BR-S-09")
         else:
-            ctx.check(vat.tax_amount == ZERO, f"{prefix}-09")
+            ctx.check(vat.tax_amount == ZERO, rules[9])
     has_reason = bool(vat.exemption_reason or vat.exemption_code)
     if category in EXEMPTION_REQUIRED:
-        ctx.check(has_reason, f"{prefix}-10")
+        ctx.check(has_reason, rules[10])
     else:
-        ctx.check(not has_reason, f"{prefix}-10")
+        ctx.check(not has_reason, rules[10])

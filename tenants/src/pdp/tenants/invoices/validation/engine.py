@@ -42,6 +42,10 @@ class ValidationOptions:
     is_duplicate: Callable[[str, str], bool] | None = None
 
 
+# Both dataclasses are frozen, so one default instance serves every call (building one costs microseconds).
+DEFAULT_OPTIONS = ValidationOptions()
+
+
 class ValidationReport(msgspec.Struct, kw_only=True):
     valid: bool
     syntax: str | None = None
@@ -82,7 +86,7 @@ def validate_document(
     """Validate one uploaded document: UBL, CII, Factur-X, a plain PDF with its ``metadata`` (the JSON invoice
     shape), or a structured JSON invoice. ``routing`` overrides the Chorus routing read from the document;
     ``seller`` (the provider) completes JSON and metadata invoices that do not name one."""
-    options = options or ValidationOptions()
+    options = options or DEFAULT_OPTIONS
     findings: list[Finding] = []
     try:
         if filename is not None:
@@ -131,14 +135,22 @@ def validate_document(
                 f"Unsupported document type ({kind}); send PDF, UBL or CII.",
                 f"Type de document non pris en charge ({kind}) ; envoyez un PDF, UBL ou CII.",
             )
-        root = parse_xml(xml)
+        # An upload passed require_utf8 (sniff_checked), which the layout check relies on; an XML taken out of a
+        # PDF did not, so it keeps every text node.
+        drop_layout = container == "xml"
+        root = parse_xml(xml, drop_layout=drop_layout)
         parsed = readers.read_xml_invoice(root, max_lines=options.policy.max_lines)
         if container == "facturx":
             findings += check_xmp_level(xmp_level, parsed.profile)
         syntax = "facturx" if container == "facturx" else parsed.syntax
     except UnreadableDocument as exc:
         return _report([*findings, exc.finding])
-    findings += check_schema(root, parsed.syntax, parsed.profile)
+    schema_findings = check_schema(root, parsed.syntax, parsed.profile)
+    if schema_findings and drop_layout:
+        # Valid or not does not depend on the indentation, but libxml2's messages quote values as written, blanks
+        # included: a failing document is checked again on all its text, so that it is reported the same way.
+        schema_findings = check_schema(parse_xml(xml), parsed.syntax, parsed.profile)
+    findings += schema_findings
     findings += parsed.findings
     invoice = parsed.invoice
     if routing is not None:
@@ -149,7 +161,7 @@ def validate_document(
 
 def validate_invoice(invoice: Invoice, syntax: str, options: ValidationOptions | None = None) -> list[Finding]:
     """The business-rule layers on an invoice already in the canonical model (any source, JSON included)."""
-    options = options or ValidationOptions()
+    options = options or DEFAULT_OPTIONS
     findings: list[Finding] = []
     if len(invoice.lines) > options.policy.max_lines:
         findings.append(
