@@ -127,3 +127,52 @@ def _by_flux(flux: str) -> Any:
     from pdp.connectors.chorus_pro.schemas import factures as f
 
     return f.RechercherFournisseurRequest(numero_flux_depot=flux)
+
+
+def _ubl_with(number: str, change: Any) -> bytes:
+    from pdp.tenants.invoices.formats.json_input import to_invoice
+    from pdp.tenants.invoices.formats.ubl_write import write_ubl
+
+    invoice = to_invoice(h.invoice_json(number))
+    change(invoice)
+    return write_ubl(invoice)
+
+
+def _long_engagement(invoice: Any) -> None:
+    invoice.purchase_order_ref = "E" * 51
+    invoice.routing.engagement_number = None
+
+
+def _attachments(invoice: Any) -> None:
+    from pdp.tenants.invoices.model import Attachment
+
+    invoice.attachments = [
+        Attachment(id="1", filename="bon_de_livraison.exe", content=b"MZ", mime_code="application/pdf"),
+        Attachment(id="2", filename="x" * 60 + ".pdf", content=b"%PDF-", mime_code="application/pdf"),
+    ]
+
+
+def _siren_recipient(invoice: Any) -> None:
+    invoice.routing.recipient_siret = None
+    invoice.buyer.legal_id = None
+    invoice.buyer.identifiers = []
+
+
+async def test_engagement_attachment_and_identifier_checks(sandbox: h.RunningSandbox, http: httpx.AsyncClient) -> None:
+    client, account = sandbox.client(http), sandbox.account()
+    cases = [
+        (_long_engagement, "dépasse 50 caractères"),
+        (_attachments, "L'extension de la pièce jointe bon_de_livraison.exe n'est pas autorisée"),
+        (_siren_recipient, "L'identifiant du destinataire de la demande de paiement est obligatoire"),
+    ]
+    for n, (change, message) in enumerate(cases):
+        _, report = await deposit_and_integrate(sandbox, client, account, _ubl_with(f"F-MORE-{n}", change))
+        assert report.etat_courant_depot_flux == "IN_REJETE", (message, report.technical_errors)
+        assert message in (report.errors_dp[0].libelle_erreur_dp or ""), report.errors_dp
+    framed = h.ubl("F-FRAME-1").replace(b"<cbc:ID>F-FRAME-1", b"<cbc:ProfileID>A99</cbc:ProfileID><cbc:ID>F-FRAME-1")
+    _, report = await deposit_and_integrate(sandbox, client, account, framed)
+    assert "Le cadre de facturation A99 n'est pas valide" in (report.errors_dp[0].libelle_erreur_dp or "")
+    several = _ubl_with("F-MORE-9", lambda invoice: (_attachments(invoice), _long_engagement(invoice)))
+    _, report = await deposit_and_integrate(sandbox, client, account, several)
+    message = report.errors_dp[0].libelle_erreur_dp or ""
+    assert " | " in message and len(message) <= 200  # concatenated and cut, as Chorus does
