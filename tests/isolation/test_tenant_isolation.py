@@ -14,10 +14,11 @@ from pdp.platform.errors import TenantContextMissing
 from pdp.tenants.providers.repository import ProviderRepository
 from tests.conftest import TenantFixture
 from tests.factories import provider_payload
+from tests.journeys import active_mandate, deposit_cii, seller_provider
 
 # What a path parameter names, and how to make one in tenant A. A new parameterised route whose parameter is
 # not here fails test_every_parameterised_route_is_covered: add it, with its object factory.
-PARAMETERS = {"provider_id", "key_id", "mandate_id"}
+PARAMETERS = {"provider_id", "key_id", "mandate_id", "invoice_id", "document_id"}
 # Parameters naming public data, the same for every tenant (no tenant can own it), with the reason.
 PUBLIC_PARAMETERS = {"siret": "/v1/recipients: Chorus Pro's public directory"}
 # Valid bodies, so each attempt gets past validation and reaches the tenant check.
@@ -36,7 +37,17 @@ async def _objects_of(client: Any, tenant: TenantFixture) -> dict[str, str]:
     mandate = await client.post(
         f"/v1/providers/{provider_id}/mandates", json={"valid_from": "2026-01-01"}, headers=tenant.headers
     )
-    return {"provider_id": provider_id, "key_id": key.json()["id"], "mandate_id": mandate.json()["id"]}
+    seller = await seller_provider(client, tenant)
+    await active_mandate(client, tenant, seller["id"])
+    invoice = (await deposit_cii(client, tenant, seller["id"])).json()
+    documents = await client.get(f"/v1/invoices/{invoice['id']}/documents", headers=tenant.headers)
+    return {
+        "provider_id": provider_id,
+        "key_id": key.json()["id"],
+        "mandate_id": mandate.json()["id"],
+        "invoice_id": invoice["id"],
+        "document_id": documents.json()["data"][0]["id"],
+    }
 
 
 def _parameterised_routes(client: AsyncTestClient) -> list[tuple[str, str]]:  # type: ignore[type-arg]
@@ -89,6 +100,10 @@ async def test_lists_and_filters_never_show_another_tenant(
     victim = (await client.get(f"/v1/providers/{victims['provider_id']}", headers=tenant.headers)).json()
     by_siret = await client.get(f"/v1/providers?siret={victim['siret']}", headers=other_tenant.headers)
     assert by_siret.json()["data"] == []
+    invoices = await client.get("/v1/invoices?limit=100", headers=other_tenant.headers)
+    assert victims["invoice_id"] not in {i["id"] for i in invoices.json()["data"]}
+    mandates = await client.get("/v1/mandates?limit=100", headers=other_tenant.headers)
+    assert victims["mandate_id"] not in {m["id"] for m in mandates.json()["data"]}
     keys = await client.get("/v1/api-keys?limit=100", headers=other_tenant.headers)
     assert victims["key_id"] not in {k["id"] for k in keys.json()["data"]}
 

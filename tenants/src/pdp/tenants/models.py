@@ -6,7 +6,9 @@ from pdp.platform.idempotency import IdempotencyKey
 from pdp.platform.outbox import OutboxMessage
 from pdp.tenants.accounts.models import ApiKey, Membership, PortalUser, StaffUser, Tenant
 from pdp.tenants.archive.models import ArchivedDocument
+from pdp.tenants.deposits.models import InvoiceRecord
 from pdp.tenants.directory.models import Recipient, RecipientService
+from pdp.tenants.events.models import Event
 from pdp.tenants.mandates.models import Mandate
 from pdp.tenants.providers.models import Provider
 
@@ -15,7 +17,9 @@ __all__ = [
     "ArchivedDocument",
     "AuditEvent",
     "Base",
+    "Event",
     "IdempotencyKey",
+    "InvoiceRecord",
     "Mandate",
     "Membership",
     "OutboxMessage",

@@ -22,6 +22,7 @@ from litestar.template.config import TemplateConfig
 from pdp.platform.logging import configure_logging
 from pdp.platform.settings import Settings, get_settings
 from pdp.web.api.account import AccountController
+from pdp.web.api.invoice_records import InvoiceRecordsController
 from pdp.web.api.invoices import InvoicesController
 from pdp.web.api.mandates import MandatesController
 from pdp.web.api.providers import ProvidersController
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ProvidersController,
             MandatesController,
             InvoicesController,
+            InvoiceRecordsController,
             RecipientsController,
         ],
         middleware=[UnitOfWorkMiddleware()],

@@ -48,7 +48,7 @@ def _result(report: ValidationReport, lang: str) -> ValidationResult:
     return ValidationResult(report.valid, report.syntax, report.profile, errors)
 
 
-async def _upload(request: Request[Any, Any, Any]) -> tuple[bytes, str | None, dict[str, Any] | None]:
+async def read_upload(request: Request[Any, Any, Any]) -> tuple[bytes, str | None, dict[str, Any] | None]:
     form = await request.form()
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
@@ -93,7 +93,7 @@ class InvoicesController(Controller):
         )
         content_type = request.headers.get("content-type", "")
         if content_type.startswith("multipart/form-data"):
-            data, filename, metadata = await _upload(request)
+            data, filename, metadata = await read_upload(request)
             report = await intake.validate_upload(
                 session, data, filename=filename, metadata=metadata, directory=directory
             )

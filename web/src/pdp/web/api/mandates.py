@@ -9,6 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pdp.platform.ids import ID_PATTERN
 from pdp.tenants.accounts.service import Principal
 from pdp.tenants.mandates import service
 from pdp.tenants.mandates.repository import MandateRepository
@@ -57,7 +58,7 @@ class MandatesController(Controller):
         session: NamedDependency[AsyncSession],
         limit: Limit = 10,
         starting_after: StartingAfter = None,
-        provider_id: Annotated[str | None, QueryParameter(max_length=30)] = None,
+        provider_id: Annotated[str | None, QueryParameter(pattern=ID_PATTERN)] = None,
         status: Annotated[Literal["pending", "active", "revoked", "expired"] | None, QueryParameter()] = None,
     ) -> ListResponse[MandateRead]:
         page = await MandateRepository(session).search(

@@ -28,6 +28,7 @@ class Problem(msgspec.Struct):
 _MEANING = {
     400: "Malformed request (e.g. malformed_json, idempotency_key_invalid)",
     401: "Missing, invalid or revoked API key (api_key_missing, api_key_invalid, api_key_revoked)",
+    403: "Not allowed (e.g. mandate_required: no active mandate covers this deposit)",
     404: "No such object in this tenant (not_found)",
     409: "Conflict (e.g. provider_exists, idempotency_key_reused)",
     413: "The request body is too large (payload_too_large)",

@@ -1,0 +1,222 @@
+"""Depositing an invoice (api.md POST /v1/invoices; architecture.md § The deposit path, step 1).
+
+Order: validate → mandate in scope → archive (S3 Object Lock) → one transaction holding the invoice, its event
+and the outbox row that will submit it → 201. Nothing is acknowledged that is not both archived and committed:
+if S3 or the database fails, the caller gets 503 and the transaction rolls back (an archived object left
+without a row is harmless; a row without its object cannot happen).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import msgspec
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pdp.connectors.s3.client import S3Unavailable
+from pdp.platform import clock, ids, outbox
+from pdp.platform.audit import Actor, AuditRepository
+from pdp.platform.errors import Conflict, InvalidRequest, ServiceUnavailable, ValidationFailed
+from pdp.tenants.archive import service as archive
+from pdp.tenants.archive.models import ArchivedDocument
+from pdp.tenants.archive.store import Archive
+from pdp.tenants.deposits.models import InvoiceRecord
+from pdp.tenants.deposits.repository import InvoiceRepository
+from pdp.tenants.directory.service import RecipientDirectory
+from pdp.tenants.events.service import emit
+from pdp.tenants.invoices import intake
+from pdp.tenants.invoices.findings import public_entry
+from pdp.tenants.invoices.formats.facturx_write import write_facturx
+from pdp.tenants.invoices.model import Invoice
+from pdp.tenants.invoices.validation.chorus import resolve_routing
+from pdp.tenants.invoices.validation.engine import ValidationReport
+from pdp.tenants.mandates.service import require_mandate
+from pdp.tenants.providers.models import Provider
+from pdp.tenants.providers.repository import ProviderRepository
+
+SUBMIT_JOB = "invoices.submit"
+FLUX_SYNTAX = {
+    "ubl": "IN_DP_E1_UBL_INVOICE",
+    "cii": "IN_DP_E1_CII_16B",
+    "facturx": "IN_DP_E2_CII_FACTURX",
+    "json": "IN_DP_E2_CII_FACTURX",  # pdp generates the Factur-X
+    "pdf": None,  # deposer/pdf + soumettre
+}
+CONTENT_TYPES = {
+    "ubl": "application/xml",
+    "cii": "application/xml",
+    "facturx": "application/pdf",
+    "pdf": "application/pdf",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """One deposit as it arrived: a file with its metadata, or a structured JSON invoice (``filename`` None)."""
+
+    data: bytes
+    filename: str | None
+    metadata: dict[str, Any] | None = None
+
+
+def _provider_id(upload: Upload) -> str:
+    if upload.filename is None:
+        try:
+            value = msgspec.json.decode(upload.data, type=dict[str, Any]).get("provider_id")
+        except (msgspec.DecodeError, msgspec.ValidationError):
+            value = None
+    else:
+        value = (upload.metadata or {}).get("provider_id")
+    if not isinstance(value, str) or not value:
+        raise InvalidRequest(
+            "provider_id is required (in the metadata part or the JSON body).", code="provider_id_missing"
+        )
+    return value
+
+
+def _refuse(report: ValidationReport, detail: str) -> ValidationFailed:
+    return ValidationFailed(
+        detail,
+        code="invoice_invalid",
+        errors=[public_entry(item) for item in report.errors],
+        syntax=report.syntax,
+        profile=report.profile,
+    )
+
+
+def _money(value: Decimal | None) -> Decimal:
+    return (value or Decimal(0)).quantize(Decimal("0.01"))
+
+
+async def _archive(
+    session: AsyncSession,
+    bucket: Archive,
+    *,
+    upload: Upload,
+    invoice_id: str,
+    report: ValidationReport,
+    invoice: Invoice,
+    provider: Provider,
+    retention_days: int,
+) -> tuple[ArchivedDocument, ArchivedDocument]:
+    """The original, and what will be deposited (the original, or the Factur-X pdp generates from JSON)."""
+    syntax = report.syntax or ""
+    number = invoice.number or invoice_id
+    name = upload.filename or f"{number}.json"
+    content_type = CONTENT_TYPES.get(syntax, "application/json")
+    try:
+        original = await archive.store(
+            session,
+            bucket,
+            archive.NewDocument(invoice_id, "invoice_original", name, content_type, upload.data, provider.id),
+            retention_days=retention_days,
+        )
+        if syntax != "json":
+            return original, original
+        facturx = await asyncio.to_thread(write_facturx, invoice)
+        generated = await archive.store(
+            session,
+            bucket,
+            archive.NewDocument(
+                invoice_id, "invoice_facturx", f"{number}.pdf", "application/pdf", facturx, provider.id
+            ),
+            retention_days=retention_days,
+        )
+    except S3Unavailable as exc:
+        raise ServiceUnavailable(
+            "The archive is unavailable; nothing was deposited. Retry with the same Idempotency-Key.",
+            code="archive_unavailable",
+        ) from exc
+    return original, generated
+
+
+async def deposit(
+    session: AsyncSession,
+    bucket: Archive,
+    upload: Upload,
+    actor: Actor,
+    *,
+    directory: RecipientDirectory | None,
+    retention_days: int,
+) -> InvoiceRecord:
+    provider = await ProviderRepository(session).get(_provider_id(upload))
+    if provider.status != "active":
+        raise Conflict("The provider is inactive.", code="provider_inactive")
+    if upload.filename is None:
+        report = await intake.validate_structured(session, upload.data, directory=directory)
+    else:
+        report = await intake.validate_upload(
+            session, upload.data, filename=upload.filename, metadata=upload.metadata, directory=directory
+        )
+    invoice = report.invoice
+    if not report.valid or invoice is None:
+        raise _refuse(report, "The invoice would be rejected by Chorus Pro; nothing was deposited.")
+    routing = resolve_routing(invoice)
+    if routing.supplier_siret != provider.siret:
+        raise ValidationFailed(
+            f"The invoice's seller SIRET ({routing.supplier_siret}) is not the provider's ({provider.siret}).",
+            code="seller_not_provider",
+        )
+    assert routing.recipient_siret and invoice.number and invoice.issue_date and invoice.currency
+    kind = "credit_note" if invoice.is_credit_note else "invoice"
+    mandate = await require_mandate(
+        session, provider.id, recipient_siret=routing.recipient_siret, invoice_type=kind, on=clock.now()
+    )
+    repository = InvoiceRepository(session)
+    existing = await repository.by_number(provider.id, invoice.number)
+    if existing is not None:
+        raise Conflict(
+            f"Invoice number {invoice.number} was already deposited for this provider ({existing.id}); Chorus Pro "
+            "refuses a reused number, even after a rejection.",
+            code="invoice_duplicate",
+            existing_id=existing.id,
+        )
+    invoice_id = ids.new_id("invoice")
+    original, deposited = await _archive(
+        session,
+        bucket,
+        upload=upload,
+        invoice_id=invoice_id,
+        report=report,
+        invoice=invoice,
+        provider=provider,
+        retention_days=retention_days,
+    )
+    totals = invoice.totals
+    record = await repository.add(
+        InvoiceRecord(
+            id=invoice_id,
+            provider_id=provider.id,
+            mandate_id=mandate.id,
+            number=invoice.number,
+            type=kind,
+            issue_date=invoice.issue_date,
+            due_date=invoice.due_date,
+            currency=invoice.currency,
+            total_excl_tax=_money(totals.without_vat),
+            total_tax=_money(totals.vat),
+            total_incl_tax=_money(totals.with_vat),
+            amount_due=_money(totals.due),
+            recipient_siret=routing.recipient_siret,
+            service_code=routing.service_code,
+            engagement_number=routing.engagement_number,
+            billing_frame=routing.billing_frame or "A1",
+            format=report.syntax,
+            flux_syntax=FLUX_SYNTAX[report.syntax or ""],
+            status="queued",
+            original_document_id=original.id,
+            deposit_document_id=deposited.id,
+            archive_sha256=original.sha256,
+            retain_until=original.retain_until,
+        )
+    )
+    await session.refresh(record)
+    await emit(session, "invoice.created", record.id, {"invoice_id": record.id, "status": "queued"})
+    outbox.add(session, SUBMIT_JOB, invoice_id=record.id)
+    await AuditRepository(session).append(
+        actor, "invoice.created", "invoice", record.id, {"number": record.number, "sha256": record.archive_sha256}
+    )
+    return record

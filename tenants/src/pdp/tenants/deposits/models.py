@@ -1,0 +1,76 @@
+"""Deposited invoices: what a tenant deposited for a provider, and where it is in Chorus Pro."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from pdp.platform.db.base import Base, TenantScoped
+from pdp.tenants.deposits.lifecycle import STATUSES
+
+FORMATS = ("ubl", "cii", "facturx", "pdf", "json")
+Money = Numeric(19, 2)
+
+
+class InvoiceRecord(TenantScoped, Base):
+    __tablename__ = "invoices"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id"], ["tenants.id"]),
+        ForeignKeyConstraint(["tenant_id", "provider_id"], ["providers.tenant_id", "providers.id"]),
+        ForeignKeyConstraint(["tenant_id", "mandate_id"], ["mandates.tenant_id", "mandates.id"]),
+        # Chorus refuses a number a supplier already used, even after a rejection: refuse it here first.
+        UniqueConstraint("tenant_id", "provider_id", "number"),
+        CheckConstraint(f"status IN {STATUSES}", name="status"),
+        CheckConstraint(f"format IN {FORMATS}", name="format"),
+        CheckConstraint("type IN ('invoice', 'credit_note')", name="type"),
+        Index("ix_invoices_tenant_id_status", "tenant_id", "status"),
+    )
+
+    provider_id: Mapped[str] = mapped_column(String(30))
+    mandate_id: Mapped[str] = mapped_column(String(30))
+    number: Mapped[str] = mapped_column(String(40))
+    type: Mapped[str] = mapped_column(String(20))
+    issue_date: Mapped[date] = mapped_column(Date)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    currency: Mapped[str] = mapped_column(String(3))
+    total_excl_tax: Mapped[Decimal] = mapped_column(Money)
+    total_tax: Mapped[Decimal] = mapped_column(Money)
+    total_incl_tax: Mapped[Decimal] = mapped_column(Money)
+    amount_due: Mapped[Decimal] = mapped_column(Money)
+    recipient_siret: Mapped[str] = mapped_column(String(14))
+    service_code: Mapped[str | None] = mapped_column(String(100))
+    engagement_number: Mapped[str | None] = mapped_column(String(50))
+    billing_frame: Mapped[str] = mapped_column(String(3))
+    format: Mapped[str] = mapped_column(String(10))
+    flux_syntax: Mapped[str | None] = mapped_column(String(40))  # None: plain PDF (deposer/pdf + soumettre)
+    status: Mapped[str] = mapped_column(String(20))
+    original_document_id: Mapped[str] = mapped_column(String(30))
+    deposit_document_id: Mapped[str] = mapped_column(String(30))  # the original, or the Factur-X pdp generated
+    archive_sha256: Mapped[str] = mapped_column(String(64))
+    retain_until: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    chorus_flux_number: Mapped[str | None] = mapped_column(String(40))
+    chorus_invoice_id: Mapped[int | None] = mapped_column(BigInteger)
+    chorus_status: Mapped[str | None] = mapped_column(String(60))
+    chorus_status_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    expected_payment_date: Mapped[date | None] = mapped_column(Date)
+    submit_attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )

@@ -1,0 +1,72 @@
+"""Partner API shapes for deposited invoices (api.md § Invoices). Amounts are decimal strings."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import msgspec
+
+
+class Recipient(msgspec.Struct):
+    siret: str
+    service_code: str | None
+    engagement_number: str | None
+
+
+class ChorusState(msgspec.Struct):
+    flux_number: str | None
+    invoice_id: int | None
+    status: str | None
+    status_at: datetime | None
+
+
+class ArchiveProof(msgspec.Struct):
+    sha256: str
+    retain_until: datetime
+
+
+class InvoiceRead(msgspec.Struct):
+    id: str
+    provider_id: str
+    mandate_id: str
+    number: str
+    type: str
+    issue_date: date
+    due_date: date | None
+    currency: str
+    total_excl_tax: str
+    total_tax: str
+    total_incl_tax: str
+    amount_due: str
+    recipient: Recipient
+    format: str
+    status: str
+    chorus: ChorusState
+    expected_payment_date: date | None
+    archive: ArchiveProof
+    created_at: datetime
+    updated_at: datetime
+    cdar_code: str | None = None
+    last_error: str | None = None
+    object: str = "invoice"
+
+
+class EventRead(msgspec.Struct):
+    id: str
+    type: str
+    created_at: datetime
+    data: dict[str, Any]
+    object: str = "event"
+
+
+class DocumentRead(msgspec.Struct):
+    id: str
+    kind: str
+    filename: str
+    content_type: str
+    sha256: str
+    size: int
+    retain_until: datetime
+    created_at: datetime
+    object: str = "document"

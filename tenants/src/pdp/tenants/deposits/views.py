@@ -1,0 +1,55 @@
+"""How deposited invoices, their events and documents look in the Partner API."""
+
+from __future__ import annotations
+
+from pdp.tenants.archive.models import ArchivedDocument
+from pdp.tenants.deposits.lifecycle import CDAR_CODES
+from pdp.tenants.deposits.models import InvoiceRecord
+from pdp.tenants.deposits.schemas import ArchiveProof, ChorusState, DocumentRead, EventRead, InvoiceRead, Recipient
+from pdp.tenants.events.models import Event
+
+
+def invoice_read(record: InvoiceRecord) -> InvoiceRead:
+    return InvoiceRead(
+        id=record.id,
+        provider_id=record.provider_id,
+        mandate_id=record.mandate_id,
+        number=record.number,
+        type=record.type,
+        issue_date=record.issue_date,
+        due_date=record.due_date,
+        currency=record.currency,
+        total_excl_tax=f"{record.total_excl_tax:.2f}",
+        total_tax=f"{record.total_tax:.2f}",
+        total_incl_tax=f"{record.total_incl_tax:.2f}",
+        amount_due=f"{record.amount_due:.2f}",
+        recipient=Recipient(record.recipient_siret, record.service_code, record.engagement_number),
+        format=record.format,
+        status=record.status,
+        chorus=ChorusState(
+            record.chorus_flux_number, record.chorus_invoice_id, record.chorus_status, record.chorus_status_at
+        ),
+        expected_payment_date=record.expected_payment_date,
+        archive=ArchiveProof(record.archive_sha256, record.retain_until),
+        created_at=record.created_at,
+        updated_at=record.updated_at,
+        cdar_code=CDAR_CODES.get(record.status),
+        last_error=record.last_error,
+    )
+
+
+def event_read(event: Event) -> EventRead:
+    return EventRead(id=event.id, type=event.type, created_at=event.created_at, data=event.data)
+
+
+def document_read(document: ArchivedDocument) -> DocumentRead:
+    return DocumentRead(
+        id=document.id,
+        kind=document.kind,
+        filename=document.filename,
+        content_type=document.content_type,
+        sha256=document.sha256,
+        size=document.size,
+        retain_until=document.retain_until,
+        created_at=document.created_at,
+    )

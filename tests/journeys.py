@@ -1,0 +1,65 @@
+"""Steps several tests walk through the API: a provider, a mandate accepted on its portal page, a deposit."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import msgspec
+
+from pdp.tenants.invoices.formats.cii_write import write_cii
+from pdp.tenants.invoices.formats.json_input import to_invoice
+from tests.conftest import TenantFixture
+from tests.factories import provider_payload
+from tests.invoices.validation.test_engine import SELLER, structured
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) pdp-tests"
+
+
+def portal_path(url: str) -> str:
+    return "/" + url.split("/", 3)[3]
+
+
+async def accept_mandate(client: Any, url: str, **form: str) -> Any:
+    """Open the acceptance page like a browser (CSRF cookie and field) and post the form."""
+    page = await client.get(portal_path(url), headers={"user-agent": BROWSER})
+    assert page.status_code == 200, page.text
+    found = re.search(r'name="_csrf_token" value="([^"]+)"', page.text)
+    assert found, "the form carries no CSRF field"
+    return await client.post(
+        portal_path(url), data={"_csrf_token": found.group(1), **form}, headers={"user-agent": BROWSER}
+    )
+
+
+async def seller_provider(client: Any, tenant: TenantFixture) -> dict[str, Any]:
+    """The provider whose SIRET is the seller of the test invoices (tests.invoices.validation.test_engine)."""
+    payload = provider_payload(siret=SELLER.siret, name=SELLER.name)
+    response = await client.post("/v1/providers", json=payload, headers=tenant.headers)
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+async def active_mandate(client: Any, tenant: TenantFixture, provider_id: str, **body: Any) -> dict[str, Any]:
+    body.setdefault("valid_from", "2026-01-01")
+    created = await client.post(f"/v1/providers/{provider_id}/mandates", json=body, headers=tenant.headers)
+    assert created.status_code == 201, created.text
+    accepted = await accept_mandate(client, created.json()["acceptance_url"], full_name="Jeanne Dupont", consent="yes")
+    assert accepted.status_code == 200, accepted.text
+    return dict(created.json())
+
+
+def cii_invoice(**overrides: object) -> bytes:
+    return write_cii(to_invoice(structured(**overrides), seller=SELLER))
+
+
+def json_invoice(provider_id: str, **overrides: object) -> dict[str, Any]:
+    return {**msgspec.to_builtins(structured(**overrides)), "provider_id": provider_id}
+
+
+async def deposit_cii(client: Any, tenant: TenantFixture, provider_id: str, **overrides: object) -> Any:
+    return await client.post(
+        "/v1/invoices",
+        files={"file": ("facture.xml", cii_invoice(**overrides), "application/xml")},
+        data={"metadata": msgspec.json.encode({"provider_id": provider_id}).decode()},
+        headers=tenant.headers,
+    )

@@ -1,0 +1,147 @@
+"""``/v1/invoices`` (api.md § Invoices): deposit, list, retrieve, follow, and download what was archived."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, QueryParameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pdp.platform.errors import NotFound
+from pdp.platform.ids import ID_PATTERN
+from pdp.tenants.accounts.service import Principal
+from pdp.tenants.archive import service as archive
+from pdp.tenants.archive.repository import DocumentRepository
+from pdp.tenants.common import PRINTABLE
+from pdp.tenants.deposits import intake
+from pdp.tenants.deposits.lifecycle import STATUSES
+from pdp.tenants.deposits.repository import InvoiceRepository
+from pdp.tenants.deposits.schemas import DocumentRead, EventRead, InvoiceRead
+from pdp.tenants.deposits.views import document_read, event_read, invoice_read
+from pdp.tenants.directory.service import open_directory
+from pdp.tenants.events.service import EventRepository
+from pdp.web.api.invoices import INVOICE_BODY_LIMIT, UnsupportedMediaType, read_upload
+from pdp.web.api.pagination import Limit, ListResponse, StartingAfter
+from pdp.web.api.problems import problems
+from pdp.web.resources import Resources
+
+Status = Annotated[str | None, QueryParameter(pattern="^(" + "|".join(STATUSES) + ")$")]
+
+
+class InvoiceRecordsController(Controller):
+    path = "/v1/invoices"
+    tags = ["Invoices"]
+
+    @post(
+        "/",
+        summary="Deposit an invoice",
+        description="multipart/form-data with a `file` part (PDF, Factur-X, UBL or CII) and a `metadata` JSON part "
+        "(`provider_id`, and where the file does not carry them `recipient_siret`, `service_code`, "
+        "`engagement_number`, `billing_frame`; for a plain PDF the whole invoice), or application/json with a "
+        "structured invoice (pdp generates the Factur-X). Validated, checked against the provider's mandates, "
+        "archived under Object Lock, then queued for Chorus Pro. 422 carries the validation report.",
+        responses=problems(400, 403, 404, 409, 413, 415, 422, 503),
+        request_max_body_size=INVOICE_BODY_LIMIT,
+    )
+    async def create(
+        self,
+        request: Request[Any, Any, Any],
+        session: NamedDependency[AsyncSession],
+        principal: NamedDependency[Principal],
+        resources: NamedDependency[Resources],
+    ) -> InvoiceRead:
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith("multipart/form-data"):
+            data, filename, metadata = await read_upload(request)
+            upload = intake.Upload(data, filename or "invoice", metadata)
+        elif content_type.startswith("application/json"):
+            upload = intake.Upload(await request.body(), None)
+        else:
+            raise UnsupportedMediaType()
+        settings = resources.settings
+        directory = (
+            open_directory(resources.sessionmaker, resources.chorus, settings.directory_ttl_hours)
+            if resources.chorus is not None
+            else None
+        )
+        record = await intake.deposit(
+            session,
+            resources.archive,
+            upload,
+            principal.actor,
+            directory=directory,
+            retention_days=settings.archive_retention_days,
+        )
+        return invoice_read(record)
+
+    @get("/", responses=problems(422), summary="List invoices, newest first")
+    async def list(
+        self,
+        *,
+        session: NamedDependency[AsyncSession],
+        limit: Limit = 10,
+        starting_after: StartingAfter = None,
+        provider_id: Annotated[str | None, QueryParameter(pattern=ID_PATTERN)] = None,
+        status: Status = None,
+        recipient_siret: Annotated[str | None, QueryParameter(pattern=r"^[0-9]{14}$")] = None,
+        number: Annotated[str | None, QueryParameter(max_length=40, pattern=PRINTABLE.pattern)] = None,
+        created_after: Annotated[datetime | None, QueryParameter()] = None,
+    ) -> ListResponse[InvoiceRead]:
+        page = await InvoiceRepository(session).search(
+            provider_id=provider_id,
+            status=status,
+            recipient_siret=recipient_siret,
+            number=number,
+            created_after=created_after,
+            limit=limit,
+            starting_after=starting_after,
+        )
+        return ListResponse([invoice_read(r) for r in page.items], page.has_more)
+
+    @get("/{invoice_id:str}", responses=problems(404), summary="Retrieve an invoice")
+    async def retrieve(self, invoice_id: FromPath[str], session: NamedDependency[AsyncSession]) -> InvoiceRead:
+        return invoice_read(await InvoiceRepository(session).get(invoice_id))
+
+    @get("/{invoice_id:str}/events", responses=problems(404), summary="The invoice's status history, oldest first")
+    async def events(
+        self, invoice_id: FromPath[str], session: NamedDependency[AsyncSession]
+    ) -> ListResponse[EventRead]:
+        await InvoiceRepository(session).get(invoice_id)
+        return ListResponse([event_read(e) for e in await EventRepository(session).of_subject(invoice_id)], False)
+
+    @get("/{invoice_id:str}/documents", responses=problems(404), summary="The invoice's archived documents")
+    async def documents(
+        self, invoice_id: FromPath[str], session: NamedDependency[AsyncSession]
+    ) -> ListResponse[DocumentRead]:
+        await InvoiceRepository(session).get(invoice_id)
+        found = await DocumentRepository(session).of_subject(invoice_id)
+        return ListResponse([document_read(d) for d in found], False)
+
+    @get(
+        "/{invoice_id:str}/documents/{document_id:str}/content",
+        responses=problems(404),
+        summary="Download an archived document, byte-identical to what was archived",
+        media_type="application/octet-stream",
+    )
+    async def content(
+        self,
+        invoice_id: FromPath[str],
+        document_id: FromPath[str],
+        session: NamedDependency[AsyncSession],
+        resources: NamedDependency[Resources],
+    ) -> Response[bytes]:
+        await InvoiceRepository(session).get(invoice_id)
+        document, data = await archive.content(session, resources.archive, document_id)
+        if document.subject_id != invoice_id:
+            raise NotFound(f"No such document: {document_id}")
+        return Response(
+            data,
+            media_type=document.content_type,
+            headers={
+                "Content-Disposition": f'attachment; filename="{archive.safe_filename(document.filename)}"',
+                "Digest": f"sha-256={document.sha256}",
+            },
+        )
