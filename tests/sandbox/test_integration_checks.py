@@ -176,3 +176,17 @@ async def test_engagement_attachment_and_identifier_checks(sandbox: h.RunningSan
     _, report = await deposit_and_integrate(sandbox, client, account, several)
     message = report.errors_dp[0].libelle_erreur_dp or ""
     assert " | " in message and len(message) <= 200  # concatenated and cut, as Chorus does
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"%PDF-1.7\n garbage", b"<Invoice xmlns='urn:oasis:names:specification:ubl:schema:xsd:Invoice-2'><cbc:ID", b""],
+    ids=["broken-pdf", "truncated-xml", "empty"],
+)
+async def test_unreadable_files_are_rejected_not_crashed(
+    sandbox: h.RunningSandbox, http: httpx.AsyncClient, content: bytes
+) -> None:
+    client, account = sandbox.client(http), sandbox.account()
+    _, report = await deposit_and_integrate(sandbox, client, account, content)
+    assert report.etat_courant_depot_flux == "IN_REJETE"
+    assert (report.technical_errors[0].libelle_erreur or "").startswith("IRRECEVABILITE: ")

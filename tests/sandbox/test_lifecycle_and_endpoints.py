@@ -82,6 +82,12 @@ async def test_recycled_invoice_goes_to_its_new_recipient(sandbox: h.RunningSand
     client, account = sandbox.client(http), sandbox.account()
     flux, _ = await deposit_and_integrate(sandbox, client, account, h.ubl("F-RECY-1", recipient=h.RECYCLE))
     invoice = await invoice_id(client, account, flux)
+    early = f.RecyclerRequest(
+        identifiant_facture_cpp=invoice, destinataire=f.Destinataire(code_destinataire=h.NO_PARAMS)
+    )
+    with pytest.raises(ChorusRejected) as not_yet:  # only an A_RECYCLER invoice can be recycled
+        await client.recycle_invoice(account, early)
+    assert not_yet.value.chorus_code == "20004"
     sandbox.control("POST", "clock/advance", {"days": 2})
     with pytest.raises(ChorusRejected) as refused:
         await client.recycle_invoice(

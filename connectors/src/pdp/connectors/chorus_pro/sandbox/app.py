@@ -1,4 +1,11 @@
-"""The emulator as a lean ASGI application (no framework: it must control the connection itself to drop it).
+"""The emulator as a lean ASGI application (no framework: it must control the connection itself to drop it,
+and it serves about 1.5-2x the requests/s of a bare Litestar route on one core; tests/bench/bench_sandbox.py).
+
+Dropping a connection, as verified with uvicorn 0.54 (httptools and h11 alike): an app that raises before
+``http.response.start`` gets a 500 sent for it, so "drop before processing" aborts uvicorn's transport instead
+(httpx: "Server disconnected without sending a response"); an app that closes the transport after sending the
+headers and part of a body declared by Content-Length makes httpx raise "peer closed connection without sending
+complete message body" — the answer-lost case.
 
 Order of a ``/cpro`` request, as the real gateway would apply it: due events → ledger → faults (network and
 gateway trouble) → bearer token → rate limit → technical account → Chorus handler. ``/_sandbox`` is the

@@ -54,7 +54,7 @@ def read_flux(
     invoices: list[DepositedInvoice] = []
     errors: list[TechnicalError] = []
     for name, content in files:
-        for invoice in reader(content, name):
+        for invoice in _read_safely(reader, content, name):
             if invoice.unreadable:
                 errors.append(TechnicalError("ERR_FORMAT_001", f"IRRECEVABILITE: {name} : {invoice.unreadable}"))
             elif invoice.syntax != expected:
@@ -66,6 +66,15 @@ def read_flux(
     if not files:
         errors.append(TechnicalError("ERR_FLUX_002", "IRRECEVABILITE: l'archive ne contient aucun fichier."))
     return invoices, errors
+
+
+def _read_safely(reader: DepositReader, content: bytes, name: str) -> list[DepositedInvoice]:
+    """The reader's verdict; a reader that fails on a hostile file must not turn a deposit into a 500, because
+    Chorus accepts any flux at deposit and reports what it cannot read in the integration report."""
+    try:
+        return reader(content, name)
+    except Exception as exc:
+        return [DepositedInvoice(unreadable=f"fichier illisible ({type(exc).__name__})")]
 
 
 def _mismatch(name: str, found: DetectedSyntax | None, expected: DetectedSyntax) -> TechnicalError:
