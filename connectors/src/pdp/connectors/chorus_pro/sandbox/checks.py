@@ -99,7 +99,7 @@ def check_invoice(
                 "n'est pas reference dans notre systeme.",
             )
         )
-    elif supplier.id != depositor.id:
+    elif supplier.id != depositor.id and not depositor.deposits_for_others:
         problems.append(
             Problem(
                 "supplier",

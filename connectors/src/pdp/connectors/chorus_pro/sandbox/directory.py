@@ -68,6 +68,10 @@ class SeedIban(_SeedItem):
 class SeedSupplier(_SeedItem):
     siret: str
     name: str
+    # A platform depositing for the suppliers it serves. Chorus lets an API depositor submit invoices for other
+    # structures without specific authorisation (communaute.chorus-pro.gouv.fr "monitoring flows"); the
+    # platform, not Chorus, enforces the mandates. Other accounts may deposit for their own structure only.
+    deposits_for_others: bool = False
     technical_accounts: list[SeedAccount] = msgspec.field(default_factory=list)
     ibans: list[SeedIban] = msgspec.field(default_factory=list)
     services: list[SeedService] = msgspec.field(default_factory=list)
@@ -133,6 +137,7 @@ class Structure:
     services: list[Service] = field(default_factory=list)
     engagements: list[SeedEngagement] = field(default_factory=list)
     bank_accounts: list[BankAccount] = field(default_factory=list)
+    deposits_for_others: bool = False
 
     def service(self, code: str) -> Service | None:
         return next((one for one in self.services if one.code == code), None)
@@ -170,6 +175,7 @@ class Directory:
         for supplier in seed.suppliers:
             structure = self._put(supplier.siret, supplier.name, public=False, services=supplier.services)
             structure.bank_accounts = [BankAccount(next(self._bank_ids), b.iban, b.label) for b in supplier.ibans]
+            structure.deposits_for_others = supplier.deposits_for_others
             for account in supplier.technical_accounts:
                 self.accounts[account.login] = Account(account.login, account.password, structure.id)
         for recipient in seed.recipients:

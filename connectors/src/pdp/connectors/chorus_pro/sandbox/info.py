@@ -49,6 +49,7 @@ def sandbox_info(base_url: str, seed: Seed, *, rate_limit: int = 0) -> dict[str,
                 "siret": directory.structures[account.structure_id].siret,
                 "id_structure_cpp": account.structure_id,
                 "role": "FOURNISSEUR",
+                "deposits_for_others": directory.structures[account.structure_id].deposits_for_others,
             }
             for account in directory.accounts.values()
         ],
