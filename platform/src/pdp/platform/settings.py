@@ -66,6 +66,20 @@ class Settings:
     chorus_login: str = field(default="", metadata={"doc": "The platform's Chorus Pro technical account login"})
     chorus_password: str = field(default="", metadata={"doc": "Password of that technical account"})
     chorus_timeout_seconds: float = field(default=30.0, metadata={"doc": "Timeout of one Chorus Pro call"})
+    chorus_rate_per_second: float = field(
+        default=5.0, metadata={"doc": "Chorus Pro calls per second, all workers and tenants together"}
+    )
+    chorus_tenant_rate_per_second: float = field(
+        default=2.0, metadata={"doc": "Chorus Pro calls per second for one tenant (fair share under bursts)"}
+    )
+    chorus_reconcile_after_seconds: int = field(
+        default=900,
+        metadata={"doc": "After an unanswered deposit, how long to look for it in Chorus before depositing again"},
+    )
+    tracking_intervals_seconds: str = field(
+        default="60,120,300,600,1800,3600",
+        metadata={"doc": "Polling schedule of an invoice's Chorus status; the last interval repeats"},
+    )
     directory_ttl_hours: int = field(
         default=24, metadata={"doc": "How long a cached recipient from Chorus Pro's directory stays fresh"}
     )

@@ -18,7 +18,9 @@ from pdp.platform import jobs
 from pdp.platform.db.session import create_engine, create_sessionmaker
 from pdp.platform.logging import configure_logging, get_logger
 from pdp.platform.settings import Settings
+from pdp.tenants.archive.store import open_archive
 from pdp.tenants.chorus_gateway import open_chorus
+from pdp.tenants.deposits.pipeline import build_pipeline
 from pdp.workers.registry import REGISTRY, JobSpec, wrap
 from pdp.workers.tasks import load_all
 
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 
 HEARTBEAT_SECONDS = 5
 SHUTDOWN_GRACE_SECONDS = 20
+SWEEP_SECONDS = 5
 HEARTBEAT_KEY = "pdp:workers:{worker}"
 log = get_logger("pdp.workers.app")
 
@@ -73,11 +76,16 @@ def create_worker(
         engine = create_engine(settings.database_url, pool_size=max(2, settings.worker_concurrency // 2))
         resources = contextlib.AsyncExitStack()
         state["resources"] = resources
+        chorus = await resources.enter_async_context(open_chorus(settings))
+        archive = open_archive(settings)
+        resources.callback(archive.close)
+        sessionmaker = create_sessionmaker(engine)
         ctx.update(
-            chorus=await resources.enter_async_context(open_chorus(settings)),
+            chorus=chorus,
+            pipeline=build_pipeline(settings, sessionmaker, redis=ctx["redis"], gateway=chorus, archive=archive),
             settings=settings,
             engine=engine,
-            sessionmaker=create_sessionmaker(engine),
+            sessionmaker=sessionmaker,
             queue=jobs.ArqQueue(ctx["redis"]),
         )
         state["heartbeat"] = asyncio.create_task(_heartbeat(ctx["redis"], worker_name))
@@ -107,6 +115,13 @@ def create_worker(
             ),
             cron(wrap(REGISTRY["maintenance.purge_expired"]), name="cron:maintenance.purge_expired", minute=17),
             cron(wrap(REGISTRY["directory.refresh_stale"]), name="cron:directory.refresh_stale", minute=41),
+            cron(
+                wrap(REGISTRY["invoices.sweep"]),
+                name="cron:invoices.sweep",
+                second=set(range(0, 60, SWEEP_SECONDS)),
+                run_at_startup=True,
+                timeout=60,
+            ),
         ],
         redis_settings=RedisSettings.from_dsn(settings.redis_url),
         job_serializer=jobs.serialize,

@@ -21,6 +21,7 @@ from pdp.platform.errors import AppError
 from pdp.platform.logging import get_logger
 from pdp.platform.settings import Settings
 from pdp.tenants.chorus_gateway import ChorusGateway
+from pdp.tenants.deposits.pipeline import Pipeline
 
 if TYPE_CHECKING:
     from arq.typing import WorkerCoroutine
@@ -40,6 +41,7 @@ class JobContext:
     job_id: str
     job_try: int
     chorus: ChorusGateway | None = None
+    pipeline: Pipeline | None = None
 
 
 JobFunction = Callable[..., Awaitable[Any]]
@@ -83,7 +85,13 @@ def is_transient(exc: BaseException) -> bool:
 def wrap(spec: JobSpec) -> WorkerCoroutine:
     async def run(ctx: dict[str, Any], **kwargs: Any) -> Any:
         job_ctx = JobContext(
-            ctx["settings"], ctx["sessionmaker"], ctx["queue"], ctx["job_id"], ctx["job_try"], ctx.get("chorus")
+            ctx["settings"],
+            ctx["sessionmaker"],
+            ctx["queue"],
+            ctx["job_id"],
+            ctx["job_try"],
+            ctx.get("chorus"),
+            ctx.get("pipeline"),
         )
         try:
             return await spec.fn(job_ctx, **kwargs)

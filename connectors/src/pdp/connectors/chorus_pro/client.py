@@ -175,6 +175,11 @@ class ChorusProClient:
         """``ajouter/fichier``: an attachment (≤ 10 MB) whose id ``soumettre`` or ``completer`` refers to."""
         return await self.call(paths.AJOUTER_FICHIER, request, t.AjouterFichierResponse, account)
 
+    async def bank_accounts(self, account: TechnicalAccount, structure_id: int) -> t.CoordonneesBancairesResponse:
+        """``recuperer/coordbanc/valides``: a supplier's valid bank details (their ids go into ``soumettre``)."""
+        request = t.CoordonneesBancairesRequest(id_structure=structure_id)
+        return await self.call(paths.COORDONNEES_BANCAIRES, request, t.CoordonneesBancairesResponse, account)
+
     async def vat_rates(self, account: TechnicalAccount, language: str = "FR") -> t.TauxTvaResponse:
         return await self.call(paths.TAUX_TVA, t.CodeLangue(code_langue=language), t.TauxTvaResponse, account)
 

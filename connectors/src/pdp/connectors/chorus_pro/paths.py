@@ -21,6 +21,7 @@ DEVISES = "/cpro/transverses/v1/recuperer/devises"
 FORMATS_FLUX = "/cpro/transverses/v1/recuperer/formatflux"
 MOTIFS_EXONERATION = "/cpro/transverses/v1/recuperer/motifs/exonerationtva"
 HEALTH_CHECK = "/cpro/transverses/v1/health-check"
+COORDONNEES_BANCAIRES = "/cpro/transverses/v1/recuperer/coordbanc/valides"
 
 STRUCTURES_RECHERCHER = "/cpro/structures/v1/rechercher"
 STRUCTURES_CONSULTER = "/cpro/structures/v1/consulter"

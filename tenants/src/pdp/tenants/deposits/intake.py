@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -38,6 +39,7 @@ from pdp.tenants.providers.models import Provider
 from pdp.tenants.providers.repository import ProviderRepository
 
 SUBMIT_JOB = "invoices.submit"
+SWEEP_SAFETY_DELAY = timedelta(seconds=60)
 FLUX_SYNTAX = {
     "ubl": "IN_DP_E1_UBL_INVOICE",
     "cii": "IN_DP_E1_CII_16B",
@@ -211,6 +213,8 @@ async def deposit(
             deposit_document_id=deposited.id,
             archive_sha256=original.sha256,
             retain_until=original.retain_until,
+            # The sweep's safety net: if the outbox's immediate job is lost, the sweep still finds the invoice.
+            next_check_at=clock.now() + SWEEP_SAFETY_DELAY,
         )
     )
     await session.refresh(record)

@@ -28,8 +28,9 @@ STATUSES = (
 
 # Nothing more will happen to these (pdp stops tracking them).
 TERMINAL = frozenset({"invalid", "paid", "rejected", "withdrawn"})
-# Chorus will move these on without the supplier: keep polling.
-TRACKED = frozenset({"submitted", "deposited", "delivered", "in_process", "completed", "approved", "payment_sent"})
+# Chorus will move these on without the supplier: keep polling. MISE_EN_PAIEMENT (payment_sent) is the last
+# status Chorus reports; "paid" can only come from the supplier's own bank reconciliation.
+TRACKED = frozenset({"submitted", "deposited", "delivered", "in_process", "completed", "approved"})
 
 CHORUS_INVOICE_STATES = {
     "DEPOSEE": "deposited",

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -40,6 +41,7 @@ class InvoiceRecord(TenantScoped, Base):
         CheckConstraint(f"format IN {FORMATS}", name="format"),
         CheckConstraint("type IN ('invoice', 'credit_note')", name="type"),
         Index("ix_invoices_tenant_id_status", "tenant_id", "status"),
+        Index("ix_invoices_next_check_at", "next_check_at", postgresql_where=text("next_check_at IS NOT NULL")),
     )
 
     provider_id: Mapped[str] = mapped_column(String(30))
@@ -70,6 +72,9 @@ class InvoiceRecord(TenantScoped, Base):
     chorus_status_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     expected_payment_date: Mapped[date | None] = mapped_column(Date)
     submit_attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    submit_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    next_check_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    checks: Mapped[int] = mapped_column(Integer, server_default="0")
     last_error: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from pdp.platform.db.repository import Page, TenantRepository
 from pdp.tenants.deposits.models import InvoiceRecord
 
@@ -17,7 +20,8 @@ class InvoiceRepository(TenantRepository[InvoiceRecord]):
 
     async def for_update(self, invoice_id: str) -> InvoiceRecord:
         """Locked: one worker at a time moves one invoice (submission, tracking, actions)."""
-        found = await self.session.execute(self.select().where(InvoiceRecord.id == invoice_id).with_for_update())
+        query = self.select().where(InvoiceRecord.id == invoice_id).with_for_update()
+        found = await self.session.execute(query.execution_options(populate_existing=True))
         invoice = found.scalar_one_or_none()
         if invoice is None:
             return await self.get(invoice_id)  # raises NotFound
@@ -47,3 +51,12 @@ class InvoiceRepository(TenantRepository[InvoiceRecord]):
         if created_after is not None:
             query = query.where(InvoiceRecord.created_at > created_after)
         return await self.page(query, limit=limit, starting_after=starting_after)
+
+
+async def claim_due(session: AsyncSession, batch: int, lease_seconds: int) -> list[tuple[str, str]]:
+    """(tenant_id, invoice_id) of invoices whose next check is due, fairly across tenants, leased."""
+    rows = await session.execute(
+        text("SELECT tenant_id, id FROM pdp_invoices_claim_due(:batch, :lease)"),
+        {"batch": batch, "lease": lease_seconds},
+    )
+    return [(row.tenant_id, row.id) for row in rows]

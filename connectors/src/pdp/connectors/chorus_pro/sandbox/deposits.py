@@ -91,15 +91,18 @@ def deposer_pdf(call: Call) -> Reply:
 
 def soumettre(call: Call) -> Reply:
     request = call.decode(f.SoumettreRequest)
-    state, supplier = call.state, call.supplier
-    if request.fournisseur.id_fournisseur != supplier.id:
+    state = call.state
+    named = state.directory.structures.get(request.fournisseur.id_fournisseur)
+    # A platform account submits for the supplier it names; any other account only for its own structure.
+    supplier = named if named is not None and call.supplier.deposits_for_others else call.supplier
+    if request.fournisseur.id_fournisseur != supplier.id or supplier.public:
         raise ChorusFailure(
             SUBMIT_CODES["supplier"],
             f"Le fournisseur {request.fournisseur.id_fournisseur} n'est pas la structure du compte technique.",
         )
     for piece in request.piece_jointe_principale:
         known = state.attachments.get(piece.piece_jointe_principale_id)
-        if known is None or known.owner != supplier.id:
+        if known is None or known.owner not in (supplier.id, call.supplier.id):
             raise ChorusFailure(20013, f"La pièce jointe {piece.piece_jointe_principale_id} est introuvable.")
     if request.mode_depot.startswith("DEPOT_PDF") and not request.piece_jointe_principale:
         raise ChorusFailure(20013, "La pièce jointe principale est obligatoire pour ce mode de dépôt.")

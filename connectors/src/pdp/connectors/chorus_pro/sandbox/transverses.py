@@ -148,6 +148,17 @@ EXEMPTIONS = [
 ]
 
 
+def bank_accounts(call: Call) -> Reply:
+    """``recuperer/coordbanc/valides``: the valid bank details of the caller's structure, or of the supplier a
+    platform account deposits for."""
+    request = call.decode(t.CoordonneesBancairesRequest)
+    structure = call.state.directory.structures.get(request.id_structure)
+    if structure is None or (structure.id != call.supplier.id and not call.supplier.deposits_for_others):
+        raise ChorusFailure(20001, "GDP_MSG_11.008 - La structure est inconnue du systéme.")
+    listed = [{"idCoordonneeBancaire": b.id, "nomCoordonneeBancaire": b.label} for b in structure.bank_accounts]
+    return ok({"listeCoordonneeBancaire": listed})
+
+
 def health_check() -> Reply:
     return json_reply(200, HEALTH_BODY)
 
@@ -156,6 +167,7 @@ HANDLERS: dict[str, Handler] = {
     paths.CONSULTER_CR_DETAILLE: consulter_cr_detaille,
     paths.CONSULTER_CR: consulter_cr,
     paths.AJOUTER_FICHIER: ajouter_fichier,
+    paths.COORDONNEES_BANCAIRES: bank_accounts,
     paths.TAUX_TVA: _listing("listeTauxTva", VAT_RATES),
     paths.MODES_PAIEMENT: _listing("listeModePaiement", PAYMENT_MODES),
     paths.CADRES_FACTURATION: _listing("listeCadreFacturation", FRAMES),

@@ -145,3 +145,18 @@ class MotifExoneration(msgspec.Struct, rename="camel", kw_only=True):
 
 class MotifsExonerationResponse(Response):
     liste_motifs_exoneration_tva: list[MotifExoneration] = msgspec.field(default_factory=list)
+
+
+class CoordonneesBancairesRequest(Request):
+    id_structure: int
+
+
+class CoordonneeBancaire(msgspec.Struct, rename="camel", kw_only=True):
+    id_coordonnee_bancaire: int | None = None
+    nom_coordonnee_bancaire: str | None = None
+
+
+class CoordonneesBancairesResponse(Response):
+    """``recuperer/coordbanc/valides``: the supplier's valid bank details, whose id ``soumettre`` refers to."""
+
+    liste_coordonnee_bancaire: list[CoordonneeBancaire] = msgspec.field(default_factory=list)

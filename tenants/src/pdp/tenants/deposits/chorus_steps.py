@@ -1,0 +1,213 @@
+"""The Chorus Pro calls of the pipeline, and how their answers change an invoice."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pdp.connectors.chorus_pro.auth import TechnicalAccount
+from pdp.connectors.chorus_pro.schemas import factures as f
+from pdp.platform.security.envelope import Envelope
+from pdp.tenants.archive import service as archive
+from pdp.tenants.archive.store import Archive
+from pdp.tenants.chorus_gateway import ChorusGateway
+from pdp.tenants.deposits.lifecycle import from_chorus
+from pdp.tenants.deposits.models import InvoiceRecord
+from pdp.tenants.deposits.transitions import move
+from pdp.tenants.providers.chorus_account import account_of
+from pdp.tenants.providers.repository import ProviderRepository
+
+# OCA PR #571: Chorus sometimes integrates a flux but lists the invoice neither as created nor as in error.
+UNLISTED_CHECKS_BEFORE_FAILING = 5
+
+
+async def account_for(
+    session: AsyncSession, invoice: InvoiceRecord, gateway: ChorusGateway, envelope: Envelope | None
+) -> TechnicalAccount:
+    """The provider's own technical account unless Chorus refused it, else the platform's."""
+    provider = await ProviderRepository(session).get(invoice.provider_id)
+    if envelope is not None and provider.chorus_account_status != "refused":
+        own = account_of(provider, envelope)
+        if own is not None:
+            return own
+    return gateway.platform_account
+
+
+@dataclass(frozen=True, slots=True)
+class DepositFile:
+    name: str
+    data: bytes
+
+
+async def deposit_file(session: AsyncSession, bucket: Archive, invoice: InvoiceRecord) -> DepositFile:
+    """The archived bytes to deposit (checked against their SHA-256), under a name that carries our id."""
+    document, data = await archive.content(session, bucket, invoice.deposit_document_id)
+    extension = "pdf" if document.content_type == "application/pdf" else "xml"
+    return DepositFile(f"{archive.safe_filename(invoice.number)}_{invoice.id}.{extension}", data)
+
+
+async def deposit(
+    gateway: ChorusGateway, account: TechnicalAccount, invoice: InvoiceRecord, file: DepositFile
+) -> f.DeposerFluxResponse:
+    assert invoice.flux_syntax is not None, "plain PDF deposits go through deposer/pdf + soumettre"
+    request = f.DeposerFluxRequest(
+        fichier_flux=base64.b64encode(file.data).decode("ascii"),
+        nom_fichier=file.name,
+        syntaxe_flux=invoice.flux_syntax,
+        avec_signature=False,
+    )
+    return await gateway.client.deposit_flux(account, request)
+
+
+async def find_deposited(
+    gateway: ChorusGateway, account: TechnicalAccount, invoice: InvoiceRecord
+) -> f.FactureFournisseur | None:
+    """This invoice as Chorus lists it (same number and recipient), if Chorus has it."""
+    search = f.RechercherFournisseurRequest(numero_facture=invoice.number)
+    async for found in gateway.client.iter_supplier_invoices(account, search):
+        if found.numero_facture == invoice.number and found.code_destinataire in (None, invoice.recipient_siret):
+            return found
+    return None
+
+
+async def apply_chorus_status(
+    session: AsyncSession, invoice: InvoiceRecord, chorus_status: str | None, comment: str | None = None
+) -> bool:
+    status = from_chorus(chorus_status)
+    if status is None:
+        return False
+    detail = {"chorus_comment": comment} if comment else None
+    before = invoice.chorus_status
+    moved = await move(session, invoice, status, chorus_status=chorus_status, detail=detail)
+    return moved or before != invoice.chorus_status
+
+
+async def refresh(
+    gateway: ChorusGateway, account: TechnicalAccount, session: AsyncSession, invoice: InvoiceRecord
+) -> bool:
+    """Read what Chorus says now; True when anything changed."""
+    if invoice.chorus_invoice_id is None:
+        return await _refresh_flux(gateway, account, session, invoice)
+    history = await gateway.client.invoice_history(account, invoice.chorus_invoice_id)
+    newest = history.statuses[0] if history.statuses else None
+    comment = (
+        newest.histo_statut_commentaire if newest and newest.histo_statut_code == history.statut_courant_code else None
+    )
+    return await apply_chorus_status(session, invoice, history.statut_courant_code, comment)
+
+
+async def _refresh_flux(
+    gateway: ChorusGateway, account: TechnicalAccount, session: AsyncSession, invoice: InvoiceRecord
+) -> bool:
+    assert invoice.chorus_flux_number is not None
+    report = await gateway.client.flux_report(account, invoice.chorus_flux_number)
+    state = report.etat_courant_depot_flux
+    if not report.finished:
+        before, invoice.chorus_status = invoice.chorus_status, state
+        return before != state
+    ours = [e.libelle_erreur_dp or "" for e in report.errors_dp if e.numero_dp in (None, invoice.number)]
+    if state == "IN_REJETE" or ours:
+        messages = ours or [f"{e.code_erreur}: {e.libelle_erreur}" for e in report.technical_errors]
+        invoice.last_error = " | ".join(messages)[:2000] or "Chorus Pro rejected the flux"
+        return await move(session, invoice, "rejected", chorus_status=state, detail={"chorus_errors": messages})
+    search = f.RechercherFournisseurRequest(numero_flux_depot=invoice.chorus_flux_number, numero_facture=invoice.number)
+    async for found in gateway.client.iter_supplier_invoices(account, search):
+        if found.numero_facture == invoice.number:
+            invoice.chorus_invoice_id = found.identifiant_facture_cpp
+            await move(session, invoice, "deposited", chorus_status=state)
+            await apply_chorus_status(session, invoice, found.statut)
+            return True
+    if invoice.checks + 1 >= UNLISTED_CHECKS_BEFORE_FAILING:
+        invoice.last_error = "Chorus Pro integrated the flux but lists the invoice neither as created nor rejected"
+        return await move(session, invoice, "failed", chorus_status=state, detail={"error": "chorus_unlisted"})
+    return False
+
+
+# codeCadreFacturation values (chorus-pro-api.md §4.4), by the short code invoices carry in BT-23.
+FRAMES = {
+    code.split("_", 1)[0]: code
+    for code in (
+        "A1_FACTURE_FOURNISSEUR",
+        "A2_FACTURE_FOURNISSEUR_DEJA_PAYEE",
+        "A3_MEMOIRE_JUSTICE",
+        "A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR",
+        "A5_ETAT_ACOMPTE_FOURNISSEUR",
+        "A6_ETAT_ACOMPTE_VALIDE_FOURNISSEUR",
+        "A7_PROJET_DECOMPTE_FINAL_FOURNISSEUR",
+        "A8_DECOMPTE_GENERAL_DEFINITIF_FOURNISSEUR",
+        "A9_FACTURE_SOUSTRAITANT",
+        "A10_PROJET_DECOMPTE_MENSUEL_SOUSTRAITANT",
+        "A11_PROJET_DECOMPTE_FINAL_SOUSTRAITANT",
+        "A12_FACTURE_COTRAITANT",
+        "A13_PROJET_DECOMPTE_MENSUEL_COTRAITANT",
+        "A14_PROJET_DECOMPTE_FINAL_COTRAITANT",
+        "A15_ETAT_ACOMPTE_MOE",
+        "A16_ETAT_ACOMPTE_VALIDE_MOE",
+        "A17_PROJET_DECOMPTE_GENERAL_MOE",
+        "A18_DECOMPTE_GENERAL_MOE",
+        "A19_ETAT_ACOMPTE_VALIDE_MOA",
+        "A20_DECOMPTE_GENERAL_MOA",
+        "A21_DEMANDE_REMBOURSEMENT_TIC",
+        "A22_PROJET_DECOMPTE_GENERAL_FOURNISSEUR_PROCEDURE_TACITE",
+        "A23_DECOMPTE_GENERAL_DEFINITIF_TACITE_FOURNISSEUR",
+        "A24_DECOMPTE_GENERAL_DEFINITIF_TACITE_MOE",
+        "A25_DECOMPTE_GENERAL_DEFINITIF_MOE_PROCEDURE_TACITE",
+    )
+}
+
+
+class SupplierUnknown(Exception):
+    """Chorus has no structure for the provider's SIRET: a plain PDF cannot be submitted for it."""
+
+
+async def submit_pdf(
+    gateway: ChorusGateway, account: TechnicalAccount, invoice: InvoiceRecord, file: DepositFile, supplier_siret: str
+) -> f.SoumettreResponse:
+    """A plain PDF: ``deposer/pdf`` uploads it (repeating that is harmless), ``soumettre`` creates the invoice
+    from the amounts and routing pdp validated at intake (PASTELL's minimal working submission)."""
+    supplier = await gateway.client.find_structure(account, supplier_siret)
+    if supplier is None or supplier.id_structure_cpp is None:
+        raise SupplierUnknown(f"Chorus Pro knows no structure with SIRET {supplier_siret}")
+    upload = await gateway.client.deposit_pdf(
+        account,
+        f.DeposerPdfRequest(fichier_facture=base64.b64encode(file.data).decode("ascii"), nom_fichier=file.name),
+    )
+    assert upload.piece_jointe_id is not None
+    bank_id = None
+    if invoice.type != "credit_note":  # a credit transfer needs the supplier's bank details on file in Chorus
+        banks = await gateway.client.bank_accounts(account, supplier.id_structure_cpp)
+        bank_id = next((b.id_coordonnee_bancaire for b in banks.liste_coordonnee_bancaire), None)
+    request = f.SoumettreRequest(
+        mode_depot="DEPOT_PDF_API",
+        numero_facture_saisi=invoice.number,
+        date_facture=invoice.issue_date.isoformat(),
+        destinataire=f.Destinataire(
+            code_destinataire=invoice.recipient_siret, code_service_executant=invoice.service_code
+        ),
+        fournisseur=f.FournisseurSoumission(
+            id_fournisseur=supplier.id_structure_cpp, code_coordonnees_bancaires_fournisseur=bank_id
+        ),
+        cadre_de_facturation=f.CadreDeFacturation(
+            code_cadre_facturation=FRAMES.get(invoice.billing_frame, FRAMES["A1"])
+        ),
+        references=f.References(
+            devise_facture=invoice.currency,
+            type_facture="AVOIR" if invoice.type == "credit_note" else "FACTURE",
+            numero_bon_commande=invoice.engagement_number,
+            mode_paiement=None if invoice.type == "credit_note" else "VIREMENT",
+        ),
+        montant_total=f.MontantTotal(
+            montant_ht_total=invoice.total_excl_tax,
+            montant_tva=invoice.total_tax,
+            montant_ttc_total=invoice.total_incl_tax,
+            montant_a_payer=invoice.amount_due,
+        ),
+        piece_jointe_principale=[
+            f.PieceJointePrincipale(
+                piece_jointe_principale_designation=file.name, piece_jointe_principale_id=upload.piece_jointe_id
+            )
+        ],
+    )
+    return await gateway.client.submit_invoice(account, request)

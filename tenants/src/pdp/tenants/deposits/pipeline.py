@@ -1,0 +1,227 @@
+"""Carrying a queued invoice to Chorus Pro and following it until it is paid or rejected.
+
+``advance`` is the only entry point: the outbox's ``invoices.submit`` job and the sweep's ``invoices.advance``
+jobs both call it, any number of times, in any order, from any worker. Each call looks at the invoice (row
+locked) and does the one next thing: deposit it, reconcile an unanswered deposit, read its flux report, or read
+its status history. Nothing is ever deposited twice:
+
+- the attempt is recorded and committed *before* the deposit call (``submit_started_at``);
+- a call that got no clear answer (crash, timeout, lost connection, 5xx) leaves that marker, and the next call
+  looks the invoice up in Chorus (``rechercher/fournisseur`` by number) instead of depositing; only when Chorus
+  still does not know it after ``reconcile_after`` (longer than Chorus needs to integrate a flux) is it
+  deposited again;
+- a clear "not processed" (429, 503, connection refused) clears the marker at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from pdp.connectors.chorus_pro.auth import TechnicalAccount
+from pdp.connectors.chorus_pro.errors import ChorusError, ChorusTransientError
+from pdp.platform import clock
+from pdp.platform.db.session import unit_of_work
+from pdp.platform.logging import get_logger
+from pdp.platform.ratelimit import Rate, RateLimiter
+from pdp.platform.security.envelope import Envelope
+from pdp.platform.settings import Settings
+from pdp.tenants.archive.store import Archive
+from pdp.tenants.chorus_gateway import ChorusGateway
+from pdp.tenants.deposits import chorus_steps as steps
+from pdp.tenants.deposits.lifecycle import TRACKED
+from pdp.tenants.deposits.models import InvoiceRecord
+from pdp.tenants.deposits.repository import InvoiceRepository
+from pdp.tenants.deposits.transitions import move
+from pdp.tenants.mandates.service import MandateRequired, require_mandate
+from pdp.tenants.providers.repository import ProviderRepository
+
+log = get_logger("pdp.deposits")
+RETRY_SOON = timedelta(seconds=30)
+
+
+@dataclass(frozen=True, slots=True)
+class Pipeline:
+    sessionmaker: async_sessionmaker[AsyncSession]
+    gateway: ChorusGateway | None
+    archive: Archive
+    limiter: RateLimiter | None
+    envelope: Envelope | None
+    reconcile_after: timedelta
+    intervals: tuple[int, ...]
+
+    def next_poll(self, checks: int) -> timedelta:
+        return timedelta(seconds=self.intervals[min(checks, len(self.intervals) - 1)])
+
+
+async def advance(pipeline: Pipeline, tenant_id: str, invoice_id: str) -> str:
+    """Do the next thing for this invoice; returns what was done (for logs and tests)."""
+    async with unit_of_work(pipeline.sessionmaker, tenant_id=tenant_id) as session:
+        invoice = await InvoiceRepository(session).for_update(invoice_id)
+        if invoice.status == "queued":
+            return await _deposit_or_reconcile(pipeline, session, invoice)
+        if invoice.status in TRACKED:
+            step = await _throttled(pipeline, session, invoice)
+            if step:
+                return step
+            return await _track(pipeline, session, invoice)
+        invoice.next_check_at = None
+        return "nothing to do"
+
+
+async def _throttled(pipeline: Pipeline, session: AsyncSession, invoice: InvoiceRecord) -> str | None:
+    """Take a Chorus call token for this tenant; without one, come back when one will be there."""
+    if pipeline.gateway is None:
+        invoice.next_check_at = clock.now() + timedelta(minutes=5)
+        invoice.last_error = "chorus_not_configured: no Chorus Pro access is configured"
+        return "chorus not configured"
+    if pipeline.limiter is None:
+        return None
+    wait = await pipeline.limiter.acquire(invoice.tenant_id)
+    if wait <= 0:
+        return None
+    invoice.next_check_at = clock.now() + timedelta(seconds=wait)
+    return "rate limited"
+
+
+async def _deposit_or_reconcile(pipeline: Pipeline, session: AsyncSession, invoice: InvoiceRecord) -> str:
+    try:
+        await require_mandate(
+            session,
+            invoice.provider_id,
+            recipient_siret=invoice.recipient_siret,
+            invoice_type=invoice.type,
+            on=clock.now(),
+        )
+    except MandateRequired as exc:
+        invoice.last_error, invoice.next_check_at = f"{exc.code}: {exc.detail}", None
+        await move(session, invoice, "failed", detail={"error": exc.code, "message": exc.detail})
+        return "mandate gone"
+    throttled = await _throttled(pipeline, session, invoice)
+    if throttled:
+        return throttled
+    assert pipeline.gateway is not None
+    account = await steps.account_for(session, invoice, pipeline.gateway, pipeline.envelope)
+    if invoice.submit_started_at is not None:
+        return await _reconcile(pipeline, session, invoice, account)
+    # Record the attempt and commit it before Chorus hears of the invoice.
+    invoice.submit_started_at, invoice.submit_attempts = clock.now(), invoice.submit_attempts + 1
+    invoice.next_check_at = clock.now() + pipeline.reconcile_after
+    document = await steps.deposit_file(session, pipeline.archive, invoice)
+    supplier_siret = (await ProviderRepository(session).get(invoice.provider_id)).siret
+    await session.commit()  # the marker is durable before the call; no transaction stays open during it
+    try:
+        if invoice.flux_syntax is None:
+            submitted = await steps.submit_pdf(pipeline.gateway, account, invoice, document, supplier_siret)
+        else:
+            answer = await steps.deposit(pipeline.gateway, account, invoice, document)
+    except ChorusError as exc:
+        return await _deposit_failed(pipeline, session, invoice, exc)
+    except steps.SupplierUnknown as exc:
+        invoice = await InvoiceRepository(session).for_update(invoice.id)
+        invoice.submit_started_at, invoice.next_check_at, invoice.last_error = None, None, str(exc)
+        await move(session, invoice, "failed", detail={"error": "supplier_unknown", "message": str(exc)})
+        return "refused"
+    invoice = await InvoiceRepository(session).for_update(invoice.id)
+    invoice.last_error, invoice.next_check_at = None, clock.now() + pipeline.next_poll(0)
+    if invoice.flux_syntax is None:
+        invoice.chorus_invoice_id = submitted.identifiant_facture_cpp
+        await move(session, invoice, "submitted", detail={"chorus_invoice_id": invoice.chorus_invoice_id})
+        await steps.apply_chorus_status(session, invoice, submitted.statut_facture)
+        return "submitted"
+    invoice.chorus_flux_number = answer.numero_flux_depot
+    await move(session, invoice, "submitted", detail={"flux_number": answer.numero_flux_depot})
+    return "deposited"
+
+
+async def _deposit_failed(pipeline: Pipeline, session: AsyncSession, invoice: InvoiceRecord, exc: ChorusError) -> str:
+    invoice = await InvoiceRepository(session).for_update(invoice.id)
+    invoice.last_error = f"{exc.code}: {exc.detail}"[:2000]
+    if exc.ambiguous:
+        # Chorus may hold it: keep the marker, look it up before anything else.
+        invoice.next_check_at = clock.now() + RETRY_SOON
+        log.warning("deposit.ambiguous", invoice_id=invoice.id, error=str(exc))
+        return "ambiguous"
+    if isinstance(exc, ChorusTransientError):
+        invoice.submit_started_at = None  # clearly not processed: deposit again when allowed
+        invoice.next_check_at = clock.now() + timedelta(seconds=exc.retry_after or RETRY_SOON.total_seconds())
+        return "retry later"
+    invoice.next_check_at = None
+    await move(session, invoice, "failed", detail={"error": exc.code, "message": exc.detail})
+    return "refused"
+
+
+async def _reconcile(
+    pipeline: Pipeline, session: AsyncSession, invoice: InvoiceRecord, account: TechnicalAccount
+) -> str:
+    assert pipeline.gateway is not None and invoice.submit_started_at is not None
+    try:
+        found = await steps.find_deposited(pipeline.gateway, account, invoice)
+    except ChorusError as exc:
+        invoice.last_error, invoice.next_check_at = f"{exc.code}: {exc.detail}"[:2000], clock.now() + RETRY_SOON
+        return "reconcile failed"
+    if found is not None:
+        invoice.chorus_flux_number = found.numero_flux_depot or invoice.chorus_flux_number
+        invoice.chorus_invoice_id = found.identifiant_facture_cpp
+        invoice.next_check_at, invoice.last_error = clock.now() + pipeline.next_poll(0), None
+        await move(
+            session, invoice, "submitted", detail={"flux_number": invoice.chorus_flux_number, "reconciled": True}
+        )
+        await steps.apply_chorus_status(session, invoice, found.statut)
+        return "reconciled"
+    if clock.now() - invoice.submit_started_at < pipeline.reconcile_after:
+        invoice.next_check_at = clock.now() + RETRY_SOON
+        return "waiting for chorus"
+    invoice.submit_started_at, invoice.next_check_at = None, clock.now()  # Chorus never got it: deposit again
+    return "not found: will deposit again"
+
+
+async def _track(pipeline: Pipeline, session: AsyncSession, invoice: InvoiceRecord) -> str:
+    assert pipeline.gateway is not None
+    account = await steps.account_for(session, invoice, pipeline.gateway, pipeline.envelope)
+    try:
+        changed = await steps.refresh(pipeline.gateway, account, session, invoice)
+    except ChorusError as exc:
+        invoice.last_error = f"{exc.code}: {exc.detail}"[:2000]
+        if not exc.transient:
+            log.error("tracking.refused", invoice_id=invoice.id, error=str(exc))
+        invoice.checks += 1
+        invoice.next_check_at = clock.now() + pipeline.next_poll(invoice.checks)
+        return "tracking failed"
+    if invoice.status not in TRACKED:
+        invoice.next_check_at = None  # Chorus reports nothing after MISE_EN_PAIEMENT or REJETEE
+        return "finished"
+    if not changed:
+        invoice.checks += 1
+    invoice.next_check_at = clock.now() + pipeline.next_poll(invoice.checks)
+    return "tracked"
+
+
+def build_pipeline(
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    *,
+    redis: Any,
+    gateway: ChorusGateway | None,
+    archive: Archive,
+) -> Pipeline:
+    """The pipeline of one worker process, from settings (rates, reconcile window, polling schedule)."""
+    limiter = RateLimiter(
+        redis,
+        name="chorus",
+        overall=Rate(settings.chorus_rate_per_second, max(1.0, settings.chorus_rate_per_second)),
+        per_key=Rate(settings.chorus_tenant_rate_per_second, max(1.0, settings.chorus_tenant_rate_per_second)),
+    )
+    intervals = tuple(int(part) for part in settings.tracking_intervals_seconds.split(",") if part.strip())
+    return Pipeline(
+        sessionmaker=sessionmaker,
+        gateway=gateway,
+        archive=archive,
+        limiter=limiter,
+        envelope=Envelope(settings.master_keys) if settings.master_keys else None,
+        reconcile_after=timedelta(seconds=settings.chorus_reconcile_after_seconds),
+        intervals=intervals or (60,),
+    )

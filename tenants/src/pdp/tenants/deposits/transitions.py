@@ -1,0 +1,51 @@
+"""Moving an invoice's status: the one place that writes status, event and audit together."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pdp.platform import clock
+from pdp.platform.audit import Actor, AuditRepository
+from pdp.tenants.deposits.lifecycle import CDAR_CODES, may_move
+from pdp.tenants.deposits.models import InvoiceRecord
+from pdp.tenants.events.service import emit
+
+WORKER = Actor("system", "invoices.advance")
+# Public buyers must pay within 30 days of receiving the invoice (Code de la commande publique, R2192-10);
+# 60 for public health bodies, 20 for perishable food: per-recipient delays are not modelled yet.
+LEGAL_PAYMENT_DAYS = 30
+
+
+async def move(
+    session: AsyncSession,
+    invoice: InvoiceRecord,
+    status: str,
+    *,
+    chorus_status: str | None = None,
+    detail: dict[str, Any] | None = None,
+    actor: Actor = WORKER,
+) -> bool:
+    """Set ``status`` if it is a real step (lifecycle.may_move); emit ``invoice.status_changed`` and audit it."""
+    now = clock.now()
+    if chorus_status is not None and chorus_status != invoice.chorus_status:
+        invoice.chorus_status, invoice.chorus_status_at = chorus_status, now
+    if not may_move(invoice.status, status):
+        return False
+    previous, invoice.status = invoice.status, status
+    invoice.checks = 0  # something happened: look again soon
+    if status == "deposited" and invoice.expected_payment_date is None:
+        invoice.expected_payment_date = (now + timedelta(days=LEGAL_PAYMENT_DAYS)).date()
+    data = {
+        "invoice_id": invoice.id,
+        "status": status,
+        "previous_status": previous,
+        "chorus_status": invoice.chorus_status,
+        "cdar_code": CDAR_CODES.get(status),
+        **(detail or {}),
+    }
+    await emit(session, "invoice.status_changed", invoice.id, data)
+    await AuditRepository(session).append(actor, "invoice.status_changed", "invoice", invoice.id, data)
+    return True

@@ -1,0 +1,43 @@
+"""Submission and tracking jobs: thin adapters over :func:`pdp.tenants.deposits.pipeline.advance`."""
+
+from __future__ import annotations
+
+from pdp.platform.clock import now
+from pdp.platform.jobs import JobRequest
+from pdp.tenants.deposits.pipeline import advance
+from pdp.tenants.deposits.repository import claim_due
+from pdp.workers.registry import JobContext, task
+
+SWEEP_BATCH = 500
+LEASE_SECONDS = 120  # longer than one advance (a Chorus call times out in 30 s)
+
+
+@task("invoices.submit", max_tries=5)
+async def submit(ctx: JobContext, tenant_id: str, invoice_id: str) -> str:
+    """Relayed from the outbox right after the deposit committed: the fast path to Chorus."""
+    assert ctx.pipeline is not None
+    return await advance(ctx.pipeline, tenant_id, invoice_id)
+
+
+@task("invoices.advance", max_tries=5)
+async def advance_one(ctx: JobContext, tenant_id: str, invoice_id: str) -> str:
+    assert ctx.pipeline is not None
+    return await advance(ctx.pipeline, tenant_id, invoice_id)
+
+
+@task("invoices.sweep", max_tries=1)
+async def sweep(ctx: JobContext) -> int:
+    """Every few seconds: queue the invoices whose next check is due (deposit, reconcile, or status poll).
+
+    This is what makes the pipeline survive a lost Redis, a killed worker or a dropped job: the database says
+    what is due, and the claim's lease brings an invoice back if its job never finishes.
+    """
+    async with ctx.sessionmaker() as session, session.begin():
+        due = await claim_due(session, SWEEP_BATCH, LEASE_SECONDS)
+    stamp = now().strftime("%Y%m%d%H%M%S")
+    for tenant_id, invoice_id in due:
+        job = JobRequest(
+            "invoices.advance", {"tenant_id": tenant_id, "invoice_id": invoice_id}, f"advance:{invoice_id}:{stamp}"
+        )
+        await ctx.queue.send(job)
+    return len(due)
