@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -12,11 +13,14 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from tests.factories import provider_payload
+from tests.invoices.validation.test_engine import SELLER
+from tests.journeys import cii_invoice, portal_path
 
 pytestmark = pytest.mark.slow
 
@@ -60,6 +64,34 @@ class Dev:
         self.process.wait(timeout=60)
 
 
+def _deposit_reaches_chorus(info: dict[str, Any], headers: dict[str, str]) -> str:
+    """The whole chain in real processes: API → outbox → worker → the sandbox emulator."""
+    api, sandbox = info["api_url"], info["chorus_sandbox"]
+    recipient = next(r for r in sandbox["recipients"] if r["requires"] == "nothing" and r["scenario"] == "normal")
+    found = httpx.get(f"{api}/v1/recipients/{recipient['siret']}", headers=headers)
+    assert found.status_code == 200 and found.json()["active"] is True, found.text
+    with httpx.Client(base_url=api, headers=headers, timeout=30) as client:
+        seller = client.post("/v1/providers", json=provider_payload(siret=SELLER.siret, name=SELLER.name)).json()
+        mandate = client.post(f"/v1/providers/{seller['id']}/mandates", json={"valid_from": "2026-01-01"}).json()
+        page = client.get(portal_path(mandate["acceptance_url"]))
+        token = re.search(r'name="_csrf_token" value="([^"]+)"', page.text)
+        assert token, page.text
+        form = {"_csrf_token": token.group(1), "full_name": "Jeanne Dupont", "consent": "yes"}
+        assert client.post(portal_path(mandate["acceptance_url"]), data=form).status_code == 200
+        deposit = client.post(
+            "/v1/invoices",
+            files={"file": ("f.xml", cii_invoice(recipient={"siret": recipient["siret"], "name": "R"}), "text/xml")},
+            data={"metadata": json.dumps({"provider_id": seller["id"]})},
+        )
+        assert deposit.status_code == 201, deposit.text
+        deadline = time.monotonic() + 60
+        while (status := client.get(f"/v1/invoices/{deposit.json()['id']}").json()["status"]) == "queued":
+            assert time.monotonic() < deadline, "the worker never submitted the invoice"
+            time.sleep(0.5)
+        assert status in ("submitted", "deposited", "delivered"), status
+        return str(seller["id"])
+
+
 @pytest.fixture
 def data_dir() -> Iterator[Path]:
     path = Path(tempfile.mkdtemp(prefix="pdp-dev-e2e-", dir="/tmp"))
@@ -79,7 +111,9 @@ def test_dev_boots_serves_stops_and_keeps_its_data(data_dir: Path) -> None:
         headers = {"Authorization": f"Bearer {created['api_key']}"}
         provider = httpx.post(f"{api}/v1/providers", json=provider_payload(), headers=headers)
         assert provider.status_code == 201, provider.text
+        seller_id = _deposit_reaches_chorus(dev.info, headers)
         pids = dev.info["pids"]
+        assert {"sandbox", "api", "worker"} <= set(pids)
     finally:
         dev.stop()
     assert dev.process.returncode == 0
@@ -89,6 +123,6 @@ def test_dev_boots_serves_stops_and_keeps_its_data(data_dir: Path) -> None:
     again = Dev(data_dir)
     try:
         listed = httpx.get(f"{again.info['api_url']}/v1/providers", headers=headers)
-        assert [p["id"] for p in listed.json()["data"]] == [provider.json()["id"]]
+        assert {p["id"] for p in listed.json()["data"]} == {provider.json()["id"], seller_id}
     finally:
         again.stop()

@@ -1,7 +1,8 @@
 """``pdp dev``: the whole platform on one machine, from wheels, in one command.
 
 Boots (or reuses, if ``PDP_DATABASE_URL``, ``PDP_REDIS_URL`` and ``PDP_S3_ENDPOINT`` are all set) PostgreSQL,
-Redis and S3 with Object Lock, migrates, then runs the API and one worker as child processes. Everything it
+Redis and S3 with Object Lock, migrates, then runs the API, one worker and the Chorus Pro sandbox emulator (unless
+``PDP_CHORUS_CLIENT_ID`` points pdp at a real PISTE) as child processes. Everything it
 needs to reach them goes to ``.pdp/dev.json``, which the other ``pdp`` commands read. Data stays in ``.pdp/``
 across restarts. Ctrl-C or SIGTERM stops children then engines, leaving no process behind.
 """
@@ -95,11 +96,11 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
-def _spawn(command: str, env: dict[str, str], log_dir: Path) -> subprocess.Popen[bytes]:
+def _spawn(command: str, env: dict[str, str], log_dir: Path, *args: str) -> subprocess.Popen[bytes]:
     log = (log_dir / f"{command}.log").open("ab")
     # A fixed argv of our own interpreter; preexec_fn is safe here because the supervisor runs no threads.
     return subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "pdp.cli.main", command],
+        [sys.executable, "-m", "pdp.cli.main", command, *args],
         env={**os.environ, **env},
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -107,16 +108,31 @@ def _spawn(command: str, env: dict[str, str], log_dir: Path) -> subprocess.Popen
     )
 
 
-def _wait_http(url: str, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
+def _wait_http(url: str, process: subprocess.Popen[bytes], timeout: float = 30, *, name: str = "serve") -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise click.ClickException(f"the API exited with code {process.returncode}; see .pdp/logs/serve.log")
+            raise click.ClickException(f"{name} exited with code {process.returncode}; see .pdp/logs/{name}.log")
         with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310
             if response.status == 200:  # our own loopback URL
                 return
         time.sleep(0.1)
-    raise click.ClickException(f"the API did not answer {url} within {timeout:.0f} s")
+    raise click.ClickException(f"{name} did not answer {url} within {timeout:.0f} s")
+
+
+def _sandbox_environment(info: dict[str, Any]) -> dict[str, str]:
+    """Point pdp at the emulator with the platform account it seeds, on a polling schedule fit for a demo."""
+    account = next(a for a in info["technical_accounts"] if a.get("deposits_for_others"))
+    return {
+        "PDP_CHORUS_API_URL": info["api_url"],
+        "PDP_CHORUS_TOKEN_URL": info["token_url"],
+        "PDP_CHORUS_CLIENT_ID": info["piste"]["client_id"],
+        "PDP_CHORUS_CLIENT_SECRET": info["piste"]["client_secret"],
+        "PDP_CHORUS_LOGIN": account["login"],
+        "PDP_CHORUS_PASSWORD": account["password"],
+        "PDP_CHORUS_RECONCILE_AFTER_SECONDS": "60",
+        "PDP_TRACKING_INTERVALS_SECONDS": "5,10,20,30",
+    }
 
 
 def _stop(children: list[subprocess.Popen[bytes]]) -> None:
@@ -130,6 +146,29 @@ def _stop(children: list[subprocess.Popen[bytes]]) -> None:
         except subprocess.TimeoutExpired:
             child.kill()
             child.wait()
+
+
+def _start_children(
+    env: dict[str, str], log_dir: Path, api_url: str, children: list[subprocess.Popen[bytes]]
+) -> tuple[list[str], dict[str, Any] | None]:
+    """Start the sandbox (unless a real PISTE is configured), the API and a worker; ``children`` collects them
+    as they start, so the caller stops whatever did start if a later one fails."""
+    names: list[str] = []
+    sandbox_info: dict[str, Any] | None = None
+    if not (env.get("PDP_CHORUS_CLIENT_ID") or os.environ.get("PDP_CHORUS_CLIENT_ID")):
+        from pdp.cli.sandbox import sandbox_info_for
+
+        sandbox_port = _free_port(8090)
+        sandbox_info = sandbox_info_for(f"http://127.0.0.1:{sandbox_port}")
+        children.append(_spawn("sandbox", env, log_dir, "--port", str(sandbox_port)))
+        names.append("sandbox")
+        _wait_http(f"{sandbox_info['control_url']}/info", children[-1], name="sandbox")
+        env |= _sandbox_environment(sandbox_info)
+    for command, name in (("serve", "api"), ("worker", "worker")):
+        children.append(_spawn(command, env, log_dir))
+        names.append(name)
+    _wait_http(f"{api_url}/healthz", children[names.index("api")])
+    return names, sandbox_info
 
 
 def run_dev(data_dir_option: str | None, port_option: int | None) -> int:
@@ -169,8 +208,7 @@ def run_dev(data_dir_option: str | None, port_option: int | None) -> int:
         }
         click.echo("Migrating the database…")
         admin.upgrade(env.get("PDP_DATABASE_OWNER_URL") or env["PDP_DATABASE_URL"], env["PDP_DATABASE_URL"])
-        children = [_spawn("serve", env, data_dir / "logs"), _spawn("worker", env, data_dir / "logs")]
-        _wait_http(f"{api_url}/healthz", children[0])
+        names, sandbox_info = _start_children(env, data_dir / "logs", api_url, children)
         info = {
             "api_url": api_url,
             "docs_url": f"{api_url}/api/docs",
@@ -187,24 +225,25 @@ def run_dev(data_dir_option: str | None, port_option: int | None) -> int:
                 "secret_key": env.get("PDP_S3_SECRET_KEY"),
                 "region": env.get("PDP_S3_REGION", "us-east-1"),
             },
+            "chorus_sandbox": sandbox_info,
             "pids": {
                 "supervisor": os.getpid(),
-                "api": children[0].pid,
-                "worker": children[1].pid,
+                **{name: child.pid for name, child in zip(names, children, strict=True)},
                 **(stack.pids() if stack else {}),
             },
             "environment": env,
         }
         (data_dir / "dev.json").write_text(json.dumps(info, indent=2))
+        chorus_line = f"  Chorus   {sandbox_info['api_url']} (sandbox emulator)\n" if sandbox_info else ""
         (data_dir / "dev.json").chmod(0o600)
         click.echo(
             f"\npdp is up in {time.perf_counter() - started:.1f} s\n"
-            f"  API      {api_url}\n  Docs     {info['docs_url']}\n  Ready    {info['health_url']}\n"
+            f"  API      {api_url}\n  Docs     {info['docs_url']}\n  Ready    {info['health_url']}\n{chorus_line}"
             f"  Details  {data_dir / 'dev.json'}   Logs {data_dir / 'logs'}/\n\n"
             f'Create a tenant:  pdp tenant create --name "My platform"\nStop: Ctrl-C'
         )
         while not stop_requested:
-            for name, child in zip(("the API", "the worker"), children, strict=True):
+            for name, child in zip(names, children, strict=True):
                 if child.poll() is not None:
                     click.echo(f"{name} exited with code {child.returncode}; stopping.", err=True)
                     return 1
