@@ -16,6 +16,7 @@ from pdp.platform.security.envelope import Envelope
 from pdp.platform.settings import Settings
 from pdp.tenants.archive.store import Archive, open_archive
 from pdp.tenants.chorus_gateway import ChorusGateway, open_chorus
+from pdp.tenants.directory.service import RecipientDirectory, open_directory
 
 
 @dataclass(slots=True)
@@ -28,6 +29,12 @@ class Resources:
     archive: Archive
     chorus: ChorusGateway | None
     envelope: Envelope | None  # None when PDP_MASTER_KEYS is unset: features storing secrets answer 503
+
+    def directory(self) -> RecipientDirectory | None:
+        """Chorus Pro's recipients directory; ``None`` without Chorus access (recipient checks then do not run)."""
+        if self.chorus is None:
+            return None
+        return open_directory(self.sessionmaker, self.chorus, self.settings.directory_ttl_hours)
 
     def require_envelope(self) -> Envelope:
         if self.envelope is None:

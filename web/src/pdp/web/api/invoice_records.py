@@ -21,7 +21,6 @@ from pdp.tenants.deposits.lifecycle import STATUSES
 from pdp.tenants.deposits.repository import InvoiceRepository
 from pdp.tenants.deposits.schemas import DocumentRead, EventRead, InvoiceRead
 from pdp.tenants.deposits.views import document_read, event_read, invoice_read
-from pdp.tenants.directory.service import open_directory
 from pdp.tenants.events.service import EventRepository
 from pdp.web.api.invoices import INVOICE_BODY_LIMIT, UnsupportedMediaType, read_upload
 from pdp.web.api.pagination import Limit, ListResponse, StartingAfter
@@ -62,11 +61,7 @@ class InvoiceRecordsController(Controller):
         else:
             raise UnsupportedMediaType()
         settings = resources.settings
-        directory = (
-            open_directory(resources.sessionmaker, resources.chorus, settings.directory_ttl_hours)
-            if resources.chorus is not None
-            else None
-        )
+        directory = resources.directory()
         record = await intake.deposit(
             session,
             resources.archive,

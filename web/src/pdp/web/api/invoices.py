@@ -12,7 +12,6 @@ from litestar.params import QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.platform.errors import AppError, InvalidRequest
-from pdp.tenants.directory.service import open_directory
 from pdp.tenants.invoices import intake
 from pdp.tenants.invoices.findings import public_entry
 from pdp.tenants.invoices.validation.engine import ValidationReport
@@ -85,12 +84,7 @@ class InvoicesController(Controller):
         resources: NamedDependency[Resources],
         lang: Annotated[Literal["en", "fr"], QueryParameter()] = "en",
     ) -> ValidationResult:
-        # Without Chorus access there is no directory to consult: the recipient checks are simply not run.
-        directory = (
-            open_directory(resources.sessionmaker, resources.chorus, resources.settings.directory_ttl_hours)
-            if resources.chorus is not None
-            else None
-        )
+        directory = resources.directory()
         content_type = request.headers.get("content-type", "")
         if content_type.startswith("multipart/form-data"):
             data, filename, metadata = await read_upload(request)
