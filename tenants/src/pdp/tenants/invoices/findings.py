@@ -22,7 +22,7 @@ class Finding(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
 def finding(
     rule: str, severity: Severity, message: str, message_fr: str, *, bt: str | None = None, xpath: str | None = None
 ) -> Finding:
-    path = " ".join(part for part in (bt, xpath) if part) or "/"
+    path = f"{bt} {xpath}" if bt and xpath else (bt or xpath or "/")  # the parts given, space-separated
     return Finding(rule=rule, severity=severity, message=message, message_fr=message_fr, path=path, bt=bt, xpath=xpath)
 
 

@@ -68,11 +68,15 @@ def _kids(element: Any) -> Kids:
 
 
 def _all(element: Any, tag: str, kids: Kids | None = None) -> Iterable[Any]:
-    """Every ``tag`` child. Given the element's ``kids``, an absent tag costs a lookup, not an lxml iterator."""
+    """Every ``tag`` child. Given the element's ``kids``, an absent tag costs a lookup, not a scan of the children.
+
+    A full slice (``element[:]``) is lxml's cheapest way to the children: ``iterchildren(tag)`` costs about 0.7 µs
+    to set up its tag matcher, an iterator over the element about 0.2 µs. The children ``_kids`` keeps alive come
+    back as the same objects, with their tag already computed.
+    """
     if element is None or (kids is not None and tag not in kids):
         return ()
-    children: Iterable[Any] = element.iterchildren(tag)
-    return children
+    return [child for child in element[:] if child.tag == tag]
 
 
 _text = text_of
@@ -91,7 +95,7 @@ def _get(kids: Kids, tag: str) -> str | None:
 def _first(element: Any, tag: str) -> Any:
     """The first ``tag`` child of ``element`` (``_kids(element).get(tag)`` without the dict), or None."""
     if element is not None:
-        for child in element:
+        for child in element[:]:  # a full slice: see _all
             if child.tag == tag:
                 return child
     return None
@@ -127,7 +131,7 @@ def _date(wrapper: Any) -> date | None:
     """The ``udt:DateTimeString`` (or ``udt:DateString``, ``qdt:DateTimeString``) inside ``wrapper``, format 102."""
     if wrapper is None:
         return None
-    for child in wrapper:
+    for child in wrapper[:]:  # a full slice: see _all
         if child.tag not in _DATE_STRINGS:
             continue
         text = _text(child)

@@ -14,6 +14,7 @@ from pdp.tenants.invoices.findings import Finding, Severity, finding
 from pdp.tenants.invoices.model import Invoice
 
 NUMBER_CHARS = re.compile(r"^[A-Za-z0-9+\-_/]+$")
+SIREN = re.compile(r"\d{9}")
 TYPE_CODES = frozenset(
     ["380", "389", "393", "501", "386", "500", "384", "471", "472", "473", "261", "262", "381", "396", "502", "503"]
 )
@@ -46,6 +47,7 @@ VAT_RATES = frozenset(
     Decimal(r)
     for r in ["0", "0.9", "1.05", "1.75", "2.1", "5.5", "7", "8.5", "9.2", "9.6", "10", "13", "19.6", "20", "20.6"]
 )
+_RATES_OR_ABSENT = VAT_RATES | {None}  # BR-FR-16 passes an absent rate
 REQUIRED_NOTES = ("PMT", "PMD", "AAB")
 DEPOSIT_TYPES = frozenset({"386", "500", "503"})
 CORRECTIVE = "384"
@@ -58,7 +60,11 @@ class _Report:
 
     def check(self, ok: bool, rule: str, bt: str, en: str, fr: str) -> None:
         if not ok:
-            self.findings.append(finding(rule, self.severity, en, fr, bt=bt))
+            self.fail(rule, bt, en, fr)
+
+    def fail(self, rule: str, bt: str, en: str, fr: str) -> None:
+        """For messages that must be formatted: the caller tests first, so a passing rule formats nothing."""
+        self.findings.append(finding(rule, self.severity, en, fr, bt=bt))
 
 
 def validate_brfr(invoice: Invoice, *, severity: Severity = "warning") -> list[Finding]:
@@ -71,20 +77,15 @@ def validate_brfr(invoice: Invoice, *, severity: Severity = "warning") -> list[F
     for bt, number, what, quoi in numbers:
         if number is None:
             continue
-        r.check(
-            len(number) <= 35,
-            "BR-FR-01",
-            bt,
-            f"The {what} has at most 35 characters.",
-            f"Le {quoi} a au plus 35 caractères.",
-        )
-        r.check(
-            NUMBER_CHARS.match(number) is not None,
-            "BR-FR-02",
-            bt,
-            f"The {what} uses only A-Z a-z 0-9 + - _ / (no spaces).",
-            f"Le {quoi} n'utilise que A-Z a-z 0-9 + - _ / (sans espace).",
-        )
+        if len(number) > 35:
+            r.fail("BR-FR-01", bt, f"The {what} has at most 35 characters.", f"Le {quoi} a au plus 35 caractères.")
+        if NUMBER_CHARS.match(number) is None:
+            r.fail(
+                "BR-FR-02",
+                bt,
+                f"The {what} uses only A-Z a-z 0-9 + - _ / (no spaces).",
+                f"Le {quoi} n'utilise que A-Z a-z 0-9 + - _ / (sans espace).",
+            )
     dates: list[date | None] = [
         inv.issue_date,
         inv.tax_point_date,
@@ -101,17 +102,18 @@ def validate_brfr(invoice: Invoice, *, severity: Severity = "warning") -> list[F
         "Dates must fall between the years 2000 and 2099.",
         "Les dates doivent être comprises entre 2000 et 2099.",
     )
-    r.check(
-        inv.type_code in TYPE_CODES,
-        "BR-FR-04",
-        "BT-3",
-        f"The invoice type code '{inv.type_code}' is not allowed in France.",
-        f"Le code de type de facture « {inv.type_code} » n'est pas autorisé en France.",
-    )
+    if inv.type_code not in TYPE_CODES:
+        r.fail(
+            "BR-FR-04",
+            "BT-3",
+            f"The invoice type code '{inv.type_code}' is not allowed in France.",
+            f"Le code de type de facture « {inv.type_code} » n'est pas autorisé en France.",
+        )
     subjects = [note.subject_code for note in inv.notes]
     for code in REQUIRED_NOTES:
-        r.check(
-            subjects.count(code) == 1,
+        if subjects.count(code) == 1:
+            continue
+        r.fail(
             "BR-FR-05",
             "BT-21",
             f"The notes must contain exactly one {code} note (recovery indemnity PMT, late penalties PMD, "
@@ -135,7 +137,7 @@ def validate_brfr(invoice: Invoice, *, severity: Severity = "warning") -> list[F
     )
     seller_siren = inv.seller.legal_id.value if inv.seller.legal_id and inv.seller.legal_id.scheme == "0002" else None
     r.check(
-        seller_siren is not None and re.fullmatch(r"\d{9}", seller_siren) is not None,
+        seller_siren is not None and SIREN.fullmatch(seller_siren) is not None,
         "BR-FR-10",
         "BT-30",
         "The seller SIREN (BT-30, scheme 0002) is mandatory and has 9 digits.",
@@ -157,7 +159,8 @@ def validate_brfr(invoice: Invoice, *, severity: Severity = "warning") -> list[F
     )
     categories = [line.vat_category for line in inv.lines] + [v.category for v in inv.vat_breakdown]
     r.check(
-        all(c in VAT_CATEGORIES for c in categories if c),
+        # issuperset tests each member as ``in`` would, in C (filter(None, …) skips absent codes as ``if c`` did)
+        VAT_CATEGORIES.issuperset(filter(None, categories)),
         "BR-FR-15",
         "BT-118",
         "VAT categories are limited to S, E, AE, K, G, O and Z in France.",
@@ -165,7 +168,7 @@ def validate_brfr(invoice: Invoice, *, severity: Severity = "warning") -> list[F
     )
     rates = [line.vat_rate for line in inv.lines] + [v.rate for v in inv.vat_breakdown]
     r.check(
-        all(rate in VAT_RATES for rate in rates if rate is not None),
+        _RATES_OR_ABSENT.issuperset(rates),
         "BR-FR-16",
         "BT-119",
         "A VAT rate is not one of the rates used in France.",

@@ -32,7 +32,8 @@ def xround(value: Decimal) -> Decimal:
 
 
 def total(values: Iterable[Decimal | None]) -> Decimal:
-    return sum((v for v in values if v is not None), ZERO)
+    # A list rather than a generator for sum(): the same additions in the same order, one frame switch less each.
+    return sum([v for v in values if v is not None], ZERO)
 
 
 def decimals(value: Decimal) -> int:
