@@ -8,11 +8,14 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
+import httpx
+
+from pdp.connectors.chorus_pro.schemas import factures as f
 from pdp.tenants.deposits.pipeline import Pipeline, advance
 from tests.conftest import TenantFixture
 from tests.invoices.pdf.pdfgen import simple_pdf
 from tests.journeys import active_mandate, deposit_cii, json_invoice, seller_provider
-from tests.sandbox.harness import INACTIVE, NO_PARAMS, REJECT, RunningSandbox
+from tests.sandbox.harness import INACTIVE, NO_PARAMS, REJECT, SUPPLIER, RunningSandbox
 
 DEFLUX = "/cpro/factures/v1/deposer/flux"
 
@@ -62,6 +65,11 @@ async def test_an_invoice_goes_from_queued_to_payment_sent(
     assert statuses[:4] == ["queued", "submitted", "deposited", "delivered"] and statuses[-1] == "payment_sent"
     assert _deposits(sandbox) == 1
     assert await advance(pipeline, tenant.id, invoice_id) == "nothing to do"
+    # Deposited with the platform's account, the invoice is the supplier's own in Chorus.
+    async with httpx.AsyncClient(timeout=10) as http:
+        search = f.RechercherFournisseurRequest(numero_facture=paid["number"])
+        seen = [i async for i in sandbox.client(http).iter_supplier_invoices(sandbox.account(SUPPLIER), search)]
+    assert [(i.code_fournisseur, i.identifiant_facture_cpp) for i in seen] == [(SUPPLIER, paid["chorus"]["invoice_id"])]
 
 
 async def test_an_answer_lost_after_chorus_took_the_flux_is_reconciled_not_resent(

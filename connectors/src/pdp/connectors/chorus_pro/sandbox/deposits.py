@@ -134,7 +134,9 @@ def soumettre(call: Call) -> Reply:
     problems = check_invoice(state.directory, supplier, read, duplicate=duplicate)
     if problems:
         raise ChorusFailure(SUBMIT_CODES[problems[0].part], " | ".join(p.message for p in problems))
-    invoice = create_invoice(state, supplier, read, deposit_mode=request.mode_depot, flux_number=None)
+    invoice = create_invoice(
+        state, supplier, read, deposit_mode=request.mode_depot, flux_number=None, depositor=call.supplier
+    )
     call.entry.deposited = [DepositedKey(supplier.siret, invoice.number)]
     call.entry.invoice_id = invoice.id
     fingerprint = hashlib.sha256(f"{invoice.id}:{invoice.number}:{supplier.siret}".encode()).digest()

@@ -42,7 +42,7 @@ RECYCLE_BAD_ROUTING = 20005
 
 def _own_invoice(call: Call, invoice_id: int) -> Invoice:
     invoice = call.state.invoices.get(invoice_id)
-    if invoice is None or invoice.supplier.id != call.supplier.id:
+    if invoice is None or not invoice.visible_to(call.supplier):
         raise ChorusFailure(UNKNOWN_OBJECT, UNKNOWN_INVOICE_LABEL)
     return invoice
 
@@ -75,7 +75,7 @@ def _summary(invoice: Invoice) -> dict[str, Any]:
 
 def rechercher_fournisseur(call: Call) -> Reply:
     request = call.decode(f.RechercherFournisseurRequest)
-    found = [one for one in call.state.invoices.values() if one.supplier.id == call.supplier.id]
+    found = [one for one in call.state.invoices.values() if one.visible_to(call.supplier)]
     filters: list[tuple[Any, Any]] = [
         (request.numero_flux_depot, lambda i: i.flux_number),
         (request.numero_facture, lambda i: i.number),

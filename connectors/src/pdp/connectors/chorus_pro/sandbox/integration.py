@@ -109,13 +109,16 @@ def _set_state(state: SandboxState, flux: Flux, code: str) -> None:
 def integrate(state: SandboxState, flux: Flux) -> None:
     """Run the checks on every readable invoice; create the invoices that pass."""
     for read in flux.invoices:
-        key = (flux.supplier.id, read.number or "")
+        supplier = invoice_supplier(state, flux.supplier, read.supplier_siret)
+        key = (supplier.id, read.number or "")
         problems = check_invoice(state.directory, flux.supplier, read, duplicate=key in state.numbers)
         if problems:
             message = " | ".join(problem.message for problem in problems)[:DP_MESSAGE_MAX]
             flux.dp_errors.append(FluxError(read.supplier_siret, read.recipient_siret, read.number, message))
             continue
-        invoice = create_invoice(state, flux.supplier, read, deposit_mode=FLUX_DEPOSIT_MODE, flux_number=flux.number)
+        invoice = create_invoice(
+            state, supplier, read, deposit_mode=FLUX_DEPOSIT_MODE, flux_number=flux.number, depositor=flux.supplier
+        )
         flux.invoice_ids.append(invoice.id)
     if not flux.invoice_ids:
         final = "IN_REJETE"
@@ -126,8 +129,22 @@ def integrate(state: SandboxState, flux: Flux) -> None:
     flux.state, flux.state_at = final, state.now()
 
 
+def invoice_supplier(state: SandboxState, depositor: Structure, siret: str | None) -> Structure:
+    """The invoice's supplier: the structure its seller SIRET names when a platform deposits for others."""
+    named = state.directory.by_siret.get(siret or "")
+    if depositor.deposits_for_others and named is not None and not named.public:
+        return named
+    return depositor
+
+
 def create_invoice(
-    state: SandboxState, supplier: Structure, read: DepositedInvoice, *, deposit_mode: str, flux_number: str | None
+    state: SandboxState,
+    supplier: Structure,
+    read: DepositedInvoice,
+    *,
+    deposit_mode: str,
+    flux_number: str | None,
+    depositor: Structure | None = None,
 ) -> Invoice:
     """A checked invoice enters Chorus: registered under its number and started on its buyer's schedule."""
     recipient = state.directory.by_siret[read.recipient_siret or ""]
@@ -142,6 +159,7 @@ def create_invoice(
         flux_number=flux_number,
         service_code=read.service_code,
         engagement_number=read.engagement_number,
+        depositor=depositor or supplier,
     )
     state.invoices[invoice.id] = invoice
     state.numbers[(supplier.id, invoice.number)] = invoice.id

@@ -68,12 +68,18 @@ class Invoice:
     service_code: str | None = None
     engagement_number: str | None = None
     history: list[StatusEntry] = field(default_factory=list)  # oldest first
+    # The structure whose technical account deposited it: the supplier itself, or a platform depositing for it.
+    depositor: Structure | None = None
     schedule_generation: int = 0  # bumped to cancel pending scheduled statuses
     scenario_done: bool = False  # a recipient's scenario (suspend, recycle…) plays once per invoice
 
     @property
     def status(self) -> StatusEntry:
         return self.history[-1]
+
+    def visible_to(self, structure: Structure) -> bool:
+        """A supplier sees its invoices, and a platform those it deposited."""
+        return structure.id in (self.supplier.id, self.depositor.id if self.depositor else self.supplier.id)
 
 
 @dataclass(slots=True)
