@@ -39,7 +39,7 @@ from pdp.tenants.providers.models import Provider
 from pdp.tenants.providers.repository import ProviderRepository
 
 SUBMIT_JOB = "invoices.submit"
-SWEEP_SAFETY_DELAY = timedelta(seconds=60)
+FIRST_CHECK_AFTER = timedelta(seconds=60)
 FLUX_SYNTAX = {
     "ubl": "IN_DP_E1_UBL_INVOICE",
     "cii": "IN_DP_E1_CII_16B",
@@ -143,6 +143,7 @@ async def deposit(
     *,
     directory: RecipientDirectory | None,
     retention_days: int,
+    first_check_after: timedelta = FIRST_CHECK_AFTER,
 ) -> InvoiceRecord:
     provider = await ProviderRepository(session).get(_provider_id(upload))
     if provider.status != "active":
@@ -214,7 +215,7 @@ async def deposit(
             archive_sha256=original.sha256,
             retain_until=original.retain_until,
             # The sweep's safety net: if the outbox's immediate job is lost, the sweep still finds the invoice.
-            next_check_at=clock.now() + SWEEP_SAFETY_DELAY,
+            next_check_at=clock.now() + first_check_after,
         )
     )
     await session.refresh(record)

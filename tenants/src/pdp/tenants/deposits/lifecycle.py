@@ -101,6 +101,8 @@ def may_move(current: str, new: str) -> bool:
     """Whether ``current`` → ``new`` is a real step forward (or a lateral move Chorus makes)."""
     if current == new or current in TERMINAL:
         return False
+    if current == "to_recycle" and new == "deposited":
+        return True  # recycled with new routing: Chorus starts the invoice over
     if new in TERMINAL or new == "failed":
         return True
     if current in _LATERAL and new in _LATERAL:

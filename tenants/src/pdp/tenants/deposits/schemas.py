@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 
@@ -70,3 +70,15 @@ class DocumentRead(msgspec.Struct):
     retain_until: datetime
     created_at: datetime
     object: str = "document"
+
+
+Text = Annotated[str, msgspec.Meta(max_length=100, pattern=r"^[^\x00-\x1f\x7f]*$")]
+
+
+class RecycleBody(msgspec.Struct, forbid_unknown_fields=True):
+    """POST /v1/invoices/{id}/recycle: the routing data to change (absent: unchanged)."""
+
+    recipient_siret: Annotated[str, msgspec.Meta(pattern=r"^[0-9 ]{14,17}$")] | None = None
+    service_code: Text | None = None
+    engagement_number: Annotated[str, msgspec.Meta(max_length=50, pattern=r"^[^\x00-\x1f\x7f]*$")] | None = None
+    comment: Annotated[str, msgspec.Meta(max_length=500, pattern=r"^[^\x00-\x08\x0b-\x1f\x7f]*$")] | None = None

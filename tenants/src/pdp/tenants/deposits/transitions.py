@@ -35,6 +35,7 @@ async def move(
     if not may_move(invoice.status, status):
         return False
     previous, invoice.status = invoice.status, status
+    invoice.updated_at = now  # set here, not by the column's onupdate, so the API can show it without a reload
     invoice.checks = 0  # something happened: look again soon
     if status == "deposited" and invoice.expected_payment_date is None:
         invoice.expected_payment_date = (now + timedelta(days=LEGAL_PAYMENT_DAYS)).date()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.platform.errors import NotFound
@@ -16,10 +17,10 @@ from pdp.tenants.accounts.service import Principal
 from pdp.tenants.archive import service as archive
 from pdp.tenants.archive.repository import DocumentRepository
 from pdp.tenants.common import PRINTABLE
-from pdp.tenants.deposits import intake
+from pdp.tenants.deposits import actions, intake
 from pdp.tenants.deposits.lifecycle import STATUSES
 from pdp.tenants.deposits.repository import InvoiceRepository
-from pdp.tenants.deposits.schemas import DocumentRead, EventRead, InvoiceRead
+from pdp.tenants.deposits.schemas import DocumentRead, EventRead, InvoiceRead, RecycleBody
 from pdp.tenants.deposits.views import document_read, event_read, invoice_read
 from pdp.tenants.events.service import EventRepository
 from pdp.web.api.invoices import INVOICE_BODY_LIMIT, UnsupportedMediaType, read_upload
@@ -27,6 +28,7 @@ from pdp.web.api.pagination import Limit, ListResponse, StartingAfter
 from pdp.web.api.problems import problems
 from pdp.web.resources import Resources
 
+ATTACHMENTS_BODY_LIMIT = 121 * 1024 * 1024  # Chorus Pro's 120 MB per invoice, plus the form's own bytes
 Status = Annotated[str | None, QueryParameter(pattern="^(" + "|".join(STATUSES) + ")$")]
 
 
@@ -69,6 +71,7 @@ class InvoiceRecordsController(Controller):
             principal.actor,
             directory=directory,
             retention_days=settings.archive_retention_days,
+            first_check_after=timedelta(seconds=settings.invoice_first_check_seconds),
         )
         return invoice_read(record)
 
@@ -140,3 +143,78 @@ class InvoiceRecordsController(Controller):
                 "Digest": f"sha-256={document.sha256}",
             },
         )
+
+    @post(
+        "/{invoice_id:str}/withdraw",
+        status_code=200,
+        responses=problems(404, 409),
+        summary="Withdraw an invoice Chorus Pro has not received",
+        description="Only while it is `queued` or `failed`; once Chorus Pro has it, 409 invoice_status_conflict.",
+    )
+    async def withdraw(
+        self, invoice_id: FromPath[str], session: NamedDependency[AsyncSession], principal: NamedDependency[Principal]
+    ) -> InvoiceRead:
+        return invoice_read(await actions.withdraw(session, invoice_id, principal.actor))
+
+    @post(
+        "/{invoice_id:str}/recycle",
+        status_code=200,
+        responses=problems(400, 404, 409, 422, 502, 503),
+        summary="Re-route an invoice Chorus Pro sent back (to_recycle)",
+        description="New recipient SIRET, service code or engagement number; same invoice number.",
+    )
+    async def recycle(
+        self,
+        invoice_id: FromPath[str],
+        data: JSONBody[RecycleBody],
+        session: NamedDependency[AsyncSession],
+        principal: NamedDependency[Principal],
+        resources: NamedDependency[Resources],
+    ) -> InvoiceRead:
+        routing = actions.NewRouting(data.recipient_siret, data.service_code, data.engagement_number, data.comment)
+        invoice = await actions.recycle(
+            session, invoice_id, routing, principal.actor, gateway=resources.chorus, envelope=resources.envelope
+        )
+        return invoice_read(invoice)
+
+    @post(
+        "/{invoice_id:str}/complete",
+        status_code=200,
+        responses=problems(400, 404, 409, 413, 422, 502, 503),
+        summary="Complete a suspended invoice with supporting documents",
+        description="multipart/form-data: one or more `files` parts (≤ 10 MB each, allowed extensions, names ≤ 50 "
+        "characters) and an optional `comment`. Archived, then sent to Chorus Pro (ajouter/fichier + completer).",
+        request_max_body_size=ATTACHMENTS_BODY_LIMIT,
+    )
+    async def complete(
+        self,
+        invoice_id: FromPath[str],
+        request: Request[Any, Any, Any],
+        session: NamedDependency[AsyncSession],
+        principal: NamedDependency[Principal],
+        resources: NamedDependency[Resources],
+    ) -> InvoiceRead:
+        await InvoiceRepository(session).get(invoice_id)  # another tenant's invoice is 404 whatever the body
+        if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+            raise UnsupportedMediaType()
+        form = await request.form()
+        files = [part for part in form.getall("files") if isinstance(part, UploadFile)]
+        attachments = [
+            actions.Attachment(
+                part.filename or "document", part.content_type or "application/octet-stream", await part.read()
+            )
+            for part in files
+        ]
+        comment = form.get("comment")
+        invoice = await actions.complete(
+            session,
+            invoice_id,
+            attachments,
+            principal.actor,
+            comment=comment if isinstance(comment, str) else None,
+            bucket=resources.archive,
+            gateway=resources.chorus,
+            envelope=resources.envelope,
+            retention_days=resources.settings.archive_retention_days,
+        )
+        return invoice_read(invoice)
