@@ -34,6 +34,9 @@ from pdp.platform.security.envelope import generate_master_key
 BUCKET = "pdp-archive"
 DATABASE = "pdp"
 CHILD_STOP_SECONDS = 25
+# The emulator's buyer needs about a week of virtual time to pay; at this speed a demo sees `delivered` within
+# seconds and `payment_sent` within a few minutes.
+DEMO_CLOCK_SPEED = 3000
 
 
 def _secrets(data_dir: Path) -> dict[str, str]:
@@ -160,7 +163,8 @@ def _start_children(
 
         sandbox_port = _free_port(8090)
         sandbox_info = sandbox_info_for(f"http://127.0.0.1:{sandbox_port}")
-        children.append(_spawn("sandbox", env, log_dir, "--port", str(sandbox_port)))
+        speed = str(DEMO_CLOCK_SPEED)
+        children.append(_spawn("sandbox", env, log_dir, "--port", str(sandbox_port), "--speed", speed))
         names.append("sandbox")
         _wait_http(f"{sandbox_info['control_url']}/info", children[-1], name="sandbox")
         env |= _sandbox_environment(sandbox_info)

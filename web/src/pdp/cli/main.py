@@ -142,6 +142,9 @@ def dev(data_dir: str | None, port: int | None) -> None:
 @click.option("--rate-limit", type=int, default=0, show_default=True, help="Requests/s per PISTE client; 0: none")
 @click.option("--reception-delay", type=float, default=None, help="Virtual seconds before IN_EN_COURS_TRAITEMENT_CPP")
 @click.option("--integration-delay", type=float, default=None, help="Virtual seconds more before integration")
+@click.option(
+    "--speed", type=float, default=1.0, show_default=True, help="Virtual clock speed (3000: a buyer's week in ~3 min)"
+)
 def sandbox(  # noqa: PLR0917 - click passes each option by name
     host: str,
     port: int,
@@ -149,6 +152,7 @@ def sandbox(  # noqa: PLR0917 - click passes each option by name
     rate_limit: int,
     reception_delay: float | None,
     integration_delay: float | None,
+    speed: float,
 ) -> None:
     """Run the Chorus Pro sandbox emulator; prints its URLs and credentials as one JSON line."""
     from pdp.cli.sandbox import run_sandbox
@@ -160,6 +164,7 @@ def sandbox(  # noqa: PLR0917 - click passes each option by name
         rate_limit=rate_limit,
         reception_delay=reception_delay,
         integration_delay=integration_delay,
+        speed=speed,
     )
 
 

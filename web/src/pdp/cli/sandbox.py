@@ -30,12 +30,13 @@ def build_sandbox(
     rate_limit: int = 0,
     reception_delay: float | None = None,
     integration_delay: float | None = None,
+    speed: float = 1.0,
 ) -> SandboxApp:
     """The emulator's ASGI app, reading deposits with pdp's readers; XSD schemas are loaded now, not on a deposit."""
     from pdp.tenants.invoices.validation.xsd import warm_up
 
     warm_up()
-    app = create_app(read_deposit, seed=load_seed(seed_file), base_url=base_url)
+    app = create_app(read_deposit, seed=load_seed(seed_file), base_url=base_url, speed=speed)
     settings = app.state.settings
     settings.rate_limit = rate_limit
     if reception_delay is not None:
@@ -53,6 +54,7 @@ def run_sandbox(
     rate_limit: int,
     reception_delay: float | None,
     integration_delay: float | None,
+    speed: float = 1.0,
     log_level: str = "warning",
 ) -> None:
     """Print the info JSON on one line, then serve until interrupted."""
@@ -60,7 +62,12 @@ def run_sandbox(
 
     base_url = f"http://{host}:{port}"
     app = build_sandbox(
-        base_url, seed_file, rate_limit=rate_limit, reception_delay=reception_delay, integration_delay=integration_delay
+        base_url,
+        seed_file,
+        rate_limit=rate_limit,
+        reception_delay=reception_delay,
+        integration_delay=integration_delay,
+        speed=speed,
     )
     sys.stdout.write(
         json.dumps(sandbox_info_for(base_url, seed_file, rate_limit=rate_limit), ensure_ascii=False) + "\n"

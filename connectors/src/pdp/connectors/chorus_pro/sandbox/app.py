@@ -20,6 +20,7 @@ from typing import Any
 
 from pdp.connectors.chorus_pro import paths
 from pdp.connectors.chorus_pro.sandbox import factures, structures, transverses
+from pdp.connectors.chorus_pro.sandbox.clock import VirtualClock
 from pdp.connectors.chorus_pro.sandbox.control import ControlApi
 from pdp.connectors.chorus_pro.sandbox.directory import Seed, load_seed
 from pdp.connectors.chorus_pro.sandbox.faults import FaultSpec
@@ -142,9 +143,13 @@ class SandboxApp:
             return bad_request(str(exc))
 
 
-def create_app(reader: DepositReader, *, seed: Seed | None = None, base_url: str = "") -> SandboxApp:
-    """A fresh emulator over ``seed`` (the packaged one by default), reading deposits with ``reader``."""
-    return SandboxApp(SandboxState(seed or load_seed(), reader), base_url=base_url)
+def create_app(
+    reader: DepositReader, *, seed: Seed | None = None, base_url: str = "", speed: float = 1.0
+) -> SandboxApp:
+    """A fresh emulator over ``seed`` (the packaged one by default), reading deposits with ``reader``; its
+    virtual clock runs ``speed`` times faster than real time."""
+    state = SandboxState(seed or load_seed(), reader, clock=VirtualClock(speed=speed))
+    return SandboxApp(state, base_url=base_url)
 
 
 def _status(status: int) -> Reply:

@@ -36,8 +36,10 @@ def token_endpoint(state: SandboxState, body: bytes) -> Reply:
     if application is None or not secrets.compare_digest(application.client_secret, form.get("client_secret", "")):
         return json_reply(400, {"error": "invalid_client", "error_description": "Client authentication failed"})
     token = secrets.token_urlsafe(32)
+    # ``expires_in`` is real seconds to the client: on a sped-up clock the token lives as many virtual seconds
+    # more, so a demo does not fetch a new token every second.
     lifetime = state.settings.token_lifetime
-    state.tokens[token] = (application.client_id, state.clock.timestamp() + lifetime)
+    state.tokens[token] = (application.client_id, state.clock.timestamp() + lifetime * state.clock.speed)
     reply = json_reply(200, {"access_token": token, "token_type": "Bearer", "expires_in": lifetime, "scope": "openid"})
     reply.client_id = application.client_id
     return reply
