@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import IO
+
 from pdp.platform import ids
-from pdp.platform.audit import VerifyResult, tenants_with_events, verify
+from pdp.platform.audit import Actor, VerifyResult, tenants_with_events, verify
 from pdp.platform.db.session import create_engine, create_sessionmaker, unit_of_work
+from pdp.platform.errors import NotFound
 from pdp.platform.settings import Settings
 from pdp.tenants.accounts import service as accounts
+from pdp.tenants.archive.export import ExportSummary, export_provider
+from pdp.tenants.archive.repository import DocumentRepository
+from pdp.tenants.archive.store import open_archive
+from pdp.tenants.providers.repository import tenant_of_provider
 
 
 async def create_tenant(settings: Settings, name: str, mode: str) -> tuple[str, str]:
@@ -35,5 +43,33 @@ async def verify_audit(settings: Settings, tenant_id: str | None) -> list[tuple[
                 results.append((tid, await verify(session)))
         return results
     finally:
+        await owner.dispose()
+        await engine.dispose()
+
+
+async def export_archive(
+    settings: Settings,
+    provider_id: str,
+    out: IO[bytes],
+    on_document: Callable[[int], None],
+    *,
+    expected: Callable[[int], None],
+) -> ExportSummary:
+    """Export one provider's archive; ``expected`` is told the document count first (for a progress bar)."""
+    owner = create_engine(settings.owner_url, pool_size=1)
+    engine = create_engine(settings.database_url, pool_size=1)
+    bucket = open_archive(settings)
+    try:
+        async with create_sessionmaker(owner)() as session:
+            tenant_id = await tenant_of_provider(session, provider_id)
+        if tenant_id is None:
+            raise NotFound(f"No provider {provider_id}.")
+        async with unit_of_work(create_sessionmaker(engine), tenant_id=tenant_id) as session:
+            expected(len(await DocumentRepository(session).of_provider(provider_id)))
+            return await export_provider(
+                session, bucket, provider_id, out, on_document=on_document, actor=Actor("staff", "cli")
+            )
+    finally:
+        bucket.close()
         await owner.dispose()
         await engine.dispose()

@@ -97,6 +97,35 @@ def audit_verify(tenant_id: str | None) -> None:
     sys.exit(1 if broken else 0)
 
 
+@cli.group()
+def archive() -> None:
+    """The documents archive (S3 Object Lock)."""
+
+
+@archive.command("export")
+@click.option("--provider", "provider_id", required=True, help="The provider (prv_…) whose archive to export")
+@click.option("--output", type=click.Path(dir_okay=False, writable=True), default=None, help="Zip file to write")
+def archive_export(provider_id: str, output: str | None) -> None:
+    """Write a provider's archived documents and a manifest (SHA-256, retention, S3 version) to a zip."""
+    from pdp.cli.admin_tasks import export_archive
+    from pdp.platform.errors import NotFound
+
+    target = Path(output or f"archive-{provider_id}.zip")
+    with target.open("wb") as out, click.progressbar(length=0, label="Exporting", file=sys.stderr) as bar:
+
+        def expected(count: int) -> None:
+            bar.length = count
+
+        try:
+            summary = asyncio.run(
+                export_archive(cli_settings(), provider_id, out, lambda _size: bar.update(1), expected=expected)
+            )
+        except NotFound as exc:
+            target.unlink(missing_ok=True)
+            raise click.ClickException(exc.detail) from exc
+    click.echo(f"{summary.documents} documents, {summary.bytes} bytes → {target}")
+
+
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file per line")

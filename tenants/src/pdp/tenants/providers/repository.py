@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from pdp.platform.db.repository import Page, TenantRepository
 from pdp.tenants.providers.models import Provider
 
@@ -28,3 +31,9 @@ class ProviderRepository(TenantRepository[Provider]):
         if siret:
             query = query.where(Provider.siret == siret)
         return await self.page(query, limit=limit, starting_after=starting_after)
+
+
+async def tenant_of_provider(owner_session: AsyncSession, provider_id: str) -> str | None:
+    """Which tenant a provider belongs to. Crosses tenants: only for operator commands on the owner connection."""
+    found = await owner_session.execute(select(Provider.tenant_id).where(Provider.id == provider_id))
+    return found.scalar_one_or_none()
