@@ -80,6 +80,16 @@ class Settings:
         default="60,120,300,600,1800,3600",
         metadata={"doc": "Polling schedule of an invoice's Chorus status; the last interval repeats"},
     )
+    invoice_first_check_seconds: int = field(
+        default=60,
+        metadata={
+            "doc": "After a deposit, when the sweep first looks at the invoice (in case its submit job was lost)"
+        },
+    )
+    invoice_sweep_lease_seconds: int = field(
+        default=120,
+        metadata={"doc": "How long the sweep waits for a claimed invoice's job before claiming it again"},
+    )
     directory_ttl_hours: int = field(
         default=24, metadata={"doc": "How long a cached recipient from Chorus Pro's directory stays fresh"}
     )

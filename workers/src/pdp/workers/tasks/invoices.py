@@ -9,7 +9,6 @@ from pdp.tenants.deposits.repository import claim_due
 from pdp.workers.registry import JobContext, task
 
 SWEEP_BATCH = 500
-LEASE_SECONDS = 120  # longer than one advance (a Chorus call times out in 30 s)
 
 
 @task("invoices.submit", max_tries=5)
@@ -33,7 +32,8 @@ async def sweep(ctx: JobContext) -> int:
     what is due, and the claim's lease brings an invoice back if its job never finishes.
     """
     async with ctx.sessionmaker() as session, session.begin():
-        due = await claim_due(session, SWEEP_BATCH, LEASE_SECONDS)
+        # The lease outlasts one advance (a Chorus call times out in 30 s by default).
+        due = await claim_due(session, SWEEP_BATCH, ctx.settings.invoice_sweep_lease_seconds)
     stamp = now().strftime("%Y%m%d%H%M%S")
     for tenant_id, invoice_id in due:
         job = JobRequest(
