@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 import httpx
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pdp.connectors.chorus_pro.schemas import factures as f
 from pdp.tenants.deposits.pipeline import Pipeline, advance
@@ -186,3 +189,25 @@ async def test_a_plain_pdf_goes_through_deposer_pdf_and_soumettre(
     assert outcome == "submitted", (await _invoice(chorus_client, tenant, invoice_id))["last_error"]
     submitted = await _invoice(chorus_client, tenant, invoice_id)
     assert submitted["status"] == "deposited" and submitted["chorus"]["invoice_id"]
+
+
+async def test_the_payment_due_date_runs_from_reception_and_lateness_is_priced(
+    chorus_client: Any, tenant: TenantFixture, pipeline: Pipeline, sandbox: RunningSandbox, owner_engine: AsyncEngine
+) -> None:
+    invoice_id = await _queued(chorus_client, tenant)
+    assert await advance(pipeline, tenant.id, invoice_id) == "deposited"
+    sandbox.control("POST", "clock/advance", {"minutes": 10})
+    await advance(pipeline, tenant.id, invoice_id)
+    delivered = await _invoice(chorus_client, tenant, invoice_id)
+    assert delivered["status"] in ("deposited", "delivered")
+    assert delivered["expected_payment_date"] == (date.today() + timedelta(days=30)).isoformat()
+    assert (delivered["overdue"], delivered["late_payment"]) == (False, None)
+    async with owner_engine.begin() as conn:  # ten days past the legal delay
+        await conn.execute(
+            text("UPDATE invoices SET expected_payment_date = current_date - 10 WHERE id = :id"), {"id": invoice_id}
+        )
+    late = await _invoice(chorus_client, tenant, invoice_id)
+    assert late["overdue"] is True
+    assert late["late_payment"]["days_late"] == 10 and late["late_payment"]["recovery_indemnity"] == "40.00"
+    assert late["late_payment"]["interest_rate"] == "10.15"  # 2.15 (ECB) + 8 points
+    assert late["late_payment"]["interest"] == f"{Decimal('1542.60') * Decimal('0.1015') * 10 / 365:.2f}"

@@ -90,6 +90,16 @@ class Settings:
         default=120,
         metadata={"doc": "How long the sweep waits for a claimed invoice's job before claiming it again"},
     )
+    payment_delay_days: int = field(
+        default=30, metadata={"doc": "Legal payment delay of public buyers, in days from reception"}
+    )
+    payment_delay_overrides: str = field(
+        default="",
+        metadata={"doc": "Per-recipient delays, 'siret=days' comma-separated (60: public health, 20: perishable food)"},
+    )
+    late_interest_reference_rate: str = field(
+        default="2.15", metadata={"doc": "ECB main refinancing rate (%); late-payment interest is this + 8 points"}
+    )
     directory_ttl_hours: int = field(
         default=24, metadata={"doc": "How long a cached recipient from Chorus Pro's directory stays fresh"}
     )

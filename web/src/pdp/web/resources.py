@@ -16,6 +16,7 @@ from pdp.platform.security.envelope import Envelope
 from pdp.platform.settings import Settings
 from pdp.tenants.archive.store import Archive, open_archive
 from pdp.tenants.chorus_gateway import ChorusGateway, open_chorus
+from pdp.tenants.deposits.payment_terms import PaymentTerms
 from pdp.tenants.directory.service import RecipientDirectory, open_directory
 
 
@@ -35,6 +36,9 @@ class Resources:
         if self.chorus is None:
             return None
         return open_directory(self.sessionmaker, self.chorus, self.settings.directory_ttl_hours)
+
+    def payment_terms(self) -> PaymentTerms:
+        return PaymentTerms.from_settings(self.settings)
 
     def require_envelope(self) -> Envelope:
         if self.envelope is None:

@@ -32,6 +32,11 @@ TERMINAL = frozenset({"invalid", "paid", "rejected", "withdrawn"})
 # status Chorus reports; "paid" can only come from the supplier's own bank reconciliation.
 TRACKED = frozenset({"submitted", "deposited", "delivered", "in_process", "completed", "approved"})
 
+# The buyer has the invoice: the legal payment delay runs.
+RECEIVED = frozenset({"deposited", "delivered", "in_process", "suspended", "completed", "approved", "payment_sent"})
+# The buyer has not paid yet: the invoice can be overdue.
+AWAITING_PAYMENT = RECEIVED - {"payment_sent"}
+
 CHORUS_INVOICE_STATES = {
     "DEPOSEE": "deposited",
     "EN_COURS_ACHEMINEMENT": "deposited",

@@ -15,7 +15,7 @@ its status history. Nothing is ever deposited twice:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -32,8 +32,9 @@ from pdp.platform.settings import Settings
 from pdp.tenants.archive.store import Archive
 from pdp.tenants.chorus_gateway import ChorusGateway
 from pdp.tenants.deposits import chorus_steps as steps
-from pdp.tenants.deposits.lifecycle import TRACKED
+from pdp.tenants.deposits.lifecycle import RECEIVED, TRACKED
 from pdp.tenants.deposits.models import InvoiceRecord
+from pdp.tenants.deposits.payment_terms import PaymentTerms
 from pdp.tenants.deposits.repository import InvoiceRepository
 from pdp.tenants.deposits.transitions import move
 from pdp.tenants.mandates.service import MandateRequired, require_mandate
@@ -52,6 +53,7 @@ class Pipeline:
     envelope: Envelope | None
     reconcile_after: timedelta
     intervals: tuple[int, ...]
+    terms: PaymentTerms = field(default_factory=PaymentTerms)
 
     def next_poll(self, checks: int) -> timedelta:
         return timedelta(seconds=self.intervals[min(checks, len(self.intervals) - 1)])
@@ -67,9 +69,17 @@ async def advance(pipeline: Pipeline, tenant_id: str, invoice_id: str) -> str:
             step = await _throttled(pipeline, session, invoice)
             if step:
                 return step
-            return await _track(pipeline, session, invoice)
+            step = await _track(pipeline, session, invoice)
+            _set_expected_payment(pipeline, invoice)
+            return step
         invoice.next_check_at = None
         return "nothing to do"
+
+
+def _set_expected_payment(pipeline: Pipeline, invoice: InvoiceRecord) -> None:
+    """The legal delay runs from reception: the day pdp first sees the invoice in Chorus's hands."""
+    if invoice.expected_payment_date is None and invoice.chorus_invoice_id is not None and invoice.status in RECEIVED:
+        invoice.expected_payment_date = pipeline.terms.expected_date(clock.now().date(), invoice.recipient_siret)
 
 
 async def _throttled(pipeline: Pipeline, session: AsyncSession, invoice: InvoiceRecord) -> str | None:
@@ -224,4 +234,5 @@ def build_pipeline(
         envelope=Envelope(settings.master_keys) if settings.master_keys else None,
         reconcile_after=timedelta(seconds=settings.chorus_reconcile_after_seconds),
         intervals=intervals or (60,),
+        terms=PaymentTerms.from_settings(settings),
     )

@@ -26,6 +26,13 @@ class ArchiveProof(msgspec.Struct):
     retain_until: datetime
 
 
+class LatePaymentRead(msgspec.Struct):
+    days_late: int
+    interest_rate: str  # percent a year: ECB main refinancing rate + 8 points
+    interest: str
+    recovery_indemnity: str
+
+
 class InvoiceRead(msgspec.Struct):
     id: str
     provider_id: str
@@ -49,6 +56,8 @@ class InvoiceRead(msgspec.Struct):
     updated_at: datetime
     cdar_code: str | None = None
     last_error: str | None = None
+    overdue: bool = False
+    late_payment: LatePaymentRead | None = None
     object: str = "invoice"
 
 

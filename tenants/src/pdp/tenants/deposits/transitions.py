@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,9 +13,6 @@ from pdp.tenants.deposits.models import InvoiceRecord
 from pdp.tenants.events.service import emit
 
 WORKER = Actor("system", "invoices.advance")
-# Public buyers must pay within 30 days of receiving the invoice (Code de la commande publique, R2192-10);
-# 60 for public health bodies, 20 for perishable food: per-recipient delays are not modelled yet.
-LEGAL_PAYMENT_DAYS = 30
 
 
 async def move(
@@ -37,8 +33,6 @@ async def move(
     previous, invoice.status = invoice.status, status
     invoice.updated_at = now  # set here, not by the column's onupdate, so the API can show it without a reload
     invoice.checks = 0  # something happened: look again soon
-    if status == "deposited" and invoice.expected_payment_date is None:
-        invoice.expected_payment_date = (now + timedelta(days=LEGAL_PAYMENT_DAYS)).date()
     data = {
         "invoice_id": invoice.id,
         "status": status,

@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
+from pdp.platform import clock
 from pdp.tenants.archive.models import ArchivedDocument
-from pdp.tenants.deposits.lifecycle import CDAR_CODES
+from pdp.tenants.deposits.lifecycle import AWAITING_PAYMENT, CDAR_CODES
 from pdp.tenants.deposits.models import InvoiceRecord
-from pdp.tenants.deposits.schemas import ArchiveProof, ChorusState, DocumentRead, EventRead, InvoiceRead, Recipient
+from pdp.tenants.deposits.payment_terms import PaymentTerms
+from pdp.tenants.deposits.schemas import (
+    ArchiveProof,
+    ChorusState,
+    DocumentRead,
+    EventRead,
+    InvoiceRead,
+    LatePaymentRead,
+    Recipient,
+)
 from pdp.tenants.events.models import Event
 
+DEFAULT_TERMS = PaymentTerms()
 
-def invoice_read(record: InvoiceRecord) -> InvoiceRead:
+
+def invoice_read(record: InvoiceRecord, terms: PaymentTerms = DEFAULT_TERMS) -> InvoiceRead:
+    late = None
+    if record.expected_payment_date is not None and record.status in AWAITING_PAYMENT:
+        owed = terms.late_payment(record.amount_due, record.expected_payment_date, clock.now().date())
+        if owed is not None:
+            late = LatePaymentRead(
+                owed.days_late, f"{owed.interest_rate:.2f}", f"{owed.interest:.2f}", f"{owed.indemnity:.2f}"
+            )
     return InvoiceRead(
         id=record.id,
         provider_id=record.provider_id,
@@ -35,6 +54,8 @@ def invoice_read(record: InvoiceRecord) -> InvoiceRead:
         updated_at=record.updated_at,
         cdar_code=CDAR_CODES.get(record.status),
         last_error=record.last_error,
+        overdue=late is not None,
+        late_payment=late,
     )
 
 

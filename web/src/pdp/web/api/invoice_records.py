@@ -73,13 +73,14 @@ class InvoiceRecordsController(Controller):
             retention_days=settings.archive_retention_days,
             first_check_after=timedelta(seconds=settings.invoice_first_check_seconds),
         )
-        return invoice_read(record)
+        return invoice_read(record, resources.payment_terms())
 
     @get("/", responses=problems(422), summary="List invoices, newest first")
     async def list(
         self,
         *,
         session: NamedDependency[AsyncSession],
+        resources: NamedDependency[Resources],
         limit: Limit = 10,
         starting_after: StartingAfter = None,
         provider_id: Annotated[str | None, QueryParameter(pattern=ID_PATTERN)] = None,
@@ -97,11 +98,14 @@ class InvoiceRecordsController(Controller):
             limit=limit,
             starting_after=starting_after,
         )
-        return ListResponse([invoice_read(r) for r in page.items], page.has_more)
+        terms = resources.payment_terms()
+        return ListResponse([invoice_read(r, terms) for r in page.items], page.has_more)
 
     @get("/{invoice_id:str}", responses=problems(404), summary="Retrieve an invoice")
-    async def retrieve(self, invoice_id: FromPath[str], session: NamedDependency[AsyncSession]) -> InvoiceRead:
-        return invoice_read(await InvoiceRepository(session).get(invoice_id))
+    async def retrieve(
+        self, invoice_id: FromPath[str], session: NamedDependency[AsyncSession], resources: NamedDependency[Resources]
+    ) -> InvoiceRead:
+        return invoice_read(await InvoiceRepository(session).get(invoice_id), resources.payment_terms())
 
     @get("/{invoice_id:str}/events", responses=problems(404), summary="The invoice's status history, oldest first")
     async def events(
@@ -175,7 +179,7 @@ class InvoiceRecordsController(Controller):
         invoice = await actions.recycle(
             session, invoice_id, routing, principal.actor, gateway=resources.chorus, envelope=resources.envelope
         )
-        return invoice_read(invoice)
+        return invoice_read(invoice, resources.payment_terms())
 
     @post(
         "/{invoice_id:str}/complete",
@@ -217,4 +221,4 @@ class InvoiceRecordsController(Controller):
             envelope=resources.envelope,
             retention_days=resources.settings.archive_retention_days,
         )
-        return invoice_read(invoice)
+        return invoice_read(invoice, resources.payment_terms())
