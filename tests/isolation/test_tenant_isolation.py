@@ -18,7 +18,16 @@ from tests.journeys import active_mandate, deposit_cii, seller_provider
 
 # What a path parameter names, and how to make one in tenant A. A new parameterised route whose parameter is
 # not here fails test_every_parameterised_route_is_covered: add it, with its object factory.
-PARAMETERS = {"provider_id", "key_id", "mandate_id", "invoice_id", "document_id"}
+PARAMETERS = {
+    "provider_id",
+    "key_id",
+    "mandate_id",
+    "invoice_id",
+    "document_id",
+    "endpoint_id",
+    "delivery_id",
+    "event_id",
+}
 # Parameters naming public data, the same for every tenant (no tenant can own it), with the reason.
 PUBLIC_PARAMETERS = {"siret": "/v1/recipients: Chorus Pro's public directory"}
 # Valid bodies, so each attempt gets past validation and reaches the tenant check.
@@ -31,6 +40,9 @@ BODIES_BY_PATH: dict[str, Any] = {"/v1/providers/{provider_id:str}/mandates": {"
 
 
 async def _objects_of(client: Any, tenant: TenantFixture) -> dict[str, str]:
+    endpoint = await client.post(
+        "/v1/webhook-endpoints", json={"url": "http://127.0.0.1:9/hook", "events": ["*"]}, headers=tenant.headers
+    )
     provider = await client.post("/v1/providers", json=provider_payload(), headers=tenant.headers)
     key = await client.post("/v1/api-keys", json={"name": "victim"}, headers=tenant.headers)
     provider_id = provider.json()["id"]
@@ -41,7 +53,13 @@ async def _objects_of(client: Any, tenant: TenantFixture) -> dict[str, str]:
     await active_mandate(client, tenant, seller["id"])
     invoice = (await deposit_cii(client, tenant, seller["id"])).json()
     documents = await client.get(f"/v1/invoices/{invoice['id']}/documents", headers=tenant.headers)
+    endpoint_id = endpoint.json()["id"]
+    deliveries = await client.get(f"/v1/webhook-endpoints/{endpoint_id}/deliveries", headers=tenant.headers)
+    events = await client.get("/v1/events", headers=tenant.headers)
     return {
+        "endpoint_id": endpoint_id,
+        "delivery_id": deliveries.json()["data"][0]["id"],
+        "event_id": events.json()["data"][0]["id"],
         "provider_id": provider_id,
         "key_id": key.json()["id"],
         "mandate_id": mandate.json()["id"],
@@ -106,6 +124,10 @@ async def test_lists_and_filters_never_show_another_tenant(
     assert victims["mandate_id"] not in {m["id"] for m in mandates.json()["data"]}
     keys = await client.get("/v1/api-keys?limit=100", headers=other_tenant.headers)
     assert victims["key_id"] not in {k["id"] for k in keys.json()["data"]}
+    events = await client.get("/v1/events?limit=100", headers=other_tenant.headers)
+    assert victims["event_id"] not in {e["id"] for e in events.json()["data"]}
+    endpoints = await client.get("/v1/webhook-endpoints?limit=100", headers=other_tenant.headers)
+    assert victims["endpoint_id"] not in {e["id"] for e in endpoints.json()["data"]}
 
 
 async def test_raw_query_without_tenant_context_sees_no_rows(

@@ -22,6 +22,8 @@ PREFIXES: Final = {
     "invoice": "inv",
     "event": "evt",
     "webhook_endpoint": "whe",
+    "webhook_delivery": "whd",
+    "webhook_attempt": "wha",
     "audit_event": "aud",
     "outbox": "obx",
     "document": "doc",

@@ -103,6 +103,20 @@ class Settings:
     directory_ttl_hours: int = field(
         default=24, metadata={"doc": "How long a cached recipient from Chorus Pro's directory stays fresh"}
     )
+    webhook_timeout_seconds: float = field(
+        default=10.0, metadata={"doc": "How long a webhook receiver has to answer one delivery attempt"}
+    )
+    webhook_retry_intervals_seconds: str = field(
+        default="30,300,1800,7200,18000,36000,43200,43200,43200,43200,43200",
+        metadata={"doc": "Waits between a webhook delivery's failed attempts (±20% jitter); then it is failed"},
+    )
+    webhook_private_addresses: str = field(
+        default="auto",
+        metadata={
+            "doc": "May webhooks go to private, loopback or link-local addresses: allow, refuse, or auto "
+            "(refused in production only)"
+        },
+    )
 
     @property
     def owner_url(self) -> str:

@@ -11,6 +11,7 @@ from pdp.tenants.directory.models import Recipient, RecipientService
 from pdp.tenants.events.models import Event
 from pdp.tenants.mandates.models import Mandate
 from pdp.tenants.providers.models import Provider
+from pdp.tenants.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ApiKey",
@@ -29,4 +30,7 @@ __all__ = [
     "RecipientService",
     "StaffUser",
     "Tenant",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

@@ -22,11 +22,13 @@ from litestar.template.config import TemplateConfig
 from pdp.platform.logging import configure_logging
 from pdp.platform.settings import Settings, get_settings
 from pdp.web.api.account import AccountController
+from pdp.web.api.events import EventsController
 from pdp.web.api.invoice_records import InvoiceRecordsController
 from pdp.web.api.invoices import InvoicesController
 from pdp.web.api.mandates import MandatesController
 from pdp.web.api.providers import ProvidersController
 from pdp.web.api.recipients import RecipientsController
+from pdp.web.api.webhooks import WebhooksController
 from pdp.web.deps import provide_principal, provide_session
 from pdp.web.errors import EXCEPTION_HANDLERS
 from pdp.web.health import healthz, readyz
@@ -76,6 +78,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             InvoicesController,
             InvoiceRecordsController,
             RecipientsController,
+            WebhooksController,
+            EventsController,
         ],
         middleware=[UnitOfWorkMiddleware()],
         dependencies={"session": Provide(provide_session), "principal": Provide(provide_principal)},

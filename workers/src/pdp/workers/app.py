@@ -21,6 +21,7 @@ from pdp.platform.settings import Settings
 from pdp.tenants.archive.store import open_archive
 from pdp.tenants.chorus_gateway import open_chorus
 from pdp.tenants.deposits.pipeline import build_pipeline
+from pdp.tenants.webhooks.delivery import open_sender
 from pdp.workers.registry import REGISTRY, JobSpec, wrap
 from pdp.workers.tasks import load_all
 
@@ -80,6 +81,7 @@ def create_worker(
         archive = open_archive(settings)
         resources.callback(archive.close)
         sessionmaker = create_sessionmaker(engine)
+        webhooks = await resources.enter_async_context(open_sender(settings, sessionmaker))
         ctx.update(
             chorus=chorus,
             pipeline=build_pipeline(settings, sessionmaker, redis=ctx["redis"], gateway=chorus, archive=archive),
@@ -87,6 +89,7 @@ def create_worker(
             engine=engine,
             sessionmaker=sessionmaker,
             queue=jobs.ArqQueue(ctx["redis"]),
+            webhooks=webhooks,
         )
         state["heartbeat"] = asyncio.create_task(_heartbeat(ctx["redis"], worker_name))
         log.info("worker.started", worker=worker_name, jobs=sorted(s.name for s in specs))
@@ -118,6 +121,13 @@ def create_worker(
             cron(
                 wrap(REGISTRY["invoices.sweep"]),
                 name="cron:invoices.sweep",
+                second=set(range(0, 60, SWEEP_SECONDS)),
+                run_at_startup=True,
+                timeout=60,
+            ),
+            cron(
+                wrap(REGISTRY["webhooks.sweep"]),
+                name="cron:webhooks.sweep",
                 second=set(range(0, 60, SWEEP_SECONDS)),
                 run_at_startup=True,
                 timeout=60,

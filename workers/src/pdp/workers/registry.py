@@ -22,6 +22,7 @@ from pdp.platform.logging import get_logger
 from pdp.platform.settings import Settings
 from pdp.tenants.chorus_gateway import ChorusGateway
 from pdp.tenants.deposits.pipeline import Pipeline
+from pdp.tenants.webhooks.delivery import WebhookSender
 
 if TYPE_CHECKING:
     from arq.typing import WorkerCoroutine
@@ -42,6 +43,7 @@ class JobContext:
     job_try: int
     chorus: ChorusGateway | None = None
     pipeline: Pipeline | None = None
+    webhooks: WebhookSender | None = None
 
 
 JobFunction = Callable[..., Awaitable[Any]]
@@ -92,6 +94,7 @@ def wrap(spec: JobSpec) -> WorkerCoroutine:
             ctx["job_try"],
             ctx.get("chorus"),
             ctx.get("pipeline"),
+            ctx.get("webhooks"),
         )
         try:
             return await spec.fn(job_ctx, **kwargs)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, get_args
 
 from sqlalchemy import ForeignKeyConstraint, Index, String
 from sqlalchemy.dialects.postgresql import JSONB
@@ -10,14 +10,15 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from pdp.platform.db.base import Base, TenantScoped
 
-TYPES = (
+EventType = Literal[
     "provider.created",
     "mandate.activated",
     "mandate.revoked",
     "mandate.expired",
     "invoice.created",
     "invoice.status_changed",
-)
+]
+TYPES: tuple[str, ...] = get_args(EventType)
 
 
 class Event(TenantScoped, Base):

@@ -1,4 +1,5 @@
-"""Recording events. Callers own the transaction: an event exists exactly when the change it reports committed."""
+"""Recording events. Callers own the transaction: an event exists exactly when the change it reports committed,
+and so do its webhook deliveries, staged in the same transaction."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pdp.platform import ids
 from pdp.platform.db.repository import Page, TenantRepository
 from pdp.tenants.events.models import Event
+from pdp.tenants.webhooks.service import fan_out
 
 
 class EventRepository(TenantRepository[Event]):
@@ -26,6 +28,9 @@ class EventRepository(TenantRepository[Event]):
 
 
 async def emit(session: AsyncSession, event_type: str, subject_id: str, data: dict[str, Any]) -> Event:
-    return await EventRepository(session).add(
+    """Record the event and stage its delivery to every webhook endpoint subscribed to ``event_type``."""
+    event = await EventRepository(session).add(
         Event(id=ids.new_id("event"), type=event_type, subject_id=subject_id, data=data)
     )
+    await fan_out(session, event)
+    return event

@@ -52,12 +52,12 @@ class MandateRepository(TenantRepository[Mandate]):
         )
         return list((await self.session.execute(query)).scalars())
 
-    async def expire_ended(self, today: date) -> list[str]:
-        """Active mandates whose last day has passed become ``expired``; returns their ids."""
+    async def expire_ended(self, today: date) -> list[tuple[str, str]]:
+        """Active mandates whose last day has passed become ``expired``; returns their (id, provider_id)."""
         statement = (
             update(Mandate)
             .where(Mandate.tenant_id == self.tenant_id, Mandate.status == "active", Mandate.valid_until < today)
             .values(status="expired", expired_at=text("now()"))
-            .returning(Mandate.id)
+            .returning(Mandate.id, Mandate.provider_id)
         )
-        return list((await self.session.execute(statement)).scalars())
+        return [(row.id, row.provider_id) for row in await self.session.execute(statement)]

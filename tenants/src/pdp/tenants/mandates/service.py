@@ -23,6 +23,7 @@ from pdp.tenants.accounts.repository import TenantsRepository
 from pdp.tenants.archive import service as archive
 from pdp.tenants.archive.store import Archive
 from pdp.tenants.common import finding
+from pdp.tenants.events.service import emit
 from pdp.tenants.mandates.document import MandateTerms, clauses, render_pdf
 from pdp.tenants.mandates.models import Mandate
 from pdp.tenants.mandates.repository import MandateRepository, bind_by_token
@@ -67,6 +68,10 @@ def to_read(mandate: Mandate, acceptance_url: str | None = None) -> MandateRead:
         revoked_at=mandate.revoked_at,
         created_at=mandate.created_at,
     )
+
+
+def _event_data(mandate: Mandate) -> dict[str, str]:
+    return {"mandate_id": mandate.id, "provider_id": mandate.provider_id, "status": mandate.status}
 
 
 def _check(data: MandateCreate) -> None:
@@ -165,6 +170,7 @@ async def revoke(session: AsyncSession, mandate_id: str, actor: Actor, *, by: st
     mandate.status, mandate.revoked_at, mandate.revoked_by = "revoked", clock.now(), by
     await session.flush()
     await AuditRepository(session).append(actor, "mandate.revoked", "mandate", mandate.id, {"by": by})
+    await emit(session, "mandate.revoked", mandate.id, {**_event_data(mandate), "revoked_by": by})
     return mandate
 
 
@@ -262,15 +268,17 @@ async def accept(
         mandate.id,
         {"accepted_by": name, "ip": signature.ip, "evidence": stored.id},
     )
+    await emit(session, "mandate.activated", mandate.id, _event_data(mandate))
     return mandate
 
 
 async def expire_ended(session: AsyncSession, today: date) -> list[str]:
     expired = await MandateRepository(session).expire_ended(today)
     audit = AuditRepository(session)
-    for mandate_id in expired:
+    for mandate_id, provider_id in expired:
         await audit.append(Actor("system", "mandates.expire"), "mandate.expired", "mandate", mandate_id, {})
-    return expired
+        await emit(session, "mandate.expired", mandate_id, {"mandate_id": mandate_id, "provider_id": provider_id})
+    return [mandate_id for mandate_id, _ in expired]
 
 
 def _covers(mandate: Mandate, recipient_siret: str | None, invoice_type: str) -> bool:

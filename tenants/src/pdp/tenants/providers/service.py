@@ -11,6 +11,7 @@ from pdp.platform.audit import Actor, AuditRepository
 from pdp.platform.db.repository import Page
 from pdp.platform.errors import Conflict, ValidationFailed
 from pdp.tenants.common import finding, normalize_email
+from pdp.tenants.events.service import emit
 from pdp.tenants.providers.identifiers import normalize_iban, parse_siret
 from pdp.tenants.providers.models import Provider
 from pdp.tenants.providers.repository import ProviderRepository
@@ -100,6 +101,17 @@ async def create(session: AsyncSession, data: ProviderCreate, actor: Actor) -> P
         raise Conflict("A provider with this SIRET or external_id was just created.", code="provider_exists") from exc
     await session.refresh(provider)
     await AuditRepository(session).append(actor, "provider.created", "provider", provider.id, {"siret": provider.siret})
+    await emit(
+        session,
+        "provider.created",
+        provider.id,
+        {
+            "provider_id": provider.id,
+            "siret": provider.siret,
+            "name": provider.name,
+            "external_id": provider.external_id,
+        },
+    )
     return provider
 
 

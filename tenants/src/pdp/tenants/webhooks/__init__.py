@@ -1,0 +1,1 @@
+"""Outgoing webhooks (api.md § Webhooks): endpoints, signed deliveries with retries, the delivery log, replay."""

@@ -1,0 +1,56 @@
+"""Partner API shapes for webhooks (api.md § Webhooks)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+import msgspec
+
+from pdp.tenants.events.models import EventType
+
+Subscription = Literal[EventType, "*"]  # "*": every type, including those added later
+DeliveryStatus = Literal["pending", "delivered", "failed", "canceled"]
+
+
+class WebhookEndpointCreate(msgspec.Struct, forbid_unknown_fields=True):
+    url: Annotated[str, msgspec.Meta(min_length=1, max_length=8192)]  # longer: refused by egress, with its code
+    events: Annotated[
+        list[Subscription], msgspec.Meta(min_length=1, max_length=20, description='Event types, or ["*"] for all')
+    ]
+
+
+class WebhookEndpointRead(msgspec.Struct, kw_only=True):
+    id: str
+    url: str
+    events: list[str]
+    created_at: datetime
+    object: str = "webhook_endpoint"
+
+
+class WebhookEndpointCreated(WebhookEndpointRead, kw_only=True):
+    """Only the creation response carries the secret: it is stored encrypted and never shown again."""
+
+    secret: str
+
+
+class WebhookAttemptRead(msgspec.Struct):
+    at: datetime
+    trigger: Literal["automatic", "replay"]
+    status_code: int | None
+    duration_ms: int
+    error: str | None
+
+
+class WebhookDeliveryRead(msgspec.Struct):
+    id: str
+    endpoint_id: str
+    event_id: str
+    event_type: str
+    status: DeliveryStatus
+    attempt_count: int
+    next_attempt_at: datetime | None
+    delivered_at: datetime | None
+    created_at: datetime
+    attempts: list[WebhookAttemptRead]
+    object: str = "webhook_delivery"

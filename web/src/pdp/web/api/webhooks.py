@@ -1,0 +1,130 @@
+"""Webhook endpoints, their delivery log, and replay (api.md § Webhooks)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, delete, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, QueryParameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pdp.tenants.accounts.service import Principal
+from pdp.tenants.webhooks import egress, service
+from pdp.tenants.webhooks.repository import EndpointRepository
+from pdp.tenants.webhooks.schemas import (
+    DeliveryStatus,
+    WebhookDeliveryRead,
+    WebhookEndpointCreate,
+    WebhookEndpointCreated,
+    WebhookEndpointRead,
+)
+from pdp.web.api.pagination import Limit, ListResponse, StartingAfter
+from pdp.web.api.problems import problems
+from pdp.web.resources import Resources
+
+SIGNATURE_HELP = (
+    "Each delivery is a POST of the event (`{id, type, created_at, data}`) with `PDP-Signature: t=<unix seconds>,"
+    'v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>` and `PDP-Event-Id`. Any 2xx within the timeout counts as '
+    "delivered; anything else is retried with exponential backoff for about three days. Delivery is at least "
+    "once: dedupe on the event id."
+)
+
+
+class WebhookEndpointDeleted(msgspec.Struct):
+    id: str
+    deleted: bool = True
+    object: str = "webhook_endpoint"
+
+
+class WebhooksController(Controller):
+    path = "/v1"
+    tags = ["Webhooks"]
+
+    @post(
+        "/webhook-endpoints",
+        responses=problems(400, 409, 422),
+        summary="Register a webhook endpoint (the signing secret is shown once)",
+        description=SIGNATURE_HELP,
+    )
+    async def create(
+        self,
+        data: JSONBody[WebhookEndpointCreate],
+        session: NamedDependency[AsyncSession],
+        principal: NamedDependency[Principal],
+        resources: NamedDependency[Resources],
+    ) -> WebhookEndpointCreated:
+        settings = resources.settings
+        endpoint, secret = await service.create_endpoint(
+            session,
+            data,
+            resources.require_envelope(),
+            principal.actor,
+            https_only=settings.environment == "production",
+            allow_private=egress.private_addresses_allowed(settings),
+        )
+        return WebhookEndpointCreated(**msgspec.structs.asdict(service.endpoint_read(endpoint)), secret=secret)
+
+    @get("/webhook-endpoints", responses=problems(422), summary="List webhook endpoints, newest first")
+    async def list(
+        self, *, session: NamedDependency[AsyncSession], limit: Limit = 10, starting_after: StartingAfter = None
+    ) -> ListResponse[WebhookEndpointRead]:
+        page = await EndpointRepository(session).live_page(limit=limit, starting_after=starting_after)
+        return ListResponse([service.endpoint_read(e) for e in page.items], page.has_more)
+
+    @get("/webhook-endpoints/{endpoint_id:str}", responses=problems(404), summary="Retrieve a webhook endpoint")
+    async def retrieve(self, endpoint_id: FromPath[str], session: NamedDependency[AsyncSession]) -> WebhookEndpointRead:
+        return service.endpoint_read(await service.get_endpoint(session, endpoint_id))
+
+    @delete(
+        "/webhook-endpoints/{endpoint_id:str}",
+        status_code=200,
+        responses=problems(404),
+        summary="Delete a webhook endpoint",
+        description="Nothing more is sent to it; its pending deliveries are canceled.",
+    )
+    async def remove(
+        self, endpoint_id: FromPath[str], session: NamedDependency[AsyncSession], principal: NamedDependency[Principal]
+    ) -> WebhookEndpointDeleted:
+        endpoint = await service.delete_endpoint(session, endpoint_id, principal.actor)
+        return WebhookEndpointDeleted(endpoint.id)
+
+    @get(
+        "/webhook-endpoints/{endpoint_id:str}/deliveries",
+        responses=problems(404, 422),
+        summary="The endpoint's delivery log, newest first, each delivery with all its attempts",
+    )
+    async def deliveries(
+        self,
+        endpoint_id: FromPath[str],
+        *,
+        session: NamedDependency[AsyncSession],
+        limit: Limit = 10,
+        starting_after: StartingAfter = None,
+        status: Annotated[DeliveryStatus | None, QueryParameter()] = None,
+    ) -> ListResponse[WebhookDeliveryRead]:
+        items, has_more = await service.deliveries_of(
+            session, endpoint_id, status=status, limit=limit, starting_after=starting_after
+        )
+        return ListResponse(items, has_more)
+
+    @get("/webhook-deliveries/{delivery_id:str}", responses=problems(404), summary="Retrieve a webhook delivery")
+    async def retrieve_delivery(
+        self, delivery_id: FromPath[str], session: NamedDependency[AsyncSession]
+    ) -> WebhookDeliveryRead:
+        return await service.get_delivery(session, delivery_id)
+
+    @post(
+        "/webhook-deliveries/{delivery_id:str}/replay",
+        status_code=202,
+        responses=problems(404, 409),
+        summary="Send a delivery again now",
+        description="A new attempt is made within seconds by a worker and appears in the delivery log; if it "
+        "fails, retries follow the usual schedule. Receivers see the same event id again.",
+    )
+    async def replay(
+        self, delivery_id: FromPath[str], session: NamedDependency[AsyncSession], principal: NamedDependency[Principal]
+    ) -> WebhookDeliveryRead:
+        delivery = await service.replay(session, delivery_id, principal.actor)
+        return (await service.delivery_reads(session, [delivery]))[0]
