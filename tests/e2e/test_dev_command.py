@@ -23,6 +23,7 @@ from tests.invoices.validation.test_engine import SELLER
 from tests.journeys import cii_invoice, portal_path
 
 pytestmark = pytest.mark.slow
+QUEUED_OR_SENT = ("queued", "submitted")
 
 
 def _alive(pid: int) -> bool:
@@ -84,12 +85,16 @@ def _deposit_reaches_chorus(info: dict[str, Any], headers: dict[str, str]) -> st
             data={"metadata": json.dumps({"provider_id": seller["id"]})},
         )
         assert deposit.status_code == 201, deposit.text
-        deadline = time.monotonic() + 60
-        while (status := client.get(f"/v1/invoices/{deposit.json()['id']}").json()["status"]) == "queued":
-            assert time.monotonic() < deadline, "the worker never submitted the invoice"
+        deadline = time.monotonic() + 90
+        while (status := client.get(f"/v1/invoices/{deposit.json()['id']}").json()["status"]) in QUEUED_OR_SENT:
+            assert time.monotonic() < deadline, f"the invoice stayed {status}"
             time.sleep(0.5)
-        assert status in ("submitted", "deposited", "delivered"), status
-        return str(seller["id"])
+        assert status in ("deposited", "delivered", "approved", "payment_sent"), status
+    mailbox = Path(info["mail"]["mailbox_dir"])
+    while not any(deposit.json()["number"] in path.read_text() for path in mailbox.glob("*.eml")):
+        assert time.monotonic() < deadline, "the provider got no e-mail"
+        time.sleep(0.5)
+    return str(seller["id"])
 
 
 @pytest.fixture
@@ -113,7 +118,7 @@ def test_dev_boots_serves_stops_and_keeps_its_data(data_dir: Path) -> None:
         assert provider.status_code == 201, provider.text
         seller_id = _deposit_reaches_chorus(dev.info, headers)
         pids = dev.info["pids"]
-        assert {"sandbox", "api", "worker"} <= set(pids)
+        assert {"sandbox", "mailcatcher", "api", "worker"} <= set(pids)
     finally:
         dev.stop()
     assert dev.process.returncode == 0

@@ -100,6 +100,12 @@ class Settings:
     late_interest_reference_rate: str = field(
         default="2.15", metadata={"doc": "ECB main refinancing rate (%); late-payment interest is this + 8 points"}
     )
+    smtp_host: str = field(default="", metadata={"doc": "SMTP server for e-mails to providers; empty: no e-mail"})
+    smtp_port: int = field(default=25, metadata={"doc": "SMTP port"})
+    smtp_security: str = field(default="none", metadata={"doc": "none, starttls or tls"})
+    smtp_username: str = field(default="", metadata={"doc": "SMTP login, if the server wants one"})
+    smtp_password: str = field(default="", metadata={"doc": "SMTP password"})
+    mail_from: str = field(default="pdp <no-reply@pdp.localhost>", metadata={"doc": "Sender of pdp's e-mails"})
     directory_ttl_hours: int = field(
         default=24, metadata={"doc": "How long a cached recipient from Chorus Pro's directory stays fresh"}
     )

@@ -1,8 +1,9 @@
 """``pdp dev``: the whole platform on one machine, from wheels, in one command.
 
 Boots (or reuses, if ``PDP_DATABASE_URL``, ``PDP_REDIS_URL`` and ``PDP_S3_ENDPOINT`` are all set) PostgreSQL,
-Redis and S3 with Object Lock, migrates, then runs the API, one worker and the Chorus Pro sandbox emulator (unless
-``PDP_CHORUS_CLIENT_ID`` points pdp at a real PISTE) as child processes. Everything it
+Redis and S3 with Object Lock, migrates, then runs the API, one worker, the Chorus Pro sandbox emulator (unless
+``PDP_CHORUS_CLIENT_ID`` points pdp at a real PISTE) and an SMTP catcher keeping providers' e-mails in
+``.pdp/mail/`` (unless ``PDP_SMTP_HOST`` is set) as child processes. Everything it
 needs to reach them goes to ``.pdp/dev.json``, which the other ``pdp`` commands read. Data stays in ``.pdp/``
 across restarts. Ctrl-C or SIGTERM stops children then engines, leaving no process behind.
 """
@@ -168,6 +169,12 @@ def _start_children(
         names.append("sandbox")
         _wait_http(f"{sandbox_info['control_url']}/info", children[-1], name="sandbox")
         env |= _sandbox_environment(sandbox_info)
+    if not (env.get("PDP_SMTP_HOST") or os.environ.get("PDP_SMTP_HOST")):
+        mail_port = _free_port(1025)
+        mail_dir = log_dir.parent / "mail"
+        children.append(_spawn("mailcatcher", env, log_dir, "--port", str(mail_port), "--dir", str(mail_dir)))
+        names.append("mailcatcher")
+        env |= {"PDP_SMTP_HOST": "127.0.0.1", "PDP_SMTP_PORT": str(mail_port)}
     for command, name in (("serve", "api"), ("worker", "worker")):
         children.append(_spawn(command, env, log_dir))
         names.append(name)
@@ -230,6 +237,10 @@ def run_dev(data_dir_option: str | None, port_option: int | None) -> int:
                 "region": env.get("PDP_S3_REGION", "us-east-1"),
             },
             "chorus_sandbox": sandbox_info,
+            "mail": {
+                "smtp": f"{env.get('PDP_SMTP_HOST')}:{env.get('PDP_SMTP_PORT')}",
+                "mailbox_dir": str((data_dir / "mail").resolve()),
+            },
             "pids": {
                 "supervisor": os.getpid(),
                 **{name: child.pid for name, child in zip(names, children, strict=True)},

@@ -197,6 +197,29 @@ def sandbox(  # noqa: PLR0917 - click passes each option by name
     )
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=1025, show_default=True)
+@click.option("--dir", "directory", default=".pdp/mail", show_default=True, help="Where each message is saved (.eml)")
+def mailcatcher(host: str, port: int, directory: str) -> None:
+    """Run a local SMTP server that keeps every message (for pdp dev): nothing is ever relayed."""
+    import signal
+    import threading
+
+    from pdp.connectors.mail.catcher import start_catcher
+
+    controller, _ = start_catcher(host, port, Path(directory))
+    click.echo(json.dumps({"smtp_host": host, "smtp_port": port, "mailbox_dir": str(Path(directory).resolve())}))
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        controller.stop()
+
+
 def main() -> None:
     cli()
 

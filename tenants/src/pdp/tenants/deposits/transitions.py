@@ -11,6 +11,7 @@ from pdp.platform.audit import Actor, AuditRepository
 from pdp.tenants.deposits.lifecycle import CDAR_CODES, may_move
 from pdp.tenants.deposits.models import InvoiceRecord
 from pdp.tenants.events.service import emit
+from pdp.tenants.notifications.service import stage_status_email
 
 WORKER = Actor("system", "invoices.advance")
 
@@ -41,6 +42,7 @@ async def move(
         "cdar_code": CDAR_CODES.get(status),
         **(detail or {}),
     }
-    await emit(session, "invoice.status_changed", invoice.id, data)
+    event = await emit(session, "invoice.status_changed", invoice.id, data)
+    stage_status_email(session, status, event.id)
     await AuditRepository(session).append(actor, "invoice.status_changed", "invoice", invoice.id, data)
     return True

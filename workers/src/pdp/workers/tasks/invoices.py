@@ -1,11 +1,14 @@
-"""Submission and tracking jobs: thin adapters over :func:`pdp.tenants.deposits.pipeline.advance`."""
+"""Submission and tracking jobs (thin adapters over :func:`pdp.tenants.deposits.pipeline.advance`), and the
+provider's e-mail about each status change."""
 
 from __future__ import annotations
 
 from pdp.platform.clock import now
+from pdp.platform.db.session import unit_of_work
 from pdp.platform.jobs import JobRequest
 from pdp.tenants.deposits.pipeline import advance
 from pdp.tenants.deposits.repository import claim_due
+from pdp.tenants.notifications.service import send_status_email
 from pdp.workers.registry import JobContext, task
 
 SWEEP_BATCH = 500
@@ -41,3 +44,10 @@ async def sweep(ctx: JobContext) -> int:
         )
         await ctx.queue.send(job)
     return len(due)
+
+
+@task("notifications.invoice_status", max_tries=8)
+async def email_status(ctx: JobContext, tenant_id: str, event_id: str) -> str:
+    """The provider's e-mail about one status change (staged by the change itself, relayed by the outbox)."""
+    async with unit_of_work(ctx.sessionmaker, tenant_id=tenant_id) as session:
+        return await send_status_email(session, ctx.settings, event_id)
