@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING, Any
 from arq import cron
 from arq.connections import RedisSettings
 from arq.worker import Function, Worker
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.exceptions import WatchError
 
 from pdp.platform import jobs
 from pdp.platform.db.session import create_engine, create_sessionmaker
@@ -30,6 +33,8 @@ if TYPE_CHECKING:
 
 HEARTBEAT_SECONDS = 5
 SHUTDOWN_GRACE_SECONDS = 20
+REDIS_RETRY_SECONDS = 1.0
+REDIS_LOST = (RedisConnectionError, RedisTimeoutError, WatchError)
 SWEEP_SECONDS = 5
 HEARTBEAT_KEY = "pdp:workers:{worker}"
 log = get_logger("pdp.workers.app")
@@ -95,12 +100,15 @@ def create_worker(
         log.info("worker.started", worker=worker_name, jobs=sorted(s.name for s in specs))
 
     async def on_shutdown(ctx: dict[str, Any]) -> None:
+        if "resources" not in state:
+            return  # never started, or already stopped
         heartbeat = state.pop("heartbeat", None)
         if heartbeat is not None:
             heartbeat.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await heartbeat
-        await ctx["redis"].delete(HEARTBEAT_KEY.format(worker=worker_name))
+        with contextlib.suppress(*REDIS_LOST):  # the key expires on its own
+            await ctx["redis"].delete(HEARTBEAT_KEY.format(worker=worker_name))
         await state.pop("resources").aclose()
         await ctx["engine"].dispose()
         log.info("worker.stopped", worker=worker_name)
@@ -118,6 +126,8 @@ def create_worker(
             ),
             cron(wrap(REGISTRY["maintenance.purge_expired"]), name="cron:maintenance.purge_expired", minute=17),
             cron(wrap(REGISTRY["directory.refresh_stale"]), name="cron:directory.refresh_stale", minute=41),
+            # Just after midnight UTC: a mandate whose last day was yesterday expires today.
+            cron(wrap(REGISTRY["maintenance.daily"]), name="cron:maintenance.daily", hour=0, minute=7),
             cron(
                 wrap(REGISTRY["invoices.sweep"]),
                 name="cron:invoices.sweep",
@@ -155,12 +165,25 @@ def run_worker(settings: Settings) -> None:
 
 
 async def _run(settings: Settings) -> None:
-    # pdp handles the signals itself: arq's own "wait for completion" handler never returns once jobs are done.
-    worker = create_worker(settings, handle_signals=False)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
+    while not stop.is_set():
+        try:
+            await _serve(settings, stop)
+            return
+        except REDIS_LOST as exc:
+            # arq lets a broken Redis connection escape its poll loop (python-arq/arq#386), so a Redis restart
+            # would end the process. Start a fresh worker instead: nothing is lost, the jobs that vanished
+            # with Redis come back through the outbox relay and the sweep.
+            log.warning("worker.redis_lost", error=str(exc))
+            await asyncio.sleep(REDIS_RETRY_SECONDS)
+
+
+async def _serve(settings: Settings, stop: asyncio.Event) -> None:
+    # pdp handles the signals itself: arq's own "wait for completion" handler never returns once jobs are done.
+    worker = create_worker(settings, handle_signals=False)
     main = asyncio.create_task(worker.main())
     stopping = asyncio.create_task(stop.wait())
     await asyncio.wait({main, stopping}, return_when=asyncio.FIRST_COMPLETED)
@@ -172,7 +195,11 @@ async def _run(settings: Settings) -> None:
             await main
     finally:
         stopping.cancel()
-        await worker.close()
+        try:
+            await worker.close()
+        except REDIS_LOST:
+            if worker.on_shutdown is not None:
+                await worker.on_shutdown(worker.ctx)  # arq stopped before it: release the engine and clients
 
 
 async def drain(worker: Worker, grace_seconds: float = SHUTDOWN_GRACE_SECONDS) -> None:

@@ -95,3 +95,8 @@ class StaffRepository:
         self.session.add(user)
         await self.session.flush()
         return user
+
+
+async def active_tenant_ids(session: AsyncSession) -> list[str]:
+    """Every active tenant's id (through pdp_active_tenants: the app role cannot list tenants itself)."""
+    return list((await session.execute(text("SELECT * FROM pdp_active_tenants()"))).scalars())
