@@ -70,10 +70,19 @@ def set_tenant(session: AsyncSession, tenant_id: str | None) -> None:
 _UNAVAILABLE = (OperationalError, InterfaceError, OSError, ConnectionError, TimeoutError, PoolTimeout)
 
 
+# SQLSTATE classes of a server that cannot serve right now: 08 connection exception; 57P01 to 57P03 admin or crash
+# shutdown, "the database system is shutting down / starting up" (a restart), which asyncpg raises as plain errors.
+_UNAVAILABLE_SQLSTATES = ("08", "57P")
+
+
 def is_unavailable(exc: BaseException) -> bool:
     """True when ``exc`` means the database could not be reached (as opposed to a bad statement)."""
-    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-        return True
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated:
+            return True
+        sqlstate = getattr(exc.orig, "sqlstate", None) or ""
+        if sqlstate.startswith(_UNAVAILABLE_SQLSTATES):
+            return True
     return isinstance(exc, _UNAVAILABLE)
 
 
