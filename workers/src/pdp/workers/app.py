@@ -126,6 +126,8 @@ def create_worker(
             ),
             cron(wrap(REGISTRY["maintenance.purge_expired"]), name="cron:maintenance.purge_expired", minute=17),
             cron(wrap(REGISTRY["directory.refresh_stale"]), name="cron:directory.refresh_stale", minute=41),
+            # Just after midnight UTC: a mandate whose last day was yesterday expires today.
+            cron(wrap(REGISTRY["maintenance.daily"]), name="cron:maintenance.daily", hour=0, minute=7),
             cron(
                 wrap(REGISTRY["invoices.sweep"]),
                 name="cron:invoices.sweep",
