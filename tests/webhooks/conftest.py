@@ -17,7 +17,7 @@ from pdp.workers.registry import JobContext
 from pdp.workers.tasks import webhooks as webhook_jobs
 from tests.conftest import TenantFixture
 from tests.webhooks.receiver import Receiver
-from tests.workers.test_jobs_and_outbox import RecordingQueue
+from tests.workers.test_jobs_and_outbox import RecordingQueue, arq_redis  # noqa: F401 - arq_redis: a fixture
 
 
 @pytest.fixture

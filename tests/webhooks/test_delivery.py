@@ -6,8 +6,10 @@ import asyncio
 import dataclasses
 from typing import Any
 
+from pdp.platform.settings import Settings
 from pdp.tenants.webhooks import signature
 from pdp.tenants.webhooks.delivery import deliver
+from pdp.workers.app import create_worker
 from tests.conftest import TenantFixture
 from tests.factories import provider_payload
 from tests.journeys import active_mandate, seller_provider
@@ -185,3 +187,20 @@ async def test_mandate_events_reach_a_catch_all_endpoint(
         "status": "revoked",
         "revoked_by": "tenant",
     }
+
+
+async def test_a_real_worker_delivers_what_the_outbox_relays(
+    client: Any, tenant: TenantFixture, receiver: Receiver, settings: Settings, arq_redis: Any
+) -> None:
+    endpoint = await register(client, tenant, receiver.url(), ["provider.created"])
+    await new_provider(client, tenant)
+    # Burst mode: the startup relay (or sweep) queues the delivery, the worker runs it, then stops.
+    worker = create_worker(settings, burst=True, handle_signals=False, poll_delay=0.01)
+    try:
+        await worker.main()
+    finally:
+        await worker.close()
+    [received] = receiver.requests
+    signature.verify(endpoint["secret"], received.headers["pdp-signature"], received.body)
+    [log] = await deliveries(client, tenant, endpoint["id"])
+    assert log["status"] == "delivered"

@@ -67,10 +67,11 @@ async def open_sender(
 ) -> AsyncIterator[WebhookSender]:
     timeout = httpx.Timeout(settings.webhook_timeout_seconds)
     envelope = Envelope(settings.master_keys) if settings.master_keys else None
-    # Redirects are not followed: a 3xx could point anywhere, including inside our network.
-    async with httpx.AsyncClient(
-        timeout=timeout, follow_redirects=False, limits=httpx.Limits(max_connections=100)
-    ) as http:
+    # Redirects are not followed: a 3xx could point anywhere, including inside our network. Connections are not
+    # kept alive: the pool is keyed by the checked IP, so a kept connection would carry another host name's
+    # requests over a TLS session verified for the first one.
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=0)
+    async with httpx.AsyncClient(timeout=timeout, follow_redirects=False, limits=limits) as http:
         yield WebhookSender(
             sessionmaker, http, envelope, retry_intervals(settings), egress.private_addresses_allowed(settings)
         )
