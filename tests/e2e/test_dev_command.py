@@ -5,13 +5,10 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +33,10 @@ def _alive(pid: int) -> bool:
 
 
 class Dev:
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, **extra_env: str) -> None:
         self.data_dir = data_dir
         env = {k: v for k, v in os.environ.items() if not k.startswith("PDP_")}
-        self.env = {**env, "PDP_DEV_DIR": str(data_dir)}
+        self.env = {**env, "PDP_DEV_DIR": str(data_dir), **extra_env}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "pdp.cli.main", "dev", "--port", "0"],
             env=self.env,
@@ -95,13 +92,6 @@ def _deposit_reaches_chorus(info: dict[str, Any], headers: dict[str, str]) -> st
         assert time.monotonic() < deadline, "the provider got no e-mail"
         time.sleep(0.5)
     return str(seller["id"])
-
-
-@pytest.fixture
-def data_dir() -> Iterator[Path]:
-    path = Path(tempfile.mkdtemp(prefix="pdp-dev-e2e-", dir="/tmp"))
-    yield path / ".pdp"
-    shutil.rmtree(path, ignore_errors=True)
 
 
 def test_dev_boots_serves_stops_and_keeps_its_data(data_dir: Path) -> None:

@@ -134,8 +134,9 @@ def _sandbox_environment(info: dict[str, Any]) -> dict[str, str]:
         "PDP_CHORUS_CLIENT_SECRET": info["piste"]["client_secret"],
         "PDP_CHORUS_LOGIN": account["login"],
         "PDP_CHORUS_PASSWORD": account["password"],
-        "PDP_CHORUS_RECONCILE_AFTER_SECONDS": "60",
-        "PDP_TRACKING_INTERVALS_SECONDS": "5,10,20,30",
+        # A demo's pace; the operator's own values win.
+        "PDP_CHORUS_RECONCILE_AFTER_SECONDS": os.environ.get("PDP_CHORUS_RECONCILE_AFTER_SECONDS", "60"),
+        "PDP_TRACKING_INTERVALS_SECONDS": os.environ.get("PDP_TRACKING_INTERVALS_SECONDS", "5,10,20,30"),
     }
 
 
@@ -164,7 +165,7 @@ def _start_children(
 
         sandbox_port = _free_port(8090)
         sandbox_info = sandbox_info_for(f"http://127.0.0.1:{sandbox_port}")
-        speed = str(DEMO_CLOCK_SPEED)
+        speed = os.environ.get("PDP_DEV_CLOCK_SPEED", str(DEMO_CLOCK_SPEED))
         children.append(_spawn("sandbox", env, log_dir, "--port", str(sandbox_port), "--speed", speed))
         names.append("sandbox")
         _wait_http(f"{sandbox_info['control_url']}/info", children[-1], name="sandbox")

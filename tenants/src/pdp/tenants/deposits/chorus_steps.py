@@ -91,11 +91,15 @@ async def refresh(
     if invoice.chorus_invoice_id is None:
         return await _refresh_flux(gateway, account, session, invoice)
     history = await gateway.client.invoice_history(account, invoice.chorus_invoice_id)
-    newest = history.statuses[0] if history.statuses else None
-    comment = (
-        newest.histo_statut_commentaire if newest and newest.histo_statut_code == history.statut_courant_code else None
-    )
-    return await apply_chorus_status(session, invoice, history.statut_courant_code, comment)
+    entries = list(reversed(history.statuses))  # Chorus sends them newest first
+    if not entries:  # no history offered: the current status alone
+        return await apply_chorus_status(session, invoice, history.statut_courant_code)
+    changed = False
+    for entry in entries[invoice.chorus_history_seen :]:
+        applied = await apply_chorus_status(session, invoice, entry.histo_statut_code, entry.histo_statut_commentaire)
+        changed = changed or applied
+    invoice.chorus_history_seen = max(invoice.chorus_history_seen, len(entries))
+    return changed
 
 
 async def _refresh_flux(
@@ -117,7 +121,8 @@ async def _refresh_flux(
         if found.numero_facture == invoice.number:
             invoice.chorus_invoice_id = found.identifiant_facture_cpp
             await move(session, invoice, "deposited", chorus_status=state)
-            await apply_chorus_status(session, invoice, found.statut)
+            # Its history, step by step: the buyer may have moved it several times since integration.
+            await refresh(gateway, account, session, invoice)
             return True
     if invoice.checks + 1 >= UNLISTED_CHECKS_BEFORE_FAILING:
         invoice.last_error = "Chorus Pro integrated the flux but lists the invoice neither as created nor rejected"

@@ -75,6 +75,9 @@ class InvoiceRecord(TenantScoped, Base):
     submit_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     next_check_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     checks: Mapped[int] = mapped_column(Integer, server_default="0")
+    # Chorus's status history is read whole each time: the entries already applied are skipped, so a buyer's
+    # quick succession of statuses between two polls is still reported step by step, each once.
+    chorus_history_seen: Mapped[int] = mapped_column(Integer, server_default="0")
     last_error: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()

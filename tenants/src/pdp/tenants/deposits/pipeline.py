@@ -180,8 +180,7 @@ async def _reconcile(
         await move(
             session, invoice, "submitted", detail={"flux_number": invoice.chorus_flux_number, "reconciled": True}
         )
-        await steps.apply_chorus_status(session, invoice, found.statut)
-        return "reconciled"
+        return "reconciled"  # its statuses come with the next poll, in order, from its history
     if clock.now() - invoice.submit_started_at < pipeline.reconcile_after:
         invoice.next_check_at = clock.now() + RETRY_SOON
         return "waiting for chorus"
