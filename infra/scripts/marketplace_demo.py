@@ -22,10 +22,11 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import boto3
 import httpx
@@ -105,11 +106,15 @@ class Receiver:
 # -- documents --------------------------------------------------------------------------------------------------
 
 
+def today() -> date:
+    return datetime.now(ZoneInfo("Europe/Paris")).date()  # French invoices are dated in French time
+
+
 def invoice_json(number: str, recipient: dict[str, Any]) -> dict[str, Any]:
     return {
         "number": number,
-        "issue_date": date.today().isoformat(),
-        "due_date": (date.today() + timedelta(days=30)).isoformat(),
+        "issue_date": today().isoformat(),
+        "due_date": (today() + timedelta(days=30)).isoformat(),
         "recipient": recipient,
         "lines": [
             {"name": "Développement", "quantity": "3", "unit_price": "450.00", "vat_rate": "20.00", "unit": "DAY"},
