@@ -155,9 +155,19 @@ async def settle(
 
     async def missing() -> str:
         sandbox.control("POST", "clock/advance", {"minutes": 10})
-        rows = await _rows(owner, "SELECT number, status FROM invoices WHERE id = ANY(:ids)", ids=ids)
-        late = collections.Counter(r.status for r in rows if r.status not in settled | ENDED)
-        return f"not settled yet: {dict(late)}" if late or len(rows) != len(ids) else ""
+        rows = await _rows(
+            owner,
+            "SELECT number, status, chorus_status, next_check_at, last_error FROM invoices WHERE id = ANY(:ids)",
+            ids=ids,
+        )
+        late = [r for r in rows if r.status not in settled | ENDED]
+        if not late and len(rows) == len(ids):
+            return ""
+        counts = collections.Counter(r.status for r in late)
+        details = [
+            f"{r.number}: {r.status}/{r.chorus_status}, next {r.next_check_at}, {r.last_error}" for r in late[:5]
+        ]
+        return f"not settled yet: {dict(counts)} {details}"
 
     await eventually(missing, within=within)
 

@@ -69,7 +69,7 @@ async def pipeline(
 ) -> AsyncIterator[Pipeline]:
     redis = await jobs.create_arq_redis(chorus_settings.redis_url)
     archive = open_archive(chorus_settings)
-    async with open_chorus(chorus_settings) as gateway:
-        yield build_pipeline(chorus_settings, sessionmaker, redis=redis, gateway=gateway, archive=archive)
+    async with open_chorus(chorus_settings, redis=redis) as gateway:
+        yield build_pipeline(chorus_settings, sessionmaker, gateway=gateway, archive=archive)
     archive.close()
     await redis.aclose()

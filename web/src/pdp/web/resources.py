@@ -52,7 +52,7 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
     redis = await jobs.create_arq_redis(settings.redis_url)
     archive = open_archive(settings)
     try:
-        async with open_chorus(settings) as chorus:
+        async with open_chorus(settings, redis=redis) as chorus:
             sessionmaker = create_sessionmaker(engine)
             envelope = Envelope(settings.master_keys) if settings.master_keys else None
             queue = jobs.ArqQueue(redis)

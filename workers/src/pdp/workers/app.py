@@ -82,14 +82,14 @@ def create_worker(
         engine = create_engine(settings.database_url, pool_size=max(2, settings.worker_concurrency // 2))
         resources = contextlib.AsyncExitStack()
         state["resources"] = resources
-        chorus = await resources.enter_async_context(open_chorus(settings))
+        chorus = await resources.enter_async_context(open_chorus(settings, redis=ctx["redis"]))
         archive = open_archive(settings)
         resources.callback(archive.close)
         sessionmaker = create_sessionmaker(engine)
         webhooks = await resources.enter_async_context(open_sender(settings, sessionmaker))
         ctx.update(
             chorus=chorus,
-            pipeline=build_pipeline(settings, sessionmaker, redis=ctx["redis"], gateway=chorus, archive=archive),
+            pipeline=build_pipeline(settings, sessionmaker, gateway=chorus, archive=archive),
             settings=settings,
             engine=engine,
             sessionmaker=sessionmaker,

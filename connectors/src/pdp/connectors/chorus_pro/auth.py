@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -77,6 +77,7 @@ class PisteTokens:
         *,
         clock: Callable[[], float] = time.monotonic,
         refresh_margin: float = REFRESH_MARGIN_SECONDS,
+        throttle: Callable[[str], Awaitable[None]] | None = None,
     ) -> None:
         self._http = http
         self._url = token_url
@@ -87,6 +88,8 @@ class PisteTokens:
         self._expires_at = 0.0
         self._lock = asyncio.Lock()
         self.fetched = 0  # how many tokens were fetched: lets tests and metrics see the cache work
+        # Token requests count against PISTE's quota too (and come in bursts when PISTE refuses them).
+        self._throttle = throttle
 
     async def token(self) -> str:
         if self._token and self._clock() < self._expires_at - self._margin:
@@ -105,6 +108,8 @@ class PisteTokens:
             self._token = None
 
     async def _fetch(self) -> _TokenAnswer:
+        if self._throttle is not None:
+            await self._throttle("platform")
         form = {
             "grant_type": "client_credentials",
             "client_id": self._app.client_id,

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import email.utils
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TypeVar
 
 import httpx
@@ -57,13 +59,35 @@ _UNPROCESSED_STATUSES = frozenset({429, 503})
 _encoder = msgspec.json.Encoder(decimal_format="number")
 
 
-class ChorusProClient:
-    """One instance per process, built in the app or worker lifespan, shared by every tenant."""
+# Whose budget a call spends: set by the caller (the tenant an invoice belongs to) around its Chorus calls.
+_rate_key: ContextVar[str] = ContextVar("chorus_rate_key", default="platform")
+Throttle = Callable[[str], Awaitable[None]]
 
-    def __init__(self, http: httpx.AsyncClient, *, api_url: str, tokens: PisteTokens) -> None:
+
+@contextmanager
+def spending(key: str) -> Iterator[None]:
+    """Charge the Chorus calls made in this block to ``key`` (a tenant) in the shared rate limiter."""
+    token = _rate_key.set(key)
+    try:
+        yield
+    finally:
+        _rate_key.reset(token)
+
+
+class ChorusProClient:
+    """One instance per process, built in the app or worker lifespan, shared by every tenant.
+
+    ``throttle`` is awaited before every HTTP request to Chorus (a retry after a refused token included), with the
+    key set by :func:`spending`: the shared rate limit then holds per call, not per piece of work.
+    """
+
+    def __init__(
+        self, http: httpx.AsyncClient, *, api_url: str, tokens: PisteTokens, throttle: Throttle | None = None
+    ) -> None:
         self._http = http
         self._api_url = api_url.rstrip("/")
         self._tokens = tokens
+        self._throttle = throttle
 
     # -- transport ------------------------------------------------------------------------------------------
 
@@ -72,6 +96,8 @@ class ChorusProClient:
         content = _encoder.encode(body)
         for attempt in (1, 2):
             token = await self._tokens.token()
+            if self._throttle is not None:
+                await self._throttle(_rate_key.get())
             response = await self._send(path, content, token, account)
             if response.status_code == 401 and attempt == 1 and not _account_refused(response):
                 self._tokens.invalidate(token)
@@ -203,6 +229,8 @@ class ChorusProClient:
         """``GET health-check``: needs the bearer token only."""
         for attempt in (1, 2):
             token = await self._tokens.token()
+            if self._throttle is not None:
+                await self._throttle(_rate_key.get())
             try:
                 response = await self._http.get(
                     self._api_url + paths.HEALTH_CHECK, headers={"Authorization": f"Bearer {token}"}

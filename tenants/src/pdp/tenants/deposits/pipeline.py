@@ -17,16 +17,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from pdp.connectors.chorus_pro.auth import TechnicalAccount
+from pdp.connectors.chorus_pro.client import spending
 from pdp.connectors.chorus_pro.errors import ChorusError, ChorusTransientError
 from pdp.platform import clock
 from pdp.platform.db.session import unit_of_work
 from pdp.platform.logging import get_logger
-from pdp.platform.ratelimit import Rate, RateLimiter
 from pdp.platform.security.envelope import Envelope
 from pdp.platform.settings import Settings
 from pdp.tenants.archive.store import Archive
@@ -49,7 +48,6 @@ class Pipeline:
     sessionmaker: async_sessionmaker[AsyncSession]
     gateway: ChorusGateway | None
     archive: Archive
-    limiter: RateLimiter | None
     envelope: Envelope | None
     reconcile_after: timedelta
     intervals: tuple[int, ...]
@@ -61,14 +59,18 @@ class Pipeline:
 
 async def advance(pipeline: Pipeline, tenant_id: str, invoice_id: str) -> str:
     """Do the next thing for this invoice; returns what was done (for logs and tests)."""
+    with spending(tenant_id):  # every Chorus call below takes a token of this tenant's share
+        return await _advance(pipeline, tenant_id, invoice_id)
+
+
+async def _advance(pipeline: Pipeline, tenant_id: str, invoice_id: str) -> str:
     async with unit_of_work(pipeline.sessionmaker, tenant_id=tenant_id) as session:
         invoice = await InvoiceRepository(session).for_update(invoice_id)
         if invoice.status == "queued":
             return await _deposit_or_reconcile(pipeline, session, invoice)
         if invoice.status in TRACKED:
-            step = await _throttled(pipeline, session, invoice)
-            if step:
-                return step
+            if _no_chorus(pipeline, invoice):
+                return "chorus not configured"
             step = await _track(pipeline, session, invoice)
             _set_expected_payment(pipeline, invoice)
             return step
@@ -82,19 +84,12 @@ def _set_expected_payment(pipeline: Pipeline, invoice: InvoiceRecord) -> None:
         invoice.expected_payment_date = pipeline.terms.expected_date(clock.now().date(), invoice.recipient_siret)
 
 
-async def _throttled(pipeline: Pipeline, session: AsyncSession, invoice: InvoiceRecord) -> str | None:
-    """Take a Chorus call token for this tenant; without one, come back when one will be there."""
-    if pipeline.gateway is None:
-        invoice.next_check_at = clock.now() + timedelta(minutes=5)
-        invoice.last_error = "chorus_not_configured: no Chorus Pro access is configured"
-        return "chorus not configured"
-    if pipeline.limiter is None:
-        return None
-    wait = await pipeline.limiter.acquire(invoice.tenant_id)
-    if wait <= 0:
-        return None
-    invoice.next_check_at = clock.now() + timedelta(seconds=wait)
-    return "rate limited"
+def _no_chorus(pipeline: Pipeline, invoice: InvoiceRecord) -> bool:
+    if pipeline.gateway is not None:
+        return False
+    invoice.next_check_at = clock.now() + timedelta(minutes=5)
+    invoice.last_error = "chorus_not_configured: no Chorus Pro access is configured"
+    return True
 
 
 async def _deposit_or_reconcile(pipeline: Pipeline, session: AsyncSession, invoice: InvoiceRecord) -> str:
@@ -110,9 +105,8 @@ async def _deposit_or_reconcile(pipeline: Pipeline, session: AsyncSession, invoi
         invoice.last_error, invoice.next_check_at = f"{exc.code}: {exc.detail}", None
         await move(session, invoice, "failed", detail={"error": exc.code, "message": exc.detail})
         return "mandate gone"
-    throttled = await _throttled(pipeline, session, invoice)
-    if throttled:
-        return throttled
+    if _no_chorus(pipeline, invoice):
+        return "chorus not configured"
     assert pipeline.gateway is not None
     account = await steps.account_for(session, invoice, pipeline.gateway, pipeline.envelope)
     if invoice.submit_started_at is not None:
@@ -195,6 +189,9 @@ async def _track(pipeline: Pipeline, session: AsyncSession, invoice: InvoiceReco
         changed = await steps.refresh(pipeline.gateway, account, session, invoice)
     except ChorusError as exc:
         invoice.last_error = f"{exc.code}: {exc.detail}"[:2000]
+        if exc.retry_after is not None:  # asked to slow down (Chorus's 429 or pdp's own limit): not a failure
+            invoice.next_check_at = clock.now() + timedelta(seconds=exc.retry_after)
+            return "rate limited"
         if not exc.transient:
             log.error("tracking.refused", invoice_id=invoice.id, error=str(exc))
         invoice.checks += 1
@@ -213,23 +210,16 @@ def build_pipeline(
     settings: Settings,
     sessionmaker: async_sessionmaker[AsyncSession],
     *,
-    redis: Any,
     gateway: ChorusGateway | None,
     archive: Archive,
 ) -> Pipeline:
-    """The pipeline of one worker process, from settings (rates, reconcile window, polling schedule)."""
-    limiter = RateLimiter(
-        redis,
-        name="chorus",
-        overall=Rate(settings.chorus_rate_per_second, max(1.0, settings.chorus_rate_per_second)),
-        per_key=Rate(settings.chorus_tenant_rate_per_second, max(1.0, settings.chorus_tenant_rate_per_second)),
-    )
+    """The pipeline of one worker process, from settings (reconcile window, polling schedule, payment terms).
+    The rate limit lives in the gateway: every Chorus call takes its token there."""
     intervals = tuple(int(part) for part in settings.tracking_intervals_seconds.split(",") if part.strip())
     return Pipeline(
         sessionmaker=sessionmaker,
         gateway=gateway,
         archive=archive,
-        limiter=limiter,
         envelope=Envelope(settings.master_keys) if settings.master_keys else None,
         reconcile_after=timedelta(seconds=settings.chorus_reconcile_after_seconds),
         intervals=intervals or (60,),
