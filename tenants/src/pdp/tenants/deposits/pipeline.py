@@ -53,6 +53,11 @@ class Pipeline:
     intervals: tuple[int, ...]
     terms: PaymentTerms = field(default_factory=PaymentTerms)
 
+    @property
+    def retry_soon(self) -> timedelta:
+        """How soon to look again after an unclear or refused call: never later than the reconcile window."""
+        return min(RETRY_SOON, self.reconcile_after)
+
     def next_poll(self, checks: int) -> timedelta:
         return timedelta(seconds=self.intervals[min(checks, len(self.intervals) - 1)])
 
@@ -146,12 +151,12 @@ async def _deposit_failed(pipeline: Pipeline, session: AsyncSession, invoice: In
     invoice.last_error = f"{exc.code}: {exc.detail}"[:2000]
     if exc.ambiguous:
         # Chorus may hold it: keep the marker, look it up before anything else.
-        invoice.next_check_at = clock.now() + RETRY_SOON
+        invoice.next_check_at = clock.now() + pipeline.retry_soon
         log.warning("deposit.ambiguous", invoice_id=invoice.id, error=str(exc))
         return "ambiguous"
     if isinstance(exc, ChorusTransientError):
         invoice.submit_started_at = None  # clearly not processed: deposit again when allowed
-        invoice.next_check_at = clock.now() + timedelta(seconds=exc.retry_after or RETRY_SOON.total_seconds())
+        invoice.next_check_at = clock.now() + timedelta(seconds=exc.retry_after or pipeline.retry_soon.total_seconds())
         return "retry later"
     invoice.next_check_at = None
     await move(session, invoice, "failed", detail={"error": exc.code, "message": exc.detail})
@@ -165,7 +170,8 @@ async def _reconcile(
     try:
         found = await steps.find_deposited(pipeline.gateway, account, invoice)
     except ChorusError as exc:
-        invoice.last_error, invoice.next_check_at = f"{exc.code}: {exc.detail}"[:2000], clock.now() + RETRY_SOON
+        invoice.last_error = f"{exc.code}: {exc.detail}"[:2000]
+        invoice.next_check_at = clock.now() + pipeline.retry_soon
         return "reconcile failed"
     if found is not None:
         invoice.chorus_flux_number = found.numero_flux_depot or invoice.chorus_flux_number
@@ -176,7 +182,7 @@ async def _reconcile(
         )
         return "reconciled"  # its statuses come with the next poll, in order, from its history
     if clock.now() - invoice.submit_started_at < pipeline.reconcile_after:
-        invoice.next_check_at = clock.now() + RETRY_SOON
+        invoice.next_check_at = clock.now() + pipeline.retry_soon
         return "waiting for chorus"
     invoice.submit_started_at, invoice.next_check_at = None, clock.now()  # Chorus never got it: deposit again
     return "not found: will deposit again"
