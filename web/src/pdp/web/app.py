@@ -23,6 +23,7 @@ from pdp.platform.logging import configure_logging
 from pdp.platform.settings import Settings, get_settings
 from pdp.web.api.account import AccountController
 from pdp.web.api.events import EventsController
+from pdp.web.api.invoice_batches import InvoiceBatchesController
 from pdp.web.api.invoice_records import InvoiceRecordsController
 from pdp.web.api.invoices import InvoicesController
 from pdp.web.api.mandates import MandatesController
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             MandatesController,
             InvoicesController,
             InvoiceRecordsController,
+            InvoiceBatchesController,
             RecipientsController,
             WebhooksController,
             EventsController,

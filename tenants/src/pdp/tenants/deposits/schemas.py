@@ -91,3 +91,18 @@ class RecycleBody(msgspec.Struct, forbid_unknown_fields=True):
     service_code: Text | None = None
     engagement_number: Annotated[str, msgspec.Meta(max_length=50, pattern=r"^[^\x00-\x1f\x7f]*$")] | None = None
     comment: Annotated[str, msgspec.Meta(max_length=500, pattern=r"^[^\x00-\x08\x0b-\x1f\x7f]*$")] | None = None
+
+
+class BatchItemRead(msgspec.Struct):
+    index: int
+    filename: str
+    status: int  # what POST /v1/invoices would have answered for this file
+    invoice: InvoiceRead | None = None
+    error: dict[str, Any] | None = None
+
+
+class BatchRead(msgspec.Struct):
+    created: int
+    refused: int
+    items: list[BatchItemRead]
+    object: str = "invoice_batch"

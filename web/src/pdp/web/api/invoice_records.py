@@ -202,7 +202,7 @@ class InvoiceRecordsController(Controller):
         if not request.headers.get("content-type", "").startswith("multipart/form-data"):
             raise UnsupportedMediaType()
         form = await request.form()
-        files = [part for part in form.getall("files") if isinstance(part, UploadFile)]
+        files = [part for part in (form.getall("files") if "files" in form else []) if isinstance(part, UploadFile)]
         attachments = [
             actions.Attachment(
                 part.filename or "document", part.content_type or "application/octet-stream", await part.read()

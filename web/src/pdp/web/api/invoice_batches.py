@@ -1,0 +1,84 @@
+"""``POST /v1/invoice-batches`` (api.md § Invoices): many invoice files, or one zip, with per-item results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pdp.platform.errors import InvalidRequest
+from pdp.tenants.accounts.service import Principal
+from pdp.tenants.deposits import batches
+from pdp.tenants.deposits.schemas import BatchItemRead, BatchRead
+from pdp.tenants.deposits.views import invoice_read
+from pdp.web.api.invoices import UnsupportedMediaType
+from pdp.web.api.problems import problems
+from pdp.web.resources import Resources
+
+BATCH_BODY_LIMIT = 121 * 1024 * 1024  # as for one invoice with its attachments: Chorus Pro's 120 MB
+
+
+class InvoiceBatchesController(Controller):
+    path = "/v1/invoice-batches"
+    tags = ["Invoices"]
+
+    @post(
+        "/",
+        status_code=200,
+        summary="Deposit many invoices at once",
+        description="multipart/form-data with one `files` part per invoice file (or a single zip of them, at most "
+        f"{batches.MAX_ITEMS} invoices) and an optional `metadata` JSON part applying to every file (`provider_id`, "
+        "routing). Each file is handled exactly as `POST /v1/invoices` would; `items` gives, in order, the status "
+        "that call would have answered, with the invoice or the error. Refused files leave nothing behind.",
+        responses=problems(400, 401, 413, 415, 503),
+        request_max_body_size=BATCH_BODY_LIMIT,
+    )
+    async def create(
+        self,
+        request: Request[Any, Any, Any],
+        session: NamedDependency[AsyncSession],
+        principal: NamedDependency[Principal],
+        resources: NamedDependency[Resources],
+    ) -> BatchRead:
+        if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+            raise UnsupportedMediaType()
+        form = await request.form()
+        files = [
+            (part.filename or f"invoice-{n}", await part.read())
+            for n, part in enumerate(form.getall("files") if "files" in form else [])
+            if isinstance(part, UploadFile)
+        ]
+        raw = form.get("metadata")
+        metadata = None
+        if raw is not None:
+            text = await raw.read() if isinstance(raw, UploadFile) else raw
+            try:
+                metadata = msgspec.json.decode(text, type=dict[str, Any])
+            except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+                raise InvalidRequest("The 'metadata' part must be a JSON object.", code="metadata_malformed") from exc
+        items = await batches.deposit_batch(
+            session,
+            resources.archive,
+            files,
+            metadata,
+            principal.actor,
+            directory=resources.directory(),
+            retention_days=resources.settings.archive_retention_days,
+        )
+        terms = resources.payment_terms()
+        read = [
+            BatchItemRead(
+                index=item.index,
+                filename=item.filename,
+                status=item.status,
+                invoice=invoice_read(item.invoice, terms) if item.invoice is not None else None,
+                error=msgspec.to_builtins(item.error) if item.error is not None else None,
+            )
+            for item in items
+        ]
+        created = sum(1 for item in items if item.status == 201)
+        return BatchRead(created=created, refused=len(items) - created, items=read)
