@@ -10,12 +10,11 @@ from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pdp.platform.errors import InvalidRequest
 from pdp.tenants.accounts.service import Principal
 from pdp.tenants.deposits import batches
 from pdp.tenants.deposits.schemas import BatchItemRead, BatchRead
 from pdp.tenants.deposits.views import invoice_read
-from pdp.web.api.invoices import UnsupportedMediaType
+from pdp.web.api.invoices import UnsupportedMediaType, read_metadata
 from pdp.web.api.problems import problems
 from pdp.web.resources import Resources
 
@@ -52,14 +51,7 @@ class InvoiceBatchesController(Controller):
             for n, part in enumerate(form.getall("files") if "files" in form else [])
             if isinstance(part, UploadFile)
         ]
-        raw = form.get("metadata")
-        metadata = None
-        if raw is not None:
-            text = await raw.read() if isinstance(raw, UploadFile) else raw
-            try:
-                metadata = msgspec.json.decode(text, type=dict[str, Any])
-            except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-                raise InvalidRequest("The 'metadata' part must be a JSON object.", code="metadata_malformed") from exc
+        metadata = await read_metadata(form)
         items = await batches.deposit_batch(
             session,
             resources.archive,

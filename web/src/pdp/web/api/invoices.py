@@ -47,19 +47,24 @@ def _result(report: ValidationReport, lang: str) -> ValidationResult:
     return ValidationResult(report.valid, report.syntax, report.profile, errors)
 
 
+async def read_metadata(form: Any) -> dict[str, Any] | None:
+    """The optional ``metadata`` part of a multipart form, as a JSON object."""
+    raw = form.get("metadata")
+    if raw is None:
+        return None
+    text = await raw.read() if isinstance(raw, UploadFile) else raw
+    try:
+        return msgspec.json.decode(text, type=dict[str, Any])
+    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+        raise InvalidRequest("The 'metadata' part must be a JSON object.", code="metadata_malformed") from exc
+
+
 async def read_upload(request: Request[Any, Any, Any]) -> tuple[bytes, str | None, dict[str, Any] | None]:
     form = await request.form()
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
         raise InvalidRequest("A 'file' part is required.", code="file_missing")
-    raw = form.get("metadata")
-    metadata = None
-    if raw is not None:
-        text = await raw.read() if isinstance(raw, UploadFile) else raw
-        try:
-            metadata = msgspec.json.decode(text, type=dict[str, Any])
-        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-            raise InvalidRequest("The 'metadata' part must be a JSON object.", code="metadata_malformed") from exc
+    metadata = await read_metadata(form)
     return await upload.read(), upload.filename or None, metadata
 
 
