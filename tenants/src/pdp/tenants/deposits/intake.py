@@ -79,6 +79,56 @@ def _provider_id(upload: Upload) -> str:
     return value
 
 
+LINK_FIELDS = {"credits_invoice_id": "credits", "replaces_invoice_id": "replaces"}
+NOT_IN_CHORUS = frozenset({"received", "invalid", "queued", "withdrawn", "failed", "rejected"})
+
+
+def _source(upload: Upload) -> dict[str, Any]:
+    """Where the deposit's own fields are: the metadata part, or the JSON invoice itself."""
+    if upload.filename is not None:
+        return upload.metadata or {}
+    try:
+        return msgspec.json.decode(upload.data, type=dict[str, Any])
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return {}
+
+
+def _link_refused(message: str, rule: str = "PDP-INVOICE-LINK") -> ValidationFailed:
+    return ValidationFailed(
+        message,
+        code="invoice_link_invalid",
+        errors=[{"rule": rule, "severity": "error", "message": message, "path": "metadata"}],
+    )
+
+
+async def _link(
+    session: AsyncSession, upload: Upload, invoice: Invoice, kind: str, provider: Provider
+) -> tuple[str | None, str | None]:
+    """(original invoice id, relation) when the deposit credits or replaces an earlier invoice of the provider."""
+    source = _source(upload)
+    given = {relation: source[key] for key, relation in LINK_FIELDS.items() if source.get(key)}
+    if not given:
+        return None, None
+    if len(given) > 1:
+        raise _link_refused("A deposit either credits an invoice or replaces one, not both.")
+    relation, original_id = next(iter(given.items()))
+    original = await InvoiceRepository(session).find(str(original_id))
+    if original is None or original.provider_id != provider.id:
+        raise _link_refused(f"This provider has no invoice {original_id}.")
+    if relation == "credits":
+        if kind != "credit_note" or original.type != "invoice":
+            raise _link_refused("Only a credit note credits an invoice, and what it credits must be an invoice.")
+        if original.status in NOT_IN_CHORUS:
+            raise _link_refused(f"Invoice {original.id} is {original.status}: Chorus Pro has nothing to credit.")
+        cited = [p.number for p in invoice.preceding_invoices if p.number]
+        if cited and original.number not in cited:
+            message = f"The credit note cites invoice {', '.join(cited)} (BT-25), not {original.number}."
+            raise _link_refused(message, rule="PDP-CREDIT-NOTE-REFERENCE")
+    elif original.status != "rejected":
+        raise _link_refused(f"Invoice {original.id} is {original.status}: only a rejected invoice is replaced.")
+    return original.id, relation
+
+
 def _refuse(report: ValidationReport, detail: str) -> ValidationFailed:
     return ValidationFailed(
         detail,
@@ -168,6 +218,7 @@ async def deposit(
     mandate = await require_mandate(
         session, provider.id, recipient_siret=routing.recipient_siret, invoice_type=kind, on=clock.now()
     )
+    original_id, relation = await _link(session, upload, invoice, kind, provider)
     repository = InvoiceRepository(session)
     existing = await repository.by_number(provider.id, invoice.number)
     if existing is not None:
@@ -214,12 +265,15 @@ async def deposit(
             deposit_document_id=deposited.id,
             archive_sha256=original.sha256,
             retain_until=original.retain_until,
+            original_invoice_id=original_id,
+            relation=relation,
             # The sweep's safety net: if the outbox's immediate job is lost, the sweep still finds the invoice.
             next_check_at=clock.now() + first_check_after,
         )
     )
     await session.refresh(record)
-    await emit(session, "invoice.created", record.id, {"invoice_id": record.id, "status": "queued"})
+    created = {"invoice_id": record.id, "status": "queued", "original_invoice_id": original_id, "relation": relation}
+    await emit(session, "invoice.created", record.id, created)
     outbox.add(session, SUBMIT_JOB, invoice_id=record.id)
     await AuditRepository(session).append(
         actor, "invoice.created", "invoice", record.id, {"number": record.number, "sha256": record.archive_sha256}

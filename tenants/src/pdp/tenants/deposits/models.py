@@ -40,6 +40,12 @@ class InvoiceRecord(TenantScoped, Base):
         CheckConstraint(f"status IN {STATUSES}", name="status"),
         CheckConstraint(f"format IN {FORMATS}", name="format"),
         CheckConstraint("type IN ('invoice', 'credit_note')", name="type"),
+        ForeignKeyConstraint(["tenant_id", "original_invoice_id"], ["invoices.tenant_id", "invoices.id"]),
+        CheckConstraint(
+            "(relation IS NULL AND original_invoice_id IS NULL) OR "
+            "(relation IN ('credits', 'replaces') AND original_invoice_id IS NOT NULL)",
+            name="relation",
+        ),
         Index("ix_invoices_tenant_id_status", "tenant_id", "status"),
         Index("ix_invoices_next_check_at", "next_check_at", postgresql_where=text("next_check_at IS NOT NULL")),
     )
@@ -79,6 +85,10 @@ class InvoiceRecord(TenantScoped, Base):
     # quick succession of statuses between two polls is still reported step by step, each once.
     chorus_history_seen: Mapped[int] = mapped_column(Integer, server_default="0")
     last_error: Mapped[str | None] = mapped_column(Text)
+    # A credit note "credits" the invoice it cancels; a corrected re-deposit "replaces" the rejected invoice (Chorus
+    # Pro wants a new number for it, so it is a new invoice, linked to the old one).
+    original_invoice_id: Mapped[str | None] = mapped_column(String(30))
+    relation: Mapped[str | None] = mapped_column(String(20))
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )

@@ -58,6 +58,8 @@ class InvoiceRead(msgspec.Struct):
     last_error: str | None = None
     overdue: bool = False
     late_payment: LatePaymentRead | None = None
+    original_invoice_id: str | None = None  # the invoice this credit note credits, or this corrected one replaces
+    relation: str | None = None  # credits | replaces
     object: str = "invoice"
 
 

@@ -56,6 +56,8 @@ def invoice_read(record: InvoiceRecord, terms: PaymentTerms = DEFAULT_TERMS) -> 
         last_error=record.last_error,
         overdue=late is not None,
         late_payment=late,
+        original_invoice_id=record.original_invoice_id,
+        relation=record.relation,
     )
 
 

@@ -108,6 +108,10 @@ class JsonInvoice(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     notes: list[Text] = []
     billing_frame: Annotated[str, msgspec.Meta(pattern="^A([1-9]|1[0-9]|2[0-5])$")] = "A1"
     preceding_invoice: JsonPreceding | None = None
+    # pdp's links between deposits (not in the document): the invoice a credit note credits, or the rejected
+    # invoice a corrected one replaces.
+    credits_invoice_id: Annotated[str, msgspec.Meta(max_length=30)] | None = None
+    replaces_invoice_id: Annotated[str, msgspec.Meta(max_length=30)] | None = None
 
 
 def _round(value: Decimal) -> Decimal:
