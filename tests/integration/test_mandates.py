@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -19,8 +18,7 @@ from pdp.tenants.archive.store import open_archive
 from pdp.tenants.mandates import service
 from tests.conftest import TenantFixture
 from tests.factories import provider_payload, siret
-
-BROWSER = "Mozilla/5.0 (X11; Linux x86_64) pdp-tests"
+from tests.journeys import BROWSER, accept_mandate, portal_path
 
 
 async def _provider(client: Any, tenant: TenantFixture) -> dict[str, Any]:
@@ -36,23 +34,6 @@ async def _mandate(client: Any, tenant: TenantFixture, provider_id: str, **body:
     return response.json()
 
 
-def _path(url: str) -> str:
-    return "/" + url.split("/", 3)[3]
-
-
-def _csrf_field(html: str) -> str:
-    found = re.search(r'name="_csrf_token" value="([^"]+)"', html)
-    assert found, "the form carries no CSRF field"
-    return found.group(1)
-
-
-async def _accept(client: Any, url: str, **form: str) -> Any:
-    page = await client.get(_path(url), headers={"user-agent": BROWSER})
-    assert page.status_code == 200, page.text
-    fields = {"_csrf_token": _csrf_field(page.text), **form}
-    return await client.post(_path(url), data=fields, headers={"user-agent": BROWSER})
-
-
 async def test_a_provider_reads_and_accepts_its_mandate(
     client: Any, tenant: TenantFixture, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
 ) -> None:
@@ -62,18 +43,18 @@ async def test_a_provider_reads_and_accepts_its_mandate(
     url = mandate["acceptance_url"]
     assert url.startswith(f"{settings.public_url}/portal/mandates/accept/")
 
-    page = await client.get(_path(url))
+    page = await client.get(portal_path(url))
     assert page.status_code == 200 and mandate["document_sha256"] in page.text
     assert provider["name"] in page.text and "Contestation" in page.text
-    pdf = await client.get(_path(url) + "/document")
+    pdf = await client.get(portal_path(url) + "/document")
     assert pdf.status_code == 200 and pdf.headers["content-type"].startswith("application/pdf")
     assert hashlib.sha256(pdf.content).hexdigest() == mandate["document_sha256"]  # what is shown is what is signed
 
-    incomplete = await _accept(client, url, full_name="Jeanne Dupont")
+    incomplete = await accept_mandate(client, url, full_name="Jeanne Dupont")
     assert incomplete.status_code == 422 and "Cochez la case" in incomplete.text
     assert (await client.get(f"/v1/mandates/{mandate['id']}", headers=tenant.headers)).json()["status"] == "pending"
 
-    accepted = await _accept(client, url, full_name="  Jeanne   Dupont ", consent="yes")
+    accepted = await accept_mandate(client, url, full_name="  Jeanne   Dupont ", consent="yes")
     assert accepted.status_code == 200 and "Mandat accepté" in accepted.text
     after = (await client.get(f"/v1/mandates/{mandate['id']}", headers=tenant.headers)).json()
     assert (after["status"], after["accepted_by"], after["acceptance_url"]) == ("active", "Jeanne Dupont", None)
@@ -94,10 +75,10 @@ async def test_a_provider_reads_and_accepts_its_mandate(
 async def test_a_used_link_is_gone_and_a_form_without_csrf_is_refused(client: Any, tenant: TenantFixture) -> None:
     provider = await _provider(client, tenant)
     url = (await _mandate(client, tenant, provider["id"]))["acceptance_url"]
-    forged = await client.post(_path(url), data={"full_name": "Mallory", "consent": "yes"})
+    forged = await client.post(portal_path(url), data={"full_name": "Mallory", "consent": "yes"})
     assert forged.status_code == 403  # no CSRF token: the mandate stays pending
-    assert (await _accept(client, url, full_name="Jeanne Dupont", consent="yes")).status_code == 200
-    replay = await client.get(_path(url))
+    assert (await accept_mandate(client, url, full_name="Jeanne Dupont", consent="yes")).status_code == 200
+    replay = await client.get(portal_path(url))
     assert replay.status_code == 410 and "acceptance_link_gone" in replay.text
     unknown = await client.get("/portal/mandates/accept/not-a-real-token")
     assert unknown.status_code == 404
@@ -111,7 +92,7 @@ async def test_an_expired_link_is_gone(client: Any, tenant: TenantFixture, owner
             text("UPDATE mandates SET token_expires_at = now() - interval '1 minute' WHERE id = :id"),
             {"id": mandate["id"]},
         )
-    assert (await client.get(_path(mandate["acceptance_url"]))).status_code == 410
+    assert (await client.get(portal_path(mandate["acceptance_url"]))).status_code == 410
 
 
 async def test_revoke_is_idempotent_and_stops_acceptance(client: Any, tenant: TenantFixture) -> None:
@@ -120,7 +101,7 @@ async def test_revoke_is_idempotent_and_stops_acceptance(client: Any, tenant: Te
     for _ in range(2):
         revoked = await client.post(f"/v1/mandates/{mandate['id']}/revoke", headers=tenant.headers)
         assert revoked.status_code == 200 and revoked.json()["status"] == "revoked"
-    assert (await client.get(_path(mandate["acceptance_url"]))).status_code == 410
+    assert (await client.get(portal_path(mandate["acceptance_url"]))).status_code == 410
     listed = await client.get(f"/v1/mandates?provider_id={provider['id']}&status=revoked", headers=tenant.headers)
     assert [m["id"] for m in listed.json()["data"]] == [mandate["id"]]
 
@@ -147,7 +128,7 @@ async def test_bad_requests_get_clear_errors(client: Any, tenant: TenantFixture)
 async def _active(client: Any, tenant: TenantFixture, provider_id: str, **body: Any) -> str:
     mandate = await _mandate(client, tenant, provider_id, **body)
     assert (
-        await _accept(client, mandate["acceptance_url"], full_name="Jeanne Dupont", consent="yes")
+        await accept_mandate(client, mandate["acceptance_url"], full_name="Jeanne Dupont", consent="yes")
     ).status_code == 200
     return str(mandate["id"])
 

@@ -64,14 +64,8 @@ class Upload:
     metadata: dict[str, Any] | None = None
 
 
-def _provider_id(upload: Upload) -> str:
-    if upload.filename is None:
-        try:
-            value = msgspec.json.decode(upload.data, type=dict[str, Any]).get("provider_id")
-        except (msgspec.DecodeError, msgspec.ValidationError):
-            value = None
-    else:
-        value = (upload.metadata or {}).get("provider_id")
+def _provider_id(fields: dict[str, Any]) -> str:
+    value = fields.get("provider_id")
     if not isinstance(value, str) or not value:
         raise InvalidRequest(
             "provider_id is required (in the metadata part or the JSON body).", code="provider_id_missing"
@@ -102,11 +96,10 @@ def _link_refused(message: str, rule: str = "PDP-INVOICE-LINK") -> ValidationFai
 
 
 async def _link(
-    session: AsyncSession, upload: Upload, invoice: Invoice, kind: str, provider: Provider
+    session: AsyncSession, fields: dict[str, Any], invoice: Invoice, kind: str, provider: Provider
 ) -> tuple[str | None, str | None]:
     """(original invoice id, relation) when the deposit credits or replaces an earlier invoice of the provider."""
-    source = _source(upload)
-    given = {relation: source[key] for key, relation in LINK_FIELDS.items() if source.get(key)}
+    given = {relation: fields[key] for key, relation in LINK_FIELDS.items() if fields.get(key)}
     if not given:
         return None, None
     if len(given) > 1:
@@ -195,7 +188,8 @@ async def deposit(
     retention_days: int,
     first_check_after: timedelta = FIRST_CHECK_AFTER,
 ) -> InvoiceRecord:
-    provider = await ProviderRepository(session).get(_provider_id(upload))
+    fields = _source(upload)
+    provider = await ProviderRepository(session).get(_provider_id(fields))
     if provider.status != "active":
         raise Conflict("The provider is inactive.", code="provider_inactive")
     if upload.filename is None:
@@ -218,7 +212,7 @@ async def deposit(
     mandate = await require_mandate(
         session, provider.id, recipient_siret=routing.recipient_siret, invoice_type=kind, on=clock.now()
     )
-    original_id, relation = await _link(session, upload, invoice, kind, provider)
+    original_id, relation = await _link(session, fields, invoice, kind, provider)
     repository = InvoiceRepository(session)
     existing = await repository.by_number(provider.id, invoice.number)
     if existing is not None:
