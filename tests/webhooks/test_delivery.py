@@ -9,7 +9,7 @@ from typing import Any
 from pdp.platform.settings import Settings
 from pdp.tenants.webhooks import signature
 from pdp.tenants.webhooks.delivery import deliver
-from pdp.workers.app import create_worker
+from pdp.workers.app import close, create_worker
 from tests.conftest import TenantFixture
 from tests.factories import provider_payload
 from tests.journeys import active_mandate, seller_provider
@@ -199,7 +199,7 @@ async def test_a_real_worker_delivers_what_the_outbox_relays(
     try:
         await worker.main()
     finally:
-        await worker.close()
+        await close(worker)
     [received] = receiver.requests
     signature.verify(endpoint["secret"], received.headers["pdp-signature"], received.body)
     [log] = await deliveries(client, tenant, endpoint["id"])

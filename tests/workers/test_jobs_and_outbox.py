@@ -17,7 +17,7 @@ from pdp.platform.db.session import unit_of_work
 from pdp.platform.errors import ServiceUnavailable
 from pdp.platform.jobs import JobRequest
 from pdp.platform.settings import Settings
-from pdp.workers.app import HEARTBEAT_KEY, create_worker, drain
+from pdp.workers.app import HEARTBEAT_KEY, close, create_worker, drain
 from pdp.workers.registry import JobContext, JobSpec, backoff_seconds
 from tests.conftest import TenantFixture
 
@@ -139,7 +139,7 @@ async def test_worker_retries_transient_errors_only(
     try:
         await worker.main()
     finally:
-        await worker.close()
+        await close(worker)
     assert calls == {"flaky": 3, "broken": 1}
     assert await flaky_job.result(timeout=1) == "ok after 3"
     with pytest.raises(SerializationError, match="ValueError: a bug"):  # results are JSON: the error as text
@@ -160,7 +160,7 @@ async def test_worker_never_unpickles(settings: Settings, arq_redis: Any, tmp_pa
     try:
         await worker.main()
     finally:
-        await worker.close()
+        await close(worker)
     assert not marker.exists()
     assert await Job("evil", arq_redis).status() != JobStatus.in_progress
 
@@ -179,7 +179,7 @@ async def test_worker_heartbeat_is_visible_while_running(settings: Settings, arq
         runner.cancel()
         with pytest.raises(asyncio.CancelledError):
             await runner
-        await worker.close()
+        await close(worker)
 
 
 async def test_drain_lets_a_running_job_finish_before_stopping(settings: Settings, arq_redis: Any) -> None:
@@ -207,7 +207,35 @@ async def test_drain_lets_a_running_job_finish_before_stopping(settings: Setting
         runner.cancel()
         with pytest.raises(asyncio.CancelledError):
             await runner
-        await worker.close()
+        await close(worker)
+
+
+async def test_closing_with_a_job_still_running_cancels_it_and_still_shuts_down(
+    settings: Settings, arq_redis: Any
+) -> None:
+    started, cancelled = asyncio.Event(), asyncio.Event()
+
+    async def stuck(ctx: JobContext) -> str:
+        started.set()
+        try:
+            await asyncio.sleep(60)
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+        return "never"
+
+    await arq_redis.enqueue_job("test.stuck")
+    worker = create_worker(
+        settings, extra=[JobSpec("test.stuck", stuck, max_tries=3, timeout_seconds=120)], handle_signals=False
+    )
+    runner = asyncio.create_task(worker.main())
+    await asyncio.wait_for(started.wait(), 10)
+    runner.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await runner
+    await close(worker)  # arq's own close raised CancelledError here and skipped on_shutdown
+    assert cancelled.is_set()
+    assert await arq_redis.keys(HEARTBEAT_KEY.format(worker="*")) == []  # on_shutdown ran: heartbeat removed
 
 
 async def test_purge_removes_expired_keys_and_old_relayed_rows_only(

@@ -196,10 +196,25 @@ async def _serve(settings: Settings, stop: asyncio.Event) -> None:
     finally:
         stopping.cancel()
         try:
-            await worker.close()
+            await close(worker)
         except REDIS_LOST:
             if worker.on_shutdown is not None:
                 await worker.on_shutdown(worker.ctx)  # arq stopped before it: release the engine and clients
+
+
+async def close(worker: Worker) -> None:
+    """Cancel the jobs still running, then close the worker (its pool, heartbeat, ``on_shutdown``).
+
+    arq's own ``close`` cancels running jobs and then gathers them without ``return_exceptions``, so the
+    first cancelled job raises ``CancelledError`` out of it and ``on_shutdown`` never runs (found by a flaky
+    test: a cron job still running when the worker stopped). The cancelled jobs run again later, from the
+    queue or the outbox."""
+    running = list(worker.tasks.values())
+    for task in running:
+        task.cancel()
+    await asyncio.gather(*running, return_exceptions=True)
+    worker.tasks.clear()  # all finished: nothing left for arq's gather to re-raise
+    await worker.close()
 
 
 async def drain(worker: Worker, grace_seconds: float = SHUTDOWN_GRACE_SECONDS) -> None:
