@@ -1,15 +1,21 @@
 """Benchmark: the deposit pipeline side by side with its floor (issue 5, Performance).
 
-Run: ``.venv/bin/python tests/bench/bench_pipeline.py [--invoices 600] [--concurrency 16] [--e2e 200]``
+Run: ``.venv/bin/python tests/bench/bench_pipeline.py [--invoices 600] [--concurrency 16] [--api-processes 2]
+[--rate 100 --rate-seconds 20] [--tenants 10000 --providers 10] [--e2e 200] [--soak-minutes 30]``
 
-Boots the embedded engines in a temporary directory, the Chorus Pro emulator in a thread (clock sped up, so
-MISE_A_DISPOSITION comes in seconds), one ``pdp serve`` process, and measures:
+Boots the embedded engines in a temporary directory, the Chorus Pro emulator (clock sped up, so
+MISE_A_DISPOSITION comes in seconds) and ``pdp serve`` as processes of their own, then measures in one run:
   - **floor**: what intake cannot avoid, per invoice — one S3 PUT (Object Lock), one INSERT + COMMIT, one Redis
-    enqueue — in a bare asyncio loop at the same concurrency;
+    enqueue — in a bare asyncio loop at the same concurrency, with pdp's own S3 client;
   - **intake**: ``POST /v1/invoices`` over real sockets, a mix of UBL, CII and Factur-X, at that concurrency;
+  - **fixed rate**: the same requests sent at ``--rate`` per second whatever the answers (open loop; latency counted
+    from when each request was due, so a stall is not hidden);
+  - **tenants**: intake with 1 tenant, then spread over ``--tenants`` x ``--providers`` (cloned in SQL), with
+    the SQL statements one deposit costs in each case (counted in-process);
   - **end to end**: the same deposits with ``pdp worker`` processes running, until every invoice is
-    ``delivered`` (MISE_A_DISPOSITION at the emulator).
-Prints invoices/s, p50/p99 latency and the ratio to the floor. Not a test: nothing here asserts timings.
+    ``delivered`` (MISE_A_DISPOSITION at the emulator);
+  - **soak** (``--soak-minutes``): API and worker RSS under a steady load.
+For each phase, the CPU milliseconds every process spent per invoice. Not a test: nothing here asserts timings.
 """
 
 from __future__ import annotations
@@ -18,14 +24,13 @@ import argparse
 import asyncio
 import hashlib
 import itertools
-import os
-import shutil
+import random
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,47 +38,56 @@ from typing import Any
 import asyncpg
 import httpx
 import msgspec
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 from pdp.platform import ids, jobs
 from pdp.platform.db import admin
-from pdp.platform.db.session import create_engine, create_sessionmaker, unit_of_work
-from pdp.platform.devstack import DevStack, ensure_bucket
-from pdp.platform.security.envelope import generate_master_key
-from pdp.platform.settings import load_settings
-from pdp.tenants.accounts import service as accounts
 from pdp.tenants.archive.store import open_archive
 from pdp.tenants.invoices.formats.cii_write import write_cii
 from pdp.tenants.invoices.formats.facturx_write import write_facturx
-from pdp.tenants.invoices.formats.json_input import to_invoice
 from pdp.tenants.invoices.formats.ubl_write import write_ubl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from tests.conftest import TenantFixture
+from tests.bench.pipeline_tenants import Population, invoice_for, population
+from tests.bench.pipeline_world import World, cpu_split, world
 from tests.faults.flows import RECIPIENT
-from tests.faults.stack import settings_env
-from tests.invoices.validation.test_engine import SELLER, structured
-from tests.journeys import active_mandate, seller_provider
-from tests.sandbox.harness import free_port, start_sandbox
 
 SPEED = 600.0  # emulator clock: 5 virtual minutes to MISE_A_DISPOSITION take 0.5 s
-FORMATS = (
-    ("ubl", "application/xml", "f.xml"),
-    ("cii", "application/xml", "f.xml"),
-    ("facturx", "application/pdf", "f.pdf"),
+WRITERS = (
+    (write_ubl, "application/xml", "f.xml"),
+    (write_cii, "application/xml", "f.xml"),
+    (write_facturx, "application/pdf", "f.pdf"),
 )
+ROLES = ("bench client", "api", "workers", "postgres", "s3", "redis", "emulator")
 
 
-def invoice_files(prefix: str, count: int) -> list[tuple[str, bytes, str, str]]:
-    files = []
-    for n, (syntax, content_type, name) in zip(range(count), itertools.cycle(FORMATS), strict=False):
-        invoice = to_invoice(structured(number=f"{prefix}-{n:05d}", recipient=RECIPIENT), seller=SELLER)
-        writer = {"ubl": write_ubl, "cii": write_cii, "facturx": write_facturx}[syntax]
-        files.append((name, writer(invoice), content_type, syntax))
-    return files
+class Deposit(msgspec.Struct, frozen=True):
+    key: str
+    provider_id: str
+    name: str
+    data: bytes
+    content_type: str
 
 
-async def run_load(count: int, concurrency: int, one: Callable[[int], Awaitable[None]]) -> tuple[float, list[float]]:
-    """Run ``one(i)`` for i < count with ``concurrency`` in flight; (invoices/s, latencies in ms)."""
+def deposits(population: Population, prefix: str, count: int, *, spread: bool) -> list[Deposit]:
+    """``count`` deposits (UBL, CII, Factur-X in turn): for the template tenant's first provider, or ``spread``
+    over every tenant and provider at random."""
+    rng = random.Random(prefix)
+    made = []
+    for n, (write, content_type, name) in zip(range(count), itertools.cycle(WRITERS), strict=False):
+        key, seller = population.pick(rng) if spread else (population.template.api_key, population.sellers[0])
+        invoice = invoice_for(seller, f"{prefix}-{n:05d}", RECIPIENT)
+        made.append(Deposit(key, seller.provider_id, name, write(invoice), content_type))
+    return made
+
+
+def pct(values: list[float], q: int) -> float:
+    return statistics.quantiles(values, n=100)[q - 1] if len(values) > 1 else values[0]
+
+
+async def closed_loop(count: int, concurrency: int, one: Callable[[int], Awaitable[None]]) -> tuple[float, list[float]]:
+    """Run ``one(i)`` for i < count with ``concurrency`` in flight; (per second, latencies in ms)."""
     latencies: list[float] = []
     counter = itertools.count()
 
@@ -88,167 +102,276 @@ async def run_load(count: int, concurrency: int, one: Callable[[int], Awaitable[
     return count / (time.perf_counter() - began), latencies
 
 
-def pct(values: list[float], q: int) -> float:
-    return statistics.quantiles(values, n=100)[q - 1] if len(values) > 1 else values[0]
+async def open_loop(count: int, rate: float, one: Callable[[int], Awaitable[None]]) -> tuple[float, list[float]]:
+    """Start ``one(i)`` at i/rate seconds whatever is still in flight; latency from when it was due."""
+    latencies: list[float] = []
+    began = time.perf_counter()
+
+    async def due(i: int) -> None:
+        at = began + i / rate
+        await asyncio.sleep(max(0.0, at - time.perf_counter()))
+        await one(i)
+        latencies.append((time.perf_counter() - at) * 1000)
+
+    await asyncio.gather(*(due(i) for i in range(count)))
+    return count / (time.perf_counter() - began), latencies
 
 
-async def floor(settings: Any, owner_url: str, files: list[tuple[str, bytes, str, str]], concurrency: int) -> Any:
-    archive = open_archive(settings)
-    redis = await jobs.create_arq_redis(settings.redis_url)
-    pool = await asyncpg.create_pool(admin.plain_url(owner_url), min_size=concurrency, max_size=concurrency)
+def poster(client: httpx.AsyncClient, batch: list[Deposit], sink: list[str]) -> Callable[[int], Awaitable[None]]:
+    """POST ``batch[i]``; its id goes to ``sink``, or its error code when refused (overload: 503)."""
+
+    async def one(i: int) -> None:
+        item = batch[i]
+        response = await client.post(
+            "/v1/invoices",
+            files={"file": (item.name, item.data, item.content_type)},
+            data={"metadata": msgspec.json.encode({"provider_id": item.provider_id}).decode()},
+            headers={"Authorization": f"Bearer {item.key}"},
+        )
+        body = response.json()
+        sink.append(body["id"] if response.status_code == 201 else f"{response.status_code} {body.get('code')}")
+
+    return one
+
+
+class Outcome(msgspec.Struct):
+    rate: float
+    latencies: list[float]
+    ids: list[str]  # the invoices pdp acknowledged
+    refused: dict[str, int]  # answers other than 201, by status and code
+
+    def note(self) -> str:
+        return ", ".join(f"{count} refused: {answer}" for answer, count in self.refused.items())
+
+
+async def intake(w: World, batch: list[Deposit], concurrency: int, *, rate: float = 0.0) -> Outcome:
+    made: list[str] = []
+    limits = httpx.Limits(max_connections=max(concurrency, 256))
+    async with httpx.AsyncClient(base_url=w.api_url, timeout=120, limits=limits) as client:
+        one = poster(client, batch, made)
+        if rate:
+            result = await open_loop(len(batch), rate, one)
+        else:
+            result = await closed_loop(len(batch), concurrency, one)
+    acknowledged = [made_id for made_id in made if made_id.startswith("inv_")]
+    refused = Counter(answer for answer in made if not answer.startswith("inv_"))
+    return Outcome(*result, acknowledged, dict(refused))
+
+
+async def floor(w: World, batch: list[Deposit], concurrency: int) -> tuple[float, list[float], dict[str, float]]:
+    """(per second, latencies, CPU split): the split is read before the pool closes, whose backends' CPU would
+    leave with them."""
+    archive = open_archive(w.settings)
+    redis = await jobs.create_arq_redis(w.settings.redis_url)
+    pool = await asyncpg.create_pool(admin.plain_url(w.owner_url), min_size=concurrency, max_size=concurrency)
     await pool.execute("CREATE TABLE IF NOT EXISTS bench_floor (id text PRIMARY KEY, sha256 text, body jsonb)")
     retain = datetime.now(UTC) + timedelta(days=1)
 
     async def one(i: int) -> None:
-        data = files[i][1]
+        item = batch[i]
         key = f"bench/floor/{ids.new_id('invoice')}"
-        await archive.put_locked(key, data, content_type=files[i][2], retain_until=retain)
+        await archive.put_locked(key, item.data, content_type=item.content_type, retain_until=retain)
         async with pool.acquire() as conn, conn.transaction():
-            await conn.execute(
-                "INSERT INTO bench_floor VALUES ($1, $2, $3)", key, hashlib.sha256(data).hexdigest(), '{"n": 1}'
-            )
+            sha256 = hashlib.sha256(item.data).hexdigest()
+            await conn.execute("INSERT INTO bench_floor VALUES ($1, $2, $3)", key, sha256, '{"n": 1}')
         await redis.enqueue_job("bench.noop", _job_id=key, _queue_name="bench:floor")  # no worker reads it
 
     try:
-        return await run_load(len(files), concurrency, one)
+        with cpu_split(w, [len(batch)]) as split:
+            rate, latencies = await closed_loop(len(batch), concurrency, one)
+        return rate, latencies, split
     finally:
         await pool.close()
         await redis.aclose()
         archive.close()
 
 
-async def intake(api: str, tenant: TenantFixture, provider_id: str, files: list[Any], concurrency: int) -> Any:
-    metadata = msgspec.json.encode({"provider_id": provider_id}).decode()
-    ids_: list[str] = []
-    async with httpx.AsyncClient(base_url=api, headers=tenant.headers, timeout=60) as client:
-
-        async def one(i: int) -> None:
-            name, data, content_type, _ = files[i]
-            response = await client.post(
-                "/v1/invoices", files={"file": (name, data, content_type)}, data={"metadata": metadata}
-            )
-            assert response.status_code == 201, response.text
-            ids_.append(response.json()["id"])
-
-        rate, latencies = await run_load(len(files), concurrency, one)
-    return rate, latencies, ids_
-
-
 async def delivered(owner_url: str, invoice_ids: list[str]) -> int:
     conn = await asyncpg.connect(admin.plain_url(owner_url))
     try:
-        statuses = ("delivered", "in_process", "approved", "payment_sent")
-        return int(
-            await conn.fetchval(
-                "SELECT count(*) FROM invoices WHERE id = ANY($1) AND status = ANY($2)", invoice_ids, list(statuses)
-            )
-        )
+        statuses = ["delivered", "in_process", "approved", "payment_sent"]
+        query = "SELECT count(*) FROM invoices WHERE id = ANY($1) AND status = ANY($2)"
+        return int(await conn.fetchval(query, invoice_ids, statuses))
     finally:
         await conn.close()
 
 
-async def party(app_url: str, api: str) -> tuple[TenantFixture, str]:
-    engine = create_engine(app_url, pool_size=1)
-    async with unit_of_work(create_sessionmaker(engine), tenant_id=ids.new_id("tenant")) as session:
-        tenant, issued = await accounts.create_tenant(session, "Bench platform")
-    await engine.dispose()
-    fixture = TenantFixture(tenant.id, issued.secret, issued.key.id)
-    async with httpx.AsyncClient(base_url=api, timeout=30) as client:
-        provider = await seller_provider(client, fixture)
-        await active_mandate(client, fixture, provider["id"])
-    return fixture, provider["id"]
+@contextmanager
+def counting_statements() -> Iterator[list[int]]:
+    """Count every SQL statement SQLAlchemy sends from this process while the block runs."""
+    counted = [0]
+
+    def count(*_: Any) -> None:
+        counted[0] += 1
+
+    event.listen(Engine, "before_cursor_execute", count)
+    try:
+        yield counted
+    finally:
+        event.remove(Engine, "before_cursor_execute", count)
 
 
-def line(label: str, rate: float, latencies: list[float] | None, base: float) -> str:
-    timing = f"p50 {pct(latencies, 50):7.1f} ms   p99 {pct(latencies, 99):7.1f} ms" if latencies else " " * 32
-    return f"  {label:<34} {rate:8.1f} invoices/s   {timing}   {rate / base:6.1%} of the floor"
+async def statements_per_deposit(w: World, batch: list[Deposit]) -> float:
+    """The API in this process (same app, same middleware) so its statements can be counted, one deposit at a time."""
+    from litestar.testing import AsyncTestClient
+
+    from pdp.web.app import create_app
+
+    made: list[str] = []
+    async with AsyncTestClient(create_app(w.settings), timeout=60) as client:
+        one = poster(client, batch, made)
+        await one(0)  # the first one warms the app's caches
+        with counting_statements() as counted:
+            for i in range(1, len(batch)):
+                await one(i)
+    return counted[0] / (len(batch) - 1)
+
+
+class Report:
+    def __init__(self) -> None:
+        self.floor = 0.0
+        self.lines: list[str] = []
+        self.splits: list[tuple[str, dict[str, float]]] = []
+
+    def rate(self, label: str, rate: float, latencies: list[float] | None, note: str = "") -> None:
+        base = self.floor or rate
+        timing = f"p50 {pct(latencies, 50):7.1f} ms  p99 {pct(latencies, 99):7.1f} ms" if latencies else " " * 30
+        self.lines.append(f"  {label:<44} {rate:7.1f}/s  {timing}  {rate / base:6.1%} of the floor  {note}")
+        print(self.lines[-1], flush=True)
+
+    def split(self, label: str, split: dict[str, float]) -> None:
+        self.splits.append((label, split))
+
+    def print(self) -> None:
+        print("\nSummary\n" + "\n".join(self.lines))
+        print("\nCPU ms per invoice, by process (2 cores: wall ms x 2 is what the machine had)")
+        print(f"  {'phase':<28}" + "".join(f"{role:>13}" for role in (*ROLES, "wall")))
+        for label, split in self.splits:
+            print(f"  {label:<28}" + "".join(f"{split.get(role, 0.0):13.2f}" for role in (*ROLES, "wall")))
+
+
+def run_phases(w: World, args: argparse.Namespace, report: Report) -> None:
+    people = population(w.admin_url, w.settings.database_url, w.api_url, tenants=1, providers=args.providers)
+    asyncio.run(intake(w, deposits(people, "BW", 30, spread=False), 4))  # compile, connect, warm caches
+    print(
+        f"{args.invoices} invoices (UBL/CII/Factur-X), concurrency {args.concurrency}, "
+        f"{args.api_processes} API process(es), {args.workers} worker(s)",
+        flush=True,
+    )
+    waiting: list[str] = []
+
+    batch = deposits(people, "BF", args.invoices, spread=False)
+    count = [len(batch)]
+    report.floor, latencies, split = asyncio.run(floor(w, batch, args.concurrency))
+    report.rate("floor (S3 PUT + INSERT/COMMIT + enqueue)", report.floor, latencies)
+    report.split("floor", split)
+
+    with cpu_split(w, count) as split:
+        outcome = asyncio.run(intake(w, batch, args.concurrency))
+    waiting += outcome.ids
+    report.rate("intake POST /v1/invoices, 1 tenant", outcome.rate, outcome.latencies, outcome.note())
+    report.split("intake, 1 tenant", split)
+
+    if args.rate:
+        batch = deposits(people, "BR", int(args.rate * args.rate_seconds), spread=False)
+        count = [len(batch)]
+        with cpu_split(w, count) as split:
+            outcome = asyncio.run(intake(w, batch, args.concurrency, rate=args.rate))
+        waiting += outcome.ids
+        label = f"intake at a fixed {args.rate:g}/s for {args.rate_seconds:g} s"
+        report.rate(label, outcome.rate, outcome.latencies, outcome.note() or "every one acknowledged")
+        report.split(f"intake at {args.rate:g}/s", split)
+
+    if args.tenants > 1:
+        one_tenant = asyncio.run(statements_per_deposit(w, deposits(people, "BS", 21, spread=False)))
+        began = time.perf_counter()
+        many = population(
+            w.admin_url, w.settings.database_url, w.api_url, tenants=args.tenants, providers=args.providers
+        )
+        print(f"  ({args.tenants} tenants x {args.providers} providers cloned in {time.perf_counter() - began:.0f} s)")
+        batch = deposits(many, "BT", args.invoices, spread=True)
+        count = [len(batch)]
+        with cpu_split(w, count) as split:
+            outcome = asyncio.run(intake(w, batch, args.concurrency))
+        waiting += outcome.ids
+        spread = asyncio.run(statements_per_deposit(w, deposits(many, "BU", 21, spread=True)))
+        label = f"intake over {args.tenants} tenants x {args.providers} providers"
+        note = f"SQL statements per deposit: {spread:.1f} (1 tenant: {one_tenant:.1f}) {outcome.note()}"
+        report.rate(label, outcome.rate, outcome.latencies, note)
+        report.split(f"intake, {args.tenants} tenants", split)
+
+    if args.e2e:
+        batch = deposits(people, "BE", args.e2e, spread=False)
+        count = [0]
+        with cpu_split(w, count) as split:
+            began = time.perf_counter()
+            w.start_workers(args.workers)  # timed from their start: what they carry first was already waiting
+            # The workers carry everything deposited so far, the earlier phases' invoices too.
+            waiting += asyncio.run(intake(w, batch, args.concurrency)).ids
+            while asyncio.run(delivered(w.owner_url, waiting)) < len(waiting):
+                if time.perf_counter() - began > 900:
+                    print("  end to end: not all delivered within 900 s")
+                    break
+                time.sleep(0.5)
+            count[0] = len(waiting)
+        report.rate(f"end to end, {len(waiting)} to MISE_A_DISPOSITION", 1000 / split["wall"], None)
+        report.split("end to end", split)
+        ledger = httpx.get(f"{w.emulator_url}/_sandbox/ledger/summary").json()
+        print(f"  emulator: {ledger['deposits']} deposits, {len(ledger['duplicate_deposits'])} duplicates")
+
+    if args.soak_minutes:
+        soak(w, people, args, report)
+
+
+def soak(w: World, people: Population, args: argparse.Namespace, report: Report) -> None:
+    """A steady load with the workers running; the largest RSS of each role sampled every 30 s."""
+    if "workers" not in w.roles:
+        w.start_workers(args.workers)
+    rss: dict[str, list[float]] = {"api": [], "workers": []}
+    began = time.perf_counter()
+    for n in range(int(args.soak_minutes * 2)):
+        batch = deposits(people, f"SK{n:03d}", int(args.soak_rate * 30), spread=False)
+        asyncio.run(intake(w, batch, args.concurrency, rate=args.soak_rate))
+        for role, samples in rss.items():
+            samples.append(max(w.rss_mb(role), default=0.0))
+        minutes = (time.perf_counter() - began) / 60
+        print(f"  soak {minutes:5.1f} min: API RSS {rss['api'][-1]:6.1f} MB, worker RSS {rss['workers'][-1]:6.1f} MB")
+    for role, samples in rss.items():
+        settled = samples[min(1, len(samples) - 1)]  # after the first half-minute: imports and caches are in
+        report.lines.append(
+            f"  soak {args.soak_minutes:g} min at {args.soak_rate:g}/s: {role} RSS peak {max(samples):.1f} MB, "
+            f"{samples[-1] - settled:+.1f} MB from minute 1 to the end"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--invoices", type=int, default=600)
     parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--e2e", type=int, default=200, help="invoices carried to MISE_A_DISPOSITION")
+    parser.add_argument("--api-processes", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rate", type=float, default=100.0, help="fixed-rate phase (0: skip)")
+    parser.add_argument("--rate-seconds", type=float, default=20.0)
+    parser.add_argument("--tenants", type=int, default=10_000, help="tenants phase (1: skip)")
+    parser.add_argument("--providers", type=int, default=10)
+    parser.add_argument("--e2e", type=int, default=200, help="invoices carried to MISE_A_DISPOSITION (0: skip)")
+    parser.add_argument("--soak-minutes", type=float, default=0.0)
+    parser.add_argument("--soak-rate", type=float, default=20.0)
     args = parser.parse_args()
-    data = Path(tempfile.mkdtemp(prefix="pdp-bench-", dir="/tmp"))
-    stack = DevStack(data, fast=True, log=lambda line: None)
-    emulator = start_sandbox(reception_delay=1.0, integration_delay=2.0, speed=SPEED)
-    children: list[subprocess.Popen[bytes]] = []
-    try:
-        info = stack.start()
-        app_url, owner_url = asyncio.run(admin.ensure_database(info.postgres_admin_url, admin.DatabasePlan("bench")))
-        admin.upgrade(owner_url, app_url)
-        ensure_bucket(info, "pdp-bench")
-        account = next(a for a in emulator.info["technical_accounts"] if a["deposits_for_others"])
-        port = free_port()
-        settings = load_settings(
-            {},
-            database_url=app_url,
-            database_owner_url=owner_url,
-            redis_url=info.redis_url,
-            s3_endpoint=info.s3_endpoint,
-            s3_access_key=info.s3_access_key,
-            s3_secret_key=info.s3_secret_key,
-            s3_bucket="pdp-bench",
-            archive_retention_days=1,
-            archive_lock_mode="GOVERNANCE",
-            master_keys=generate_master_key(),
-            port=port,
-            log_level="warning",
-            chorus_api_url=emulator.info["api_url"],
-            chorus_token_url=emulator.info["token_url"],
-            chorus_client_id=emulator.info["piste"]["client_id"],
-            chorus_client_secret=emulator.info["piste"]["client_secret"],
-            chorus_login=account["login"],
-            chorus_password=account["password"],
-            chorus_rate_per_second=1000.0,
-            chorus_tenant_rate_per_second=1000.0,
-            tracking_intervals_seconds="1",
-            outbox_relay_seconds=1.0,
-            invoice_first_check_seconds=30,
-        )
-        env = {**{k: v for k, v in os.environ.items() if not k.startswith("PDP_")}, **settings_env(settings)}
-        children.append(subprocess.Popen([sys.executable, "-m", "pdp.cli.main", "serve"], env=env))
-        api = f"http://127.0.0.1:{port}"
-        for _ in range(200):
-            try:
-                httpx.get(f"{api}/healthz").raise_for_status()
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        tenant, provider_id = asyncio.run(party(app_url, api))
-        files = invoice_files("BF", args.invoices)
-        warm = invoice_files("BW", 30)
-        _, _, warm_ids = asyncio.run(intake(api, tenant, provider_id, warm, 4))  # compile, connect, warm caches
-        print(f"{args.invoices} invoices (UBL/CII/Factur-X), concurrency {args.concurrency}, 1 API process, 2 cores")
-        floor_rate, floor_lat = asyncio.run(floor(settings, owner_url, files, args.concurrency))
-        intake_rate, intake_lat, intake_ids = asyncio.run(intake(api, tenant, provider_id, files, args.concurrency))
-        for _ in range(args.workers):
-            children.append(subprocess.Popen([sys.executable, "-m", "pdp.cli.main", "worker"], env=env))
-        e2e_files = invoice_files("BE", args.e2e)
-        began = time.perf_counter()
-        _, _, e2e_ids = asyncio.run(intake(api, tenant, provider_id, e2e_files, args.concurrency))
-        # The workers carry everything deposited so far (the intake phase's invoices were waiting for them).
-        e2e_ids += warm_ids + intake_ids
-        while asyncio.run(delivered(owner_url, e2e_ids)) < len(e2e_ids):
-            if time.perf_counter() - began > 600:
-                print("  end to end: not all delivered within 600 s")
-                break
-            time.sleep(0.5)
-        e2e_rate = len(e2e_ids) / (time.perf_counter() - began)
-        print(line("floor (S3 PUT + INSERT/COMMIT + enqueue)", floor_rate, floor_lat, floor_rate))
-        print(line("intake POST /v1/invoices", intake_rate, intake_lat, floor_rate))
-        print(line(f"end to end, {len(e2e_ids)} to MISE_A_DISPOSITION", e2e_rate, None, floor_rate))
-        ledger = emulator.control("GET", "ledger/summary")
-        print(f"  emulator: {ledger['deposits']} deposits, {len(ledger['duplicate_deposits'])} duplicates")
-    finally:
-        for child in reversed(children):
-            child.terminate()
-            child.wait()
-        emulator.stop()
-        stack.stop()
-        shutil.rmtree(data, ignore_errors=True)
+    report = Report()
+    with world(
+        speed=SPEED,
+        chorus_rate_per_second=1000.0,
+        chorus_tenant_rate_per_second=1000.0,
+        tracking_intervals_seconds="1",
+        outbox_relay_seconds=1.0,
+        invoice_first_check_seconds=30,
+    ) as w:
+        w.start_api(args.api_processes)
+        try:
+            run_phases(w, args, report)
+        finally:
+            report.print()
 
 
 if __name__ == "__main__":

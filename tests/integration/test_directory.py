@@ -12,12 +12,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from litestar.testing import AsyncTestClient
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from pdp.connectors.chorus_pro.errors import ChorusTimeout
 from pdp.platform.errors import InvalidRequest
 from pdp.tenants.directory.schemas import RecipientSnapshot, ServiceSnapshot
-from pdp.tenants.directory.service import RecipientDirectory, RecipientNotFound
+from pdp.tenants.directory.service import RecentAnswers, RecipientDirectory, RecipientNotFound
 from tests.conftest import TenantFixture
 from tests.factories import siret as new_siret
 
@@ -179,3 +180,34 @@ async def test_api_serves_a_cached_recipient_in_the_documented_shape(
     assert (bad.status_code, bad.json()["code"]) == (400, "siret_invalid")
     anonymous = await client.get(f"/v1/recipients/{siret}")
     assert anonymous.status_code == 401
+
+
+async def test_recent_answers_are_held_in_the_process_for_their_hold_then_read_again(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    known, unknown, clock = new_siret(), new_siret(), Clock()
+    chorus = ScriptedChorus({known: snapshot(known)})
+    ticks = [0.0]
+    recent = RecentAnswers(hold=30.0, clock=lambda: ticks[0])
+    directory = RecipientDirectory(sessionmaker, chorus, ttl=TTL, clock=clock, recent=recent)
+    first = await directory.lookup(known)
+    assert await directory.lookup(unknown) is None
+    async with sessionmaker() as session, session.begin():  # the database cache changes behind the process
+        await session.execute(text("UPDATE chorus_recipients SET name = 'Renamed' WHERE siret = :s"), {"s": known})
+    ticks[0] = 29.0
+    held = await directory.lookup(known)
+    assert held is first and held is not None and held.name == "Mairie d'Exemple"
+    assert await directory.lookup(unknown) is None
+    assert chorus.calls == [known, unknown]  # the unknown SIRET is held too
+    ticks[0] = 31.0
+    reread = await directory.lookup(known)
+    assert reread is not None and reread.name == "Renamed"  # past the hold: the database cache again
+    assert chorus.calls == [known, unknown]
+
+
+def test_recent_answers_start_over_when_full() -> None:
+    recent = RecentAnswers(hold=30.0, size=2, clock=lambda: 0.0)
+    recent.put("a", None)
+    recent.put("b", None)
+    recent.put("c", None)
+    assert recent.get("a") == (False, None) and recent.get("c") == (True, None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -17,7 +17,7 @@ from pdp.platform.settings import Settings
 from pdp.tenants.archive.store import Archive, open_archive
 from pdp.tenants.chorus_gateway import ChorusGateway, open_chorus
 from pdp.tenants.deposits.payment_terms import PaymentTerms
-from pdp.tenants.directory.service import RecipientDirectory, open_directory
+from pdp.tenants.directory.service import RecentAnswers, RecipientDirectory, open_directory
 
 
 @dataclass(slots=True)
@@ -30,12 +30,15 @@ class Resources:
     archive: Archive
     chorus: ChorusGateway | None
     envelope: Envelope | None  # None when PDP_MASTER_KEYS is unset: features storing secrets answer 503
+    recent_recipients: RecentAnswers = field(default_factory=RecentAnswers)  # shared by this process's requests
 
     def directory(self) -> RecipientDirectory | None:
         """Chorus Pro's recipients directory; ``None`` without Chorus access (recipient checks then do not run)."""
         if self.chorus is None:
             return None
-        return open_directory(self.sessionmaker, self.chorus, self.settings.directory_ttl_hours)
+        return open_directory(
+            self.sessionmaker, self.chorus, self.settings.directory_ttl_hours, recent=self.recent_recipients
+        )
 
     def payment_terms(self) -> PaymentTerms:
         return PaymentTerms.from_settings(self.settings)

@@ -43,9 +43,10 @@ class NewDocument:
 
 
 async def store(
-    session: AsyncSession, archive: Archive, document: NewDocument, *, retention_days: int
+    session: AsyncSession, archive: Archive, document: NewDocument, *, retention_days: int, flush: bool = True
 ) -> ArchivedDocument:
-    """Lock ``document`` in S3 for ``retention_days``, then record it (flushed, in the caller's transaction)."""
+    """Lock ``document`` in S3 for ``retention_days``, then record it in the caller's transaction (flushed unless
+    ``flush`` is False)."""
     tenant_id = tenant_of(session)
     assert tenant_id is not None, "archiving needs a tenant context"
     doc_id = ids.new_id("document")
@@ -68,7 +69,8 @@ async def store(
             size=stored.size,
             lock_mode=stored.lock_mode,
             retain_until=stored.retain_until,
-        )
+        ),
+        flush=flush,
     )
 
 

@@ -158,6 +158,7 @@ async def _archive(
             bucket,
             archive.NewDocument(invoice_id, "invoice_original", name, content_type, upload.data, provider.id),
             retention_days=retention_days,
+            flush=False,  # deposit() flushes once, with the audit entry
         )
         if syntax != "json":
             return original, original
@@ -169,6 +170,7 @@ async def _archive(
                 invoice_id, "invoice_facturx", f"{number}.pdf", "application/pdf", facturx, provider.id
             ),
             retention_days=retention_days,
+            flush=False,
         )
     except S3Unavailable as exc:
         raise ServiceUnavailable(
@@ -193,10 +195,15 @@ async def deposit(
     if provider.status != "active":
         raise Conflict("The provider is inactive.", code="provider_inactive")
     if upload.filename is None:
-        report = await intake.validate_structured(session, upload.data, directory=directory)
+        report = await intake.validate_structured(session, upload.data, directory=directory, provider=provider)
     else:
         report = await intake.validate_upload(
-            session, upload.data, filename=upload.filename, metadata=upload.metadata, directory=directory
+            session,
+            upload.data,
+            filename=upload.filename,
+            metadata=upload.metadata,
+            directory=directory,
+            provider=provider,
         )
     invoice = report.invoice
     if not report.valid or invoice is None:
@@ -263,12 +270,13 @@ async def deposit(
             relation=relation,
             # The sweep's safety net: if the outbox's immediate job is lost, the sweep still finds the invoice.
             next_check_at=clock.now() + first_check_after,
-        )
+        ),
+        flush=False,
     )
-    await session.refresh(record)
     created = {"invoice_id": record.id, "status": "queued", "original_invoice_id": original_id, "relation": relation}
-    await emit(session, "invoice.created", record.id, created)
+    await emit(session, "invoice.created", record.id, created, flush=False)
     outbox.add(session, SUBMIT_JOB, invoice_id=record.id)
+    # The audit append flushes every row added above at once (documents, invoice, event, deliveries, outbox).
     await AuditRepository(session).append(
         actor, "invoice.created", "invoice", record.id, {"number": record.number, "sha256": record.archive_sha256}
     )

@@ -31,6 +31,7 @@ Money = Numeric(19, 2)
 
 class InvoiceRecord(TenantScoped, Base):
     __tablename__ = "invoices"
+    __mapper_args__ = {"eager_defaults": True}  # server defaults come back with the INSERT (RETURNING), no refresh
     __table_args__ = (
         ForeignKeyConstraint(["tenant_id"], ["tenants.id"]),
         ForeignKeyConstraint(["tenant_id", "provider_id"], ["providers.tenant_id", "providers.id"]),

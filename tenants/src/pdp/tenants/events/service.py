@@ -27,10 +27,13 @@ class EventRepository(TenantRepository[Event]):
         return await self.page(query, limit=limit, starting_after=starting_after)
 
 
-async def emit(session: AsyncSession, event_type: str, subject_id: str, data: dict[str, Any]) -> Event:
-    """Record the event and stage its delivery to every webhook endpoint subscribed to ``event_type``."""
+async def emit(
+    session: AsyncSession, event_type: str, subject_id: str, data: dict[str, Any], *, flush: bool = True
+) -> Event:
+    """Record the event and stage its delivery to every webhook endpoint subscribed to ``event_type`` (the event
+    is flushed unless ``flush`` is False)."""
     event = await EventRepository(session).add(
-        Event(id=ids.new_id("event"), type=event_type, subject_id=subject_id, data=data)
+        Event(id=ids.new_id("event"), type=event_type, subject_id=subject_id, data=data), flush=flush
     )
     await fan_out(session, event)
     return event

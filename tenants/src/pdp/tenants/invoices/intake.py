@@ -22,6 +22,7 @@ from pdp.tenants.invoices.formats.json_input import JsonInvoice, JsonSeller
 from pdp.tenants.invoices.model import ChorusRouting
 from pdp.tenants.invoices.validation.chorus import recipient_findings, resolve_routing
 from pdp.tenants.invoices.validation.engine import BLOCKING, ValidationReport, validate_document
+from pdp.tenants.providers.models import Provider
 from pdp.tenants.providers.repository import ProviderRepository
 
 ROUTING_FIELDS = ("recipient_siret", "service_code", "engagement_number", "billing_frame")
@@ -34,12 +35,14 @@ def _metadata_error(message: str) -> ValidationFailed:
     )
 
 
-async def _seller(session: AsyncSession, provider_id: object) -> JsonSeller | None:
+async def _seller(session: AsyncSession, provider_id: object, provider: Provider | None = None) -> JsonSeller | None:
+    """The seller the provider is (``provider`` when the caller already loaded it)."""
     if provider_id is None:
         return None
     if not isinstance(provider_id, str):
         raise _metadata_error("provider_id must be a string.")
-    provider = await ProviderRepository(session).get(provider_id)
+    if provider is None or provider.id != provider_id:
+        provider = await ProviderRepository(session).get(provider_id)
     return JsonSeller(name=provider.name, siret=provider.siret, vat_number=provider.vat_number)
 
 
@@ -88,10 +91,11 @@ async def validate_upload(
     filename: str | None,
     metadata: dict[str, Any] | None,
     directory: RecipientDirectory | None = None,
+    provider: Provider | None = None,
 ) -> ValidationReport:
     """Validate an uploaded file; ``metadata`` carries provider_id, routing, and for a plain PDF the invoice."""
     metadata = metadata or {}
-    seller = await _seller(session, metadata.get("provider_id"))
+    seller = await _seller(session, metadata.get("provider_id"), provider)
     structured = None
     if "lines" in metadata:  # a plain PDF described by its metadata (the JSON invoice shape)
         try:
@@ -105,13 +109,17 @@ async def validate_upload(
 
 
 async def validate_structured(
-    session: AsyncSession, body: bytes, *, directory: RecipientDirectory | None = None
+    session: AsyncSession,
+    body: bytes,
+    *,
+    directory: RecipientDirectory | None = None,
+    provider: Provider | None = None,
 ) -> ValidationReport:
     """Validate a structured JSON invoice (api.md shape) as it would be deposited."""
     try:
         provider_id = msgspec.json.decode(body, type=dict[str, Any]).get("provider_id")
     except (msgspec.DecodeError, msgspec.ValidationError):
         provider_id = None  # the engine reports the malformed document itself
-    seller = await _seller(session, provider_id)
+    seller = await _seller(session, provider_id, provider)
     report = await asyncio.to_thread(validate_document, body, seller=seller)
     return await check_recipient(report, directory)

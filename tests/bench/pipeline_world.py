@@ -1,0 +1,207 @@
+"""The world ``bench_pipeline.py`` measures: embedded engines, the Chorus Pro emulator and pdp's own processes.
+
+Everything runs as its own process (the emulator too), so the CPU each one spends per invoice can be read off
+``psutil`` and printed beside the rates: on a 2-core machine, where the time goes says more than the rate alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psutil
+from tests.faults.stack import settings_env
+from tests.sandbox.harness import free_port
+
+from pdp.platform.db import admin
+from pdp.platform.devstack import DevStack, ensure_bucket
+from pdp.platform.security.envelope import generate_master_key
+from pdp.platform.settings import Settings, load_settings
+
+REPO = Path(__file__).resolve().parents[2]
+BUCKET = "pdp-bench"
+
+
+@dataclass
+class World:
+    settings: Settings
+    owner_url: str
+    admin_url: str
+    emulator_url: str
+    emulator_info: dict[str, Any]
+    api_url: str
+    engine_pids: dict[str, int]
+    data: Path
+    env: dict[str, str] = field(default_factory=dict)
+    roles: dict[str, list[subprocess.Popen[bytes]]] = field(default_factory=dict)
+
+    def spawn(self, role: str, *argv: str) -> subprocess.Popen[bytes]:
+        log = (self.data / f"{role}-{len(self.roles.get(role, []))}.log").open("ab")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pdp.cli.main", *argv], cwd=REPO, env=self.env, stdout=log, stderr=log
+        )
+        self.roles.setdefault(role, []).append(process)
+        return process
+
+    def start_api(self, processes: int) -> None:
+        self.spawn("api", "serve", "--workers", str(processes))
+        for _ in range(300):
+            try:
+                httpx.get(f"{self.api_url}/healthz").raise_for_status()
+                return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise RuntimeError(f"the API did not start: see {self.data}/api-0.log")
+
+    def start_workers(self, count: int) -> None:
+        for _ in range(count):
+            self.spawn("workers", "worker")
+
+    def stop_role(self, role: str) -> None:
+        for process in self.roles.pop(role, []):
+            process.terminate()
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+    def _trees(self) -> dict[str, list[psutil.Process]]:
+        trees: dict[str, list[psutil.Process]] = {"bench client": [psutil.Process()]}
+        pids = {**{name: [pid] for name, pid in self.engine_pids.items()}}
+        pids.update({role: [p.pid for p in procs] for role, procs in self.roles.items()})
+        for role, roots in pids.items():
+            found = []
+            for pid in roots:
+                try:
+                    root = psutil.Process(pid)
+                    found += [root, *root.children(recursive=True)]
+                except psutil.NoSuchProcess:
+                    continue
+            trees[role] = found
+        return trees
+
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU (user + system) spent so far by each role's processes (the bench process's own threads included)."""
+        totals: dict[str, float] = {}
+        for role, processes in self._trees().items():
+            seconds = 0.0
+            for process in processes:
+                try:
+                    times = process.cpu_times()
+                    seconds += times.user + times.system
+                except psutil.NoSuchProcess:
+                    continue
+            totals[role] = seconds
+        return totals
+
+    def rss_mb(self, role: str) -> list[float]:
+        """Resident memory of each process of ``role`` (uvicorn's master excluded when it has workers)."""
+        sizes = []
+        for process in self._trees().get(role, []):
+            try:
+                if process.children():  # a supervisor, not a server
+                    continue
+                sizes.append(process.memory_info().rss / 2**20)
+            except psutil.NoSuchProcess:
+                continue
+        return sizes
+
+
+@contextmanager
+def cpu_split(world: World, invoices_of: list[int]) -> Iterator[dict[str, float]]:
+    """Measure CPU ms per invoice by role over the block; ``invoices_of`` holds the count once the block ends."""
+    result: dict[str, float] = {}
+    before = world.cpu_seconds()
+    began = time.perf_counter()
+    yield result
+    wall = time.perf_counter() - began
+    after = world.cpu_seconds()
+    count = max(1, invoices_of[0])
+    for role, seconds in after.items():
+        result[role] = (seconds - before.get(role, 0.0)) * 1000 / count
+    result["wall"] = wall * 1000 / count
+
+
+def start_emulator(data: Path, env: dict[str, str], *, speed: float) -> tuple[subprocess.Popen[bytes], dict[str, Any]]:
+    port = free_port()
+    log = (data / "emulator.log").open("ab")
+    argv = ["sandbox", "--port", str(port), "--reception-delay", "1", "--integration-delay", "2", "--speed", str(speed)]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pdp.cli.main", *argv], cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=log
+    )
+    assert process.stdout is not None
+    info = json.loads(process.stdout.readline())
+    for _ in range(200):
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/_sandbox/info").raise_for_status()
+            break
+        except httpx.HTTPError:
+            time.sleep(0.05)
+    return process, info
+
+
+@contextmanager
+def world(*, speed: float, **overrides: Any) -> Iterator[World]:
+    data = Path(tempfile.mkdtemp(prefix="pdp-bench-", dir="/tmp"))
+    stack = DevStack(data, fast=True, log=lambda line: None)
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith("PDP_")}
+    emulator: subprocess.Popen[bytes] | None = None
+    built: World | None = None
+    try:
+        info = stack.start()
+        app_url, owner_url = asyncio.run(admin.ensure_database(info.postgres_admin_url, admin.DatabasePlan("bench")))
+        admin.upgrade(owner_url, app_url)
+        ensure_bucket(info, BUCKET)
+        emulator, chorus = start_emulator(data, base_env, speed=speed)
+        account = next(a for a in chorus["technical_accounts"] if a["deposits_for_others"])
+        port = free_port()
+        settings = load_settings(
+            {},
+            database_url=app_url,
+            database_owner_url=owner_url,
+            redis_url=info.redis_url,
+            s3_endpoint=info.s3_endpoint,
+            s3_access_key=info.s3_access_key,
+            s3_secret_key=info.s3_secret_key,
+            s3_bucket=BUCKET,
+            archive_retention_days=1,
+            archive_lock_mode="GOVERNANCE",
+            master_keys=generate_master_key(),
+            port=port,
+            log_level="warning",
+            chorus_api_url=chorus["api_url"],
+            chorus_token_url=chorus["token_url"],
+            chorus_client_id=chorus["piste"]["client_id"],
+            chorus_client_secret=chorus["piste"]["client_secret"],
+            chorus_login=account["login"],
+            chorus_password=account["password"],
+            **overrides,
+        )
+        pids = {**stack.pids(), "emulator": emulator.pid}
+        dbname = app_url.rsplit("/", 1)[1]
+        admin_url = info.postgres_admin_url.rsplit("/", 1)[0] + f"/{dbname}"
+        built = World(settings, owner_url, admin_url, chorus["api_url"], chorus, f"http://127.0.0.1:{port}", pids, data)
+        built.env = {**base_env, **settings_env(settings)}
+        yield built
+    finally:
+        if built is not None:
+            for role in list(built.roles):
+                built.stop_role(role)
+        if emulator is not None:
+            emulator.terminate()
+            emulator.wait()
+        stack.stop()
+        shutil.rmtree(data, ignore_errors=True)
