@@ -1,7 +1,7 @@
 """Benchmark: the deposit pipeline side by side with its floor (issue 5, Performance).
 
 Run: ``.venv/bin/python tests/bench/bench_pipeline.py [--invoices 600] [--concurrency 16] [--api-processes 2]
-[--rate 100 --rate-seconds 20] [--tenants 10000 --providers 10] [--e2e 200] [--soak-minutes 30]``
+[--rate 20 100 --rate-seconds 20] [--tenants 10000 --providers 10] [--e2e 200] [--soak-minutes 30]``
 
 Boots the embedded engines in a temporary directory, the Chorus Pro emulator (clock sped up, so
 MISE_A_DISPOSITION comes in seconds) and ``pdp serve`` as processes of their own, then measures in one run:
@@ -272,15 +272,15 @@ def run_phases(w: World, args: argparse.Namespace, report: Report) -> None:
     report.rate("intake POST /v1/invoices, 1 tenant", outcome.rate, outcome.latencies, outcome.note())
     report.split("intake, 1 tenant", split)
 
-    if args.rate:
-        batch = deposits(people, "BR", int(args.rate * args.rate_seconds), spread=False)
+    for rate in args.rate:
+        batch = deposits(people, f"BR{rate:g}", int(rate * args.rate_seconds), spread=False)
         count = [len(batch)]
         with cpu_split(w, count) as split:
-            outcome = asyncio.run(intake(w, batch, args.concurrency, rate=args.rate))
+            outcome = asyncio.run(intake(w, batch, args.concurrency, rate=rate))
         waiting += outcome.ids
-        label = f"intake at a fixed {args.rate:g}/s for {args.rate_seconds:g} s"
+        label = f"intake at a fixed {rate:g}/s for {args.rate_seconds:g} s"
         report.rate(label, outcome.rate, outcome.latencies, outcome.note() or "every one acknowledged")
-        report.split(f"intake at {args.rate:g}/s", split)
+        report.split(f"intake at {rate:g}/s", split)
 
     if args.tenants > 1:
         one_tenant = asyncio.run(statements_per_deposit(w, deposits(people, "BS", 21, spread=False)))
@@ -350,7 +350,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--api-processes", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--rate", type=float, default=100.0, help="fixed-rate phase (0: skip)")
+    parser.add_argument("--rate", type=float, nargs="*", default=[20.0, 100.0], help="fixed-rate phases (none: skip)")
     parser.add_argument("--rate-seconds", type=float, default=20.0)
     parser.add_argument("--tenants", type=int, default=10_000, help="tenants phase (1: skip)")
     parser.add_argument("--providers", type=int, default=10)
