@@ -118,16 +118,20 @@ async def open_loop(count: int, rate: float, one: Callable[[int], Awaitable[None
 
 
 def poster(client: httpx.AsyncClient, batch: list[Deposit], sink: list[str]) -> Callable[[int], Awaitable[None]]:
-    """POST ``batch[i]``; its id goes to ``sink``, or its error code when refused (overload: 503)."""
+    """POST ``batch[i]``; its id goes to ``sink``, or why it was not acknowledged (overload: 503, or no answer)."""
 
     async def one(i: int) -> None:
         item = batch[i]
-        response = await client.post(
-            "/v1/invoices",
-            files={"file": (item.name, item.data, item.content_type)},
-            data={"metadata": msgspec.json.encode({"provider_id": item.provider_id}).decode()},
-            headers={"Authorization": f"Bearer {item.key}"},
-        )
+        try:
+            response = await client.post(
+                "/v1/invoices",
+                files={"file": (item.name, item.data, item.content_type)},
+                data={"metadata": msgspec.json.encode({"provider_id": item.provider_id}).decode()},
+                headers={"Authorization": f"Bearer {item.key}"},
+            )
+        except httpx.TransportError as exc:  # overload: the server closed or never took the connection
+            sink.append(f"no answer ({type(exc).__name__})")
+            return
         body = response.json()
         sink.append(body["id"] if response.status_code == 201 else f"{response.status_code} {body.get('code')}")
 
