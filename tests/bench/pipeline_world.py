@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 import psutil
 from tests.faults.stack import settings_env
-from tests.sandbox.harness import free_port
+from tests.sandbox.harness import free_port, with_emulator
 
 from pdp.platform.db import admin
 from pdp.platform.devstack import DevStack, ensure_bucket
@@ -166,29 +166,25 @@ def world(*, speed: float, **overrides: Any) -> Iterator[World]:
         admin.upgrade(owner_url, app_url)
         ensure_bucket(info, BUCKET)
         emulator, chorus = start_emulator(data, base_env, speed=speed)
-        account = next(a for a in chorus["technical_accounts"] if a["deposits_for_others"])
         port = free_port()
-        settings = load_settings(
-            {},
-            database_url=app_url,
-            database_owner_url=owner_url,
-            redis_url=info.redis_url,
-            s3_endpoint=info.s3_endpoint,
-            s3_access_key=info.s3_access_key,
-            s3_secret_key=info.s3_secret_key,
-            s3_bucket=BUCKET,
-            archive_retention_days=1,
-            archive_lock_mode="GOVERNANCE",
-            master_keys=generate_master_key(),
-            port=port,
-            log_level="warning",
-            chorus_api_url=chorus["api_url"],
-            chorus_token_url=chorus["token_url"],
-            chorus_client_id=chorus["piste"]["client_id"],
-            chorus_client_secret=chorus["piste"]["client_secret"],
-            chorus_login=account["login"],
-            chorus_password=account["password"],
-            **overrides,
+        settings = with_emulator(
+            load_settings(
+                {},
+                database_url=app_url,
+                database_owner_url=owner_url,
+                redis_url=info.redis_url,
+                s3_endpoint=info.s3_endpoint,
+                s3_access_key=info.s3_access_key,
+                s3_secret_key=info.s3_secret_key,
+                s3_bucket=BUCKET,
+                archive_retention_days=1,
+                archive_lock_mode="GOVERNANCE",
+                master_keys=generate_master_key(),
+                port=port,
+                log_level="warning",
+                **overrides,
+            ),
+            chorus,
         )
         pids = {**stack.pids(), "emulator": emulator.pid}
         dbname = app_url.rsplit("/", 1)[1]

@@ -26,7 +26,7 @@ from tests.conftest import TenantFixture
 from tests.faults.flows import Party
 from tests.faults.stack import Engines, Workers
 from tests.journeys import active_mandate, seller_provider
-from tests.sandbox.harness import RunningSandbox, start_sandbox
+from tests.sandbox.harness import RunningSandbox, start_sandbox, with_emulator
 
 # Emulator delays in real seconds (the virtual clock follows real time unless a test advances it).
 EMULATOR = {"rate_limit": 0, "reception_delay": 0.2, "integration_delay": 0.3, "token_lifetime": 3600}
@@ -55,19 +55,11 @@ def fault_emulator() -> Iterator[RunningSandbox]:
 async def fault_settings(settings: Settings, fault_engines: Engines, fault_emulator: RunningSandbox) -> Settings:
     app_url, owner_url = await admin.ensure_database(fault_engines.admin_url, admin.DatabasePlan("pdp_faults"))
     await asyncio.to_thread(admin.upgrade, owner_url, app_url)
-    info = fault_emulator.info
-    account = next(a for a in info["technical_accounts"] if a["deposits_for_others"])
     return replace(
-        settings,
+        with_emulator(settings, fault_emulator.info),
         database_url=app_url,
         database_owner_url=owner_url,
         redis_url=fault_engines.redis_url,
-        chorus_api_url=info["api_url"],
-        chorus_token_url=info["token_url"],
-        chorus_client_id=info["piste"]["client_id"],
-        chorus_client_secret=info["piste"]["client_secret"],
-        chorus_login=account["login"],
-        chorus_password=account["password"],
         chorus_timeout_seconds=3.0,
         chorus_rate_per_second=40.0,
         chorus_tenant_rate_per_second=40.0,

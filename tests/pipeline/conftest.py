@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
-from typing import Any
 
 import pytest
 from litestar.testing import AsyncTestClient
@@ -16,7 +15,7 @@ from pdp.tenants.archive.store import open_archive
 from pdp.tenants.chorus_gateway import open_chorus
 from pdp.tenants.deposits.pipeline import Pipeline, build_pipeline
 from pdp.web.app import create_app
-from tests.sandbox.harness import RunningSandbox, start_sandbox
+from tests.sandbox.harness import RunningSandbox, start_sandbox, with_emulator
 
 QUICK = {"rate_limit": 0, "reception_delay": 1.0, "integration_delay": 2.0, "token_lifetime": 3600}
 
@@ -35,21 +34,10 @@ def sandbox(emulator: RunningSandbox) -> RunningSandbox:
     return emulator
 
 
-def platform_account(info: dict[str, Any]) -> dict[str, Any]:
-    return next(a for a in info["technical_accounts"] if a["deposits_for_others"])
-
-
 @pytest.fixture(scope="session")
 def chorus_settings(settings: Settings, emulator: RunningSandbox) -> Settings:
-    info, account = emulator.info, platform_account(emulator.info)
     return replace(
-        settings,
-        chorus_api_url=info["api_url"],
-        chorus_token_url=info["token_url"],
-        chorus_client_id=info["piste"]["client_id"],
-        chorus_client_secret=info["piste"]["client_secret"],
-        chorus_login=account["login"],
-        chorus_password=account["password"],
+        with_emulator(settings, emulator.info),
         chorus_timeout_seconds=5.0,
         chorus_rate_per_second=1000.0,
         chorus_tenant_rate_per_second=1000.0,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import socket
 import threading
 import time
@@ -21,6 +22,7 @@ __all__ = ["TechnicalAccount"]
 from pdp.connectors.chorus_pro.client import ChorusProClient
 from pdp.connectors.chorus_pro.sandbox.app import SandboxApp
 from pdp.connectors.chorus_pro.schemas import factures as f
+from pdp.platform.settings import Settings
 from pdp.tenants.invoices.formats.cii_write import write_cii
 from pdp.tenants.invoices.formats.json_input import (
     JsonInvoice,
@@ -81,6 +83,21 @@ class RunningSandbox:
         application = PisteApplication(piste["client_id"], client_secret or piste["client_secret"])
         tokens = PisteTokens(http, self.info["token_url"], application)
         return ChorusProClient(http, api_url=self.info["api_url"], tokens=tokens)
+
+
+def with_emulator(settings: Settings, info: dict[str, Any]) -> Settings:
+    """``settings`` pointed at the emulator ``info`` describes, depositing with its platform account (which may
+    deposit for any supplier, as an API depositor on Chorus Pro may)."""
+    account = next(a for a in info["technical_accounts"] if a["deposits_for_others"])
+    return dataclasses.replace(
+        settings,
+        chorus_api_url=info["api_url"],
+        chorus_token_url=info["token_url"],
+        chorus_client_id=info["piste"]["client_id"],
+        chorus_client_secret=info["piste"]["client_secret"],
+        chorus_login=account["login"],
+        chorus_password=account["password"],
+    )
 
 
 def start_sandbox(**settings: Any) -> RunningSandbox:

@@ -91,7 +91,8 @@ def audit_verify(tenant_id: str | None) -> None:
     results = asyncio.run(verify_audit(cli_settings(), tenant_id))
     broken = False
     for tid, result in results:
-        status = "ok" if result.ok else f"BROKEN at seq {result.broken_at_seq}: {result.reason}"
+        where = f"lane {result.lane} at seq {result.broken_at_seq}"
+        status = "ok" if result.ok else f"BROKEN in {where}: {result.reason}"
         broken |= not result.ok
         click.echo(f"{tid}: {result.events} events, {status}")
     sys.exit(1 if broken else 0)
