@@ -50,3 +50,20 @@ async def test_redis_and_s3_down_make_readyz_503_but_the_api_still_serves(
         assert (checks["database"]["ok"], checks["redis"]["ok"], checks["s3"]["ok"]) == (True, False, False)
         created = await client.post("/v1/providers", json=provider_payload(), headers=tenant.headers)
         assert created.status_code == 201
+
+
+async def test_past_its_in_flight_limit_an_api_process_answers_503_overloaded_at_once(
+    settings: Settings, tenant: TenantFixture
+) -> None:
+    app = create_app(replace(settings, api_max_in_flight=3))
+    async with AsyncTestClient(app) as client:
+        resources = app.state.resources
+        resources.in_flight = 3  # three requests still being worked on
+        refused = await client.post("/v1/providers", json=provider_payload(), headers=tenant.headers)
+        assert refused.status_code == 503
+        assert refused.json()["code"] == "overloaded" and refused.headers["retry-after"] == "1"
+        resources.in_flight = 2
+        assert (await client.get("/v1/providers", headers=tenant.headers)).json()["data"] == []  # nothing written
+        accepted = await client.post("/v1/providers", json=provider_payload(), headers=tenant.headers)
+        assert accepted.status_code == 201, accepted.text
+        assert resources.in_flight == 2  # every request that was let in gave its place back

@@ -50,6 +50,10 @@ class Settings:
     log_level: str = field(default="info", metadata={"doc": "debug, info, warning or error"})
     log_json: bool = field(default=False, metadata={"doc": "JSON log lines instead of console rendering"})
     idempotency_ttl_hours: int = field(default=168, metadata={"doc": "How long Idempotency-Key replays last"})
+    api_max_in_flight: int = field(
+        default=32,
+        metadata={"doc": "Partner API requests one API process works on at once; more get 503 overloaded at once"},
+    )
     worker_concurrency: int = field(default=10, metadata={"doc": "Jobs one worker runs at once"})
     job_timeout_seconds: int = field(default=120, metadata={"doc": "A job running longer is cancelled"})
     outbox_relay_seconds: float = field(default=2.0, metadata={"doc": "Outbox relay period"})

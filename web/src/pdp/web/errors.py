@@ -57,6 +57,8 @@ def _app_error(request: Request[Any, Any, Any], exc: AppError) -> Response[Any]:
     response = problem(exc.status, exc.code, exc.title, exc.detail, request.url.path, **extra)
     if exc.status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="pdp"'
+    if exc.status == 503:
+        response.headers["Retry-After"] = "1"  # transient by definition: say when a retry makes sense
     return response
 
 

@@ -31,6 +31,7 @@ class Resources:
     chorus: ChorusGateway | None
     envelope: Envelope | None  # None when PDP_MASTER_KEYS is unset: features storing secrets answer 503
     recent_recipients: RecentAnswers = field(default_factory=RecentAnswers)  # shared by this process's requests
+    in_flight: int = 0  # Partner API requests being worked on (one event loop: no lock needed)
 
     def directory(self) -> RecipientDirectory | None:
         """Chorus Pro's recipients directory; ``None`` without Chorus access (recipient checks then do not run)."""

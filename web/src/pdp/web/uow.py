@@ -26,7 +26,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.platform import jobs
 from pdp.platform.db.session import is_unavailable
-from pdp.platform.errors import IdempotencyKeyReused, InvalidRequest, PayloadTooLarge, ServiceUnavailable
+from pdp.platform.errors import (
+    IdempotencyKeyReused,
+    InvalidRequest,
+    Overloaded,
+    PayloadTooLarge,
+    ServiceUnavailable,
+)
 from pdp.platform.idempotency import Claimed, IdempotencyRepository, StoredResponse
 from pdp.platform.logging import get_logger
 from pdp.tenants.accounts.service import Principal, authenticate
@@ -131,6 +137,20 @@ class UnitOfWorkMiddleware(ASGIMiddleware):
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         resources: Resources = scope["litestar_app"].state.resources
+        # Past capacity, answer at once rather than queue: a request admitted into a backlog only gets slower
+        # for everyone (the bench's open loop at 4x capacity had deposits waiting 90 s), one refused now is
+        # retried by the client with the same Idempotency-Key.
+        if resources.in_flight >= resources.settings.api_max_in_flight:
+            raise Overloaded("Too many requests are in progress; retry in a moment.")
+        resources.in_flight += 1
+        try:
+            await self._unit_of_work(scope, receive, send, next_app, resources)
+        finally:
+            resources.in_flight -= 1
+
+    async def _unit_of_work(
+        self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp, resources: Resources
+    ) -> None:
         async with resources.sessionmaker() as session:
             try:
                 # `scopes` admits HTTP only.
