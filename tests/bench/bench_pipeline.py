@@ -190,12 +190,17 @@ async def floor(w: World, batch: list[Deposit], concurrency: int) -> tuple[float
         archive.close()
 
 
-async def delivered(owner_url: str, invoice_ids: list[str]) -> int:
+async def verdicts(owner_url: str, invoice_ids: list[str]) -> Counter[str]:
+    """How many of ``invoice_ids`` Chorus has made available to the buyer (or gone further), and how many it
+    rejected: the tenants phase deposits for suppliers the emulator does not know, which it rejects."""
     conn = await asyncpg.connect(admin.plain_url(owner_url))
     try:
-        statuses = ["delivered", "in_process", "approved", "payment_sent"]
-        query = "SELECT count(*) FROM invoices WHERE id = ANY($1) AND status = ANY($2)"
-        return int(await conn.fetchval(query, invoice_ids, statuses))
+        query = (
+            "SELECT CASE WHEN status = 'rejected' THEN 'rejected' ELSE 'delivered' END AS verdict, count(*) "
+            "FROM invoices WHERE id = ANY($1) AND status = ANY($2) GROUP BY 1"
+        )
+        statuses = ["delivered", "in_process", "approved", "payment_sent", "rejected"]
+        return Counter({row["verdict"]: row["count"] for row in await conn.fetch(query, invoice_ids, statuses)})
     finally:
         await conn.close()
 
@@ -312,13 +317,14 @@ def run_phases(w: World, args: argparse.Namespace, report: Report) -> None:
             w.start_workers(args.workers)  # timed from their start: what they carry first was already waiting
             # The workers carry everything deposited so far, the earlier phases' invoices too.
             waiting += asyncio.run(intake(w, batch, args.concurrency)).ids
-            while asyncio.run(delivered(w.owner_url, waiting)) < len(waiting):
+            while sum((done := asyncio.run(verdicts(w.owner_url, waiting))).values()) < len(waiting):
                 if time.perf_counter() - began > 900:
-                    print("  end to end: not all delivered within 900 s")
+                    print("  end to end: not all carried within 900 s")
                     break
                 time.sleep(0.5)
             count[0] = len(waiting)
-        report.rate(f"end to end, {len(waiting)} to MISE_A_DISPOSITION", 1000 / split["wall"], None)
+        label = f"end to end, {done['delivered']} to MISE_A_DISPOSITION"
+        report.rate(label, 1000 / split["wall"], None, f"(and {done['rejected']} rejected: unknown suppliers)")
         report.split("end to end", split)
         ledger = httpx.get(f"{w.emulator_url}/_sandbox/ledger/summary").json()
         print(f"  emulator: {ledger['deposits']} deposits, {len(ledger['duplicate_deposits'])} duplicates")

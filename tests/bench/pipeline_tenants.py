@@ -19,7 +19,7 @@ import httpx
 from stdnum.fr import siren
 from tests.conftest import TenantFixture
 from tests.factories import provider_payload, siret
-from tests.invoices.validation.test_engine import structured
+from tests.invoices.validation.test_engine import SELLER, structured
 from tests.journeys import active_mandate
 
 from pdp.platform import ids
@@ -46,6 +46,8 @@ class Population:
     keys: list[str]  # one API key per tenant, the template's first
 
     def pick(self, rng: random.Random) -> tuple[str, Seller]:
+        """A tenant's key and a provider, at random (the invoices of the ones Chorus does not know get rejected
+        there, which intake does not see)."""
         return rng.choice(self.keys), rng.choice(self.sellers)
 
 
@@ -62,8 +64,9 @@ async def template_tenant(app_url: str, api_url: str, providers: int) -> tuple[T
     fixture = TenantFixture(tenant.id, issued.secret, issued.key.id)
     sellers = []
     async with httpx.AsyncClient(base_url=api_url, timeout=60) as client:
-        for _ in range(providers):
-            identity = new_seller()
+        for n in range(providers):
+            # The first is the emulator's seeded supplier: Chorus accepts only the invoices of a supplier it knows.
+            identity = SELLER if n == 0 else new_seller()
             payload = provider_payload(siret=identity.siret, name=identity.name)
             created = await client.post("/v1/providers", json=payload, headers=fixture.headers)
             assert created.status_code == 201, created.text
