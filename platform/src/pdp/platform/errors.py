@@ -100,9 +100,9 @@ class ServiceUnavailable(AppError):
     default_code = "service_unavailable"
     status = 503
     title = "A backing service is unavailable; retry later"
+    transient = True
 
 
 class Overloaded(ServiceUnavailable):
     default_code = "overloaded"
     title = "pdp is at capacity; retry in a moment"
-    transient = True

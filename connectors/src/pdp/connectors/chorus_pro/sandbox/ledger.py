@@ -74,7 +74,7 @@ class Ledger:
         by_status = collections.Counter(str(entry.status) for entry in entries)
         clients = {entry.client_id for entry in entries if entry.client_id}
         per_client = {
-            client: _max_in_window([e.at for e in entries if e.client_id == client]) for client in sorted(clients)
+            client: max_in_window([e.at for e in entries if e.client_id == client]) for client in sorted(clients)
         }
         seen: dict[DepositedKey, list[str]] = collections.defaultdict(list)
         deposits = 0
@@ -93,7 +93,7 @@ class Ledger:
             requests=len(entries),
             by_path=dict(by_path),
             by_status=dict(by_status),
-            max_requests_in_1s=_max_in_window([entry.at for entry in entries]),
+            max_requests_in_1s=max_in_window([entry.at for entry in entries]),
             max_requests_in_1s_by_client=per_client,
             rate_limited=sum(1 for entry in entries if entry.fault == "rate_limit_exceeded"),
             faults_applied=sum(1 for entry in entries if entry.fault and entry.fault != "rate_limit_exceeded"),
@@ -102,7 +102,7 @@ class Ledger:
         )
 
 
-def _max_in_window(times: list[float], window: float = 1.0) -> int:
+def max_in_window(times: list[float], window: float = 1.0) -> int:
     """The most requests that fall within any ``window``-second span (two pointers over sorted times)."""
     times = sorted(times)
     best = start = 0
