@@ -158,7 +158,7 @@ async def _archive(
             bucket,
             archive.NewDocument(invoice_id, "invoice_original", name, content_type, upload.data, provider.id),
             retention_days=retention_days,
-            flush=False,  # deposit() flushes once, with the audit entry
+            flush=False,  # deposit() flushes every row at once, when it appends the audit entry
         )
         if syntax != "json":
             return original, original
@@ -276,7 +276,8 @@ async def deposit(
     created = {"invoice_id": record.id, "status": "queued", "original_invoice_id": original_id, "relation": relation}
     await emit(session, "invoice.created", record.id, created, flush=False)
     outbox.add(session, SUBMIT_JOB, invoice_id=record.id)
-    # The audit append flushes every row added above at once (documents, invoice, event, deliveries, outbox).
+    # The audit append flushes every row added above at once (documents, invoice, event, deliveries, outbox),
+    # before it takes its chain's lock.
     await AuditRepository(session).append(
         actor, "invoice.created", "invoice", record.id, {"number": record.number, "sha256": record.archive_sha256}
     )
