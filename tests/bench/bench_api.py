@@ -39,6 +39,7 @@ from pdp.platform.security.envelope import generate_master_key
 from pdp.tenants.accounts import service as accounts
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.bench.pipeline_world import wait_until_up
 from tests.factories import provider_payload
 
 
@@ -161,12 +162,7 @@ def main() -> None:
         }
         server = subprocess.Popen([sys.executable, "-m", "pdp.cli.main", "serve"], env=env)
         api = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                httpx.get(f"{api}/healthz").raise_for_status()
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+        wait_until_up(f"{api}/healthz", tries=100, pause=0.1)
         key = asyncio.run(seed(app_url, api))
         tenant_id = httpx.get(f"{api}/v1/me", headers={"Authorization": f"Bearer {key}"}).json()["tenant"]["id"]
         tool = "wrk" if shutil.which("wrk") else "httpx"

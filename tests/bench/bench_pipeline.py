@@ -50,7 +50,7 @@ from pdp.tenants.invoices.formats.ubl_write import write_ubl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from tests.bench.pipeline_tenants import Population, invoice_for, population
-from tests.bench.pipeline_world import World, cpu_split, world
+from tests.bench.pipeline_world import CpuSplit, World, cpu_split, world
 from tests.faults.flows import RECIPIENT
 
 SPEED = 600.0  # emulator clock: 5 virtual minutes to MISE_A_DISPOSITION take 0.5 s
@@ -162,7 +162,7 @@ async def intake(w: World, batch: list[Deposit], concurrency: int, *, rate: floa
     return Outcome(*result, acknowledged, dict(refused))
 
 
-async def floor(w: World, batch: list[Deposit], concurrency: int) -> tuple[float, list[float], dict[str, float]]:
+async def floor(w: World, batch: list[Deposit], concurrency: int) -> tuple[float, list[float], CpuSplit]:
     """(per second, latencies, CPU split): the split is read before the pool closes, whose backends' CPU would
     leave with them."""
     archive = open_archive(w.settings)
@@ -181,7 +181,7 @@ async def floor(w: World, batch: list[Deposit], concurrency: int) -> tuple[float
         await redis.enqueue_job("bench.noop", _job_id=key, _queue_name="bench:floor")  # no worker reads it
 
     try:
-        with cpu_split(w, [len(batch)]) as split:
+        with cpu_split(w, len(batch)) as split:
             rate, latencies = await closed_loop(len(batch), concurrency, one)
         return rate, latencies, split
     finally:
@@ -240,7 +240,7 @@ class Report:
     def __init__(self) -> None:
         self.floor = 0.0
         self.lines: list[str] = []
-        self.splits: list[tuple[str, dict[str, float]]] = []
+        self.splits: list[tuple[str, CpuSplit]] = []
 
     def rate(self, label: str, rate: float, latencies: list[float] | None, note: str = "") -> None:
         base = self.floor or rate
@@ -248,7 +248,7 @@ class Report:
         self.lines.append(f"  {label:<44} {rate:7.1f}/s  {timing}  {rate / base:6.1%} of the floor  {note}")
         print(self.lines[-1], flush=True)
 
-    def split(self, label: str, split: dict[str, float]) -> None:
+    def split(self, label: str, split: CpuSplit) -> None:
         self.splits.append((label, split))
 
     def print(self) -> None:
@@ -256,7 +256,7 @@ class Report:
         print("\nCPU ms per invoice, by process (2 cores: wall ms x 2 is what the machine had)")
         print(f"  {'phase':<28}" + "".join(f"{role:>13}" for role in (*ROLES, "wall")))
         for label, split in self.splits:
-            print(f"  {label:<28}" + "".join(f"{split.get(role, 0.0):13.2f}" for role in (*ROLES, "wall")))
+            print(f"  {label:<28}" + "".join(f"{split.ms.get(role, 0.0):13.2f}" for role in (*ROLES, "wall")))
 
 
 def run_phases(w: World, args: argparse.Namespace, report: Report) -> None:
@@ -270,12 +270,11 @@ def run_phases(w: World, args: argparse.Namespace, report: Report) -> None:
     waiting: list[str] = []
 
     batch = deposits(people, "BF", args.invoices, spread=False)
-    count = [len(batch)]
     report.floor, latencies, split = asyncio.run(floor(w, batch, args.concurrency))
     report.rate("floor (S3 PUT + INSERT/COMMIT + enqueue)", report.floor, latencies)
     report.split("floor", split)
 
-    with cpu_split(w, count) as split:
+    with cpu_split(w, len(batch)) as split:
         outcome = asyncio.run(intake(w, batch, args.concurrency))
     waiting += outcome.ids
     report.rate("intake POST /v1/invoices, 1 tenant", outcome.rate, outcome.latencies, outcome.note())
@@ -283,8 +282,7 @@ def run_phases(w: World, args: argparse.Namespace, report: Report) -> None:
 
     for rate in args.rate:
         batch = deposits(people, f"BR{rate:g}", int(rate * args.rate_seconds), spread=False)
-        count = [len(batch)]
-        with cpu_split(w, count) as split:
+        with cpu_split(w, len(batch)) as split:
             outcome = asyncio.run(intake(w, batch, args.concurrency, rate=rate))
         waiting += outcome.ids
         label = f"intake at a fixed {rate:g}/s for {args.rate_seconds:g} s"
@@ -299,8 +297,7 @@ def run_phases(w: World, args: argparse.Namespace, report: Report) -> None:
         )
         print(f"  ({args.tenants} tenants x {args.providers} providers cloned in {time.perf_counter() - began:.0f} s)")
         batch = deposits(many, "BT", args.invoices, spread=True)
-        count = [len(batch)]
-        with cpu_split(w, count) as split:
+        with cpu_split(w, len(batch)) as split:
             outcome = asyncio.run(intake(w, batch, args.concurrency))
         waiting += outcome.ids
         spread = asyncio.run(statements_per_deposit(w, deposits(many, "BU", 21, spread=True)))
@@ -311,8 +308,7 @@ def run_phases(w: World, args: argparse.Namespace, report: Report) -> None:
 
     if args.e2e:
         batch = deposits(people, "BE", args.e2e, spread=False)
-        count = [0]
-        with cpu_split(w, count) as split:
+        with cpu_split(w) as split:
             began = time.perf_counter()
             w.start_workers(args.workers)  # timed from their start: what they carry first was already waiting
             # The workers carry everything deposited so far, the earlier phases' invoices too.
@@ -322,9 +318,9 @@ def run_phases(w: World, args: argparse.Namespace, report: Report) -> None:
                     print("  end to end: not all carried within 900 s")
                     break
                 time.sleep(0.5)
-            count[0] = len(waiting)
+            split.invoices = len(waiting)
         label = f"end to end, {done['delivered']} to MISE_A_DISPOSITION"
-        report.rate(label, 1000 / split["wall"], None, f"(and {done['rejected']} rejected: unknown suppliers)")
+        report.rate(label, 1000 / split.ms["wall"], None, f"(and {done['rejected']} rejected: unknown suppliers)")
         report.split("end to end", split)
         ledger = httpx.get(f"{w.emulator_url}/_sandbox/ledger/summary").json()
         print(f"  emulator: {ledger['deposits']} deposits, {len(ledger['duplicate_deposits'])} duplicates")

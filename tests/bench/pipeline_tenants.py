@@ -9,7 +9,6 @@ them: row-level security keeps ``pdp_app`` out of the way, as it should.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import random
 from dataclasses import dataclass
 from typing import Any
@@ -92,7 +91,7 @@ async def clone(admin_url: str, template: TenantFixture, count: int) -> list[str
             "SELECT t.tenant_id, k.id, k.created_at, k.name, k.mode, t.digest, t.last4 FROM api_keys k, "
             "unnest($1::text[], $2::text[], $3::text[]) AS t(tenant_id, digest, last4) WHERE k.tenant_id = $4",
             tenant_ids,
-            [hashlib.sha256(key.encode()).hexdigest() for key in keys],
+            [apikeys.digest(key) for key in keys],
             [apikeys.hint(key) for key in keys],
             template.id,
         )

@@ -40,7 +40,6 @@ class World:
     owner_url: str
     admin_url: str
     emulator_url: str
-    emulator_info: dict[str, Any]
     api_url: str
     engine_pids: dict[str, int]
     data: Path
@@ -57,13 +56,8 @@ class World:
 
     def start_api(self, processes: int) -> None:
         self.spawn("api", "serve", "--workers", str(processes))
-        for _ in range(300):
-            try:
-                httpx.get(f"{self.api_url}/healthz").raise_for_status()
-                return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        raise RuntimeError(f"the API did not start: see {self.data}/api-0.log")
+        if not wait_until_up(f"{self.api_url}/healthz", tries=300, pause=0.1):
+            raise RuntimeError(f"the API did not start: see {self.data}/api-0.log")
 
     def start_workers(self, count: int) -> None:
         for _ in range(count):
@@ -80,7 +74,7 @@ class World:
 
     def _trees(self) -> dict[str, list[psutil.Process]]:
         trees: dict[str, list[psutil.Process]] = {"bench client": [psutil.Process()]}
-        pids = {**{name: [pid] for name, pid in self.engine_pids.items()}}
+        pids = {name: [pid] for name, pid in self.engine_pids.items()}
         pids.update({role: [p.pid for p in procs] for role, procs in self.roles.items()})
         for role, roots in pids.items():
             found = []
@@ -120,19 +114,37 @@ class World:
         return sizes
 
 
+@dataclass
+class CpuSplit:
+    """CPU ms per invoice by role (and ``wall``), filled when the measured block ends."""
+
+    invoices: int  # may be set inside the block, when the count is known only at its end
+    ms: dict[str, float] = field(default_factory=dict)
+
+
 @contextmanager
-def cpu_split(world: World, invoices_of: list[int]) -> Iterator[dict[str, float]]:
-    """Measure CPU ms per invoice by role over the block; ``invoices_of`` holds the count once the block ends."""
-    result: dict[str, float] = {}
+def cpu_split(world: World, invoices: int = 0) -> Iterator[CpuSplit]:
+    """Measure the CPU each role spends over the block, per invoice."""
+    split = CpuSplit(invoices)
     before = world.cpu_seconds()
     began = time.perf_counter()
-    yield result
+    yield split
     wall = time.perf_counter() - began
-    after = world.cpu_seconds()
-    count = max(1, invoices_of[0])
-    for role, seconds in after.items():
-        result[role] = (seconds - before.get(role, 0.0)) * 1000 / count
-    result["wall"] = wall * 1000 / count
+    count = max(1, split.invoices)
+    for role, seconds in world.cpu_seconds().items():
+        split.ms[role] = (seconds - before.get(role, 0.0)) * 1000 / count
+    split.ms["wall"] = wall * 1000 / count
+
+
+def wait_until_up(url: str, *, tries: int, pause: float) -> bool:
+    """Poll ``url`` until it answers 2xx; False when it never did."""
+    for _ in range(tries):
+        try:
+            httpx.get(url).raise_for_status()
+            return True
+        except httpx.HTTPError:
+            time.sleep(pause)
+    return False
 
 
 def start_emulator(data: Path, env: dict[str, str], *, speed: float) -> tuple[subprocess.Popen[bytes], dict[str, Any]]:
@@ -144,12 +156,7 @@ def start_emulator(data: Path, env: dict[str, str], *, speed: float) -> tuple[su
     )
     assert process.stdout is not None
     info = json.loads(process.stdout.readline())
-    for _ in range(200):
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/_sandbox/info").raise_for_status()
-            break
-        except httpx.HTTPError:
-            time.sleep(0.05)
+    wait_until_up(f"http://127.0.0.1:{port}/_sandbox/info", tries=200, pause=0.05)
     return process, info
 
 
@@ -189,7 +196,7 @@ def world(*, speed: float, **overrides: Any) -> Iterator[World]:
         pids = {**stack.pids(), "emulator": emulator.pid}
         dbname = app_url.rsplit("/", 1)[1]
         admin_url = info.postgres_admin_url.rsplit("/", 1)[0] + f"/{dbname}"
-        built = World(settings, owner_url, admin_url, chorus["api_url"], chorus, f"http://127.0.0.1:{port}", pids, data)
+        built = World(settings, owner_url, admin_url, chorus["api_url"], f"http://127.0.0.1:{port}", pids, data)
         built.env = {**base_env, **settings_env(settings)}
         yield built
     finally:

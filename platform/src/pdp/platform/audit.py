@@ -118,7 +118,8 @@ class AuditRepository(TenantRepository[AuditEvent]):
         return event
 
     async def lanes(self) -> list[int]:
-        rows = await self.session.execute(select(AuditEvent.lane).distinct().order_by(AuditEvent.lane))
+        query = select(AuditEvent.lane).where(AuditEvent.tenant_id == self.tenant_id).distinct()
+        rows = await self.session.execute(query.order_by(AuditEvent.lane))
         return list(rows.scalars())
 
     async def stream(self, lane: int, batch: int = 1000) -> AsyncIterator[AuditEvent]:
