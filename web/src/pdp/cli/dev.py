@@ -17,7 +17,6 @@ import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -30,6 +29,7 @@ import click
 from pdp.cli.config import dev_dir
 from pdp.platform.db import admin
 from pdp.platform.devstack import DevStack, EngineInfo, ensure_bucket
+from pdp.platform.devstack.ports import free_port
 from pdp.platform.security.envelope import generate_master_key
 
 BUCKET = "pdp-archive"
@@ -54,17 +54,6 @@ def _secrets(data_dir: Path) -> dict[str, str]:
     path.write_text(json.dumps(values, indent=2))
     path.chmod(0o600)
     return values
-
-
-def _free_port(preferred: int) -> int:
-    """``preferred`` if free, else any free port (0 asks for any)."""
-    with socket.socket() as sock:
-        try:
-            sock.bind(("127.0.0.1", preferred))
-        except OSError:
-            sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _external_environment() -> dict[str, str] | None:
@@ -163,7 +152,7 @@ def _start_children(
     if not (env.get("PDP_CHORUS_CLIENT_ID") or os.environ.get("PDP_CHORUS_CLIENT_ID")):
         from pdp.cli.sandbox import sandbox_info_for
 
-        sandbox_port = _free_port(8090)
+        sandbox_port = free_port(8090)
         sandbox_info = sandbox_info_for(f"http://127.0.0.1:{sandbox_port}")
         speed = os.environ.get("PDP_DEV_CLOCK_SPEED", str(DEMO_CLOCK_SPEED))
         children.append(_spawn("sandbox", env, log_dir, "--port", str(sandbox_port), "--speed", speed))
@@ -171,7 +160,7 @@ def _start_children(
         _wait_http(f"{sandbox_info['control_url']}/info", children[-1], name="sandbox")
         env |= _sandbox_environment(sandbox_info)
     if not (env.get("PDP_SMTP_HOST") or os.environ.get("PDP_SMTP_HOST")):
-        mail_port = _free_port(1025)
+        mail_port = free_port(1025)
         mail_dir = log_dir.parent / "mail"
         children.append(_spawn("mailcatcher", env, log_dir, "--port", str(mail_port), "--dir", str(mail_dir)))
         names.append("mailcatcher")
@@ -208,9 +197,9 @@ def run_dev(data_dir_option: str | None, port_option: int | None) -> int:
             assert external is not None
             env = external
         if port_option is not None:
-            port = port_option or _free_port(0)  # --port 0: any free port
+            port = port_option or free_port(0)  # --port 0: any free port
         else:
-            port = int(os.environ.get("PDP_PORT", "0")) or _free_port(8000)
+            port = int(os.environ.get("PDP_PORT", "0")) or free_port(8000)
         api_url = f"http://127.0.0.1:{port}"
         env |= {
             "PDP_PORT": str(port),

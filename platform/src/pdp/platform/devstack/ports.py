@@ -74,6 +74,20 @@ def _hold(port: int, held: contextlib.ExitStack) -> bool:
     return True
 
 
+def free_port(preferred: int) -> int:
+    """``preferred`` if nothing listens on it, else any free port (0 asks for any).
+
+    Probes the way the servers that will bind it do (uvicorn, aiosmtpd and asyncio set SO_REUSEADDR), so a port a
+    server left in TIME_WAIT a moment ago counts as free: a quick restart keeps its ports.
+    """
+    if preferred:
+        with contextlib.ExitStack() as probe:
+            if _hold(preferred, probe):
+                return preferred
+    with contextlib.ExitStack() as probe:
+        return _fresh(probe)
+
+
 def _fresh(held: contextlib.ExitStack) -> int:
     # No SO_REUSEADDR here so the kernel never hands out a port in use.
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
