@@ -33,7 +33,7 @@ from pdp.web.api.webhooks import WebhooksController
 from pdp.web.deps import provide_principal, provide_session
 from pdp.web.errors import EXCEPTION_HANDLERS
 from pdp.web.health import healthz, readyz
-from pdp.web.observability import RequestLogMiddleware, add_request_id_header
+from pdp.web.observability import RequestLogMiddleware, add_request_id_header, log_response
 from pdp.web.portal.mandates import MandateAcceptanceController
 from pdp.web.resources import Resources, open_resources
 from pdp.web.uow import UnitOfWorkMiddleware
@@ -96,7 +96,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dependencies={"resources": Provide(provide_resources)},
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[RequestLogMiddleware()],
-        before_send=[add_request_id_header],
+        before_send=[add_request_id_header, log_response],
         openapi_config=OpenAPIConfig(
             title="pdp Partner API",
             version="1.0.0",

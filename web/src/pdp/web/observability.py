@@ -2,6 +2,11 @@
 
 ``X-Request-Id`` is taken from the client when it is a sane token (so a platform can correlate with its own
 logs), generated otherwise, returned on every response and bound to every log line of the request.
+
+The access line is written from a ``before_send`` hook, when the response's last body message goes out, with the
+status of its ``http.response.start``: an error raised by a middleware (a missing API key, a reused
+Idempotency-Key, a CSRF failure) is answered by Litestar's outermost exception handler, after every middleware has
+returned, so only the hook sees the status actually sent.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ log = get_logger("pdp.web.access")
 
 
 _SCOPE_KEY = "pdp.request_id"
+_STARTED_KEY = "pdp.started"
+_STATUS_KEY = "pdp.status"
 
 
 def request_id_of(scope: Scope) -> str:
@@ -41,28 +48,28 @@ async def add_request_id_header(message: Message, scope: Scope) -> None:
         message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id_of(scope).encode())]
 
 
+async def log_response(message: Message, scope: Scope) -> None:
+    """``before_send`` hook: the access line, once the whole response has been handed to the server."""
+    if message["type"] == "http.response.start":
+        scope[_STATUS_KEY] = message["status"]  # type: ignore[literal-required]
+    elif message["type"] == "http.response.body" and not message.get("more_body", False):
+        started: float | None = scope.get(_STARTED_KEY)  # type: ignore[assignment]
+        log.info(
+            "http.request",
+            request_id=request_id_of(scope),
+            method=cast("HTTPScope", scope)["method"],
+            path=scope["path"],
+            status=scope.get(_STATUS_KEY),
+            ms=round((time.perf_counter() - started) * 1000, 1) if started is not None else None,
+        )
+
+
 class RequestLogMiddleware(ASGIMiddleware):
+    """Starts the request's clock and binds its id to every log line written while it is handled."""
+
     scopes = (ScopeType.HTTP,)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        request_id = request_id_of(scope)
-        status = 500
-        started = time.perf_counter()
-
-        async def send_recording_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        with structlog.contextvars.bound_contextvars(request_id=request_id):
-            try:
-                await next_app(scope, receive, send_recording_status)
-            finally:
-                log.info(
-                    "http.request",
-                    method=cast("HTTPScope", scope)["method"],  # `scopes` admits HTTP only
-                    path=scope["path"],
-                    status=status,
-                    ms=round((time.perf_counter() - started) * 1000, 1),
-                )
+        scope[_STARTED_KEY] = time.perf_counter()  # type: ignore[literal-required]
+        with structlog.contextvars.bound_contextvars(request_id=request_id_of(scope)):
+            await next_app(scope, receive, send)
