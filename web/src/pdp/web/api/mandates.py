@@ -1,4 +1,4 @@
-"""Mandates (api.md § Mandates): request one for a provider, follow it, revoke it."""
+"""Mandates (docs/api.md § Mandates): request one for a provider, list and follow them, revoke one."""
 
 from __future__ import annotations
 
@@ -14,9 +14,21 @@ from pdp.tenants.accounts.service import Principal
 from pdp.tenants.mandates import service
 from pdp.tenants.mandates.repository import MandateRepository
 from pdp.tenants.mandates.schemas import MandateCreate, MandateRead
+from pdp.tenants.providers.repository import ProviderRepository
 from pdp.web.api.pagination import Limit, ListResponse, StartingAfter
 from pdp.web.api.problems import problems
 from pdp.web.resources import Resources
+
+MandateStatus = Annotated[Literal["pending", "active", "revoked", "expired"] | None, QueryParameter()]
+
+
+async def _page(
+    session: AsyncSession, provider_id: str | None, status: str | None, limit: int, starting_after: str | None
+) -> ListResponse[MandateRead]:
+    page = await MandateRepository(session).search(
+        provider_id=provider_id, status=status, limit=limit, starting_after=starting_after
+    )
+    return ListResponse([service.to_read(m) for m in page.items], page.has_more)
 
 
 class MandatesController(Controller):
@@ -59,12 +71,27 @@ class MandatesController(Controller):
         limit: Limit = 10,
         starting_after: StartingAfter = None,
         provider_id: Annotated[str | None, QueryParameter(pattern=ID_PATTERN)] = None,
-        status: Annotated[Literal["pending", "active", "revoked", "expired"] | None, QueryParameter()] = None,
+        status: MandateStatus = None,
     ) -> ListResponse[MandateRead]:
-        page = await MandateRepository(session).search(
-            provider_id=provider_id, status=status, limit=limit, starting_after=starting_after
-        )
-        return ListResponse([service.to_read(m) for m in page.items], page.has_more)
+        return await _page(session, provider_id, status, limit, starting_after)
+
+    @get(
+        "/providers/{provider_id:str}/mandates",
+        responses=problems(404, 422),
+        summary="List a provider's mandates, newest first",
+        description="The same list as `GET /v1/mandates?provider_id=`; another tenant's provider is 404.",
+    )
+    async def list_of_provider(
+        self,
+        provider_id: FromPath[str],
+        *,
+        session: NamedDependency[AsyncSession],
+        limit: Limit = 10,
+        starting_after: StartingAfter = None,
+        status: MandateStatus = None,
+    ) -> ListResponse[MandateRead]:
+        await ProviderRepository(session).get(provider_id)  # 404 unless the provider is the caller's
+        return await _page(session, provider_id, status, limit, starting_after)
 
     @get("/mandates/{mandate_id:str}", responses=problems(404), summary="Retrieve a mandate")
     async def retrieve(self, mandate_id: FromPath[str], session: NamedDependency[AsyncSession]) -> MandateRead:
