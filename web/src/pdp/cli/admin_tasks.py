@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import IO
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.platform import ids
 from pdp.platform.audit import Actor, VerifyResult, tenants_with_events, verify
@@ -47,6 +50,24 @@ async def verify_audit(settings: Settings, tenant_id: str | None) -> list[tuple[
         await engine.dispose()
 
 
+@asynccontextmanager
+async def provider_unit_of_work(settings: Settings, provider_id: str) -> AsyncIterator[AsyncSession]:
+    """A unit of work in the tenant that owns ``provider_id`` (NotFound when no tenant does)."""
+    # Finding the tenant crosses tenants: the owner connection; the work itself runs as the app role, under RLS.
+    owner = create_engine(settings.owner_url, pool_size=1)
+    engine = create_engine(settings.database_url, pool_size=1)
+    try:
+        async with create_sessionmaker(owner)() as session:
+            tenant_id = await tenant_of_provider(session, provider_id)
+        if tenant_id is None:
+            raise NotFound(f"No provider {provider_id}.")
+        async with unit_of_work(create_sessionmaker(engine), tenant_id=tenant_id) as session:
+            yield session
+    finally:
+        await owner.dispose()
+        await engine.dispose()
+
+
 async def export_archive(
     settings: Settings,
     provider_id: str,
@@ -56,20 +77,12 @@ async def export_archive(
     expected: Callable[[int], None],
 ) -> ExportSummary:
     """Export one provider's archive; ``expected`` is told the document count first (for a progress bar)."""
-    owner = create_engine(settings.owner_url, pool_size=1)
-    engine = create_engine(settings.database_url, pool_size=1)
     bucket = open_archive(settings)
     try:
-        async with create_sessionmaker(owner)() as session:
-            tenant_id = await tenant_of_provider(session, provider_id)
-        if tenant_id is None:
-            raise NotFound(f"No provider {provider_id}.")
-        async with unit_of_work(create_sessionmaker(engine), tenant_id=tenant_id) as session:
+        async with provider_unit_of_work(settings, provider_id) as session:
             expected(len(await DocumentRepository(session).of_provider(provider_id)))
             return await export_provider(
                 session, bucket, provider_id, out, on_document=on_document, actor=Actor("staff", "cli")
             )
     finally:
         bucket.close()
-        await owner.dispose()
-        await engine.dispose()

@@ -135,21 +135,14 @@ def archive_export(provider_id: str, output: str | None) -> None:
     "--metadata",
     "metadata_file",
     type=click.Path(dir_okay=False, exists=True),
-    help="JSON invoice (api.md shape) giving routing and amounts for plain PDFs",
+    help="JSON object, the API's metadata part: routing (recipient_siret, service_code, engagement_number, "
+    "billing_frame), provider_id (read from pdp's database), and for a plain PDF the whole invoice",
 )
 def validate(files: tuple[str, ...], as_json: bool, lang: str, metadata_file: str | None) -> None:
     """Validate invoices (PDF, Factur-X, UBL, CII, JSON): exit 0 all valid, 1 some invalid, 2 unreadable input."""
-    import msgspec
+    from pdp.cli.validate import read_metadata, run_validate
 
-    from pdp.cli.validate import run_validate
-    from pdp.tenants.invoices.formats.json_input import JsonInvoice
-
-    metadata = None
-    if metadata_file:
-        try:
-            metadata = msgspec.json.decode(Path(metadata_file).read_bytes(), type=JsonInvoice)
-        except (msgspec.ValidationError, msgspec.DecodeError) as exc:
-            raise click.BadParameter(str(exc), param_hint="--metadata") from exc
+    metadata = read_metadata(metadata_file) if metadata_file else None
     sys.exit(run_validate(files, as_json, lang, metadata))
 
 
