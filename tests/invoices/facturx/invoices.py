@@ -33,8 +33,8 @@ DISCOUNT = "Pas d'escompte pour paiement anticipé."
 
 
 def _legal_notes(invoice: Invoice) -> Invoice:
-    """json_input writes untyped notes; the legal ones carry their BR-FR-05 subject codes. Also BT-23 (BR-FR-08)."""
-    invoice.process_type = "S1"
+    """json_input writes untyped notes; the legal ones carry their BR-FR-05 subject codes. Also BT-23."""
+    invoice.process_type = "A1"  # Chorus's billing frame: the B2B reform's S1 would be rejected
     invoice.notes = [
         *invoice.notes,
         Note(text=PENALTIES, subject_code="PMD"),

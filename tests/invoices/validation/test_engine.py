@@ -62,11 +62,30 @@ def test_a_written_invoice_validates_as_cii_with_its_routing(tmp_path: Path) -> 
 def test_without_routing_the_chorus_layer_says_what_is_missing() -> None:
     report = validate_document((SAMPLES / "en16931/cii/CII_example1.xml").read_bytes())
     assert {"CHORUS-SUPPLIER-SIRET-MISSING", "CHORUS-RECIPIENT-SIRET-MISSING"} <= rules(report.errors)
+
+
+def test_metadata_routing_a_file_does_not_carry_is_refused_naming_where_it_goes() -> None:
+    # Chorus reads a flux's routing from the document: routing given only beside the file would never reach it.
     routed = validate_document(
         (SAMPLES / "en16931/cii/CII_example1.xml").read_bytes(),
-        routing=ChorusRouting(recipient_siret=RECIPIENT_SIRET, supplier_siret="73282932000074"),
+        routing=ChorusRouting(recipient_siret=RECIPIENT_SIRET, service_code="SERV01", billing_frame="A2"),
     )
-    assert not {"CHORUS-SUPPLIER-SIRET-MISSING", "CHORUS-RECIPIENT-SIRET-MISSING"} & rules(routed.errors)
+    assert not routed.valid
+    refused = [f for f in routed.errors if f.rule == "PDP-ROUTING-NOT-IN-FILE"]
+    assert {f.bt for f in refused} == {"BT-47", "BT-10", "BT-23"}
+    recipient = next(f for f in refused if f.bt == "BT-47")
+    assert RECIPIENT_SIRET in recipient.message and "does not carry it" in recipient.message
+    assert recipient.xpath and "ram:BuyerTradeParty" in recipient.xpath  # the CII place, not UBL's
+    assert "CHORUS-RECIPIENT-SIRET-MISSING" in rules(routed.errors)  # and Chorus's own verdict stays
+
+
+def test_metadata_routing_the_file_agrees_with_is_accepted() -> None:
+    xml = write_cii(to_invoice(structured(), seller=SELLER))
+    agreeing = ChorusRouting(recipient_siret=RECIPIENT_SIRET, service_code="SERV01", billing_frame="A1")
+    assert "PDP-ROUTING-NOT-IN-FILE" not in rules(validate_document(xml, routing=agreeing).errors)
+    other = validate_document(xml, routing=ChorusRouting(service_code="SERV02"))
+    mismatch = next(f for f in other.errors if f.rule == "PDP-ROUTING-NOT-IN-FILE")
+    assert "the file says 'SERV01'" in mismatch.message
 
 
 def test_schema_and_business_findings_come_together() -> None:

@@ -52,7 +52,6 @@ def _deposited(invoice: Invoice, syntax: DetectedSyntax, schema_error: str | Non
     routing = resolve_routing(invoice)
     payment = invoice.payment
     transfers = payment.credit_transfers if payment else []
-    frame = invoice.routing.billing_frame if invoice.routing and invoice.routing.billing_frame else invoice.process_type
     totals = invoice.totals
     return DepositedInvoice(
         syntax=syntax,
@@ -63,7 +62,7 @@ def _deposited(invoice: Invoice, syntax: DetectedSyntax, schema_error: str | Non
         recipient_siret=routing.recipient_siret,
         service_code=routing.service_code,
         engagement_number=routing.engagement_number,
-        billing_frame=frame,
+        billing_frame=routing.billing_frame,
         payment_means_code=payment.means_code if payment else None,
         iban=next((t.account_id for t in transfers if t.account_id), None),
         total_without_vat=totals.without_vat,

@@ -46,7 +46,8 @@ async def _seller(session: AsyncSession, provider_id: object, provider: Provider
     return JsonSeller(name=provider.name, siret=provider.siret, vat_number=provider.vat_number)
 
 
-def _routing(metadata: dict[str, Any]) -> ChorusRouting | None:
+def metadata_routing(metadata: dict[str, Any]) -> ChorusRouting | None:
+    """The Chorus routing a deposit's metadata gives (None when it gives none)."""
     given = {name: metadata[name] for name in ROUTING_FIELDS if metadata.get(name) is not None}
     if not given:
         return None
@@ -103,7 +104,7 @@ async def validate_upload(
         except msgspec.ValidationError as exc:
             raise _metadata_error(f"The invoice metadata is not valid: {exc}.") from exc
     report = await asyncio.to_thread(
-        validate_document, data, filename=filename, routing=_routing(metadata), metadata=structured, seller=seller
+        validate_document, data, filename=filename, routing=metadata_routing(metadata), metadata=structured, seller=seller
     )
     return await check_recipient(report, directory)
 

@@ -213,6 +213,7 @@ def to_invoice(data: JsonInvoice, *, seller: JsonSeller | None = None) -> Invoic
         payment_terms=data.payment_terms,
         notes=[Note(text=text) for text in data.notes],
         specification_id=EN16931,
+        process_type=data.billing_frame,  # BT-23: where Chorus reads the frame of the Factur-X pdp writes
         preceding_invoices=[
             PrecedingInvoice(number=data.preceding_invoice.number, date=data.preceding_invoice.issue_date)
         ]

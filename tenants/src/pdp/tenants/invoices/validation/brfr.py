@@ -67,7 +67,9 @@ class _Report:
         self.findings.append(finding(rule, self.severity, en, fr, bt=bt))
 
 
-def validate_brfr(invoice: Invoice, *, severity: Severity = "warning") -> list[Finding]:
+def validate_brfr(invoice: Invoice, *, severity: Severity = "warning", for_chorus: bool = False) -> list[Finding]:
+    """``for_chorus``: the invoice goes to Chorus Pro, whose rules win where the two disagree — BT-23 is then
+    Chorus's billing frame (A1…A25, checked by the Chorus layer), and BR-FR-08's B1/S1/M1 would be refused."""
     r = _Report(severity)
     inv = invoice
     # FNFE numbering: BR-FR-01 is the length (<= 35), BR-FR-02 the character set, for BT-1 and BT-25 alike.
@@ -129,7 +131,7 @@ def validate_brfr(invoice: Invoice, *, severity: Severity = "warning") -> list[F
         "Une seule note TXD est autorisée.",
     )
     r.check(
-        inv.process_type in BILLING_MODES,
+        for_chorus or inv.process_type in BILLING_MODES,
         "BR-FR-08",
         "BT-23",
         "The billing mode (BT-23) must be one of B1, S1, M1… (goods, services or mixed).",

@@ -1,8 +1,11 @@
-"""The Chorus Pro layer: what Chorus would reject that EN 16931 allows (einvoicing-rules §1.7a, §4).
+"""The Chorus Pro layer: what Chorus would reject that EN 16931 allows.
 
-Routing (recipient SIRET, service code, engagement number, billing frame) comes from the deposit's metadata,
-else from where Chorus reads it in the document: buyer legal id / identifier with scheme 0009 (SIRET), BT-10
-(service code), BT-13 (engagement). Checks that need the recipients directory run only when one is given.
+Routing (recipient SIRET, service code, engagement number, billing frame) is read where Chorus itself reads it:
+in a UBL, CII or Factur-X file, from the document only — buyer legal id / identifier with scheme 0009 (SIRET),
+BT-10 (service code), BT-13 (engagement), BT-23 (billing frame, A1 when absent); for a plain PDF or a JSON
+invoice, from the deposit's fields, which pdp sends to Chorus itself. Routing that a deposit's metadata gives
+for a file must therefore be what the file says (:func:`routing_against_document`): pdp never validates one
+routing and deposits another. Checks that need the recipients directory run only when one is given.
 """
 
 from __future__ import annotations
@@ -13,20 +16,35 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Protocol
 
+import msgspec
+
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 from stdnum.fr import siret as siret_number
 
 from pdp.tenants.invoices.findings import Finding, finding
 from pdp.tenants.invoices.model import ChorusRouting, Identifier, Invoice, Party
+from pdp.tenants.invoices.paths import xpath_for
+from pdp.tenants.invoices.validation.brfr import BILLING_MODES as B2B_BILLING_MODES
 
 NUMBER_MAX = 20
 NUMBER_CHARS = re.compile(r"^[A-Za-z0-9_/+\-]+$")
 ENGAGEMENT_MAX = 50
 FRAMES = frozenset(f"A{n}" for n in range(1, 26))
+DEFAULT_FRAME = "A1"  # what Chorus applies to a flux whose BT-23 is absent
 FRAMES_NEEDING_VALIDATOR = frozenset({"A9", "A12"})
 IBAN_MEANS = frozenset({"30", "31", "42", "58"})
 SIRET_SCHEMES = frozenset({"0009"})
+# The reform's B2B billing modes (BR-FR-08) share BT-23 with Chorus's frames but mean something else.
+_B2B_MODE_HINT = " (it is a billing mode of the B2B reform, which Chorus Pro does not read)"
+_B2B_MODE_HINT_FR = " (c'est un mode de facturation de la réforme B2B, que Chorus Pro ne lit pas)"
+# Routing given in a deposit's metadata, and where a file must carry it for Chorus to read it.
+_ROUTING_TERMS = (
+    ("recipient_siret", "BT-47", "the recipient SIRET", "le SIRET du destinataire"),
+    ("service_code", "BT-10", "the service code", "le code service"),
+    ("engagement_number", "BT-13", "the engagement number", "le numéro d'engagement"),
+    ("billing_frame", "BT-23", "the billing frame", "le cadre de facturation"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,10 +85,46 @@ def resolve_routing(invoice: Invoice) -> ChorusRouting:
         recipient_siret=given.recipient_siret or _siret_of(invoice.buyer),
         service_code=given.service_code or invoice.buyer_reference,
         engagement_number=given.engagement_number or invoice.purchase_order_ref,
-        billing_frame=given.billing_frame or "A1",
+        billing_frame=given.billing_frame or invoice.process_type or DEFAULT_FRAME,
         validator_siret=given.validator_siret,
         supplier_siret=given.supplier_siret or _siret_of(invoice.seller),
     )
+
+
+def routing_against_document(given: ChorusRouting, invoice: Invoice, syntax: str) -> list[Finding]:
+    """Refuse metadata routing that the file does not carry: Chorus Pro reads a UBL, CII or Factur-X flux's
+    routing from the document alone, so a value given only beside the file would be validated by pdp, then
+    never seen by Chorus (which rejects the invoice days later for the very field pdp checked)."""
+    read = resolve_routing(msgspec.structs.replace(invoice, routing=None))
+    findings: list[Finding] = []
+    for name, bt, what, quoi in _ROUTING_TERMS:
+        wanted, carried = getattr(given, name), getattr(read, name)
+        if wanted is None or _same(wanted, carried):
+            continue
+        where = xpath_for(syntax, bt) or bt
+        if carried is None:
+            en = f"The metadata gives {what} '{wanted}', but the file does not carry it"
+            fr = f"Les métadonnées donnent {quoi} « {wanted} », mais le fichier ne le porte pas"
+        else:
+            en = f"The metadata gives {what} '{wanted}', but the file says '{carried}'"
+            fr = f"Les métadonnées donnent {quoi} « {wanted} », mais le fichier indique « {carried} »"
+        findings.append(
+            finding(
+                "PDP-ROUTING-NOT-IN-FILE",
+                "error",
+                f"{en}: Chorus Pro reads routing from the document only. Write it in {bt} ({where}), "
+                "or leave it out of the metadata.",
+                f"{fr} : Chorus Pro ne lit le routage que dans le document. Écrivez-le en {bt} ({where}), "
+                "ou retirez-le des métadonnées.",
+                bt=bt,
+                xpath=xpath_for(syntax, bt),
+            )
+        )
+    return findings
+
+
+def _same(given: str, carried: str | None) -> bool:
+    return carried is not None and given.replace(" ", "") == carried.replace(" ", "")
 
 
 def _fail(findings: list[Finding], rule: str, en: str, fr: str, bt: str | None = None) -> None:
@@ -155,8 +209,13 @@ def validate_chorus(
         _fail(
             findings,
             "CHORUS-FRAME-INVALID",
-            f"The billing frame '{frame}' is not one of A1 to A25.",
-            f"Le cadre de facturation « {frame} » n'est pas l'un de A1 à A25.",
+            f"The billing frame (BT-23) '{frame}' is not one of A1 to A25, the only values Chorus Pro accepts"
+            f"{_B2B_MODE_HINT if frame in B2B_BILLING_MODES else ''}. Write A1 (a supplier's invoice) or the "
+            "frame that applies in BT-23.",
+            f"Le cadre de facturation (BT-23) « {frame} » n'est pas l'un de A1 à A25, seules valeurs acceptées "
+            f"par Chorus Pro{_B2B_MODE_HINT_FR if frame in B2B_BILLING_MODES else ''}. Indiquez A1 (facture de "
+            "fournisseur) ou le cadre applicable dans BT-23.",
+            "BT-23",
         )
     elif frame in FRAMES_NEEDING_VALIDATOR and not routing.validator_siret:
         _fail(

@@ -23,7 +23,7 @@ from pdp.tenants.invoices.formats.sniff import sniff_checked
 from pdp.tenants.invoices.formats.xmlsafe import parse_xml
 from pdp.tenants.invoices.model import ChorusRouting, Invoice
 from pdp.tenants.invoices.validation.brfr import validate_brfr
-from pdp.tenants.invoices.validation.chorus import RecipientDirectory, validate_chorus
+from pdp.tenants.invoices.validation.chorus import RecipientDirectory, routing_against_document, validate_chorus
 from pdp.tenants.invoices.validation.en16931 import validate_en16931
 from pdp.tenants.invoices.validation.xsd import check_schema
 
@@ -84,7 +84,8 @@ def validate_document(
     options: ValidationOptions | None = None,
 ) -> ValidationReport:
     """Validate one uploaded document: UBL, CII, Factur-X, a plain PDF with its ``metadata`` (the JSON invoice
-    shape), or a structured JSON invoice. ``routing`` overrides the Chorus routing read from the document;
+    shape), or a structured JSON invoice. ``routing`` (the deposit's metadata) must be what a file carries, since
+    Chorus reads a flux's routing from the document only;
     ``seller`` (the provider) completes JSON and metadata invoices that do not name one."""
     options = options or DEFAULT_OPTIONS
     findings: list[Finding] = []
@@ -153,8 +154,8 @@ def validate_document(
     findings += schema_findings
     findings += parsed.findings
     invoice = parsed.invoice
-    if routing is not None:
-        invoice.routing = routing
+    if routing is not None and options.chorus:
+        findings += routing_against_document(routing, invoice, syntax)
     findings += validate_invoice(invoice, syntax, options)
     return _report(findings, syntax=syntax, profile=parsed.profile, invoice=invoice)
 
@@ -177,5 +178,5 @@ def validate_invoice(invoice: Invoice, syntax: str, options: ValidationOptions |
     findings += validate_en16931(invoice, syntax)
     if options.chorus:
         findings += validate_chorus(invoice, directory=options.directory, is_duplicate=options.is_duplicate)
-    findings += validate_brfr(invoice, severity=options.brfr_severity)
+    findings += validate_brfr(invoice, severity=options.brfr_severity, for_chorus=options.chorus)
     return findings
