@@ -1,4 +1,4 @@
-"""``POST /v1/invoice-batches`` (api.md § Invoices): many invoice files, or one zip, with per-item results."""
+"""``POST /v1/invoice-batches`` (docs/api.md § Invoices): many invoice files, or one zip, with per-item results."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from pdp.tenants.deposits.schemas import BatchItemRead, BatchRead
 from pdp.tenants.deposits.views import invoice_read
 from pdp.web.api.invoices import UnsupportedMediaType, read_metadata
 from pdp.web.api.problems import problems
+from pdp.web.api.request_bodies import batch_body, with_body
 from pdp.web.resources import Resources
 
 BATCH_BODY_LIMIT = 121 * 1024 * 1024  # as for one invoice with its attachments: Chorus Pro's 120 MB
@@ -35,6 +36,7 @@ class InvoiceBatchesController(Controller):
         "that call would have answered, with the invoice or the error. Refused files leave nothing behind.",
         responses=problems(400, 401, 413, 415, 503),
         request_max_body_size=BATCH_BODY_LIMIT,
+        operation_class=with_body(batch_body(batches.MAX_ITEMS)),
     )
     async def create(
         self,

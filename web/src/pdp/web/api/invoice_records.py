@@ -1,4 +1,4 @@
-"""``/v1/invoices`` (api.md § Invoices): deposit, list, retrieve, follow, and download what was archived."""
+"""``/v1/invoices`` (docs/api.md § Invoices): deposit, list, retrieve, follow, and download what was archived."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from pdp.tenants.events.service import EventRepository
 from pdp.web.api.invoices import INVOICE_BODY_LIMIT, UnsupportedMediaType, read_upload
 from pdp.web.api.pagination import Limit, ListResponse, StartingAfter
 from pdp.web.api.problems import problems
+from pdp.web.api.request_bodies import completion_body, invoice_body, with_body
 from pdp.web.resources import Resources
 
 ATTACHMENTS_BODY_LIMIT = 121 * 1024 * 1024  # Chorus Pro's 120 MB per invoice, plus the form's own bytes
@@ -46,6 +47,7 @@ class InvoiceRecordsController(Controller):
         "archived under Object Lock, then queued for Chorus Pro. 422 carries the validation report.",
         responses=problems(400, 403, 404, 409, 413, 415, 422, 503),
         request_max_body_size=INVOICE_BODY_LIMIT,
+        operation_class=with_body(invoice_body(deposit=True)),
     )
     async def create(
         self,
@@ -189,6 +191,7 @@ class InvoiceRecordsController(Controller):
         description="multipart/form-data: one or more `files` parts (≤ 10 MB each, allowed extensions, names ≤ 50 "
         "characters) and an optional `comment`. Archived, then sent to Chorus Pro (ajouter/fichier + completer).",
         request_max_body_size=ATTACHMENTS_BODY_LIMIT,
+        operation_class=with_body(completion_body()),
     )
     async def complete(
         self,

@@ -1,4 +1,4 @@
-"""``/v1/invoices/validate`` (api.md § Invoices): a dry run that returns the validation report, stores nothing."""
+"""``/v1/invoices/validate`` (docs/api.md § Invoices): a dry run that returns the validation report, stores nothing."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from pdp.tenants.invoices import intake
 from pdp.tenants.invoices.findings import public_entry
 from pdp.tenants.invoices.validation.engine import ValidationReport
 from pdp.web.api.problems import problems
+from pdp.web.api.request_bodies import invoice_body, with_body
 from pdp.web.resources import Resources
 
 INVOICE_BODY_LIMIT = 12 * 1024 * 1024  # one invoice file (10 MB) plus its metadata
@@ -81,6 +82,7 @@ class InvoicesController(Controller):
         "the whole invoice), or application/json with a structured invoice. Stores nothing.",
         responses=problems(400, 404, 413, 415, 422),
         request_max_body_size=INVOICE_BODY_LIMIT,
+        operation_class=with_body(invoice_body(deposit=False)),
     )
     async def validate(
         self,
