@@ -12,7 +12,8 @@ from pdp.tenants.invoices.findings import Finding, Severity, UnreadableDocument,
 from pdp.tenants.invoices.formats.pdf_inspect import PdfInfo, inspect_pdf
 from pdp.tenants.invoices.formats.policy import FilePolicy
 
-# factur-x.xml is the Factur-X / ZUGFeRD 2.1+ name; the others are legacy ZUGFeRD 1-2.0 and XRechnung-in-PDF names.
+# factur-x.xml is the Factur-X / ZUGFeRD 2.1+ name; the others are legacy ZUGFeRD 1-2.0 and XRechnung-in-PDF names
+# (a ZUGFeRD 1.0 XML is still taken out, so that the reader can say why it is refused).
 INVOICE_XML_NAMES = frozenset({"factur-x.xml", "zugferd-invoice.xml", "xrechnung.xml"})  # compared lower-case
 ALLOWED_AFRELATIONSHIPS = frozenset({"Data", "Source", "Alternative"})
 

@@ -15,6 +15,8 @@ CII_LINE_PATH = (
     "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100}"
     "IncludedSupplyChainTradeLineItem"
 )
+# ZUGFeRD 1.0 (2014) predates EN 16931: its CrossIndustryDocument is not CII D16B, and Chorus Pro does not take it.
+ZUGFERD_1_ROOT = "{urn:ferd:CrossIndustryDocument:invoice:1p0}CrossIndustryDocument"
 UBL_LINE_TAGS = (
     "{urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2}InvoiceLine",
     "{urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2}CreditNoteLine",
@@ -54,6 +56,14 @@ def read_xml_invoice(root: Any, *, max_lines: int = 1000) -> ParsedXml:
             if count > max_lines:
                 raise _too_many(count, max_lines)
         return ParsedXml("ubl", ubl_read.profile_of(root), ubl_read.read_ubl(root))
+    if root.tag == ZUGFERD_1_ROOT:
+        raise UnreadableDocument(
+            "PDP-ZUGFERD1-UNSUPPORTED",
+            "ZUGFeRD 1.0 (CrossIndustryDocument) is not read: Chorus Pro accepts Factur-X 1.0 / ZUGFeRD 2.1 and later "
+            "(CII D16B). Export the invoice as Factur-X.",
+            "Le ZUGFeRD 1.0 (CrossIndustryDocument) n'est pas lu : Chorus Pro accepte le Factur-X 1.0 / ZUGFeRD 2.1 "
+            "et suivants (CII D16B). Exportez la facture au format Factur-X.",
+        )
     raise UnreadableDocument(
         "PDP-XML-NOT-INVOICE",
         "The XML document is neither a UBL 2.1 invoice or credit note nor a CII D16B invoice.",
