@@ -155,7 +155,11 @@ def _start_children(
         sandbox_port = free_port(8090)
         sandbox_info = sandbox_info_for(f"http://127.0.0.1:{sandbox_port}")
         speed = os.environ.get("PDP_DEV_CLOCK_SPEED", str(DEMO_CLOCK_SPEED))
-        children.append(_spawn("sandbox", env, log_dir, "--port", str(sandbox_port), "--speed", speed))
+        # Its state lives with pdp's data: invoices pdp still follows must stay known to it after a restart.
+        state_dir = str(log_dir.parent / "chorus-sandbox")
+        children.append(
+            _spawn("sandbox", env, log_dir, "--port", str(sandbox_port), "--speed", speed, "--state-dir", state_dir)
+        )
         names.append("sandbox")
         _wait_http(f"{sandbox_info['control_url']}/info", children[-1], name="sandbox")
         env |= _sandbox_environment(sandbox_info)

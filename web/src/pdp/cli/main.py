@@ -168,6 +168,12 @@ def dev(data_dir: str | None, port: int | None) -> None:
 @click.option(
     "--speed", type=float, default=1.0, show_default=True, help="Virtual clock speed (3000: a buyer's week in ~3 min)"
 )
+@click.option(
+    "--state-dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Keep flux, invoices and ids here across restarts (default: in memory only)",
+)
 def sandbox(  # noqa: PLR0917 - click passes each option by name
     host: str,
     port: int,
@@ -176,6 +182,7 @@ def sandbox(  # noqa: PLR0917 - click passes each option by name
     reception_delay: float | None,
     integration_delay: float | None,
     speed: float,
+    state_dir: str | None,
 ) -> None:
     """Run the Chorus Pro sandbox emulator; prints its URLs and credentials as one JSON line."""
     from pdp.cli.sandbox import run_sandbox
@@ -188,6 +195,7 @@ def sandbox(  # noqa: PLR0917 - click passes each option by name
         reception_delay=reception_delay,
         integration_delay=integration_delay,
         speed=speed,
+        state_dir=state_dir,
     )
 
 

@@ -31,12 +31,20 @@ def build_sandbox(
     reception_delay: float | None = None,
     integration_delay: float | None = None,
     speed: float = 1.0,
+    state_dir: str | Path | None = None,
 ) -> SandboxApp:
-    """The emulator's ASGI app, reading deposits with pdp's readers; XSD schemas are loaded now, not on a deposit."""
+    """The emulator's ASGI app, reading deposits with pdp's readers; XSD schemas are loaded now, not on a deposit.
+    With ``state_dir``, it resumes the state kept there and keeps it there."""
     from pdp.tenants.invoices.validation.xsd import warm_up
 
     warm_up()
-    app = create_app(read_deposit, seed=load_seed(seed_file), base_url=base_url, speed=speed)
+    app = create_app(
+        read_deposit,
+        seed=load_seed(seed_file),
+        base_url=base_url,
+        speed=speed,
+        state_dir=Path(state_dir) if state_dir is not None else None,
+    )
     settings = app.state.settings
     settings.rate_limit = rate_limit
     if reception_delay is not None:
@@ -56,9 +64,15 @@ def run_sandbox(
     integration_delay: float | None,
     speed: float = 1.0,
     log_level: str = "warning",
+    state_dir: str | None = None,
 ) -> None:
     """Print the info JSON on one line, then serve until interrupted."""
+    import logging
+
     import uvicorn
+
+    # The emulator's own warnings (an unreadable state file set aside…) go where uvicorn's go: stderr.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
 
     base_url = f"http://{host}:{port}"
     app = build_sandbox(
@@ -68,6 +82,7 @@ def run_sandbox(
         reception_delay=reception_delay,
         integration_delay=integration_delay,
         speed=speed,
+        state_dir=state_dir,
     )
     sys.stdout.write(
         json.dumps(sandbox_info_for(base_url, seed_file, rate_limit=rate_limit), ensure_ascii=False) + "\n"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, MutableMapping
+from pathlib import Path
 from typing import Any
 
 from pdp.connectors.chorus_pro import paths
@@ -25,6 +26,7 @@ from pdp.connectors.chorus_pro.sandbox.control import ControlApi
 from pdp.connectors.chorus_pro.sandbox.directory import Seed, load_seed
 from pdp.connectors.chorus_pro.sandbox.faults import FaultSpec
 from pdp.connectors.chorus_pro.sandbox.ledger import LedgerEntry
+from pdp.connectors.chorus_pro.sandbox.persistence import Persistence
 from pdp.connectors.chorus_pro.sandbox.piste import (
     ACCOUNT_REFUSED,
     TOKEN_REFUSED,
@@ -60,14 +62,15 @@ ROUTES: dict[str, Handler] = {**factures.HANDLERS, **transverses.HANDLERS, **str
 class SandboxApp:
     """The ASGI callable; ``state`` is public so in-process tests can look inside."""
 
-    def __init__(self, state: SandboxState, *, base_url: str = "") -> None:
+    def __init__(self, state: SandboxState, *, base_url: str = "", persistence: Persistence | None = None) -> None:
         self.state = state
         self.limiter = RateLimiter()
         self.control = ControlApi(state, self.limiter, base_url=base_url)
+        self.persistence = persistence  # writes the state while the ASGI lifespan runs
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            await _lifespan(receive, send)
+            await self._lifespan(receive, send)
             return
         if scope["type"] != "http":
             return
@@ -142,14 +145,37 @@ class SandboxApp:
         except BadRequest as exc:
             return bad_request(str(exc))
 
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                if self.persistence is not None:
+                    await self.persistence.start()
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                if self.persistence is not None:
+                    await self.persistence.stop()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
 
 def create_app(
-    reader: DepositReader, *, seed: Seed | None = None, base_url: str = "", speed: float = 1.0
+    reader: DepositReader,
+    *,
+    seed: Seed | None = None,
+    base_url: str = "",
+    speed: float = 1.0,
+    state_dir: Path | None = None,
 ) -> SandboxApp:
-    """A fresh emulator over ``seed`` (the packaged one by default), reading deposits with ``reader``; its
-    virtual clock runs ``speed`` times faster than real time."""
+    """An emulator over ``seed`` (the packaged one by default), reading deposits with ``reader``; its virtual
+    clock runs ``speed`` times faster than real time. With ``state_dir``, it resumes the state kept there and
+    keeps it up to date (serve it with the ASGI lifespan on); without, it starts fresh and forgets on exit."""
     state = SandboxState(seed or load_seed(), reader, clock=VirtualClock(speed=speed))
-    return SandboxApp(state, base_url=base_url)
+    persistence = None
+    if state_dir is not None:
+        persistence = Persistence(state, state_dir)
+        persistence.load()
+    return SandboxApp(state, base_url=base_url, persistence=persistence)
 
 
 def _status(status: int) -> Reply:
@@ -220,13 +246,3 @@ async def _send_truncated(send: Send, reply: Reply) -> None:
         raise ConnectionAbortedError("sandbox fault: drop_after")
     transport.close()
     await asyncio.sleep(0)
-
-
-async def _lifespan(receive: Receive, send: Send) -> None:
-    while True:
-        message = await receive()
-        if message["type"] == "lifespan.startup":
-            await send({"type": "lifespan.startup.complete"})
-        elif message["type"] == "lifespan.shutdown":
-            await send({"type": "lifespan.shutdown.complete"})
-            return

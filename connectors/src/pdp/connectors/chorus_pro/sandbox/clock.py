@@ -44,6 +44,14 @@ class VirtualClock:
             raise ValueError("the virtual clock only moves forward")
         self._offset += seconds
 
+    def resume_from(self, timestamp: float) -> None:
+        """After a restart, never behind ``timestamp`` (where the last run stopped): nothing may be stamped before
+        what was already recorded. A sped-up clock thus resumes where it stopped; a real-time one that the real
+        time has overtaken keeps its own time, and what fell due meanwhile applies on the next request."""
+        behind = timestamp - self.timestamp()
+        if behind > 0:
+            self._offset += behind
+
     def reset(self) -> None:
         self._offset = 0.0
         self._origin = self._source()

@@ -26,7 +26,7 @@ import msgspec
 
 from pdp.connectors.chorus_pro.sandbox import lifecycle
 from pdp.connectors.chorus_pro.sandbox.clock import iso_millis, minute
-from pdp.connectors.chorus_pro.sandbox.directory import Directory, load_seed
+from pdp.connectors.chorus_pro.sandbox.directory import load_seed
 from pdp.connectors.chorus_pro.sandbox.faults import FaultSpec
 from pdp.connectors.chorus_pro.sandbox.info import sandbox_info
 from pdp.connectors.chorus_pro.sandbox.piste import RateLimiter, expire_tokens
@@ -128,18 +128,7 @@ class ControlApi:
                         setattr(state.settings, name, value)
                 return dataclasses.asdict(state.settings)
             case "POST", ["directory"]:
-                seed = load_seed(body)
-                if params.get("replace") == "true":
-                    state.seed = seed
-                    state.directory = Directory.from_seed(seed)
-                else:
-                    state.directory.merge(seed)
-                    state.seed = msgspec.structs.replace(
-                        state.seed,
-                        applications=[*state.seed.applications, *seed.applications],
-                        suppliers=[*state.seed.suppliers, *seed.suppliers],
-                        recipients=[*state.seed.recipients, *seed.recipients],
-                    )
+                state.change_directory(load_seed(body), replace=params.get("replace") == "true")
                 return {"structures": len(state.directory.structures), "accounts": len(state.directory.accounts)}
             case "GET", ["invoices"]:
                 return [invoice_view(one) for one in state.invoices.values()]

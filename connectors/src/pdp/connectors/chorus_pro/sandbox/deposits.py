@@ -65,7 +65,7 @@ def deposer_pdf(call: Call) -> Reply:
     attachment = Attachment(
         call.state.next_attachment_id(), call.supplier.id, request.nom_fichier, len(data), "pdf", read
     )
-    call.state.attachments[attachment.id] = attachment
+    call.state.add_attachment(attachment)
     found = read or DepositedInvoice()
     # OCR results: a Factur-X PDF gives its data; a plain PDF gives nulls, as OCR on a blank scan would.
     return ok(

@@ -38,6 +38,7 @@ DP_MESSAGE_MAX = 200
 # modeDepot of an invoice that came in a flux through the API: the enum (§4.4) has no closer value.
 FLUX_DEPOSIT_MODE = "UPLOAD_API"
 FINAL_STATES = frozenset({"IN_INTEGRE", "IN_INTEGRE_PARTIEL", "IN_REJETE"})
+PROCESSING = "IN_EN_COURS_TRAITEMENT_CPP"
 
 
 def read_flux(
@@ -96,14 +97,27 @@ def receive(state: SandboxState, supplier: Structure, data: bytes, filename: str
     flux = Flux(state.next_flux_number(), syntax, filename, supplier, now, invoices, errors, state_at=now)
     state.fluxes[flux.number] = flux
     settings = state.settings
-    state.at(settings.reception_delay, lambda: _set_state(state, flux, "IN_EN_COURS_TRAITEMENT_CPP"))
-    state.at(settings.reception_delay + settings.integration_delay, lambda: integrate(state, flux))
+    flux.processing_due = state.at(settings.reception_delay, lambda: _set_state(state, flux, PROCESSING))
+    flux.integration_due = state.at(
+        settings.reception_delay + settings.integration_delay, lambda: integrate(state, flux)
+    )
+    state.flux_changed(flux)
     return flux
+
+
+def resume(state: SandboxState, flux: Flux) -> None:
+    """After a restart: schedule again what had not happened to the flux yet (due ones apply at once)."""
+    if flux.state in FINAL_STATES or flux.integration_due is None:
+        return
+    if flux.state == "IN_RECU" and flux.processing_due is not None:
+        state.at_time(flux.processing_due, lambda: _set_state(state, flux, PROCESSING))
+    state.at_time(flux.integration_due, lambda: integrate(state, flux))
 
 
 def _set_state(state: SandboxState, flux: Flux, code: str) -> None:
     if flux.state not in FINAL_STATES:
         flux.state, flux.state_at = code, state.now()
+        state.flux_changed(flux)
 
 
 def integrate(state: SandboxState, flux: Flux) -> None:
@@ -127,6 +141,8 @@ def integrate(state: SandboxState, flux: Flux) -> None:
     else:
         final = "IN_INTEGRE"
     flux.state, flux.state_at = final, state.now()
+    flux.invoices = []  # read only to integrate them; a restart need not keep them
+    state.flux_changed(flux)
 
 
 def invoice_supplier(state: SandboxState, depositor: Structure, siret: str | None) -> Structure:
@@ -163,5 +179,5 @@ def create_invoice(
     )
     state.invoices[invoice.id] = invoice
     state.numbers[(supplier.id, invoice.number)] = invoice.id
-    lifecycle.begin(state, invoice)
+    lifecycle.begin(state, invoice)  # which records the invoice as changed
     return invoice

@@ -63,7 +63,23 @@ class Ledger:
         return entry
 
     def clear(self) -> None:
-        self._entries.clear()
+        self._entries.clear()  # numbering goes on: a client reading ``since`` a number must not miss new entries
+
+    def restore(self, entries: list[LedgerEntry]) -> None:
+        """What a previous run recorded, oldest first (after a restart); new entries are numbered after them."""
+        self._entries.extend(entries)
+        if entries:
+            self._seq = itertools.count(entries[-1].seq + 1)
+
+    def newer_than(self, seq: int) -> list[LedgerEntry]:
+        """Entries numbered after ``seq``, read from the newest end: cheap when they are few."""
+        newer: list[LedgerEntry] = []
+        for entry in reversed(self._entries):
+            if entry.seq <= seq:
+                break
+            newer.append(entry)
+        newer.reverse()
+        return newer
 
     def entries(self, since: int = 0) -> list[LedgerEntry]:
         return [entry for entry in self._entries if entry.seq > since]

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from pdp.connectors.chorus_pro.sandbox.directory import Scenario
 from pdp.connectors.chorus_pro.sandbox.replies import BAD_STATUS, BAD_STATUS_LABEL, ChorusFailure
-from pdp.connectors.chorus_pro.sandbox.state import Invoice, SandboxState, StatusEntry
+from pdp.connectors.chorus_pro.sandbox.state import Invoice, PlannedStatus, SandboxState, StatusEntry
 
 MINUTE = 60.0
 HOUR = 60 * MINUTE
@@ -70,6 +70,7 @@ def record(
     state: SandboxState, invoice: Invoice, code: str, comment: str | None = None, *, buyer: bool = False
 ) -> None:
     invoice.history.append(StatusEntry(state.next_status_id(), code, state.now(), comment, buyer))
+    state.invoice_changed(invoice)
 
 
 def begin(state: SandboxState, invoice: Invoice) -> None:
@@ -99,20 +100,32 @@ def complete(state: SandboxState, invoice: Invoice, comment: str | None) -> None
     _schedule(state, invoice, [(HOUR, "MISE_A_DISPOSITION", None), *PAYMENT_STEPS])
 
 
+def resume(state: SandboxState, invoice: Invoice) -> None:
+    """After a restart: schedule again the statuses still planned (due ones apply at once, stamped when due)."""
+    invoice.planned = [planned for planned in invoice.planned if planned.generation == invoice.schedule_generation]
+    for planned in invoice.planned:
+        state.at_time(planned.due, _step(state, invoice, planned))
+
+
 def _schedule(state: SandboxState, invoice: Invoice, steps: list[Step]) -> None:
     if invoice.recipient.payment_status_not_reported:
         # statutMiseEnPaiementNestPasRemonte: the supplier never sees the payment status.
         steps = [step for step in steps if step[1] != "MISE_EN_PAIEMENT"]
     generation = invoice.schedule_generation
+    invoice.planned = [planned for planned in invoice.planned if planned.generation == generation]
     delay = 0.0
     for after, code, comment in steps:
         delay += after
-        state.at(delay, _step(state, invoice, generation, code, comment))
+        planned = PlannedStatus(0.0, code, comment, generation)
+        planned.due = state.at(delay, _step(state, invoice, planned))
+        invoice.planned.append(planned)
 
 
-def _step(state: SandboxState, invoice: Invoice, generation: int, code: str, comment: str | None) -> Callable[[], None]:
+def _step(state: SandboxState, invoice: Invoice, planned: PlannedStatus) -> Callable[[], None]:
     def apply() -> None:
-        if invoice.schedule_generation == generation:
-            record(state, invoice, code, comment, buyer=True)
+        if planned in invoice.planned:
+            invoice.planned.remove(planned)
+        if invoice.schedule_generation == planned.generation:
+            record(state, invoice, planned.code, planned.comment, buyer=True)
 
     return apply

@@ -1,4 +1,5 @@
-"""The emulator's whole state, in memory: it is a fake external service, restarted or reset at will.
+"""The emulator's whole state, in memory: it is a fake external service, reset at will. Given a state directory
+(:mod:`.persistence`), what changes is also written to disk, so a restart resumes where the last run stopped.
 
 Every mutation happens inside one request on the event loop, without awaiting in between, so no lock is needed.
 Time-driven changes (integration stages, buyer statuses) sit in a heap of due events that :meth:`run_due` applies
@@ -16,12 +17,9 @@ from datetime import datetime
 from pdp.connectors.chorus_pro.sandbox.clock import PARIS, VirtualClock
 from pdp.connectors.chorus_pro.sandbox.directory import Directory, Seed, Structure
 from pdp.connectors.chorus_pro.sandbox.faults import FaultBook
+from pdp.connectors.chorus_pro.sandbox.ids import IdSequences
 from pdp.connectors.chorus_pro.sandbox.ledger import Ledger
 from pdp.connectors.chorus_pro.sandbox.reading import DepositedInvoice, DepositReader
-
-FIRST_INVOICE_ID = 8_420_001
-FIRST_ATTACHMENT_ID = 6_921_001
-FIRST_FLUX_SEQUENCE = 1_110_000_000_000_001_000
 
 
 @dataclass(slots=True)
@@ -41,6 +39,16 @@ class StatusEntry:
     at: datetime
     comment: str | None = None
     by_buyer: bool = False
+
+
+@dataclass(slots=True)
+class PlannedStatus:
+    """A buyer status due on the virtual clock; kept on its invoice so a restart can schedule it again."""
+
+    due: float  # virtual timestamp
+    code: str
+    comment: str | None
+    generation: int  # the invoice's schedule_generation when planned; a newer one cancels it
 
 
 @dataclass(slots=True)
@@ -72,6 +80,7 @@ class Invoice:
     depositor: Structure | None = None
     schedule_generation: int = 0  # bumped to cancel pending scheduled statuses
     scenario_done: bool = False  # a recipient's scenario (suspend, recycle…) plays once per invoice
+    planned: list[PlannedStatus] = field(default_factory=list)  # due statuses not applied yet
 
     @property
     def status(self) -> StatusEntry:
@@ -110,6 +119,29 @@ class Flux:
     state_at: datetime | None = None
     dp_errors: list[FluxError] = field(default_factory=list)
     invoice_ids: list[int] = field(default_factory=list)
+    # When it moves on (virtual timestamps), so a restart can schedule what had not happened yet.
+    processing_due: float | None = None
+    integration_due: float | None = None
+
+
+@dataclass(slots=True)
+class DirectoryChange:
+    """A directory seed posted to the control API: merged into the directory, or replacing it."""
+
+    seed: Seed
+    replace: bool
+
+
+@dataclass(slots=True)
+class Changes:
+    """What changed since the persistence layer last looked; nothing is tracked unless it asks (``enabled``)."""
+
+    enabled: bool = False
+    fluxes: dict[str, None] = field(default_factory=dict)  # insertion-ordered sets: records keep deposit order
+    invoices: dict[int, None] = field(default_factory=dict)
+    attachments: dict[int, None] = field(default_factory=dict)
+    directory: bool = False
+    reset: bool = False
 
 
 @dataclass(order=True, slots=True)
@@ -122,6 +154,7 @@ class DueEvent:
 class SandboxState:
     def __init__(self, seed: Seed, reader: DepositReader, *, clock: VirtualClock | None = None) -> None:
         self.base_seed = seed  # what a reset returns to
+        self.base_seed_posted = False  # whether a reset replaced the seed the emulator was started with
         self.seed = seed  # the current directory's seed, with what was merged since (for /_sandbox/info)
         self.reader = reader
         self.clock = clock or VirtualClock()
@@ -129,6 +162,9 @@ class SandboxState:
         self.faults = FaultBook()
         self.ledger = Ledger()
         self.tokens: dict[str, tuple[str, float]] = {}  # bearer token → (client id, expiry on the virtual clock)
+        # Not reset with the rest: an id is never handed out twice, whatever happened in between.
+        self.ids = IdSequences()
+        self.changes = Changes()
         self.reset()
 
     def reset(self, seed: Seed | None = None) -> None:
@@ -136,9 +172,10 @@ class SandboxState:
         invoice, no token, no fault, an empty ledger, the clock on real time. Settings are kept: they are the
         emulator's configuration, not its state."""
         if seed is not None:
-            self.base_seed = seed
+            self.base_seed, self.base_seed_posted = seed, True
         self.seed = self.base_seed
         self.directory = Directory.from_seed(self.seed)
+        self.directory_changes: list[DirectoryChange] = []
         self.fluxes: dict[str, Flux] = {}
         self.invoices: dict[int, Invoice] = {}
         self.attachments: dict[int, Attachment] = {}
@@ -150,32 +187,65 @@ class SandboxState:
         self._events: list[DueEvent] = []
         self._applying: float | None = None
         self._event_seq = itertools.count()
-        self._invoice_ids = itertools.count(FIRST_INVOICE_ID)
-        self._attachment_ids = itertools.count(FIRST_ATTACHMENT_ID)
-        self._status_ids = itertools.count(1)
-        self._flux_seq = itertools.count(FIRST_FLUX_SEQUENCE)
+        if self.changes.enabled:
+            self.changes = Changes(enabled=True, reset=True)
+
+    def change_directory(self, seed: Seed, *, replace: bool) -> None:
+        """``POST /_sandbox/directory``: replace the directory with ``seed``, or merge it in (same ids per SIRET)."""
+        if replace:
+            self.seed = seed
+            self.directory = Directory.from_seed(seed)
+        else:
+            self.directory.merge(seed)
+            self.seed = Seed(
+                applications=[*self.seed.applications, *seed.applications],
+                suppliers=[*self.seed.suppliers, *seed.suppliers],
+                recipients=[*self.seed.recipients, *seed.recipients],
+            )
+        self.directory_changes.append(DirectoryChange(seed, replace))
+        self.changes.directory = self.changes.enabled
 
     # -- ids ---------------------------------------------------------------------------------------------------
 
     def next_flux_number(self) -> str:
         # ``CPP0011110000000000001557``: 25 characters, like the numbers Chorus hands out.
-        return f"CPP001{next(self._flux_seq):019d}"
+        return f"CPP001{self.ids.next('flux'):019d}"
 
     def next_invoice_id(self) -> int:
-        return next(self._invoice_ids)
+        return self.ids.next("invoice")
 
     def next_attachment_id(self) -> int:
-        return next(self._attachment_ids)
+        return self.ids.next("attachment")
 
     def next_status_id(self) -> int:
-        return next(self._status_ids)
+        return self.ids.next("status")
+
+    # -- changes, for the persistence layer -----------------------------------------------------------------------
+
+    def flux_changed(self, flux: Flux) -> None:
+        if self.changes.enabled:
+            self.changes.fluxes[flux.number] = None
+
+    def invoice_changed(self, invoice: Invoice) -> None:
+        if self.changes.enabled:
+            self.changes.invoices[invoice.id] = None
+
+    def add_attachment(self, attachment: Attachment) -> None:
+        self.attachments[attachment.id] = attachment
+        if self.changes.enabled:
+            self.changes.attachments[attachment.id] = None
 
     # -- time --------------------------------------------------------------------------------------------------
 
-    def at(self, delay: float, action: Callable[[], None]) -> None:
-        """Run ``action`` once the virtual clock is ``delay`` seconds past now."""
+    def at(self, delay: float, action: Callable[[], None]) -> float:
+        """Run ``action`` once the virtual clock is ``delay`` seconds past now; returns when (virtual timestamp)."""
         start = self._applying if self._applying is not None else self.clock.timestamp()
-        heapq.heappush(self._events, DueEvent(start + delay, next(self._event_seq), action))
+        return self.at_time(start + delay, action)
+
+    def at_time(self, due: float, action: Callable[[], None]) -> float:
+        """Run ``action`` once the virtual clock reaches ``due`` (at once, on the next request, if it has)."""
+        heapq.heappush(self._events, DueEvent(due, next(self._event_seq), action))
+        return due
 
     def run_due(self) -> int:
         """Apply every event due by now, in due order; an action may schedule more (also applied if due)."""

@@ -112,7 +112,7 @@ def ajouter_fichier(call: Call) -> Reply:
     attachment = Attachment(
         call.state.next_attachment_id(), call.supplier.id, request.piece_jointe_nom, len(data), "fichier"
     )
-    call.state.attachments[attachment.id] = attachment
+    call.state.add_attachment(attachment)
     return ok({"pieceJointeId": attachment.id})
 
 
