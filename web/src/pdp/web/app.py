@@ -14,7 +14,6 @@ from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme, Server
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
@@ -30,6 +29,7 @@ from pdp.web.api.mandates import MandatesController
 from pdp.web.api.providers import ProvidersController
 from pdp.web.api.recipients import RecipientsController
 from pdp.web.api.webhooks import WebhooksController
+from pdp.web.api_docs import assets_router, docs_render_plugin
 from pdp.web.deps import provide_principal, provide_session
 from pdp.web.errors import EXCEPTION_HANDLERS
 from pdp.web.health import healthz, readyz
@@ -89,7 +89,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         request_max_body_size=API_BODY_LIMIT,
     )
     return Litestar(
-        route_handlers=[partner_api, MandateAcceptanceController, healthz, readyz],
+        route_handlers=[partner_api, MandateAcceptanceController, assets_router(), healthz, readyz],
         template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
         csrf_config=_csrf_config(settings),
         lifespan=[lifespan],
@@ -102,7 +102,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             version="1.0.0",
             description="Deposit invoices on Chorus Pro for the suppliers you serve. Contract: docs/api.md.",
             path="/api",
-            render_plugins=[ScalarRenderPlugin(path="/docs")],
+            render_plugins=[docs_render_plugin()],
             servers=[Server(url=settings.public_url)],
             components=Components(
                 security_schemes={
