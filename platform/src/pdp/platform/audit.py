@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, SmallInteger, String, UniqueConstraint, select, text
+from sqlalchemy import BigInteger, DateTime, SmallInteger, String, UniqueConstraint, func, select, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
@@ -116,6 +116,19 @@ class AuditRepository(TenantRepository[AuditEvent]):
         self.session.add(event)
         await self.session.flush()
         return event
+
+    async def last_acts(self, actor_type: str, actor_ids: list[str]) -> dict[str, datetime]:
+        """When each of these actors last did something audited (reads are not audited)."""
+        query = (
+            select(AuditEvent.actor_id, func.max(AuditEvent.occurred_at))
+            .where(
+                AuditEvent.tenant_id == self.tenant_id,
+                AuditEvent.actor_type == actor_type,
+                AuditEvent.actor_id.in_(actor_ids),
+            )
+            .group_by(AuditEvent.actor_id)
+        )
+        return {actor_id: at for actor_id, at in await self.session.execute(query)}
 
     async def lanes(self) -> list[int]:
         query = select(AuditEvent.lane).where(AuditEvent.tenant_id == self.tenant_id).distinct()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import IO
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -51,21 +51,30 @@ async def verify_audit(settings: Settings, tenant_id: str | None) -> list[tuple[
 
 
 @asynccontextmanager
-async def provider_unit_of_work(settings: Settings, provider_id: str) -> AsyncIterator[AsyncSession]:
-    """A unit of work in the tenant that owns ``provider_id`` (NotFound when no tenant does)."""
+async def unit_of_work_in_tenant_of(
+    settings: Settings, locate: Callable[[AsyncSession], Awaitable[str | None]], missing: str
+) -> AsyncIterator[AsyncSession]:
+    """A unit of work in the tenant ``locate`` finds (NotFound with ``missing`` when it finds none)."""
     # Finding the tenant crosses tenants: the owner connection; the work itself runs as the app role, under RLS.
     owner = create_engine(settings.owner_url, pool_size=1)
     engine = create_engine(settings.database_url, pool_size=1)
     try:
         async with create_sessionmaker(owner)() as session:
-            tenant_id = await tenant_of_provider(session, provider_id)
+            tenant_id = await locate(session)
         if tenant_id is None:
-            raise NotFound(f"No provider {provider_id}.")
+            raise NotFound(missing)
         async with unit_of_work(create_sessionmaker(engine), tenant_id=tenant_id) as session:
             yield session
     finally:
         await owner.dispose()
         await engine.dispose()
+
+
+def provider_unit_of_work(settings: Settings, provider_id: str) -> AbstractAsyncContextManager[AsyncSession]:
+    """A unit of work in the tenant that owns ``provider_id``."""
+    return unit_of_work_in_tenant_of(
+        settings, lambda owner: tenant_of_provider(owner, provider_id), f"No provider {provider_id}."
+    )
 
 
 async def export_archive(

@@ -6,7 +6,9 @@ import asyncio
 import json
 import os
 import sys
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -75,6 +77,42 @@ def tenant_create(name: str, mode: str | None) -> None:
     settings = cli_settings()
     tenant_id, api_key = asyncio.run(create_tenant(settings, name, mode or settings.api_key_mode))
     click.echo(json.dumps({"tenant_id": tenant_id, "api_key": api_key}))
+
+
+@tenant.command("list")
+def tenant_list() -> None:
+    """Every tenant, oldest first: one JSON object per line {tenant_id, name, status, created_at, active_api_keys}."""
+    from pdp.cli.tenant_tasks import list_tenants
+
+    for row in asyncio.run(list_tenants(cli_settings())):
+        click.echo(json.dumps(row, ensure_ascii=False))
+
+
+@tenant.command("show")
+@click.argument("tenant_id")
+def tenant_show(tenant_id: str) -> None:
+    """A tenant and its API keys (hint, mode, created, last audited action, revoked) as JSON; audited."""
+    from pdp.cli.tenant_tasks import show_tenant
+
+    click.echo(json.dumps(_or_not_found(show_tenant(cli_settings(), tenant_id)), ensure_ascii=False, indent=2))
+
+
+@tenant.command("revoke-key")
+@click.argument("key_id")
+def tenant_revoke_key(key_id: str) -> None:
+    """Revoke an API key of any tenant (key_…) at once; audited as the operator's."""
+    from pdp.cli.tenant_tasks import revoke_key
+
+    click.echo(json.dumps(_or_not_found(revoke_key(cli_settings(), key_id)), ensure_ascii=False))
+
+
+def _or_not_found(task: Coroutine[Any, Any, dict[str, Any]]) -> dict[str, Any]:
+    from pdp.platform.errors import NotFound
+
+    try:
+        return asyncio.run(task)
+    except NotFound as exc:
+        raise click.ClickException(exc.detail) from exc
 
 
 @cli.group()

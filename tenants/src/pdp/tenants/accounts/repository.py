@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.platform import clock
@@ -44,6 +45,9 @@ class TenantsRepository:
     async def current(self) -> Tenant:
         return (await self.session.execute(select(Tenant).where(Tenant.id == self.tenant_id))).scalar_one()
 
+    async def find_current(self) -> Tenant | None:
+        return (await self.session.execute(select(Tenant).where(Tenant.id == self.tenant_id))).scalar_one_or_none()
+
     async def add(self, name: str) -> Tenant:
         tenant = Tenant(id=self.tenant_id, name=name, status="active")
         self.session.add(tenant)
@@ -64,6 +68,11 @@ class ApiKeyRepository(TenantRepository[ApiKey]):
             )
             await self.session.refresh(key)
         return key
+
+    async def every_key(self) -> list[ApiKey]:
+        """The tenant's keys, revoked ones included, oldest first (a tenant has a handful, not pages)."""
+        result = await self.session.execute(self.select().order_by(ApiKey.created_at, ApiKey.id))
+        return list(result.scalars())
 
 
 class PortalUserRepository(TenantRepository[PortalUser]):
@@ -100,3 +109,37 @@ class StaffRepository:
 async def active_tenant_ids(session: AsyncSession) -> list[str]:
     """Every active tenant's id (through pdp_active_tenants: the app role cannot list tenants itself)."""
     return list((await session.execute(text("SELECT * FROM pdp_active_tenants()"))).scalars())
+
+
+@dataclass(frozen=True, slots=True)
+class TenantSummary:
+    id: str
+    name: str
+    status: str
+    created_at: datetime
+    active_keys: int
+
+
+# The functions below cross tenants: operator commands only, on the owner connection (the app role sees one tenant).
+
+
+async def every_tenant(owner_session: AsyncSession) -> list[TenantSummary]:
+    """Every tenant, oldest first, with how many of its API keys are not revoked."""
+    active_keys = func.count(ApiKey.id).filter(ApiKey.revoked_at.is_(None))
+    query = (
+        select(Tenant.id, Tenant.name, Tenant.status, Tenant.created_at, active_keys)
+        .outerjoin(ApiKey, ApiKey.tenant_id == Tenant.id)
+        .group_by(Tenant.id)
+        .order_by(Tenant.created_at, Tenant.id)
+    )
+    return [TenantSummary(*row) for row in await owner_session.execute(query)]
+
+
+async def existing_tenant(owner_session: AsyncSession, tenant_id: str) -> str | None:
+    """``tenant_id`` if such a tenant exists."""
+    return (await owner_session.execute(select(Tenant.id).where(Tenant.id == tenant_id))).scalar_one_or_none()
+
+
+async def tenant_of_api_key(owner_session: AsyncSession, key_id: str) -> str | None:
+    """Which tenant an API key belongs to."""
+    return (await owner_session.execute(select(ApiKey.tenant_id).where(ApiKey.id == key_id))).scalar_one_or_none()

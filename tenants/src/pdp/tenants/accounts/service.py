@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.platform import ids
 from pdp.platform.audit import Actor, AuditRepository
 from pdp.platform.db.repository import Page
-from pdp.platform.errors import Conflict, Unauthenticated, ValidationFailed
+from pdp.platform.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
 from pdp.platform.security import apikeys
 from pdp.tenants.accounts.models import ApiKey, Membership, PortalUser, Role, StaffUser, Tenant
 from pdp.tenants.accounts.repository import (
@@ -76,6 +77,24 @@ async def revoke_api_key(session: AsyncSession, key_id: str, actor: Actor) -> Ap
     key = await ApiKeyRepository(session).revoke(key_id)
     await AuditRepository(session).append(actor, "api_key.revoked", "api_key", key.id)
     return key
+
+
+@dataclass(frozen=True, slots=True)
+class KeyUse:
+    key: ApiKey
+    last_action_at: datetime | None  # its last audited action (deposits, changes); reads are not audited
+
+
+async def inspect_tenant(session: AsyncSession, actor: Actor) -> tuple[Tenant, list[KeyUse]]:
+    """The session's tenant and every API key it has had, for an operator; the look is audited."""
+    tenant = await TenantsRepository(session).find_current()
+    if tenant is None:
+        raise NotFound("No such tenant.")
+    keys = await ApiKeyRepository(session).every_key()
+    audit = AuditRepository(session)
+    last_acts = await audit.last_acts("api_key", [key.id for key in keys])
+    await audit.append(actor, "tenant.inspected", "tenant", tenant.id)
+    return tenant, [KeyUse(key, last_acts.get(key.id)) for key in keys]
 
 
 async def authenticate(session: AsyncSession, authorization: str | None) -> Principal:
