@@ -38,7 +38,7 @@ async def _audited(owner_engine: AsyncEngine, tenant_id: str) -> list[tuple[str,
             ),
             {"t": tenant_id},
         )
-        return [tuple(row) for row in rows]  # type: ignore[misc]
+        return [tuple(row) for row in rows]
 
 
 @pytest.mark.usefixtures("operator_environment")
