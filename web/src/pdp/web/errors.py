@@ -159,3 +159,12 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     HTTPException: _http,
     Exception: _unexpected,
 }
+
+
+def problem_for(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """The problem ``exc`` is answered with (and logged as), for edges that render it another way (HTML pages)."""
+    for kind, handler in EXCEPTION_HANDLERS.items():
+        if isinstance(exc, kind):
+            response: Response[Any] = handler(request, exc)
+            return response
+    raise AssertionError("Exception catches everything")  # pragma: no cover

@@ -35,7 +35,8 @@ CONSENT_TEXT = "J'ai lu le mandat ci-dessus, dont l'empreinte SHA-256 est affich
 
 
 class LinkGone(AppError):
-    """The acceptance link was used already, has expired, or its mandate is no longer pending."""
+    """The acceptance link was used already, has expired, or its mandate is no longer pending (``reason``: used,
+    expired: the page tells the signatory which)."""
 
     default_code = "acceptance_link_gone"
     status = 410
@@ -191,9 +192,9 @@ async def open_link(session: AsyncSession, token: str) -> AcceptancePage:
         raise NotFound("This acceptance link is unknown.", code="acceptance_link_unknown")
     mandate = await MandateRepository(session).for_update(mandate_id)
     if mandate.accepted_at is not None or mandate.status != "pending":
-        raise LinkGone("This mandate was accepted, revoked or has expired already.")
+        raise LinkGone("This mandate was accepted, revoked or has expired already.", reason="used")
     if mandate.token_expires_at is not None and mandate.token_expires_at < clock.now():
-        raise LinkGone("This acceptance link has expired; ask the platform for a new mandate.")
+        raise LinkGone("This acceptance link has expired; ask the platform for a new mandate.", reason="expired")
     provider = await ProviderRepository(session).get(mandate.provider_id)
     tenant = await TenantsRepository(session).current()
     terms = MandateTerms(

@@ -2,6 +2,7 @@
 
 Reached through the single-use link of ``acceptance_url``; the form is CSRF-protected (Litestar's CSRF
 middleware: a signed cookie and a hidden field). This edge owns its transaction like the API's middleware does.
+Its pages are French, its failures too (``pages``).
 """
 
 from __future__ import annotations
@@ -15,20 +16,14 @@ from litestar.params import Body, FromPath
 from litestar.response import Template
 
 from pdp.platform.db.session import unit_of_work
-from pdp.platform.errors import AppError, ValidationFailed
+from pdp.platform.errors import ValidationFailed
 from pdp.tenants.archive import service as archive
 from pdp.tenants.mandates import service
+from pdp.web.errors import EXCEPTION_HANDLERS
+from pdp.web.portal.pages import portal_error_page
 from pdp.web.resources import Resources
 
 BASE = "/portal/mandates/accept"
-
-
-def _problem_page(error: AppError) -> Template:
-    return Template(
-        "portal/error.html.jinja2",
-        context={"title": error.title, "detail": error.detail, "code": error.code},
-        status_code=error.status,
-    )
 
 
 def _form(page: service.AcceptancePage, token: str, *, errors: list[str], full_name: str = "") -> Template:
@@ -48,23 +43,19 @@ def _form(page: service.AcceptancePage, token: str, *, errors: list[str], full_n
 class MandateAcceptanceController(Controller):
     path = BASE
     include_in_schema = False
+    # Every kind the app handles, not just Exception: Litestar picks the most specific handler across layers.
+    exception_handlers = dict.fromkeys(EXCEPTION_HANDLERS, portal_error_page)
 
     @get("/{token:str}")
     async def show(self, token: FromPath[str], resources: NamedDependency[Resources]) -> Template:
-        try:
-            async with unit_of_work(resources.sessionmaker) as session:
-                return _form(await service.open_link(session, token), token, errors=[])
-        except AppError as error:
-            return _problem_page(error)
+        async with unit_of_work(resources.sessionmaker) as session:
+            return _form(await service.open_link(session, token), token, errors=[])
 
     @get("/{token:str}/document", media_type="application/pdf")
-    async def document(self, token: FromPath[str], resources: NamedDependency[Resources]) -> Response[bytes] | Template:
-        try:
-            async with unit_of_work(resources.sessionmaker) as session:
-                page = await service.open_link(session, token)
-                _, data = await archive.content(session, resources.archive, page.mandate.document_id)
-        except AppError as error:
-            return _problem_page(error)
+    async def document(self, token: FromPath[str], resources: NamedDependency[Resources]) -> Response[bytes]:
+        async with unit_of_work(resources.sessionmaker) as session:
+            page = await service.open_link(session, token)
+            _, data = await archive.content(session, resources.archive, page.mandate.document_id)
         return Response(
             data,
             media_type="application/pdf",
@@ -99,6 +90,4 @@ class MandateAcceptanceController(Controller):
                 page = await service.open_link(session, token)
             messages = [item["message_fr"] for item in error.errors]
             return _form(page, token, errors=messages, full_name=signature.full_name)
-        except AppError as error:
-            return _problem_page(error)
         return Template("portal/mandate_accepted.html.jinja2", context={"mandate": mandate})
