@@ -20,6 +20,11 @@ def _digits(count: int) -> str:
 
 
 def provider_payload(**overrides: object) -> dict[str, object]:
-    payload: dict[str, object] = {"siret": siret(), "name": "Atelier Dupont SARL", "email": "compta@dupont.fr"}
+    payload: dict[str, object] = {
+        "siret": siret(),
+        "name": "Atelier Dupont SARL",
+        "email": "compta@dupont.fr",
+        "address": {"line1": "12 rue des Artisans", "postal_code": "69002", "city": "Lyon"},
+    }
     payload.update(overrides)
     return payload

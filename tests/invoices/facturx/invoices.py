@@ -33,10 +33,10 @@ DISCOUNT = "Pas d'escompte pour paiement anticipé."
 
 
 def _legal_notes(invoice: Invoice) -> Invoice:
-    """json_input writes untyped notes; the legal ones carry their BR-FR-05 subject codes. Also BT-23."""
+    """The legal notes in the supplier's own words (BR-FR-05 subject codes), and BT-23."""
     invoice.process_type = "A1"  # Chorus's billing frame: the B2B reform's S1 would be rejected
-    invoice.notes = [
-        *invoice.notes,
+    invoice.notes = [  # the supplier's own wording, in place of the defaults to_invoice writes
+        *(note for note in invoice.notes if note.subject_code is None),
         Note(text=PENALTIES, subject_code="PMD"),
         Note(text=INDEMNITY, subject_code="PMT"),
         Note(text=DISCOUNT, subject_code="AAB"),

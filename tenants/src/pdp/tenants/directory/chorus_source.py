@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from pdp.connectors.chorus_pro.schemas.structures import ParametresStructure, ServiceResume
+from pdp.connectors.chorus_pro.schemas.structures import Adresse, ParametresStructure, ServiceResume
 from pdp.tenants.chorus_gateway import ChorusGateway
 from pdp.tenants.directory.schemas import RecipientSnapshot, ServiceSnapshot
 
@@ -31,6 +31,7 @@ class ChorusDirectorySource:
         gate = asyncio.Semaphore(SERVICE_CALLS_AT_ONCE)
         snapshots = await asyncio.gather(*(self._service(structure_id, one, gate) for one in services))
         general = detail.information_generales
+        address = detail.adresse_postale_du_siege or Adresse()
         name = (general and (general.raison_sociale_structure or general.libelle_structure)) or (
             found.designation_structure or ""
         )
@@ -43,6 +44,10 @@ class ChorusDirectorySource:
             engagement_or_service_required=flags.gestion_numero_ej_ou_code_service,
             payment_status_hidden=flags.statut_mise_en_paiement_nest_pas_remonte,
             chorus_id=structure_id,
+            address_line=address.adresse,
+            postal_code=address.code_postal,
+            city=address.ville,
+            country_code=_country(address.pays),
             services=tuple(one for one in snapshots if one is not None),
         )
 
@@ -64,3 +69,11 @@ class ChorusDirectorySource:
             engagement_required=engagement_required,
             chorus_id=service.id_service,
         )
+
+
+def _country(value: str | None) -> str | None:
+    """An ISO 3166 alpha-2 code, or None: Chorus may spell a country out ("FRANCE") where BT-55 wants "FR"."""
+    if not value:
+        return None
+    code = value.strip().upper()
+    return code if len(code) == 2 and code.isalpha() else ("FR" if code == "FRANCE" else None)

@@ -25,6 +25,11 @@ class Recipient(Base):
     engagement_or_service_required: Mapped[bool] = mapped_column(Boolean, server_default="false")
     # statutMiseEnPaiementNestPasRemonte: this buyer never reports MISE_EN_PAIEMENT, so tracking must not wait for it.
     payment_status_hidden: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    # The structure's postal address (adressePostaleDuSiege): the buyer's address on invoices pdp writes.
+    address_line: Mapped[str | None] = mapped_column(String(300))
+    postal_code: Mapped[str | None] = mapped_column(String(20))
+    city: Mapped[str | None] = mapped_column(String(200))
+    country_code: Mapped[str | None] = mapped_column(String(2))
     fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     services: Mapped[list[RecipientService]] = relationship(

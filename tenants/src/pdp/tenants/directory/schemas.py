@@ -29,6 +29,10 @@ class RecipientSnapshot:
     engagement_or_service_required: bool = False
     payment_status_hidden: bool = False
     chorus_id: int | None = None
+    address_line: str | None = None
+    postal_code: str | None = None
+    city: str | None = None
+    country_code: str | None = None
     services: tuple[ServiceSnapshot, ...] = field(default_factory=tuple)
 
 
@@ -39,9 +43,17 @@ class ServiceRead(msgspec.Struct, kw_only=True):
     engagement_required: bool
 
 
+class AddressRead(msgspec.Struct, kw_only=True):
+    line1: str | None
+    postal_code: str | None
+    city: str | None
+    country: str | None
+
+
 class RecipientRead(msgspec.Struct, kw_only=True):
     siret: str
     name: str
+    address: AddressRead | None
     active: bool
     service_code_required: bool
     engagement_required: bool

@@ -27,7 +27,7 @@ from pdp.tenants.chorus_gateway import ChorusGateway, ChorusNotConfigured
 from pdp.tenants.directory.chorus_source import ChorusDirectorySource
 from pdp.tenants.directory.models import Recipient
 from pdp.tenants.directory.repository import RecipientRepository
-from pdp.tenants.directory.schemas import RecipientRead, RecipientSnapshot, ServiceRead
+from pdp.tenants.directory.schemas import AddressRead, RecipientRead, RecipientSnapshot, ServiceRead
 from pdp.tenants.invoices.validation.chorus import RecipientInfo, ServiceInfo
 
 UNKNOWN_TTL = timedelta(hours=1)
@@ -157,6 +157,14 @@ def to_read(recipient: Recipient) -> RecipientRead:
     return RecipientRead(
         siret=recipient.siret,
         name=recipient.name,
+        address=AddressRead(
+            line1=recipient.address_line,
+            postal_code=recipient.postal_code,
+            city=recipient.city,
+            country=recipient.country_code,
+        )
+        if recipient.address_line or recipient.city
+        else None,
         active=recipient.active,
         service_code_required=recipient.service_code_required,
         engagement_required=recipient.engagement_required,

@@ -18,7 +18,7 @@ from pdp.platform.errors import AppError, ValidationFailed
 from pdp.tenants.common import finding as request_finding
 from pdp.tenants.directory.service import RecipientDirectory, to_info
 from pdp.tenants.invoices.findings import finding
-from pdp.tenants.invoices.formats.json_input import JsonInvoice, JsonSeller
+from pdp.tenants.invoices.formats.json_input import JsonAddress, JsonInvoice, JsonSeller
 from pdp.tenants.invoices.model import ChorusRouting
 from pdp.tenants.invoices.validation.chorus import recipient_findings, resolve_routing
 from pdp.tenants.invoices.validation.engine import BLOCKING, ValidationReport, validate_document
@@ -43,7 +43,8 @@ async def _seller(session: AsyncSession, provider_id: object, provider: Provider
         raise _metadata_error("provider_id must be a string.")
     if provider is None or provider.id != provider_id:
         provider = await ProviderRepository(session).get(provider_id)
-    return JsonSeller(name=provider.name, siret=provider.siret, vat_number=provider.vat_number)
+    address = msgspec.convert(provider.address, JsonAddress) if provider.address else None
+    return JsonSeller(name=provider.name, siret=provider.siret, vat_number=provider.vat_number, address=address)
 
 
 def metadata_routing(metadata: dict[str, Any]) -> ChorusRouting | None:
@@ -104,7 +105,12 @@ async def validate_upload(
         except msgspec.ValidationError as exc:
             raise _metadata_error(f"The invoice metadata is not valid: {exc}.") from exc
     report = await asyncio.to_thread(
-        validate_document, data, filename=filename, routing=metadata_routing(metadata), metadata=structured, seller=seller
+        validate_document,
+        data,
+        filename=filename,
+        routing=metadata_routing(metadata),
+        metadata=structured,
+        seller=seller,
     )
     return await check_recipient(report, directory)
 
@@ -118,9 +124,28 @@ async def validate_structured(
 ) -> ValidationReport:
     """Validate a structured JSON invoice (api.md shape) as it would be deposited."""
     try:
-        provider_id = msgspec.json.decode(body, type=dict[str, Any]).get("provider_id")
+        fields = msgspec.json.decode(body, type=dict[str, Any])
     except (msgspec.DecodeError, msgspec.ValidationError):
-        provider_id = None  # the engine reports the malformed document itself
-    seller = await _seller(session, provider_id, provider)
-    report = await asyncio.to_thread(validate_document, body, seller=seller)
+        fields = {}  # the engine reports the malformed document itself
+    seller = await _seller(session, fields.get("provider_id"), provider)
+    buyer_address = await _directory_address(fields.get("recipient"), directory)
+    report = await asyncio.to_thread(validate_document, body, seller=seller, buyer_address=buyer_address)
     return await check_recipient(report, directory)
+
+
+async def _directory_address(recipient: object, directory: RecipientDirectory | None) -> JsonAddress | None:
+    """The recipient's address as Chorus Pro's directory has it, for a JSON invoice that gives none."""
+    if directory is None or not isinstance(recipient, dict) or recipient.get("address") is not None:
+        return None
+    siret = recipient.get("siret")
+    if not isinstance(siret, str) or not siret_number.is_valid(siret):
+        return None
+    try:
+        known = await directory.lookup(siret)
+    except AppError:
+        return None  # check_recipient reports the directory as unavailable
+    if known is None or not (known.address_line and known.postal_code and known.city):
+        return None
+    return JsonAddress(
+        line1=known.address_line, postal_code=known.postal_code, city=known.city, country=known.country_code or "FR"
+    )

@@ -3,7 +3,9 @@
 Platforms with no invoice file send the business content; pdp computes what can be computed the way EN 16931
 computes it — line net amounts (quantity x price, rounded half up to 2 decimals), the VAT breakdown per category
 and rate, the document totals — unless the platform sends its own figures, which are then validated instead of
-trusted. The seller comes from the provider record; the buyer is the public recipient.
+trusted. The seller comes from the provider record; the buyer is the public recipient, whose address comes from
+Chorus Pro's directory when the JSON gives none. pdp writes the invoice, so it writes a lawful one: both postal
+addresses (:func:`missing_addresses` refuses an invoice without them) and the legal mentions as coded notes.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from pdp.tenants.invoices.findings import Finding, finding
+from pdp.tenants.invoices.formats.legal_notes import with_legal_notes
 from pdp.tenants.invoices.model import (
     Address,
     ChorusRouting,
@@ -141,18 +145,21 @@ def _seller(seller: JsonSeller) -> Party:
     )
 
 
-def _buyer(recipient: JsonRecipient) -> Party:
+def _buyer(recipient: JsonRecipient, address: JsonAddress | None) -> Party:
     return Party(
         name=recipient.name,
         legal_id=Identifier(value=recipient.siret, scheme="0009"),
         vat_id=recipient.vat_number,
         electronic_address=Identifier(value=recipient.siret[:9], scheme="0225"),
-        address=_address(recipient.address) or Address(country_code="FR"),
+        address=_address(recipient.address or address) or Address(country_code="FR"),
     )
 
 
-def to_invoice(data: JsonInvoice, *, seller: JsonSeller | None = None) -> Invoice:
-    """The canonical invoice for ``data``; ``seller`` (from the provider) applies when ``data.seller`` is absent."""
+def to_invoice(
+    data: JsonInvoice, *, seller: JsonSeller | None = None, buyer_address: JsonAddress | None = None
+) -> Invoice:
+    """The canonical invoice for ``data``; ``seller`` (from the provider) applies when ``data.seller`` is absent,
+    its address when ``data.seller`` has none; ``buyer_address`` (from the directory) when the recipient has none."""
     lines: list[Line] = []
     groups: defaultdict[tuple[str, Decimal], Decimal] = defaultdict(lambda: Decimal("0.00"))
     reasons: dict[tuple[str, Decimal], str | None] = {}
@@ -191,6 +198,8 @@ def to_invoice(data: JsonInvoice, *, seller: JsonSeller | None = None) -> Invoic
     with_vat = given.total_incl_tax if given else line_net + vat
     due = given.amount_due if given and given.amount_due is not None else with_vat
     chosen_seller = data.seller or seller
+    if chosen_seller is not None and chosen_seller.address is None and seller is not None:
+        chosen_seller = msgspec.structs.replace(chosen_seller, address=seller.address)
     payment = None
     if data.payment is not None and data.type == "invoice":
         transfers = (
@@ -211,7 +220,7 @@ def to_invoice(data: JsonInvoice, *, seller: JsonSeller | None = None) -> Invoic
         buyer_reference=recipient.service_code,
         purchase_order_ref=recipient.engagement_number,
         payment_terms=data.payment_terms,
-        notes=[Note(text=text) for text in data.notes],
+        notes=with_legal_notes([Note(text=text) for text in data.notes]),
         specification_id=EN16931,
         process_type=data.billing_frame,  # BT-23: where Chorus reads the frame of the Factur-X pdp writes
         preceding_invoices=[
@@ -220,7 +229,7 @@ def to_invoice(data: JsonInvoice, *, seller: JsonSeller | None = None) -> Invoic
         if data.preceding_invoice
         else [],
         seller=_seller(chosen_seller) if chosen_seller else Party(),
-        buyer=_buyer(recipient),
+        buyer=_buyer(recipient, buyer_address),
         payment=payment,
         totals=Totals(line_net=line_net, without_vat=without_vat, vat=vat_total, with_vat=with_vat, due=due),
         vat_breakdown=breakdown,
@@ -233,3 +242,45 @@ def to_invoice(data: JsonInvoice, *, seller: JsonSeller | None = None) -> Invoic
             supplier_siret=chosen_seller.siret if chosen_seller else None,
         ),
     )
+
+
+_PARTIES = (
+    (
+        "seller",
+        "BG-5",
+        "The seller's postal address",
+        "L'adresse postale du vendeur",
+        "give the provider an address (PATCH /v1/providers/{id}) or seller.address",
+    ),
+    (
+        "buyer",
+        "BG-8",
+        "The buyer's postal address",
+        "L'adresse postale de l'acheteur",
+        "give recipient.address (pdp takes Chorus Pro's when its directory has one)",
+    ),
+)
+_PARTIES_FR_FIX = {
+    "seller": "renseignez l'adresse du fournisseur (PATCH /v1/providers/{id}) ou seller.address",
+    "buyer": "renseignez recipient.address (pdp prend celle de l'annuaire de Chorus Pro quand il la connaît)",
+}
+
+
+def missing_addresses(invoice: Invoice) -> list[Finding]:
+    """The invoice pdp would write lacks a party's postal address (street, postal code, city), which French law
+    requires on every invoice: refuse it rather than write an unlawful one."""
+    findings: list[Finding] = []
+    for role, bg, what, quoi, fix in _PARTIES:
+        address = getattr(invoice, role).address
+        if address is not None and address.line1 and address.postal_code and address.city:
+            continue
+        findings.append(
+            finding(
+                f"PDP-{role.upper()}-ADDRESS-MISSING",
+                "error",
+                f"{what} (street, postal code, city) is required on an invoice; {fix}.",
+                f"{quoi} (voie, code postal, ville) est obligatoire sur une facture ; {_PARTIES_FR_FIX[role]}.",
+                bt=bg,
+            )
+        )
+    return findings

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from pdp.tenants.invoices.formats.legal_notes import DISCOUNT_FR, INDEMNITY_FR, PENALTIES_FR
 from pdp.tenants.invoices.model import Address, Invoice, Party
 
 _FR = {
@@ -32,12 +33,7 @@ _FR = {
     "card": "Carte", "mandate": "Mandat de prélèvement", "creditor": "Identifiant créancier",
     "debited": "Compte débité", "notes": "Notes", "mentions": "Mentions légales", "continued": "suite",
     "page": "page {page} / {pages}", "seller_ref": "Réf.",
-    "penalties": "En cas de retard de paiement, pénalités exigibles au taux d'intérêt appliqué par la Banque "
-    "centrale européenne à son opération de refinancement la plus récente, majoré de 10 points de pourcentage "
-    "(art. L441-10 du Code de commerce).",
-    "indemnity": "Indemnité forfaitaire pour frais de recouvrement de 40 € due en cas de retard de paiement "
-    "(art. L441-10 et D441-5 du Code de commerce).",
-    "discount": "Pas d'escompte pour paiement anticipé.",
+    "penalties": PENALTIES_FR, "indemnity": INDEMNITY_FR, "discount": DISCOUNT_FR,
     "debits": "Option pour le paiement de la taxe d'après les débits.",
     "nature_B": "Livraison de biens", "nature_S": "Prestation de services",
     "nature_M": "Opération mixte (livraison de biens et prestation de services)",

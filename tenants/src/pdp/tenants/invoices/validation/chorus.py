@@ -17,7 +17,6 @@ from functools import lru_cache
 from typing import Protocol
 
 import msgspec
-
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 from stdnum.fr import siret as siret_number

@@ -16,7 +16,7 @@ import msgspec
 from pdp.tenants.invoices.findings import Finding, Severity, UnreadableDocument, finding
 from pdp.tenants.invoices.formats import readers
 from pdp.tenants.invoices.formats.facturx_pdf import check_afrelationship, check_xmp_level, invoice_xml_from
-from pdp.tenants.invoices.formats.json_input import JsonInvoice, JsonSeller, to_invoice
+from pdp.tenants.invoices.formats.json_input import JsonAddress, JsonInvoice, JsonSeller, missing_addresses, to_invoice
 from pdp.tenants.invoices.formats.pdf_inspect import inspect_pdf
 from pdp.tenants.invoices.formats.policy import FilePolicy, check_file
 from pdp.tenants.invoices.formats.sniff import sniff_checked
@@ -81,12 +81,14 @@ def validate_document(
     routing: ChorusRouting | None = None,
     metadata: JsonInvoice | None = None,
     seller: JsonSeller | None = None,
+    buyer_address: JsonAddress | None = None,
     options: ValidationOptions | None = None,
 ) -> ValidationReport:
     """Validate one uploaded document: UBL, CII, Factur-X, a plain PDF with its ``metadata`` (the JSON invoice
     shape), or a structured JSON invoice. ``routing`` (the deposit's metadata) must be what a file carries, since
     Chorus reads a flux's routing from the document only;
-    ``seller`` (the provider) completes JSON and metadata invoices that do not name one."""
+    ``seller`` (the provider) completes JSON and metadata invoices that do not name one, ``buyer_address`` (the
+    directory's) a JSON invoice's recipient."""
     options = options or DEFAULT_OPTIONS
     findings: list[Finding] = []
     try:
@@ -123,9 +125,9 @@ def validate_document(
         elif kind == "xml":
             xml, container = data, "xml"
         elif kind == "json":
-            invoice = to_invoice(_decode_json(data), seller=seller)
+            invoice = to_invoice(_decode_json(data), seller=seller, buyer_address=buyer_address)
             return _report(
-                [*findings, *validate_invoice(invoice, "json", options)],
+                [*findings, *missing_addresses(invoice), *validate_invoice(invoice, "json", options)],
                 syntax="json",
                 profile=invoice.specification_id,
                 invoice=invoice,
