@@ -43,6 +43,10 @@ async def test_a_credit_note_credits_an_invoice_chorus_has(
     body = credit.json()
     assert (body["type"], body["original_invoice_id"], body["relation"]) == ("credit_note", invoice["id"], "credits")
     assert await advance(pipeline, tenant.id, body["id"]) == "deposited"
+    credited = (await chorus_client.get(f"/v1/invoices/{invoice['id']}", headers=tenant.headers)).json()
+    assert (credited["credit_note_ids"], credited["replaced_by_invoice_id"]) == ([body["id"]], None)
+    listed = await chorus_client.get(f"/v1/invoices?number={invoice['number']}", headers=tenant.headers)
+    assert [found["credit_note_ids"] for found in listed.json()["data"]] == [[body["id"]]]
 
 
 async def test_a_corrected_invoice_replaces_only_a_rejected_one(
@@ -65,6 +69,10 @@ async def test_a_corrected_invoice_replaces_only_a_rejected_one(
     replaced = await chorus_client.post("/v1/invoices", json=corrected, headers=tenant.headers)
     assert replaced.status_code == 201, replaced.text
     assert (replaced.json()["original_invoice_id"], replaced.json()["relation"]) == (first["id"], "replaces")
+    original = (await chorus_client.get(f"/v1/invoices/{first['id']}", headers=tenant.headers)).json()
+    assert (original["replaced_by_invoice_id"], original["credit_note_ids"]) == (replaced.json()["id"], [])
+    correction = (await chorus_client.get(f"/v1/invoices/{replaced.json()['id']}", headers=tenant.headers)).json()
+    assert correction["replaced_by_invoice_id"] is None
     other_tenant_like = json_invoice(
         provider["id"], number="F-X", replaces_invoice_id="inv_01JABCDEFGHJKMNPQRSTVWXYZ0", **TO
     )

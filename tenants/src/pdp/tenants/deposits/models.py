@@ -49,6 +49,13 @@ class InvoiceRecord(TenantScoped, Base):
         ),
         Index("ix_invoices_tenant_id_status", "tenant_id", "status"),
         Index("ix_invoices_next_check_at", "next_check_at", postgresql_where=text("next_check_at IS NOT NULL")),
+        # An invoice shows what replaced or credited it: the few linked rows are found without a scan.
+        Index(
+            "ix_invoices_original_invoice_id",
+            "tenant_id",
+            "original_invoice_id",
+            postgresql_where=text("original_invoice_id IS NOT NULL"),
+        ),
     )
 
     provider_id: Mapped[str] = mapped_column(String(30))

@@ -2,17 +2,52 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.platform.db.repository import Page, TenantRepository
 from pdp.tenants.deposits.models import InvoiceRecord
 
 
+@dataclass(frozen=True, slots=True)
+class InvoiceLinks:
+    """The later invoices that name one: its replacement (a corrected invoice) and its credit notes."""
+
+    replaced_by: str | None = None  # the newest, should a rejected invoice have been replaced more than once
+    credit_notes: tuple[str, ...] = ()  # oldest first
+
+
+NO_LINKS = InvoiceLinks()
+
+
 class InvoiceRepository(TenantRepository[InvoiceRecord]):
     model = InvoiceRecord
+
+    async def links_to(self, invoice_ids: Sequence[str]) -> dict[str, InvoiceLinks]:
+        """What replaced or credited each of ``invoice_ids`` (absent: nothing did), in one query."""
+        if not invoice_ids:
+            return {}
+        query = (
+            select(InvoiceRecord.original_invoice_id, InvoiceRecord.id, InvoiceRecord.relation)
+            .where(InvoiceRecord.tenant_id == self.tenant_id, InvoiceRecord.original_invoice_id.in_(invoice_ids))
+            .order_by(InvoiceRecord.created_at, InvoiceRecord.id)
+        )
+        replaced_by: dict[str, str] = {}
+        credit_notes: dict[str, list[str]] = {}
+        for row in await self.session.execute(query):
+            original_id = str(row.original_invoice_id)  # never NULL: the IN filter
+            if row.relation == "replaces":
+                replaced_by[original_id] = row.id  # rows come oldest first: the newest wins
+            else:
+                credit_notes.setdefault(original_id, []).append(row.id)
+        return {
+            original_id: InvoiceLinks(replaced_by.get(original_id), tuple(credit_notes.get(original_id, ())))
+            for original_id in replaced_by.keys() | credit_notes.keys()
+        }
 
     async def by_number(self, provider_id: str, number: str) -> InvoiceRecord | None:
         query = self.select().where(InvoiceRecord.provider_id == provider_id, InvoiceRecord.number == number)

@@ -60,6 +60,8 @@ class InvoiceRead(msgspec.Struct):
     late_payment: LatePaymentRead | None = None
     original_invoice_id: str | None = None  # the invoice this credit note credits, or this corrected one replaces
     relation: str | None = None  # credits | replaces
+    replaced_by_invoice_id: str | None = None  # the corrected invoice that replaces this rejected one
+    credit_note_ids: list[str] = []  # the credit notes that credit this invoice, oldest first
     object: str = "invoice"
 
 

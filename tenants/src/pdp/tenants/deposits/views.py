@@ -7,6 +7,7 @@ from pdp.tenants.archive.models import ArchivedDocument
 from pdp.tenants.deposits.lifecycle import AWAITING_PAYMENT, CDAR_CODES
 from pdp.tenants.deposits.models import InvoiceRecord
 from pdp.tenants.deposits.payment_terms import PaymentTerms
+from pdp.tenants.deposits.repository import NO_LINKS, InvoiceLinks
 from pdp.tenants.deposits.schemas import (
     ArchiveProof,
     ChorusState,
@@ -21,7 +22,10 @@ from pdp.tenants.events.models import Event
 DEFAULT_TERMS = PaymentTerms()
 
 
-def invoice_read(record: InvoiceRecord, terms: PaymentTerms = DEFAULT_TERMS) -> InvoiceRead:
+def invoice_read(
+    record: InvoiceRecord, terms: PaymentTerms = DEFAULT_TERMS, links: InvoiceLinks = NO_LINKS
+) -> InvoiceRead:
+    """The invoice as the API shows it; ``links`` are the later invoices that name it (InvoiceRepository.links_to)."""
     late = None
     if record.expected_payment_date is not None and record.status in AWAITING_PAYMENT:
         owed = terms.late_payment(record.amount_due, record.expected_payment_date, clock.now().date())
@@ -58,6 +62,8 @@ def invoice_read(record: InvoiceRecord, terms: PaymentTerms = DEFAULT_TERMS) -> 
         late_payment=late,
         original_invoice_id=record.original_invoice_id,
         relation=record.relation,
+        replaced_by_invoice_id=links.replaced_by,
+        credit_note_ids=list(links.credit_notes),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
@@ -19,7 +20,9 @@ from pdp.tenants.archive.repository import DocumentRepository
 from pdp.tenants.common import PRINTABLE
 from pdp.tenants.deposits import actions, intake
 from pdp.tenants.deposits.lifecycle import STATUSES
-from pdp.tenants.deposits.repository import InvoiceRepository
+from pdp.tenants.deposits.models import InvoiceRecord
+from pdp.tenants.deposits.payment_terms import PaymentTerms
+from pdp.tenants.deposits.repository import NO_LINKS, InvoiceRepository
 from pdp.tenants.deposits.schemas import DocumentRead, EventRead, InvoiceRead, RecycleBody
 from pdp.tenants.deposits.views import document_read, event_read, invoice_read
 from pdp.tenants.events.service import EventRepository
@@ -31,6 +34,12 @@ from pdp.web.resources import Resources
 
 ATTACHMENTS_BODY_LIMIT = 121 * 1024 * 1024  # Chorus Pro's 120 MB per invoice, plus the form's own bytes
 Status = Annotated[str | None, QueryParameter(pattern="^(" + "|".join(STATUSES) + ")$")]
+
+
+async def _shown(session: AsyncSession, records: Sequence[InvoiceRecord], terms: PaymentTerms) -> list[InvoiceRead]:
+    """Invoices as read back, each with the later invoices that name it (its replacement, its credit notes)."""
+    links = await InvoiceRepository(session).links_to([record.id for record in records])
+    return [invoice_read(record, terms, links.get(record.id, NO_LINKS)) for record in records]
 
 
 class InvoiceRecordsController(Controller):
@@ -100,14 +109,14 @@ class InvoiceRecordsController(Controller):
             limit=limit,
             starting_after=starting_after,
         )
-        terms = resources.payment_terms()
-        return ListResponse([invoice_read(r, terms) for r in page.items], page.has_more)
+        return ListResponse(await _shown(session, page.items, resources.payment_terms()), page.has_more)
 
     @get("/{invoice_id:str}", responses=problems(404), summary="Retrieve an invoice")
     async def retrieve(
         self, invoice_id: FromPath[str], session: NamedDependency[AsyncSession], resources: NamedDependency[Resources]
     ) -> InvoiceRead:
-        return invoice_read(await InvoiceRepository(session).get(invoice_id), resources.payment_terms())
+        [shown] = await _shown(session, [await InvoiceRepository(session).get(invoice_id)], resources.payment_terms())
+        return shown
 
     @get("/{invoice_id:str}/events", responses=problems(404), summary="The invoice's status history, oldest first")
     async def events(
