@@ -24,7 +24,7 @@ from pdp.tenants.deposits.models import InvoiceRecord
 from pdp.tenants.deposits.payment_terms import PaymentTerms
 from pdp.tenants.deposits.repository import NO_LINKS, InvoiceRepository
 from pdp.tenants.deposits.schemas import DocumentRead, EventRead, InvoiceRead, RecycleBody
-from pdp.tenants.deposits.views import document_read, event_read, invoice_read
+from pdp.tenants.deposits.views import DEFAULT_TERMS, document_read, event_read, invoice_read
 from pdp.tenants.events.service import EventRepository
 from pdp.web.api.invoices import INVOICE_BODY_LIMIT, UnsupportedMediaType, read_upload
 from pdp.web.api.pagination import Limit, ListResponse, StartingAfter
@@ -169,7 +169,8 @@ class InvoiceRecordsController(Controller):
     async def withdraw(
         self, invoice_id: FromPath[str], session: NamedDependency[AsyncSession], principal: NamedDependency[Principal]
     ) -> InvoiceRead:
-        return invoice_read(await actions.withdraw(session, invoice_id, principal.actor))
+        [shown] = await _shown(session, [await actions.withdraw(session, invoice_id, principal.actor)], DEFAULT_TERMS)
+        return shown
 
     @post(
         "/{invoice_id:str}/recycle",
@@ -190,7 +191,8 @@ class InvoiceRecordsController(Controller):
         invoice = await actions.recycle(
             session, invoice_id, routing, principal.actor, gateway=resources.chorus, envelope=resources.envelope
         )
-        return invoice_read(invoice, resources.payment_terms())
+        [shown] = await _shown(session, [invoice], resources.payment_terms())
+        return shown
 
     @post(
         "/{invoice_id:str}/complete",
@@ -233,4 +235,5 @@ class InvoiceRecordsController(Controller):
             envelope=resources.envelope,
             retention_days=resources.settings.archive_retention_days,
         )
-        return invoice_read(invoice, resources.payment_terms())
+        [shown] = await _shown(session, [invoice], resources.payment_terms())
+        return shown
