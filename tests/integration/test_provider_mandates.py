@@ -6,6 +6,7 @@ from typing import Any
 
 from tests.conftest import TenantFixture
 from tests.factories import provider_payload
+from tests.journeys import deposit_cii, seller_provider
 
 
 async def _provider(client: Any, tenant: TenantFixture) -> str:
@@ -51,3 +52,12 @@ async def test_another_tenants_provider_is_404(client: Any, tenant: TenantFixtur
     assert unknown.status_code == 404
     bad_limit = await client.get(f"/v1/providers/{provider_id}/mandates?limit=0", headers=tenant.headers)
     assert bad_limit.status_code == 422
+
+
+async def test_a_refused_deposit_says_which_kind_of_invoice_no_mandate_covers(
+    client: Any, tenant: TenantFixture
+) -> None:
+    provider = await seller_provider(client, tenant)
+    refused = await deposit_cii(client, tenant, provider["id"])
+    assert (refused.status_code, refused.json()["code"]) == (403, "mandate_required")
+    assert "covers an invoice to " in refused.json()["detail"]

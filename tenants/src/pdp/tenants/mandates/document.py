@@ -1,9 +1,12 @@
 """The mandate's text and its PDF: what the provider's signatory reads, hashes and accepts.
 
-The content follows the doctrine on billing mandates (BOI of 7 Aug 2003 §58 to §65, einvoicing-rules §2.6): the
-parties; the scope; the duration; the mandant stays liable for the VAT, asks for duplicates of invoices it did not
-receive and reports changes to its identification data; the contest period; the sub-contracting of the
-technical deposit (named); revocation; the mandate can be produced to the tax administration. The PDF is
+The content follows the doctrine on billing mandates (BOI of 7 Aug 2003 §58 to §65; docs/architecture.md,
+"Mandates"): the parties; the scope; the duration; the mandant stays liable for the VAT, asks for duplicates of
+invoices it did not receive and reports changes to its identification data; the contest period; the
+sub-contracting of the technical deposit (named); revocation; the mandate can be produced to the tax
+administration. It promises only what exists: the provider has no space of its own on pdp yet, so it contests an
+invoice and revokes the mandate by writing to the mandataire, which acts through the Partner API (a credit note,
+``POST /v1/mandates/{id}/revoke``). The PDF is
 rendered deterministically (reportlab invariant mode), so the SHA-256 shown on the acceptance page is the hash of
 exactly the archived bytes.
 """
@@ -73,8 +76,10 @@ def clauses(terms: MandateTerms) -> list[tuple[str, str]]:
         ),
         (
             "Contestation",
-            f"Le mandant dispose de {terms.contest_days} jours à compter du dépôt d'une facture pour la contester. "
-            "Une facture contestée est rectifiée par une facture ou un avoir émis au nom du mandant.",
+            f"Le mandant peut contester une facture émise en son nom en écrivant au mandataire dans les "
+            f"{terms.contest_days} jours qui suivent son dépôt sur Chorus Pro ; passé ce délai, elle est réputée "
+            "acceptée. Le mandataire rectifie une facture contestée par un avoir émis au nom du mandant et, s'il y a "
+            "lieu, par une nouvelle facture.",
         ),
         (
             "Sous-traitance",
@@ -83,8 +88,10 @@ def clauses(terms: MandateTerms) -> list[tuple[str, str]]:
         ),
         (
             "Révocation",
-            "Le mandant peut révoquer le mandat à tout moment depuis son espace ; le mandataire peut y mettre fin "
-            "de même. La révocation vaut pour les dépôts postérieurs ; les factures déjà déposées restent suivies.",
+            "Le mandant peut révoquer le mandat à tout moment en écrivant au mandataire, qui enregistre la "
+            "révocation sans délai ; le mandataire peut y mettre fin de même. Dès la révocation, plus aucune facture "
+            "n'est déposée au titre du mandat, y compris celles qui attendaient leur transmission ; les factures "
+            "déjà déposées restent suivies.",
         ),
         (
             "Preuve",

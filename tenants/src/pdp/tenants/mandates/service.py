@@ -48,6 +48,9 @@ class MandateRequired(Forbidden):
     title = "No active mandate of this provider covers this deposit"
 
 
+_KINDS = {"invoice": "an invoice", "credit_note": "a credit note"}
+
+
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -295,6 +298,6 @@ async def require_mandate(
         if _covers(mandate, recipient_siret, invoice_type):
             return mandate
     raise MandateRequired(
-        f"No active mandate of provider {provider_id} covers a {invoice_type.replace('_', ' ')} "
+        f"No active mandate of provider {provider_id} covers {_KINDS.get(invoice_type, invoice_type)} "
         f"to {recipient_siret or 'this recipient'} on {on.date():%Y-%m-%d}."
     )

@@ -6,6 +6,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from pdp.tenants.deposits.models import InvoiceRecord
+from pdp.tenants.french import de
 from pdp.tenants.providers.models import Provider
 
 # The statuses a supplier wants to hear about (the others are steps of the same journey).
@@ -49,7 +50,7 @@ def status_email(
         "",
         f"Référence : {invoice.id}",
         "",
-        f"Cet e-mail vous est envoyé par pdp pour le compte de {tenant_name}, qui dépose vos factures sur Chorus Pro",
+        f"Cet e-mail vous est envoyé par pdp pour le compte {de(tenant_name)}, qui dépose vos factures sur Chorus Pro",
         "en vertu du mandat que vous lui avez donné.",
     ]
     message = EmailMessage()

@@ -20,6 +20,11 @@ class Siret:
     vat_number: str
 
 
+def _sentence(exc: Exception) -> str:
+    """The library's message as the end of ours: one final full stop (stdnum's messages carry theirs)."""
+    return str(exc).rstrip(".") + "."
+
+
 def parse_siret(value: str, path: str = "$.siret") -> Siret:
     """Check a SIRET (14 digits, Luhn; La Poste's establishments are handled by stdnum) and derive the rest."""
     try:
@@ -30,7 +35,7 @@ def parse_siret(value: str, path: str = "$.siret") -> Siret:
             errors=[
                 finding(
                     "PDP-SIRET-INVALID",
-                    f"'{value}' is not a valid SIRET: {exc}.",
+                    f"'{value}' is not a valid SIRET: {_sentence(exc)}",
                     f"'{value}' n'est pas un SIRET valide.",
                     path,
                 )
@@ -46,5 +51,7 @@ def normalize_iban(value: str, path: str = "$.iban") -> str:
     except SchwiftyException as exc:
         raise ValidationFailed(
             "The IBAN is not valid.",
-            errors=[finding("PDP-IBAN-INVALID", f"The IBAN is not valid: {exc}.", "L'IBAN est invalide.", path)],
+            errors=[
+                finding("PDP-IBAN-INVALID", f"The IBAN is not valid: {_sentence(exc)}", "L'IBAN est invalide.", path)
+            ],
         ) from exc
