@@ -1,6 +1,6 @@
 """Benchmark: the Chorus Pro emulator's sustained requests/s for ``deposer/flux`` on one core, beside its floor.
 
-Run: ``.venv/bin/python tests/bench/bench_sandbox.py [--seconds 5] [--connections 32]``
+Run: ``.venv/bin/python tests/bench/bench_sandbox.py [--seconds 5] [--connections 32] [--state-dir DIR] [--speed 3000]``
 
 ``pdp sandbox`` runs pinned to CPU 0 (``taskset -c 0``); the load generator runs pinned to CPU 1 and speaks
 HTTP/1.1 keep-alive over raw asyncio sockets (an HTTP client library would saturate before the server). The
@@ -31,8 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from tests.sandbox.harness import ubl
 
 
-def start(port: int) -> tuple[subprocess.Popen[str], dict[str, object]]:
-    command = ["taskset", "-c", "0", sys.executable, "-m", "pdp.cli.main", "sandbox", "--port", str(port)]
+def start(port: int, extra: list[str]) -> tuple[subprocess.Popen[str], dict[str, object]]:
+    command = ["taskset", "-c", "0", sys.executable, "-m", "pdp.cli.main", "sandbox", "--port", str(port), *extra]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     assert process.stdout is not None
     info: dict[str, object] = json.loads(process.stdout.readline())
@@ -118,6 +118,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--state-dir", help="persist the emulator's state there, as pdp dev does (.pdp/chorus-sandbox)")
+    parser.add_argument("--speed", default="1", help="virtual clock speed (pdp dev: 3000, so statuses change too)")
     args = parser.parse_args()
     os.sched_setaffinity(0, {1})
     litestar_port = free_port()
@@ -130,7 +132,7 @@ def main() -> None:
         litestar.terminate()
         litestar.wait(10)
     port = free_port()
-    process, info = start(port)
+    process, info = start(port, ["--speed", args.speed, *(["--state-dir", args.state_dir] if args.state_dir else [])])
     try:
         piste = info["piste"]
         assert isinstance(piste, dict)

@@ -56,6 +56,7 @@ class Persistence:
         self._journal_seq = 0
         self._snapshot_bytes = 0
         self._ledger_seq = 0
+        self._ledger_lines = 0  # in the file
         self._compact_next = False
         self._stopping: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
@@ -80,6 +81,7 @@ class Persistence:
         entries = files.load_ledger(MAX_ENTRIES)
         state.ledger.restore(entries)
         self._ledger_seq = entries[-1].seq if entries else 0
+        self._ledger_lines = len(entries)
         state.changes = Changes(enabled=True)
         self._write_snapshot(self._encode_snapshot())
         log.info(
@@ -121,13 +123,7 @@ class Persistence:
         state, files = self.state, self.files
         changes, state.changes = state.changes, Changes(enabled=True)
         writes: list[Callable[[], None]] = []
-        entries = state.ledger.newer_than(0 if changes.reset else self._ledger_seq)
-        if changes.reset:  # the ledger was cleared: the file keeps only what came after
-            writes.append(partial(files.rewrite_ledger, encode_lines(entries)))
-        elif entries:
-            writes.append(partial(files.append_ledger, encode_lines(entries)))
-        if entries:
-            self._ledger_seq = entries[-1].seq
+        writes.extend(self._ledger_writes(rewrite=changes.reset))
         journal_too_long = files.journal_bytes > max(COMPACT_MIN_BYTES, 2 * self._snapshot_bytes)
         if changes.reset or self._compact_next or journal_too_long:
             self._compact_next = False
@@ -137,6 +133,20 @@ class Persistence:
             batch = Batch(seq=self._journal_seq, records=self._changed(changes))
             writes.append(partial(files.append_journal, _encoder.encode(batch) + b"\n"))
         return writes
+
+    def _ledger_writes(self, *, rewrite: bool) -> list[Callable[[], None]]:
+        """New entries appended; the whole ledger rewritten after a reset, or once the file holds twice what the
+        ledger keeps (so a long session's file stays bounded, rewritten once every MAX_ENTRIES requests)."""
+        ledger, files = self.state.ledger, self.files
+        entries = ledger.newer_than(self._ledger_seq)
+        if entries:
+            self._ledger_seq = entries[-1].seq
+        self._ledger_lines += len(entries)
+        if rewrite or self._ledger_lines > 2 * MAX_ENTRIES:
+            kept = ledger.newer_than(0)
+            self._ledger_lines = len(kept)
+            return [partial(files.rewrite_ledger, encode_lines(kept))]
+        return [partial(files.append_ledger, encode_lines(entries))] if entries else []
 
     def _changed(self, changes: Changes) -> list[Record]:
         state = self.state
