@@ -60,7 +60,7 @@ def invoice_file(number: str, syntax: str = "cii") -> bytes:
 
 async def deposit(client: Any, party: Party, *, syntax: str = "cii", retry_unavailable: float = 0.0) -> Sent:
     """POST one invoice. With ``retry_unavailable`` (seconds), a 503 or a lost connection is retried with the same
-    Idempotency-Key until a definite answer, as api.md tells clients to."""
+    Idempotency-Key until a definite answer, as docs/api.md tells clients to."""
     number = party.next_number()
     data = invoice_file(number, syntax)
     sent = Sent(number, hashlib.sha256(data).hexdigest())

@@ -80,7 +80,7 @@ async def test_postgres_restarted_under_load_loses_nothing(
         await wait_up(redis, workers.start(name), within=30)
 
     async def clients() -> None:
-        # A 503 (or a cut connection) is retried with the same Idempotency-Key, as api.md tells clients to.
+        # A 503 (or a cut connection) is retried with the same Idempotency-Key, as docs/api.md tells clients to.
         for _ in range(8):
             await asyncio.gather(*(deposit(fault_api, party, retry_unavailable=60) for _ in range(3)))
 

@@ -1,4 +1,4 @@
-"""Hostile uploads at the file level (reliability-security A2 rows 8, 10): names, magic bytes, sizes, encodings."""
+"""Hostile uploads at the file level: names, magic bytes, sizes, encodings."""
 
 from __future__ import annotations
 

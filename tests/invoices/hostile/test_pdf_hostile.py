@@ -1,4 +1,4 @@
-"""Hostile PDFs (reliability-security A2 rows 5-7): each refused with its own rule, quickly, with bounded memory."""
+"""Hostile PDFs: each refused with its own rule, quickly, with bounded memory."""
 
 from __future__ import annotations
 

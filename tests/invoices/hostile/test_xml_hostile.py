@@ -1,4 +1,4 @@
-"""Hostile XML (reliability-security A2 rows 1-3) against xmlsafe.parse_xml and the upload sniffing gate."""
+"""Hostile XML (entities, DTDs, external references) against xmlsafe.parse_xml and the upload sniffing gate."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Hostile zip batches (reliability-security A2 row 9): bombs, nesting, traversal, links, encryption, overlap."""
+"""Hostile zip batches: bombs, nesting, traversal, links, encryption, overlap."""
 
 from __future__ import annotations
 

@@ -100,7 +100,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         openapi_config=OpenAPIConfig(
             title="pdp Partner API",
             version="1.0.0",
-            description="Deposit invoices on Chorus Pro for the suppliers you serve. Contract: docs/api.md.",
+            description="Deposit invoices on Chorus Pro for the suppliers you serve. Conventions, lifecycles, "
+            "events and error codes: docs/api.md in pdp's repository.",
             path="/api",
             render_plugins=[docs_render_plugin()],
             servers=[Server(url=settings.public_url)],

@@ -1,8 +1,8 @@
 """S3 archive client: boto3 behind ``asyncio.to_thread``, built from settings at startup (never at import).
 
 Every document is written once, as a new object version under Object Lock (COMPLIANCE by default): nobody, root
-included, can delete or overwrite that version before its retain-until date (stack-notes §5). A key can still
-receive newer versions, so callers always keep and read the *version id* this client returns.
+included, can delete or overwrite that version before its retain-until date (S3 Object Lock, COMPLIANCE mode).
+A key can still receive newer versions, so callers always keep and read the *version id* this client returns.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""What a tenant can do to a deposited invoice (api.md § Invoices, actions): withdraw, recycle, complete.
+"""What a tenant can do to a deposited invoice (docs/api.md § Invoices, actions): withdraw, recycle, complete.
 
 Recycle and complete call Chorus Pro during the request: they are rare, a person is waiting for the answer, and
 Chorus's refusal (wrong status, routing still wrong) is exactly what that person needs to read. A Chorus failure

@@ -1,4 +1,4 @@
-"""Batch deposits (api.md ``POST /v1/invoice-batches``): many files, or one zip of them, in one request.
+"""Batch deposits (docs/api.md ``POST /v1/invoice-batches``): many files, or one zip of them, in one request.
 
 Each file is deposited exactly as ``POST /v1/invoices`` would (validation, mandate, archive, queue), inside its own
 savepoint: a refused file is reported and leaves nothing behind, while the others are deposited. The request as

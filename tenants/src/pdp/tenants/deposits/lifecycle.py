@@ -1,8 +1,8 @@
-"""pdp's invoice lifecycle (api.md § Invoices), mapped from Chorus Pro's states and to the reform's CDAR codes.
+"""pdp's invoice lifecycle (docs/api.md § Invoices), mapped from Chorus Pro's states and to the reform's CDAR codes.
 
 Chorus has two state machines: the flux (``IN_…``, integration of a deposited file) and the invoice
-(``DEPOSEE`` → … → ``MISE_EN_PAIEMENT``). pdp shows one status. CDAR codes (einvoicing-rules §2.4) go with
-each status so a tenant can feed the 2026 reform's lifecycle without its own mapping.
+(``DEPOSEE`` → … → ``MISE_EN_PAIEMENT``). pdp shows one status. CDAR codes (the reform's invoice lifecycle
+statuses) go with each status so a tenant can feed the 2026 reform's lifecycle without its own mapping.
 """
 
 from __future__ import annotations

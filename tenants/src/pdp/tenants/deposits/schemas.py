@@ -1,4 +1,4 @@
-"""Partner API shapes for deposited invoices (api.md § Invoices). Amounts are decimal strings."""
+"""Partner API shapes for deposited invoices (docs/api.md § Invoices). Amounts are decimal strings."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The directory's snapshots (what Chorus says) and its public shape (api.md § Directory of public recipients)."""
+"""The directory's snapshots (what Chorus says) and its public shape (docs/api.md § Directory of public recipients)."""
 
 from __future__ import annotations
 

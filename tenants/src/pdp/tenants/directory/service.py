@@ -100,7 +100,7 @@ class RecipientDirectory:
         self._recent = recent
 
     async def get(self, siret: str) -> RecipientRead:
-        """The recipient as api.md shows it; ``recipient_not_found`` when Chorus does not know the SIRET."""
+        """The recipient as docs/api.md shows it; ``recipient_not_found`` when Chorus does not know the SIRET."""
         recipient = await self.lookup(clean_siret(siret))
         if recipient is None:
             raise RecipientNotFound(f"Chorus Pro knows no structure with SIRET {siret}.")

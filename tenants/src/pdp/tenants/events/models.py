@@ -1,4 +1,4 @@
-"""Events: what happened to a tenant's objects (api.md § Webhooks), the source of webhooks and histories."""
+"""Events: what happened to a tenant's objects (docs/api.md § Webhooks), the source of webhooks and histories."""
 
 from __future__ import annotations
 

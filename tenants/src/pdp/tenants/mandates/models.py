@@ -1,7 +1,7 @@
 """Mandates: a provider's express, written and prior authorisation for its tenant to deposit its invoices.
 
-CGI annexe II art. 242 nonies I (einvoicing-rules §2.6). Only the platform enforces it: Chorus Pro lets an API
-depositor submit for any supplier (reliability-security attack 12), so every deposit — at intake and again at
+CGI annexe II art. 242 nonies I (docs/architecture.md, "Mandates"). Only the platform enforces it: Chorus Pro lets an
+API depositor submit for any supplier, so every deposit — at intake and again at
 submission — must fall inside an *active* mandate's scope and validity.
 """
 

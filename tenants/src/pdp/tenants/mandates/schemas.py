@@ -1,4 +1,4 @@
-"""Partner API shapes for mandates (api.md § Mandates)."""
+"""Partner API shapes for mandates (docs/api.md § Mandates)."""
 
 from __future__ import annotations
 

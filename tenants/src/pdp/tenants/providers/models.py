@@ -33,7 +33,7 @@ class Provider(TenantScoped, Base):
     external_id: Mapped[str | None] = mapped_column(String(100))
     address: Mapped[dict[str, Any] | None] = mapped_column(JSONB(none_as_null=True))
     iban: Mapped[str | None] = mapped_column(String(34))
-    # The provider's own Chorus Pro technical account (api.md PUT /v1/providers/{id}/chorus-account).
+    # The provider's own Chorus Pro technical account (docs/api.md PUT /v1/providers/{id}/chorus-account).
     chorus_login: Mapped[str | None] = mapped_column(String(200))
     chorus_password_enc: Mapped[str | None] = mapped_column(Text)
     chorus_account_status: Mapped[str | None] = mapped_column(String(20))

@@ -1,4 +1,4 @@
-"""Partner API shapes for providers (``api.md`` § Providers). Unknown fields are refused."""
+"""Partner API shapes for providers (``docs/api.md`` § Providers). Unknown fields are refused."""
 
 from __future__ import annotations
 

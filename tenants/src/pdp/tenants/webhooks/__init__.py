@@ -1,1 +1,1 @@
-"""Outgoing webhooks (api.md § Webhooks): endpoints, signed deliveries with retries, the delivery log, replay."""
+"""Outgoing webhooks (docs/api.md § Webhooks): endpoints, signed deliveries with retries, the delivery log, replay."""

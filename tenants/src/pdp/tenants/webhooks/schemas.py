@@ -1,4 +1,4 @@
-"""Partner API shapes for webhooks (api.md § Webhooks)."""
+"""Partner API shapes for webhooks (docs/api.md § Webhooks)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``PDP-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`` (api.md § Webhooks).
+"""``PDP-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`` (docs/api.md § Webhooks).
 
 The HMAC key is the whole secret string as shown at creation (``whsec_…``), UTF-8 encoded, as Stripe does.
 Receivers call :func:`verify` on the raw request body, before parsing it: re-serialised JSON would not match.

@@ -1,4 +1,4 @@
-"""``/v1/providers`` (api.md § Providers)."""
+"""``/v1/providers`` (docs/api.md § Providers)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``/v1/recipients/{siret}`` (api.md § Directory of public recipients): Chorus Pro's directory, cached."""
+"""``/v1/recipients/{siret}`` (docs/api.md § Directory of public recipients): Chorus Pro's directory, cached."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Webhook endpoints, their delivery log, and replay (api.md § Webhooks)."""
+"""Webhook endpoints, their delivery log, and replay (docs/api.md § Webhooks)."""
 
 from __future__ import annotations
 
