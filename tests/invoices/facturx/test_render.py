@@ -49,7 +49,6 @@ def test_the_page_shows_identities_routing_amounts_and_legal_mentions() -> None:
         "Net à payer 4 503,48 €",
         "IBAN : " + " ".join(IBAN[i : i + 4] for i in range(0, len(IBAN), 4)),
         "BIC : AGRIFRPPXXX",
-        "Nature de l'opération : Prestation de services",  # BT-23 "S1"
         "Intervention réalisée conformément au devis",  # a free note
         "40 €",
         "pénalités de retard",
@@ -57,6 +56,14 @@ def test_the_page_shows_identities_routing_amounts_and_legal_mentions() -> None:
         "page 1 / 1",
     ):
         assert expected in text, expected
+
+
+def test_the_nature_of_the_supply_is_printed_only_when_bt23_says_it() -> None:
+    chorus_frame = invoice()  # BT-23 "A1": Chorus Pro's billing frame says nothing of goods or services
+    assert "Nature de l'opération" not in text_of(render_invoice_pdf(chorus_frame))
+    b2b = invoice()
+    b2b.process_type = "B1"  # a B2B reform billing mode: goods
+    assert "Nature de l'opération : Livraison de biens" in text_of(render_invoice_pdf(b2b))
 
 
 def test_the_credit_note_is_titled_and_points_at_its_invoice() -> None:

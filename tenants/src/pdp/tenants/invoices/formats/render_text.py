@@ -200,10 +200,11 @@ def party_ids(party: Party, routing_siret: str | None) -> PartyIds:
     return PartyIds(siren=siren, siret=siret)
 
 
-def nature(invoice: Invoice, lang: str) -> str:
-    """Goods, services or mixed (decree 2022-1299), from the BT-23 billing mode's first letter (BR-FR-08)."""
-    prefix = (invoice.process_type or "S")[:1].upper()
-    return labels(lang).get(f"nature_{prefix}", labels(lang)["nature_S"])
+def nature(invoice: Invoice, lang: str) -> str | None:
+    """Goods, services or mixed (decree 2022-1299), from the BT-23 billing mode's first letter (BR-FR-08); None
+    when BT-23 does not say — a Chorus Pro billing frame (A1…) does not — rather than a guess printed as fact."""
+    prefix = (invoice.process_type or "")[:1].upper()
+    return labels(lang).get(f"nature_{prefix}") if prefix in ("B", "S", "M") else None
 
 
 def delivery_differs(invoice: Invoice) -> bool:
