@@ -58,7 +58,11 @@ JSON_INVOICE_EXAMPLE: dict[str, Any] = {
     "number": "F-2026-0042",
     "issue_date": "2026-11-20",
     "due_date": "2026-12-20",
-    "recipient": {"siret": "11001011300014", "name": "Ministère de l'Exemple"},
+    "recipient": {
+        "siret": "11001011300014",
+        "name": "Ministère de l'Exemple",
+        "address": {"line1": "20 avenue de Ségur", "postal_code": "75007", "city": "Paris"},
+    },
     "lines": [
         {"name": "Conseil", "quantity": "3", "unit_price": "400.00", "vat_rate": "20.00", "unit": "HUR"},
         {"name": "Déplacement", "quantity": "1", "unit_price": "85.50", "vat_rate": "20.00"},
