@@ -119,5 +119,9 @@ def test_dev_boots_serves_stops_and_keeps_its_data(data_dir: Path) -> None:
     try:
         listed = httpx.get(f"{again.info['api_url']}/v1/providers", headers=headers)
         assert {p["id"] for p in listed.json()["data"]} == {provider.json()["id"], seller_id}
+        # The emulator keeps its state in .pdp too: the invoice deposited before the restart is still known.
+        assert (data_dir / "chorus-sandbox" / "state.json").is_file()
+        known = httpx.get(f"{again.info['chorus_sandbox']['control_url']}/invoices").json()
+        assert [invoice["fournisseur"] for invoice in known] == [SELLER.siret]
     finally:
         again.stop()

@@ -67,12 +67,12 @@ def run_sandbox(
     state_dir: str | None = None,
 ) -> None:
     """Print the info JSON on one line, then serve until interrupted."""
-    import logging
-
     import uvicorn
 
-    # The emulator's own warnings (an unreadable state file set aside…) go where uvicorn's go: stderr.
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    from pdp.platform.logging import configure_logging
+
+    # What the emulator says of its state directory (restored, or a file set aside) goes to stderr, as uvicorn's.
+    configure_logging("info")
 
     base_url = f"http://{host}:{port}"
     app = build_sandbox(

@@ -78,10 +78,10 @@ class StateFiles:
     def _path(self, name: str) -> Path:
         return self.directory / name
 
-    def _set_aside(self, name: str, error: Exception) -> None:
+    def _set_aside(self, name: str, why: str) -> None:
         path = self._path(name)
         aside = path.with_name(f"{name}.corrupt-{time.strftime('%Y%m%dT%H%M%S')}")
-        log.error("chorus sandbox: %s is unreadable (%s); set aside as %s", path, error, aside.name)
+        log.error("chorus sandbox: %s %s; set aside as %s", path, why, aside.name)
         os.replace(path, aside)
 
     def read_reservations(self) -> Reservations:
@@ -91,7 +91,7 @@ class StateFiles:
         try:
             return _reservations.decode(path.read_bytes())
         except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-            self._set_aside(IDS, exc)
+            self._set_aside(IDS, f"is unreadable ({exc}): ids start from the wall clock's floor")
             return {}
 
     def write_reservations(self, reserved: Reservations) -> None:
@@ -104,10 +104,10 @@ class StateFiles:
         try:
             return _snapshots.decode(path.read_bytes())
         except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-            self._set_aside(SNAPSHOT, exc)
+            self._set_aside(SNAPSHOT, f"is unreadable ({exc}): the emulator starts with a fresh state")
             if self._path(JOURNAL).exists():
                 # It holds only what changed after the snapshot: alone, it would be a state with holes.
-                self._set_aside(JOURNAL, exc)
+                self._set_aside(JOURNAL, "only completes the unreadable snapshot")
             return None
 
     def read_journal(self, after_seq: int) -> list[Batch]:
