@@ -169,7 +169,7 @@ async def test_engagement_attachment_and_identifier_checks(sandbox: h.RunningSan
         _, report = await deposit_and_integrate(sandbox, client, account, _ubl_with(f"F-MORE-{n}", change))
         assert report.etat_courant_depot_flux == "IN_REJETE", (message, report.technical_errors)
         assert message in (report.errors_dp[0].libelle_erreur_dp or ""), report.errors_dp
-    framed = h.ubl("F-FRAME-1").replace(b"<cbc:ID>F-FRAME-1", b"<cbc:ProfileID>A99</cbc:ProfileID><cbc:ID>F-FRAME-1")
+    framed = h.ubl("F-FRAME-1").replace(b"<cbc:ProfileID>A1</cbc:ProfileID>", b"<cbc:ProfileID>A99</cbc:ProfileID>")
     _, report = await deposit_and_integrate(sandbox, client, account, framed)
     assert "Le cadre de facturation A99 n'est pas valide" in (report.errors_dp[0].libelle_erreur_dp or "")
     several = _ubl_with("F-MORE-9", lambda invoice: (_attachments(invoice), _long_engagement(invoice)))

@@ -7,64 +7,26 @@ which part it concerns, so ``soumettre`` can pick its error code.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Literal
 
+from pdp.connectors.chorus_pro.rules import (
+    ATTACHMENT_EXTENSIONS,
+    ATTACHMENT_MAX_BYTES,
+    ATTACHMENT_NAME_MAX,
+    ATTACHMENTS_TOTAL_MAX_BYTES,
+    CREDIT_TRANSFER_MEANS,
+    ENGAGEMENT_MAX,
+    FRAMES,
+    NUMBER_CHARS,
+    NUMBER_MAX,
+    RESERVED_SERVICE,
+    extension,
+)
 from pdp.connectors.chorus_pro.sandbox.directory import Directory, Structure
 from pdp.connectors.chorus_pro.sandbox.reading import DepositedInvoice
 
 Part = Literal["supplier", "number", "routing", "payment", "attachment"]
-
-NUMBER_MAX = 20
-NUMBER_CHARS = re.compile(r"^[A-Za-z0-9_/+\-]+$")
-ENGAGEMENT_MAX = 50
-FRAMES = frozenset(f"A{n}" for n in range(1, 26))
-CREDIT_TRANSFER_MEANS = frozenset({"30", "31", "42", "58"})  # UNTDID 4461; Chorus takes an IBAN only
-ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
-ATTACHMENTS_TOTAL_MAX_BYTES = 120 * 1024 * 1024
-ATTACHMENT_NAME_MAX = 50
-# The community article's allow-list, as OCA encodes it (chorus-pro-api.md §6).
-ATTACHMENT_EXTENSIONS = frozenset(
-    [
-        "bmp",
-        "gif",
-        "fax",
-        "odt",
-        "ppt",
-        "tiff",
-        "xls",
-        "bz2",
-        "gz",
-        "jpeg",
-        "p7s",
-        "rtf",
-        "txt",
-        "xml",
-        "csv",
-        "gzip",
-        "jpg",
-        "pdf",
-        "svg",
-        "xhtml",
-        "xlsx",
-        "doc",
-        "htm",
-        "odp",
-        "png",
-        "tgz",
-        "xlc",
-        "zip",
-        "docx",
-        "html",
-        "ods",
-        "pps",
-        "tif",
-        "xlm",
-        "pptx",
-    ]
-)
-RESERVED_SERVICE = "FACTURES_PUBLIQUES"  # for invoices between public entities only (OCA-srv)
 
 SUPPLIER_TAGS = {
     "ubl": "AccountingSupplierParty.Party.PartyIdentification.ID.value",
@@ -213,7 +175,6 @@ def _attachments(invoice: DepositedInvoice) -> list[Problem]:
     problems: list[Problem] = []
     for attachment in invoice.attachments:
         name = attachment.filename or ""
-        extension = name.rsplit(".", 1)[1].lower() if "." in name else ""
         if attachment.size > ATTACHMENT_MAX_BYTES:
             problems.append(Problem("attachment", f"La pièce jointe {name} dépasse la taille maximale de 10 Mo."))
         if len(name) > ATTACHMENT_NAME_MAX:
@@ -222,7 +183,7 @@ def _attachments(invoice: DepositedInvoice) -> list[Problem]:
                     "attachment", f"Le nom de la pièce jointe {name[:20]}… dépasse {ATTACHMENT_NAME_MAX} caractères."
                 )
             )
-        if extension not in ATTACHMENT_EXTENSIONS:
+        if extension(name) not in ATTACHMENT_EXTENSIONS:
             problems.append(Problem("attachment", f"L'extension de la pièce jointe {name} n'est pas autorisée."))
     if sum(attachment.size for attachment in invoice.attachments) > ATTACHMENTS_TOTAL_MAX_BYTES:
         problems.append(Problem("attachment", "La facture et ses pièces jointes dépassent 120 Mo."))

@@ -10,7 +10,6 @@ routing and deposits another. Checks that need the recipients directory run only
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -21,18 +20,26 @@ from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 from stdnum.fr import siret as siret_number
 
+from pdp.connectors.chorus_pro.rules import (
+    ATTACHMENT_EXTENSIONS,
+    ATTACHMENT_MAX_BYTES,
+    ATTACHMENT_NAME_MAX,
+    ATTACHMENTS_TOTAL_MAX_BYTES,
+    CREDIT_TRANSFER_MEANS,
+    DEFAULT_FRAME,
+    ENGAGEMENT_MAX,
+    FRAMES,
+    FRAMES_NEEDING_VALIDATOR,
+    NUMBER_CHARS,
+    NUMBER_MAX,
+    RESERVED_SERVICE,
+    extension,
+)
 from pdp.tenants.invoices.findings import Finding, finding
 from pdp.tenants.invoices.model import ChorusRouting, Identifier, Invoice, Party
 from pdp.tenants.invoices.paths import xpath_for
 from pdp.tenants.invoices.validation.brfr import BILLING_MODES as B2B_BILLING_MODES
 
-NUMBER_MAX = 20
-NUMBER_CHARS = re.compile(r"^[A-Za-z0-9_/+\-]+$")
-ENGAGEMENT_MAX = 50
-FRAMES = frozenset(f"A{n}" for n in range(1, 26))
-DEFAULT_FRAME = "A1"  # what Chorus applies to a flux whose BT-23 is absent
-FRAMES_NEEDING_VALIDATOR = frozenset({"A9", "A12"})
-IBAN_MEANS = frozenset({"30", "31", "42", "58"})
 SIRET_SCHEMES = frozenset({"0009"})
 # The reform's B2B billing modes (BR-FR-08) share BT-23 with Chorus's frames but mean something else.
 _B2B_MODE_HINT = " (it is a billing mode of the B2B reform, which Chorus Pro does not read)"
@@ -223,7 +230,16 @@ def validate_chorus(
             f"Billing frame {frame} requires a validator structure.",
             f"Le cadre de facturation {frame} exige une structure valideuse.",
         )
+    if routing.service_code == RESERVED_SERVICE:
+        _fail(
+            findings,
+            "CHORUS-SERVICE-RESERVED",
+            f"The service code {RESERVED_SERVICE} is reserved for invoices between public entities.",
+            f"Le code service {RESERVED_SERVICE} est réservé aux factures entre entités publiques.",
+            "BT-10",
+        )
     _check_payment(findings, invoice)
+    _check_attachments(findings, invoice)
     if directory is not None and routing.recipient_siret:
         _check_directory(findings, directory, routing)
     if is_duplicate is not None and routing.supplier_siret and number and is_duplicate(routing.supplier_siret, number):
@@ -258,7 +274,7 @@ def _check_payment(findings: list[Finding], invoice: Invoice) -> None:
             "BT-81",
         )
         return
-    if payment.means_code in IBAN_MEANS:
+    if payment.means_code in CREDIT_TRANSFER_MEANS:
         accounts = [ct.account_id for ct in payment.credit_transfers if ct.account_id]
         if not accounts:
             _fail(
@@ -277,6 +293,47 @@ def _check_payment(findings: list[Finding], invoice: Invoice) -> None:
                     f"« {account} » n'est pas un IBAN valide (Chorus n'accepte que des IBAN).",
                     "BT-84",
                 )
+
+
+def _check_attachments(findings: list[Finding], invoice: Invoice) -> None:
+    """Chorus's limits on attached documents (BG-24): allowed extensions, name length, sizes."""
+    embedded = [a for a in invoice.attachments if a.content is not None]
+    for attachment in embedded:
+        name = attachment.filename or ""
+        if len(attachment.content or b"") > ATTACHMENT_MAX_BYTES:
+            _fail(
+                findings,
+                "CHORUS-ATTACHMENT-SIZE",
+                f"The attachment {name} exceeds Chorus Pro's 10 MB.",
+                f"La pièce jointe {name} dépasse les 10 Mo de Chorus Pro.",
+                "BT-125",
+            )
+        if len(name) > ATTACHMENT_NAME_MAX:
+            _fail(
+                findings,
+                "CHORUS-ATTACHMENT-NAME",
+                f"The attachment name {name[:20]}… exceeds {ATTACHMENT_NAME_MAX} characters.",
+                f"Le nom de la pièce jointe {name[:20]}… dépasse {ATTACHMENT_NAME_MAX} caractères.",
+                "BT-125",
+            )
+        if extension(name) not in ATTACHMENT_EXTENSIONS:
+            _fail(
+                findings,
+                "CHORUS-ATTACHMENT-TYPE",
+                f"Chorus Pro does not accept the attachment {name!r}: its extension is not on Chorus's list "
+                "(pdf, xml, png, jpg, docx, xlsx, zip…).",
+                f"Chorus Pro n'accepte pas la pièce jointe « {name} » : son extension n'est pas dans sa liste "
+                "(pdf, xml, png, jpg, docx, xlsx, zip…).",
+                "BT-125",
+            )
+    if sum(len(a.content or b"") for a in embedded) > ATTACHMENTS_TOTAL_MAX_BYTES:
+        _fail(
+            findings,
+            "CHORUS-ATTACHMENTS-TOTAL",
+            "The invoice and its attachments exceed Chorus Pro's 120 MB.",
+            "La facture et ses pièces jointes dépassent les 120 Mo de Chorus Pro.",
+            "BG-24",
+        )
 
 
 def _check_directory(findings: list[Finding], directory: RecipientDirectory, routing: ChorusRouting) -> None:
