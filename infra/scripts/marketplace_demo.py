@@ -172,7 +172,13 @@ class Demo:
         self.receiver.secret = endpoint.json()["secret"]
         provider = api.post(
             "/v1/providers",
-            json={"siret": SELLER.siret, "name": SELLER.name, "email": "compta@atelier-dupont.fr"},
+            json={
+                "siret": SELLER.siret,
+                "name": SELLER.name,
+                "email": "compta@atelier-dupont.fr",
+                # The seller's address on the Factur-X pdp writes for its JSON invoices (French law wants it).
+                "address": {"line1": "12 rue des Artisans", "postal_code": "69002", "city": "Lyon"},
+            },
         )
         check(provider.status_code == 201, f"provider: {provider.text}")
         provider_id = str(provider.json()["id"])
