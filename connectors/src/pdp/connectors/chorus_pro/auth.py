@@ -1,4 +1,4 @@
-"""PISTE OAuth2 (client credentials) and the Chorus technical account header (chorus-pro-api.md §1)."""
+"""PISTE OAuth2 (client credentials) and the Chorus technical account header (docs/chorus-pro-api.md §1)."""
 
 from __future__ import annotations
 

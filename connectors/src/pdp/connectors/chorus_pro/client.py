@@ -1,4 +1,4 @@
-"""The Chorus Pro client: typed calls over an injected ``httpx.AsyncClient`` (chorus-pro-api.md §1 to §3).
+"""The Chorus Pro client: typed calls over an injected ``httpx.AsyncClient`` (docs/chorus-pro-api.md §1 to §3).
 
 Every call sends the PISTE bearer token and the ``cpro-account`` header of the technical account it acts for
 (a provider may have its own account while its tenant uses a platform account, so the account is a per-call

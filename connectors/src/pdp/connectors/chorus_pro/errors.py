@@ -1,4 +1,4 @@
-"""One error model for every Chorus Pro call (chorus-pro-api.md §1, §5).
+"""One error model for every Chorus Pro call (docs/chorus-pro-api.md §1, §5).
 
 Each error carries Chorus's own message (``libelle``) for the user, its code (``codeRetour`` or the OAuth
 ``error``), the HTTP status, and two flags the callers act on:

@@ -130,7 +130,7 @@ async def _refresh_flux(
     return False
 
 
-# codeCadreFacturation values (chorus-pro-api.md §4.4), by the short code invoices carry in BT-23.
+# codeCadreFacturation values (docs/chorus-pro-api.md §4.4), by the short code invoices carry in BT-23.
 FRAMES = {
     code.split("_", 1)[0]: code
     for code in (

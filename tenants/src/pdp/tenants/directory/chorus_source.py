@@ -1,5 +1,5 @@
 """Reads one recipient from Chorus Pro's Structures API: rechercher → consulter → rechercher/services →
-consulter/service (the nominal sequence of the official Swagger, chorus-pro-api.md §3.3)."""
+consulter/service (the nominal sequence of the official Swagger, docs/chorus-pro-api.md §3.3)."""
 
 from __future__ import annotations
 

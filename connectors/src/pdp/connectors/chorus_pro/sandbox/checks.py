@@ -1,4 +1,4 @@
-"""Chorus Pro's checks on one invoice (chorus-pro-api.md §5, §6), with messages in Chorus's French.
+"""Chorus Pro's checks on one invoice (docs/chorus-pro-api.md §5, §6), with messages in Chorus's French.
 
 Quoted messages are Chorus's own where the docs give them (supplier not referenced, payment means mandatory);
 the others are written in the same register, since the AIFE error appendix is not public. Each problem says

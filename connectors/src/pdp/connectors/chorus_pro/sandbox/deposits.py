@@ -1,4 +1,4 @@
-"""``/cpro/factures/v1/deposer/flux``, ``deposer/pdf`` and ``soumettre`` (chorus-pro-api.md §3.1): how
+"""``/cpro/factures/v1/deposer/flux``, ``deposer/pdf`` and ``soumettre`` (docs/chorus-pro-api.md §3.1): how
 invoices enter the emulator. A flux is answered at once and integrated later; ``soumettre`` is checked and
 created synchronously, as Chorus answers it with the invoice's id and status."""
 

@@ -20,7 +20,7 @@ from stdnum.fr import siret as siret_number
 Scenario = Literal["normal", "suspend", "recycle", "reject", "slow_payment"]
 SCENARIOS: tuple[Scenario, ...] = ("normal", "suspend", "recycle", "reject", "slow_payment")
 
-# Magnitudes of real qualification ids (chorus-pro-api.md §8), so logs look familiar.
+# Magnitudes of real qualification ids (docs/chorus-pro-api.md §8), so logs look familiar.
 FIRST_STRUCTURE_ID = 26_300_001
 FIRST_SERVICE_ID = 10_657_001
 FIRST_BANK_ACCOUNT_ID = 41_001

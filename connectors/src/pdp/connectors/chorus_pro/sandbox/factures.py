@@ -1,4 +1,4 @@
-"""``/cpro/factures/v1/…`` handlers (chorus-pro-api.md §3.1): searches, consultation, history, ``recycler``,
+"""``/cpro/factures/v1/…`` handlers (docs/chorus-pro-api.md §3.1): searches, consultation, history, ``recycler``,
 ``completer``, and the table of every factures route. A supplier sees only its own invoices; others' are
 "unknown", as in Chorus."""
 

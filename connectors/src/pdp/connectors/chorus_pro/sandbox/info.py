@@ -15,7 +15,7 @@ CONTROL_PATH = "/_sandbox"
 
 
 def _requires(recipient: Structure) -> str:
-    # OCA's reading of the three flags (chorus-pro-api.md §3.3).
+    # OCA's reading of the three flags (docs/chorus-pro-api.md §3.3).
     if recipient.engagement_or_service_required:
         return "service_or_engagement"
     if recipient.service_code_required and recipient.engagement_required:

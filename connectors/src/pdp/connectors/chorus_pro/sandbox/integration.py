@@ -1,5 +1,5 @@
 """Deposit and asynchronous integration of a flux: ``IN_RECU`` → ``IN_EN_COURS_TRAITEMENT_CPP`` →
-``IN_INTEGRE`` / ``IN_INTEGRE_PARTIEL`` / ``IN_REJETE`` (chorus-pro-api.md §4.3).
+``IN_INTEGRE`` / ``IN_INTEGRE_PARTIEL`` / ``IN_REJETE`` (docs/chorus-pro-api.md §4.3).
 
 The file is read when it is deposited (the ledger needs its invoice numbers at once); Chorus's checks run when
 integration falls due on the virtual clock, so a duplicate deposited in between is judged in deposit order.
@@ -30,12 +30,13 @@ SYNTAXES: dict[str, DetectedSyntax] = {
     "IN_DP_E2_CII_MIN": "cii",
     "IN_DP_E2_CII_FACTURX": "facturx",
 }
-# codeInterfaceDepotFlux per syntax: the docs show FSO1110A and FSO1113A without the mapping (§12); invented.
+# codeInterfaceDepotFlux per syntax: Chorus's pages show FSO1110A and FSO1113A but not which syntax each goes with
+# (docs/chorus-pro-api.md §12); this mapping is invented.
 INTERFACE_CODES = {"ubl": "FSO1112A", "cii": "FSO1110A", "facturx": "FSO1113A"}
 ROOT_NAMES = {"ubl": "Invoice", "cii": "rsm:CrossIndustryInvoice", "facturx": "rsm:CrossIndustryInvoice"}
 # libelleErreurDP concatenates messages with "|" and is cut around 200 characters (KRO, INVR).
 DP_MESSAGE_MAX = 200
-# modeDepot of an invoice that came in a flux through the API: the enum (§4.4) has no closer value.
+# modeDepot of an invoice that came in an API flux: the enum has no closer value (docs/chorus-pro-api.md §4.4).
 FLUX_DEPOSIT_MODE = "UPLOAD_API"
 FINAL_STATES = frozenset({"IN_INTEGRE", "IN_INTEGRE_PARTIEL", "IN_REJETE"})
 PROCESSING = "IN_EN_COURS_TRAITEMENT_CPP"

@@ -1,4 +1,4 @@
-"""Buyer statuses of integrated invoices, on the virtual clock (chorus-pro-api.md §4.2).
+"""Buyer statuses of integrated invoices, on the virtual clock (docs/chorus-pro-api.md §4.2).
 
 An integrated invoice starts ``DEPOSEE`` and follows its recipient's scenario: ``normal`` goes
 ``MISE_A_DISPOSITION`` → ``SERVICE_FAIT`` → ``MANDATEE`` → ``MISE_EN_PAIEMENT``; ``slow_payment`` the same over

@@ -1,4 +1,4 @@
-"""The PISTE gateway in front of Chorus (chorus-pro-api.md §1): OAuth2 client credentials, bearer tokens, the
+"""The PISTE gateway in front of Chorus (docs/chorus-pro-api.md §1): OAuth2 client credentials, bearer tokens, the
 ``cpro-account`` technical account, and a request-rate limit per PISTE application (PISTE's real quotas are
 not published; the limit is the emulator's knob so tests can prove pdp stays under one)."""
 

@@ -1,4 +1,4 @@
-"""Answers in Chorus Pro's shape (chorus-pro-api.md §2, §5): ``codeRetour``/``libelle``, paging, errors.
+"""Answers in Chorus Pro's shape (docs/chorus-pro-api.md §2, §5): ``codeRetour``/``libelle``, paging, errors.
 
 Business refusals (non-zero ``codeRetour``) are answered with HTTP 400, as the GO client expects; the docs
 say either 200 or 400 occurs, and 400 is what a client must handle anyway (PASTELL also checks codeRetour on 200).

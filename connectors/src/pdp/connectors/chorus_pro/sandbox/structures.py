@@ -1,4 +1,4 @@
-"""``/cpro/structures/v1/…``, ``utilisateurs`` and ``engagementsJuridiques`` handlers (chorus-pro-api.md §3.3-3.5)."""
+"""``/cpro/structures/v1/…``, ``utilisateurs``, ``engagementsJuridiques`` (docs/chorus-pro-api.md §3.3 to §3.5)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from pdp.connectors.chorus_pro.sandbox.replies import (
 )
 from pdp.connectors.chorus_pro.schemas import structures as s
 
-# Services' validity dates as real answers show them (§3.3): no service here has an end in sight.
+# Services' validity dates as real answers show them (docs/chorus-pro-api.md §3.3): no service here has an end in sight.
 SERVICE_START = "2016-10-25 17:42"
 SERVICE_END = "2050-12-31 00:00"
 

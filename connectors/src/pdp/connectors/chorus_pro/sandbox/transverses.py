@@ -1,4 +1,4 @@
-"""``/cpro/transverses/v1/…`` handlers (chorus-pro-api.md §3.2): flux reports, attachments, reference lists."""
+"""``/cpro/transverses/v1/…`` handlers (docs/chorus-pro-api.md §3.2): flux reports, attachments, reference lists."""
 
 from __future__ import annotations
 

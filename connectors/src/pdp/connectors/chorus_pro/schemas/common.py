@@ -1,4 +1,4 @@
-"""Conventions shared by every Chorus Pro call (chorus-pro-api.md §2)."""
+"""Conventions shared by every Chorus Pro call (docs/chorus-pro-api.md §2)."""
 
 from __future__ import annotations
 

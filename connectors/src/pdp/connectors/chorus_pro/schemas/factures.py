@@ -1,4 +1,4 @@
-"""``/cpro/factures/v1/…``: deposit, submit, search, consult, history, recycle, complete (§3.1)."""
+"""``/cpro/factures/v1/…``: deposit, submit, search, read, history, recycle, complete (docs/chorus-pro-api.md §3.1)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""``/cpro/structures/v1/…`` (official Swagger "Structures" v1.0.0, §3.3), users and legal commitments (§3.4, §3.5)."""
+"""``/cpro/structures/v1/…`` (official Swagger "Structures" v1.0.0), users and legal commitments
+(docs/chorus-pro-api.md §3.3, §3.4, §3.5)."""
 
 from __future__ import annotations
 
@@ -149,7 +150,7 @@ class RechercherEngagementRequest(Request):
 
 
 class EngagementJuridique(msgspec.Struct, rename="camel", kw_only=True):
-    # Only the criteria are documented (§3.5); the item fields follow them and are unverified.
+    # Only the criteria are documented (docs/chorus-pro-api.md §3.5); the item fields follow them and are unverified.
     numero_engagement_juridique: str | None = None
     etat_courant_engagement_juridique: str | None = None
     structure_receptrice_engagement_juridique: int | None = None

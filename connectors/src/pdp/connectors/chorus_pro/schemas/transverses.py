@@ -1,4 +1,4 @@
-"""``/cpro/transverses/v1/…``: flux reports, attachments, reference lists (§3.2)."""
+"""``/cpro/transverses/v1/…``: flux reports, attachments, reference lists (docs/chorus-pro-api.md §3.2)."""
 
 from __future__ import annotations
 
