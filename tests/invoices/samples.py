@@ -1,4 +1,4 @@
-"""Where the shared sample invoices are: ``../shared/samples`` beside the checkout (as laid out for CI too)."""
+"""Where the sample invoices are: ``shared/samples`` next to the checkout, outside the repository (in CI too)."""
 
 from pathlib import Path
 

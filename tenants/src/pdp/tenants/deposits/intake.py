@@ -1,4 +1,4 @@
-"""Depositing an invoice (api.md POST /v1/invoices; architecture.md § The deposit path, step 1).
+"""Depositing an invoice (docs/api.md POST /v1/invoices; docs/architecture.md § The deposit path, step 1).
 
 Order: validate → mandate in scope → archive (S3 Object Lock) → one transaction holding the invoice, its event
 and the outbox row that will submit it → 201. Nothing is acknowledged that is not both archived and committed:

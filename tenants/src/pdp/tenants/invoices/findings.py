@@ -1,4 +1,4 @@
-"""Validation findings: ``{rule, severity, message, path}``, the shape every pdp report uses (api.md)."""
+"""Validation findings: ``{rule, severity, message, path}``, the shape every pdp report uses (docs/api.md § Errors)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def finding(
 
 
 def public_entry(item: Finding, lang: str = "en") -> dict[str, str]:
-    """The ``{rule, severity, message, path}`` shape of reports (api.md), in English or French."""
+    """The ``{rule, severity, message, path}`` shape of reports (docs/api.md § Errors), in English or French."""
     message = item.message_fr if lang == "fr" else item.message
     return {"rule": item.rule, "severity": item.severity, "message": message, "path": item.path}
 

@@ -122,7 +122,7 @@ async def validate_structured(
     directory: RecipientDirectory | None = None,
     provider: Provider | None = None,
 ) -> ValidationReport:
-    """Validate a structured JSON invoice (api.md shape) as it would be deposited."""
+    """Validate a structured JSON invoice (docs/api.md shape) as it would be deposited."""
     try:
         fields = msgspec.json.decode(body, type=dict[str, Any])
     except (msgspec.DecodeError, msgspec.ValidationError):

@@ -1,6 +1,6 @@
 """Batch uploads as zip: read every entry into memory under hard budgets, or refuse the whole batch.
 
-Follows Python's zipfile "Decompression pitfalls" and reliability-security A2 row 9: declared sizes are hints
+Follows Python's zipfile "Decompression pitfalls" (tested in tests/invoices/hostile): declared sizes are hints
 only (every entry is inflated through a byte budget), overlapping entries (the non-recursive zip bomb, bpo-36260
 era; CPython 3.11.7 does not detect them itself) and nested archives are refused, and entry names are checked
 although we never write them to disk (storage keys hold no client text), because they are shown and forwarded.

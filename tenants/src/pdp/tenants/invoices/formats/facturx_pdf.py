@@ -1,6 +1,6 @@
 """The invoice XML inside a Factur-X / ZUGFeRD PDF, and the checks that tie the PDF container to that XML.
 
-Attachment names and XMP levels follow einvoicing-rules §1.1 (akretion ``factur-x``: ``FACTURX_LEVEL2xmp``).
+Attachment names and XMP levels follow the Factur-X 1.0 specification (akretion ``factur-x``: ``FACTURX_LEVEL2xmp``).
 Extraction goes through :func:`inspect_pdf`, so a hostile PDF is refused before any XML leaves it.
 """
 
@@ -30,8 +30,8 @@ XMP_LEVEL_BY_PROFILE = {
     "urn:cen.eu:en16931:2017#compliant#urn:zugferd.de:2p0:basic": "BASIC",
     "urn:cen.eu:en16931:2017#conformant#urn:zugferd.de:2p0:extended": "EXTENDED",
 }
-# The French CIUS has no fx:ConformanceLevel of its own (einvoicing-rules §1.1 table: "—"), and FNFE's validator
-# reports "XMP profile ≠ XML profile" with EXTENDED (France_RFE#66). We cannot say what is right, only warn.
+# The French CIUS has no fx:ConformanceLevel of its own (none in the Factur-X 1.0 specification), and FNFE's
+# validator reports "XMP profile ≠ XML profile" with EXTENDED (France_RFE#66). We cannot say what is right, only warn.
 CTC_FR_PROFILE = "urn:cen.eu:en16931:2017#conformant#urn.cpro.gouv.fr:1p0:extended-ctc-fr"
 _BT24_XPATH = (
     "/rsm:CrossIndustryInvoice/rsm:ExchangedDocumentContext/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID"
@@ -79,7 +79,7 @@ def invoice_xml_from(info: PdfInfo) -> EmbeddedXml | None:
 
 
 def check_xmp_level(xmp_level: str | None, profile_urn: str | None) -> list[Finding]:
-    """The XMP fx:ConformanceLevel against the XML's BT-24 profile (einvoicing-rules §1.1)."""
+    """The XMP fx:ConformanceLevel against the XML's BT-24 profile (Factur-X 1.0 specification)."""
     if xmp_level is None:
         return [
             finding(
@@ -117,7 +117,7 @@ def check_xmp_level(xmp_level: str | None, profile_urn: str | None) -> list[Find
 
 
 def check_afrelationship(afrelationship: str | None) -> list[Finding]:
-    """The invoice XML's /AFRelationship must be Data, Source or Alternative (einvoicing-rules §1.1)."""
+    """The invoice XML's /AFRelationship must be Data, Source or Alternative (Factur-X 1.0 specification)."""
     if afrelationship in ALLOWED_AFRELATIONSHIPS:
         return []
     shown = afrelationship or "(absent)"

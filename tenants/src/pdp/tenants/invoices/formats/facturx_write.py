@@ -1,4 +1,4 @@
-"""Write a Factur-X invoice: the CII XML embedded as ``factur-x.xml`` in a PDF/A-3 (einvoicing-rules §1.1).
+"""Write a Factur-X invoice: the CII XML embedded as ``factur-x.xml`` in a PDF/A-3 (Factur-X 1.0 specification).
 
 Done with pypdf rather than akretion's ``facturx.generate_from_binary``, which compresses the XMP packet (PDF/A
 forbids a filter on it), adds no output intent and stamps the current time everywhere. Here the container gets

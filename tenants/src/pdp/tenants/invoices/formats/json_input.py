@@ -1,4 +1,4 @@
-"""Structured JSON invoices (api.md § Invoices, ``application/json``) → the canonical model.
+"""Structured JSON invoices (docs/api.md § Invoices, ``application/json``) → the canonical model.
 
 Platforms with no invoice file send the business content; pdp computes what can be computed the way EN 16931
 computes it — line net amounts (quantity x price, rounded half up to 2 decimals), the VAT breakdown per category

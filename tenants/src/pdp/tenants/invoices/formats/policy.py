@@ -1,7 +1,7 @@
 """Upload limits and file-level checks, done before any parser sees the bytes.
 
 Defaults follow Chorus Pro as OCA's ``l10n_fr_chorus_account`` encodes it (10 MB a file, 120 MB an invoice,
-50-character names, an extension allow-list); see einvoicing-rules §1.7(a) and reliability-security A2 rows 3, 7-10.
+50-character names, an extension allow-list); see docs/chorus-pro-api.md §6, and the tests in tests/invoices/hostile.
 Client file names are only ever *displayed* (storage keys never contain client text), so ``safe_display_name``
 makes them harmless to show and to send to Chorus Pro, not safe to use as paths.
 """

@@ -1,4 +1,4 @@
-"""The French reform rules ("BR-FR Flux 2", einvoicing-rules §1.7b), at a severity the tenant chooses.
+"""The French reform rules ("BR-FR Flux 2", the FNFE BR-FR rules), at a severity the tenant chooses.
 
 They became fatal for the B2B reform on 1 Oct 2026; Chorus Pro (B2G) does not enforce them yet, so tenants
 decide whether they block a deposit (``error``) or only inform (``warning``, the default).
