@@ -34,18 +34,24 @@ def ubl(*, buyer_siret: bool, frame: str | None, service_code: str | None = "SER
     return write_ubl(invoice)
 
 
-async def test_the_s1_file_routed_by_metadata_is_refused_with_what_the_file_must_carry(
-    client: Any, tenant: TenantFixture
-) -> None:
+async def _deposit_with_metadata_routing(client: Any, tenant: TenantFixture, data: bytes) -> tuple[str, Any]:
+    """(provider id, answer) of depositing ``data`` with the recipient and service given in the metadata."""
     provider = await seller_provider(client, tenant)
     await active_mandate(client, tenant, provider["id"])
     metadata = {"provider_id": provider["id"], "recipient_siret": RECIPIENT_SIRET, "service_code": "SERV01"}
     response = await client.post(
         "/v1/invoices",
-        files={"file": ("facture.xml", ubl(buyer_siret=False, frame="S1"), "application/xml")},
+        files={"file": ("facture.xml", data, "application/xml")},
         data={"metadata": json.dumps(metadata)},
         headers=tenant.headers,
     )
+    return str(provider["id"]), response
+
+
+async def test_the_s1_file_routed_by_metadata_is_refused_with_what_the_file_must_carry(
+    client: Any, tenant: TenantFixture
+) -> None:
+    provider_id, response = await _deposit_with_metadata_routing(client, tenant, ubl(buyer_siret=False, frame="S1"))
     assert response.status_code == 422, response.text
     problem = response.json()
     assert problem["code"] == "invoice_invalid"
@@ -55,22 +61,14 @@ async def test_the_s1_file_routed_by_metadata_is_refused_with_what_the_file_must
     frame = errors[("CHORUS-FRAME-INVALID", "BT-23")]
     assert "'S1'" in frame and "A1 to A25" in frame and "B2B reform" in frame
     assert not any(rule == "BR-FR-08" for rule, _ in errors)  # no advice to write the value Chorus refuses
-    listed = await client.get(f"/v1/invoices?provider_id={provider['id']}", headers=tenant.headers)
+    listed = await client.get(f"/v1/invoices?provider_id={provider_id}", headers=tenant.headers)
     assert listed.json()["data"] == []  # nothing was deposited
 
 
 async def test_once_the_file_carries_its_routing_the_same_deposit_is_accepted(
     client: Any, tenant: TenantFixture
 ) -> None:
-    provider = await seller_provider(client, tenant)
-    await active_mandate(client, tenant, provider["id"])
-    metadata = {"provider_id": provider["id"], "recipient_siret": RECIPIENT_SIRET, "service_code": "SERV01"}
-    response = await client.post(
-        "/v1/invoices",
-        files={"file": ("facture.xml", ubl(buyer_siret=True, frame="A1"), "application/xml")},
-        data={"metadata": json.dumps(metadata)},
-        headers=tenant.headers,
-    )
+    _, response = await _deposit_with_metadata_routing(client, tenant, ubl(buyer_siret=True, frame="A1"))
     assert response.status_code == 201, response.text
     assert response.json()["recipient"]["siret"] == RECIPIENT_SIRET
 
