@@ -85,7 +85,8 @@ def _siret_of(party: Party) -> str | None:
 
 
 def resolve_routing(invoice: Invoice) -> ChorusRouting:
-    """Metadata first, then the places in the document Chorus itself reads."""
+    """The routing pdp itself sends to Chorus (``invoice.routing``: a JSON invoice's, a plain PDF's metadata),
+    else what Chorus reads in the document."""
     given = invoice.routing or ChorusRouting()
     return ChorusRouting(
         recipient_siret=given.recipient_siret or _siret_of(invoice.buyer),
