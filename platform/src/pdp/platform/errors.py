@@ -27,6 +27,7 @@ class AppError(Exception):
         self.detail = detail or self.title
         self.errors = errors or []
         self.extra = extra
+        self.headers: dict[str, str] = {}  # HTTP headers the edge adds to the problem (Retry-After, RateLimit-*)
         super().__init__(self.detail)
 
 
@@ -45,6 +46,23 @@ class PayloadTooLarge(AppError):
     default_code = "payload_too_large"
     status = 413
     title = "The request body is too large"
+
+
+class RequestTimeout(AppError):
+    """The body did not arrive in time (slower than the minimum rate, or past the total deadline)."""
+
+    default_code = "request_timeout"
+    status = 408
+    title = "The request body arrived too slowly"
+
+
+class RateLimited(AppError):
+    """The tenant is over its request rate or its concurrent requests; ``headers`` say when to retry."""
+
+    default_code = "rate_limited"
+    status = 429
+    title = "Too many requests for this tenant; retry later"
+    transient = True
 
 
 class ValidationFailed(AppError):

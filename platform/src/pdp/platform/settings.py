@@ -54,6 +54,29 @@ class Settings:
         default=32,
         metadata={"doc": "Partner API requests one API process works on at once; more get 503 overloaded at once"},
     )
+    api_tenant_max_in_flight: int = field(
+        default=20,
+        metadata={
+            "doc": "Partner API requests one tenant may have in progress at once, all API processes together; "
+            "more get 429 rate_limited"
+        },
+    )
+    api_tenant_rate_per_second: float = field(
+        default=100.0, metadata={"doc": "Partner API requests per second one tenant may make (sustained)"}
+    )
+    api_tenant_rate_burst: int = field(
+        default=200, metadata={"doc": "Partner API requests one tenant may make at once above its rate (the bucket)"}
+    )
+    api_body_grace_seconds: float = field(
+        default=10.0, metadata={"doc": "Time a request body may take before the minimum rate applies"}
+    )
+    api_body_min_bytes_per_second: int = field(
+        default=8192,
+        metadata={"doc": "Past the grace time, a body arriving slower than this on average gets 408 request_timeout"},
+    )
+    api_body_timeout_seconds: float = field(
+        default=600.0, metadata={"doc": "Longest time a request body may take to arrive, however fast it goes"}
+    )
     worker_concurrency: int = field(default=10, metadata={"doc": "Jobs one worker runs at once"})
     job_timeout_seconds: int = field(default=120, metadata={"doc": "A job running longer is cancelled"})
     outbox_relay_seconds: float = field(default=2.0, metadata={"doc": "Outbox relay period"})

@@ -1,4 +1,4 @@
-"""Dependencies handlers receive: the request's session and principal, set up by the unit-of-work middleware."""
+"""Dependencies handlers receive: the request's session, principal and body, set up by the unit-of-work middleware."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from litestar import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.tenants.accounts.service import Principal
+from pdp.web.body import SpooledBody
 from pdp.web.uow import SCOPE_KEY, RequestContext
 
 
@@ -22,3 +23,8 @@ async def provide_session(request: Request[Any, Any, Any]) -> AsyncSession:
 
 async def provide_principal(request: Request[Any, Any, Any]) -> Principal:
     return _context(request).principal
+
+
+def request_body(request: Request[Any, Any, Any]) -> SpooledBody | None:
+    """The body the unit of work received into a spooled file (None when the request had none)."""
+    return _context(request).body

@@ -59,6 +59,7 @@ def _app_error(request: Request[Any, Any, Any], exc: AppError) -> Response[Any]:
         response.headers["WWW-Authenticate"] = 'Bearer realm="pdp"'
     if exc.status == 503:
         response.headers["Retry-After"] = "1"  # transient by definition: say when a retry makes sense
+    response.headers.update(exc.headers)
     return response
 
 

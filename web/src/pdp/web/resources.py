@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from pdp.platform import jobs
+from pdp.platform.admission import Admission, TenantLimits
 from pdp.platform.db.session import create_engine, create_sessionmaker
 from pdp.platform.errors import ServiceUnavailable
 from pdp.platform.security.envelope import Envelope
@@ -30,6 +31,7 @@ class Resources:
     archive: Archive
     chorus: ChorusGateway | None
     envelope: Envelope | None  # None when PDP_MASTER_KEYS is unset: features storing secrets answer 503
+    admission: Admission  # each tenant's rate and requests in progress, shared by every API process
     recent_recipients: RecentAnswers = field(default_factory=RecentAnswers)  # shared by this process's requests
     in_flight: int = 0  # Partner API requests being worked on (one event loop: no lock needed)
 
@@ -50,6 +52,14 @@ class Resources:
         return self.envelope
 
 
+def tenant_limits(settings: Settings) -> TenantLimits:
+    return TenantLimits(
+        max_in_flight=settings.api_tenant_max_in_flight,
+        rate_per_second=settings.api_tenant_rate_per_second,
+        burst=settings.api_tenant_rate_burst,
+    )
+
+
 @asynccontextmanager
 async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
     engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
@@ -60,7 +70,8 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
             sessionmaker = create_sessionmaker(engine)
             envelope = Envelope(settings.master_keys) if settings.master_keys else None
             queue = jobs.ArqQueue(redis)
-            yield Resources(settings, engine, sessionmaker, redis, queue, archive, chorus, envelope)
+            admission = Admission(redis, tenant_limits(settings))
+            yield Resources(settings, engine, sessionmaker, redis, queue, archive, chorus, envelope, admission)
     finally:
         archive.close()
         await redis.aclose()

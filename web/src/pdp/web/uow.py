@@ -1,13 +1,18 @@
-"""The Partner API's edge: authenticate, own the transaction, make POSTs idempotent.
+"""The Partner API's edge: authenticate, admit, receive the body, own the transaction, make POSTs idempotent.
 
-For every ``/v1`` request this middleware opens one session, authenticates the API key (which binds the
-transaction to the key's tenant), runs the handler, and commits only if the response is a success. Responses
-to writes are held back until the commit succeeded, so a client never sees a 2xx for something that was not
-committed; jobs buffered during the request are sent after the commit.
+For every ``/v1`` request this middleware opens one session and authenticates the API key (which binds the
+session to the key's tenant), then admits the request against the tenant's own limits (rate and requests in
+progress, in Redis: see :mod:`pdp.platform.admission`). A request with a body ends that first transaction and
+receives the body into a spooled file under a read deadline (:mod:`pdp.web.body`), so a slow client holds no
+database connection; only then does it run the handler, in the request's transaction, and commit only if the
+response is a success. Responses to writes are held back until the commit succeeded, so a client never sees a
+2xx for something that was not committed; jobs buffered during the request are sent after the commit.
 
-``Idempotency-Key`` (optional, on every POST): the key is claimed inside the same transaction and the response
-stored with it, scoped to the tenant. Same key and same request → the first response, replayed; same key with
-another request → 409 ``idempotency_key_reused``. Failed requests store nothing and may be retried.
+``Idempotency-Key`` (optional, on every POST): the key is claimed inside the request's transaction and the
+response stored with it, scoped to the tenant. The request is recognised by a SHA-256 of its method, path, query
+and body (computed while the body arrives; the body itself is never stored). Same key and same request → the
+first response, replayed; same key with another request → 409 ``idempotency_key_reused``. Failed requests store
+nothing and may be retried.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, cast
+from typing import cast
 
 import structlog
 from litestar.enums import ScopeType
@@ -25,6 +30,7 @@ from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.platform import jobs
+from pdp.platform.admission import Budget
 from pdp.platform.db.session import is_unavailable
 from pdp.platform.errors import (
     IdempotencyKeyReused,
@@ -36,6 +42,7 @@ from pdp.platform.errors import (
 from pdp.platform.idempotency import Claimed, IdempotencyRepository, StoredResponse
 from pdp.platform.logging import get_logger
 from pdp.tenants.accounts.service import Principal, authenticate
+from pdp.web.body import Pace, SpooledBody, receive_body
 from pdp.web.resources import Resources
 
 SCOPE_KEY = "pdp"
@@ -46,6 +53,7 @@ log = get_logger("pdp.web.uow")
 class RequestContext:
     session: AsyncSession
     principal: Principal
+    body: SpooledBody | None = None  # None: the request had no body
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -55,36 +63,42 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-async def _read_body(receive: Receive, limit: int | None) -> bytes:
-    """The whole request body, refused past ``limit`` bytes (the route's own limit, which Litestar would apply
-    had it read the body itself; chunked bodies without Content-Length are counted too)."""
-    chunks = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if limit is not None and size > limit:
-            raise PayloadTooLarge(f"The request body exceeds {limit} bytes.")
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
+def _announced_length(scope: Scope) -> int | None:
+    """The body's length when the client announced one, 0 when it sends no body at all (HTTP/1.1 framing)."""
+    if _header(scope, b"transfer-encoding") is not None:
+        return None
+    raw = _header(scope, b"content-length")
+    try:
+        return int(raw) if raw is not None else 0
+    except ValueError:
+        raise InvalidRequest("Content-Length must be a number.") from None
 
 
-def _replaying(body: bytes) -> Receive:
-    sent = False
+def _idempotency_key(scope: HTTPScope) -> str | None:
+    key = _header(scope, b"idempotency-key") if scope["method"] == "POST" else None
+    if key is not None and (not 1 <= len(key) <= 255 or not key.isprintable()):
+        raise InvalidRequest("Idempotency-Key must be 1 to 255 printable characters.", code="idempotency_key_invalid")
+    return key
 
-    async def receive() -> dict[str, Any]:
-        nonlocal sent
-        if sent:
-            return {"type": "http.disconnect"}
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
 
-    return cast("Receive", receive)  # an ASGI receive: the dict is a valid http.request event
+def _request_hasher(scope: HTTPScope) -> hashlib._Hash:
+    """SHA-256 of method, path and query; the body is fed to it as it arrives (same digest as hashing it whole)."""
+    prefix = b"\n".join([scope["method"].encode(), scope["raw_path"], scope.get("query_string", b""), b""])
+    return hashlib.sha256(prefix)
+
+
+def _with_budget(send: Send, budget: Budget | None) -> Send:
+    """``send`` adding the tenant's remaining budget (``RateLimit-*``) to the response headers."""
+    if budget is None:
+        return send
+    extra = [(name.lower().encode(), value.encode()) for name, value in budget.headers().items()]
+
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message = {**message, "headers": [*message.get("headers", []), *extra]}
+        await send(message)
+
+    return sending
 
 
 class _HeldResponse:
@@ -137,25 +151,36 @@ class UnitOfWorkMiddleware(ASGIMiddleware):
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         resources: Resources = scope["litestar_app"].state.resources
-        # Past capacity, answer at once rather than queue: a request admitted into a backlog only gets slower
-        # for everyone (the bench's open loop at 4x capacity had deposits waiting 90 s), one refused now is
-        # retried by the client with the same Idempotency-Key.
+        # The last line behind the per-tenant limits: past this process's capacity, answer at once rather than
+        # queue. A request admitted into a backlog only gets slower for everyone (the bench's open loop at 4x
+        # capacity had deposits waiting 90 s); one refused now is retried with the same Idempotency-Key.
         if resources.in_flight >= resources.settings.api_max_in_flight:
             raise Overloaded("Too many requests are in progress; retry in a moment.")
         resources.in_flight += 1
         try:
-            await self._unit_of_work(scope, receive, send, next_app, resources)
+            await self._unit_of_work(cast("HTTPScope", scope), receive, send, next_app, resources)  # HTTP only
         finally:
             resources.in_flight -= 1
 
     async def _unit_of_work(
-        self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp, resources: Resources
+        self, scope: HTTPScope, receive: Receive, send: Send, next_app: ASGIApp, resources: Resources
     ) -> None:
+        body: SpooledBody | None = None
         async with resources.sessionmaker() as session:
             try:
-                # `scopes` admits HTTP only.
-                http_scope = cast("HTTPScope", scope)
-                await self._handle(http_scope, receive, send, next_app=next_app, resources=resources, session=session)
+                principal = await authenticate(session, _header(scope, b"authorization"))
+                structlog.contextvars.bind_contextvars(tenant_id=principal.tenant_id)
+                key = _idempotency_key(scope)
+                async with resources.admission.admit(principal.tenant_id) as budget:
+                    send = _with_budget(send, budget)
+                    announced = _announced_length(scope)
+                    if announced != 0:
+                        # No connection or transaction is held while the body arrives, however slowly.
+                        await session.rollback()
+                        body = await self._receive(scope, receive, resources, idempotent=key is not None)
+                        receive = body.replay()
+                    scope[SCOPE_KEY] = RequestContext(session, principal, body)  # type: ignore[literal-required]
+                    await self._handle(scope, receive, send, next_app=next_app, resources=resources, key=key)
             except BaseException as exc:
                 await session.rollback()
                 if is_unavailable(exc):
@@ -163,6 +188,19 @@ class UnitOfWorkMiddleware(ASGIMiddleware):
                 raise
             finally:
                 jobs.discard(session)
+                if body is not None:
+                    body.close()
+
+    async def _receive(
+        self, scope: HTTPScope, receive: Receive, resources: Resources, *, idempotent: bool
+    ) -> SpooledBody:
+        handler = cast("HTTPRouteHandler", scope["route_handler"])  # an HTTP scope has an HTTP handler
+        limit = handler.resolve_request_max_body_size()
+        announced = _announced_length(scope)
+        if limit is not None and announced is not None and announced > limit:
+            raise PayloadTooLarge(f"The request body exceeds {limit} bytes.")
+        hasher = _request_hasher(scope) if idempotent else None
+        return await receive_body(receive, limit=limit, pace=Pace.from_settings(resources.settings), hasher=hasher)
 
     async def _handle(
         self,
@@ -172,24 +210,13 @@ class UnitOfWorkMiddleware(ASGIMiddleware):
         *,
         next_app: ASGIApp,
         resources: Resources,
-        session: AsyncSession,
+        key: str | None,
     ) -> None:
-        principal = await authenticate(session, _header(scope, b"authorization"))
-        structlog.contextvars.bind_contextvars(tenant_id=principal.tenant_id)
-        scope[SCOPE_KEY] = RequestContext(session, principal)  # type: ignore[literal-required]
-        method = scope["method"]
-        key = _header(scope, b"idempotency-key") if method == "POST" else None
+        context: RequestContext = scope[SCOPE_KEY]  # type: ignore[literal-required]
+        session = context.session
         if key is not None:
-            if not 1 <= len(key) <= 255 or not key.isprintable():
-                raise InvalidRequest(
-                    "Idempotency-Key must be 1 to 255 printable characters.", code="idempotency_key_invalid"
-                )
-            handler = cast("HTTPRouteHandler", scope["route_handler"])  # an HTTP scope has an HTTP handler
-            body = await _read_body(receive, handler.resolve_request_max_body_size())
-            receive = _replaying(body)
-            fingerprint = hashlib.sha256(
-                b"\n".join([method.encode(), scope["raw_path"], scope.get("query_string", b""), body])
-            ).hexdigest()
+            fingerprint = context.body.sha256 if context.body is not None else _request_hasher(scope).hexdigest()
+            assert fingerprint is not None  # the body was hashed as it arrived
             ttl = timedelta(hours=resources.settings.idempotency_ttl_hours)
             outcome = await IdempotencyRepository(session).claim(key, fingerprint, ttl)
             if outcome is None:
@@ -200,7 +227,7 @@ class UnitOfWorkMiddleware(ASGIMiddleware):
                 return
             assert isinstance(outcome, Claimed)
 
-        if method in ("GET", "HEAD"):
+        if scope["method"] in ("GET", "HEAD"):
             await next_app(scope, receive, send)
             await session.rollback()  # reads only: nothing to keep
             return

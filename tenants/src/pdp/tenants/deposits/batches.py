@@ -8,7 +8,7 @@ a whole stays idempotent (its answer is replayed for the same Idempotency-Key).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,11 +20,15 @@ from pdp.tenants.deposits import intake
 from pdp.tenants.deposits.models import InvoiceRecord
 from pdp.tenants.directory.service import RecipientDirectory
 from pdp.tenants.invoices.findings import UnreadableDocument
-from pdp.tenants.invoices.formats.archive import read_zip
+from pdp.tenants.invoices.formats.archive import spool_zip
 from pdp.tenants.invoices.formats.policy import FilePolicy, safe_display_name
 from pdp.tenants.invoices.formats.sniff import sniff
 
 MAX_ITEMS = 100
+_POLICY = FilePolicy()
+_SNIFF_BYTES = 4096
+
+BatchFile = tuple[str, IO[bytes]]  # a file's client-given name and its content (seekable)
 
 
 class BatchItemError(msgspec.Struct):
@@ -42,11 +46,11 @@ class BatchItem:
     error: BatchItemError | None = None
 
 
-def expand(files: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
-    """The files to deposit: a single zip part stands for the files inside it."""
-    if len(files) == 1 and sniff(files[0][1]) == "zip":
+def expand(files: list[BatchFile]) -> list[BatchFile]:
+    """The files to deposit: a single zip part stands for the files inside it (spooled; the caller closes them)."""
+    if len(files) == 1 and sniff(_read(files[0][1], _SNIFF_BYTES)) == "zip":
         try:
-            files = read_zip(files[0][1], FilePolicy())
+            files = spool_zip(files[0][1], _POLICY)
         except UnreadableDocument as exc:
             raise InvalidRequest(exc.finding.message, code="batch_archive_invalid") from exc
     if not files:
@@ -56,10 +60,15 @@ def expand(files: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
     return files
 
 
+def _read(content: IO[bytes], limit: int) -> bytes:
+    content.seek(0)
+    return content.read(limit)
+
+
 async def deposit_batch(
     session: AsyncSession,
     bucket: Archive,
-    files: list[tuple[str, bytes]],
+    files: list[BatchFile],
     metadata: dict[str, Any] | None,
     actor: Actor,
     *,
@@ -67,9 +76,11 @@ async def deposit_batch(
     retention_days: int,
 ) -> list[BatchItem]:
     items = []
-    for index, (name, data) in enumerate(expand(files)):
+    for index, (name, content) in enumerate(expand(files)):
         shown = safe_display_name(name)
         try:
+        # One byte over the limit is enough for validation to refuse a file as too large, as it would whole.
+        data = _read(content, _POLICY.max_file_bytes + 1)
             async with session.begin_nested():
                 record = await intake.deposit(
                     session,

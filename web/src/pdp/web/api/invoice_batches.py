@@ -6,7 +6,6 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, Request, post
-from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,6 +16,7 @@ from pdp.tenants.deposits.views import invoice_read
 from pdp.web.api.invoices import UnsupportedMediaType, read_metadata
 from pdp.web.api.problems import problems
 from pdp.web.api.request_bodies import batch_body, with_body
+from pdp.web.forms import read_form
 from pdp.web.resources import Resources
 
 BATCH_BODY_LIMIT = 121 * 1024 * 1024  # as for one invoice with its attachments: Chorus Pro's 120 MB
@@ -47,22 +47,20 @@ class InvoiceBatchesController(Controller):
     ) -> BatchRead:
         if not request.headers.get("content-type", "").startswith("multipart/form-data"):
             raise UnsupportedMediaType()
-        form = await request.form()
-        files = [
-            (part.filename or f"invoice-{n}", await part.read())
-            for n, part in enumerate(form.getall("files") if "files" in form else [])
-            if isinstance(part, UploadFile)
-        ]
-        metadata = await read_metadata(form)
-        items = await batches.deposit_batch(
-            session,
-            resources.archive,
-            files,
-            metadata,
-            principal.actor,
-            directory=resources.directory(),
-            retention_days=resources.settings.archive_retention_days,
-        )
+        form = await read_form(request)
+        try:
+            files = [(part.filename or f"invoice-{n}", part.file) for n, part in enumerate(form.files_named("files"))]
+            items = await batches.deposit_batch(
+                session,
+                resources.archive,
+                files,
+                read_metadata(form),
+                principal.actor,
+                directory=resources.directory(),
+                retention_days=resources.settings.archive_retention_days,
+            )
+        finally:
+            form.close()
         terms = resources.payment_terms()
         read = [
             BatchItemRead(

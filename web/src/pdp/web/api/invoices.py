@@ -6,17 +6,17 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Controller, Request, post
-from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pdp.platform.errors import AppError, InvalidRequest
+from pdp.platform.errors import AppError, InvalidRequest, PayloadTooLarge
 from pdp.tenants.invoices import intake
 from pdp.tenants.invoices.findings import public_entry
 from pdp.tenants.invoices.validation.engine import ValidationReport
 from pdp.web.api.problems import problems
 from pdp.web.api.request_bodies import invoice_body, with_body
+from pdp.web.forms import MAX_TEXT_PART_BYTES, Form, read_form
 from pdp.web.resources import Resources
 
 INVOICE_BODY_LIMIT = 12 * 1024 * 1024  # one invoice file (10 MB) plus its metadata
@@ -48,25 +48,30 @@ def _result(report: ValidationReport, lang: str) -> ValidationResult:
     return ValidationResult(report.valid, report.syntax, report.profile, errors)
 
 
-async def read_metadata(form: Any) -> dict[str, Any] | None:
-    """The optional ``metadata`` part of a multipart form, as a JSON object."""
-    raw = form.get("metadata")
+def read_metadata(form: Form) -> dict[str, Any] | None:
+    """The optional ``metadata`` part of a multipart form (a text field, or a file part), as a JSON object."""
+    parts = form.files_named("metadata")
+    raw: str | bytes | None = parts[0].read(MAX_TEXT_PART_BYTES + 1) if parts else form.text("metadata")
     if raw is None:
         return None
-    text = await raw.read() if isinstance(raw, UploadFile) else raw
+    if len(raw) > MAX_TEXT_PART_BYTES:
+        raise PayloadTooLarge(f"The 'metadata' part exceeds {MAX_TEXT_PART_BYTES} bytes.")
     try:
-        return msgspec.json.decode(text, type=dict[str, Any])
+        return msgspec.json.decode(raw, type=dict[str, Any])
     except (msgspec.DecodeError, msgspec.ValidationError) as exc:
         raise InvalidRequest("The 'metadata' part must be a JSON object.", code="metadata_malformed") from exc
 
 
 async def read_upload(request: Request[Any, Any, Any]) -> tuple[bytes, str | None, dict[str, Any] | None]:
-    form = await request.form()
-    upload = form.get("file")
-    if not isinstance(upload, UploadFile):
-        raise InvalidRequest("A 'file' part is required.", code="file_missing")
-    metadata = await read_metadata(form)
-    return await upload.read(), upload.filename or None, metadata
+    form = await read_form(request)
+    try:
+        uploads = form.files_named("file")
+        if not uploads:
+            raise InvalidRequest("A 'file' part is required.", code="file_missing")
+        metadata = read_metadata(form)
+        return uploads[0].read(), uploads[0].filename or None, metadata
+    finally:
+        form.close()
 
 
 class InvoicesController(Controller):

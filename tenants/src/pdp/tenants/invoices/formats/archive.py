@@ -1,4 +1,7 @@
-"""Batch uploads as zip: read every entry into memory under hard budgets, or refuse the whole batch.
+"""Batch uploads as zip: read every entry, under hard budgets, or refuse the whole batch.
+
+The zip is read from a file and each entry inflated into its own spooled temporary file
+(:func:`spool_zip`), so a batch of 120 MB is never in memory; :func:`read_zip` is the same over bytes.
 
 Follows Python's zipfile "Decompression pitfalls" (tested in tests/invoices/hostile): declared sizes are hints
 only (every entry is inflated through a byte budget), overlapping entries (the non-recursive zip bomb, bpo-36260
@@ -13,13 +16,17 @@ import itertools
 import re
 import stat
 import struct
+import tempfile
 import zipfile
+from typing import IO
 
 from pdp.tenants.invoices.findings import UnreadableDocument
 from pdp.tenants.invoices.formats.policy import FilePolicy, extension_of, safe_display_name
 from pdp.tenants.invoices.formats.sniff import sniff
 
 _CHUNK = 1 << 16
+_ENTRY_IN_MEMORY_BYTES = 256 * 1024
+_MAGIC_BYTES = 262  # enough of an entry's head for every archive signature _is_archive knows
 _EOCD = b"PK\x05\x06"
 _EOCD_STRUCT = struct.Struct("<4s4H2LH")
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
@@ -50,16 +57,28 @@ def read_zip(data: bytes, policy: FilePolicy) -> list[tuple[str, bytes]]:
     Names are returned as stored (checked: relative, no ``..``, no NUL); pass them through
     :func:`safe_display_name` before showing them. Raises :class:`UnreadableDocument` with a ``PDP-ZIP-*`` rule.
     """
-    if len(data) > policy.max_zip_total_bytes:
+    entries = spool_zip(io.BytesIO(data), policy)
+    try:
+        return [(name, content.read()) for name, content in entries]
+    finally:
+        for _, content in entries:
+            content.close()
+
+
+def spool_zip(source: IO[bytes], policy: FilePolicy) -> list[tuple[str, IO[bytes]]]:
+    """As :func:`read_zip`, from a seekable file, each entry's content in a spooled temporary file (rewound)."""
+    size = source.seek(0, io.SEEK_END)
+    if size > policy.max_zip_total_bytes:
         limit = policy.max_zip_total_bytes
         raise _too_large(f"The archive exceeds {limit} bytes.", f"L'archive dépasse {limit} octets.")
-    if sniff(data) != "zip":
+    if sniff(_read_at(source, 0, 4096)) != "zip":
         raise _unreadable("the file is not a zip archive")
-    _check_directory_size(data, policy)
+    _check_directory_size(source, size, policy)
     # Raised after the except block, without __context__, so no traceback keeps inflated buffers alive.
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return _read_entries(archive, data, policy)
+        source.seek(0)
+        with zipfile.ZipFile(source) as archive:
+            return _read_entries(archive, source, size, policy)
     except UnreadableDocument as refusal:
         refusal.__traceback__ = refusal.__context__ = None
         failure = refusal
@@ -68,18 +87,27 @@ def read_zip(data: bytes, policy: FilePolicy) -> list[tuple[str, bytes]]:
     raise failure
 
 
-def _check_directory_size(data: bytes, policy: FilePolicy) -> None:
+def _read_at(source: IO[bytes], offset: int, length: int) -> bytes:
+    source.seek(offset)
+    return source.read(length)
+
+
+def _check_directory_size(source: IO[bytes], size: int, policy: FilePolicy) -> None:
     """Refuse a huge central directory before zipfile builds one object per entry from it."""
-    at = data.rfind(_EOCD, max(0, len(data) - 65_557))
-    if at < 0 or at + _EOCD_STRUCT.size > len(data):
+    start = max(0, size - 65_557)
+    tail = _read_at(source, start, size - start)
+    at = tail.rfind(_EOCD)
+    if at < 0 or at + _EOCD_STRUCT.size > len(tail):
         return  # zipfile reports it as BadZipFile
-    _, _, _, _, entries, directory_size, _, _ = _EOCD_STRUCT.unpack_from(data, at)
+    _, _, _, _, entries, directory_size, _, _ = _EOCD_STRUCT.unpack_from(tail, at)
     too_many = entries != 0xFFFF and entries > policy.max_zip_entries  # 0xFFFF: Zip64, counted after parsing
     if too_many or directory_size > policy.max_zip_entries * _MAX_CENTRAL_ENTRY_BYTES:
         raise _too_many(policy.max_zip_entries)
 
 
-def _read_entries(archive: zipfile.ZipFile, data: bytes, policy: FilePolicy) -> list[tuple[str, bytes]]:
+def _read_entries(
+    archive: zipfile.ZipFile, source: IO[bytes], size: int, policy: FilePolicy
+) -> list[tuple[str, IO[bytes]]]:
     infos = archive.infolist()
     if len(infos) > policy.max_zip_entries:
         raise _too_many(policy.max_zip_entries)
@@ -88,17 +116,23 @@ def _read_entries(archive: zipfile.ZipFile, data: bytes, policy: FilePolicy) -> 
         if not info.is_dir() and extension_of(info.filename) in _ARCHIVE_EXTENSIONS:
             raise _nested(info.filename)
     _check_names_unique(infos)
-    _check_no_overlap(infos, data)
-    entries: list[tuple[str, bytes]] = []
+    _check_no_overlap(infos, source, size)
+    entries: list[tuple[str, IO[bytes]]] = []
     remaining = policy.max_zip_total_bytes
-    for info in infos:
-        if info.is_dir():
-            continue
-        content = _inflate(archive, info, policy.max_file_bytes, remaining, policy.max_zip_total_bytes)
-        if _is_archive(content) and extension_of(info.filename) not in _CONTAINER_EXTENSIONS:
-            raise _nested(info.filename)
-        remaining -= len(content)
-        entries.append((info.filename, content))
+    try:
+        for info in infos:
+            if info.is_dir():
+                continue
+            content, inflated = _inflate(archive, info, policy.max_file_bytes, remaining, policy.max_zip_total_bytes)
+            entries.append((info.filename, content))
+            if _is_archive(content.read(_MAGIC_BYTES)) and extension_of(info.filename) not in _CONTAINER_EXTENSIONS:
+                raise _nested(info.filename)
+            content.seek(0)
+            remaining -= inflated
+    except BaseException:
+        for _, content in entries:
+            content.close()
+        raise
     return entries
 
 
@@ -140,18 +174,18 @@ def _check_names_unique(infos: list[zipfile.ZipInfo]) -> None:
         seen.add(key)
 
 
-def _check_no_overlap(infos: list[zipfile.ZipInfo], data: bytes) -> None:
+def _check_no_overlap(infos: list[zipfile.ZipInfo], source: IO[bytes], size: int) -> None:
     """Each entry's local header and data must own its bytes: shared data is how a small zip expands to petabytes."""
     spans: list[tuple[int, int, str]] = []
     for info in infos:
         start = info.header_offset
-        if start < 0 or start + _LOCAL_HEADER.size > len(data):
+        if start < 0 or start + _LOCAL_HEADER.size > size:
             raise _unreadable("an entry points outside the archive")
-        fields = _LOCAL_HEADER.unpack_from(data, start)
+        fields = _LOCAL_HEADER.unpack(_read_at(source, start, _LOCAL_HEADER.size))
         if fields[0] != b"PK\x03\x04":
             raise _unreadable("an entry has no local header")
         end = start + _LOCAL_HEADER.size + fields[9] + fields[10] + info.compress_size
-        if end > len(data):
+        if end > size:
             raise _unreadable("an entry extends past the end of the archive")
         spans.append((start, end, info.filename))
     spans.sort()
@@ -164,20 +198,27 @@ def _check_no_overlap(infos: list[zipfile.ZipInfo], data: bytes) -> None:
             )
 
 
-def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, per_entry: int, remaining: int, total: int) -> bytes:
+def _inflate(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, per_entry: int, remaining: int, total: int
+) -> tuple[IO[bytes], int]:
+    """The entry's content in a spooled file (rewound to its start) and its size, within the byte budget."""
     limit = min(per_entry, remaining)
     if info.file_size > limit:  # the declared size is enough to refuse, never enough to accept
         raise _entry_too_large(info.filename, per_entry, total, limit == per_entry)
-    parts: list[bytes] = []
+    content = tempfile.SpooledTemporaryFile(max_size=_ENTRY_IN_MEMORY_BYTES)  # noqa: SIM115 -- returned
     size = 0
-    with archive.open(info) as stream:
-        while block := stream.read(min(_CHUNK, limit + 1 - size)):
-            size += len(block)
-            if size > limit:
-                parts.clear()
-                raise _entry_too_large(info.filename, per_entry, total, limit == per_entry)
-            parts.append(block)
-    return b"".join(parts)
+    try:
+        with archive.open(info) as stream:
+            while block := stream.read(min(_CHUNK, limit + 1 - size)):
+                size += len(block)
+                if size > limit:
+                    raise _entry_too_large(info.filename, per_entry, total, limit == per_entry)
+                content.write(block)
+    except BaseException:
+        content.close()
+        raise
+    content.seek(0)
+    return content, size
 
 
 def _is_archive(content: bytes) -> bool:
