@@ -1,11 +1,12 @@
 """Where webhooks may go: URL rules at registration, and the address check at every delivery (SSRF defence).
 
 A tenant chooses the URL, so without a check pdp would POST to its own network on the tenant's behalf
-(cloud metadata at 169.254.169.254, databases, admin ports). Registration refuses what is wrong on its face;
-delivery resolves the host, refuses non-public addresses, and connects to the address it checked, so a DNS
-answer that changes between check and connection (rebinding) cannot redirect the request. Redirects are never
-followed. Private addresses are allowed outside production (``PDP_WEBHOOK_PRIVATE_ADDRESSES=auto``) so that
-`pdp dev` and the tests can use a local receiver.
+(cloud metadata at 169.254.169.254, databases, admin ports). Registration refuses what is wrong on its face,
+including the IPv4 notations resolvers read but humans do not (``2130706433``, ``0x7f.1``); delivery resolves the
+host, refuses non-public addresses (:mod:`pdp.tenants.webhooks.addresses` says which), and connects to the address
+it checked, so a DNS answer that changes between check and connection (rebinding) cannot redirect the request.
+Redirects are never followed. Private addresses are allowed outside production
+(``PDP_WEBHOOK_PRIVATE_ADDRESSES=auto``) so that `pdp dev` and the tests can use a local receiver.
 """
 
 from __future__ import annotations
@@ -21,12 +22,17 @@ import httpx
 from pdp.platform.errors import ValidationFailed
 from pdp.platform.settings import Settings
 from pdp.tenants.common import finding
+from pdp.tenants.webhooks.addresses import IPAddress, is_public
+
+__all__ = ["AddressRefused", "IPAddress", "Target", "check_url", "is_public", "private_addresses_allowed", "resolve"]
 
 MAX_URL_LENGTH = 2048
 RESOLVE_TIMEOUT_SECONDS = 5.0
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 # A DNS name (IDNA already punycoded by httpx) or an IP literal; "exa mple.com" is not a host.
 _HOSTNAME = re.compile(r"^(?:[A-Za-z0-9-]{1,63}\.)*[A-Za-z0-9-]{1,63}\.?$|^[0-9A-Fa-f:.]+$")
+# A host whose last label is a number is an IPv4 address to resolvers and browsers (WHATWG URL "ends in a
+# number"): inet_aton reads 2130706433, 0x7f.1, 0177.1 and 127.1 as 127.0.0.1.
+_NUMERIC_LABEL = re.compile(r"^(?:[0-9]+|0[xX][0-9A-Fa-f]*)$")
 
 
 class AddressRefused(Exception):
@@ -38,13 +44,6 @@ def private_addresses_allowed(settings: Settings) -> bool:
     if policy not in ("auto", "allow", "refuse"):
         raise ValueError(f"PDP_WEBHOOK_PRIVATE_ADDRESSES must be auto, allow or refuse, not {policy!r}")
     return policy == "allow" or (policy == "auto" and settings.environment != "production")
-
-
-def is_public(address: IPAddress) -> bool:
-    """Globally routable unicast: not private, loopback, link-local, CGNAT, ULA, multicast or reserved."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped  # ::ffff:10.0.0.1 reaches 10.0.0.1
-    return address.is_global and not address.is_multicast
 
 
 def _refuse(rule: str, message: str, message_fr: str) -> ValidationFailed:
@@ -74,6 +73,12 @@ def check_url(raw: str, *, https_only: bool, allow_private: bool) -> str:
             "The URL must not carry credentials; verify the PDP-Signature header instead.",
             "L'URL ne doit pas contenir d'identifiants ; vérifiez l'en-tête PDP-Signature.",
         )
+    if _numeric_host_not_dotted_quad(url.host):
+        raise _refuse(
+            "PDP-WEBHOOK-URL-SYNTAX",
+            "Write an IPv4 address as four decimal numbers (a.b.c.d), or use a DNS name.",
+            "Écrivez une adresse IPv4 en quatre nombres décimaux (a.b.c.d), ou utilisez un nom DNS.",
+        )
     if not allow_private and _names_a_private_host(url.host):
         raise _refuse(
             "PDP-WEBHOOK-URL-PRIVATE",
@@ -83,11 +88,23 @@ def check_url(raw: str, *, https_only: bool, allow_private: bool) -> str:
     return str(url)
 
 
+def _numeric_host_not_dotted_quad(host: str) -> bool:
+    name = host.removesuffix(".")
+    if ":" in name or not _NUMERIC_LABEL.match(name.rsplit(".", 1)[-1]):
+        return False
+    try:
+        ipaddress.IPv4Address(name)
+    except ValueError:
+        return True
+    return False
+
+
 def _names_a_private_host(host: str) -> bool:
-    if host == "localhost" or host.endswith(".localhost"):
+    name = host.removesuffix(".")  # "localhost." is the same name, fully qualified
+    if name == "localhost" or name.endswith(".localhost"):
         return True
     try:
-        return not is_public(ipaddress.ip_address(host))
+        return not is_public(ipaddress.ip_address(name))
     except ValueError:
         return False  # a DNS name: checked when it is resolved, at every delivery
 
