@@ -78,9 +78,9 @@ async def deposit_batch(
     items = []
     for index, (name, content) in enumerate(expand(files)):
         shown = safe_display_name(name)
-        try:
         # One byte over the limit is enough for validation to refuse a file as too large, as it would whole.
         data = _read(content, _POLICY.max_file_bytes + 1)
+        try:
             async with session.begin_nested():
                 record = await intake.deposit(
                     session,
