@@ -33,6 +33,7 @@ from pdp.web.api_docs import assets_router, docs_render_plugin
 from pdp.web.deps import provide_principal, provide_session
 from pdp.web.errors import EXCEPTION_HANDLERS
 from pdp.web.health import healthz, readyz
+from pdp.web.json_request import PdpRequest
 from pdp.web.observability import RequestLogMiddleware, add_request_id_header, log_response
 from pdp.web.portal.mandates import MandateAcceptanceController
 from pdp.web.resources import Resources, open_resources
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[partner_api, MandateAcceptanceController, assets_router(), healthz, readyz],
         template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
         csrf_config=_csrf_config(settings),
+        request_class=PdpRequest,
         lifespan=[lifespan],
         dependencies={"resources": Provide(provide_resources)},
         exception_handlers=EXCEPTION_HANDLERS,

@@ -20,7 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pdp.connectors.s3.client import S3Unavailable
 from pdp.platform import clock, ids, outbox
 from pdp.platform.audit import Actor, AuditRepository
-from pdp.platform.errors import Conflict, InvalidRequest, ServiceUnavailable, ValidationFailed
+from pdp.platform.errors import Conflict, InvalidRequest, MalformedJson, ServiceUnavailable, ValidationFailed
+from pdp.platform.jsondecode import decode_object
 from pdp.tenants.archive import service as archive
 from pdp.tenants.archive.models import ArchivedDocument
 from pdp.tenants.archive.store import Archive
@@ -82,9 +83,14 @@ def _source(upload: Upload) -> dict[str, Any]:
     if upload.filename is not None:
         return upload.metadata or {}
     try:
-        return msgspec.json.decode(upload.data, type=dict[str, Any])
-    except (msgspec.DecodeError, msgspec.ValidationError):
-        return {}
+        return decode_object(upload.data)
+    except msgspec.DecodeError as exc:
+        raise MalformedJson(f"The request body is not valid JSON: {exc}.") from exc
+    except msgspec.ValidationError as exc:
+        raise ValidationFailed(
+            "The body must be a JSON object (an invoice).",
+            errors=[{"rule": "PDP-FIELD-INVALID", "severity": "error", "message": str(exc), "path": "$"}],
+        ) from exc
 
 
 def _link_refused(message: str, rule: str = "PDP-INVOICE-LINK") -> ValidationFailed:

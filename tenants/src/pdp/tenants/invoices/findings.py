@@ -35,6 +35,8 @@ def public_entry(item: Finding, lang: str = "en") -> dict[str, str]:
 class UnreadableDocument(Exception):
     """The input cannot be read as an invoice at all (wrong type, unsafe, corrupt). Carries one finding."""
 
-    def __init__(self, rule: str, message: str, message_fr: str) -> None:
+    def __init__(
+        self, rule: str, message: str, message_fr: str, *, bt: str | None = None, xpath: str | None = None
+    ) -> None:
         super().__init__(message)
-        self.finding = finding(rule, "fatal", message, message_fr)
+        self.finding = finding(rule, "fatal", message, message_fr, bt=bt, xpath=xpath)

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from stdnum.fr import siret as siret_number
 
 from pdp.platform.errors import AppError, ValidationFailed
+from pdp.platform.jsondecode import decode_object
 from pdp.tenants.common import finding as request_finding
 from pdp.tenants.directory.service import RecipientDirectory, to_info
 from pdp.tenants.invoices.findings import finding
@@ -124,7 +125,7 @@ async def validate_structured(
 ) -> ValidationReport:
     """Validate a structured JSON invoice (docs/api.md shape) as it would be deposited."""
     try:
-        fields = msgspec.json.decode(body, type=dict[str, Any])
+        fields = decode_object(body)
     except (msgspec.DecodeError, msgspec.ValidationError):
         fields = {}  # the engine reports the malformed document itself
     seller = await _seller(session, fields.get("provider_id"), provider)

@@ -11,6 +11,7 @@ from litestar.params import QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.platform.errors import AppError, InvalidRequest, PayloadTooLarge
+from pdp.platform.jsondecode import decode_object
 from pdp.tenants.invoices import intake
 from pdp.tenants.invoices.findings import public_entry
 from pdp.tenants.invoices.validation.engine import ValidationReport
@@ -57,7 +58,7 @@ def read_metadata(form: Form) -> dict[str, Any] | None:
     if len(raw) > MAX_TEXT_PART_BYTES:
         raise PayloadTooLarge(f"The 'metadata' part exceeds {MAX_TEXT_PART_BYTES} bytes.")
     try:
-        return msgspec.json.decode(raw, type=dict[str, Any])
+        return decode_object(raw)
     except (msgspec.DecodeError, msgspec.ValidationError) as exc:
         raise InvalidRequest("The 'metadata' part must be a JSON object.", code="metadata_malformed") from exc
 

@@ -17,7 +17,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from pdp.tenants.invoices.findings import Finding, finding
+from pdp.tenants.invoices.findings import Finding, UnreadableDocument, finding
 from pdp.tenants.invoices.formats.legal_notes import with_legal_notes
 from pdp.tenants.invoices.model import (
     Address,
@@ -38,6 +38,13 @@ EN16931 = "urn:cen.eu:en16931:2017"
 CENT = Decimal("0.01")
 Amount = Annotated[Decimal, msgspec.Meta(description='Decimal string, e.g. "1200.00"')]
 Text = Annotated[str, msgspec.Meta(min_length=1, max_length=500, pattern=r"^[^\x00-\x1f\x7f]*$")]
+# msgspec reads "NaN", "Infinity" and "1e999999" as Decimals, which the arithmetic below cannot take. An amount,
+# quantity or price has at most 19 digits, 6 of them decimals (Chorus Pro's amount fields; EN 16931 then holds
+# amounts to 2 decimals, BR-DEC), so that every product and sum stays exact within Decimal's 28 digits; a VAT rate
+# is a percentage. Bounded values also keep the sums of up to a 1 MB body's lines far below that.
+MAX_DIGITS, MAX_DECIMALS = 19, 6
+LIMIT = Decimal(10) ** (MAX_DIGITS - MAX_DECIMALS)
+MAX_RATE = Decimal(100)
 
 
 class JsonAddress(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -155,16 +162,53 @@ def _buyer(recipient: JsonRecipient, address: JsonAddress | None) -> Party:
     )
 
 
+def _decimals(value: Decimal) -> int:
+    """Decimal places that carry a digit (\"1.50\" has 1)."""
+    _, digits, exponent = value.as_tuple()
+    text = "".join(map(str, digits)).rstrip("0")
+    return max(0, -(int(exponent) + len(digits) - len(text))) if text else 0
+
+
+def _check_amount(value: Decimal | None, where: str, bt: str, *, limit: Decimal = LIMIT) -> None:
+    if value is None or (value.is_finite() and abs(value) < limit and _decimals(value) <= MAX_DECIMALS):
+        return
+    shown = str(value) if len(str(value)) <= 40 else f"{str(value)[:40]}…"
+    raise UnreadableDocument(
+        "PDP-AMOUNT-INVALID",
+        f"{where} is {shown}: give a finite decimal below {limit} in absolute value, with at most {MAX_DECIMALS} "
+        "decimals.",
+        f"{where} vaut {shown} : donnez un nombre décimal fini, inférieur à {limit} en valeur absolue, d'au plus "
+        f"{MAX_DECIMALS} décimales.",
+        bt=bt,
+        xpath=f"$.{where}",
+    )
+
+
+def check_amounts(data: JsonInvoice) -> None:
+    """Refuse (``PDP-AMOUNT-INVALID``) an amount that is not finite, too large or too precise (see ``LIMIT``)."""
+    for index, line in enumerate(data.lines):
+        _check_amount(line.quantity, f"lines[{index}].quantity", "BT-129")
+        _check_amount(line.unit_price, f"lines[{index}].unit_price", "BT-146")
+        _check_amount(line.vat_rate, f"lines[{index}].vat_rate", "BT-152", limit=MAX_RATE)
+        _check_amount(line.net_amount, f"lines[{index}].net_amount", "BT-131")
+    if data.totals is not None:
+        for name, bt in (("total_excl_tax", "BT-109"), ("total_tax", "BT-110"), ("total_incl_tax", "BT-112")):
+            _check_amount(getattr(data.totals, name), f"totals.{name}", bt)
+        _check_amount(data.totals.amount_due, "totals.amount_due", "BT-115")
+
+
 def to_invoice(
     data: JsonInvoice, *, seller: JsonSeller | None = None, buyer_address: JsonAddress | None = None
 ) -> Invoice:
     """The canonical invoice for ``data``; ``seller`` (from the provider) applies when ``data.seller`` is absent,
     its address when ``data.seller`` has none; ``buyer_address`` (from the directory) when the recipient has none."""
+    check_amounts(data)
     lines: list[Line] = []
     groups: defaultdict[tuple[str, Decimal], Decimal] = defaultdict(lambda: Decimal("0.00"))
     reasons: dict[tuple[str, Decimal], str | None] = {}
     for number, item in enumerate(data.lines, start=1):
         net = item.net_amount if item.net_amount is not None else _round(item.quantity * item.unit_price)
+        _check_amount(net, f"lines[{number - 1}].quantity x unit_price", "BT-131")
         lines.append(
             Line(
                 id=str(number),
@@ -196,6 +240,7 @@ def to_invoice(
     without_vat = given.total_excl_tax if given else line_net
     vat_total = given.total_tax if given else vat
     with_vat = given.total_incl_tax if given else line_net + vat
+    _check_amount(with_vat, "lines (the invoice's total)", "BT-112")
     due = given.amount_due if given and given.amount_due is not None else with_vat
     chosen_seller = data.seller or seller
     if chosen_seller is not None and chosen_seller.address is None and seller is not None:

@@ -64,6 +64,10 @@ def _report(
 def _decode_json(data: bytes) -> JsonInvoice:
     try:
         return msgspec.json.decode(data, type=JsonInvoice)
+    except RecursionError as exc:  # nested past the decoder's depth: malformed (pdp.platform.jsondecode)
+        raise UnreadableDocument(
+            "PDP-JSON-MALFORMED", "The document is nested too deeply.", "Le document est trop imbriqué."
+        ) from exc
     except msgspec.ValidationError as exc:
         raise UnreadableDocument(
             "PDP-JSON-INVALID", f"The JSON invoice is not valid: {exc}.", f"La facture JSON n'est pas valide : {exc}."
