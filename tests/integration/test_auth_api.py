@@ -38,10 +38,12 @@ async def test_missing_and_invalid_keys_are_401(client: Any) -> None:
 async def test_new_key_is_shown_once_and_revocation_is_immediate(
     client: Any, tenant: TenantFixture, owner_engine: AsyncEngine
 ) -> None:
-    created = await client.post("/v1/api-keys", json={"name": "ci", "mode": "live"}, headers=tenant.headers)
+    created = await client.post("/v1/api-keys", json={"name": "ci"}, headers=tenant.headers)
     assert created.status_code == 201, created.text
     secret = created.json()["secret"]
-    assert secret.startswith("pdp_live_") and len(secret) == len("pdp_live_") + 43
+    # Of the caller's mode and scopes when the request names neither.
+    assert secret.startswith("pdp_test_") and len(secret) == len("pdp_test_") + 43
+    assert created.json()["mode"] == "test" and created.json()["scopes"] == ["read", "deposit", "admin"]
     key_id = created.json()["id"]
 
     listed = (await client.get("/v1/api-keys", headers=tenant.headers)).json()

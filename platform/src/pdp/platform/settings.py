@@ -43,7 +43,9 @@ class Settings:
         default="",
         metadata={"doc": "Key-encryption keys, 'kid:base64key' comma-separated; the first one encrypts"},
     )
-    api_key_mode: str = field(default="test", metadata={"doc": "Prefix of new API keys: test or live"})
+    api_key_mode: str = field(
+        default="test", metadata={"doc": "Mode of the admin key `pdp tenant create` issues (test or live)"}
+    )
     public_url: str = field(default="http://127.0.0.1:8000", metadata={"doc": "Base URL users reach"})
     host: str = field(default="127.0.0.1", metadata={"doc": "Address `pdp serve` binds"})
     port: int = field(default=8000, metadata={"doc": "Port `pdp serve` binds"})
@@ -80,18 +82,35 @@ class Settings:
     worker_concurrency: int = field(default=10, metadata={"doc": "Jobs one worker runs at once"})
     job_timeout_seconds: int = field(default=120, metadata={"doc": "A job running longer is cancelled"})
     outbox_relay_seconds: float = field(default=2.0, metadata={"doc": "Outbox relay period"})
+    # Two Chorus Pro environments: PDP_CHORUS_* is the qualification one (PISTE sandbox, or the emulator), where
+    # invoices of test keys go; PDP_CHORUS_LIVE_* is production, for live keys only (pdp.tenants.chorus_gateway).
     chorus_api_url: str = field(
         default="https://sandbox-api.piste.gouv.fr",
-        metadata={"doc": "Chorus Pro API host (PISTE; production is https://api.piste.gouv.fr)"},
+        metadata={"doc": "Chorus Pro qualification API host, for test keys (PISTE sandbox, or the emulator)"},
     )
     chorus_token_url: str = field(
         default="https://sandbox-oauth.piste.gouv.fr/api/oauth/token",
-        metadata={"doc": "PISTE OAuth2 token endpoint"},
+        metadata={"doc": "PISTE OAuth2 token endpoint of the qualification environment"},
     )
-    chorus_client_id: str = field(default="", metadata={"doc": "PISTE application client id; empty: Chorus off"})
-    chorus_client_secret: str = field(default="", metadata={"doc": "PISTE application client secret"})
-    chorus_login: str = field(default="", metadata={"doc": "The platform's Chorus Pro technical account login"})
+    chorus_client_id: str = field(
+        default="", metadata={"doc": "PISTE sandbox application client id; empty: no qualification environment"}
+    )
+    chorus_client_secret: str = field(default="", metadata={"doc": "PISTE sandbox application client secret"})
+    chorus_login: str = field(default="", metadata={"doc": "The platform's qualification technical account login"})
     chorus_password: str = field(default="", metadata={"doc": "Password of that technical account"})
+    chorus_live_api_url: str = field(
+        default="https://api.piste.gouv.fr", metadata={"doc": "Chorus Pro production API host, for live keys"}
+    )
+    chorus_live_token_url: str = field(
+        default="https://oauth.piste.gouv.fr/api/oauth/token",
+        metadata={"doc": "PISTE OAuth2 token endpoint of production"},
+    )
+    chorus_live_client_id: str = field(
+        default="", metadata={"doc": "PISTE production application client id; empty: live keys cannot deposit"}
+    )
+    chorus_live_client_secret: str = field(default="", metadata={"doc": "PISTE production application client secret"})
+    chorus_live_login: str = field(default="", metadata={"doc": "The platform's production technical account login"})
+    chorus_live_password: str = field(default="", metadata={"doc": "Password of that technical account"})
     chorus_timeout_seconds: float = field(default=30.0, metadata={"doc": "Timeout of one Chorus Pro call"})
     chorus_rate_per_second: float = field(
         default=5.0, metadata={"doc": "Chorus Pro calls per second, all workers and tenants together"}

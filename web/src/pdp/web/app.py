@@ -37,6 +37,7 @@ from pdp.web.json_request import PdpRequest
 from pdp.web.observability import RequestLogMiddleware, add_request_id_header, log_response
 from pdp.web.portal.mandates import MandateAcceptanceController
 from pdp.web.resources import Resources, open_resources
+from pdp.web.scopes import KEY_SCHEME_HELP, document_scopes
 from pdp.web.uow import UnitOfWorkMiddleware
 
 API_BODY_LIMIT = 1024 * 1024
@@ -89,7 +90,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         security=[{"apiKey": []}],
         request_max_body_size=API_BODY_LIMIT,
     )
-    return Litestar(
+    app = Litestar(
         route_handlers=[partner_api, MandateAcceptanceController, assets_router(), healthz, readyz],
         template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
         csrf_config=_csrf_config(settings),
@@ -109,13 +110,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
             servers=[Server(url=settings.public_url)],
             components=Components(
                 security_schemes={
-                    "apiKey": SecurityScheme(type="http", scheme="bearer", description="pdp_test_… or pdp_live_…"),
+                    "apiKey": SecurityScheme(type="http", scheme="bearer", description=KEY_SCHEME_HELP),
                 }
             ),
         ),
         on_startup=[lambda: configure_logging(settings.log_level, json=settings.log_json)],
         debug=False,
     )
+    document_scopes(app)
+    return app
 
 
 def app_factory() -> Litestar:

@@ -43,7 +43,9 @@ from pdp.platform.idempotency import Claimed, IdempotencyRepository, StoredRespo
 from pdp.platform.logging import get_logger
 from pdp.tenants.accounts.service import Principal, authenticate
 from pdp.web.body import Pace, SpooledBody, receive_body
+from pdp.web.replay import for_replay
 from pdp.web.resources import Resources
+from pdp.web.scopes import authorize
 
 SCOPE_KEY = "pdp"
 log = get_logger("pdp.web.uow")
@@ -170,6 +172,8 @@ class UnitOfWorkMiddleware(ASGIMiddleware):
             try:
                 principal = await authenticate(session, _header(scope, b"authorization"))
                 structlog.contextvars.bind_contextvars(tenant_id=principal.tenant_id)
+                # The key's scope first, so that a replay needs what its first request needed (pdp.web.scopes).
+                authorize(principal, cast("HTTPRouteHandler", scope["route_handler"]), scope["method"])
                 key = _idempotency_key(scope)
                 async with resources.admission.admit(principal.tenant_id) as budget:
                     send = _with_budget(send, budget)
@@ -239,9 +243,10 @@ class UnitOfWorkMiddleware(ASGIMiddleware):
             await held.release(send)
             return
         if key is not None:
-            await IdempotencyRepository(session).record(
-                key, StoredResponse(held.status, held.body(), held.content_type())
-            )
+            # An answer showing a secret is kept as a refusal naming what was created (pdp.web.replay).
+            handler = cast("HTTPRouteHandler", scope["route_handler"])
+            stored = for_replay(handler, StoredResponse(held.status, held.body(), held.content_type()), scope["path"])
+            await IdempotencyRepository(session).record(key, stored)
         await session.commit()
         await held.release(send)
         try:

@@ -6,6 +6,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import (
+    ARRAY,
     CheckConstraint,
     DateTime,
     ForeignKeyConstraint,
@@ -44,10 +45,15 @@ class ApiKey(TenantScoped, Base):
         # Authentication looks keys up by digest before the tenant is known (pdp_authenticate).
         Index("ix_api_keys_key_sha256", "key_sha256"),
         CheckConstraint("mode IN ('test', 'live')", name="mode"),
+        CheckConstraint(
+            "cardinality(scopes) > 0 AND scopes <@ ARRAY['read', 'deposit', 'admin']::varchar[]", name="scopes"
+        ),
     )
 
     name: Mapped[str] = mapped_column(String(100))
     mode: Mapped[str] = mapped_column(String(4))
+    # What the key may do (pdp.tenants.accounts.scopes), stored closed: a deposit key holds read and deposit.
+    scopes: Mapped[list[str]] = mapped_column(ARRAY(String(10)))
     key_sha256: Mapped[str] = mapped_column(String(64))
     last4: Mapped[str] = mapped_column(String(4))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

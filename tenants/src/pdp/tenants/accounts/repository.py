@@ -20,6 +20,7 @@ class KeyLookup:
     api_key_id: str
     tenant_id: str
     mode: str
+    scopes: frozenset[str]
     revoked: bool
 
 
@@ -30,7 +31,7 @@ async def lookup_api_key(session: AsyncSession, digest: str) -> KeyLookup | None
         return None
     if not row.revoked:
         session.info["tenant_id"] = row.tenant_id  # later transactions of this session keep the tenant
-    return KeyLookup(row.api_key_id, row.tenant_id, row.mode, row.revoked)
+    return KeyLookup(row.api_key_id, row.tenant_id, row.mode, frozenset(row.scopes), row.revoked)
 
 
 class TenantsRepository:

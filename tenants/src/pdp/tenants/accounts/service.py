@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,6 +13,7 @@ from pdp.platform.audit import Actor, AuditRepository
 from pdp.platform.db.repository import Page
 from pdp.platform.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
 from pdp.platform.security import apikeys
+from pdp.tenants.accounts import scopes as key_scopes
 from pdp.tenants.accounts.models import ApiKey, Membership, PortalUser, Role, StaffUser, Tenant
 from pdp.tenants.accounts.repository import (
     ApiKeyRepository,
@@ -34,10 +36,15 @@ class Principal:
     tenant_id: str
     api_key_id: str
     mode: str
+    scopes: frozenset[str]
 
     @property
     def actor(self) -> Actor:
         return Actor("api_key", self.api_key_id)
+
+    def require(self, scope: str) -> None:
+        """Raise 403 ``insufficient_scope`` unless this key holds ``scope``."""
+        key_scopes.require(self.scopes, scope)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,17 +54,36 @@ class IssuedKey:
 
 
 async def create_tenant(session: AsyncSession, name: str, *, key_mode: str = "test") -> tuple[Tenant, IssuedKey]:
-    """Create the session's tenant (its id was chosen by the caller) with a first API key."""
+    """Create the session's tenant (its id was chosen by the caller) with a first API key, an admin one: the
+    operator hands it to the tenant, which creates narrower keys with it."""
     name = name.strip()
     if not name or len(name) > 200:
         raise ValidationFailed("A tenant needs a name of 1 to 200 characters.")
     tenant = await TenantsRepository(session).add(name)
-    issued = await create_api_key(session, "default", key_mode, SYSTEM)
+    issued = await create_api_key(session, "default", key_mode, key_scopes.ADMIN, SYSTEM)
     await AuditRepository(session).append(SYSTEM, "tenant.created", "tenant", tenant.id, {"name": name})
     return tenant, issued
 
 
-async def create_api_key(session: AsyncSession, name: str, mode: str, actor: Actor) -> IssuedKey:
+async def issue_api_key(
+    session: AsyncSession, principal: Principal, name: str, *, mode: str | None, scopes: Sequence[str] | None
+) -> IssuedKey:
+    """A key created through the API: of the caller's mode and at most the caller's scopes (omitted: the same)."""
+    try:
+        granted = principal.scopes if scopes is None else key_scopes.closure(scopes)
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), code="scope_unknown") from exc
+    if not granted:
+        raise ValidationFailed("A key needs at least one scope.", code="scope_unknown")
+    mode = mode or principal.mode
+    key_scopes.check_grant(creator_mode=principal.mode, creator_scopes=principal.scopes, mode=mode, scopes=granted)
+    return await create_api_key(session, name, mode, granted, principal.actor)
+
+
+async def create_api_key(
+    session: AsyncSession, name: str, mode: str, scopes: frozenset[str], actor: Actor
+) -> IssuedKey:
+    """A key of ``mode`` holding ``scopes`` (closed: pass the result of ``scopes.closure``); no permission check."""
     secret = apikeys.generate(mode)
     repo = ApiKeyRepository(session)
     key = await repo.add(
@@ -65,11 +91,14 @@ async def create_api_key(session: AsyncSession, name: str, mode: str, actor: Act
             id=ids.new_id("api_key"),
             name=name,
             mode=mode,
+            scopes=key_scopes.ordered(scopes),
             key_sha256=apikeys.digest(secret),
             last4=apikeys.hint(secret),
         )
     )
-    await AuditRepository(session).append(actor, "api_key.created", "api_key", key.id, {"name": name})
+    await AuditRepository(session).append(
+        actor, "api_key.created", "api_key", key.id, {"name": name, "mode": mode, "scopes": key.scopes}
+    )
     return IssuedKey(key, secret)
 
 
@@ -110,7 +139,7 @@ async def authenticate(session: AsyncSession, authorization: str | None) -> Prin
         raise Unauthenticated("The API key is not valid.", code="api_key_invalid")
     if found.revoked:
         raise Unauthenticated("The API key was revoked.", code="api_key_revoked")
-    return Principal(found.tenant_id, found.api_key_id, found.mode)
+    return Principal(found.tenant_id, found.api_key_id, found.mode, found.scopes)
 
 
 async def current_tenant(session: AsyncSession) -> Tenant:

@@ -81,7 +81,7 @@ async def recycle(
         raise ValidationFailed(message, errors=[finding("PDP-SIRET-INVALID", message, message, "$.recipient_siret")])
     service = routing.service_code if routing.service_code is not None else invoice.service_code
     engagement = routing.engagement_number if routing.engagement_number is not None else invoice.engagement_number
-    chorus = require_gateway(gateway)
+    chorus = require_gateway(gateway).environment(invoice.mode)  # the environment it was deposited on
     account = await account_for(session, invoice, chorus, envelope)
     answer = await chorus.client.recycle_invoice(
         account,
@@ -130,7 +130,7 @@ async def complete(
     if invoice.status != "suspended" or invoice.chorus_invoice_id is None:
         raise _wrong_status(invoice, "completed", "Chorus Pro suspended it (suspended)")
     _check_attachments(attachments)
-    chorus = require_gateway(gateway)
+    chorus = require_gateway(gateway).environment(invoice.mode)  # the environment it was deposited on
     account = await account_for(session, invoice, chorus, envelope)
     pieces = []
     for item in attachments:

@@ -72,6 +72,7 @@ async def deposit_batch(
     metadata: dict[str, Any] | None,
     actor: Actor,
     *,
+    mode: str,
     directory: RecipientDirectory | None,
     retention_days: int,
 ) -> list[BatchItem]:
@@ -87,6 +88,7 @@ async def deposit_batch(
                     bucket,
                     intake.Upload(data, name, metadata),
                     actor,
+                    mode=mode,
                     directory=directory,
                     retention_days=retention_days,
                 )

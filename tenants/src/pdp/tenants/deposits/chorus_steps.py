@@ -12,7 +12,7 @@ from pdp.connectors.chorus_pro.schemas import factures as f
 from pdp.platform.security.envelope import Envelope
 from pdp.tenants.archive import service as archive
 from pdp.tenants.archive.store import Archive
-from pdp.tenants.chorus_gateway import ChorusGateway
+from pdp.tenants.chorus_gateway import ChorusEnvironment
 from pdp.tenants.deposits.lifecycle import from_chorus
 from pdp.tenants.deposits.models import InvoiceRecord
 from pdp.tenants.deposits.transitions import move
@@ -24,7 +24,7 @@ UNLISTED_CHECKS_BEFORE_FAILING = 5
 
 
 async def account_for(
-    session: AsyncSession, invoice: InvoiceRecord, gateway: ChorusGateway, envelope: Envelope | None
+    session: AsyncSession, invoice: InvoiceRecord, chorus: ChorusEnvironment, envelope: Envelope | None
 ) -> TechnicalAccount:
     """The provider's own technical account unless Chorus refused it, else the platform's."""
     provider = await ProviderRepository(session).get(invoice.provider_id)
@@ -32,7 +32,7 @@ async def account_for(
         own = account_of(provider, envelope)
         if own is not None:
             return own
-    return gateway.platform_account
+    return chorus.platform_account
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +49,7 @@ async def deposit_file(session: AsyncSession, bucket: Archive, invoice: InvoiceR
 
 
 async def deposit(
-    gateway: ChorusGateway, account: TechnicalAccount, invoice: InvoiceRecord, file: DepositFile
+    chorus: ChorusEnvironment, account: TechnicalAccount, invoice: InvoiceRecord, file: DepositFile
 ) -> f.DeposerFluxResponse:
     assert invoice.flux_syntax is not None, "plain PDF deposits go through deposer/pdf + soumettre"
     request = f.DeposerFluxRequest(
@@ -58,15 +58,15 @@ async def deposit(
         syntaxe_flux=invoice.flux_syntax,
         avec_signature=False,
     )
-    return await gateway.client.deposit_flux(account, request)
+    return await chorus.client.deposit_flux(account, request)
 
 
 async def find_deposited(
-    gateway: ChorusGateway, account: TechnicalAccount, invoice: InvoiceRecord
+    chorus: ChorusEnvironment, account: TechnicalAccount, invoice: InvoiceRecord
 ) -> f.FactureFournisseur | None:
     """This invoice as Chorus lists it (same number and recipient), if Chorus has it."""
     search = f.RechercherFournisseurRequest(numero_facture=invoice.number)
-    async for found in gateway.client.iter_supplier_invoices(account, search):
+    async for found in chorus.client.iter_supplier_invoices(account, search):
         if found.numero_facture == invoice.number and found.code_destinataire in (None, invoice.recipient_siret):
             return found
     return None
@@ -85,12 +85,12 @@ async def apply_chorus_status(
 
 
 async def refresh(
-    gateway: ChorusGateway, account: TechnicalAccount, session: AsyncSession, invoice: InvoiceRecord
+    chorus: ChorusEnvironment, account: TechnicalAccount, session: AsyncSession, invoice: InvoiceRecord
 ) -> bool:
     """Read what Chorus says now; True when anything changed."""
     if invoice.chorus_invoice_id is None:
-        return await _refresh_flux(gateway, account, session, invoice)
-    history = await gateway.client.invoice_history(account, invoice.chorus_invoice_id)
+        return await _refresh_flux(chorus, account, session, invoice)
+    history = await chorus.client.invoice_history(account, invoice.chorus_invoice_id)
     entries = list(reversed(history.statuses))  # Chorus sends them newest first
     if not entries:  # no history offered: the current status alone
         return await apply_chorus_status(session, invoice, history.statut_courant_code)
@@ -103,10 +103,10 @@ async def refresh(
 
 
 async def _refresh_flux(
-    gateway: ChorusGateway, account: TechnicalAccount, session: AsyncSession, invoice: InvoiceRecord
+    chorus: ChorusEnvironment, account: TechnicalAccount, session: AsyncSession, invoice: InvoiceRecord
 ) -> bool:
     assert invoice.chorus_flux_number is not None
-    report = await gateway.client.flux_report(account, invoice.chorus_flux_number)
+    report = await chorus.client.flux_report(account, invoice.chorus_flux_number)
     state = report.etat_courant_depot_flux
     if not report.finished:
         before, invoice.chorus_status = invoice.chorus_status, state
@@ -117,12 +117,12 @@ async def _refresh_flux(
         invoice.last_error = " | ".join(messages)[:2000] or "Chorus Pro rejected the flux"
         return await move(session, invoice, "rejected", chorus_status=state, detail={"chorus_errors": messages})
     search = f.RechercherFournisseurRequest(numero_flux_depot=invoice.chorus_flux_number, numero_facture=invoice.number)
-    async for found in gateway.client.iter_supplier_invoices(account, search):
+    async for found in chorus.client.iter_supplier_invoices(account, search):
         if found.numero_facture == invoice.number:
             invoice.chorus_invoice_id = found.identifiant_facture_cpp
             await move(session, invoice, "deposited", chorus_status=state)
             # Its history, step by step: the buyer may have moved it several times since integration.
-            await refresh(gateway, account, session, invoice)
+            await refresh(chorus, account, session, invoice)
             return True
     if invoice.checks + 1 >= UNLISTED_CHECKS_BEFORE_FAILING:
         invoice.last_error = "Chorus Pro integrated the flux but lists the invoice neither as created nor rejected"
@@ -168,21 +168,21 @@ class SupplierUnknown(Exception):
 
 
 async def submit_pdf(
-    gateway: ChorusGateway, account: TechnicalAccount, invoice: InvoiceRecord, file: DepositFile, supplier_siret: str
+    chorus: ChorusEnvironment, account: TechnicalAccount, invoice: InvoiceRecord, file: DepositFile, supplier_siret: str
 ) -> f.SoumettreResponse:
     """A plain PDF: ``deposer/pdf`` uploads it (repeating that is harmless), ``soumettre`` creates the invoice
     from the amounts and routing pdp validated at intake (PASTELL's minimal working submission)."""
-    supplier = await gateway.client.find_structure(account, supplier_siret)
+    supplier = await chorus.client.find_structure(account, supplier_siret)
     if supplier is None or supplier.id_structure_cpp is None:
         raise SupplierUnknown(f"Chorus Pro knows no structure with SIRET {supplier_siret}")
-    upload = await gateway.client.deposit_pdf(
+    upload = await chorus.client.deposit_pdf(
         account,
         f.DeposerPdfRequest(fichier_facture=base64.b64encode(file.data).decode("ascii"), nom_fichier=file.name),
     )
     assert upload.piece_jointe_id is not None
     bank_id = None
     if invoice.type != "credit_note":  # a credit transfer needs the supplier's bank details on file in Chorus
-        banks = await gateway.client.bank_accounts(account, supplier.id_structure_cpp)
+        banks = await chorus.client.bank_accounts(account, supplier.id_structure_cpp)
         bank_id = next((b.id_coordonnee_bancaire for b in banks.liste_coordonnee_bancaire), None)
     request = f.SoumettreRequest(
         mode_depot="DEPOT_PDF_API",
@@ -215,4 +215,4 @@ async def submit_pdf(
             )
         ],
     )
-    return await gateway.client.submit_invoice(account, request)
+    return await chorus.client.submit_invoice(account, request)

@@ -192,10 +192,13 @@ async def deposit(
     upload: Upload,
     actor: Actor,
     *,
+    mode: str,
     directory: RecipientDirectory | None,
     retention_days: int,
     first_check_after: timedelta = FIRST_CHECK_AFTER,
 ) -> InvoiceRecord:
+    """Validate, check the mandate, archive and queue ``upload``; ``mode`` is the depositing key's (test or live),
+    which picks the Chorus Pro environment the invoice goes to."""
     fields = _source(upload)
     provider = await ProviderRepository(session).get(_provider_id(fields))
     if provider.status != "active":
@@ -268,6 +271,7 @@ async def deposit(
             format=report.syntax,
             flux_syntax=FLUX_SYNTAX[report.syntax or ""],
             status="queued",
+            mode=mode,
             original_document_id=original.id,
             deposit_document_id=deposited.id,
             archive_sha256=original.sha256,

@@ -41,6 +41,7 @@ class InvoiceRecord(TenantScoped, Base):
         CheckConstraint(f"status IN {STATUSES}", name="status"),
         CheckConstraint(f"format IN {FORMATS}", name="format"),
         CheckConstraint("type IN ('invoice', 'credit_note')", name="type"),
+        CheckConstraint("mode IN ('test', 'live')", name="mode"),
         ForeignKeyConstraint(["tenant_id", "original_invoice_id"], ["invoices.tenant_id", "invoices.id"]),
         CheckConstraint(
             "(relation IS NULL AND original_invoice_id IS NULL) OR "
@@ -76,6 +77,9 @@ class InvoiceRecord(TenantScoped, Base):
     format: Mapped[str] = mapped_column(String(10))
     flux_syntax: Mapped[str | None] = mapped_column(String(40))  # None: plain PDF (deposer/pdf + soumettre)
     status: Mapped[str] = mapped_column(String(20))
+    # The mode of the API key that deposited it: test invoices go to Chorus Pro's qualification environment,
+    # live ones to production (pdp.tenants.chorus_gateway), for every call about them, tracking included.
+    mode: Mapped[str] = mapped_column(String(4))
     original_document_id: Mapped[str] = mapped_column(String(30))
     deposit_document_id: Mapped[str] = mapped_column(String(30))  # the original, or the Factur-X pdp generated
     archive_sha256: Mapped[str] = mapped_column(String(64))

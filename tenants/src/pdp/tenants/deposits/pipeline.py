@@ -29,7 +29,7 @@ from pdp.platform.logging import get_logger
 from pdp.platform.security.envelope import Envelope
 from pdp.platform.settings import Settings
 from pdp.tenants.archive.store import Archive
-from pdp.tenants.chorus_gateway import ChorusGateway
+from pdp.tenants.chorus_gateway import ChorusEnvironment, ChorusGateway
 from pdp.tenants.deposits import chorus_steps as steps
 from pdp.tenants.deposits.lifecycle import RECEIVED, TRACKED
 from pdp.tenants.deposits.models import InvoiceRecord
@@ -74,9 +74,10 @@ async def _advance(pipeline: Pipeline, tenant_id: str, invoice_id: str) -> str:
         if invoice.status == "queued":
             return await _deposit_or_reconcile(pipeline, session, invoice)
         if invoice.status in TRACKED:
-            if _no_chorus(pipeline, invoice):
+            chorus = _environment(pipeline, invoice)
+            if chorus is None:
                 return "chorus not configured"
-            step = await _track(pipeline, session, invoice)
+            step = await _track(pipeline, chorus, session, invoice)
             _set_expected_payment(pipeline, invoice)
             return step
         invoice.next_check_at = None
@@ -89,12 +90,19 @@ def _set_expected_payment(pipeline: Pipeline, invoice: InvoiceRecord) -> None:
         invoice.expected_payment_date = pipeline.terms.expected_date(clock.now().date(), invoice.recipient_siret)
 
 
-def _no_chorus(pipeline: Pipeline, invoice: InvoiceRecord) -> bool:
-    if pipeline.gateway is not None:
-        return False
+def _environment(pipeline: Pipeline, invoice: InvoiceRecord) -> ChorusEnvironment | None:
+    """The Chorus Pro environment of the invoice's mode, and no other: a test invoice never reaches production.
+    None when this worker has none for it: the invoice waits and says why."""
+    if pipeline.gateway is None:
+        error = "chorus_not_configured: no Chorus Pro access is configured"
+    else:
+        found = pipeline.gateway.environments.get(invoice.mode)
+        if found is not None:
+            return found
+        error = f"chorus_environment_unavailable: no Chorus Pro environment for {invoice.mode} invoices"
     invoice.next_check_at = clock.now() + timedelta(minutes=5)
-    invoice.last_error = "chorus_not_configured: no Chorus Pro access is configured"
-    return True
+    invoice.last_error = error
+    return None
 
 
 async def _deposit_or_reconcile(pipeline: Pipeline, session: AsyncSession, invoice: InvoiceRecord) -> str:
@@ -110,12 +118,12 @@ async def _deposit_or_reconcile(pipeline: Pipeline, session: AsyncSession, invoi
         invoice.last_error, invoice.next_check_at = f"{exc.code}: {exc.detail}", None
         await move(session, invoice, "failed", detail={"error": exc.code, "message": exc.detail})
         return "mandate gone"
-    if _no_chorus(pipeline, invoice):
+    chorus = _environment(pipeline, invoice)
+    if chorus is None:
         return "chorus not configured"
-    assert pipeline.gateway is not None
-    account = await steps.account_for(session, invoice, pipeline.gateway, pipeline.envelope)
+    account = await steps.account_for(session, invoice, chorus, pipeline.envelope)
     if invoice.submit_started_at is not None:
-        return await _reconcile(pipeline, session, invoice, account)
+        return await _reconcile(pipeline, chorus, session, invoice, account)
     # Record the attempt and commit it before Chorus hears of the invoice.
     invoice.submit_started_at, invoice.submit_attempts = clock.now(), invoice.submit_attempts + 1
     invoice.next_check_at = clock.now() + pipeline.reconcile_after
@@ -124,9 +132,9 @@ async def _deposit_or_reconcile(pipeline: Pipeline, session: AsyncSession, invoi
     await session.commit()  # the marker is durable before the call; no transaction stays open during it
     try:
         if invoice.flux_syntax is None:
-            submitted = await steps.submit_pdf(pipeline.gateway, account, invoice, document, supplier_siret)
+            submitted = await steps.submit_pdf(chorus, account, invoice, document, supplier_siret)
         else:
-            answer = await steps.deposit(pipeline.gateway, account, invoice, document)
+            answer = await steps.deposit(chorus, account, invoice, document)
     except ChorusError as exc:
         return await _deposit_failed(pipeline, session, invoice, exc)
     except steps.SupplierUnknown as exc:
@@ -164,11 +172,15 @@ async def _deposit_failed(pipeline: Pipeline, session: AsyncSession, invoice: In
 
 
 async def _reconcile(
-    pipeline: Pipeline, session: AsyncSession, invoice: InvoiceRecord, account: TechnicalAccount
+    pipeline: Pipeline,
+    chorus: ChorusEnvironment,
+    session: AsyncSession,
+    invoice: InvoiceRecord,
+    account: TechnicalAccount,
 ) -> str:
-    assert pipeline.gateway is not None and invoice.submit_started_at is not None
+    assert invoice.submit_started_at is not None
     try:
-        found = await steps.find_deposited(pipeline.gateway, account, invoice)
+        found = await steps.find_deposited(chorus, account, invoice)
     except ChorusError as exc:
         invoice.last_error = f"{exc.code}: {exc.detail}"[:2000]
         invoice.next_check_at = clock.now() + pipeline.retry_soon
@@ -188,11 +200,10 @@ async def _reconcile(
     return "not found: will deposit again"
 
 
-async def _track(pipeline: Pipeline, session: AsyncSession, invoice: InvoiceRecord) -> str:
-    assert pipeline.gateway is not None
-    account = await steps.account_for(session, invoice, pipeline.gateway, pipeline.envelope)
+async def _track(pipeline: Pipeline, chorus: ChorusEnvironment, session: AsyncSession, invoice: InvoiceRecord) -> str:
+    account = await steps.account_for(session, invoice, chorus, pipeline.envelope)
     try:
-        changed = await steps.refresh(pipeline.gateway, account, session, invoice)
+        changed = await steps.refresh(chorus, account, session, invoice)
     except ChorusError as exc:
         invoice.last_error = f"{exc.code}: {exc.detail}"[:2000]
         if exc.retry_after is not None:  # asked to slow down (Chorus's 429 or pdp's own limit): not a failure

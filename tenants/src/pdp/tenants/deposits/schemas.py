@@ -49,6 +49,7 @@ class InvoiceRead(msgspec.Struct):
     recipient: Recipient
     format: str
     status: str
+    mode: str  # test: Chorus Pro's qualification environment; live: production (the depositing key's mode)
     chorus: ChorusState
     expected_payment_date: date | None
     archive: ArchiveProof

@@ -49,6 +49,7 @@ def invoice_read(
         recipient=Recipient(record.recipient_siret, record.service_code, record.engagement_number),
         format=record.format,
         status=record.status,
+        mode=record.mode,
         chorus=ChorusState(
             record.chorus_flux_number, record.chorus_invoice_id, record.chorus_status, record.chorus_status_at
         ),

@@ -14,11 +14,14 @@ from pdp.connectors.chorus_pro.errors import ChorusPermanentError
 from pdp.platform import clock
 from pdp.platform.audit import Actor, AuditRepository
 from pdp.platform.errors import Conflict
-from pdp.platform.security.envelope import Envelope
+from pdp.platform.logging import get_logger
+from pdp.platform.security.envelope import DecryptionError, Envelope, SecretUnreadable
 from pdp.tenants.chorus_gateway import ChorusGateway, require_gateway
 from pdp.tenants.providers.models import Provider
 from pdp.tenants.providers.repository import ProviderRepository
 from pdp.tenants.providers.schemas import AttachedStructure, ChorusAccountCheck, ChorusAccountSet
+
+log = get_logger("pdp.providers")
 
 
 def _context(provider: Provider) -> str:
@@ -42,12 +45,27 @@ async def set_account(
 
 
 def account_of(provider: Provider, envelope: Envelope) -> TechnicalAccount | None:
-    """The provider's technical account, decrypted; ``None`` when it has none."""
+    """The provider's technical account, decrypted; ``None`` when it has none. A password that does not decrypt
+    is :class:`SecretUnreadable` (logged with the row), never another account used in its place."""
     if not provider.chorus_login or not provider.chorus_password_enc:
         return None
-    return TechnicalAccount(
-        provider.chorus_login, envelope.decrypt(provider.chorus_password_enc, context=_context(provider))
-    )
+    try:
+        password = envelope.decrypt(provider.chorus_password_enc, context=_context(provider))
+    except DecryptionError as exc:
+        log.error(
+            "secret.unreadable",
+            table="providers",
+            column="chorus_password_enc",
+            tenant_id=provider.tenant_id,
+            row_id=provider.id,
+            reason=str(exc),
+        )
+        raise SecretUnreadable(
+            f"The Chorus Pro password stored for provider {provider.id} cannot be decrypted; the operator is "
+            f"alerted. Set the account again (PUT /v1/providers/{provider.id}/chorus-account) to replace it.",
+            provider_id=provider.id,
+        ) from exc
+    return TechnicalAccount(provider.chorus_login, password)
 
 
 async def check_account(
@@ -56,6 +74,8 @@ async def check_account(
     envelope: Envelope,
     gateway: ChorusGateway | None,
     actor: Actor,
+    *,
+    mode: str,
 ) -> ChorusAccountCheck:
     """Ask Chorus which structures the account is attached to (``monCompte/recuperer/rattachements``).
 
@@ -67,7 +87,8 @@ async def check_account(
     account = account_of(provider, envelope)
     if account is None:
         raise Conflict("This provider has no Chorus Pro account; PUT one first.", code="chorus_account_missing")
-    client = require_gateway(gateway).client
+    # Asked of the calling key's environment: a test key never sends a provider's credentials to production.
+    client = require_gateway(gateway).environment(mode).client
     structures: list[AttachedStructure] = []
     try:
         answer = await client.my_structures(account)

@@ -1,4 +1,4 @@
-"""``/v1/me`` and ``/v1/api-keys``: who am I, and the tenant's keys (create, list, revoke)."""
+"""``/v1/me`` and ``/v1/api-keys``: who am I, and the tenant's keys (create, list, revoke: admin keys only)."""
 
 from __future__ import annotations
 
@@ -17,12 +17,17 @@ from pdp.tenants.accounts.service import Principal
 from pdp.tenants.common import PRINTABLE
 from pdp.web.api.pagination import Limit, ListResponse, StartingAfter
 from pdp.web.api.problems import problems
+from pdp.web.replay import SHOWS_SECRET
+from pdp.web.scopes import ADMIN_ONLY
+
+Scope = Literal["read", "deposit", "admin"]
 
 
 class ApiKeyRead(msgspec.Struct):
     id: str
     name: str
     mode: str
+    scopes: list[str]
     last4: str
     created_at: datetime
     revoked_at: datetime | None
@@ -35,7 +40,9 @@ class ApiKeyCreated(ApiKeyRead, kw_only=True):
 
 class ApiKeyCreate(msgspec.Struct, forbid_unknown_fields=True):
     name: Annotated[str, PRINTABLE, msgspec.Meta(min_length=1, max_length=100)]
-    mode: Literal["test", "live"] = "test"
+    # Omitted: the calling key's mode and scopes. A key creates keys of its own mode, never wider than itself.
+    mode: Literal["test", "live"] | None = None
+    scopes: Annotated[list[Scope], msgspec.Meta(min_length=1, max_length=3)] | None = None
 
 
 class TenantRead(msgspec.Struct):
@@ -52,7 +59,7 @@ class MeRead(msgspec.Struct):
 
 
 def _key(key: ApiKey) -> ApiKeyRead:
-    return ApiKeyRead(key.id, key.name, key.mode, key.last4, key.created_at, key.revoked_at)
+    return ApiKeyRead(key.id, key.name, key.mode, list(key.scopes), key.last4, key.created_at, key.revoked_at)
 
 
 class AccountController(Controller):
@@ -65,18 +72,26 @@ class AccountController(Controller):
         key = await service.get_api_key(session, principal.api_key_id)
         return MeRead(TenantRead(tenant.id, tenant.name, tenant.status, tenant.created_at), _key(key))
 
-    @post("/api-keys", responses=problems(400, 409, 422), summary="Create an API key (the secret is shown once)")
+    @post(
+        "/api-keys",
+        responses=problems(400, 403, 409, 422),
+        summary="Create an API key (the secret is shown once)",
+        description="Of the calling key's mode, with at most its scopes (both default to the caller's). The secret "
+        "is in this answer only: an Idempotency-Key replay answers 409 `idempotency_replay_unavailable` with the "
+        "key's id instead (docs/api.md § Account).",
+        opt=ADMIN_ONLY | SHOWS_SECRET,
+    )
     async def create_key(
         self,
         data: JSONBody[ApiKeyCreate],
         session: NamedDependency[AsyncSession],
         principal: NamedDependency[Principal],
     ) -> ApiKeyCreated:
-        issued = await service.create_api_key(session, data.name, data.mode, principal.actor)
-        k = issued.key
-        return ApiKeyCreated(k.id, k.name, k.mode, k.last4, k.created_at, k.revoked_at, secret=issued.secret)
+        issued = await service.issue_api_key(session, principal, data.name, mode=data.mode, scopes=data.scopes)
+        shown = _key(issued.key)
+        return ApiKeyCreated(**msgspec.structs.asdict(shown), secret=issued.secret)
 
-    @get("/api-keys", responses=problems(422), summary="List API keys")
+    @get("/api-keys", responses=problems(403, 422), summary="List API keys", opt=ADMIN_ONLY)
     async def list_keys(
         self, session: NamedDependency[AsyncSession], limit: Limit = 10, starting_after: StartingAfter = None
     ) -> ListResponse[ApiKeyRead]:
@@ -85,9 +100,10 @@ class AccountController(Controller):
 
     @post(
         "/api-keys/{key_id:str}/revoke",
-        responses=problems(404),
+        responses=problems(403, 404),
         summary="Revoke an API key, effective at once",
         status_code=200,
+        opt=ADMIN_ONLY,
     )
     async def revoke_key(
         self, key_id: FromPath[str], session: NamedDependency[AsyncSession], principal: NamedDependency[Principal]

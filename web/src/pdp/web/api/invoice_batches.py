@@ -10,6 +10,7 @@ from litestar.di import NamedDependency
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.tenants.accounts.service import Principal
+from pdp.tenants.chorus_gateway import require_environment
 from pdp.tenants.deposits import batches
 from pdp.tenants.deposits.schemas import BatchItemRead, BatchRead
 from pdp.tenants.deposits.views import invoice_read
@@ -47,6 +48,7 @@ class InvoiceBatchesController(Controller):
     ) -> BatchRead:
         if not request.headers.get("content-type", "").startswith("multipart/form-data"):
             raise UnsupportedMediaType()
+        require_environment(resources.chorus, principal.mode)
         form = await read_form(request)
         try:
             files = [(part.filename or f"invoice-{n}", part.file) for n, part in enumerate(form.files_named("files"))]
@@ -56,6 +58,7 @@ class InvoiceBatchesController(Controller):
                 files,
                 read_metadata(form),
                 principal.actor,
+                mode=principal.mode,
                 directory=resources.directory(),
                 retention_days=resources.settings.archive_retention_days,
             )

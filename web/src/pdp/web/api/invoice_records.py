@@ -17,6 +17,7 @@ from pdp.platform.ids import ID_PATTERN
 from pdp.tenants.accounts.service import Principal
 from pdp.tenants.archive import service as archive
 from pdp.tenants.archive.repository import DocumentRepository
+from pdp.tenants.chorus_gateway import require_environment
 from pdp.tenants.common import PRINTABLE
 from pdp.tenants.deposits import actions, intake
 from pdp.tenants.deposits.lifecycle import STATUSES
@@ -74,12 +75,14 @@ class InvoiceRecordsController(Controller):
         else:
             raise UnsupportedMediaType()
         settings = resources.settings
+        require_environment(resources.chorus, principal.mode)
         directory = resources.directory()
         record = await intake.deposit(
             session,
             resources.archive,
             upload,
             principal.actor,
+            mode=principal.mode,
             directory=directory,
             retention_days=settings.archive_retention_days,
             first_check_after=timedelta(seconds=settings.invoice_first_check_seconds),

@@ -28,9 +28,10 @@ class Problem(msgspec.Struct):
 _MEANING = {
     400: "Malformed request (e.g. malformed_json, idempotency_key_invalid)",
     401: "Missing, invalid or revoked API key (api_key_missing, api_key_invalid, api_key_revoked)",
-    403: "Not allowed (e.g. mandate_required: no active mandate covers this deposit)",
+    403: "Not allowed (insufficient_scope: the API key lacks `needed_scope`; mandate_required: no active mandate "
+    "covers this deposit)",
     404: "No such object in this tenant (not_found)",
-    409: "Conflict (e.g. provider_exists, idempotency_key_reused)",
+    409: "Conflict (e.g. provider_exists, idempotency_key_reused, idempotency_replay_unavailable)",
     413: "The request body is too large (payload_too_large)",
     415: "Unsupported media type (unsupported_media_type)",
     422: "Validation failed; `errors` lists {rule, severity, message, path}",
@@ -40,8 +41,9 @@ _MEANING = {
 
 
 def problems(*statuses: int) -> dict[int, ResponseSpec]:
-    """Problem responses for ``statuses`` plus those every authenticated call can get (401, 503)."""
-    wanted = sorted({401, 503, *statuses})
+    """Problem responses for ``statuses`` plus those every authenticated call can get (401, 403 for a key
+    without the operation's scope, 503)."""
+    wanted = sorted({401, 403, 503, *statuses})
     return {
         status: ResponseSpec(
             data_container=Problem, description=_MEANING[status], media_type="application/problem+json"

@@ -108,5 +108,5 @@ class ProvidersController(Controller):
         resources: NamedDependency[Resources],
     ) -> ChorusAccountCheck:
         return await chorus_account.check_account(
-            session, provider_id, resources.require_envelope(), resources.chorus, principal.actor
+            session, provider_id, resources.require_envelope(), resources.chorus, principal.actor, mode=principal.mode
         )

@@ -22,7 +22,9 @@ from pdp.tenants.webhooks.schemas import (
 )
 from pdp.web.api.pagination import Limit, ListResponse, StartingAfter
 from pdp.web.api.problems import problems
+from pdp.web.replay import SHOWS_SECRET
 from pdp.web.resources import Resources
+from pdp.web.scopes import ADMIN_ONLY
 
 SIGNATURE_HELP = (
     "Each delivery is a POST of the event (`{id, type, created_at, data}`) with `PDP-Signature: t=<unix seconds>,"
@@ -46,7 +48,9 @@ class WebhooksController(Controller):
         "/webhook-endpoints",
         responses=problems(400, 409, 422),
         summary="Register a webhook endpoint (the signing secret is shown once)",
-        description=SIGNATURE_HELP,
+        description=SIGNATURE_HELP + " The secret is in this answer only: an Idempotency-Key replay answers 409 "
+        "`idempotency_replay_unavailable` with the endpoint's id instead.",
+        opt=ADMIN_ONLY | SHOWS_SECRET,
     )
     async def create(
         self,
@@ -83,6 +87,7 @@ class WebhooksController(Controller):
         responses=problems(404),
         summary="Delete a webhook endpoint",
         description="Nothing more is sent to it; its pending deliveries are canceled.",
+        opt=ADMIN_ONLY,
     )
     async def remove(
         self, endpoint_id: FromPath[str], session: NamedDependency[AsyncSession], principal: NamedDependency[Principal]
@@ -122,6 +127,7 @@ class WebhooksController(Controller):
         summary="Send a delivery again now",
         description="A new attempt is made within seconds by a worker and appears in the delivery log; if it "
         "fails, retries follow the usual schedule. Receivers see the same event id again.",
+        opt=ADMIN_ONLY,
     )
     async def replay(
         self, delivery_id: FromPath[str], session: NamedDependency[AsyncSession], principal: NamedDependency[Principal]
