@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, SmallInteger, String, UniqueConstraint, func, select, text
+from sqlalchemy import BigInteger, DateTime, SmallInteger, String, UniqueConstraint, func, select, text, tuple_
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
@@ -49,6 +49,23 @@ class AuditEvent(TenantScoped, Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSONB)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    """The last event of a chain, as a checkpoint records it (:mod:`pdp.platform.audit_anchor`)."""
+
+    lane: int
+    seq: int
+    hash: str
+
+
+# One index probe per lane (the unique key's order), never a scan of the tenant's events: checkpoints run often.
+_HEADS = text(
+    "SELECT h.lane, h.seq, h.hash FROM generate_series(0, :lanes - 1) AS l(lane) CROSS JOIN LATERAL ("
+    " SELECT lane, seq, hash FROM audit_events WHERE tenant_id = :tenant_id AND lane = l.lane"
+    " ORDER BY seq DESC LIMIT 1) AS h"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +151,20 @@ class AuditRepository(TenantRepository[AuditEvent]):
         query = select(AuditEvent.lane).where(AuditEvent.tenant_id == self.tenant_id).distinct()
         rows = await self.session.execute(query.order_by(AuditEvent.lane))
         return list(rows.scalars())
+
+    async def heads(self) -> dict[int, Head]:
+        """Each lane's last event, by lane (lanes without events are absent)."""
+        rows = await self.session.execute(_HEADS, {"lanes": LANES, "tenant_id": self.tenant_id})
+        return {lane: Head(lane, seq, digest) for lane, seq, digest in rows}
+
+    async def hashes_at(self, positions: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
+        """The stored hash at each (lane, seq) that still holds an event."""
+        if not positions:
+            return {}
+        query = select(AuditEvent.lane, AuditEvent.seq, AuditEvent.hash).where(
+            AuditEvent.tenant_id == self.tenant_id, tuple_(AuditEvent.lane, AuditEvent.seq).in_(positions)
+        )
+        return {(lane, seq): digest for lane, seq, digest in await self.session.execute(query)}
 
     async def stream(self, lane: int, batch: int = 1000) -> AsyncIterator[AuditEvent]:
         after = 0

@@ -9,11 +9,13 @@ from typing import IO
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.platform import ids
-from pdp.platform.audit import Actor, VerifyResult, tenants_with_events, verify
+from pdp.platform.audit import Actor, tenants_with_events
+from pdp.platform.audit_anchor import AuditKeys
 from pdp.platform.db.session import create_engine, create_sessionmaker, unit_of_work
 from pdp.platform.errors import NotFound
 from pdp.platform.settings import Settings
 from pdp.tenants.accounts import service as accounts
+from pdp.tenants.archive.audit_checkpoints import AuditReport, checkpointed_tenants, verify_tenant
 from pdp.tenants.archive.export import ExportSummary, export_provider
 from pdp.tenants.archive.repository import DocumentRepository
 from pdp.tenants.archive.store import open_archive
@@ -30,22 +32,28 @@ async def create_tenant(settings: Settings, name: str, mode: str) -> tuple[str, 
         await engine.dispose()
 
 
-async def verify_audit(settings: Settings, tenant_id: str | None) -> list[tuple[str, VerifyResult]]:
+async def verify_audit(settings: Settings, tenant_id: str | None) -> list[AuditReport]:
+    """Every chain recomputed and held against its tenant's last checkpoint in the archive."""
     # Listing tenants crosses tenants: it needs the owner connection, the app role would see none.
     owner = create_engine(settings.owner_url, pool_size=1)
     engine = create_engine(settings.database_url, pool_size=1)
+    bucket = open_archive(settings)
+    keys = AuditKeys.from_master_keys(settings.master_keys)
     try:
         if tenant_id:
             tenants = [tenant_id]
         else:
             async with create_sessionmaker(owner)() as session:
-                tenants = await tenants_with_events(session)
-        results = []
+                with_events = await tenants_with_events(session)
+            # A tenant whose every event was deleted is known by its checkpoints only.
+            tenants = sorted({*with_events, *await checkpointed_tenants(bucket)})
+        reports = []
         for tid in tenants:
             async with unit_of_work(create_sessionmaker(engine), tenant_id=tid) as session:
-                results.append((tid, await verify(session)))
-        return results
+                reports.append(await verify_tenant(session, bucket, keys))
+        return reports
     finally:
+        bucket.close()
         await owner.dispose()
         await engine.dispose()
 

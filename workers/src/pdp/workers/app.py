@@ -27,6 +27,7 @@ from pdp.tenants.deposits.pipeline import build_pipeline
 from pdp.tenants.webhooks.delivery import open_sender
 from pdp.workers.registry import REGISTRY, JobSpec, wrap
 from pdp.workers.tasks import load_all
+from pdp.workers.tasks.audit import CHECKPOINT_ALL, CHECKPOINT_MINUTES
 
 if TYPE_CHECKING:
     pass
@@ -128,6 +129,12 @@ def create_worker(
             cron(wrap(REGISTRY["directory.refresh_stale"]), name="cron:directory.refresh_stale", minute=41),
             # Just after midnight UTC: a mandate whose last day was yesterday expires today.
             cron(wrap(REGISTRY["maintenance.daily"]), name="cron:maintenance.daily", hour=0, minute=7),
+            cron(
+                wrap(REGISTRY[CHECKPOINT_ALL]),
+                name=f"cron:{CHECKPOINT_ALL}",
+                minute=set(range(3, 60, CHECKPOINT_MINUTES)),
+                timeout=60,
+            ),
             cron(
                 wrap(REGISTRY["invoices.sweep"]),
                 name="cron:invoices.sweep",

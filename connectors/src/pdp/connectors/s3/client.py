@@ -97,6 +97,11 @@ class ArchiveBucket:
         answer = await self._call(self._client.get_object, Bucket=self.bucket, Key=key, VersionId=version_id)
         return await asyncio.to_thread(answer["Body"].read)
 
+    async def get_current(self, key: str) -> bytes:
+        """The key's current version (for objects found by listing, whose version id is not recorded anywhere)."""
+        answer = await self._call(self._client.get_object, Bucket=self.bucket, Key=key)
+        return await asyncio.to_thread(answer["Body"].read)
+
     async def get_verified(self, key: str, version_id: str, sha256: str) -> bytes:
         """The stored bytes, after checking they still hash to ``sha256``."""
         data = await self.get(key, version_id)
@@ -107,6 +112,27 @@ class ArchiveBucket:
     async def retention(self, key: str, version_id: str) -> Retention:
         answer = await self._call(self._client.head_object, Bucket=self.bucket, Key=key, VersionId=version_id)
         return Retention(answer.get("ObjectLockMode"), answer.get("ObjectLockRetainUntilDate"))
+
+    async def first_keys(self, prefix: str, limit: int) -> list[str]:
+        """The first ``limit`` keys under ``prefix``, in S3's order (ascending UTF-8 bytes)."""
+        answer = await self._call(self._client.list_objects_v2, Bucket=self.bucket, Prefix=prefix, MaxKeys=limit)
+        return [item["Key"] for item in answer.get("Contents", []) if "Key" in item]
+
+    async def child_prefixes(self, prefix: str) -> list[str]:
+        """The "folders" right under ``prefix`` (every page), e.g. ``a/b/`` for a key ``a/b/c`` under ``a/``."""
+        found: list[str] = []
+        token = ""
+        while True:
+            listing = self._client.list_objects_v2
+            answer = await (
+                self._call(listing, Bucket=self.bucket, Prefix=prefix, Delimiter="/", ContinuationToken=token)
+                if token
+                else self._call(listing, Bucket=self.bucket, Prefix=prefix, Delimiter="/")
+            )
+            found.extend(p["Prefix"] for p in answer.get("CommonPrefixes", []) if "Prefix" in p)
+            token = answer.get("NextContinuationToken", "")
+            if not answer.get("IsTruncated") or not token:
+                return found
 
     async def delete_version(self, key: str, version_id: str) -> None:
         """Try to delete one version (S3 refuses while it is locked). Exists so tests can prove the refusal."""
