@@ -171,26 +171,17 @@ async def test_an_edited_event_is_caught(checkpointed: TenantFixture, owner_engi
 
 
 @pytest.mark.usefixtures("operator_environment")
-async def test_an_edited_head_with_its_hash_recomputed_is_caught(
-    checkpointed: TenantFixture, owner_engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
-) -> None:
-    head = (await _lane_seqs(owner_engine, checkpointed.id))[-1]
-    async with owner_engine.begin() as conn:
-        await _recompute_lane(conn, checkpointed.id, head)  # the last event: no later hash to fix
-    assert await _chain_alone_ok(sessionmaker, checkpointed.id)  # what verify said before checkpoints
-    verified = await _verify_cli(checkpointed.id)
-    assert verified.exit_code == 1, verified.output
-    assert f"{checkpointed.id}: lane {LANE} seq {head}: chain rewritten" in verified.output
-
-
-@pytest.mark.usefixtures("operator_environment")
+@pytest.mark.parametrize("first", [-1, 1], ids=["the-head-rehashed", "from-the-second-event-on"])
 async def test_a_recomputed_chain_is_caught(
-    checkpointed: TenantFixture, owner_engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+    checkpointed: TenantFixture,
+    owner_engine: AsyncEngine,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    first: int,
 ) -> None:
     seqs = await _lane_seqs(owner_engine, checkpointed.id)
     async with owner_engine.begin() as conn:
-        await _recompute_lane(conn, checkpointed.id, seqs[1])
-    assert await _chain_alone_ok(sessionmaker, checkpointed.id)
+        await _recompute_lane(conn, checkpointed.id, seqs[first])
+    assert await _chain_alone_ok(sessionmaker, checkpointed.id)  # what verify said before checkpoints
     verified = await _verify_cli(checkpointed.id)
     assert verified.exit_code == 1, verified.output
     # The checkpoint names the head: the rewrite is caught there, wherever it began.

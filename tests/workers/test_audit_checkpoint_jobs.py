@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import AsyncIterator
-
-import pytest
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from pdp.platform import jobs
 from pdp.platform.audit_anchor import AuditKeys
@@ -18,13 +14,6 @@ from pdp.workers.app import create_worker
 from pdp.workers.registry import JobContext
 from pdp.workers.tasks import audit
 from tests.conftest import TenantFixture
-
-
-@pytest.fixture
-async def ctx(settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[JobContext]:
-    redis = await jobs.create_arq_redis(settings.redis_url)
-    yield JobContext(settings, sessionmaker, jobs.ArqQueue(redis), "test-job", 1)
-    await redis.aclose()
 
 
 async def test_the_fan_out_queues_one_checkpoint_per_tenant_and_period(ctx: JobContext, tenant: TenantFixture) -> None:

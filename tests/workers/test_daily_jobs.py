@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pdp.platform import jobs
-from pdp.platform.settings import Settings
 from pdp.workers.registry import JobContext
 from pdp.workers.tasks import daily
 from tests.conftest import TenantFixture
 from tests.journeys import active_mandate, seller_provider
-
-
-@pytest.fixture
-async def ctx(settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[JobContext]:
-    redis = await jobs.create_arq_redis(settings.redis_url)
-    yield JobContext(settings, sessionmaker, jobs.ArqQueue(redis), "test-job", 1)
-    await redis.aclose()
 
 
 async def test_daily_fans_out_once_per_tenant_and_day(ctx: JobContext, tenant: TenantFixture) -> None:

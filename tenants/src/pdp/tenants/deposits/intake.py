@@ -84,13 +84,13 @@ def _source(upload: Upload) -> dict[str, Any]:
         return upload.metadata or {}
     try:
         return decode_object(upload.data)
-    except msgspec.DecodeError as exc:
-        raise MalformedJson(f"The request body is not valid JSON: {exc}.") from exc
-    except msgspec.ValidationError as exc:
+    except msgspec.ValidationError as exc:  # JSON, but not an object (a subclass of DecodeError: first)
         raise ValidationFailed(
             "The body must be a JSON object (an invoice).",
             errors=[{"rule": "PDP-FIELD-INVALID", "severity": "error", "message": str(exc), "path": "$"}],
         ) from exc
+    except msgspec.DecodeError as exc:
+        raise MalformedJson(f"The request body is not valid JSON: {exc}.") from exc
 
 
 def _link_refused(message: str, rule: str = "PDP-INVOICE-LINK") -> ValidationFailed:
