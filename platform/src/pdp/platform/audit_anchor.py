@@ -119,7 +119,11 @@ class Checkpoint:
                 SignedHead(Head(int(h["lane"]), int(h["seq"]), str(h["hash"])), str(h["mac"])) for h in doc["heads"]
             )
             return cls(
-                str(doc["tenant_id"]), datetime.fromisoformat(doc["taken_at"]), str(doc["key_id"]), heads, doc["mac"]
+                str(doc["tenant_id"]),
+                datetime.fromisoformat(doc["taken_at"]),
+                str(doc["key_id"]),
+                heads,
+                str(doc["mac"]),
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise CheckpointUnreadable(f"not a readable checkpoint: {exc}") from exc
