@@ -38,10 +38,10 @@ EN16931 = "urn:cen.eu:en16931:2017"
 CENT = Decimal("0.01")
 Amount = Annotated[Decimal, msgspec.Meta(description='Decimal string, e.g. "1200.00"')]
 Text = Annotated[str, msgspec.Meta(min_length=1, max_length=500, pattern=r"^[^\x00-\x1f\x7f]*$")]
-# msgspec reads "NaN", "Infinity" and "1e999999" as Decimals, which the arithmetic below cannot take. An amount,
-# quantity or price has at most 19 digits, 6 of them decimals (Chorus Pro's amount fields; EN 16931 then holds
-# amounts to 2 decimals, BR-DEC), so that every product and sum stays exact within Decimal's 28 digits; a VAT rate
-# is a percentage. Bounded values also keep the sums of up to a 1 MB body's lines far below that.
+# msgspec reads "NaN", "Infinity" and "1e999999" as Decimals, on which the arithmetic below raises. An amount,
+# quantity or price has at most 19 digits, 6 of them decimals (far beyond any invoice; EN 16931 then holds amounts
+# to 2 decimals, BR-DEC), and a VAT rate is a percentage: then a line's quantity x price, and the VAT of the sum of
+# the lines a 1 MB body can hold, round to cents within Decimal's default 28 digits.
 MAX_DIGITS, MAX_DECIMALS = 19, 6
 LIMIT = Decimal(10) ** (MAX_DIGITS - MAX_DECIMALS)
 MAX_RATE = Decimal(100)
@@ -169,18 +169,18 @@ def _decimals(value: Decimal) -> int:
     return max(0, -(int(exponent) + len(digits) - len(text))) if text else 0
 
 
-def _check_amount(value: Decimal | None, where: str, bt: str, *, limit: Decimal = LIMIT) -> None:
+def _check_amount(value: Decimal | None, path: str, bt: str, *, limit: Decimal = LIMIT, what: str = "") -> None:
     if value is None or (value.is_finite() and abs(value) < limit and _decimals(value) <= MAX_DECIMALS):
         return
     shown = str(value) if len(str(value)) <= 40 else f"{str(value)[:40]}…"
     raise UnreadableDocument(
         "PDP-AMOUNT-INVALID",
-        f"{where} is {shown}: give a finite decimal below {limit} in absolute value, with at most {MAX_DECIMALS} "
-        "decimals.",
-        f"{where} vaut {shown} : donnez un nombre décimal fini, inférieur à {limit} en valeur absolue, d'au plus "
-        f"{MAX_DECIMALS} décimales.",
+        f"{what or path} is {shown}: give a finite decimal below {limit} in absolute value, with at most "
+        f"{MAX_DECIMALS} decimals.",
+        f"{what or path} vaut {shown} : donnez un nombre décimal fini, inférieur à {limit} en valeur absolue, d'au "
+        f"plus {MAX_DECIMALS} décimales.",
         bt=bt,
-        xpath=f"$.{where}",
+        xpath=f"$.{path}",
     )
 
 
@@ -208,7 +208,7 @@ def to_invoice(
     reasons: dict[tuple[str, Decimal], str | None] = {}
     for number, item in enumerate(data.lines, start=1):
         net = item.net_amount if item.net_amount is not None else _round(item.quantity * item.unit_price)
-        _check_amount(net, f"lines[{number - 1}].quantity x unit_price", "BT-131")
+        _check_amount(net, f"lines[{number - 1}]", "BT-131", what="quantity x unit_price")
         lines.append(
             Line(
                 id=str(number),
@@ -240,7 +240,7 @@ def to_invoice(
     without_vat = given.total_excl_tax if given else line_net
     vat_total = given.total_tax if given else vat
     with_vat = given.total_incl_tax if given else line_net + vat
-    _check_amount(with_vat, "lines (the invoice's total)", "BT-112")
+    _check_amount(with_vat, "lines", "BT-112", what="The invoice's total")
     due = given.amount_due if given and given.amount_due is not None else with_vat
     chosen_seller = data.seller or seller
     if chosen_seller is not None and chosen_seller.address is None and seller is not None:
