@@ -99,6 +99,8 @@ async def receive_body(receive: Receive, *, limit: int | None, pace: Pace, hashe
             if limit is not None and size > limit:
                 raise PayloadTooLarge(f"The request body exceeds {limit} bytes.")
             if chunk:
+                if size > IN_MEMORY_BYTES:
+                    file.rollover()  # to disk *before* writing: a large chunk is not first copied into memory
                 file.write(chunk)
                 if hasher is not None:
                     hasher.update(chunk)
