@@ -16,11 +16,23 @@ import os
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from pdp.platform.errors import AppError
+
 _VERSION = "v1"
 
 
 class DecryptionError(Exception):
     pass
+
+
+class SecretUnreadable(AppError):
+    """A stored secret does not open: its row is corrupt or its master key left ``PDP_MASTER_KEYS``. A server-side
+    data problem, not the client's and not transient (a retry fails the same way): 500 with a stable code, and a
+    detail that says how the tenant can replace the secret."""
+
+    default_code = "secret_unreadable"
+    status = 500
+    title = "A stored secret cannot be decrypted"
 
 
 def _b64(data: bytes) -> str:
@@ -58,17 +70,38 @@ class Envelope:
         wrapped = self._keys[self._primary].encrypt(key_nonce, data_key, aad)
         return ".".join((_VERSION, self._primary, _b64(key_nonce + wrapped), _b64(data_nonce + sealed)))
 
-    def decrypt(self, token: str, *, context: str) -> str:
+    @property
+    def primary(self) -> str:
+        """The id of the key new values are encrypted with (the first of ``PDP_MASTER_KEYS``)."""
+        return self._primary
+
+    def _open(self, token: str, context: str) -> tuple[bytes, bytes]:
+        """(data key, sealed value) of ``token``; the value is not decrypted here."""
         try:
             version, kid, wrapped, sealed = token.split(".")
             if version != _VERSION or kid not in self._keys:
                 raise DecryptionError(f"unknown key or token version: {version}.{kid}")
-            aad = context.encode()
-            key_blob, data_blob = _unb64(wrapped), _unb64(sealed)
-            data_key = self._keys[kid].decrypt(key_blob[:12], key_blob[12:], aad)
-            return AESGCM(data_key).decrypt(data_blob[:12], data_blob[12:], aad).decode()
+            key_blob = _unb64(wrapped)
+            return self._keys[kid].decrypt(key_blob[:12], key_blob[12:], context.encode()), _unb64(sealed)
         except (ValueError, InvalidTag) as exc:
             raise DecryptionError("the secret cannot be decrypted with this key and context") from exc
 
+    def decrypt(self, token: str, *, context: str) -> str:
+        data_key, data_blob = self._open(token, context)
+        try:
+            return AESGCM(data_key).decrypt(data_blob[:12], data_blob[12:], context.encode()).decode()
+        except (ValueError, InvalidTag) as exc:
+            raise DecryptionError("the secret cannot be decrypted with this key and context") from exc
+
+    def rewrap(self, token: str, *, context: str) -> str:
+        """The same value under the primary key: only the data key is re-wrapped, the sealed value is kept.
+        The value is opened first, so a token whose value part is corrupt is refused, not carried forward."""
+        self.decrypt(token, context=context)
+        data_key, data_blob = self._open(token, context)
+        key_nonce = os.urandom(12)
+        wrapped = self._keys[self._primary].encrypt(key_nonce, data_key, context.encode())
+        return ".".join((_VERSION, self._primary, _b64(key_nonce + wrapped), _b64(data_blob)))
+
     def needs_rotation(self, token: str) -> bool:
-        return token.split(".", 2)[1] != self._primary
+        parts = token.split(".")
+        return len(parts) != 4 or parts[1] != self._primary

@@ -14,15 +14,23 @@ from pdp.connectors.chorus_pro.errors import ChorusPermanentError
 from pdp.platform import clock
 from pdp.platform.audit import Actor, AuditRepository
 from pdp.platform.errors import Conflict
-from pdp.platform.security.envelope import Envelope
+from pdp.platform.logging import get_logger
+from pdp.platform.security.envelope import DecryptionError, Envelope, SecretUnreadable
 from pdp.tenants.chorus_gateway import ChorusGateway, require_gateway
 from pdp.tenants.providers.models import Provider
 from pdp.tenants.providers.repository import ProviderRepository
 from pdp.tenants.providers.schemas import AttachedStructure, ChorusAccountCheck, ChorusAccountSet
 
+log = get_logger("pdp.providers")
+
+
+def password_context(tenant_id: str, provider_id: str) -> str:
+    """Associated data of the encrypted password: a ciphertext copied onto another row does not open."""
+    return f"provider-chorus-password:{tenant_id}:{provider_id}"
+
 
 def _context(provider: Provider) -> str:
-    return f"provider-chorus-password:{provider.tenant_id}:{provider.id}"
+    return password_context(provider.tenant_id, provider.id)
 
 
 async def set_account(
@@ -42,12 +50,27 @@ async def set_account(
 
 
 def account_of(provider: Provider, envelope: Envelope) -> TechnicalAccount | None:
-    """The provider's technical account, decrypted; ``None`` when it has none."""
+    """The provider's technical account, decrypted; ``None`` when it has none. A password that does not decrypt
+    is :class:`SecretUnreadable` (logged with the row), never another account used in its place."""
     if not provider.chorus_login or not provider.chorus_password_enc:
         return None
-    return TechnicalAccount(
-        provider.chorus_login, envelope.decrypt(provider.chorus_password_enc, context=_context(provider))
-    )
+    try:
+        password = envelope.decrypt(provider.chorus_password_enc, context=_context(provider))
+    except DecryptionError as exc:
+        log.error(
+            "secret.unreadable",
+            table="providers",
+            column="chorus_password_enc",
+            tenant_id=provider.tenant_id,
+            row_id=provider.id,
+            reason=str(exc),
+        )
+        raise SecretUnreadable(
+            f"The Chorus Pro password stored for provider {provider.id} cannot be decrypted; the operator is "
+            f"alerted. Set the account again (PUT /v1/providers/{provider.id}/chorus-account) to replace it.",
+            provider_id=provider.id,
+        ) from exc
+    return TechnicalAccount(provider.chorus_login, password)
 
 
 async def check_account(
