@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from pdp.cli.config import cli_environment, cli_settings
+from pdp.cli.config import checked_settings, cli_environment, cli_settings
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -30,7 +30,7 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
 
     # API processes build the app from the environment: hand them the resolved settings through it.
     os.environ.update(cli_environment())
-    settings = cli_settings()
+    settings = checked_settings()
     uvicorn.run(
         "pdp.web.app:app_factory",
         factory=True,
@@ -48,7 +48,7 @@ def worker() -> None:
     """Run a job worker until SIGTERM or Ctrl-C."""
     from pdp.workers.app import run_worker
 
-    run_worker(cli_settings())
+    run_worker(checked_settings())
 
 
 @cli.command()
@@ -57,7 +57,7 @@ def migrate(revision: str) -> None:
     """Apply database migrations (as PDP_DATABASE_OWNER_URL, granting PDP_DATABASE_URL's role)."""
     from pdp.platform.db import admin
 
-    settings = cli_settings()
+    settings = checked_settings()
     admin.upgrade(settings.owner_url, settings.database_url, revision)
     click.echo(f"database at {revision}")
 
@@ -143,6 +143,26 @@ def audit_verify(tenant_id: str | None) -> None:
         for finding in report.findings:
             click.echo(f"{report.tenant_id}: {finding.where() or 'checkpoint'}: {finding.reason}")
     sys.exit(0 if all(report.ok for report in reports) else 1)
+
+
+@cli.group()
+def keys() -> None:
+    """The master keys that encrypt stored secrets (PDP_MASTER_KEYS)."""
+
+
+@keys.command("rotate")
+@click.option("--tenant", "tenant_id", default=None, help="One tenant (default: every tenant holding secrets)")
+def keys_rotate(tenant_id: str | None) -> None:
+    """Re-wrap every stored secret under the first key of PDP_MASTER_KEYS; prints counts as JSON, exit 1 when some
+    secret cannot be decrypted. Idempotent; audited in each tenant's log."""
+    from pdp.cli.key_tasks import rotate_keys
+
+    try:
+        report = asyncio.run(rotate_keys(cli_settings(), tenant_id))
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(json.dumps(report))
+    sys.exit(1 if report["unreadable"] else 0)
 
 
 @cli.group()

@@ -81,6 +81,32 @@ async def drop_database(admin_url: str, database: str) -> None:
         await conn.close()
 
 
+@dataclass(frozen=True, slots=True)
+class RoleAttributes:
+    name: str
+    superuser: bool
+    bypass_rls: bool
+    owned_tables: int  # tables of the public schema it owns (an owner may turn row-level security off)
+
+
+async def role_attributes(url: str) -> RoleAttributes:
+    """What the role of ``url`` may do beyond its grants, asked of the server it connects to."""
+    conn = await asyncpg.connect(plain_url(url), timeout=10)
+    try:
+        row = await conn.fetchrow(
+            """
+            SELECT r.rolname, r.rolsuper, r.rolbypassrls,
+                   (SELECT count(*) FROM pg_class c
+                     WHERE c.relowner = r.oid AND c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p'))
+              FROM pg_roles r WHERE r.rolname = current_user
+            """
+        )
+    finally:
+        await conn.close()
+    assert row is not None, "current_user is always a role"
+    return RoleAttributes(str(row[0]), bool(row[1]), bool(row[2]), int(row[3]))
+
+
 def migrations_dir() -> Path:
     """``infra/migrations`` of the checkout (``PDP_MIGRATIONS_DIR`` overrides, e.g. in a container image)."""
     if override := os.environ.get("PDP_MIGRATIONS_DIR"):
