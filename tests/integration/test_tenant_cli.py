@@ -63,6 +63,7 @@ async def test_an_operator_lists_shows_and_revokes_a_key(
     assert set(keys) == {tenant.api_key_id, ci_key["id"]}
     first = keys[tenant.api_key_id]
     assert first["hint"] == f"pdp_test_…{tenant.api_key[-4:]}" and tenant.api_key not in shown.output
+    assert first["scopes"] == ["read", "deposit", "admin"]  # the key `pdp tenant create` issues is admin
     assert first["last_action_at"] is not None and first["revoked_at"] is None  # it created the provider and key
     assert keys[ci_key["id"]]["last_action_at"] is None
 

@@ -27,6 +27,7 @@ def _key(key: ApiKey, last_action_at: datetime | None = None) -> dict[str, Any]:
         "name": key.name,
         "hint": f"pdp_{key.mode}_…{key.last4}",  # the secret is never stored: its prefix and last 4 characters
         "mode": key.mode,
+        "scopes": list(key.scopes),
         "created_at": _when(key.created_at),
         "last_action_at": _when(last_action_at),
         "revoked_at": _when(key.revoked_at),
