@@ -144,7 +144,7 @@ def main() -> None:
         key_a, key_b = asyncio.run(new_key(app_url, "A")), asyncio.run(new_key(app_url, "B"))
         # A measures its latency with 2x400 quick requests: a rate that never limits it (B is held by concurrency).
         with api_processes(settings, 1, data, api_tenant_rate_per_second=1000, api_tenant_rate_burst=2000) as [url]:
-            pid = next(p.pid for p in psutil.Process().children(recursive=True) if "serve" in " ".join(p.cmdline()))
+            pid = next(p.pid for p in psutil.Process().children(recursive=True) if "pdp.cli.main" in p.cmdline())
             alone = latencies(url, key_a, args.requests)
             slow = [open_slow_upload(url, key_b) for _ in range(args.slow)]
             stop = threading.Event()
