@@ -35,6 +35,7 @@ TABLE_GRANTS: dict[str, set[str]] = {
     "chorus_recipients": {"SELECT", "INSERT", "UPDATE"},  # the directory cache's upsert
     "chorus_recipient_services": {"SELECT", "INSERT", "DELETE"},  # a recipient's services replaced as a whole
     "documents": {"SELECT", "INSERT", "UPDATE"},  # UPDATE: verified_at
+    "archive_usage": {"SELECT"},  # counted by a trigger on documents: the app cannot lower its usage
     "mandates": {"SELECT", "INSERT", "UPDATE"},
     "invoices": {"SELECT", "INSERT", "UPDATE"},
     "events": {"SELECT", "INSERT"},

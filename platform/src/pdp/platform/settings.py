@@ -39,6 +39,17 @@ class Settings:
     archive_lock_mode: str = field(
         default="COMPLIANCE", metadata={"doc": "S3 Object Lock mode: COMPLIANCE (nobody can delete) or GOVERNANCE"}
     )
+    archive_quota_bytes: int = field(
+        default=10_000_000_000,
+        metadata={"doc": "Bytes one tenant may lock in the archive (10 GB); beyond, 403 archive_quota_exceeded"},
+    )
+    archive_quota_overrides: str = field(
+        default="", metadata={"doc": "Per-tenant archive quotas, 'ten_…=bytes' comma-separated"}
+    )
+    mandate_pending_max: int = field(
+        default=5,
+        metadata={"doc": "Pending mandates one provider may have at once; beyond, 409 too_many_pending_mandates"},
+    )
     master_keys: str = field(
         default="",
         metadata={"doc": "Key-encryption keys, 'kid:base64key' comma-separated; the first one encrypts"},

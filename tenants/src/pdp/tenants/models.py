@@ -5,7 +5,7 @@ from pdp.platform.db.base import Base
 from pdp.platform.idempotency import IdempotencyKey
 from pdp.platform.outbox import OutboxMessage
 from pdp.tenants.accounts.models import ApiKey, Membership, PortalUser, StaffUser, Tenant
-from pdp.tenants.archive.models import ArchivedDocument
+from pdp.tenants.archive.models import ArchivedDocument, ArchiveUsage
 from pdp.tenants.deposits.models import InvoiceRecord
 from pdp.tenants.directory.models import Recipient, RecipientService
 from pdp.tenants.events.models import Event
@@ -15,6 +15,7 @@ from pdp.tenants.webhooks.models import WebhookAttempt, WebhookDelivery, Webhook
 
 __all__ = [
     "ApiKey",
+    "ArchiveUsage",
     "ArchivedDocument",
     "AuditEvent",
     "Base",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, DateTime, ForeignKeyConstraint, Index, String
+from sqlalchemy import BigInteger, CheckConstraint, DateTime, ForeignKeyConstraint, Index, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pdp.platform.db.base import Base, TenantScoped
@@ -45,3 +45,15 @@ class ArchivedDocument(TenantScoped, Base):
     lock_mode: Mapped[str] = mapped_column(String(20))
     retain_until: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ArchiveUsage(Base):
+    """Bytes a tenant has locked in the archive, over 16 rows per tenant that a trigger on ``documents`` adds to
+    (infra/migrations 0017 says why); the app only reads it, to check the quota before an upload."""
+
+    __tablename__ = "archive_usage"
+    __table_args__ = (ForeignKeyConstraint(["tenant_id"], ["tenants.id"]),)
+
+    tenant_id: Mapped[str] = mapped_column(String(30), primary_key=True)
+    shard: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    bytes: Mapped[int] = mapped_column(BigInteger)

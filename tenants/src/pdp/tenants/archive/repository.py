@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import func, select
 
 from pdp.platform.db.repository import TenantRepository
-from pdp.tenants.archive.models import ArchivedDocument
+from pdp.tenants.archive.models import ArchivedDocument, ArchiveUsage
 
 
 class DocumentRepository(TenantRepository[ArchivedDocument]):
@@ -29,3 +29,9 @@ class DocumentRepository(TenantRepository[ArchivedDocument]):
     async def mark_verified(self, document: ArchivedDocument, at: datetime) -> None:
         document.verified_at = at
         await self.session.flush()
+
+    async def used_bytes(self) -> int:
+        """Bytes this tenant has locked in the archive (summed over its usage rows: at most 16)."""
+        query = select(func.coalesce(func.sum(ArchiveUsage.bytes), 0)).where(ArchiveUsage.tenant_id == self.tenant_id)
+        with self.session.no_autoflush:  # a read only: the caller's pending rows go in its own flush, together
+            return int((await self.session.execute(query)).scalar_one())

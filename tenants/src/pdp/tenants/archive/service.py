@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pdp.connectors.s3.client import ArchiveIntegrityError
 from pdp.platform import clock, ids
 from pdp.platform.db.session import tenant_of
+from pdp.platform.errors import Forbidden
 from pdp.platform.logging import get_logger
 from pdp.tenants.archive.models import ArchivedDocument
 from pdp.tenants.archive.repository import DocumentRepository
@@ -30,6 +31,26 @@ def safe_filename(name: str) -> str:
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
     cleaned = _UNSAFE.sub("_", base).lstrip(".")[-100:]
     return cleaned or "document"
+
+
+class ArchiveQuotaExceeded(Forbidden):
+    default_code = "archive_quota_exceeded"
+    title = "This tenant's archive quota is used up"
+
+
+async def _check_quota(session: AsyncSession, archive: Archive, tenant_id: str, size: int) -> None:
+    """Refuse before the PUT: a locked object cannot be taken back. Concurrent deposits may each pass the same
+    check, so a tenant can overshoot by what is in flight at once — bounded by its concurrency, not unlimited."""
+    quota = archive.quota.of(tenant_id)
+    used = await DocumentRepository(session).used_bytes()
+    if used + size > quota:
+        raise ArchiveQuotaExceeded(
+            f"Archiving {size} more bytes would take this tenant past its archive quota of {quota} bytes "
+            f"({used} used). Archived documents are locked for years and cannot be deleted: ask the operator "
+            "for a larger quota.",
+            quota_bytes=quota,
+            used_bytes=used,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +70,7 @@ async def store(
     ``flush`` is False)."""
     tenant_id = tenant_of(session)
     assert tenant_id is not None, "archiving needs a tenant context"
+    await _check_quota(session, archive, tenant_id, len(document.data))
     doc_id = ids.new_id("document")
     key = "/".join(
         (tenant_id, document.provider_id or "tenant", document.kind, doc_id, safe_filename(document.filename))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import or_, text, update
+from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.platform.db.repository import Page, TenantRepository
@@ -42,6 +42,21 @@ class MandateRepository(TenantRepository[Mandate]):
         if status:
             query = query.where(Mandate.status == status)
         return await self.page(query, limit=limit, starting_after=starting_after)
+
+    async def pending_count(self, provider_id: str, now: datetime) -> int:
+        """The provider's pending mandates whose acceptance link still works, counted once earlier creations for
+        this provider have committed: the transaction-scoped lock makes concurrent creations count one by one."""
+        await self.session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+            {"key": f"mandates.create:{self.tenant_id}:{provider_id}"},
+        )
+        query = select(func.count()).where(
+            Mandate.tenant_id == self.tenant_id,
+            Mandate.provider_id == provider_id,
+            Mandate.status == "pending",
+            Mandate.token_expires_at > now,
+        )
+        return int((await self.session.execute(query)).scalar_one())
 
     async def active_on(self, provider_id: str, day: date) -> list[Mandate]:
         query = self.select().where(

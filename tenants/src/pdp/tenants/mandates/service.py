@@ -109,12 +109,24 @@ async def create(
     *,
     public_url: str,
     retention_days: int,
+    max_pending: int,
 ) -> tuple[Mandate, str]:
-    """A pending mandate, its PDF archived; returns it with its single-use acceptance URL."""
+    """A pending mandate, its PDF archived; returns it with its single-use acceptance URL. At most
+    ``max_pending`` of a provider's mandates await acceptance at once: each one locks a PDF in the archive for
+    years, so an unbounded number would be an unbounded, undeletable write."""
     _check(data)
     provider = await ProviderRepository(session).get(provider_id)
     if provider.status != "active":
         raise Conflict("The provider is inactive.", code="provider_inactive")
+    pending = await MandateRepository(session).pending_count(provider.id, clock.now())
+    if pending >= max_pending:
+        raise Conflict(
+            f"This provider has {pending} mandates awaiting acceptance, the most allowed: revoke one, or wait for "
+            "it to be accepted or for its link to expire.",
+            code="too_many_pending_mandates",
+            pending=pending,
+            limit=max_pending,
+        )
     tenant = await TenantsRepository(session).current()
     mandate_id = ids.new_id("mandate")
     scope = data.scope

@@ -60,6 +60,7 @@ class MandatesController(Controller):
             principal.actor,
             public_url=settings.public_url,
             retention_days=settings.archive_retention_days,
+            max_pending=settings.mandate_pending_max,
         )
         return service.to_read(mandate, acceptance_url=url)
 
