@@ -21,6 +21,7 @@ from pdp.platform.audit import Actor, AuditRepository
 from pdp.tenants.archive.repository import DocumentRepository
 from pdp.tenants.archive.service import safe_filename
 from pdp.tenants.archive.store import Archive
+from pdp.tenants.invoices.formats.policy import stored_name
 from pdp.tenants.providers.repository import ProviderRepository
 
 # Already compressed: deflating them again costs time for nothing.
@@ -59,7 +60,7 @@ async def export_provider(
                     "id": document.id,
                     "kind": document.kind,
                     "subject_id": document.subject_id,
-                    "filename": document.filename,
+                    "filename": stored_name(document.filename),
                     "path": path,
                     "content_type": document.content_type,
                     "sha256": document.sha256,

@@ -21,6 +21,7 @@ from pdp.platform.logging import get_logger
 from pdp.tenants.archive.models import ArchivedDocument
 from pdp.tenants.archive.repository import DocumentRepository
 from pdp.tenants.archive.store import Archive
+from pdp.tenants.invoices.formats.policy import stored_name
 
 log = get_logger("pdp.archive")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -83,7 +84,7 @@ async def store(
             provider_id=document.provider_id,
             subject_id=document.subject_id,
             kind=document.kind,
-            filename=document.filename[:200],
+            filename=stored_name(document.filename),
             content_type=document.content_type,
             s3_key=stored.key,
             version_id=stored.version_id,

@@ -28,7 +28,7 @@ from pdp.tenants.deposits.models import InvoiceRecord
 from pdp.tenants.deposits.repository import InvoiceRepository
 from pdp.tenants.deposits.transitions import move
 from pdp.tenants.invoices.findings import public_entry
-from pdp.tenants.invoices.formats.policy import FilePolicy, check_file, clean_name
+from pdp.tenants.invoices.formats.policy import FilePolicy, check_file, clean_name, stored_name
 
 WITHDRAWABLE = frozenset({"queued", "failed"})
 
@@ -170,7 +170,7 @@ async def complete(
         invoice,
         "completed",
         chorus_status="COMPLETEE",
-        detail={"attachments": [a.filename for a in attachments]},
+        detail={"attachments": [stored_name(a.filename) for a in attachments]},
         actor=actor,
     )
     return invoice

@@ -18,6 +18,7 @@ from pdp.tenants.deposits.schemas import (
     Recipient,
 )
 from pdp.tenants.events.models import Event
+from pdp.tenants.invoices.formats.policy import stored_name
 
 DEFAULT_TERMS = PaymentTerms()
 
@@ -76,7 +77,7 @@ def document_read(document: ArchivedDocument) -> DocumentRead:
     return DocumentRead(
         id=document.id,
         kind=document.kind,
-        filename=document.filename,
+        filename=stored_name(document.filename),  # rows archived before names were normalised too
         content_type=document.content_type,
         sha256=document.sha256,
         size=document.size,

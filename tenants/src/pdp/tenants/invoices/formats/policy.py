@@ -136,6 +136,16 @@ def safe_display_name(name: str, max_chars: int = 50) -> str:
     return f"{stem}{suffix}"[:max_chars]
 
 
+STORED_NAME_CHARS = 200  # archived_documents.filename
+
+
+def stored_name(name: str) -> str:
+    """A client's file name as pdp keeps and returns it (JSON, events, manifests): :func:`safe_display_name`, up to
+    the column's length. Raw, a name could carry bidi overrides that disguise its extension, control characters
+    or paths into the screens and files of whoever reads it."""
+    return safe_display_name(name, STORED_NAME_CHARS)
+
+
 def check_file(name: str, data: bytes, policy: FilePolicy) -> list[Finding]:
     """Every reason ``data`` uploaded as ``name`` cannot go to Chorus Pro as a file, as error findings.
 
