@@ -1,24 +1,70 @@
-"""Structured logging with structlog: dotted event names, context bound per request or job."""
+"""Structured logging with structlog: dotted event names, context bound per request or job.
+
+Secrets never reach a log line, whoever writes it: fields named like one are masked (``_scrub``), and every
+rendered line — structlog's and the standard library's (uvicorn, httpx) — has the values that look like one
+replaced (``redact``): API keys, webhook secrets, bearer credentials, the token segment of portal links (the
+access log writes each request's path), and ``token=``/``key=`` query parameters.
+"""
 
 from __future__ import annotations
 
 import logging
+import re
 import sys
+from typing import TextIO
 
 import structlog
 
 _SECRET_KEYS = frozenset({"api_key", "password", "secret", "authorization", "token"})
+MASK = "***"
+_SECRET_VALUES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\b(pdp_(?:test|live)_)[A-Za-z0-9]+"), rf"\g<1>{MASK}"),  # API keys (security.apikeys)
+    (re.compile(r"\b(whsec_)[A-Za-z0-9_-]+"), rf"\g<1>{MASK}"),  # webhook signing secrets
+    (re.compile(r"(?i)\b(bearer|basic)(\s+|%20|\+)[^\s\"',;&]+"), rf"\g<1>\g<2>{MASK}"),
+    # A portal link's token: any URL-safe segment of 16+ characters under /portal/ (the acceptance link's is 43).
+    (re.compile(r"(/portal/(?:[^/\s?#\"']+/)*?)[A-Za-z0-9_-]{16,}"), rf"\g<1>{MASK}"),
+    (re.compile(r"(?i)([?&](?:token|key|api_key|secret|password)=)[^&\s#\"']+"), rf"\g<1>{MASK}"),
+)
+
+
+def redact(text: str) -> str:
+    """``text`` with every value that looks like a secret masked."""
+    for pattern, replacement in _SECRET_VALUES:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def _scrub(_: object, __: str, event: structlog.typing.EventDict) -> structlog.typing.EventDict:
     # Keys and passwords never reach the logs, whoever passes them.
     for key in list(event):
         if key.lower() in _SECRET_KEYS:
-            event[key] = "***"
+            event[key] = MASK
     return event
 
 
-def configure_logging(level: str = "info", *, json: bool = False) -> None:
+class _RedactingRenderer:
+    """The renderer, its output redacted: the line as written, whatever field or exception text a value is in."""
+
+    def __init__(self, renderer: structlog.typing.Processor) -> None:
+        self._renderer = renderer
+
+    def __call__(self, logger: object, name: str, event: structlog.typing.EventDict) -> str:
+        return redact(str(self._renderer(logger, name, event)))
+
+
+class RedactingFilter(logging.Filter):
+    """The same redaction for the standard library's records (uvicorn, httpx, asyncio…), message and arguments."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = redact(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
+
+
+def configure_logging(level: str = "info", *, json: bool = False, stream: TextIO | None = None) -> None:
+    """structlog's lines to ``stream`` (standard error by default), rendered, then redacted."""
     numeric = logging.getLevelName(level.upper())
     processors: list[structlog.typing.Processor] = [
         structlog.contextvars.merge_contextvars,
@@ -30,12 +76,15 @@ def configure_logging(level: str = "info", *, json: bool = False) -> None:
         structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
     )
     structlog.configure(
-        processors=[*processors, structlog.processors.format_exc_info, renderer],
+        processors=[*processors, structlog.processors.format_exc_info, _RedactingRenderer(renderer)],
         wrapper_class=structlog.make_filtering_bound_logger(numeric if isinstance(numeric, int) else 20),
-        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        logger_factory=structlog.PrintLoggerFactory(stream or sys.stderr),
         cache_logger_on_first_use=True,
     )
     logging.basicConfig(level=numeric if isinstance(numeric, int) else logging.INFO, stream=sys.stderr)
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(existing, RedactingFilter) for existing in handler.filters):
+            handler.addFilter(RedactingFilter())
 
 
 def get_logger(name: str) -> structlog.typing.FilteringBoundLogger:

@@ -60,6 +60,13 @@ class Settings:
     public_url: str = field(default="http://127.0.0.1:8000", metadata={"doc": "Base URL users reach"})
     host: str = field(default="127.0.0.1", metadata={"doc": "Address `pdp serve` binds"})
     port: int = field(default=8000, metadata={"doc": "Port `pdp serve` binds"})
+    trusted_proxies: str = field(
+        default="",
+        metadata={
+            "doc": "Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR blocks, comma-separated); "
+            "empty: none, the client is the connection's peer"
+        },
+    )
     log_level: str = field(default="info", metadata={"doc": "debug, info, warning or error"})
     log_json: bool = field(default=False, metadata={"doc": "JSON log lines instead of console rendering"})
     idempotency_ttl_hours: int = field(default=168, metadata={"doc": "How long Idempotency-Key replays last"})

@@ -39,6 +39,7 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
         port=port or settings.port,
         log_level=settings.log_level,
         access_log=False,
+        proxy_headers=False,  # pdp reads X-Forwarded-For itself, from PDP_TRUSTED_PROXIES only (web.client_address)
         lifespan="on",
     )
 

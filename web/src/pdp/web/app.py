@@ -30,6 +30,7 @@ from pdp.web.api.providers import ProvidersController
 from pdp.web.api.recipients import RecipientsController
 from pdp.web.api.webhooks import WebhooksController
 from pdp.web.api_docs import assets_router, docs_render_plugin
+from pdp.web.client_address import trusted_proxies
 from pdp.web.deps import provide_principal, provide_session
 from pdp.web.errors import EXCEPTION_HANDLERS
 from pdp.web.health import healthz, readyz
@@ -38,6 +39,7 @@ from pdp.web.observability import RequestLogMiddleware, add_request_id_header, l
 from pdp.web.portal.mandates import MandateAcceptanceController
 from pdp.web.resources import Resources, open_resources
 from pdp.web.scopes import KEY_SCHEME_HELP, document_scopes
+from pdp.web.security_headers import add_security_headers, register_template_globals
 from pdp.web.uow import UnitOfWorkMiddleware
 
 API_BODY_LIMIT = 1024 * 1024
@@ -61,6 +63,7 @@ def _csrf_config(settings: Settings) -> CSRFConfig:
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
+    trusted_proxies(settings.trusted_proxies)  # a malformed PDP_TRUSTED_PROXIES stops the start, not a request
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -92,14 +95,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     app = Litestar(
         route_handlers=[partner_api, MandateAcceptanceController, assets_router(), healthz, readyz],
-        template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
+        template_config=TemplateConfig(
+            directory=TEMPLATES, engine=JinjaTemplateEngine, engine_callback=register_template_globals
+        ),
         csrf_config=_csrf_config(settings),
         request_class=PdpRequest,
         lifespan=[lifespan],
         dependencies={"resources": Provide(provide_resources)},
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[RequestLogMiddleware()],
-        before_send=[add_request_id_header, log_response],
+        before_send=[add_request_id_header, add_security_headers, log_response],
         openapi_config=OpenAPIConfig(
             title="pdp Partner API",
             version="1.0.0",

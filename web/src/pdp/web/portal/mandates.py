@@ -19,6 +19,7 @@ from pdp.platform.db.session import unit_of_work
 from pdp.platform.errors import ValidationFailed
 from pdp.tenants.archive import service as archive
 from pdp.tenants.mandates import service
+from pdp.web.client_address import client_address, trusted_proxies
 from pdp.web.errors import EXCEPTION_HANDLERS
 from pdp.web.portal.pages import portal_error_page
 from pdp.web.resources import Resources
@@ -73,7 +74,11 @@ class MandateAcceptanceController(Controller):
         signature = service.Signature(
             full_name=data.get("full_name", ""),
             consent=data.get("consent") == "yes",
-            ip=request.client.host if request.client else "",
+            ip=client_address(
+                request.client.host if request.client else "",
+                request.headers.getall("x-forwarded-for", []),
+                trusted_proxies(resources.settings.trusted_proxies),
+            ),
             user_agent=request.headers.get("user-agent", ""),
         )
         try:

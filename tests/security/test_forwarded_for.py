@@ -1,0 +1,105 @@
+"""``X-Forwarded-For`` is evidence only when a configured proxy sends it (issue 11 #8).
+
+The probe accepted a mandate through ``pdp dev`` with ``X-Forwarded-For: <any address>`` and that address was
+archived as the signatory's: uvicorn believes the header from loopback peers by default. Now ``pdp serve`` leaves
+the header to pdp, which believes it from ``PDP_TRUSTED_PROXIES`` only (none by default), read from the right.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from pdp.platform.db.session import unit_of_work
+from pdp.platform.settings import Settings
+from pdp.tenants.archive import service as archive_service
+from pdp.tenants.archive.repository import DocumentRepository
+from pdp.tenants.archive.store import open_archive
+from pdp.web.client_address import client_address, trusted_proxies
+from tests.conftest import TenantFixture
+from tests.security.api_processes import api_processes
+from tests.security.portal_steps import accept, pending_mandate
+
+SPOOFED = "203.0.113.66"
+
+
+@pytest.mark.parametrize(
+    ("peer", "forwarded", "proxies", "expected"),
+    [
+        ("198.51.100.1", ["203.0.113.66"], "", "198.51.100.1"),  # no proxy configured: the header is ignored
+        ("198.51.100.1", ["203.0.113.66"], "10.0.0.0/8", "198.51.100.1"),  # the peer is no trusted proxy
+        ("10.0.0.5", ["203.0.113.66"], "10.0.0.0/8", "203.0.113.66"),
+        ("10.0.0.5", ["1.2.3.4, 203.0.113.66"], "10.0.0.0/8", "203.0.113.66"),  # the client's own entry is ignored
+        ("10.0.0.5", ["1.2.3.4", "203.0.113.66, 10.0.0.9"], "10.0.0.0/8", "203.0.113.66"),  # two headers, two hops
+        ("10.0.0.5", ["10.0.0.7, 10.0.0.9"], "10.0.0.0/8", "10.0.0.7"),  # all trusted: the furthest known
+        ("10.0.0.5", ["not-an-address"], "10.0.0.0/8", "10.0.0.5"),
+        ("10.0.0.5", [], "10.0.0.0/8", "10.0.0.5"),
+        ("::ffff:10.0.0.5", ["2001:db8::7"], "10.0.0.5", "2001:db8::7"),  # a dual-stack socket's IPv4 peer
+        ("testclient", ["203.0.113.66"], "10.0.0.0/8", "testclient"),
+    ],
+)
+def test_the_client_address_is_the_peer_unless_a_trusted_proxy_says(
+    peer: str, forwarded: list[str], proxies: str, expected: str
+) -> None:
+    assert client_address(peer, forwarded, trusted_proxies(proxies)) == expected
+
+
+def test_a_malformed_setting_is_refused_naming_the_entry() -> None:
+    with pytest.raises(ValueError, match=r"'10\.0\.0\.300'"):
+        trusted_proxies("10.0.0.0/8, 10.0.0.300")
+
+
+@pytest.fixture(scope="module")
+def untrusting(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with api_processes(settings, 1, tmp_path_factory.mktemp("xff-none")) as (url,):
+        yield url
+
+
+@pytest.fixture(scope="module")
+def behind_loopback_proxy(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with api_processes(settings, 1, tmp_path_factory.mktemp("xff-lo"), trusted_proxies="127.0.0.1/32") as (url,):
+        yield url
+
+
+async def _evidence_ip(
+    sessionmaker: async_sessionmaker[AsyncSession], settings: Settings, tenant: TenantFixture, mandate_id: str
+) -> str:
+    async with unit_of_work(sessionmaker, tenant_id=tenant.id) as session:
+        documents = await DocumentRepository(session).of_subject(mandate_id)
+        evidence = next(d for d in documents if d.kind == "mandate_evidence")
+        bucket = open_archive(settings)
+        try:
+            _, raw = await archive_service.content(session, bucket, evidence.id)
+        finally:
+            bucket.close()
+    return str(json.loads(raw)["ip"])
+
+
+async def test_a_forged_header_from_any_peer_is_not_archived_as_the_signatorys_address(
+    untrusting: str,
+    tenant: TenantFixture,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+) -> None:
+    async with httpx.AsyncClient(base_url=untrusting, timeout=10.0) as http:
+        mandate = await pending_mandate(http, tenant)
+        await accept(http, mandate["acceptance_url"], {"X-Forwarded-For": SPOOFED})
+    assert await _evidence_ip(sessionmaker, settings, tenant, mandate["id"]) == "127.0.0.1"
+
+
+async def test_behind_a_configured_proxy_the_address_it_saw_is_archived(
+    behind_loopback_proxy: str,
+    tenant: TenantFixture,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+) -> None:
+    async with httpx.AsyncClient(base_url=behind_loopback_proxy, timeout=10.0) as http:
+        mandate = await pending_mandate(http, tenant)
+        # What the client wrote itself (leftmost) is not believed: only what the trusted proxy appended.
+        await accept(http, mandate["acceptance_url"], {"X-Forwarded-For": f"192.0.2.1, {SPOOFED}"})
+    assert await _evidence_ip(sessionmaker, settings, tenant, mandate["id"]) == SPOOFED
+

@@ -1,0 +1,101 @@
+"""No log line holds an API key, a bearer credential or a portal link's token (issue 11 #8).
+
+The probe found the mandate acceptance tokens in the access log (the path of every request is logged). A real
+``pdp serve`` at level info is driven through the calls that carry secrets, and its whole output is searched.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import structlog
+
+from pdp.platform.logging import RedactingFilter, configure_logging, redact
+from pdp.platform.settings import Settings
+from tests.conftest import TenantFixture
+from tests.journeys import portal_path
+from tests.security.api_processes import api_processes
+from tests.security.portal_steps import accept, pending_mandate
+
+KEY = "pdp_live_" + "A1b2C3d4E5" * 4 + "xyz"
+TOKEN = "Zm9vYmFyYmF6cXV4LXF1dXguY29ycmVjdGhvcnNlYmF0"
+
+
+@pytest.mark.parametrize(
+    ("line", "secret"),
+    [
+        (f"path=/portal/mandates/accept/{TOKEN} status=200", TOKEN),
+        (f"GET /portal/mandates/accept/{TOKEN}/document HTTP/1.1", TOKEN),
+        (f"Authorization: Bearer {KEY}", KEY),
+        (f'{{"headers": {{"authorization": "bearer {TOKEN}"}}}}', TOKEN),
+        (f"key {KEY} refused", KEY),
+        (f"POST https://hooks.example/x?token={TOKEN}&a=1", TOKEN),
+        (f"secret whsec_{TOKEN}", TOKEN),
+    ],
+)
+def test_values_that_look_like_secrets_are_masked(line: str, secret: str) -> None:
+    redacted = redact(line)
+    assert secret not in redacted and "***" in redacted
+
+
+def test_ordinary_values_are_kept() -> None:
+    line = "path=/v1/providers/prv_01M96N3EAEKJEPCEWC9A62QVCK status=200 key=api_key_missing"
+    assert redact(line) == line
+
+
+def test_structlog_lines_and_exceptions_are_redacted() -> None:
+    out = io.StringIO()
+    configure_logging("info", json=True, stream=out)
+    try:
+        log = structlog.get_logger("pdp.test")
+        log.info("http.request", path=f"/portal/mandates/accept/{TOKEN}", note=f"Bearer {KEY}")
+        try:
+            raise RuntimeError(f"cannot use {KEY}")
+        except RuntimeError:
+            log.exception("request.failed")
+    finally:
+        configure_logging("warning")
+    assert "http.request" in out.getvalue() and "Traceback" in out.getvalue()
+    assert KEY not in out.getvalue() and TOKEN not in out.getvalue()
+
+
+def test_standard_library_records_are_redacted() -> None:
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    handler.addFilter(RedactingFilter())
+    logger = logging.getLogger("pdp.test.stdlib")
+    logger.addHandler(handler)
+    try:
+        logger.warning("HTTP Request: GET %s", f"http://pdp/portal/mandates/accept/{TOKEN}")
+    finally:
+        logger.removeHandler(handler)
+    assert TOKEN not in out.getvalue() and "/portal/mandates/accept/***" in out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def api(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    log_dir = tmp_path_factory.mktemp("logs")
+    with api_processes(settings, 1, log_dir, log_level="info") as (url,):
+        yield url, log_dir / "api-0.log"
+
+
+async def test_a_real_servers_output_holds_no_key_and_no_token(api: tuple[str, Path], tenant: TenantFixture) -> None:
+    url, log_file = api
+    async with httpx.AsyncClient(base_url=url, timeout=10.0) as http:
+        mandate = await pending_mandate(http, tenant)
+        link = mandate["acceptance_url"]
+        token = link.rsplit("/", 1)[1]
+        assert (await http.get(portal_path(link) + "/document")).status_code == 200
+        await accept(http, link)
+        assert (await http.get(portal_path(link))).status_code == 410  # used: an error page, logged too
+        forged = await http.get("/v1/me", headers={"Authorization": f"Bearer {KEY}"})
+        assert forged.status_code == 401
+    written = log_file.read_text()
+    assert "/portal/mandates/accept/***" in written  # the access lines are there, masked
+    assert token not in written
+    assert tenant.api_key not in written and KEY not in written
