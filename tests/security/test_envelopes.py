@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pdp.cli.key_tasks import rotate_keys
 from pdp.cli.main import cli
+from pdp.platform.security import envelope as envelope_module
 from pdp.platform.security.envelope import Envelope, SecretUnreadable, generate_master_key
 from pdp.platform.settings import Settings
 from pdp.tenants.providers import chorus_account
@@ -75,7 +76,7 @@ def test_an_unreadable_secret_is_logged_with_its_row(monkeypatch: pytest.MonkeyP
         def error(self, event: str, **fields: Any) -> None:
             logged.append((event, fields))
 
-    monkeypatch.setattr(chorus_account, "log", Recorder())
+    monkeypatch.setattr(envelope_module, "log", Recorder())
     provider = Provider(tenant_id="ten_x", id="prv_x", chorus_login="TECH", chorus_password_enc=CORRUPT)
     with pytest.raises(SecretUnreadable) as raised:
         chorus_account.account_of(provider, Envelope(generate_master_key("test1")))

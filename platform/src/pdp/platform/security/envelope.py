@@ -17,8 +17,10 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from pdp.platform.errors import AppError
+from pdp.platform.logging import get_logger
 
 _VERSION = "v1"
+log = get_logger("pdp.secrets")
 
 
 class DecryptionError(Exception):
@@ -101,6 +103,15 @@ class Envelope:
         key_nonce = os.urandom(12)
         wrapped = self._keys[self._primary].encrypt(key_nonce, data_key, context.encode())
         return ".".join((_VERSION, self._primary, _b64(key_nonce + wrapped), _b64(data_blob)))
+
+    def open_stored(self, token: str, *, context: str, table: str, tenant_id: str, row_id: str, detail: str) -> str:
+        """``decrypt`` for a value read from a row: when it does not open, the row is logged for the operator
+        (never the token) and the caller gets :class:`SecretUnreadable` with ``detail``, which says what to do."""
+        try:
+            return self.decrypt(token, context=context)
+        except DecryptionError as exc:
+            log.error("secret.unreadable", table=table, tenant_id=tenant_id, row_id=row_id, reason=str(exc))
+            raise SecretUnreadable(detail) from exc
 
     def needs_rotation(self, token: str) -> bool:
         parts = token.split(".")

@@ -14,14 +14,11 @@ from pdp.connectors.chorus_pro.errors import ChorusPermanentError
 from pdp.platform import clock
 from pdp.platform.audit import Actor, AuditRepository
 from pdp.platform.errors import Conflict
-from pdp.platform.logging import get_logger
-from pdp.platform.security.envelope import DecryptionError, Envelope, SecretUnreadable
+from pdp.platform.security.envelope import Envelope
 from pdp.tenants.chorus_gateway import ChorusGateway, require_gateway
 from pdp.tenants.providers.models import Provider
 from pdp.tenants.providers.repository import ProviderRepository
 from pdp.tenants.providers.schemas import AttachedStructure, ChorusAccountCheck, ChorusAccountSet
-
-log = get_logger("pdp.providers")
 
 
 def password_context(tenant_id: str, provider_id: str) -> str:
@@ -54,22 +51,15 @@ def account_of(provider: Provider, envelope: Envelope) -> TechnicalAccount | Non
     is :class:`SecretUnreadable` (logged with the row), never another account used in its place."""
     if not provider.chorus_login or not provider.chorus_password_enc:
         return None
-    try:
-        password = envelope.decrypt(provider.chorus_password_enc, context=_context(provider))
-    except DecryptionError as exc:
-        log.error(
-            "secret.unreadable",
-            table="providers",
-            column="chorus_password_enc",
-            tenant_id=provider.tenant_id,
-            row_id=provider.id,
-            reason=str(exc),
-        )
-        raise SecretUnreadable(
-            f"The Chorus Pro password stored for provider {provider.id} cannot be decrypted; the operator is "
-            f"alerted. Set the account again (PUT /v1/providers/{provider.id}/chorus-account) to replace it.",
-            provider_id=provider.id,
-        ) from exc
+    password = envelope.open_stored(
+        provider.chorus_password_enc,
+        context=_context(provider),
+        table="providers",
+        tenant_id=provider.tenant_id,
+        row_id=provider.id,
+        detail=f"The Chorus Pro password stored for provider {provider.id} cannot be decrypted; the operator is "
+        f"alerted. Set the account again (PUT /v1/providers/{provider.id}/chorus-account) to replace it.",
+    )
     return TechnicalAccount(provider.chorus_login, password)
 
 

@@ -14,8 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pdp.platform import clock, ids, outbox
 from pdp.platform.audit import Actor, AuditRepository
 from pdp.platform.errors import Conflict, NotFound
-from pdp.platform.logging import get_logger
-from pdp.platform.security.envelope import DecryptionError, Envelope, SecretUnreadable
+from pdp.platform.security.envelope import Envelope
 from pdp.tenants.events.models import Event
 from pdp.tenants.webhooks import egress
 from pdp.tenants.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -30,7 +29,6 @@ from pdp.tenants.webhooks.schemas import (
 DELIVER_JOB = "webhooks.deliver"
 SECRET_PREFIX = "whsec_"  # noqa: S105 - a prefix that makes leaked secrets recognisable, not a secret
 MAX_LIVE_ENDPOINTS = 16  # Stripe's limit too; each one multiplies the deliveries of every event
-log = get_logger("pdp.webhooks")
 
 
 def secret_context(tenant_id: str, endpoint_id: str) -> str:
@@ -40,22 +38,15 @@ def secret_context(tenant_id: str, endpoint_id: str) -> str:
 
 def open_secret(endpoint: WebhookEndpoint, envelope: Envelope) -> str:
     """The signing secret; :class:`SecretUnreadable` (logged with the row) when it does not decrypt."""
-    try:
-        return envelope.decrypt(endpoint.secret_enc, context=secret_context(endpoint.tenant_id, endpoint.id))
-    except DecryptionError as exc:
-        log.error(
-            "secret.unreadable",
-            table="webhook_endpoints",
-            column="secret_enc",
-            tenant_id=endpoint.tenant_id,
-            row_id=endpoint.id,
-            reason=str(exc),
-        )
-        raise SecretUnreadable(
-            f"The signing secret of webhook endpoint {endpoint.id} cannot be decrypted; the operator is alerted. "
-            "Create a new endpoint to replace it.",
-            endpoint_id=endpoint.id,
-        ) from exc
+    return envelope.open_stored(
+        endpoint.secret_enc,
+        context=secret_context(endpoint.tenant_id, endpoint.id),
+        table="webhook_endpoints",
+        tenant_id=endpoint.tenant_id,
+        row_id=endpoint.id,
+        detail=f"The signing secret of webhook endpoint {endpoint.id} cannot be decrypted; the operator is alerted. "
+        "Create a new endpoint to replace it.",
+    )
 
 
 def endpoint_read(endpoint: WebhookEndpoint) -> WebhookEndpointRead:
