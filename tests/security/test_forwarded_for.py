@@ -79,27 +79,25 @@ async def _evidence_ip(
     return str(json.loads(raw)["ip"])
 
 
-async def test_a_forged_header_from_any_peer_is_not_archived_as_the_signatorys_address(
-    untrusting: str,
+@pytest.mark.parametrize(
+    ("server", "forwarded", "archived"),
+    [
+        # No proxy configured (the default): a forged header from any peer is not the signatory's address.
+        ("untrusting", SPOOFED, "127.0.0.1"),
+        # Behind a configured proxy, what it appended; what the client wrote itself (leftmost) is not believed.
+        ("behind_loopback_proxy", f"192.0.2.1, {SPOOFED}", SPOOFED),
+    ],
+)
+async def test_the_archived_address_is_the_one_a_trusted_party_saw(
+    request: pytest.FixtureRequest,
     tenant: TenantFixture,
     sessionmaker: async_sessionmaker[AsyncSession],
     settings: Settings,
+    server: str,
+    forwarded: str,
+    archived: str,
 ) -> None:
-    async with httpx.AsyncClient(base_url=untrusting, timeout=10.0) as http:
+    async with httpx.AsyncClient(base_url=request.getfixturevalue(server), timeout=10.0) as http:
         mandate = await pending_mandate(http, tenant)
-        await accept(http, mandate["acceptance_url"], {"X-Forwarded-For": SPOOFED})
-    assert await _evidence_ip(sessionmaker, settings, tenant, mandate["id"]) == "127.0.0.1"
-
-
-async def test_behind_a_configured_proxy_the_address_it_saw_is_archived(
-    behind_loopback_proxy: str,
-    tenant: TenantFixture,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
-) -> None:
-    async with httpx.AsyncClient(base_url=behind_loopback_proxy, timeout=10.0) as http:
-        mandate = await pending_mandate(http, tenant)
-        # What the client wrote itself (leftmost) is not believed: only what the trusted proxy appended.
-        await accept(http, mandate["acceptance_url"], {"X-Forwarded-For": f"192.0.2.1, {SPOOFED}"})
-    assert await _evidence_ip(sessionmaker, settings, tenant, mandate["id"]) == SPOOFED
-
+        await accept(http, mandate["acceptance_url"], {"X-Forwarded-For": forwarded})
+    assert await _evidence_ip(sessionmaker, settings, tenant, mandate["id"]) == archived

@@ -64,17 +64,19 @@ def test_structlog_lines_and_exceptions_are_redacted() -> None:
     assert KEY not in out.getvalue() and TOKEN not in out.getvalue()
 
 
-def test_standard_library_records_are_redacted() -> None:
+def test_standard_library_records_are_redacted_on_every_handler_there_is() -> None:
     out = io.StringIO()
     handler = logging.StreamHandler(out)
-    handler.addFilter(RedactingFilter())
-    logger = logging.getLogger("pdp.test.stdlib")
+    logger = logging.getLogger("pdp.test.server")  # as uvicorn's loggers: a handler of its own, no propagation
     logger.addHandler(handler)
+    logger.propagate = False
     try:
-        logger.warning("HTTP Request: GET %s", f"http://pdp/portal/mandates/accept/{TOKEN}")
+        configure_logging("warning")
+        logger.warning("Exception in ASGI application: GET %s", f"http://pdp/portal/mandates/accept/{TOKEN}")
     finally:
         logger.removeHandler(handler)
     assert TOKEN not in out.getvalue() and "/portal/mandates/accept/***" in out.getvalue()
+    assert any(isinstance(f, RedactingFilter) for f in handler.filters)
 
 
 @pytest.fixture(scope="module")

@@ -82,7 +82,10 @@ def configure_logging(level: str = "info", *, json: bool = False, stream: TextIO
         cache_logger_on_first_use=True,
     )
     logging.basicConfig(level=numeric if isinstance(numeric, int) else logging.INFO, stream=sys.stderr)
-    for handler in logging.getLogger().handlers:
+    # Every handler there is by now, the root's and those servers attach to their own loggers (uvicorn's).
+    named = (item for item in logging.root.manager.loggerDict.values() if isinstance(item, logging.Logger))
+    loggers = [logging.getLogger(), *named]
+    for handler in {handler for logger in loggers for handler in logger.handlers}:
         if not any(isinstance(existing, RedactingFilter) for existing in handler.filters):
             handler.addFilter(RedactingFilter())
 
