@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from pdp.platform.db.admin import plain_url
 from tests.conftest import DatabaseUrls
 
-# Per table, what the app role may do, and why; RLS (tests/isolation) narrows each tenant table to one tenant.
+# Per table, what the app role may do, and why; RLS (test_schema_policies) narrows each tenant table to one tenant.
 TABLE_GRANTS: dict[str, set[str]] = {
     "tenants": {"SELECT", "INSERT", "UPDATE"},
     "api_keys": {"SELECT", "INSERT", "UPDATE"},  # UPDATE: revocation

@@ -4,7 +4,8 @@ tenant sends invoices, and the archive's Object Lock refusing a delete or an ove
 
 Each hostile upload must get a 4xx with a stable code — never a 5xx, a leak of what it asked for, a network call
 or a row — and the API must still serve the next request. The engine-level details (canaries, memory bounds,
-every variant) are in tests/invoices/hostile; tenant isolation on every route in tests/isolation.
+every variant) are in tests/invoices/hostile; tenant isolation on every route, and RLS as the app role, in
+test_tenant_isolation and test_schema_policies.
 """
 
 from __future__ import annotations
