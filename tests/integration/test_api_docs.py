@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from typing import Any
 
@@ -29,3 +31,14 @@ async def test_the_docs_page_references_only_local_urls(client: Any) -> None:
 def test_the_vendored_viewer_carries_its_licence() -> None:
     licence = (STATIC / "scalar" / "LICENSE").read_text()
     assert "MIT License" in licence and SCALAR_SCRIPT.rsplit("/", 1)[1] in licence
+
+
+async def test_the_viewer_is_told_not_to_call_its_vendors_services(client: Any) -> None:
+    page = await client.get("/api/docs")
+    found = re.search(r'data-configuration="([^"]+)"', page.text)
+    assert found, page.text
+    configuration = json.loads(html.unescape(found.group(1)))
+    # Fonts, telemetry, the AI chat, MCP and the hosting toolbar would each reach Scalar's hosts.
+    assert configuration["withDefaultFonts"] is False and configuration["telemetry"] is False
+    assert configuration["agent"] == {"disabled": True} and configuration["mcp"] == {"disabled": True}
+    assert configuration["showDeveloperTools"] == "never"

@@ -2,7 +2,8 @@
 
 The viewer's script is vendored, pinned, under ``static/scalar/`` (with its licence); to upgrade it, take
 ``dist/browser/standalone.js`` from ``npm pack @scalar/api-reference@<version>``, rename it with the new version
-and change ``SCALAR_VERSION``. Its default web fonts and telemetry are turned off: both would reach other hosts.
+and change ``SCALAR_VERSION``. Its default web fonts, telemetry, AI chat, MCP and developer toolbar are turned off:
+each would reach other hosts.
 The page holds no inline script or style, so that its Content-Security-Policy (pdp.web.security_headers) can
 allow scripts from pdp's origin only: Litestar's plugin sets the viewer's options from an inline script, which
 :class:`ViewerPlugin` replaces with the ``data-configuration`` attribute the viewer reads as well.
@@ -58,7 +59,15 @@ def docs_render_plugin() -> ScalarRenderPlugin:
         css_url=f"{ASSETS_PATH}/docs.css",
         favicon="",  # Litestar's default icon is fetched from another host
         style="",
-        options={"withDefaultFonts": False, "telemetry": False},
+        # Everything the viewer offers that talks to Scalar's own services is off: an offline page, and an API
+        # description that never leaves the platform (its AI chat, MCP and SDK generators, hosting toolbar).
+        options={
+            "withDefaultFonts": False,
+            "telemetry": False,
+            "agent": {"disabled": True},
+            "mcp": {"disabled": True},
+            "showDeveloperTools": "never",
+        },
     )
 
 
