@@ -9,6 +9,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from pdp.platform.db import tenancy
 from pdp.platform.db.session import unit_of_work
 from pdp.platform.errors import TenantContextMissing
 from pdp.tenants.providers.repository import ProviderRepository
@@ -173,7 +174,7 @@ async def test_rls_refuses_writing_into_another_tenant(
     tenant: TenantFixture, other_tenant: TenantFixture, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
     async with sessionmaker() as session:
-        session.info["tenant_id"] = tenant.id
+        tenancy.bind_tenant(session, tenant.id)
         async with session.begin():
             try:
                 await session.execute(

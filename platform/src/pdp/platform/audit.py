@@ -28,7 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from pdp.platform import clock, ids
 from pdp.platform.db.base import Base, TenantScoped
-from pdp.platform.db.repository import TenantRepository
+from pdp.platform.db.repository import TENANT_WIDE, TenantRepository
 
 GENESIS = "0" * 64
 LANES = 16
@@ -98,6 +98,7 @@ def _digest(event: AuditEvent) -> str:
 
 class AuditRepository(TenantRepository[AuditEvent]):
     model = AuditEvent
+    provider_key = TENANT_WIDE  # every caller's acts are chained in the tenant's log
 
     async def append(
         self, actor: Actor, action: str, target_type: str, target_id: str, data: dict[str, Any] | None = None

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from pdp.platform import clock
 from pdp.platform.db.base import Base
-from pdp.platform.db.repository import TenantRepository
+from pdp.platform.db.repository import TENANT_WIDE, TenantRepository
 
 
 class IdempotencyKey(Base):
@@ -46,6 +46,7 @@ class Claimed:
 
 class IdempotencyRepository(TenantRepository[IdempotencyKey]):
     model = IdempotencyKey
+    provider_key = TENANT_WIDE
 
     async def claim(self, key: str, request_sha256: str, ttl: timedelta) -> Claimed | StoredResponse | None:
         """Claim ``key``; returns the stored response to replay, or None if the key was used for another request."""

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from pdp.platform import ids
 from pdp.platform.db.base import Base, TenantScoped
-from pdp.platform.db.session import tenant_of
+from pdp.platform.db.tenancy import tenant_of
 from pdp.platform.errors import TenantContextMissing
 from pdp.platform.jobs import JobQueue, JobRequest
 

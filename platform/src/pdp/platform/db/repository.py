@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, false, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.platform import ids
 from pdp.platform.db.base import Base
-from pdp.platform.db.session import tenant_of
+from pdp.platform.db.tenancy import provider_scope_of, tenant_of
 from pdp.platform.errors import NotFound, TenantContextMissing
 
+if TYPE_CHECKING:  # callers need the audit log's Actor, whose repository is built on this module
+    from pdp.platform.callers import Caller
+
 ModelT = TypeVar("ModelT", bound=Base)
+
+# ``provider_key`` of a table every caller of the tenant shares (idempotency keys, the audit log): the edge
+# writes them for any caller, so a provider scope does not narrow them.
+TENANT_WIDE = "*"
 
 MAX_PAGE_SIZE = 100
 
@@ -27,13 +34,17 @@ class Page(Generic[ModelT]):
 
 
 class TenantRepository(Generic[ModelT]):
-    """Queries one tenant-owned model, always filtered by the session's tenant.
+    """Queries one tenant-owned model, always filtered by what the session's caller may read: its tenant and,
+    for a portal user, the providers it belongs to (see :mod:`pdp.platform.callers`).
 
     Construction fails without a tenant context, so a forgotten tenant is a loud programming error here
     rather than an empty result (or worse) further down; RLS remains the backstop underneath.
     """
 
     model: ClassVar[type[Any]]
+    # The column naming the provider a row belongs to. None: the table is not a provider's, so a caller scoped
+    # to providers reads none of it (deny by default); TENANT_WIDE: shared by every caller of the tenant.
+    provider_key: ClassVar[str | None] = None
 
     def __init__(self, session: AsyncSession) -> None:
         tenant_id = tenant_of(session)
@@ -41,9 +52,32 @@ class TenantRepository(Generic[ModelT]):
             raise TenantContextMissing(f"{type(self).__name__} needs a tenant context")
         self.session = session
         self.tenant_id = tenant_id
+        self.provider_scope = provider_scope_of(session)
+
+    @classmethod
+    def readable(cls, caller: Caller) -> Select[ModelT]:
+        """The rows ``caller`` may read, as a statement to narrow further."""
+        return cls._scoped(select(cls.model), caller.tenant_id, caller.provider_scope)
 
     def select(self) -> Select[ModelT]:
-        return select(self.model).where(self.model.tenant_id == self.tenant_id)
+        """The rows the session's caller may read."""
+        return self._scoped(select(self.model), self.tenant_id, self.provider_scope)
+
+    @classmethod
+    def _scoped(cls, query: Select[ModelT], tenant_id: str, providers: frozenset[str] | None) -> Select[ModelT]:
+        query = query.where(cls.model.tenant_id == tenant_id)
+        if providers is None or cls.provider_key == TENANT_WIDE:
+            return query
+        return query.where(cls.of_providers(providers))
+
+    @classmethod
+    def of_providers(cls, providers: frozenset[str]) -> ColumnElement[bool]:
+        """The condition that keeps the rows of ``providers``; a table whose rows reach their provider some other
+        way than a column overrides it."""
+        if cls.provider_key is None:
+            return false()
+        column: ColumnElement[str] = getattr(cls.model, cls.provider_key)
+        return column.in_(providers)
 
     async def get(self, object_id: str) -> ModelT:
         found = await self.find(object_id)

@@ -1,28 +1,26 @@
 """Engine, sessions and the unit of work the edge (request or job) owns.
 
-The tenant travels in ``session.info["tenant_id"]``; an ``after_begin`` listener copies it into the
-transaction-local ``app.tenant_id`` setting that row-level security policies read, on every transaction the
-session begins. Services and repositories only flush; :class:`UnitOfWork` commits, then sends the jobs that
-were buffered during the transaction.
+Which tenant (and which of its providers) a session sees is bound by :mod:`pdp.platform.db.tenancy`.
+Services and repositories only flush; :func:`unit_of_work` commits, then sends the jobs that were buffered
+during the transaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event
-from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
-from sqlalchemy.orm import Session, SessionTransaction
 
 from pdp.platform import jobs
+from pdp.platform.db import tenancy
 from pdp.platform.errors import ServiceUnavailable
 
-TENANT_KEY = "tenant_id"
+if TYPE_CHECKING:
+    from pdp.platform.callers import Caller
 
 
 def create_engine(url: str, *, pool_size: int = 10, **kwargs: Any) -> AsyncEngine:
@@ -42,28 +40,6 @@ def create_engine(url: str, *, pool_size: int = 10, **kwargs: Any) -> AsyncEngin
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
-
-
-@event.listens_for(Session, "after_begin")
-def _set_tenant(session: Session, _transaction: SessionTransaction, connection: Connection) -> None:
-    # set_config(..., true) is transaction-local: a pooled connection cannot leak a tenant to its next user.
-    # pdp never sets app.tenant_id any other way, so a transaction without a tenant starts with it unset
-    # already, and skipping the call saves a round trip (the Partner API's key lookup binds it itself).
-    tenant = session.info.get(TENANT_KEY)
-    if tenant:
-        connection.exec_driver_sql("SELECT set_config('app.tenant_id', $1, true)", (tenant,))
-
-
-def tenant_of(session: AsyncSession) -> str | None:
-    value = session.info.get(TENANT_KEY)
-    return str(value) if value else None
-
-
-def set_tenant(session: AsyncSession, tenant_id: str | None) -> None:
-    """Bind the session to a tenant. Takes effect from the next transaction the session begins."""
-    if session.in_transaction():
-        raise RuntimeError("set the tenant before the transaction begins")
-    session.info[TENANT_KEY] = tenant_id
 
 
 # A pool checkout timing out (SQLAlchemy's TimeoutError) is overload, not a bug: answer 503 and let clients retry.
@@ -91,15 +67,19 @@ async def unit_of_work(
     sessionmaker: async_sessionmaker[AsyncSession],
     *,
     tenant_id: str | None = None,
+    caller: Caller | None = None,
     queue: jobs.JobQueue | None = None,
 ) -> AsyncIterator[AsyncSession]:
     """One transaction owned by the edge: commit on success, roll back on error, then send buffered jobs.
 
     Jobs enqueued through :func:`pdp.platform.jobs.enqueue` during the block are sent only after the commit
-    succeeded; a rollback drops them.
+    succeeded; a rollback drops them. The session sees ``caller``'s rows, or ``tenant_id``'s as pdp itself.
     """
     session = sessionmaker()
-    session.info[TENANT_KEY] = tenant_id
+    if caller is not None:
+        tenancy.bind(session, caller)
+    else:
+        tenancy.bind_tenant(session, tenant_id)
     try:
         try:
             yield session

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import (
@@ -17,15 +16,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from pdp.platform.callers import PortalRole
 from pdp.platform.db.base import Base, TenantScoped
 
-
-class Role(enum.StrEnum):
-    """Portal roles, as Chorus Pro users know them: Administrateur, Déposant, Gestionnaire."""
-
-    ADMIN = "admin"
-    DEPOSITOR = "depositor"
-    VIEWER = "viewer"
+Role = PortalRole  # the portal roles are part of the caller model, which the platform layer owns
 
 
 class Tenant(Base):

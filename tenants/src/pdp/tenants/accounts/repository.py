@@ -9,8 +9,10 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.platform import clock
+from pdp.platform.callers import ApiKeyCaller
+from pdp.platform.db import tenancy
 from pdp.platform.db.repository import TenantRepository
-from pdp.platform.db.session import tenant_of
+from pdp.platform.db.tenancy import tenant_of
 from pdp.platform.errors import TenantContextMissing
 from pdp.tenants.accounts.models import ApiKey, Membership, PortalUser, StaffUser, Tenant
 
@@ -29,9 +31,10 @@ async def lookup_api_key(session: AsyncSession, digest: str) -> KeyLookup | None
     row = (await session.execute(text("SELECT * FROM pdp_authenticate(:digest)"), {"digest": digest})).first()
     if row is None:
         return None
-    if not row.revoked:
-        session.info["tenant_id"] = row.tenant_id  # later transactions of this session keep the tenant
-    return KeyLookup(row.api_key_id, row.tenant_id, row.mode, frozenset(row.scopes), row.revoked)
+    found = KeyLookup(row.api_key_id, row.tenant_id, row.mode, frozenset(row.scopes), row.revoked)
+    if not found.revoked:  # later transactions of this session keep the key's tenant
+        tenancy.adopt(session, ApiKeyCaller(found.tenant_id, found.api_key_id, found.mode, found.scopes))
+    return found
 
 
 class TenantsRepository:
@@ -86,6 +89,7 @@ class PortalUserRepository(TenantRepository[PortalUser]):
 
 class MembershipRepository(TenantRepository[Membership]):
     model = Membership
+    provider_key = "provider_id"
 
     async def for_user(self, user_id: str) -> list[Membership]:
         result = await self.session.execute(self.select().where(Membership.user_id == user_id))

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.platform import ids
 from pdp.platform.audit import Actor, AuditRepository
+from pdp.platform.callers import ApiKeyCaller
 from pdp.platform.db.repository import Page
 from pdp.platform.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
 from pdp.platform.security import apikeys
@@ -30,17 +31,8 @@ SYSTEM = Actor("system", "cli")
 
 
 @dataclass(frozen=True, slots=True)
-class Principal:
-    """Who is calling the Partner API."""
-
-    tenant_id: str
-    api_key_id: str
-    mode: str
-    scopes: frozenset[str]
-
-    @property
-    def actor(self) -> Actor:
-        return Actor("api_key", self.api_key_id)
+class Principal(ApiKeyCaller):
+    """Who is calling the Partner API: an API key caller that checks its own scopes."""
 
     def require(self, scope: str) -> None:
         """Raise 403 ``insufficient_scope`` unless this key holds ``scope``."""

@@ -18,7 +18,8 @@ from pdp.connectors.s3.client import S3Unavailable
 from pdp.platform import audit, clock
 from pdp.platform.audit import AuditRepository, Head
 from pdp.platform.audit_anchor import AuditKeys, Checkpoint, CheckpointUnreadable, Finding, compare, take
-from pdp.platform.db.session import tenant_of, unit_of_work
+from pdp.platform.db.session import unit_of_work
+from pdp.platform.db.tenancy import tenant_of
 from pdp.platform.errors import AppError
 from pdp.platform.logging import get_logger
 from pdp.tenants.archive.store import Archive

@@ -12,6 +12,7 @@ from pdp.tenants.archive.models import ArchivedDocument, ArchiveUsage
 
 class DocumentRepository(TenantRepository[ArchivedDocument]):
     model = ArchivedDocument
+    provider_key = "provider_id"
 
     async def of_subject(self, subject_id: str) -> list[ArchivedDocument]:
         query = self.select().where(ArchivedDocument.subject_id == subject_id).order_by(ArchivedDocument.id)

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.connectors.s3.client import ArchiveIntegrityError
 from pdp.platform import clock, ids
-from pdp.platform.db.session import tenant_of
+from pdp.platform.db.tenancy import tenant_of
 from pdp.platform.errors import Forbidden
 from pdp.platform.logging import get_logger
 from pdp.tenants.archive.models import ArchivedDocument

@@ -26,6 +26,7 @@ NO_LINKS = InvoiceLinks()
 
 class InvoiceRepository(TenantRepository[InvoiceRecord]):
     model = InvoiceRecord
+    provider_key = "provider_id"
 
     async def links_to(self, invoice_ids: Sequence[str]) -> dict[str, InvoiceLinks]:
         """What replaced or credited each of ``invoice_ids`` (absent: nothing did), in one query."""

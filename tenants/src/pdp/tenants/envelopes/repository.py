@@ -8,7 +8,7 @@ from sqlalchemy import column, select, table, union, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.expression import TableClause
 
-from pdp.platform.db.session import tenant_of
+from pdp.platform.db.tenancy import tenant_of
 
 
 @dataclass(frozen=True, slots=True)

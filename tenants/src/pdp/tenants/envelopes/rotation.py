@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.platform.audit import Actor, AuditRepository
-from pdp.platform.db.session import tenant_of
+from pdp.platform.db.tenancy import tenant_of
 from pdp.platform.logging import get_logger
 from pdp.platform.security.envelope import DecryptionError, Envelope
 from pdp.tenants.envelopes.repository import SealedColumn, replace_sealed, sealed_values

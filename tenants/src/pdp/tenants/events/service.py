@@ -5,16 +5,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.platform import ids
 from pdp.platform.db.repository import Page, TenantRepository
+from pdp.tenants.deposits.models import InvoiceRecord
 from pdp.tenants.events.models import Event
+from pdp.tenants.mandates.models import Mandate
 from pdp.tenants.webhooks.service import fan_out
 
 
 class EventRepository(TenantRepository[Event]):
     model = Event
+
+    @classmethod
+    def of_providers(cls, providers: frozenset[str]) -> ColumnElement[bool]:
+        # An event names its subject only: a provider's events are those of the provider, its invoices and its
+        # mandates (the row-level security policy on events says the same).
+        invoices = select(InvoiceRecord.id).where(InvoiceRecord.provider_id.in_(providers))
+        mandates = select(Mandate.id).where(Mandate.provider_id.in_(providers))
+        return or_(Event.subject_id.in_(providers), Event.subject_id.in_(invoices), Event.subject_id.in_(mandates))
 
     async def of_subject(self, subject_id: str) -> list[Event]:
         query = self.select().where(Event.subject_id == subject_id).order_by(Event.id)

@@ -7,8 +7,9 @@ from datetime import date, datetime
 from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pdp.platform.callers import SystemCaller
+from pdp.platform.db import tenancy
 from pdp.platform.db.repository import Page, TenantRepository
-from pdp.platform.db.session import TENANT_KEY
 from pdp.tenants.mandates.models import Mandate
 
 
@@ -17,12 +18,13 @@ async def bind_by_token(session: AsyncSession, digest: str) -> str | None:
     row = (await session.execute(text("SELECT * FROM pdp_mandate_by_token(:digest)"), {"digest": digest})).first()
     if row is None:
         return None
-    session.info[TENANT_KEY] = row.tenant_id
+    tenancy.adopt(session, SystemCaller(row.tenant_id, "mandate_link"))
     return str(row.mandate_id)
 
 
 class MandateRepository(TenantRepository[Mandate]):
     model = Mandate
+    provider_key = "provider_id"
 
     async def for_update(self, mandate_id: str) -> Mandate:
         """Locked: acceptance, revocation and expiry of one mandate run one after the other."""

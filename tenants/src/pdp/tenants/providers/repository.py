@@ -11,6 +11,7 @@ from pdp.tenants.providers.models import Provider
 
 class ProviderRepository(TenantRepository[Provider]):
     model = Provider
+    provider_key = "id"
 
     async def by_siret(self, siret: str) -> Provider | None:
         result = await self.session.execute(self.select().where(Provider.siret == siret))

@@ -1,0 +1,180 @@
+"""One access model: a portal user bound to provider X reads X's rows only — through the repositories, and through
+row-level security when a query forgets the filter — while an API key still reads its whole tenant, and nobody
+reads another tenant's rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from pdp.platform.callers import ApiKeyCaller, Caller, PortalRole, PortalUserCaller
+from pdp.platform.db.repository import TenantRepository
+from pdp.platform.db.session import unit_of_work
+from pdp.tenants.archive.repository import DocumentRepository
+from pdp.tenants.deposits.repository import InvoiceRepository
+from pdp.tenants.events.service import EventRepository
+from pdp.tenants.mandates.repository import MandateRepository
+from pdp.tenants.providers.repository import ProviderRepository
+from pdp.tenants.webhooks.repository import EndpointRepository
+from tests.conftest import TenantFixture
+from tests.factories import provider_payload
+from tests.journeys import active_mandate, deposit_cii, seller_provider
+
+SCOPED_TABLES = ("providers", "mandates", "invoices", "documents", "events")
+REPOSITORIES: tuple[type[TenantRepository[Any]], ...] = (
+    ProviderRepository,
+    MandateRepository,
+    InvoiceRepository,
+    DocumentRepository,
+    EventRepository,
+)
+
+
+@dataclass(frozen=True)
+class Platform:
+    """A tenant with two providers: X (mandate accepted, one invoice deposited) and Y (a pending mandate)."""
+
+    tenant: TenantFixture
+    x: str
+    y: str
+    invoice_id: str
+
+    def key_caller(self) -> ApiKeyCaller:
+        return ApiKeyCaller(self.tenant.id, self.tenant.api_key_id, "test", frozenset({"read"}))
+
+    def user_of(self, *providers: str) -> PortalUserCaller:
+        return PortalUserCaller(self.tenant.id, "usr_test", {p: PortalRole.VIEWER for p in providers})
+
+
+async def _platform(client: AsyncTestClient, tenant: TenantFixture) -> Platform:  # type: ignore[type-arg]
+    x = (await seller_provider(client, tenant))["id"]
+    await active_mandate(client, tenant, x)
+    deposited = await deposit_cii(client, tenant, x)
+    assert deposited.status_code == 201, deposited.text
+    y = (await client.post("/v1/providers", json=provider_payload(), headers=tenant.headers)).json()["id"]
+    mandate = await client.post(
+        f"/v1/providers/{y}/mandates", json={"valid_from": "2026-01-01"}, headers=tenant.headers
+    )
+    assert mandate.status_code == 201, mandate.text
+    return Platform(tenant, x, y, deposited.json()["id"])
+
+
+@pytest.fixture
+async def platforms(
+    client: AsyncTestClient,  # type: ignore[type-arg]
+    tenant: TenantFixture,
+    other_tenant: TenantFixture,
+) -> tuple[Platform, Platform]:
+    return await _platform(client, tenant), await _platform(client, other_tenant)
+
+
+async def _raw_rows(sessionmaker: async_sessionmaker[AsyncSession], caller: Caller) -> dict[str, set[str]]:
+    """Every id each scoped table shows the caller, by plain SQL with no filter at all: only RLS narrows it."""
+    async with unit_of_work(sessionmaker, caller=caller) as session:
+        found = {}
+        for table in SCOPED_TABLES:
+            found[table] = set((await session.execute(text(f"SELECT id FROM {table}"))).scalars())
+        found["invoices.provider_id"] = set((await session.execute(text("SELECT provider_id FROM invoices"))).scalars())
+        return found
+
+
+async def _repository_rows(sessionmaker: async_sessionmaker[AsyncSession], caller: Caller) -> dict[str, set[str]]:
+    async with unit_of_work(sessionmaker, caller=caller) as session:
+        found = {}
+        for repository in REPOSITORIES:
+            rows = (await session.execute(repository(session).select())).scalars()
+            found[repository.model.__tablename__] = {row.id for row in rows}
+        return found
+
+
+async def test_a_portal_user_reads_only_its_providers_rows_through_the_repositories(
+    platforms: tuple[Platform, Platform], sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    mine, _ = platforms
+    as_x = await _repository_rows(sessionmaker, mine.user_of(mine.x))
+    as_key = await _repository_rows(sessionmaker, mine.key_caller())
+
+    assert as_x["providers"] == {mine.x}
+    assert as_x["invoices"] == {mine.invoice_id}
+    assert as_x["mandates"] and as_x["mandates"] < as_key["mandates"]
+    assert as_x["documents"] and as_x["documents"] < as_key["documents"]  # Y's mandate has its document too
+    assert as_x["events"] and as_x["events"] < as_key["events"]
+    assert as_key["providers"] == {mine.x, mine.y}
+
+
+async def test_a_forgotten_filter_still_shows_a_portal_user_only_its_providers_rows(
+    platforms: tuple[Platform, Platform], sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    mine, _ = platforms
+    as_x = await _raw_rows(sessionmaker, mine.user_of(mine.x))
+    as_y = await _raw_rows(sessionmaker, mine.user_of(mine.y))
+    as_key = await _raw_rows(sessionmaker, mine.key_caller())
+
+    assert as_x["providers"] == {mine.x} and as_y["providers"] == {mine.y}
+    assert as_x["invoices"] == {mine.invoice_id} and as_x["invoices.provider_id"] == {mine.x}
+    assert as_y["invoices"] == set() and not as_y["documents"] & as_x["documents"]
+    assert as_y["mandates"] and not as_y["mandates"] & as_x["mandates"]
+    assert not as_y["events"] & as_x["events"]
+    # The API key's view is the union of its providers' views, and then some (tenant-wide rows stay its own).
+    for table in SCOPED_TABLES:
+        assert as_x[table] | as_y[table] <= as_key[table], table
+    assert as_key["providers"] == {mine.x, mine.y}
+
+
+async def test_the_repositories_statement_for_a_caller_matches_what_rls_shows_it(
+    platforms: tuple[Platform, Platform], sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    mine, _ = platforms
+    caller = mine.user_of(mine.y)
+    async with unit_of_work(sessionmaker, caller=mine.key_caller()) as session:  # the filter alone, RLS wide open
+        readable = set((await session.execute(ProviderRepository.readable(caller))).scalars())
+    assert {provider.id for provider in readable} == {mine.y}
+
+
+async def test_a_portal_user_without_providers_and_a_scope_naming_another_tenants_provider_see_nothing(
+    platforms: tuple[Platform, Platform], sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    mine, theirs = platforms
+    for caller in (mine.user_of(), mine.user_of(theirs.x, theirs.y)):
+        raw = await _raw_rows(sessionmaker, caller)
+        assert all(not ids for ids in raw.values()), raw
+        assert all(not ids for ids in (await _repository_rows(sessionmaker, caller)).values())
+
+
+async def test_an_api_key_never_reads_another_tenants_rows(
+    platforms: tuple[Platform, Platform], sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    mine, theirs = platforms
+    as_mine = await _raw_rows(sessionmaker, mine.key_caller())
+    as_theirs = await _raw_rows(sessionmaker, theirs.key_caller())
+    for table in SCOPED_TABLES:
+        assert not as_mine[table] & as_theirs[table], table
+    assert theirs.invoice_id not in as_mine["invoices"]
+
+
+async def test_a_portal_user_reads_no_table_that_is_not_a_providers(
+    platforms: tuple[Platform, Platform], sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    mine, _ = platforms
+    async with unit_of_work(sessionmaker, caller=mine.user_of(mine.x)) as session:
+        assert (await session.execute(EndpointRepository(session).select())).first() is None  # deny by default
+
+
+async def test_a_portal_user_cannot_write_a_row_for_another_provider(
+    platforms: tuple[Platform, Platform], sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    mine, _ = platforms
+    with pytest.raises(Exception, match="row-level security"):
+        async with unit_of_work(sessionmaker, caller=mine.user_of(mine.x)) as session:
+            await session.execute(
+                text(
+                    "INSERT INTO mandates (tenant_id, id, provider_id, status, valid_from) "
+                    "VALUES (:t, 'mdt_forged', :p, 'pending', '2026-01-01')"
+                ),
+                {"t": mine.tenant.id, "p": mine.y},
+            )
