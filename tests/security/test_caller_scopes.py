@@ -4,23 +4,33 @@ reads another tenant's rows."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from litestar import Litestar, Router, get, post
+from litestar.di import NamedDependency, Provide
 from litestar.testing import AsyncTestClient
+from litestar.types import HTTPScope
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from pdp.platform.callers import ApiKeyCaller, Caller, PortalRole, PortalUserCaller
+from pdp.platform.db import tenancy
 from pdp.platform.db.repository import TenantRepository
 from pdp.platform.db.session import unit_of_work
+from pdp.platform.settings import Settings
 from pdp.tenants.archive.repository import DocumentRepository
 from pdp.tenants.deposits.repository import InvoiceRepository
 from pdp.tenants.events.service import EventRepository
 from pdp.tenants.mandates.repository import MandateRepository
 from pdp.tenants.providers.repository import ProviderRepository
 from pdp.tenants.webhooks.repository import EndpointRepository
+from pdp.web.deps import provide_session
+from pdp.web.resources import open_resources
+from pdp.web.uow import Authenticator, UnitOfWorkMiddleware
 from tests.conftest import TenantFixture
 from tests.factories import provider_payload
 from tests.journeys import active_mandate, deposit_cii, seller_provider
@@ -178,3 +188,57 @@ async def test_a_portal_user_cannot_write_a_row_for_another_provider(
                 ),
                 {"t": mine.tenant.id, "p": mine.y},
             )
+
+
+class _SignedInAs:
+    """An authenticator that trusts the test: the portal's cookie session will answer the same question."""
+
+    def __init__(self, caller: PortalUserCaller) -> None:
+        self.caller = caller
+
+    async def authenticate(self, session: AsyncSession, scope: HTTPScope) -> PortalUserCaller:
+        tenancy.bind(session, self.caller)
+        return self.caller
+
+
+@get("/invoices")
+async def _invoice_ids(session: NamedDependency[AsyncSession]) -> list[str]:
+    return list((await session.execute(text("SELECT id FROM invoices ORDER BY id"))).scalars())
+
+
+@post("/invoices/count", status_code=201)
+async def _invoice_count(session: NamedDependency[AsyncSession]) -> dict[str, int]:
+    return {"count": (await session.execute(text("SELECT count(*) FROM invoices"))).scalar_one()}
+
+
+def _surface(settings: Settings, authenticator: Authenticator) -> Litestar:
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        async with open_resources(settings) as resources:
+            app.state.resources = resources
+            yield
+
+    surface = Router(
+        path="/surface",
+        route_handlers=[_invoice_ids, _invoice_count],
+        middleware=[UnitOfWorkMiddleware(authenticator)],
+        dependencies={"session": Provide(provide_session)},
+    )
+    return Litestar(route_handlers=[surface], lifespan=[lifespan])
+
+
+async def test_another_surface_shares_the_unit_of_work_and_differs_only_in_its_authenticator(
+    platforms: tuple[Platform, Platform], settings: Settings
+) -> None:
+    mine, _ = platforms
+    app = _surface(settings, _SignedInAs(mine.user_of(mine.y)))
+    async with AsyncTestClient(app) as client:
+        assert (await client.get("/surface/invoices")).json() == []  # Y has no invoice; X's is not shown
+        first = await client.post("/surface/invoices/count", headers={"Idempotency-Key": "count-1"})
+        replayed = await client.post("/surface/invoices/count", headers={"Idempotency-Key": "count-1"})
+    assert first.status_code == replayed.status_code == 201 and first.json() == {"count": 0}
+    assert replayed.headers.get("idempotent-replayed") == "true"
+
+    app = _surface(settings, _SignedInAs(mine.user_of(mine.x)))
+    async with AsyncTestClient(app) as client:
+        assert (await client.get("/surface/invoices")).json() == [mine.invoice_id]

@@ -15,7 +15,6 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 
 from pdp.platform.audit import Actor
 
@@ -28,18 +27,24 @@ class PortalRole(enum.StrEnum):
     VIEWER = "viewer"  # gestionnaire: read and download
 
 
+class _WholeTenant:
+    """A caller that sees every provider of its tenant."""
+
+    __slots__ = ()
+
+    @property
+    def provider_scope(self) -> frozenset[str] | None:
+        return None
+
+
 @dataclass(frozen=True, slots=True)
-class ApiKeyCaller:
+class ApiKeyCaller(_WholeTenant):
     """A tenant's software calling the Partner API with one of its keys: the whole tenant, within its scopes."""
 
     tenant_id: str
     api_key_id: str
     mode: str  # "test" or "live"
     scopes: frozenset[str]
-
-    @property
-    def provider_scope(self) -> frozenset[str] | None:
-        return None
 
     @property
     def actor(self) -> Actor:
@@ -52,11 +57,12 @@ class PortalUserCaller:
 
     tenant_id: str
     user_id: str
-    roles: Mapping[str, PortalRole] = field(default_factory=lambda: MappingProxyType({}))
+    roles: Mapping[str, PortalRole] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        # Frozen means the mapping too: a caller's scope must not grow after its session was bound.
-        object.__setattr__(self, "roles", MappingProxyType(dict(self.roles)))
+        # A copy, typed read-only: the scope a session was bound to must not grow with the mapping it was built
+        # from. (A plain dict rather than a MappingProxyType: callers are copied and pickled with requests.)
+        object.__setattr__(self, "roles", dict(self.roles))
 
     @property
     def provider_scope(self) -> frozenset[str]:
@@ -71,15 +77,11 @@ class PortalUserCaller:
 
 
 @dataclass(frozen=True, slots=True)
-class SystemCaller:
+class SystemCaller(_WholeTenant):
     """pdp itself in one tenant: a job, an operator's command, a link token once it has named its tenant."""
 
     tenant_id: str
     name: str = "system"
-
-    @property
-    def provider_scope(self) -> frozenset[str] | None:
-        return None
 
     @property
     def actor(self) -> Actor:

@@ -30,6 +30,7 @@ from pdp.web.api.providers import ProvidersController
 from pdp.web.api.recipients import RecipientsController
 from pdp.web.api.webhooks import WebhooksController
 from pdp.web.api_docs import assets_router, docs_render_plugin
+from pdp.web.api_keys import ApiKeyAuthenticator
 from pdp.web.client_address import trusted_proxies
 from pdp.web.deps import provide_principal, provide_session
 from pdp.web.errors import EXCEPTION_HANDLERS
@@ -88,7 +89,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             WebhooksController,
             EventsController,
         ],
-        middleware=[UnitOfWorkMiddleware()],
+        middleware=[UnitOfWorkMiddleware(ApiKeyAuthenticator())],
         dependencies={"session": Provide(provide_session), "principal": Provide(provide_principal)},
         security=[{"apiKey": []}],
         request_max_body_size=API_BODY_LIMIT,

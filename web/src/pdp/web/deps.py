@@ -1,4 +1,4 @@
-"""Dependencies handlers receive: the request's session, principal and body, set up by the unit-of-work middleware."""
+"""Dependencies handlers receive: the request's session, caller and body, set up by the unit-of-work middleware."""
 
 from __future__ import annotations
 
@@ -22,7 +22,11 @@ async def provide_session(request: Request[Any, Any, Any]) -> AsyncSession:
 
 
 async def provide_principal(request: Request[Any, Any, Any]) -> Principal:
-    return _context(request).principal
+    """The API key of a Partner API request (the routes that take one are behind :class:`ApiKeyAuthenticator`)."""
+    caller = _context(request).caller
+    if not isinstance(caller, Principal):
+        raise TypeError(f"a Partner API route was reached by a {type(caller).__name__}")
+    return caller
 
 
 def request_body(request: Request[Any, Any, Any]) -> SpooledBody | None:

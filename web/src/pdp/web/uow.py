@@ -1,12 +1,15 @@
-"""The Partner API's edge: authenticate, admit, receive the body, own the transaction, make POSTs idempotent.
+"""The edge every authenticated surface shares: authenticate, admit, receive the body, own the transaction, make
+POSTs idempotent. The surfaces (the Partner API today; the provider portal and the staff console later) differ
+only in their :class:`Authenticator`: how a request names its caller.
 
-For every ``/v1`` request this middleware opens one session and authenticates the API key (which binds the
-session to the key's tenant), then admits the request against the tenant's own limits (rate and requests in
-progress, in Redis: see :mod:`pdp.platform.admission`). A request with a body ends that first transaction and
-receives the body into a spooled file under a read deadline (:mod:`pdp.web.body`), so a slow client holds no
-database connection; only then does it run the handler, in the request's transaction, and commit only if the
-response is a success. Responses to writes are held back until the commit succeeded, so a client never sees a
-2xx for something that was not committed; jobs buffered during the request are sent after the commit.
+For every request this middleware opens one session and lets the authenticator recognise the caller (which binds
+the session to the caller's tenant and provider scope, see :mod:`pdp.platform.db.tenancy`), then admits the
+request against the tenant's own limits (rate and requests in progress, in Redis: see
+:mod:`pdp.platform.admission`). A request with a body ends that first transaction and receives the body into a
+spooled file under a read deadline (:mod:`pdp.web.body`), so a slow client holds no database connection; only
+then does it run the handler, in the request's transaction, and commit only if the response is a success.
+Responses to writes are held back until the commit succeeded, so a client never sees a 2xx for something that
+was not committed; jobs buffered during the request are sent after the commit.
 
 ``Idempotency-Key`` (optional, on every POST): the key is claimed inside the request's transaction and the
 response stored with it, scoped to the tenant. The request is recognised by a SHA-256 of its method, path, query
@@ -20,7 +23,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import cast
+from typing import Protocol, cast
 
 import structlog
 from litestar.enums import ScopeType
@@ -31,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.platform import jobs
 from pdp.platform.admission import Budget
+from pdp.platform.callers import Caller
 from pdp.platform.db.session import is_unavailable
 from pdp.platform.errors import (
     IdempotencyKeyReused,
@@ -41,24 +45,33 @@ from pdp.platform.errors import (
 )
 from pdp.platform.idempotency import Claimed, IdempotencyRepository, StoredResponse
 from pdp.platform.logging import get_logger
-from pdp.tenants.accounts.service import Principal, authenticate
 from pdp.web.body import Pace, SpooledBody, receive_body
 from pdp.web.replay import for_replay
 from pdp.web.resources import Resources
-from pdp.web.scopes import authorize
 
 SCOPE_KEY = "pdp"
 log = get_logger("pdp.web.uow")
 
 
+class Authenticator(Protocol):
+    """How one surface recognises the caller of a request."""
+
+    async def authenticate(self, session: AsyncSession, scope: HTTPScope) -> Caller:
+        """The caller, with ``session`` bound to it (the transaction in progress included), or a 401/403 error.
+
+        Runs before the Idempotency-Key is looked at: a replay needs what its first request needed.
+        """
+        ...
+
+
 @dataclass(slots=True)
 class RequestContext:
     session: AsyncSession
-    principal: Principal
+    caller: Caller
     body: SpooledBody | None = None  # None: the request had no body
 
 
-def _header(scope: Scope, name: bytes) -> str | None:
+def header(scope: Scope, name: bytes) -> str | None:
     for key, value in scope["headers"]:
         if key == name:
             return value.decode("latin-1")
@@ -67,9 +80,9 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 def _announced_length(scope: Scope) -> int | None:
     """The body's length when the client announced one, 0 when it sends no body at all (HTTP/1.1 framing)."""
-    if _header(scope, b"transfer-encoding") is not None:
+    if header(scope, b"transfer-encoding") is not None:
         return None
-    raw = _header(scope, b"content-length")
+    raw = header(scope, b"content-length")
     try:
         return int(raw) if raw is not None else 0
     except ValueError:
@@ -77,7 +90,7 @@ def _announced_length(scope: Scope) -> int | None:
 
 
 def _idempotency_key(scope: HTTPScope) -> str | None:
-    key = _header(scope, b"idempotency-key") if scope["method"] == "POST" else None
+    key = header(scope, b"idempotency-key") if scope["method"] == "POST" else None
     if key is not None and (not 1 <= len(key) <= 255 or not key.isprintable()):
         raise InvalidRequest("Idempotency-Key must be 1 to 255 printable characters.", code="idempotency_key_invalid")
     return key
@@ -147,9 +160,13 @@ async def _send_stored(send: Send, stored: StoredResponse) -> None:
 
 
 class UnitOfWorkMiddleware(ASGIMiddleware):
-    """ASGI middleware for the Partner API routes; the resources come from the app's lifespan."""
+    """ASGI middleware for one surface's routes, which ``authenticator`` recognises the callers of; the resources
+    come from the app's lifespan."""
 
     scopes = (ScopeType.HTTP,)
+
+    def __init__(self, authenticator: Authenticator) -> None:
+        self.authenticator = authenticator
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         resources: Resources = scope["litestar_app"].state.resources
@@ -170,12 +187,10 @@ class UnitOfWorkMiddleware(ASGIMiddleware):
         body: SpooledBody | None = None
         async with resources.sessionmaker() as session:
             try:
-                principal = await authenticate(session, _header(scope, b"authorization"))
-                structlog.contextvars.bind_contextvars(tenant_id=principal.tenant_id)
-                # The key's scope first, so that a replay needs what its first request needed (pdp.web.scopes).
-                authorize(principal, cast("HTTPRouteHandler", scope["route_handler"]), scope["method"])
+                caller = await self.authenticator.authenticate(session, scope)
+                structlog.contextvars.bind_contextvars(tenant_id=caller.tenant_id)
                 key = _idempotency_key(scope)
-                async with resources.admission.admit(principal.tenant_id) as budget:
+                async with resources.admission.admit(caller.tenant_id) as budget:
                     send = _with_budget(send, budget)
                     announced = _announced_length(scope)
                     if announced != 0:
@@ -183,7 +198,7 @@ class UnitOfWorkMiddleware(ASGIMiddleware):
                         await session.rollback()
                         body = await self._receive(scope, receive, resources, idempotent=key is not None)
                         receive = body.replay()
-                    scope[SCOPE_KEY] = RequestContext(session, principal, body)  # type: ignore[literal-required]
+                    scope[SCOPE_KEY] = RequestContext(session, caller, body)  # type: ignore[literal-required]
                     await self._handle(scope, receive, send, next_app=next_app, resources=resources, key=key)
             except BaseException as exc:
                 await session.rollback()
