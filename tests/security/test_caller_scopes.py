@@ -17,11 +17,14 @@ from litestar.types import HTTPScope
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from pdp.platform.audit import Actor
 from pdp.platform.callers import ApiKeyCaller, Caller, PortalRole, PortalUserCaller
 from pdp.platform.db import tenancy
 from pdp.platform.db.repository import TenantRepository
 from pdp.platform.db.session import unit_of_work
+from pdp.platform.errors import Unauthenticated
 from pdp.platform.settings import Settings
+from pdp.tenants.accounts import service as accounts
 from pdp.tenants.archive.repository import DocumentRepository
 from pdp.tenants.deposits.repository import InvoiceRepository
 from pdp.tenants.events.service import EventRepository
@@ -242,3 +245,21 @@ async def test_another_surface_shares_the_unit_of_work_and_differs_only_in_its_a
     app = _surface(settings, _SignedInAs(mine.user_of(mine.x)))
     async with AsyncTestClient(app) as client:
         assert (await client.get("/surface/invoices")).json() == [mine.invoice_id]
+
+
+async def test_a_portal_users_caller_comes_from_its_memberships(
+    platforms: tuple[Platform, Platform], sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    mine, theirs = platforms
+    pdp = Actor("system", "test")
+    async with unit_of_work(sessionmaker, tenant_id=mine.tenant.id) as session:
+        user = await accounts.create_portal_user(session, "gestion@dupont.fr", "Gestion Dupont", pdp)
+        await accounts.grant_membership(session, user.id, mine.x, PortalRole.VIEWER, pdp)
+        caller = await accounts.portal_caller(session, user.id)
+    assert caller == PortalUserCaller(mine.tenant.id, user.id, {mine.x: PortalRole.VIEWER})
+    assert caller.role_on(mine.x) is PortalRole.VIEWER and caller.role_on(mine.y) is None
+    assert (await _raw_rows(sessionmaker, caller))["providers"] == {mine.x}
+
+    with pytest.raises(Unauthenticated):  # a user id of this tenant, looked up from another tenant
+        async with unit_of_work(sessionmaker, tenant_id=theirs.tenant.id) as session:
+            await accounts.portal_caller(session, user.id)

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.platform import ids
 from pdp.platform.audit import Actor, AuditRepository
-from pdp.platform.callers import ApiKeyCaller
+from pdp.platform.callers import ApiKeyCaller, PortalUserCaller
 from pdp.platform.db.repository import Page
 from pdp.platform.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
 from pdp.platform.security import apikeys
@@ -165,6 +165,16 @@ async def grant_membership(
         {"user_id": user_id, "provider_id": provider_id, "role": role.value},
     )
     return membership
+
+
+async def portal_caller(session: AsyncSession, user_id: str) -> PortalUserCaller:
+    """The caller a signed-in portal user is: its role on each provider it belongs to. Read through a session that
+    sees the whole tenant; the sessions that then serve the user are bound to what this returns."""
+    user = await PortalUserRepository(session).find(user_id)
+    if user is None or user.status != "active":
+        raise Unauthenticated("This portal account does not exist or is disabled.", code="portal_user_inactive")
+    memberships = await MembershipRepository(session).for_user(user_id)
+    return PortalUserCaller(user.tenant_id, user.id, {m.provider_id: Role(m.role) for m in memberships})
 
 
 async def create_staff_user(session: AsyncSession, email: str, full_name: str, role: str) -> StaffUser:
