@@ -5,6 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pdp.platform.callers import PortalRole, PortalUserCaller, SystemCaller
+from pdp.platform.db import tenancy
+
 ROOT = Path(__file__).resolve().parents[2]
 BINDER = ROOT / "platform" / "src" / "pdp" / "platform" / "db" / "tenancy.py"
 
@@ -46,3 +52,12 @@ def test_only_the_tenancy_module_sets_the_scope_settings_from_python() -> None:
 def test_the_binder_is_where_the_scope_is_written() -> None:
     text = BINDER.read_text(encoding="utf-8")
     assert INFO_WRITE.search(text) and SET_CONFIG.search(text)
+
+
+def test_a_caller_scoped_to_providers_cannot_be_adopted_mid_transaction() -> None:
+    # adopt() trusts that SQL already set the transaction's settings, and SQL sets the tenant only.
+    session = AsyncSession()
+    with pytest.raises(ValueError, match="scoped to providers"):
+        tenancy.adopt(session, PortalUserCaller("ten_x", "usr_x", {"prv_x": PortalRole.VIEWER}))
+    tenancy.adopt(session, SystemCaller("ten_x"))
+    assert tenancy.tenant_of(session) == "ten_x" and tenancy.provider_scope_of(session) is None

@@ -39,8 +39,13 @@ def bind_tenant(session: AsyncSession, tenant_id: str | None) -> None:
 
 def adopt(session: AsyncSession, caller: Caller) -> None:
     """Keep ``caller`` for the session's next transactions, in the middle of one whose settings a SECURITY DEFINER
-    function (key or link-token lookup) has already set for that same caller: it saves a round trip."""
-    _store(session, caller.tenant_id, caller.provider_scope)
+    function (key or link-token lookup) has already set for that same caller: it saves a round trip.
+
+    Those functions set the tenant only, so a caller narrowed to providers is refused: it is bound with
+    :func:`bind` before its first transaction, or the transaction in progress would see the whole tenant."""
+    if caller.provider_scope is not None:
+        raise ValueError("a caller scoped to providers is bound before its transaction, not adopted in one")
+    _store(session, caller.tenant_id, None)
 
 
 def tenant_of(session: AsyncSession) -> str | None:
