@@ -8,6 +8,7 @@ name and VAT number complete JSON and plain-PDF invoices.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from typing import Any
 
 import msgspec
@@ -17,6 +18,7 @@ from stdnum.fr import siret as siret_number
 from pdp.platform.errors import AppError, ValidationFailed
 from pdp.platform.jsondecode import decode_object
 from pdp.tenants.common import finding as request_finding
+from pdp.tenants.directory.models import Recipient
 from pdp.tenants.directory.service import RecipientDirectory, to_info
 from pdp.tenants.invoices.findings import finding
 from pdp.tenants.invoices.formats.json_input import JsonAddress, JsonInvoice, JsonSeller
@@ -58,28 +60,49 @@ def metadata_routing(metadata: dict[str, Any]) -> ChorusRouting | None:
     return ChorusRouting(**given)
 
 
-async def check_recipient(report: ValidationReport, directory: RecipientDirectory | None) -> ValidationReport:
+@dataclass(frozen=True, slots=True)
+class DirectoryAnswer:
+    """What the directory said about one SIRET: the recipient (None when Chorus does not know it), or why it could
+    not be asked. A request asks once and reads the answer wherever it needs it."""
+
+    siret: str
+    recipient: Recipient | None = None
+    unavailable: AppError | None = None
+
+
+async def ask_directory(directory: RecipientDirectory, siret: str) -> DirectoryAnswer:
+    try:
+        return DirectoryAnswer(siret, await directory.lookup(siret))
+    except AppError as exc:
+        return DirectoryAnswer(siret, unavailable=exc)
+
+
+async def check_recipient(
+    report: ValidationReport, directory: RecipientDirectory | None, asked: DirectoryAnswer | None = None
+) -> ValidationReport:
     """Add what Chorus Pro's directory says about the recipient (looked up asynchronously, outside the
-    validation thread). When the directory cannot be reached the report says the checks were skipped."""
+    validation thread, unless ``asked`` already holds the answer). When the directory cannot be reached the
+    report says the checks were skipped."""
     if directory is None or report.invoice is None:
         return report
     routing = resolve_routing(report.invoice)
     if not routing.recipient_siret or not siret_number.is_valid(routing.recipient_siret):
         return report  # the Chorus layer already reported the missing or invalid SIRET
-    try:
-        recipient = await directory.lookup(routing.recipient_siret)
-    except AppError as exc:
+    if asked is None or asked.siret != routing.recipient_siret:
+        asked = await ask_directory(directory, routing.recipient_siret)
+    if asked.unavailable is not None:
+        code = asked.unavailable.code
         added = [
             finding(
                 "PDP-DIRECTORY-UNAVAILABLE",
                 "warning",
-                f"Chorus Pro's directory could not be consulted ({exc.code}); the recipient was not checked.",
-                f"L'annuaire de Chorus Pro n'a pas pu être consulté ({exc.code}) ; destinataire non vérifié.",
+                f"Chorus Pro's directory could not be consulted ({code}); the recipient was not checked.",
+                f"L'annuaire de Chorus Pro n'a pas pu être consulté ({code}) ; destinataire non vérifié.",
                 bt="BT-47",
             )
         ]
     else:
-        added = recipient_findings(routing, to_info(recipient) if recipient is not None else None)
+        added = recipient_findings(routing, to_info(asked.recipient) if asked.recipient is not None else None)
     if not added:
         return report
     errors = [*report.errors, *added]
@@ -129,24 +152,23 @@ async def validate_structured(
     except (msgspec.DecodeError, msgspec.ValidationError):
         fields = {}  # the engine reports the malformed document itself
     seller = await _seller(session, fields.get("provider_id"), provider)
-    buyer_address = await _directory_address(fields.get("recipient"), directory)
+    recipient = fields.get("recipient")
+    siret = recipient.get("siret") if isinstance(recipient, dict) else None
+    asked = None
+    if directory is not None and isinstance(siret, str) and siret_number.is_valid(siret):
+        asked = await ask_directory(directory, siret)  # once: for the address and for the recipient checks
+    buyer_address = _directory_address(recipient, asked)
     report = await asyncio.to_thread(validate_document, body, seller=seller, buyer_address=buyer_address)
-    return await check_recipient(report, directory)
+    return await check_recipient(report, directory, asked)
 
 
-async def _directory_address(recipient: object, directory: RecipientDirectory | None) -> JsonAddress | None:
+def _directory_address(recipient: object, asked: DirectoryAnswer | None) -> JsonAddress | None:
     """The recipient's address as Chorus Pro's directory has it, for a JSON invoice that gives none."""
-    if directory is None or not isinstance(recipient, dict) or recipient.get("address") is not None:
+    if asked is None or not isinstance(recipient, dict) or recipient.get("address") is not None:
         return None
-    siret = recipient.get("siret")
-    if not isinstance(siret, str) or not siret_number.is_valid(siret):
-        return None
-    try:
-        known = await directory.lookup(siret)
-    except AppError:
-        return None  # check_recipient reports the directory as unavailable
+    known = asked.recipient
     if known is None or not (known.address_line and known.postal_code and known.city):
-        return None
+        return None  # unknown or unreachable: check_recipient reports it
     return JsonAddress(
         line1=known.address_line, postal_code=known.postal_code, city=known.city, country=known.country_code or "FR"
     )
