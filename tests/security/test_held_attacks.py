@@ -10,15 +10,12 @@ test_tenant_isolation and test_schema_policies.
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from pypdf.actions import JavaScript
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -27,30 +24,11 @@ from pdp.platform import clock
 from pdp.platform.settings import Settings
 from pdp.tenants.archive.store import open_archive
 from tests.conftest import TenantFixture
-from tests.invoices.hostile.support import canary
-from tests.invoices.pdf.pdfgen import writer, written
+from tests.invoices.hostile.support import LAUGHS, XXE, build_zip, canary, javascript_pdf, zip_bomb
 from tests.journeys import active_mandate, deposit_cii, seller_provider
 
 PROLOG = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 PASSWD = Path("/etc/passwd").read_text().splitlines()[0]
-LAUGHS = PROLOG + (
-    b'<!DOCTYPE l [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
-    b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]><l>&d;</l>'
-)
-
-
-def _javascript_pdf() -> bytes:
-    pdf = writer()
-    pdf.add_open_action(JavaScript("app.launchURL('http://attacker.example/');"))
-    return written(pdf)
-
-
-def _zip(entries: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in entries.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
 
 
 async def _deposit(client: Any, tenant: TenantFixture, provider_id: str, name: str, data: bytes) -> Any:
@@ -67,9 +45,9 @@ async def _invoices(client: Any, tenant: TenantFixture) -> list[Any]:
 
 
 HOSTILE_FILES = {
-    "xxe_passwd": ("f.xml", PROLOG + b'<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>'),
+    "xxe_passwd": ("f.xml", XXE),
     "billion_laughs": ("f.xml", LAUGHS),
-    "javascript_pdf": ("f.pdf", _javascript_pdf()),
+    "javascript_pdf": ("f.pdf", javascript_pdf()),
     "not_an_invoice": ("f.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF"),
     "disguised_png": ("f.xml", b"\x89PNG\r\n\x1a\n" + b"\0" * 64),
 }
@@ -103,21 +81,19 @@ async def test_an_external_dtd_never_reaches_the_network(client: Any, tenant: Te
 
 
 @pytest.mark.parametrize(
-    "entries",
+    "archive",
     [
-        {"../../etc/cron.d/pdp.xml": b"<r/>"},
-        {"/tmp/absolute.xml": b"<r/>"},
-        {f"part{n}.xml": b"\0" * (9 * 1024 * 1024) for n in range(16)},  # 144 MB unpacked from ~150 KB
+        build_zip([("../../etc/cron.d/pdp.xml", b"<r/>")]),
+        build_zip([("/tmp/absolute.xml", b"<r/>")]),
+        zip_bomb(),
     ],
     ids=["traversal", "absolute", "bomb"],
 )
-async def test_a_hostile_batch_archive_is_refused_whole(
-    client: Any, tenant: TenantFixture, entries: dict[str, bytes]
-) -> None:
+async def test_a_hostile_batch_archive_is_refused_whole(client: Any, tenant: TenantFixture, archive: bytes) -> None:
     provider = await seller_provider(client, tenant)
     response = await client.post(
         "/v1/invoice-batches",
-        files={"files": ("batch.zip", _zip(entries), "application/zip")},
+        files={"files": ("batch.zip", archive, "application/zip")},
         data={"metadata": json.dumps({"provider_id": provider["id"]})},
         headers=tenant.headers,
     )

@@ -1,16 +1,49 @@
-"""Helpers for the hostile corpus: a network canary, a memory gauge and a refusal assertion."""
+"""Helpers for the hostile corpus: the payloads, a network canary, a memory gauge and a refusal assertion."""
 
 from __future__ import annotations
 
 import contextlib
+import io
 import resource
 import socket
+import warnings
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
+from pypdf.actions import JavaScript
 
 from pdp.tenants.invoices.findings import UnreadableDocument
+from tests.invoices.pdf.pdfgen import writer, written
+
+MIB = 1024 * 1024
+XXE = b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>'
+LAUGHS = (  # entity expansion: 10^4 "lol"s from a few hundred bytes
+    b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+    b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]><l>&d;</l>'
+)
+
+
+def javascript_pdf() -> bytes:
+    pdf = writer()
+    pdf.add_open_action(JavaScript("app.launchURL('http://attacker.example/');"))
+    return written(pdf)
+
+
+def build_zip(entries: list[tuple[str | zipfile.ZipInfo, bytes]], level: int = 9) -> bytes:
+    buffer = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns about duplicate names, which one test wants
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as archive:
+            for name, content in entries:
+                archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def zip_bomb() -> bytes:
+    """144 MB of zeros in 16 entries, about 150 KB packed."""
+    return build_zip([(f"part{n}.xml", bytes(9 * MIB)) for n in range(16)])
 
 
 @dataclass

@@ -6,36 +6,14 @@ hang. (The per-attack details, canaries and memory bounds are in the sibling tes
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 from pathlib import Path
 
 from click.testing import CliRunner
-from pypdf.actions import JavaScript
 
 from pdp.cli.main import cli
-from tests.invoices.pdf.pdfgen import simple_pdf, writer, written
-
-XXE = b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>'
-LAUGHS = (
-    b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
-    b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><l>&c;</l>'
-)
-
-
-def _javascript_pdf() -> bytes:
-    pdf = writer()
-    pdf.add_open_action(JavaScript("app.alert('hi');"))
-    return written(pdf)
-
-
-def _zip_bomb() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for n in range(16):
-            archive.writestr(f"part{n}.xml", b"\0" * (9 * 1024 * 1024))
-    return buffer.getvalue()
+from tests.invoices.hostile.support import LAUGHS, XXE, javascript_pdf, zip_bomb
+from tests.invoices.pdf.pdfgen import simple_pdf
 
 
 def _many_lines() -> bytes:
@@ -57,8 +35,8 @@ def test_every_hostile_file_gets_a_stable_rule(tmp_path: Path) -> None:
         "xxe.xml": (XXE, "PDP-XML-DOCTYPE"),
         "laughs.xml": (LAUGHS, "PDP-XML-DOCTYPE"),
         "huge.xml": (b"<?xml version='1.0'?><r>" + b"x" * (200 * 1024 * 1024) + b"</r>", "PDP-FILE-TOO-LARGE"),
-        "script.pdf": (_javascript_pdf(), "PDP-PDF-JAVASCRIPT"),
-        "bomb.zip": (_zip_bomb(), "PDP-FILE-TYPE"),
+        "script.pdf": (javascript_pdf(), "PDP-PDF-JAVASCRIPT"),
+        "bomb.zip": (zip_bomb(), "PDP-FILE-TYPE"),
         "invoice.xml": (b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "PDP-FILE-TYPE-MISMATCH"),
         "latin1.xml": (b"<?xml version='1.0'?><r>caf\xe9 \xff</r>", "PDP-FILE-ENCODING"),
         "lines.xml": (_many_lines(), "PDP-TOO-MANY-LINES"),

@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-import io
 import stat
 import struct
 import tracemalloc
-import warnings
 import zipfile
 
 import pytest
 
 from pdp.tenants.invoices.formats.archive import read_zip
 from pdp.tenants.invoices.formats.policy import FilePolicy
-from tests.invoices.hostile.support import refused
+from tests.invoices.hostile.support import MIB, build_zip, refused
 
-MIB = 1024 * 1024
 POLICY = FilePolicy()
-
-
-def build(entries: list[tuple[str | zipfile.ZipInfo, bytes]], level: int = 9) -> bytes:
-    buffer = io.BytesIO()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # zipfile warns about duplicate names, which one test wants
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as archive:
-            for name, content in entries:
-                archive.writestr(name, content)
-    return buffer.getvalue()
 
 
 def _central_records(data: bytes) -> list[int]:
@@ -38,8 +25,8 @@ def _central_records(data: bytes) -> list[int]:
 
 
 def test_valid_batch_is_read() -> None:
-    office = build([("[Content_Types].xml", b"<Types/>")])
-    data = build([("a/invoice-1.xml", b"<Invoice/>"), ("invoice-2.pdf", b"%PDF-1.7\n"), ("annex.docx", office)])
+    office = build_zip([("[Content_Types].xml", b"<Types/>")])
+    data = build_zip([("a/invoice-1.xml", b"<Invoice/>"), ("invoice-2.pdf", b"%PDF-1.7\n"), ("annex.docx", office)])
     assert read_zip(data, POLICY) == [
         ("a/invoice-1.xml", b"<Invoice/>"),
         ("invoice-2.pdf", b"%PDF-1.7\n"),
@@ -49,7 +36,7 @@ def test_valid_batch_is_read() -> None:
 
 def test_42_zip_style_bomb_is_refused_by_the_total_budget() -> None:
     # Sixteen 9 MiB entries: each under the 10 MiB per-file cap, 144 MiB together against a 120 MiB budget.
-    bomb = build([(f"{index:02}.xml", bytes(9 * MIB)) for index in range(16)])
+    bomb = build_zip([(f"{index:02}.xml", bytes(9 * MIB)) for index in range(16)])
     assert len(bomb) < 1 * MIB
     tracemalloc.start()
     try:
@@ -61,11 +48,11 @@ def test_42_zip_style_bomb_is_refused_by_the_total_budget() -> None:
 
 
 def test_single_huge_entry_is_refused() -> None:
-    refused(lambda: read_zip(build([("big.xml", bytes(64 * MIB))]), POLICY), "PDP-ZIP-TOO-LARGE")
+    refused(lambda: read_zip(build_zip([("big.xml", bytes(64 * MIB))]), POLICY), "PDP-ZIP-TOO-LARGE")
 
 
 def test_lying_declared_size_does_not_buy_a_bigger_budget() -> None:
-    data = bytearray(build([("big.xml", bytes(64 * MIB))]))
+    data = bytearray(build_zip([("big.xml", bytes(64 * MIB))]))
     for record in _central_records(bytes(data)):
         struct.pack_into("<L", data, record + 24, 100)  # uncompressed size in the central directory
     struct.pack_into("<L", data, 22, 100)  # and in the local header
@@ -79,28 +66,28 @@ def test_lying_declared_size_does_not_buy_a_bigger_budget() -> None:
 
 
 def test_nested_archive_is_refused() -> None:
-    inner = build([(f"{index}.xml", bytes(4 * MIB)) for index in range(16)])
-    refused(lambda: read_zip(build([(f"{index}.zip", inner) for index in range(4)]), POLICY), "PDP-ZIP-NESTED")
+    inner = build_zip([(f"{index}.xml", bytes(4 * MIB)) for index in range(16)])
+    refused(lambda: read_zip(build_zip([(f"{index}.zip", inner) for index in range(4)]), POLICY), "PDP-ZIP-NESTED")
 
 
 @pytest.mark.parametrize(
     ("name", "content"),
     [
-        ("invoice.pdf", build([("x.xml", b"<x/>")])),  # a zip renamed
+        ("invoice.pdf", build_zip([("x.xml", b"<x/>")])),  # a zip renamed
         ("invoice.xml", b"\x1f\x8b\x08\x00" + bytes(16)),  # gzip
         ("notes.txt", b"7z\xbc\xaf\x27\x1c" + bytes(16)),
         ("data.tar.gz", b"whatever"),
     ],
 )
 def test_disguised_nested_archive_is_refused(name: str, content: bytes) -> None:
-    refused(lambda: read_zip(build([(name, content)]), POLICY), "PDP-ZIP-NESTED")
+    refused(lambda: read_zip(build_zip([(name, content)]), POLICY), "PDP-ZIP-NESTED")
 
 
 @pytest.mark.parametrize(
     "name", ["../../etc/passwd.xml", "a/../../b.xml", "/etc/cron.d/x.xml", "..\\..\\evil.xml", "C:\\Windows\\x.xml"]
 )
 def test_traversal_and_absolute_names_are_refused(name: str) -> None:
-    error = refused(lambda: read_zip(build([(zipfile.ZipInfo(name), b"<x/>")]), POLICY), "PDP-ZIP-UNSAFE-NAME")
+    error = refused(lambda: read_zip(build_zip([(zipfile.ZipInfo(name), b"<x/>")]), POLICY), "PDP-ZIP-UNSAFE-NAME")
     assert "/" not in error.finding.message.split("entry ")[1].split(" has")[0].strip("'")
 
 
@@ -108,11 +95,11 @@ def test_symlink_entry_is_refused() -> None:
     link = zipfile.ZipInfo("invoice.xml")
     link.create_system = 3
     link.external_attr = (stat.S_IFLNK | 0o777) << 16
-    refused(lambda: read_zip(build([(link, b"/etc/passwd")]), POLICY), "PDP-ZIP-SYMLINK")
+    refused(lambda: read_zip(build_zip([(link, b"/etc/passwd")]), POLICY), "PDP-ZIP-SYMLINK")
 
 
 def test_encrypted_entry_is_refused() -> None:
-    data = bytearray(build([("invoice.xml", b"<Invoice/>")]))
+    data = bytearray(build_zip([("invoice.xml", b"<Invoice/>")]))
     data[6] |= 0x01  # general purpose flag, local header
     for record in _central_records(bytes(data)):
         data[record + 8] |= 0x01  # and central directory
@@ -121,7 +108,7 @@ def test_encrypted_entry_is_refused() -> None:
 
 def test_overlapping_entries_are_refused() -> None:
     # Fifield's non-recursive bomb: many central records share one compressed kernel.
-    data = build([("a.xml", bytes(1 * MIB))])
+    data = build_zip([("a.xml", bytes(1 * MIB))])
     (record,) = _central_records(data)
     eocd = data.rfind(b"PK\x05\x06")
     twin = data[record:eocd].replace(b"a.xml", b"b.xml")
@@ -133,18 +120,18 @@ def test_overlapping_entries_are_refused() -> None:
 
 
 def test_duplicate_names_are_refused() -> None:
-    data = build([("invoice.xml", b"<a/>"), ("INVOICE.xml", b"<b/>")])
+    data = build_zip([("invoice.xml", b"<a/>"), ("INVOICE.xml", b"<b/>")])
     refused(lambda: read_zip(data, POLICY), "PDP-ZIP-DUPLICATE-NAME")
 
 
 def test_too_many_entries_are_refused() -> None:
-    data = build([(f"{index}.xml", b"") for index in range(POLICY.max_zip_entries + 1)], level=1)
+    data = build_zip([(f"{index}.xml", b"") for index in range(POLICY.max_zip_entries + 1)], level=1)
     refused(lambda: read_zip(data, POLICY), "PDP-ZIP-TOO-MANY-ENTRIES")
 
 
 @pytest.mark.parametrize(
     "data",
-    [b"\x89PNG\r\n\x1a\n" + bytes(64), build([("a.xml", b"<a/>" * 1000)])[:-30], b"PK\x03\x04" + bytes(64)],
+    [b"\x89PNG\r\n\x1a\n" + bytes(64), build_zip([("a.xml", b"<a/>" * 1000)])[:-30], b"PK\x03\x04" + bytes(64)],
     ids=["not-zip", "truncated", "header-only"],
 )
 def test_unreadable_archives_are_refused(data: bytes) -> None:
