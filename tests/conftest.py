@@ -28,6 +28,7 @@ from pdp.platform.devstack import DevStack, EngineInfo, ensure_bucket
 from pdp.platform.security.envelope import generate_master_key
 from pdp.platform.settings import Settings, load_settings
 from pdp.tenants.accounts import service as accounts
+from pdp.tenants.archive.store import Archive, open_archive
 from pdp.web.app import create_app
 
 
@@ -118,6 +119,14 @@ async def owner_engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
     engine = create_engine(settings.owner_url, pool_size=1)
     yield engine
     await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def archive(settings: Settings) -> Iterator[Archive]:
+    """The Object Lock archive the test app writes to, for tests that read or attack it directly."""
+    bucket = open_archive(settings)
+    yield bucket
+    bucket.close()
 
 
 @pytest.fixture(scope="session")

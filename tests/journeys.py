@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
 import msgspec
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from pdp.platform.db.session import unit_of_work
+from pdp.tenants.archive import service as archive_service
+from pdp.tenants.archive.repository import DocumentRepository
+from pdp.tenants.archive.store import Archive
 from pdp.tenants.invoices.formats.cii_write import write_cii
 from pdp.tenants.invoices.formats.json_input import to_invoice
 from tests.conftest import TenantFixture
@@ -63,3 +69,14 @@ async def deposit_cii(client: Any, tenant: TenantFixture, provider_id: str, **ov
         data={"metadata": msgspec.json.encode({"provider_id": provider_id}).decode()},
         headers=tenant.headers,
     )
+
+
+async def mandate_evidence(
+    sessionmaker: async_sessionmaker[AsyncSession], archive: Archive, tenant_id: str, mandate_id: str
+) -> tuple[set[str], dict[str, Any]]:
+    """The kinds of the documents archived for a mandate, and its acceptance evidence as read from the archive."""
+    async with unit_of_work(sessionmaker, tenant_id=tenant_id) as session:
+        documents = await DocumentRepository(session).of_subject(mandate_id)
+        evidence = next(d for d in documents if d.kind == "mandate_evidence")
+        _, raw = await archive_service.content(session, archive, evidence.id)
+    return {d.kind for d in documents}, dict(json.loads(raw))

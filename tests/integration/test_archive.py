@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -13,19 +12,11 @@ from pdp.connectors.s3.client import ArchiveIntegrityError, S3Error
 from pdp.platform import clock
 from pdp.platform.db.session import unit_of_work
 from pdp.platform.errors import NotFound
-from pdp.platform.settings import Settings
 from pdp.tenants.archive import service
-from pdp.tenants.archive.store import Archive, open_archive
+from pdp.tenants.archive.store import Archive
 from tests.conftest import TenantFixture
 
 PDF = b"%PDF-1.7\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"
-
-
-@pytest.fixture(scope="module")
-def archive(settings: Settings) -> Iterator[Archive]:
-    bucket = open_archive(settings)
-    yield bucket
-    bucket.close()
 
 
 async def _store(sessionmaker: async_sessionmaker[AsyncSession], archive: Archive, tenant: TenantFixture) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -12,13 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from pdp.platform.db.session import unit_of_work
 from pdp.platform.settings import Settings
-from pdp.tenants.archive import service as archive_service
-from pdp.tenants.archive.repository import DocumentRepository
-from pdp.tenants.archive.store import open_archive
+from pdp.tenants.archive.store import Archive
 from pdp.tenants.mandates import service
 from tests.conftest import TenantFixture
 from tests.factories import provider_payload, siret
-from tests.journeys import BROWSER, accept_mandate, portal_path
+from tests.journeys import BROWSER, accept_mandate, mandate_evidence, portal_path
 
 
 async def _provider(client: Any, tenant: TenantFixture) -> dict[str, Any]:
@@ -35,7 +32,11 @@ async def _mandate(client: Any, tenant: TenantFixture, provider_id: str, **body:
 
 
 async def test_a_provider_reads_and_accepts_its_mandate(
-    client: Any, tenant: TenantFixture, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+    client: Any,
+    tenant: TenantFixture,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    archive: Archive,
 ) -> None:
     provider = await _provider(client, tenant)
     mandate = await _mandate(client, tenant, provider["id"], scope={"invoice_types": ["invoice"]})
@@ -59,17 +60,11 @@ async def test_a_provider_reads_and_accepts_its_mandate(
     after = (await client.get(f"/v1/mandates/{mandate['id']}", headers=tenant.headers)).json()
     assert (after["status"], after["accepted_by"], after["acceptance_url"]) == ("active", "Jeanne Dupont", None)
 
-    async with unit_of_work(sessionmaker, tenant_id=tenant.id) as session:
-        documents = await DocumentRepository(session).of_subject(mandate["id"])
-        evidence = next(d for d in documents if d.kind == "mandate_evidence")
-        bucket = open_archive(settings)
-        _, raw = await archive_service.content(session, bucket, evidence.id)
-        bucket.close()
-    proof = json.loads(raw)
+    kinds, proof = await mandate_evidence(sessionmaker, archive, tenant.id, mandate["id"])
     assert proof["document_sha256"] == mandate["document_sha256"]
     assert (proof["accepted_by"], proof["user_agent"]) == ("Jeanne Dupont", BROWSER)
     assert proof["ip"] and proof["accepted_at"]
-    assert {d.kind for d in documents} == {"mandate", "mandate_evidence"}
+    assert kinds == {"mandate", "mandate_evidence"}
 
 
 async def test_a_used_link_is_gone_and_a_form_without_csrf_is_refused(client: Any, tenant: TenantFixture) -> None:

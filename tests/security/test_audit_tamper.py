@@ -32,7 +32,7 @@ from pdp.tenants.archive.audit_checkpoints import (
     verify_tenant,
     write_checkpoint,
 )
-from pdp.tenants.archive.store import Archive, open_archive
+from pdp.tenants.archive.store import Archive
 from tests.conftest import TenantFixture
 
 ACTOR = Actor("system", "attack-suite")
@@ -46,13 +46,6 @@ def operator_environment(settings: Settings, monkeypatch: pytest.MonkeyPatch) ->
     for field in dataclasses.fields(settings):
         monkeypatch.setenv(f"PDP_{field.name.upper()}", str(getattr(settings, field.name)))
     yield
-
-
-@pytest.fixture
-def archive(settings: Settings) -> Iterator[Archive]:
-    bucket = open_archive(settings)
-    yield bucket
-    bucket.close()
 
 
 @pytest.fixture

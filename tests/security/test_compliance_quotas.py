@@ -15,7 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pdp.platform.settings import Settings
-from pdp.tenants.archive.store import ArchiveQuota, open_archive
+from pdp.tenants.archive.store import Archive, ArchiveQuota
 from pdp.web.app import create_app
 from tests.conftest import TenantFixture
 from tests.journeys import active_mandate, deposit_cii, seller_provider
@@ -59,7 +59,7 @@ async def _usage(owner_engine: AsyncEngine, tenant_id: str) -> tuple[int, int, i
 
 
 async def test_a_tenant_past_its_archive_quota_is_refused_before_s3(
-    client: Any, tenant: TenantFixture, settings: Settings, owner_engine: AsyncEngine
+    client: Any, tenant: TenantFixture, settings: Settings, owner_engine: AsyncEngine, archive: Archive
 ) -> None:
     provider = await seller_provider(client, tenant)
     await active_mandate(client, tenant, provider["id"])  # archives the mandate and its evidence
@@ -77,12 +77,8 @@ async def test_a_tenant_past_its_archive_quota_is_refused_before_s3(
     assert problem["code"] == "archive_quota_exceeded"
     assert (problem["quota_bytes"], problem["used_bytes"]) == (used + 100, used)
     assert await _usage(owner_engine, tenant.id) == (used, size, documents)  # no row
-    bucket = open_archive(settings)
-    try:
-        prefix = f"{tenant.id}/{provider['id']}/invoice_original/"
-        listed = bucket._client.list_object_versions(Bucket=bucket.bucket, Prefix=prefix)
-    finally:
-        bucket.close()
+    prefix = f"{tenant.id}/{provider['id']}/invoice_original/"
+    listed = archive._client.list_object_versions(Bucket=archive.bucket, Prefix=prefix)
     assert len(listed.get("Versions", [])) == 1  # the first invoice's only: nothing was PUT for the refused one
 
     # The default quota serves every other tenant.

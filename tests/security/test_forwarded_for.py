@@ -7,20 +7,17 @@ the header to pdp, which believes it from ``PDP_TRUSTED_PROXIES`` only (none by 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from pdp.platform.db.session import unit_of_work
 from pdp.platform.settings import Settings
-from pdp.tenants.archive import service as archive_service
-from pdp.tenants.archive.repository import DocumentRepository
-from pdp.tenants.archive.store import open_archive
+from pdp.tenants.archive.store import Archive
 from pdp.web.client_address import client_address, trusted_proxies
 from tests.conftest import TenantFixture
+from tests.journeys import mandate_evidence
 from tests.security.api_processes import api_processes
 from tests.security.portal_steps import accept, pending_mandate
 
@@ -65,20 +62,6 @@ def behind_loopback_proxy(settings: Settings, tmp_path_factory: pytest.TempPathF
         yield url
 
 
-async def _evidence_ip(
-    sessionmaker: async_sessionmaker[AsyncSession], settings: Settings, tenant: TenantFixture, mandate_id: str
-) -> str:
-    async with unit_of_work(sessionmaker, tenant_id=tenant.id) as session:
-        documents = await DocumentRepository(session).of_subject(mandate_id)
-        evidence = next(d for d in documents if d.kind == "mandate_evidence")
-        bucket = open_archive(settings)
-        try:
-            _, raw = await archive_service.content(session, bucket, evidence.id)
-        finally:
-            bucket.close()
-    return str(json.loads(raw)["ip"])
-
-
 @pytest.mark.parametrize(
     ("server", "forwarded", "archived"),
     [
@@ -92,7 +75,7 @@ async def test_the_archived_address_is_the_one_a_trusted_party_saw(
     request: pytest.FixtureRequest,
     tenant: TenantFixture,
     sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    archive: Archive,
     server: str,
     forwarded: str,
     archived: str,
@@ -100,4 +83,5 @@ async def test_the_archived_address_is_the_one_a_trusted_party_saw(
     async with httpx.AsyncClient(base_url=request.getfixturevalue(server), timeout=10.0) as http:
         mandate = await pending_mandate(http, tenant)
         await accept(http, mandate["acceptance_url"], {"X-Forwarded-For": forwarded})
-    assert await _evidence_ip(sessionmaker, settings, tenant, mandate["id"]) == archived
+    _, evidence = await mandate_evidence(sessionmaker, archive, tenant.id, mandate["id"])
+    assert evidence["ip"] == archived

@@ -21,8 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pdp.connectors.s3.client import S3Error
 from pdp.platform import clock
-from pdp.platform.settings import Settings
-from pdp.tenants.archive.store import open_archive
+from pdp.tenants.archive.store import Archive
 from tests.conftest import TenantFixture
 from tests.invoices.hostile.support import LAUGHS, XXE, build_zip, canary, javascript_pdf, zip_bomb
 from tests.journeys import active_mandate, deposit_cii, seller_provider
@@ -81,7 +80,7 @@ async def test_an_external_dtd_never_reaches_the_network(client: Any, tenant: Te
 
 
 @pytest.mark.parametrize(
-    "archive",
+    "batch",
     [
         build_zip([("../../etc/cron.d/pdp.xml", b"<r/>")]),
         build_zip([("/tmp/absolute.xml", b"<r/>")]),
@@ -89,11 +88,11 @@ async def test_an_external_dtd_never_reaches_the_network(client: Any, tenant: Te
     ],
     ids=["traversal", "absolute", "bomb"],
 )
-async def test_a_hostile_batch_archive_is_refused_whole(client: Any, tenant: TenantFixture, archive: bytes) -> None:
+async def test_a_hostile_batch_archive_is_refused_whole(client: Any, tenant: TenantFixture, batch: bytes) -> None:
     provider = await seller_provider(client, tenant)
     response = await client.post(
         "/v1/invoice-batches",
-        files={"files": ("batch.zip", archive, "application/zip")},
+        files={"files": ("batch.zip", batch, "application/zip")},
         data={"metadata": json.dumps({"provider_id": provider["id"]})},
         headers=tenant.headers,
     )
@@ -103,7 +102,7 @@ async def test_a_hostile_batch_archive_is_refused_whole(client: Any, tenant: Ten
 
 
 async def test_the_archive_refuses_a_delete_and_an_overwrite_of_a_deposited_invoice(
-    client: Any, tenant: TenantFixture, settings: Settings, owner_engine: AsyncEngine
+    client: Any, tenant: TenantFixture, archive: Archive, owner_engine: AsyncEngine
 ) -> None:
     provider = await seller_provider(client, tenant)
     await active_mandate(client, tenant, provider["id"])
@@ -115,16 +114,11 @@ async def test_the_archive_refuses_a_delete_and_an_overwrite_of_a_deposited_invo
     async with owner_engine.connect() as conn:
         row = await conn.execute(text("SELECT s3_key, version_id FROM documents WHERE id = :id"), {"id": document_id})
         key, version = row.one()
-    archive = open_archive(settings)
-    try:
-        with pytest.raises(S3Error) as refused:
-            await archive.delete_version(key, version)
-        assert refused.value.denied
-        # An overwrite of the key only adds a version: pdp reads the version it archived, checked by SHA-256.
-        await archive.put_locked(
-            key, b"forged", content_type="application/xml", retain_until=clock.now() + timedelta(days=1)
-        )
-    finally:
-        archive.close()
+    with pytest.raises(S3Error) as refused:
+        await archive.delete_version(key, version)
+    assert refused.value.denied
+    # An overwrite of the key only adds a version: pdp reads the version it archived, checked by SHA-256.
+    until = clock.now() + timedelta(days=1)
+    await archive.put_locked(key, b"forged", content_type="application/xml", retain_until=until)
     again = await client.get(url, headers=tenant.headers)
     assert again.status_code == 200 and again.content == original
