@@ -196,7 +196,7 @@ class UnitOfWorkMiddleware(ASGIMiddleware):
                     if announced != 0:
                         # No connection or transaction is held while the body arrives, however slowly.
                         await session.rollback()
-                        body = await self._receive(scope, receive, resources, idempotent=key is not None)
+                        body = await self._receive(scope, receive, resources, announced, idempotent=key is not None)
                         receive = body.replay()
                     scope[SCOPE_KEY] = RequestContext(session, caller, body)  # type: ignore[literal-required]
                     await self._handle(scope, receive, send, next_app=next_app, resources=resources, key=key)
@@ -211,11 +211,11 @@ class UnitOfWorkMiddleware(ASGIMiddleware):
                     body.close()
 
     async def _receive(
-        self, scope: HTTPScope, receive: Receive, resources: Resources, *, idempotent: bool
+        self, scope: HTTPScope, receive: Receive, resources: Resources, announced: int | None, *, idempotent: bool
     ) -> SpooledBody:
+        """The body, of ``announced`` bytes (None: chunked, length unknown until it ends)."""
         handler = cast("HTTPRouteHandler", scope["route_handler"])  # an HTTP scope has an HTTP handler
         limit = handler.resolve_request_max_body_size()
-        announced = _announced_length(scope)
         if limit is not None and announced is not None and announced > limit:
             raise PayloadTooLarge(f"The request body exceeds {limit} bytes.")
         hasher = _request_hasher(scope) if idempotent else None
