@@ -289,33 +289,31 @@ def to_invoice(
     )
 
 
-_PARTIES = (
+_PARTIES = (  # role, its group, and the message's parts in English and French
     (
         "seller",
         "BG-5",
         "The seller's postal address",
-        "L'adresse postale du vendeur",
         "give the provider an address (PATCH /v1/providers/{id}) or seller.address",
+        "L'adresse postale du vendeur",
+        "renseignez l'adresse du fournisseur (PATCH /v1/providers/{id}) ou seller.address",
     ),
     (
         "buyer",
         "BG-8",
         "The buyer's postal address",
-        "L'adresse postale de l'acheteur",
         "give recipient.address (pdp takes Chorus Pro's when its directory has one)",
+        "L'adresse postale de l'acheteur",
+        "renseignez recipient.address (pdp prend celle de l'annuaire de Chorus Pro quand il la connaît)",
     ),
 )
-_PARTIES_FR_FIX = {
-    "seller": "renseignez l'adresse du fournisseur (PATCH /v1/providers/{id}) ou seller.address",
-    "buyer": "renseignez recipient.address (pdp prend celle de l'annuaire de Chorus Pro quand il la connaît)",
-}
 
 
 def missing_addresses(invoice: Invoice) -> list[Finding]:
     """The invoice pdp would write lacks a party's postal address (street, postal code, city), which French law
     requires on every invoice: refuse it rather than write an unlawful one."""
     findings: list[Finding] = []
-    for role, bg, what, quoi, fix in _PARTIES:
+    for role, bg, what, fix, quoi, correction in _PARTIES:
         address = getattr(invoice, role).address
         if address is not None and address.line1 and address.postal_code and address.city:
             continue
@@ -324,7 +322,7 @@ def missing_addresses(invoice: Invoice) -> list[Finding]:
                 f"PDP-{role.upper()}-ADDRESS-MISSING",
                 "error",
                 f"{what} (street, postal code, city) is required on an invoice; {fix}.",
-                f"{quoi} (voie, code postal, ville) est obligatoire sur une facture ; {_PARTIES_FR_FIX[role]}.",
+                f"{quoi} (voie, code postal, ville) est obligatoire sur une facture ; {correction}.",
                 bt=bg,
             )
         )
