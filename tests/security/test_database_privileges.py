@@ -42,6 +42,10 @@ TABLE_GRANTS: dict[str, set[str]] = {
     "webhook_endpoints": {"SELECT", "INSERT", "UPDATE"},
     "webhook_deliveries": {"SELECT", "INSERT", "UPDATE"},
     "webhook_attempts": {"SELECT", "INSERT"},
+    "portal_sessions": {"SELECT", "INSERT", "UPDATE", "DELETE"},  # DELETE: sign-out everywhere
+    "portal_tokens": {"SELECT", "INSERT", "UPDATE"},  # UPDATE: used_at (single use)
+    "identity_proofs": {"SELECT", "INSERT", "UPDATE"},  # UPDATE: attempts, verified_at
+    # staff_cases: no grant; tenants raise cases through pdp_flag_contested_siret only
 }
 FUNCTIONS = {
     "pdp_authenticate",
@@ -52,6 +56,8 @@ FUNCTIONS = {
     "pdp_invoices_claim_due",
     "pdp_webhook_deliveries_claim_due",
     "pdp_active_tenants",
+    "pdp_flag_contested_siret",
+    "pdp_platforms_for_siret",
 }
 
 

@@ -27,6 +27,10 @@ PREFIXES: Final = {
     "audit_event": "aud",
     "outbox": "obx",
     "document": "doc",
+    "portal_session": "pss",
+    "portal_token": "ptk",
+    "identity_proof": "idp",
+    "staff_case": "cas",
 }
 _ALPHABET: Final = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 

@@ -4,11 +4,21 @@ from pdp.platform.audit import AuditEvent
 from pdp.platform.db.base import Base
 from pdp.platform.idempotency import IdempotencyKey
 from pdp.platform.outbox import OutboxMessage
-from pdp.tenants.accounts.models import ApiKey, Membership, PortalUser, StaffUser, Tenant
+from pdp.tenants.accounts.models import (
+    ApiKey,
+    Membership,
+    PortalSession,
+    PortalToken,
+    PortalUser,
+    StaffCase,
+    StaffUser,
+    Tenant,
+)
 from pdp.tenants.archive.models import ArchivedDocument, ArchiveUsage
 from pdp.tenants.deposits.models import InvoiceRecord
 from pdp.tenants.directory.models import Recipient, RecipientService
 from pdp.tenants.events.models import Event
+from pdp.tenants.identity.models import IdentityProof
 from pdp.tenants.mandates.models import Mandate
 from pdp.tenants.providers.models import Provider
 from pdp.tenants.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -21,14 +31,18 @@ __all__ = [
     "Base",
     "Event",
     "IdempotencyKey",
+    "IdentityProof",
     "InvoiceRecord",
     "Mandate",
     "Membership",
     "OutboxMessage",
+    "PortalSession",
+    "PortalToken",
     "PortalUser",
     "Provider",
     "Recipient",
     "RecipientService",
+    "StaffCase",
     "StaffUser",
     "Tenant",
     "WebhookAttempt",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     ARRAY,
@@ -10,10 +11,14 @@ from sqlalchemy import (
     DateTime,
     ForeignKeyConstraint,
     Index,
+    LargeBinary,
     String,
+    Text,
     UniqueConstraint,
     func,
+    text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pdp.platform.callers import PortalRole
@@ -24,11 +29,19 @@ Role = PortalRole  # the portal roles are part of the caller model, which the pl
 
 class Tenant(Base):
     __tablename__ = "tenants"
+    __table_args__ = (
+        CheckConstraint("brand_colour ~ '^#[0-9a-f]{6}$'", name="brand_colour"),
+        CheckConstraint("brand_logo_type IN ('image/png', 'image/jpeg')", name="brand_logo_type"),
+    )
 
     id: Mapped[str] = mapped_column(String(30), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20), server_default="active")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # The provider portal wears the platform's brand: providers reach it from their marketplace.
+    brand_colour: Mapped[str | None] = mapped_column(String(7))
+    brand_logo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    brand_logo_type: Mapped[str | None] = mapped_column(String(20))
 
 
 class ApiKey(TenantScoped, Base):
@@ -60,12 +73,22 @@ class PortalUser(TenantScoped, Base):
     __table_args__ = (
         UniqueConstraint("tenant_id", "email"),
         ForeignKeyConstraint(["tenant_id"], ["tenants.id"]),
+        CheckConstraint("locale IN ('fr', 'en')", name="locale"),
+        CheckConstraint("status IN ('invited', 'active', 'disabled')", name="status"),
     )
 
     email: Mapped[str] = mapped_column(String(254))
     full_name: Mapped[str] = mapped_column(String(200))
-    password_hash: Mapped[str | None] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(200))  # argon2id
     status: Mapped[str] = mapped_column(String(20), server_default="active")
+    locale: Mapped[str] = mapped_column(String(2), server_default="fr")
+    # Envelope-encrypted (pdp.platform.security.envelope), bound to the row; set once the user has confirmed a code.
+    totp_secret_enc: Mapped[str | None] = mapped_column(Text)
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    proconnect_sub: Mapped[str | None] = mapped_column(String(255))
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Which e-mails the user gets: {"invoice_status": [statuses], ...}; empty = the defaults of their role.
+    notifications: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
 
 
 class Membership(TenantScoped, Base):
@@ -84,6 +107,57 @@ class Membership(TenantScoped, Base):
     role: Mapped[str] = mapped_column(String(20))
 
 
+class PortalSession(TenantScoped, Base):
+    """A signed-in browser: the cookie holds a random token, the row only its SHA-256."""
+
+    __tablename__ = "portal_sessions"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "token_sha256"),
+        ForeignKeyConstraint(
+            ["tenant_id", "user_id"], ["portal_users.tenant_id", "portal_users.id"], ondelete="CASCADE"
+        ),
+        CheckConstraint(
+            "method IN ('password', 'magic_link', 'proconnect', 'chorus_account', 'postal_code', 'invitation')",
+            name="method",
+        ),
+    )
+
+    user_id: Mapped[str] = mapped_column(String(30))
+    token_sha256: Mapped[str] = mapped_column(String(64))
+    method: Mapped[str] = mapped_column(String(20))  # how the user signed in
+    second_factor_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ip: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(500))
+
+
+TOKEN_PURPOSES = ("sign_in", "user_invitation", "mandate_invitation", "password_reset")
+
+
+class PortalToken(TenantScoped, Base):
+    """A single-use link pdp e-mails, stored by digest: what it grants, to whom, until when."""
+
+    __tablename__ = "portal_tokens"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "token_sha256"),
+        ForeignKeyConstraint(["tenant_id"], ["tenants.id"]),
+        CheckConstraint(f"purpose IN {TOKEN_PURPOSES}", name="purpose"),
+        CheckConstraint("role IS NULL OR role IN ('admin', 'depositor', 'viewer')", name="role"),
+    )
+
+    purpose: Mapped[str] = mapped_column(String(20))
+    token_sha256: Mapped[str] = mapped_column(String(64))
+    email: Mapped[str] = mapped_column(String(254))
+    user_id: Mapped[str | None] = mapped_column(String(30))
+    provider_id: Mapped[str | None] = mapped_column(String(30))
+    mandate_id: Mapped[str | None] = mapped_column(String(30))
+    role: Mapped[str | None] = mapped_column(String(20))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class StaffUser(Base):
     """Back-office support staff: not tenant-owned; every access they make to a tenant is audited."""
 
@@ -97,3 +171,26 @@ class StaffUser(Base):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class StaffCase(Base):
+    """The staff queue: a case support must look at, across tenants (today: a SIRET two tenants ask mandates for).
+
+    The app role has no grant on it: tenants raise cases through ``pdp_flag_contested_siret`` (migration 0019),
+    which checks the caller's own claim before it writes; the back-office console reads the queue."""
+
+    __tablename__ = "staff_cases"
+    __table_args__ = (
+        CheckConstraint("kind IN ('siret_contested')", name="kind"),
+        # One open case per contested SIRET: a third tenant joins the open case rather than opening another.
+        Index("ux_staff_cases_open_siret", "kind", "siret", unique=True, postgresql_where=text("resolved_at IS NULL")),
+    )
+
+    id: Mapped[str] = mapped_column(String(30), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    siret: Mapped[str | None] = mapped_column(String(14))
+    tenant_ids: Mapped[list[str]] = mapped_column(ARRAY(String(30)))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolution: Mapped[str | None] = mapped_column(Text)

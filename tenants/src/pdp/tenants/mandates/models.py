@@ -47,3 +47,8 @@ class Mandate(TenantScoped, Base):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_by: Mapped[str | None] = mapped_column(String(20))  # tenant | provider
     expired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # pdp e-mails the invitation itself; acceptance needs a verified proof of identity (pdp.tenants.identity).
+    invited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    identity_proof_id: Mapped[str | None] = mapped_column(String(30))
+    accepted_by_user_id: Mapped[str | None] = mapped_column(String(30))
+    refusal_reason: Mapped[str | None] = mapped_column(String(500))  # the provider refused (revoked_by provider)
