@@ -187,6 +187,33 @@ class Settings:
             "(refused in production only)"
         },
     )
+    portal_identity_channels: str = field(
+        default="proconnect,chorus_account,postal_code",
+        metadata={
+            "doc": "How a supplier may prove it acts for its SIRET before accepting a mandate, comma-separated: "
+            "proconnect, chorus_account, postal_code"
+        },
+    )
+    proconnect_issuer: str = field(
+        default="",
+        metadata={
+            "doc": "ProConnect (OpenID Connect) issuer URL; empty: ProConnect is off (pdp dev runs a local stand-in)"
+        },
+    )
+    proconnect_client_id: str = field(default="", metadata={"doc": "Client id pdp is registered with at ProConnect"})
+    proconnect_client_secret: str = field(default="", metadata={"doc": "Its client secret"})
+    portal_session_idle_minutes: int = field(
+        default=30, metadata={"doc": "A portal session ends after this long without a request"}
+    )
+    portal_session_max_hours: int = field(
+        default=12, metadata={"doc": "A portal session ends this long after sign-in, however active"}
+    )
+    portal_sign_in_link_minutes: int = field(
+        default=20, metadata={"doc": "How long an e-mailed sign-in link works (once)"}
+    )
+    postal_code_days: int = field(
+        default=30, metadata={"doc": "How long a code sent by post to a supplier's registered address can be entered"}
+    )
 
     @property
     def owner_url(self) -> str:
