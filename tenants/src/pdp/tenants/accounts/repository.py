@@ -14,7 +14,7 @@ from pdp.platform.db import tenancy
 from pdp.platform.db.repository import TenantRepository
 from pdp.platform.db.tenancy import tenant_of
 from pdp.platform.errors import TenantContextMissing
-from pdp.tenants.accounts.models import ApiKey, Membership, PortalUser, StaffUser, Tenant
+from pdp.tenants.accounts.models import ApiKey, Membership, StaffUser, Tenant
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,14 +77,6 @@ class ApiKeyRepository(TenantRepository[ApiKey]):
         """The tenant's keys, revoked ones included, oldest first (a tenant has a handful, not pages)."""
         result = await self.session.execute(self.select().order_by(ApiKey.created_at, ApiKey.id))
         return list(result.scalars())
-
-
-class PortalUserRepository(TenantRepository[PortalUser]):
-    model = PortalUser
-
-    async def by_email(self, email: str) -> PortalUser | None:
-        result = await self.session.execute(self.select().where(PortalUser.email == email))
-        return result.scalar_one_or_none()
 
 
 class MembershipRepository(TenantRepository[Membership]):

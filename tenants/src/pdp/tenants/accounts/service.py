@@ -16,10 +16,10 @@ from pdp.platform.errors import Conflict, NotFound, Unauthenticated, ValidationF
 from pdp.platform.security import apikeys
 from pdp.tenants.accounts import scopes as key_scopes
 from pdp.tenants.accounts.models import ApiKey, Membership, PortalUser, Role, StaffUser, Tenant
+from pdp.tenants.accounts.portal_repository import PortalUserRepository
 from pdp.tenants.accounts.repository import (
     ApiKeyRepository,
     MembershipRepository,
-    PortalUserRepository,
     StaffRepository,
     TenantsRepository,
     lookup_api_key,
