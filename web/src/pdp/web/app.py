@@ -37,6 +37,7 @@ from pdp.web.errors import EXCEPTION_HANDLERS
 from pdp.web.health import healthz, readyz
 from pdp.web.json_request import PdpRequest
 from pdp.web.observability import RequestLogMiddleware, add_request_id_header, log_response
+from pdp.web.portal import assets as portal_assets
 from pdp.web.portal.mandates import MandateAcceptanceController
 from pdp.web.resources import Resources, open_resources
 from pdp.web.scopes import KEY_SCHEME_HELP, document_scopes
@@ -45,6 +46,11 @@ from pdp.web.uow import UnitOfWorkMiddleware
 
 API_BODY_LIMIT = 1024 * 1024
 TEMPLATES = Path(__file__).resolve().with_name("templates")
+
+
+def _template_globals(engine: JinjaTemplateEngine) -> None:
+    register_template_globals(engine)  # csp_nonce
+    portal_assets.register_template_globals(engine)  # portal_asset, htmx_config
 
 
 def _csrf_config(settings: Settings) -> CSRFConfig:
@@ -58,7 +64,8 @@ def _csrf_config(settings: Settings) -> CSRFConfig:
         cookie_secure=settings.public_url.startswith("https://"),
         cookie_httponly=True,
         cookie_samesite="strict",
-        exclude=["^/v1/", "^/api", "^/healthz", "^/readyz"],
+        # /static/: a public, cached file must carry no cookie.
+        exclude=["^/v1/", "^/api", "^/static/", "^/healthz", "^/readyz"],
     )
 
 
@@ -95,9 +102,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
         request_max_body_size=API_BODY_LIMIT,
     )
     app = Litestar(
-        route_handlers=[partner_api, MandateAcceptanceController, assets_router(), healthz, readyz],
+        route_handlers=[
+            partner_api,
+            MandateAcceptanceController,
+            assets_router(),
+            portal_assets.static_router(),
+            healthz,
+            readyz,
+        ],
         template_config=TemplateConfig(
-            directory=TEMPLATES, engine=JinjaTemplateEngine, engine_callback=register_template_globals
+            directory=TEMPLATES, engine=JinjaTemplateEngine, engine_callback=_template_globals
         ),
         csrf_config=_csrf_config(settings),
         request_class=PdpRequest,

@@ -1,0 +1,64 @@
+"""The vendored htmx runs on a portal page under the portal's Content-Security-Policy, configured as
+pdp.web.portal.assets says; without that configuration, its inline indicator style is refused."""
+
+from __future__ import annotations
+
+import httpx
+from playwright.async_api import Page
+
+from pdp.web.portal.assets import HTMX, HTMX_VERSION, htmx_config, portal_asset
+from tests.browser.harness import watch
+from tests.conftest import TenantFixture
+from tests.security.portal_steps import pending_mandate
+
+# What a portal template will write in its <head>: htmx's configuration, then its script and the stylesheet.
+LOAD = """([config, script, stylesheet]) => new Promise((resolve, reject) => {
+  if (config !== null) {
+    const meta = Object.assign(document.createElement('meta'), {name: 'htmx-config', content: config});
+    document.head.append(meta);
+  }
+  const link = Object.assign(document.createElement('link'), {rel: 'stylesheet', href: stylesheet});
+  const tag = Object.assign(document.createElement('script'), {src: script, onload: resolve, onerror: reject});
+  document.head.append(link, tag);
+})"""
+
+
+async def _portal_page(page: Page, portal_api: httpx.AsyncClient, tenant: TenantFixture) -> None:
+    mandate = await pending_mandate(portal_api, tenant)
+    response = await page.goto(mandate["acceptance_url"])
+    assert response is not None and "script-src 'self'" in response.headers["content-security-policy"]
+
+
+async def test_htmx_loads_and_swaps_under_the_portal_csp(
+    page: Page, portal_api: httpx.AsyncClient, tenant: TenantFixture
+) -> None:
+    await _portal_page(page, portal_api, tenant)
+    await page.evaluate(LOAD, [htmx_config(), portal_asset(HTMX), portal_asset("portal.css")])
+    assert await page.evaluate("htmx.version") == HTMX_VERSION
+    # A request and a swap, as an hx-get would do (same origin: the CSP's default-src 'self').
+    await page.evaluate(
+        """async () => { const out = Object.assign(document.createElement('div'), {id: 'out'});
+                         out.innerHTML = '<span class="htmx-indicator">…</span>';
+                         document.querySelector('main').append(out);
+                         await htmx.ajax('GET', '/healthz', {target: '#out', swap: 'innerHTML'}); }"""
+    )
+    await page.wait_for_function("document.querySelector('#out').textContent.includes('ok')")
+    # portal.css has the indicators' rules htmx is told not to inject.
+    hidden = await page.evaluate(
+        "() => { const s = Object.assign(document.createElement('span'), {className: 'htmx-indicator'});"
+        " document.body.append(s); return getComputedStyle(s).visibility; }"
+    )
+    assert hidden == "hidden"
+    assert watch(page).csp == []
+
+
+async def test_without_its_configuration_htmx_breaks_the_portal_csp(
+    page: Page, portal_api: httpx.AsyncClient, tenant: TenantFixture
+) -> None:
+    await _portal_page(page, portal_api, tenant)
+    await page.evaluate(LOAD, [None, portal_asset(HTMX), portal_asset("portal.css")])
+    await page.wait_for_function("typeof htmx === 'object'")
+    await page.wait_for_timeout(200)  # htmx injects its style once the document is ready
+    refused = watch(page).csp
+    assert refused and all("style-src" in message for message in refused), refused
+    refused.clear()  # expected here: the page fixture fails a test on any refusal
