@@ -173,6 +173,20 @@ class Settings:
     directory_ttl_hours: int = field(
         default=24, metadata={"doc": "How long a cached recipient from Chorus Pro's directory stays fresh"}
     )
+    sirene_api_url: str = field(
+        default="https://recherche-entreprises.api.gouv.fr",
+        metadata={
+            "doc": "API Recherche d'entreprises (SIRENE), where a SIRET's registered address is read; "
+            "`pdp dev` points it at its stand-in"
+        },
+    )
+    letters_dir: str = field(
+        default="",
+        metadata={
+            "doc": "Folder where letters to providers are written as PDFs (`pdp dev`: .pdp/letters), for someone "
+            "to print and post; empty: pdp sends no letter. No postal service is connected yet"
+        },
+    )
     webhook_timeout_seconds: float = field(
         default=10.0, metadata={"doc": "How long a webhook receiver has to answer one delivery attempt"}
     )

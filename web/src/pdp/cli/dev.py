@@ -114,7 +114,8 @@ def _wait_http(url: str, process: subprocess.Popen[bytes], timeout: float = 30, 
 
 
 def _sandbox_environment(info: dict[str, Any]) -> dict[str, str]:
-    """Point pdp at the emulator with the platform account it seeds, on a polling schedule fit for a demo."""
+    """Point pdp at the emulator with the platform account it seeds, and at the SIRENE stand-in it serves, on a
+    polling schedule fit for a demo."""
     account = next(a for a in info["technical_accounts"] if a.get("deposits_for_others"))
     return {
         "PDP_CHORUS_API_URL": info["api_url"],
@@ -123,6 +124,7 @@ def _sandbox_environment(info: dict[str, Any]) -> dict[str, str]:
         "PDP_CHORUS_CLIENT_SECRET": info["piste"]["client_secret"],
         "PDP_CHORUS_LOGIN": account["login"],
         "PDP_CHORUS_PASSWORD": account["password"],
+        "PDP_SIRENE_API_URL": os.environ.get("PDP_SIRENE_API_URL") or info["sirene_api_url"],
         # A demo's pace; the operator's own values win.
         "PDP_CHORUS_RECONCILE_AFTER_SECONDS": os.environ.get("PDP_CHORUS_RECONCILE_AFTER_SECONDS", "60"),
         "PDP_TRACKING_INTERVALS_SECONDS": os.environ.get("PDP_TRACKING_INTERVALS_SECONDS", "5,10,20,30"),
@@ -210,6 +212,7 @@ def run_dev(data_dir_option: str | None, port_option: int | None) -> int:
             "PDP_HOST": "127.0.0.1",
             "PDP_PUBLIC_URL": api_url,
             "PDP_ENVIRONMENT": "development",
+            "PDP_LETTERS_DIR": os.environ.get("PDP_LETTERS_DIR") or str(data_dir / "letters"),
         }
         click.echo("Migrating the database…")
         admin.upgrade(env.get("PDP_DATABASE_OWNER_URL") or env["PDP_DATABASE_URL"], env["PDP_DATABASE_URL"])

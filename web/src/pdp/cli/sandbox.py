@@ -2,7 +2,8 @@
 
 This is the composition root that injects ``pdp.tenants``' reader into the emulator (which lives in
 ``pdp.connectors`` and cannot import it). ``pdp dev`` uses :func:`sandbox_info_for` to describe the emulator in
-``.pdp/dev.json`` and :func:`build_sandbox` to serve it.
+``.pdp/dev.json`` and :func:`build_sandbox` to serve it. The SIRENE directory's stand-in
+(:mod:`pdp.connectors.sirene.fake`) is served by the same process under ``/sirene``.
 """
 
 from __future__ import annotations
@@ -15,12 +16,17 @@ from typing import Any
 from pdp.connectors.chorus_pro.sandbox.app import SandboxApp, create_app
 from pdp.connectors.chorus_pro.sandbox.directory import load_seed
 from pdp.connectors.chorus_pro.sandbox.info import sandbox_info
+from pdp.connectors.sirene.fake import SireneFake
 from pdp.tenants.invoices.chorus_reading import read_deposit
+
+SIRENE_PREFIX = "/sirene"
 
 
 def sandbox_info_for(base_url: str, seed_file: str | Path | None = None, *, rate_limit: int = 0) -> dict[str, Any]:
-    """What ``pdp sandbox`` prints, for an emulator at ``base_url`` seeded from ``seed_file`` (default seed if None)."""
-    return sandbox_info(base_url, load_seed(seed_file), rate_limit=rate_limit)
+    """What ``pdp sandbox`` prints, for an emulator at ``base_url`` seeded from ``seed_file`` (default seed if None),
+    with the URL of the SIRENE stand-in it serves (``PDP_SIRENE_API_URL``)."""
+    info = sandbox_info(base_url, load_seed(seed_file), rate_limit=rate_limit)
+    return info | {"sirene_api_url": base_url.rstrip("/") + SIRENE_PREFIX}
 
 
 def build_sandbox(
@@ -44,6 +50,7 @@ def build_sandbox(
         base_url=base_url,
         speed=speed,
         state_dir=Path(state_dir) if state_dir is not None else None,
+        mounts={SIRENE_PREFIX: SireneFake()},
     )
     settings = app.state.settings
     settings.rate_limit = rate_limit

@@ -9,13 +9,15 @@ complete message body" — the answer-lost case.
 
 Order of a ``/cpro`` request, as the real gateway would apply it: due events → ledger → faults (network and
 gateway trouble) → bearer token → rate limit → technical account → Chorus handler. ``/_sandbox`` is the
-control API; it is neither faulted, limited nor recorded.
+control API; it is neither faulted, limited nor recorded. ``mounts`` are other stand-ins served next to the
+emulator (``pdp sandbox`` mounts the SIRENE directory's at ``/sirene``): a request under a mount's prefix goes to
+that app, prefix stripped, before anything of the emulator's.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +55,7 @@ Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 MAX_BODY = 64 * 1024 * 1024  # a 10 MB file is ~14 MB of base64; larger bodies are refused unread
 CONTROL_PREFIX = "/_sandbox"
@@ -62,8 +65,16 @@ ROUTES: dict[str, Handler] = {**factures.HANDLERS, **transverses.HANDLERS, **str
 class SandboxApp:
     """The ASGI callable; ``state`` is public so in-process tests can look inside."""
 
-    def __init__(self, state: SandboxState, *, base_url: str = "", persistence: Persistence | None = None) -> None:
+    def __init__(
+        self,
+        state: SandboxState,
+        *,
+        base_url: str = "",
+        persistence: Persistence | None = None,
+        mounts: Mapping[str, ASGIApp] | None = None,
+    ) -> None:
         self.state = state
+        self.mounts = {prefix.rstrip("/"): app for prefix, app in (mounts or {}).items()}
         self.limiter = RateLimiter()
         self.control = ControlApi(state, self.limiter, base_url=base_url)
         self.persistence = persistence  # writes the state while the ASGI lifespan runs
@@ -74,6 +85,10 @@ class SandboxApp:
             return
         if scope["type"] != "http":
             return
+        for prefix, app in self.mounts.items():
+            if scope["path"] == prefix or scope["path"].startswith(prefix + "/"):
+                await app(_mounted(scope, prefix), receive, send)
+                return
         body = await _read_body(receive)
         path, method = scope["path"], scope["method"]
         if body is None:
@@ -166,16 +181,26 @@ def create_app(
     base_url: str = "",
     speed: float = 1.0,
     state_dir: Path | None = None,
+    mounts: Mapping[str, ASGIApp] | None = None,
 ) -> SandboxApp:
     """An emulator over ``seed`` (the packaged one by default), reading deposits with ``reader``; its virtual
     clock runs ``speed`` times faster than real time. With ``state_dir``, it resumes the state kept there and
-    keeps it up to date (serve it with the ASGI lifespan on); without, it starts fresh and forgets on exit."""
+    keeps it up to date (serve it with the ASGI lifespan on); without, it starts fresh and forgets on exit.
+    ``mounts`` maps path prefixes to other ASGI apps served alongside."""
     state = SandboxState(seed or load_seed(), reader, clock=VirtualClock(speed=speed))
     persistence = None
     if state_dir is not None:
         persistence = Persistence(state, state_dir)
         persistence.load()
-    return SandboxApp(state, base_url=base_url, persistence=persistence)
+    return SandboxApp(state, base_url=base_url, persistence=persistence, mounts=mounts)
+
+
+def _mounted(scope: Scope, prefix: str) -> Scope:
+    """``scope`` as the mounted app sees it: its path without the prefix, which moves to ``root_path``."""
+    path = scope["path"][len(prefix) :] or "/"
+    raw: bytes = scope.get("raw_path") or b""
+    raw = (raw[len(prefix) :] or b"/") if raw.startswith(prefix.encode()) else path.encode()
+    return {**scope, "path": path, "raw_path": raw, "root_path": scope.get("root_path", "") + prefix}
 
 
 def _status(status: int) -> Reply:
