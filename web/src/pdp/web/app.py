@@ -38,6 +38,7 @@ from pdp.web.health import healthz, readyz
 from pdp.web.json_request import PdpRequest
 from pdp.web.observability import RequestLogMiddleware, add_request_id_header, log_response
 from pdp.web.portal import assets as portal_assets
+from pdp.web.portal import site as portal_site
 from pdp.web.portal.mandates import MandateAcceptanceController
 from pdp.web.resources import Resources, open_resources
 from pdp.web.scopes import KEY_SCHEME_HELP, document_scopes
@@ -51,6 +52,7 @@ TEMPLATES = Path(__file__).resolve().with_name("templates")
 def _template_globals(engine: JinjaTemplateEngine) -> None:
     register_template_globals(engine)  # csp_nonce
     portal_assets.register_template_globals(engine)  # portal_asset, htmx_config
+    portal_site.register_template_globals(engine)  # _, amount, day, csrf_token, htmx_url…
 
 
 def _csrf_config(settings: Settings) -> CSRFConfig:
@@ -107,6 +109,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             MandateAcceptanceController,
             assets_router(),
             portal_assets.static_router(),
+            *portal_site.portal_routers(settings),
             healthz,
             readyz,
         ],

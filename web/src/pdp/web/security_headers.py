@@ -64,6 +64,9 @@ async def add_security_headers(message: Message, scope: Scope) -> None:
     }
     if path.startswith(PORTAL):
         added[b"x-frame-options"] = "DENY"  # frame-ancestors' predecessor, for browsers without CSP 2
-        added[b"cache-control"] = "no-store"  # the URL holds a token; the page, a mandate and its signatory
+        # The URL holds a token; the page, a mandate and its signatory. Not an image: the tenant's logo is public
+        # and cached under a URL that changes with it (pdp.web.portal.logo).
+        if not content_type.startswith(b"image/"):
+            added[b"cache-control"] = "no-store"
     kept = [(name, value) for name, value in headers if name.lower() not in added]
     message["headers"] = [*kept, *((name, value.encode()) for name, value in added.items())]

@@ -103,22 +103,32 @@ class PortalAccount:
         return self.resumed.user.id
 
 
+def needs_second_factor(caller: PortalUserCaller, resumed: sessions.Resumed) -> bool:
+    """Whether this session still owes a TOTP code: signed in by password or e-mailed link, not yet given, and the
+    user is an administrator (who must have one) or has turned one on (which would be pointless if skippable)."""
+    return (
+        resumed.record.method in NEEDS_SECOND_FACTOR
+        and not resumed.second_factor_done
+        and (PortalRole.ADMIN in caller.roles.values() or resumed.user.totp_enabled_at is not None)
+    )
+
+
 class PortalSessionAuthenticator:
     """Signed-in portal pages: a live session of an active user of this tenant, or 401 (the portal's error
-    handler sends the browser to the sign-in page)."""
+    handler sends the browser to the sign-in page).
 
-    def __init__(self, settings: Settings) -> None:
+    ``second_factor_pending``: the pages where the second factor is given (or first set up) take a session that
+    still owes it; every other page refuses it with 401 ``second_factor_required``."""
+
+    def __init__(self, settings: Settings, *, second_factor_pending: bool = False) -> None:
         self.lifetimes = lifetimes(settings)
+        self.second_factor_pending = second_factor_pending
 
     async def authenticate(self, session: AsyncSession, scope: HTTPScope) -> PortalUserCaller:
         await _bind_portal_tenant(session, scope)
         resumed = await sessions.resume(session, session_token(scope), self.lifetimes)
         caller = await portal_caller(session, resumed.user.id)
-        if (
-            PortalRole.ADMIN in caller.roles.values()
-            and resumed.record.method in NEEDS_SECOND_FACTOR
-            and not resumed.second_factor_done
-        ):
+        if not self.second_factor_pending and needs_second_factor(caller, resumed):
             await session.commit()
             raise SecondFactorRequired("An administrator gives a TOTP code after signing in.")
         # Keep the session's refreshed last_seen_at, then narrow the rest of the request to the user's providers.

@@ -1,24 +1,34 @@
-"""The portal's error pages: HTML, in French like the pages they replace, with the status of the failure.
+"""The portal's failures as pages: sign-in redirects, and error pages in the visitor's language.
 
 Every failure on a portal route — the service's errors, the CSRF middleware's refusal, an unexpected error — is
-first turned into the problem the API would answer (so it is logged the same way), then shown as a page whose
-words are chosen by its ``code`` (and the link's ``reason``), or by its status.
+first turned into the problem the API would answer (so it is logged the same way), then:
+
+- a dead session (401 ``portal_session_invalid``, ``portal_user_inactive``) sends the browser to the sign-in
+  page, which brings it back afterwards (``?suite=``, a path of this portal only: :mod:`pdp.web.portal.redirects`);
+- a session that still owes its TOTP code (401 ``second_factor_required``) sends it to the code page;
+- anything else is a page whose words are chosen by its ``code`` (and the link's ``reason``), or by its status,
+  written in French and translated by ``i18n/errors.py``.
+
+An htmx request gets ``HX-Redirect`` instead of a 303, which its XMLHttpRequest would follow and swap in.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request
+from litestar import Request, Response
 from litestar.response import Template
 
 from pdp.platform.errors import AppError
 from pdp.web.errors import problem_for
+from pdp.web.portal import redirects
+from pdp.web.portal.auth import clear_session_cookie
+from pdp.web.portal.i18n import locale_of
 
 _ASK_AGAIN = "Demandez un nouveau lien à la plateforme qui vous a envoyé celui-ci."
 
-# (code, reason) → (title, text); reason None matches any.
-_BY_CODE: dict[tuple[str, str | None], tuple[str, str]] = {
+# (code, reason) → (title, text), in French (the message ids of i18n/errors.py); reason None matches any.
+BY_CODE: dict[tuple[str, str | None], tuple[str, str]] = {
     ("acceptance_link_unknown", None): (
         "Lien inconnu",
         f"Ce lien d'acceptation ne correspond à aucun mandat : vérifiez qu'il a été copié en entier. {_ASK_AGAIN}",
@@ -31,34 +41,80 @@ _BY_CODE: dict[tuple[str, str | None], tuple[str, str]] = {
         "Lien déjà utilisé",
         "Ce mandat a déjà été accepté, révoqué, ou il est arrivé à échéance : ce lien ne peut plus servir.",
     ),
+    ("link_unknown", None): (
+        "Lien inconnu",
+        "Ce lien ne correspond à rien : vérifiez qu'il a été copié en entier, ou demandez-en un nouveau.",
+    ),
+    ("link_gone", "expired"): (
+        "Lien expiré",
+        "Ce lien a dépassé sa durée de validité. Demandez-en un nouveau depuis la page de connexion.",
+    ),
+    ("link_gone", None): (
+        "Lien déjà utilisé",
+        "Ce lien ne fonctionne qu'une fois. Demandez-en un nouveau depuis la page de connexion.",
+    ),
+    ("portal_unknown", None): ("Portail introuvable", "Cette adresse ne correspond à aucun portail."),
+    ("portal_role_required", None): (
+        "Accès refusé",
+        "Votre rôle auprès de ce fournisseur ne permet pas cette action. Un administrateur du fournisseur peut "
+        "vous donner ce droit.",
+    ),
+    ("rate_limited", None): (
+        "Trop de demandes",
+        "Vous avez fait trop de demandes en peu de temps. Patientez une minute, puis réessayez.",
+    ),
 }
-_BY_STATUS: dict[int, tuple[str, str]] = {
+BY_STATUS: dict[int, tuple[str, str]] = {
     400: ("Requête invalide", "Le formulaire envoyé est illisible. Rechargez la page, puis recommencez."),
-    # On the portal the only refusal is the CSRF check of the form.
+    # On the portal the other refusals are the role's (by code, above): a bare 403 is the CSRF check of a form.
     403: (
         "Formulaire expiré",
         "Le jeton de sécurité du formulaire manque ou n'est plus valable (cookies bloqués, ou page ouverte depuis "
-        "trop longtemps). Rechargez la page du mandat, puis validez à nouveau : rien n'a été enregistré.",
+        "trop longtemps). Rechargez la page, puis validez à nouveau : rien n'a été enregistré.",
     ),
     404: ("Page introuvable", "Cette adresse ne correspond à aucune page."),
     405: ("Action impossible", "Cette page ne permet pas cette action."),
     413: ("Envoi trop volumineux", "Le formulaire envoyé est trop volumineux."),
+    429: BY_CODE[("rate_limited", None)],
     503: ("Service momentanément indisponible", "Réessayez dans quelques instants : rien n'a été enregistré."),
 }
-_UNEXPECTED = ("Erreur interne", "Une erreur est survenue de notre côté ; réessayez plus tard.")
+UNEXPECTED = ("Erreur interne", "Une erreur est survenue de notre côté ; réessayez plus tard.")
+
+SIGN_IN_AGAIN = frozenset({"portal_session_invalid", "portal_user_inactive"})
+SECOND_FACTOR = "second_factor_required"
 
 
-def error_page(status: int, code: str, *, reason: str | None = None, reference: str | None = None) -> Template:
-    title, text = _BY_CODE.get((code, reason)) or _BY_CODE.get((code, None)) or _BY_STATUS.get(status, _UNEXPECTED)
+def error_page(
+    status: int, code: str, *, reason: str | None = None, reference: str | None = None, locale: str = "fr"
+) -> Template:
+    title, text = BY_CODE.get((code, reason)) or BY_CODE.get((code, None)) or BY_STATUS.get(status, UNEXPECTED)
     return Template(
         "portal/error.html.jinja2",
-        context={"title": title, "detail": text, "code": code, "reference": reference},
+        context={"title": title, "detail": text, "code": code, "reference": reference, "locale": locale},
         status_code=status,
     )
 
 
 def portal_error_page(request: Request[Any, Any, Any], exc: Exception) -> Template:
-    """Exception handler of the portal's routes (the CSRF middleware's too: Litestar resolves it per route)."""
+    """The error page of ``exc`` (the mandate acceptance page's handler: its links name no portal)."""
     problem: dict[str, Any] = problem_for(request, exc).content
     reason = exc.extra.get("reason") if isinstance(exc, AppError) else None
-    return error_page(problem["status"], problem["code"], reason=reason, reference=problem.get("reference"))
+    page = error_page(
+        problem["status"], problem["code"], reason=reason, reference=problem.get("reference"), locale=locale_of(request)
+    )
+    if isinstance(exc, AppError) and exc.headers:
+        page.headers.update(exc.headers)  # Retry-After of a rate limit
+    return page
+
+
+def portal_exception_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """Exception handler of the ``/portal/{tenant_id}`` routers (their middleware's failures included)."""
+    tenant_id = str(request.scope.get("path_params", {}).get("tenant_id", ""))
+    code = exc.code if isinstance(exc, AppError) else None
+    if tenant_id and code in SIGN_IN_AGAIN:
+        response = redirects.go(request, redirects.sign_in_url(tenant_id, redirects.here(request)))
+        clear_session_cookie(response, tenant_id)  # it names a session that is over
+        return response
+    if tenant_id and code == SECOND_FACTOR:
+        return redirects.go(request, redirects.second_factor_url(tenant_id, redirects.here(request)))
+    return portal_error_page(request, exc)
