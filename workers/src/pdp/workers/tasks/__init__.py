@@ -2,4 +2,4 @@
 
 
 def load_all() -> None:
-    from pdp.workers.tasks import audit, daily, directory, invoices, maintenance, portal, webhooks  # noqa: F401
+    from pdp.workers.tasks import audit, daily, directory, invoices, maintenance, notifications, portal, webhooks  # noqa: F401
