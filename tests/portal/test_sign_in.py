@@ -127,9 +127,8 @@ async def test_a_page_asked_for_before_signing_in_is_where_the_sign_in_leads(
     person = await viewer(client, tenant, sessionmaker)
     bounced = await client.get(f"{person.base}/compte?x=1", follow_redirects=False)
     assert bounced.status_code == 303
-    assert (
-        bounced.headers["location"] == f"{person.base}/connexion?suite={quote(f'{person.base}/compte?x=1', safe='/')}"
-    )
+    asked = quote(f"{person.base}/compte?x=1", safe="/")
+    assert bounced.headers["location"] == f"{person.base}/connexion?suite={asked}"
     htmx = await client.get(f"{person.base}/compte", headers={"HX-Request": "true"}, follow_redirects=False)
     assert htmx.status_code == 200 and htmx.headers["hx-redirect"] == f"{person.base}/connexion"
     page = await client.get(bounced.headers["location"])
