@@ -107,6 +107,22 @@ def tenant_revoke_key(key_id: str) -> None:
     click.echo(json.dumps(_or_not_found(revoke_key(cli_settings(), key_id)), ensure_ascii=False))
 
 
+@tenant.command("brand")
+@click.argument("tenant_id")
+@click.option("--colour", default=None, help="The portal's colour, #rrggbb (text on it is set black or white)")
+@click.option("--logo", type=click.Path(exists=True, dir_okay=False), default=None, help="PNG or JPEG, at most 200 KB")
+def tenant_brand(tenant_id: str, colour: str | None, logo: str | None) -> None:
+    """Dress a tenant's provider portal in its brand; prints JSON {tenant_id, colour, text_colour, logo_url}."""
+    from pdp.cli.tenant_tasks import set_brand
+    from pdp.platform.errors import ValidationFailed
+
+    data = Path(logo).read_bytes() if logo else None
+    try:
+        click.echo(json.dumps(_or_not_found(set_brand(cli_settings(), tenant_id, colour=colour, logo=data))))
+    except ValidationFailed as exc:
+        raise click.ClickException(exc.detail) from exc
+
+
 def _or_not_found(task: Coroutine[Any, Any, dict[str, Any]]) -> dict[str, Any]:
     from pdp.platform.errors import NotFound
 

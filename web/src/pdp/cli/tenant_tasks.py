@@ -10,6 +10,7 @@ from pdp.platform.audit import Actor
 from pdp.platform.db.session import create_engine, create_sessionmaker
 from pdp.platform.settings import Settings
 from pdp.tenants.accounts import service as accounts
+from pdp.tenants.accounts.branding import set_brand as set_tenant_brand
 from pdp.tenants.accounts.models import ApiKey
 from pdp.tenants.accounts.repository import every_tenant, existing_tenant, tenant_of_api_key
 
@@ -79,3 +80,19 @@ async def revoke_key(settings: Settings, key_id: str) -> dict[str, Any]:
     async with locate as session:
         key = await accounts.revoke_api_key(session, key_id, OPERATOR)
         return {"tenant_id": key.tenant_id, "api_key": _key(key)}
+
+
+async def set_brand(settings: Settings, tenant_id: str, *, colour: str | None, logo: bytes | None) -> dict[str, Any]:
+    """A tenant's portal colour and/or logo (checked: #rrggbb; PNG or JPEG by its bytes, at most 200 KB);
+    audited as ``tenant.brand_set`` by the operator."""
+    locate = unit_of_work_in_tenant_of(
+        settings, lambda owner: existing_tenant(owner, tenant_id), f"No tenant {tenant_id}."
+    )
+    async with locate as session:
+        brand = await set_tenant_brand(session, OPERATOR, colour=colour, logo=logo)
+    return {
+        "tenant_id": brand.tenant_id,
+        "colour": brand.colour,
+        "text_colour": brand.text_colour,
+        "logo_url": brand.logo_url,
+    }
