@@ -1,5 +1,5 @@
 """Recording events. Callers own the transaction: an event exists exactly when the change it reports committed,
-and so do its webhook deliveries, staged in the same transaction."""
+and so do its webhook deliveries and its e-mails, staged in the same transaction."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from pdp.platform.db.repository import Page, TenantRepository
 from pdp.tenants.deposits.models import InvoiceRecord
 from pdp.tenants.events.models import Event
 from pdp.tenants.mandates.models import Mandate
+from pdp.tenants.notifications.staging import stage_event_email
 from pdp.tenants.webhooks.service import fan_out
 
 
@@ -41,10 +42,11 @@ class EventRepository(TenantRepository[Event]):
 async def emit(
     session: AsyncSession, event_type: str, subject_id: str, data: dict[str, Any], *, flush: bool = True
 ) -> Event:
-    """Record the event and stage its delivery to every webhook endpoint subscribed to ``event_type`` (the event
-    is flushed unless ``flush`` is False)."""
+    """Record the event and stage its delivery to every webhook endpoint subscribed to ``event_type`` and, for a
+    mandate's, the e-mail to its provider's users who asked (the event is flushed unless ``flush`` is False)."""
     event = await EventRepository(session).add(
         Event(id=ids.new_id("event"), type=event_type, subject_id=subject_id, data=data), flush=flush
     )
     await fan_out(session, event)
+    stage_event_email(session, event_type, event.id)
     return event

@@ -1,4 +1,5 @@
-"""E-mails to a provider when one of its invoices changes status: in French, plain text, one per change."""
+"""E-mails to a provider when one of its invoices changes status, and to its portal users who asked when one of
+its mandates does: in French, plain text, one per change and recipient."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from pdp.tenants.deposits.models import InvoiceRecord
 from pdp.tenants.french import de
+from pdp.tenants.mandates.models import Mandate
 from pdp.tenants.providers.models import Provider
 
 # The statuses a supplier wants to hear about (the others are steps of the same journey).
@@ -26,9 +28,27 @@ def _amount(invoice: InvoiceRecord) -> str:
     return f"{whole} {invoice.currency}"
 
 
+def _why(preferences_url: str) -> list[str]:
+    """The footer of an e-mail a portal user chose to get: why, and where to stop it."""
+    return [
+        "",
+        "Vous recevez cet e-mail parce que vos notifications sur le portail le demandent ; pour les changer :",
+        f"  {preferences_url}",
+    ]
+
+
 def status_email(
-    invoice: InvoiceRecord, provider: Provider, *, tenant_name: str, status: str, detail: dict[str, Any]
+    invoice: InvoiceRecord,
+    provider: Provider,
+    *,
+    tenant_name: str,
+    status: str,
+    detail: dict[str, Any],
+    to: str | None = None,
+    preferences_url: str | None = None,
 ) -> EmailMessage:
+    """To the provider's contact e-mail, or to ``to``, a portal user who asked for it (then ``preferences_url``
+    says where they chose it)."""
     label = LABELS[status]
     lines = [
         "Bonjour,",
@@ -53,9 +73,50 @@ def status_email(
         f"Cet e-mail vous est envoyé par pdp pour le compte {de(tenant_name)}, qui dépose vos factures sur Chorus Pro",
         "en vertu du mandat que vous lui avez donné.",
     ]
+    if preferences_url:
+        lines += _why(preferences_url)
     message = EmailMessage()
-    message["To"] = provider.email
+    message["To"] = to or provider.email
     message["Subject"] = f"[{tenant_name}] Facture {invoice.number} {label}"
     message["X-PDP-Invoice"] = invoice.id
+    message.set_content("\n".join(lines))
+    return message
+
+
+MANDATE_EVENTS = {
+    "mandate.activated": "accepté : {tenant} peut déposer vos factures sur Chorus Pro",
+    "mandate.revoked": "révoqué : {tenant} ne peut plus déposer vos factures",
+    "mandate.expired": "arrivé à échéance : {tenant} ne peut plus déposer vos factures",
+}
+
+
+def mandate_email(
+    mandate: Mandate, provider: Provider, *, tenant_name: str, event_type: str, to: str, preferences_url: str
+) -> EmailMessage:
+    """To a portal user of the provider who asked to hear of its mandates."""
+    what = MANDATE_EVENTS[event_type].format(tenant=tenant_name)
+    lines = [
+        "Bonjour,",
+        "",
+        f"Le mandat de facturation {de(provider.name)} (SIRET {provider.siret}) donné à {tenant_name} est {what}.",
+    ]
+    if event_type == "mandate.revoked":
+        by = "votre entreprise" if mandate.revoked_by == "provider" else tenant_name
+        lines += ["", f"Révoqué par : {by}."]
+        if mandate.refusal_reason:
+            lines += [f"Motif : {mandate.refusal_reason}"]
+    until = f"au {mandate.valid_until:%d/%m/%Y}" if mandate.valid_until else "sans date de fin"
+    lines += [
+        "",
+        f"Validité : du {mandate.valid_from:%d/%m/%Y} {until}.",
+        f"Référence : {mandate.id}",
+        "",
+        "Le mandat, la preuve de son acceptation et son historique sont sur le portail, page Mandats.",
+        *_why(preferences_url),
+    ]
+    message = EmailMessage()
+    message["To"] = to
+    message["Subject"] = f"[{tenant_name}] Mandat de facturation {what.split(' :')[0]}"
+    message["X-PDP-Mandate"] = mandate.id
     message.set_content("\n".join(lines))
     return message
