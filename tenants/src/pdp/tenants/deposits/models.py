@@ -49,6 +49,14 @@ class InvoiceRecord(TenantScoped, Base):
             name="relation",
         ),
         Index("ix_invoices_tenant_id_status", "tenant_id", "status"),
+        # The portal's dashboard (pdp.tenants.deposits.figures) reads a provider's figures from this index alone.
+        Index(
+            "ix_invoices_tenant_id_provider_id_status",
+            "tenant_id",
+            "provider_id",
+            "status",
+            postgresql_include=["currency", "amount_due", "expected_payment_date"],
+        ),
         Index("ix_invoices_next_check_at", "next_check_at", postgresql_where=text("next_check_at IS NOT NULL")),
         # An invoice shows what replaced or credited it: the few linked rows are found without a scan.
         Index(
