@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
-from pdp.platform.db.repository import TenantRepository
+from pdp.platform.db.repository import Page, TenantRepository
 from pdp.tenants.archive.models import ArchivedDocument, ArchiveUsage
 
 
@@ -20,6 +21,48 @@ class DocumentRepository(TenantRepository[ArchivedDocument]):
 
     async def of_provider(self, provider_id: str) -> list[ArchivedDocument]:
         query = self.select().where(ArchivedDocument.provider_id == provider_id).order_by(ArchivedDocument.id)
+        return list((await self.session.execute(query)).scalars())
+
+    def _in_period(
+        self,
+        providers: Collection[str],
+        kinds: Collection[str],
+        archived_from: datetime | None,
+        archived_before: datetime | None,
+    ) -> Select[ArchivedDocument]:
+        query = self.select().where(ArchivedDocument.provider_id.in_(providers))
+        if kinds:
+            query = query.where(ArchivedDocument.kind.in_(kinds))
+        if archived_from is not None:
+            query = query.where(ArchivedDocument.created_at >= archived_from)
+        if archived_before is not None:
+            query = query.where(ArchivedDocument.created_at < archived_before)
+        return query
+
+    async def search(
+        self,
+        providers: Collection[str],
+        *,
+        kinds: Collection[str] = (),
+        archived_from: datetime | None = None,
+        archived_before: datetime | None = None,
+        limit: int,
+        starting_after: str | None,
+    ) -> Page[ArchivedDocument]:
+        """The providers' documents archived in ``[archived_from, archived_before)``, newest first."""
+        query = self._in_period(providers, kinds, archived_from, archived_before)
+        return await self.page(query, limit=limit, starting_after=starting_after)
+
+    async def in_period(
+        self,
+        providers: Collection[str],
+        *,
+        kinds: Collection[str] = (),
+        archived_from: datetime,
+        archived_before: datetime,
+    ) -> list[ArchivedDocument]:
+        """Every one of them, oldest first (an export's list)."""
+        query = self._in_period(providers, kinds, archived_from, archived_before).order_by(ArchivedDocument.id)
         return list((await self.session.execute(query)).scalars())
 
     async def sample(self, size: int) -> list[ArchivedDocument]:

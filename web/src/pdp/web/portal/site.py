@@ -23,16 +23,27 @@ from pdp.web.portal.assets import HTMX, portal_asset
 from pdp.web.portal.dashboard import show_dashboard
 from pdp.web.portal.i18n.statuses import role_label, status_label
 from pdp.web.portal.logo import tenant_logo
+from pdp.web.portal.record_pages import RECORD_PAGES, RECORD_PUBLIC_PAGES
 from pdp.web.portal.routing import public_router, second_factor_router, signed_in_router
 from pdp.web.portal.second_factor import SecondFactorController
 from pdp.web.portal.sign_in import SignInController
 
 # Anyone may open these: the caller is pdp in the tenant of the path.
-PUBLIC_PAGES: list[ControllerRouterHandler] = [SignInController, PublicLanguageController, tenant_logo]
+PUBLIC_PAGES: list[ControllerRouterHandler] = [
+    SignInController,
+    PublicLanguageController,
+    tenant_logo,
+    *RECORD_PUBLIC_PAGES,
+]
 # A signed-in user who still owes a TOTP code reaches these, and only these.
 SECOND_FACTOR_PAGES: list[ControllerRouterHandler] = [SecondFactorController]
 # Everything else a signed-in user sees, bound to the user's providers.
-SIGNED_IN_PAGES: list[ControllerRouterHandler] = [show_dashboard, AccountController, SwitchesController]
+SIGNED_IN_PAGES: list[ControllerRouterHandler] = [
+    show_dashboard,
+    AccountController,
+    SwitchesController,
+    *RECORD_PAGES,
+]
 
 
 def portal_routers(settings: Settings) -> list[Router]:

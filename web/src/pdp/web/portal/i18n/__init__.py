@@ -22,6 +22,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from sqlalchemy.orm.base import instance_state
 
 from pdp.web.portal.i18n import account, dashboard, errors, layout, sign_in, statuses
+from pdp.web.portal.i18n import archive as archive_area
 from pdp.web.portal.i18n.formats import format_amount, format_date, format_datetime
 
 LOCALES = ("fr", "en")
@@ -38,6 +39,7 @@ AREAS: dict[str, Mapping[str, str]] = {
     "account": account.EN,
     "dashboard": dashboard.EN,
     "statuses": statuses.EN,
+    "archive": archive_area.EN,
 }
 
 

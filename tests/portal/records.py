@@ -1,0 +1,75 @@
+"""Steps of the mandates, archive, users and notifications pages' tests: people signed in on the in-process client
+(an administrator with the code step passed), each one's browser kept so a test can switch between them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from pdp.platform.callers import PortalRole
+from tests.portal.accounts import BROWSER, PortalPerson, code, csrf_of, portal_user, sign_in, totp_secret_of
+
+
+@dataclass
+class Browser:
+    """A person and the cookies of their browser (session, CSRF, chosen provider)."""
+
+    person: PortalPerson
+    cookies: httpx.Cookies
+
+    @property
+    def base(self) -> str:
+        return self.person.base
+
+
+async def signed_in(
+    client: Any,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    tenant_id: str,
+    roles: dict[str, PortalRole],
+    *,
+    email: str | None = None,
+) -> Browser:
+    """A new portal user with ``roles``, signed in on ``client`` (an administrator sets up and gives its code)."""
+    client.cookies.clear()
+    person = await portal_user(sessionmaker, tenant_id, roles, email=email)
+    answer = await sign_in(client, person)
+    assert answer.status_code == 200, answer.text
+    if PortalRole.ADMIN in roles.values():
+        secret = totp_secret_of(answer)
+        sealed = re.search(r'name="sealed" value="([^"]+)"', answer.text)
+        assert sealed, answer.text
+        done = await client.post(
+            f"{person.base}/connexion/code/activation",
+            data={"_csrf_token": csrf_of(answer), "sealed": sealed.group(1), "code": code(secret)},
+            headers=BROWSER,
+        )
+        assert done.status_code == 200 and "Tableau de bord" in done.text, done.text
+    return Browser(person, httpx.Cookies(client.cookies))
+
+
+def use(client: Any, browser: Browser) -> None:
+    """Go on in ``browser`` (its cookies only)."""
+    client.cookies.clear()
+    client.cookies.update(browser.cookies)
+
+
+async def form(client: Any, page_url: str, action: str, **fields: str) -> Any:
+    """Open ``page_url`` (its CSRF field), then post ``fields`` to ``action``; the answer is not followed."""
+    page = await client.get(page_url, headers=BROWSER)
+    assert page.status_code == 200, page.text
+    return await client.post(
+        action, data={"_csrf_token": csrf_of(page), **fields}, headers=BROWSER, follow_redirects=False
+    )
+
+
+async def new_mandate(client: Any, tenant_headers: dict[str, str], provider_id: str, **body: Any) -> dict[str, Any]:
+    """A pending mandate asked through the Partner API (its PDF is archived at once)."""
+    body.setdefault("valid_from", "2026-01-01")
+    created = await client.post(f"/v1/providers/{provider_id}/mandates", json=body, headers=tenant_headers)
+    assert created.status_code == 201, created.text
+    return dict(created.json())

@@ -1,0 +1,11 @@
+"""The portal's mandates, archive, users and notifications pages, as lists for the routers of
+:mod:`pdp.web.portal.site`: the signed-in pages, and the public page where an invited user joins a team."""
+
+from __future__ import annotations
+
+from litestar.types import ControllerRouterHandler
+
+from pdp.web.portal.archive import ArchiveController
+
+RECORD_PAGES: list[ControllerRouterHandler] = [ArchiveController]
+RECORD_PUBLIC_PAGES: list[ControllerRouterHandler] = []
