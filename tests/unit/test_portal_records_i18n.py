@@ -6,8 +6,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from pdp.tenants.notifications.preferences import GROUPS
 from pdp.web.portal.i18n import EN
 from pdp.web.portal.i18n.archive import KINDS
+from pdp.web.portal.i18n.notifications import GROUP_WORDS
+from pdp.web.portal.notifications import NOTICES
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "src" / "pdp" / "web" / "templates" / "portal"
 AREAS = ("archive", "mandates", "users", "notifications")
@@ -37,4 +40,6 @@ def test_every_text_of_the_areas_has_its_english() -> None:
 
 
 def test_texts_chosen_in_python_have_their_english() -> None:
-    assert sorted(text for text in KINDS.values() if text not in EN) == []
+    chosen = [*KINDS.values(), *(text for pair in GROUP_WORDS.values() for text in pair), *NOTICES.values()]
+    assert sorted(text for text in chosen if text not in EN) == []
+    assert set(GROUP_WORDS) == set(GROUPS)  # every e-mail group has its words

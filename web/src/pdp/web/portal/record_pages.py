@@ -6,6 +6,7 @@ from __future__ import annotations
 from litestar.types import ControllerRouterHandler
 
 from pdp.web.portal.archive import ArchiveController
+from pdp.web.portal.notifications import NotificationsController
 
-RECORD_PAGES: list[ControllerRouterHandler] = [ArchiveController]
+RECORD_PAGES: list[ControllerRouterHandler] = [ArchiveController, NotificationsController]
 RECORD_PUBLIC_PAGES: list[ControllerRouterHandler] = []
