@@ -12,11 +12,16 @@ import asyncio
 import os
 import secrets
 import shutil
+import socket
+import subprocess
+import sys
 import tempfile
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -80,8 +85,57 @@ async def database(engines: EngineInfo) -> AsyncIterator[DatabaseUrls]:
     await admin.drop_database(engines.postgres_admin_url, name)
 
 
+@dataclass(frozen=True)
+class ProConnectMock:
+    """pdp dev's ProConnect stand-in (oidc-provider-mock), one per test run: its authorization form signs in
+    whoever is named in its ``sub`` field, with the claims :meth:`person` gave that subject."""
+
+    issuer: str
+    client_id: str = "pdp-tests"
+    client_secret: str = "pdp-tests-secret"
+
+    def person(self, sub: str, **claims: str) -> None:
+        response = httpx.put(f"{self.issuer}/users/{sub}", json=claims, timeout=10)
+        assert response.status_code == 204, response.text
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 @pytest.fixture(scope="session")
-def settings(engines: EngineInfo, database: DatabaseUrls) -> Settings:
+def proconnect_mock(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProConnectMock]:
+    port = _free_port()
+    log = tmp_path_factory.mktemp("proconnect") / "oidc-provider-mock.log"
+    with log.open("ab") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "oidc_provider_mock", "--port", str(port), "--require-nonce"],
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    issuer = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        assert process.poll() is None, f"oidc-provider-mock exited: {log.read_text()[-2000:]}"
+        try:
+            if httpx.get(f"{issuer}/.well-known/openid-configuration", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        assert time.monotonic() < deadline, f"oidc-provider-mock not up on {issuer}: see {log}"
+        time.sleep(0.1)
+    try:
+        yield ProConnectMock(issuer)
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+@pytest.fixture(scope="session")
+def settings(engines: EngineInfo, database: DatabaseUrls, proconnect_mock: ProConnectMock) -> Settings:
     bucket = f"pdp-test-{secrets.token_hex(3)}"
     ensure_bucket(engines, bucket)
     return load_settings(
@@ -99,6 +153,9 @@ def settings(engines: EngineInfo, database: DatabaseUrls) -> Settings:
         master_keys=generate_master_key("test1"),
         archive_retention_days=1,
         log_level="warning",
+        proconnect_issuer=proconnect_mock.issuer,
+        proconnect_client_id=proconnect_mock.client_id,
+        proconnect_client_secret=proconnect_mock.client_secret,
     )
 
 

@@ -1,21 +1,18 @@
-"""Mandates end to end: request, read and accept through the portal page (CSRF, evidence), revoke, expire, scope."""
+"""Mandates through the Partner API: request, revoke, expire, the deposit check's scope and dates (the provider's
+side, invitation and acceptance, is tests/integration/test_mandate_invitations.py)."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from pdp.platform.db.session import unit_of_work
-from pdp.platform.settings import Settings
-from pdp.tenants.archive.store import Archive
 from pdp.tenants.mandates import service
 from tests.conftest import TenantFixture
 from tests.factories import provider_payload, siret
-from tests.journeys import BROWSER, accept_mandate, mandate_evidence, portal_path
+from tests.journeys import active_mandate, invitation_path
 
 
 async def _provider(client: Any, tenant: TenantFixture) -> dict[str, Any]:
@@ -31,72 +28,25 @@ async def _mandate(client: Any, tenant: TenantFixture, provider_id: str, **body:
     return response.json()
 
 
-async def test_a_provider_reads_and_accepts_its_mandate(
-    client: Any,
-    tenant: TenantFixture,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
-    archive: Archive,
-) -> None:
+async def test_a_form_without_its_csrf_token_is_refused(client: Any, tenant: TenantFixture) -> None:
     provider = await _provider(client, tenant)
-    mandate = await _mandate(client, tenant, provider["id"], scope={"invoice_types": ["invoice"]})
-    assert (mandate["status"], mandate["id"][:4]) == ("pending", "mdt_")
-    url = mandate["acceptance_url"]
-    assert url.startswith(f"{settings.public_url}/portal/mandates/accept/")
-
-    page = await client.get(portal_path(url))
-    assert page.status_code == 200 and mandate["document_sha256"] in page.text
-    assert provider["name"] in page.text and "Contestation" in page.text
-    pdf = await client.get(portal_path(url) + "/document")
-    assert pdf.status_code == 200 and pdf.headers["content-type"].startswith("application/pdf")
-    assert hashlib.sha256(pdf.content).hexdigest() == mandate["document_sha256"]  # what is shown is what is signed
-
-    incomplete = await accept_mandate(client, url, full_name="Jeanne Dupont")
-    assert incomplete.status_code == 422 and "Cochez la case" in incomplete.text
+    mandate = await _mandate(client, tenant, provider["id"])
+    path = await invitation_path(client, tenant.id, mandate["id"])
+    forged = await client.post(path, data={"full_name": "Mallory", "consent": "yes"})
+    assert forged.status_code == 403  # no CSRF token: the mandate stays pending
     assert (await client.get(f"/v1/mandates/{mandate['id']}", headers=tenant.headers)).json()["status"] == "pending"
 
-    accepted = await accept_mandate(client, url, full_name="  Jeanne   Dupont ", consent="yes")
-    assert accepted.status_code == 200 and "Mandat accepté" in accepted.text
-    after = (await client.get(f"/v1/mandates/{mandate['id']}", headers=tenant.headers)).json()
-    assert (after["status"], after["accepted_by"], after["acceptance_url"]) == ("active", "Jeanne Dupont", None)
 
-    kinds, proof = await mandate_evidence(sessionmaker, archive, tenant.id, mandate["id"])
-    assert proof["document_sha256"] == mandate["document_sha256"]
-    assert (proof["accepted_by"], proof["user_agent"]) == ("Jeanne Dupont", BROWSER)
-    assert proof["ip"] and proof["accepted_at"]
-    assert kinds == {"mandate", "mandate_evidence"}
-
-
-async def test_a_used_link_is_gone_and_a_form_without_csrf_is_refused(client: Any, tenant: TenantFixture) -> None:
-    provider = await _provider(client, tenant)
-    url = (await _mandate(client, tenant, provider["id"]))["acceptance_url"]
-    forged = await client.post(portal_path(url), data={"full_name": "Mallory", "consent": "yes"})
-    assert forged.status_code == 403  # no CSRF token: the mandate stays pending
-    assert (await accept_mandate(client, url, full_name="Jeanne Dupont", consent="yes")).status_code == 200
-    replay = await client.get(portal_path(url))
-    assert replay.status_code == 410 and "acceptance_link_gone" in replay.text
-    unknown = await client.get("/portal/mandates/accept/not-a-real-token")
-    assert unknown.status_code == 404
-
-
-async def test_an_expired_link_is_gone(client: Any, tenant: TenantFixture, owner_engine: AsyncEngine) -> None:
+async def test_revoke_is_idempotent_and_closes_the_invitation(client: Any, tenant: TenantFixture) -> None:
     provider = await _provider(client, tenant)
     mandate = await _mandate(client, tenant, provider["id"])
-    async with owner_engine.begin() as conn:
-        await conn.execute(
-            text("UPDATE mandates SET token_expires_at = now() - interval '1 minute' WHERE id = :id"),
-            {"id": mandate["id"]},
-        )
-    assert (await client.get(portal_path(mandate["acceptance_url"]))).status_code == 410
-
-
-async def test_revoke_is_idempotent_and_stops_acceptance(client: Any, tenant: TenantFixture) -> None:
-    provider = await _provider(client, tenant)
-    mandate = await _mandate(client, tenant, provider["id"])
+    path = await invitation_path(client, tenant.id, mandate["id"])
     for _ in range(2):
         revoked = await client.post(f"/v1/mandates/{mandate['id']}/revoke", headers=tenant.headers)
         assert revoked.status_code == 200 and revoked.json()["status"] == "revoked"
-    assert (await client.get(portal_path(mandate["acceptance_url"]))).status_code == 410
+        assert revoked.json()["revoked_by"] == "tenant"
+    closed = await client.get(path)
+    assert closed.status_code == 410 and "mandate_not_pending" in closed.text
     listed = await client.get(f"/v1/mandates?provider_id={provider['id']}&status=revoked", headers=tenant.headers)
     assert [m["id"] for m in listed.json()["data"]] == [mandate["id"]]
 
@@ -121,11 +71,7 @@ async def test_bad_requests_get_clear_errors(client: Any, tenant: TenantFixture)
 
 
 async def _active(client: Any, tenant: TenantFixture, provider_id: str, **body: Any) -> str:
-    mandate = await _mandate(client, tenant, provider_id, **body)
-    assert (
-        await accept_mandate(client, mandate["acceptance_url"], full_name="Jeanne Dupont", consent="yes")
-    ).status_code == 200
-    return str(mandate["id"])
+    return str((await active_mandate(client, tenant, provider_id, **body))["id"])
 
 
 async def test_the_deposit_check_follows_scope_dates_and_status(

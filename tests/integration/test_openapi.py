@@ -16,6 +16,7 @@ BODYLESS = {
     ("post", "/v1/api-keys/{key_id}/revoke"),
     ("post", "/v1/providers/{provider_id}/chorus-account/check"),
     ("post", "/v1/mandates/{mandate_id}/revoke"),
+    ("post", "/v1/mandates/{mandate_id}/resend-invitation"),
     ("post", "/v1/invoices/{invoice_id}/withdraw"),
     ("post", "/v1/webhook-deliveries/{delivery_id}/replay"),
 }

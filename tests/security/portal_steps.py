@@ -1,15 +1,17 @@
-"""A provider and its mandate accepted through a real ``pdp serve`` process, as a browser on loopback would."""
+"""A provider and its mandate accepted through a real ``pdp serve`` process, as a browser on loopback would: the
+invitation link pdp e-mails, a ProConnect proof through the stand-in, the signed acceptance."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import httpx
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from pdp.platform.settings import Settings
 from tests.conftest import TenantFixture
 from tests.factories import provider_payload
-from tests.journeys import BROWSER, portal_path
+from tests.journeys import accept_invitation
 
 
 async def pending_mandate(http: httpx.AsyncClient, tenant: TenantFixture) -> dict[str, Any]:
@@ -22,13 +24,16 @@ async def pending_mandate(http: httpx.AsyncClient, tenant: TenantFixture) -> dic
     return dict(mandate.json())
 
 
-async def accept(http: httpx.AsyncClient, acceptance_url: str, headers: dict[str, str] | None = None) -> None:
-    page_path = portal_path(acceptance_url)
-    sent = {"user-agent": BROWSER, **(headers or {})}
-    page = await http.get(page_path, headers=sent)
-    assert page.status_code == 200, page.text
-    found = re.search(r'name="_csrf_token" value="([^"]+)"', page.text)
-    assert found
-    form = {"_csrf_token": found.group(1), "full_name": "Jeanne Dupont", "consent": "yes"}
-    accepted = await http.post(page_path, data=form, headers=sent)
-    assert accepted.status_code == 200, accepted.text
+async def accept(
+    http: httpx.AsyncClient,
+    tenant: TenantFixture,
+    mandate_id: str,
+    *,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    headers: dict[str, str] | None = None,
+) -> None:
+    accepted = await accept_invitation(
+        http, tenant, mandate_id, sessionmaker=sessionmaker, settings=settings, headers=headers
+    )
+    assert accepted.status_code == 303, accepted.text

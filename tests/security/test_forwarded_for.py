@@ -75,6 +75,7 @@ async def test_the_archived_address_is_the_one_a_trusted_party_saw(
     request: pytest.FixtureRequest,
     tenant: TenantFixture,
     sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
     archive: Archive,
     server: str,
     forwarded: str,
@@ -82,6 +83,13 @@ async def test_the_archived_address_is_the_one_a_trusted_party_saw(
 ) -> None:
     async with httpx.AsyncClient(base_url=request.getfixturevalue(server), timeout=10.0) as http:
         mandate = await pending_mandate(http, tenant)
-        await accept(http, mandate["acceptance_url"], {"X-Forwarded-For": forwarded})
+        await accept(
+            http,
+            tenant,
+            mandate["id"],
+            sessionmaker=sessionmaker,
+            settings=settings,
+            headers={"X-Forwarded-For": forwarded},
+        )
     _, evidence = await mandate_evidence(sessionmaker, archive, tenant.id, mandate["id"])
     assert evidence["ip"] == archived

@@ -1,8 +1,8 @@
 """Portal pages and the API viewer carry browser security headers (issue 11 #8).
 
-The probe found none on the mandate acceptance page, whose URL holds a single-use token: it could be framed
-(clickjacking the acceptance), cached, and its URL sent as a Referer. The viewer's policy must not break it:
-it loads only same-origin scripts, and its configuration is no longer an inline script.
+The probe found none on the mandate acceptance page, whose URL held a single-use token (as an invitation's does):
+it could be framed (clickjacking the acceptance), cached, and its URL sent as a Referer. The viewer's policy must
+not break it: it loads only same-origin scripts, and its configuration is no longer an inline script.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ import re
 from html.parser import HTMLParser
 from typing import Any
 
+from pdp.platform.settings import Settings
 from tests.conftest import TenantFixture
-from tests.journeys import accept_mandate, portal_path
+from tests.journeys import invitation_path, post_form, prove_with_proconnect
 from tests.security.test_log_scrubbing import TOKEN
 
 
@@ -58,53 +59,56 @@ def _assert_portal_headers(response: Any) -> dict[str, list[str]]:
     return policy
 
 
-async def _mandate_link(client: Any, tenant: TenantFixture) -> str:
+async def _invitation(client: Any, tenant: TenantFixture) -> tuple[str, str]:
+    siret = "73282932000074"
     provider = await client.post(
-        "/v1/providers",
-        json={"siret": "73282932000074", "name": "Atelier", "email": "a@example.com"},
-        headers=tenant.headers,
+        "/v1/providers", json={"siret": siret, "name": "Atelier", "email": "a@example.com"}, headers=tenant.headers
     )
     assert provider.status_code == 201, provider.text
     mandate = await client.post(
         f"/v1/providers/{provider.json()['id']}/mandates", json={"valid_from": "2026-01-01"}, headers=tenant.headers
     )
-    return str(mandate.json()["acceptance_url"])
+    return await invitation_path(client, tenant.id, mandate.json()["id"]), siret
 
 
-async def test_the_acceptance_page_is_locked_down_and_its_only_inline_style_is_nonced(
+async def test_the_invitation_page_is_locked_down_and_its_only_inline_style_is_nonced(
     client: Any, tenant: TenantFixture
 ) -> None:
-    link = await _mandate_link(client, tenant)
-    page = await client.get(portal_path(link))
+    path, _ = await _invitation(client, tenant)
+    page = await client.get(path)
     assert page.status_code == 200
     policy = _assert_portal_headers(page)
     assert policy["default-src"] == ["'self'"] and policy["object-src"] == ["'none'"]
     assert policy["base-uri"] == ["'none'"] and policy["form-action"] == ["'self'"]
     assert "'unsafe-inline'" not in policy["style-src"] and "'unsafe-inline'" not in policy["script-src"]
     elements = _elements(page.text)
-    assert not [e for e in elements if e[0] == "script"]  # the portal runs no script at all
+    scripts = [(attrs, text) for tag, attrs, text in elements if tag == "script"]
+    assert all(str(attrs.get("src")).startswith("/static/portal/") and not text.strip() for attrs, text in scripts)
     styles = [attrs for tag, attrs, _ in elements if tag == "style"]
     assert styles and all(f"'nonce-{attrs['nonce']}'" in policy["style-src"] for attrs in styles)
-    again = await client.get(portal_path(link))
+    again = await client.get(path)
     assert _directives(again.headers["content-security-policy"])["style-src"] != policy["style-src"]  # per response
 
 
-async def test_the_document_the_accepted_page_and_error_pages_are_not_kept_nor_framed(
-    client: Any, tenant: TenantFixture
+async def test_the_document_the_answer_and_error_pages_are_not_kept_nor_framed(
+    client: Any, tenant: TenantFixture, settings: Settings
 ) -> None:
-    link = await _mandate_link(client, tenant)
-    document = await client.get(portal_path(link) + "/document")
+    path, siret = await _invitation(client, tenant)
+    returned = await prove_with_proconnect(client, path, settings.proconnect_issuer, siret=siret)
+    _assert_portal_headers(returned)
+    document = await client.get(f"{path}/document")
     assert document.status_code == 200
     _assert_portal_headers(document)
-    accepted = await accept_mandate(client, link, full_name="Jeanne Dupont", consent="yes")
-    assert accepted.status_code == 200
+    accepted = await post_form(client, path, full_name="Jeanne Dupont", consent="yes")
+    assert accepted.status_code == 303
     _assert_portal_headers(accepted)
     for failure in (
-        await client.get(portal_path(link)),  # used: 410
-        await client.get(f"/portal/mandates/accept/{TOKEN}"),  # unknown: 404
-        await client.post(f"/portal/mandates/accept/{TOKEN}", data={"full_name": "x"}),  # no CSRF: 403
+        await client.get(path),  # used: 410
+        await client.get(f"/portal/{tenant.id}/invitation/{TOKEN}"),  # unknown: 404
+        await client.post(f"/portal/{tenant.id}/invitation/{TOKEN}", data={"full_name": "x"}),  # no CSRF: 403
+        await client.get("/portal/proconnect/callback", params={"state": TOKEN}),  # no sign-in started: 400
     ):
-        assert failure.status_code in (403, 404, 410) and failure.headers["content-type"].startswith("text/html")
+        assert failure.status_code in (400, 403, 404, 410) and failure.headers["content-type"].startswith("text/html")
         policy = _assert_portal_headers(failure)
         assert "style-src" in policy
 

@@ -21,9 +21,14 @@ _SECRET_VALUES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(pdp_(?:test|live)_)[A-Za-z0-9]+"), rf"\g<1>{MASK}"),  # API keys (security.apikeys)
     (re.compile(r"\b(whsec_)[A-Za-z0-9_-]+"), rf"\g<1>{MASK}"),  # webhook signing secrets
     (re.compile(r"(?i)\b(bearer|basic)(\s+|%20|\+)[^\s\"',;&]+"), rf"\g<1>\g<2>{MASK}"),
-    # A portal link's token: any URL-safe segment of 16+ characters under /portal/ (the acceptance link's is 43).
-    (re.compile(r"(/portal/(?:[^/\s?#\"']+/)*?)[A-Za-z0-9_-]{16,}"), rf"\g<1>{MASK}"),
-    (re.compile(r"(?i)([?&](?:token|key|api_key|secret|password)=)[^&\s#\"']+"), rf"\g<1>{MASK}"),
+    # A portal link's token: any URL-safe segment of 16+ characters under /portal/ (an invitation's is 43), but
+    # pdp's own ids (``ten_`` + 26), which the portal's paths begin with and which are no secret.
+    (
+        re.compile(r"(/portal/(?:[^/\s?#\"']+/)*?)(?![a-z]{3}_[0-9A-HJKMNP-TV-Z]{26}\b)[A-Za-z0-9_-]{16,}"),
+        rf"\g<1>{MASK}",
+    ),
+    # Query values that are secrets: OAuth's code and state on ProConnect's return among them.
+    (re.compile(r"(?i)([?&](?:token|key|api_key|secret|password|code|state)=)[^&\s#\"']+"), rf"\g<1>{MASK}"),
 )
 
 

@@ -39,7 +39,8 @@ from pdp.web.json_request import PdpRequest
 from pdp.web.observability import RequestLogMiddleware, add_request_id_header, log_response
 from pdp.web.portal import assets as portal_assets
 from pdp.web.portal import site as portal_site
-from pdp.web.portal.mandates import MandateAcceptanceController
+from pdp.web.portal.mandates import RetiredAcceptanceLinks
+from pdp.web.portal.proconnect import proconnect_return
 from pdp.web.resources import Resources, open_resources
 from pdp.web.scopes import KEY_SCHEME_HELP, document_scopes
 from pdp.web.security_headers import add_security_headers, register_template_globals
@@ -106,7 +107,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app = Litestar(
         route_handlers=[
             partner_api,
-            MandateAcceptanceController,
+            RetiredAcceptanceLinks,
+            proconnect_return,  # ProConnect's one redirect URI, shared by every tenant's portal
             assets_router(),
             portal_assets.static_router(),
             *portal_site.portal_routers(settings),

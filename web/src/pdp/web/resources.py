@@ -19,6 +19,9 @@ from pdp.tenants.archive.store import Archive, open_archive
 from pdp.tenants.chorus_gateway import ChorusGateway, open_chorus
 from pdp.tenants.deposits.payment_terms import PaymentTerms
 from pdp.tenants.directory.service import RecentAnswers, RecipientDirectory, open_directory
+from pdp.tenants.identity.postal_code import SireneClient, open_sirene
+from pdp.tenants.identity.proconnect import ProConnectClient, open_proconnect
+from pdp.tenants.identity.proofs import Availability
 
 
 @dataclass(slots=True)
@@ -32,6 +35,8 @@ class Resources:
     chorus: ChorusGateway | None
     envelope: Envelope | None  # None when PDP_MASTER_KEYS is unset: features storing secrets answer 503
     admission: Admission  # each tenant's rate and requests in progress, shared by every API process
+    proconnect: ProConnectClient | None = None  # None: no ProConnect issuer and client configured
+    sirene: SireneClient | None = None  # where a SIRET's registered address is read (the postal code's letter)
     recent_recipients: RecentAnswers = field(default_factory=RecentAnswers)  # shared by this process's requests
     in_flight: int = 0  # Partner API requests being worked on (one event loop: no lock needed)
 
@@ -45,6 +50,14 @@ class Resources:
 
     def payment_terms(self) -> PaymentTerms:
         return PaymentTerms.from_settings(self.settings)
+
+    def identity_channels(self) -> Availability:
+        """Which proofs of identity this process can run (the setting then says which ones are offered)."""
+        return Availability(
+            proconnect=self.proconnect is not None and self.envelope is not None,  # its login state is sealed
+            chorus_account=self.chorus is not None,
+            postal_code=bool(self.settings.letters_dir) and self.sirene is not None and self.envelope is not None,
+        )
 
     def require_envelope(self) -> Envelope:
         if self.envelope is None:
@@ -66,12 +79,28 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
     redis = await jobs.create_arq_redis(settings.redis_url)
     archive = open_archive(settings)
     try:
-        async with open_chorus(settings, redis=redis) as chorus:
+        async with (
+            open_chorus(settings, redis=redis) as chorus,
+            open_proconnect(settings) as proconnect,
+            open_sirene(settings, redis) as sirene,
+        ):
             sessionmaker = create_sessionmaker(engine)
             envelope = Envelope(settings.master_keys) if settings.master_keys else None
             queue = jobs.ArqQueue(redis)
             admission = Admission(redis, tenant_limits(settings))
-            yield Resources(settings, engine, sessionmaker, redis, queue, archive, chorus, envelope, admission)
+            yield Resources(
+                settings,
+                engine,
+                sessionmaker,
+                redis,
+                queue,
+                archive,
+                chorus,
+                envelope,
+                admission,
+                proconnect=proconnect,
+                sirene=sirene,
+            )
     finally:
         archive.close()
         await redis.aclose()

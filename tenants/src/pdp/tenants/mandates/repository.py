@@ -2,24 +2,59 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pdp.platform.callers import SystemCaller
-from pdp.platform.db import tenancy
 from pdp.platform.db.repository import Page, TenantRepository
 from pdp.tenants.mandates.models import Mandate
 
 
-async def bind_by_token(session: AsyncSession, digest: str) -> str | None:
-    """The mandate whose acceptance link has this digest, across tenants; binds the session to its tenant."""
-    row = (await session.execute(text("SELECT * FROM pdp_mandate_by_token(:digest)"), {"digest": digest})).first()
-    if row is None:
-        return None
-    tenancy.adopt(session, SystemCaller(row.tenant_id, "mandate_link"))
-    return str(row.mandate_id)
+@dataclass(frozen=True, slots=True)
+class ContestedSiret:
+    case_id: str  # the open staff case (a third tenant joins the case the second one opened)
+    other_tenants: int  # how many other tenants hold or ask for a mandate of this SIRET
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformOfSiret:
+    """A platform (tenant) that holds or asks for a mandate of a SIRET, as the provider may see it."""
+
+    tenant_id: str
+    tenant_name: str
+    mandate_id: str
+    status: str
+    requested_at: datetime
+    accepted_at: datetime | None
+
+
+async def flag_contested_siret(session: AsyncSession, siret: str, case_id: str) -> ContestedSiret | None:
+    """Open (or join) the staff case of a SIRET other tenants also ask mandates for; ``None`` when none does.
+
+    ``pdp_flag_contested_siret`` (migration 0019) looks across tenants, which the app role cannot, and only for a
+    SIRET the calling tenant itself asks a mandate for."""
+    row = (
+        await session.execute(
+            text("SELECT case_id, other_tenants FROM pdp_flag_contested_siret(:siret, :case_id)"),
+            {"siret": siret, "case_id": case_id},
+        )
+    ).first()
+    return ContestedSiret(str(row.case_id), int(row.other_tenants)) if row is not None else None
+
+
+async def platforms_for_siret(session: AsyncSession, siret: str) -> list[PlatformOfSiret]:
+    """Every platform holding or asking for a mandate of ``siret``, oldest request first — through
+    ``pdp_platforms_for_siret``, which answers only a session bound to a provider scope holding that SIRET."""
+    rows = await session.execute(
+        text(
+            "SELECT tenant_id, tenant_name, mandate_id, status, requested_at, accepted_at "
+            "FROM pdp_platforms_for_siret(:siret)"
+        ),
+        {"siret": siret},
+    )
+    return [PlatformOfSiret(*row) for row in rows]
 
 
 class MandateRepository(TenantRepository[Mandate]):

@@ -36,10 +36,13 @@ class MandateRead(msgspec.Struct):
     valid_until: date | None
     contest_days: int
     document_sha256: str
-    acceptance_url: str | None  # only in the creation response: the link is single-use and stored hashed
+    # pdp e-mails the invitation to the provider's contact itself; nobody else ever sees its link.
+    invited_at: datetime | None
     acceptance_expires_at: datetime | None
     accepted_at: datetime | None
     accepted_by: str | None
     revoked_at: datetime | None
+    revoked_by: Literal["tenant", "provider"] | None
+    refusal_reason: str | None  # the provider's own words when it refused or revoked the mandate
     created_at: datetime
     object: str = "mandate"

@@ -1,46 +1,37 @@
-"""Mandate use cases: create (render, archive, link), accept (evidence), revoke, expire, and the deposit check.
+"""Mandate use cases: create (render, archive, invite), revoke (by the tenant or the provider), expire, and the
+deposit check. Invitation and acceptance, where the provider proves who it is, are in ``invitations``.
 
-Callers own the transaction. The acceptance link carries a 256-bit random token; only its SHA-256 is stored,
-it works once, and for 14 days.
+Callers own the transaction.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import secrets
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 from stdnum.fr import siret as siret_number
 
-from pdp.platform import clock, ids
+from pdp.platform import clock, ids, outbox
 from pdp.platform.audit import Actor, AuditRepository
-from pdp.platform.errors import AppError, Conflict, Forbidden, NotFound, ValidationFailed
+from pdp.platform.errors import Conflict, Forbidden, ValidationFailed
 from pdp.tenants.accounts.repository import TenantsRepository
 from pdp.tenants.archive import service as archive
 from pdp.tenants.archive.store import Archive
 from pdp.tenants.common import finding
 from pdp.tenants.events.service import emit
-from pdp.tenants.mandates.document import MandateTerms, clauses, render_pdf
+from pdp.tenants.mandates.document import MandateTerms, render_pdf
 from pdp.tenants.mandates.models import Mandate
-from pdp.tenants.mandates.repository import MandateRepository, bind_by_token
+from pdp.tenants.mandates.repository import MandateRepository, PlatformOfSiret, flag_contested_siret
+from pdp.tenants.mandates.repository import platforms_for_siret as _platforms_for_siret
 from pdp.tenants.mandates.schemas import MandateCreate, MandateRead, MandateScope
+from pdp.tenants.providers.models import Provider
 from pdp.tenants.providers.repository import ProviderRepository
 
-ACCEPTANCE_LINK_TTL = timedelta(days=14)
-CONSENT_TEXT = "J'ai lu le mandat ci-dessus, dont l'empreinte SHA-256 est affichée, et je l'accepte au nom du mandant."
-
-
-class LinkGone(AppError):
-    """The acceptance link was used already, has expired, or its mandate is no longer pending (``reason``: used,
-    expired: the page tells the signatory which)."""
-
-    default_code = "acceptance_link_gone"
-    status = 410
-    title = "This acceptance link can no longer be used"
+# How long the provider has to accept, from the invitation: also the life of the e-mailed link.
+ACCEPTANCE_PERIOD = timedelta(days=14)
+INVITE_JOB = "mandates.invite"
+REASON_MAX = 500
 
 
 class MandateRequired(Forbidden):
@@ -51,11 +42,7 @@ class MandateRequired(Forbidden):
 _KINDS = {"invoice": "an invoice", "credit_note": "a credit note"}
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def to_read(mandate: Mandate, acceptance_url: str | None = None) -> MandateRead:
+def to_read(mandate: Mandate) -> MandateRead:
     return MandateRead(
         id=mandate.id,
         provider_id=mandate.provider_id,
@@ -65,17 +52,33 @@ def to_read(mandate: Mandate, acceptance_url: str | None = None) -> MandateRead:
         valid_until=mandate.valid_until,
         contest_days=mandate.contest_days,
         document_sha256=mandate.document_sha256,
-        acceptance_url=acceptance_url,
+        invited_at=mandate.invited_at,
         acceptance_expires_at=mandate.token_expires_at if mandate.status == "pending" else None,
         accepted_at=mandate.accepted_at,
         accepted_by=mandate.accepted_by,
         revoked_at=mandate.revoked_at,
+        revoked_by=mandate.revoked_by,  # type: ignore[arg-type]
+        refusal_reason=mandate.refusal_reason,
         created_at=mandate.created_at,
     )
 
 
-def _event_data(mandate: Mandate) -> dict[str, str]:
+def event_data(mandate: Mandate) -> dict[str, str]:
     return {"mandate_id": mandate.id, "provider_id": mandate.provider_id, "status": mandate.status}
+
+
+def terms_of(mandate: Mandate, tenant_name: str, provider: Provider) -> MandateTerms:
+    return MandateTerms(
+        mandate.id,
+        tenant_name,
+        provider.name,
+        provider.siret,
+        mandate.scope_recipients,
+        mandate.scope_invoice_types,
+        mandate.valid_from,
+        mandate.valid_until,
+        mandate.contest_days,
+    )
 
 
 def _check(data: MandateCreate) -> None:
@@ -100,6 +103,20 @@ def _check(data: MandateCreate) -> None:
         raise ValidationFailed("The mandate is not valid.", errors=problems)
 
 
+async def _room_for_one_more(session: AsyncSession, provider_id: str, max_pending: int) -> None:
+    """At most ``max_pending`` of a provider's mandates await acceptance at once: each one locks a PDF in the
+    archive for years, so an unbounded number would be an unbounded, undeletable write."""
+    pending = await MandateRepository(session).pending_count(provider_id, clock.now())
+    if pending >= max_pending:
+        raise Conflict(
+            f"This provider has {pending} mandates awaiting acceptance, the most allowed: revoke one, or wait for "
+            "it to be accepted or for its invitation to expire.",
+            code="too_many_pending_mandates",
+            pending=pending,
+            limit=max_pending,
+        )
+
+
 async def create(
     session: AsyncSession,
     bucket: Archive,
@@ -107,26 +124,17 @@ async def create(
     data: MandateCreate,
     actor: Actor,
     *,
-    public_url: str,
     retention_days: int,
     max_pending: int,
-) -> tuple[Mandate, str]:
-    """A pending mandate, its PDF archived; returns it with its single-use acceptance URL. At most
-    ``max_pending`` of a provider's mandates await acceptance at once: each one locks a PDF in the archive for
-    years, so an unbounded number would be an unbounded, undeletable write."""
+) -> Mandate:
+    """A pending mandate, its PDF archived, and pdp's invitation to the provider's contact staged (sent by a job
+    after the commit). The tenant never gets a link: only the provider's signatory, once it has proved that it
+    acts for the provider's SIRET, can accept. A SIRET another tenant also asks a mandate for opens a staff case."""
     _check(data)
     provider = await ProviderRepository(session).get(provider_id)
     if provider.status != "active":
         raise Conflict("The provider is inactive.", code="provider_inactive")
-    pending = await MandateRepository(session).pending_count(provider.id, clock.now())
-    if pending >= max_pending:
-        raise Conflict(
-            f"This provider has {pending} mandates awaiting acceptance, the most allowed: revoke one, or wait for "
-            "it to be accepted or for its link to expire.",
-            code="too_many_pending_mandates",
-            pending=pending,
-            limit=max_pending,
-        )
+    await _room_for_one_more(session, provider.id, max_pending)
     tenant = await TenantsRepository(session).current()
     mandate_id = ids.new_id("mandate")
     scope = data.scope
@@ -148,7 +156,6 @@ async def create(
         archive.NewDocument(mandate_id, "mandate", f"mandat-{mandate_id}.pdf", "application/pdf", pdf, provider.id),
         retention_days=retention_days,
     )
-    token = secrets.token_urlsafe(32)
     mandate = await MandateRepository(session).add(
         Mandate(
             id=mandate_id,
@@ -161,131 +168,86 @@ async def create(
             contest_days=data.contest_days,
             document_id=document.id,
             document_sha256=document.sha256,
-            token_sha256=_digest(token),
-            token_expires_at=clock.now() + ACCEPTANCE_LINK_TTL,
+            # The acceptance deadline. token_sha256 stays empty: the link is a portal token e-mailed to the provider.
+            token_expires_at=clock.now() + ACCEPTANCE_PERIOD,
         )
     )
     await session.refresh(mandate)
-    await AuditRepository(session).append(
+    audit = AuditRepository(session)
+    await audit.append(
         actor, "mandate.created", "mandate", mandate.id, {"provider_id": provider.id, "sha256": document.sha256}
     )
-    return mandate, f"{public_url.rstrip('/')}/portal/mandates/accept/{token}"
+    outbox.add(session, INVITE_JOB, mandate_id=mandate.id)
+    contested = await flag_contested_siret(session, provider.siret, ids.new_id("staff_case"))
+    if contested is not None:
+        # Another platform holds or asks for this SIRET's mandate: support looks at it (the staff queue), and the
+        # provider sees every such platform once signed in. The tenant is not told who the others are.
+        await audit.append(
+            actor,
+            "mandate.siret_contested",
+            "mandate",
+            mandate.id,
+            {"siret": provider.siret, "case_id": contested.case_id, "other_tenants": contested.other_tenants},
+        )
+    return mandate
+
+
+async def resend_invitation(session: AsyncSession, mandate_id: str, actor: Actor, *, max_pending: int) -> Mandate:
+    """E-mail the provider a new invitation (to its current contact e-mail), its acceptance period starting again.
+    Only a pending mandate is invited; links sent before keep working until they expire."""
+    mandate = await MandateRepository(session).for_update(mandate_id)
+    if mandate.status != "pending":
+        raise Conflict(f"The mandate is {mandate.status}: only a pending one is invited.", code="mandate_not_pending")
+    now = clock.now()
+    if mandate.token_expires_at is not None and mandate.token_expires_at <= now:
+        await _room_for_one_more(session, mandate.provider_id, max_pending)  # it counts as pending again
+    mandate.token_expires_at = now + ACCEPTANCE_PERIOD
+    await session.flush()
+    outbox.add(session, INVITE_JOB, mandate_id=mandate.id)
+    await AuditRepository(session).append(actor, "mandate.invitation_resent", "mandate", mandate.id)
+    return mandate
 
 
 async def get(session: AsyncSession, mandate_id: str) -> Mandate:
     return await MandateRepository(session).get(mandate_id)
 
 
-async def revoke(session: AsyncSession, mandate_id: str, actor: Actor, *, by: str = "tenant") -> Mandate:
-    """Revoke a pending or active mandate; revoking it again changes nothing."""
+async def revoke(
+    session: AsyncSession, mandate_id: str, actor: Actor, *, by: str = "tenant", reason: str | None = None
+) -> Mandate:
+    """Revoke a pending or active mandate; revoking it again changes nothing. ``by``: who revoked (tenant or
+    provider); ``reason``, the provider's own words, is kept with it."""
     mandate = await MandateRepository(session).for_update(mandate_id)
     if mandate.status == "revoked":
         return mandate
     if mandate.status == "expired":
         raise Conflict("The mandate has expired already.", code="mandate_not_revocable")
+    refused = mandate.status == "pending"
     mandate.status, mandate.revoked_at, mandate.revoked_by = "revoked", clock.now(), by
-    await session.flush()
-    await AuditRepository(session).append(actor, "mandate.revoked", "mandate", mandate.id, {"by": by})
-    await emit(session, "mandate.revoked", mandate.id, {**_event_data(mandate), "revoked_by": by})
-    return mandate
-
-
-@dataclass(frozen=True, slots=True)
-class AcceptancePage:
-    mandate: Mandate
-    provider_name: str
-    provider_siret: str
-    tenant_name: str
-    clauses: list[tuple[str, str]]
-    consent_text: str = CONSENT_TEXT
-
-
-async def open_link(session: AsyncSession, token: str) -> AcceptancePage:
-    """What the acceptance page shows; binds the session to the mandate's tenant. 404 unknown, 410 gone."""
-    mandate_id = await bind_by_token(session, _digest(token))
-    if mandate_id is None:
-        raise NotFound("This acceptance link is unknown.", code="acceptance_link_unknown")
-    mandate = await MandateRepository(session).for_update(mandate_id)
-    if mandate.accepted_at is not None or mandate.status != "pending":
-        raise LinkGone("This mandate was accepted, revoked or has expired already.", reason="used")
-    if mandate.token_expires_at is not None and mandate.token_expires_at < clock.now():
-        raise LinkGone("This acceptance link has expired; ask the platform for a new mandate.", reason="expired")
-    provider = await ProviderRepository(session).get(mandate.provider_id)
-    tenant = await TenantsRepository(session).current()
-    terms = MandateTerms(
-        mandate.id,
-        tenant.name,
-        provider.name,
-        provider.siret,
-        mandate.scope_recipients,
-        mandate.scope_invoice_types,
-        mandate.valid_from,
-        mandate.valid_until,
-        mandate.contest_days,
-    )
-    return AcceptancePage(mandate, provider.name, provider.siret, tenant.name, clauses(terms))
-
-
-@dataclass(frozen=True, slots=True)
-class Signature:
-    full_name: str
-    consent: bool
-    ip: str
-    user_agent: str
-
-
-async def accept(
-    session: AsyncSession, bucket: Archive, token: str, signature: Signature, *, retention_days: int
-) -> Mandate:
-    """Activate the mandate behind ``token``; the evidence (who, when, IP, user agent, hash) is archived."""
-    page = await open_link(session, token)
-    name = " ".join(signature.full_name.split())
-    problems = []
-    if not 3 <= len(name) <= 200:
-        problems.append(
-            finding("PDP-SIGNATORY-NAME", "Type your full name.", "Saisissez vos nom et prénom.", "full_name")
-        )
-    if not signature.consent:
-        problems.append(finding("PDP-CONSENT", "Tick the consent box.", "Cochez la case d'accord.", "consent"))
-    if problems:
-        raise ValidationFailed("The acceptance form is incomplete.", errors=problems)
-    mandate, accepted_at = page.mandate, clock.now()
-    evidence = {
-        "mandate_id": mandate.id,
-        "document_id": mandate.document_id,
-        "document_sha256": mandate.document_sha256,
-        "accepted_by": name,
-        "accepted_at": accepted_at.isoformat(),
-        "ip": signature.ip,
-        "user_agent": signature.user_agent[:500],
-        "consent_text": CONSENT_TEXT,
-        "provider_siret": page.provider_siret,
-    }
-    stored = await archive.store(
-        session,
-        bucket,
-        archive.NewDocument(
-            mandate.id,
-            "mandate_evidence",
-            f"acceptation-{mandate.id}.json",
-            "application/json",
-            msgspec.json.format(msgspec.json.encode(evidence), indent=2),
-            mandate.provider_id,
-        ),
-        retention_days=retention_days,
-    )
-    mandate.status, mandate.accepted_at, mandate.accepted_by = "active", accepted_at, name
-    mandate.evidence_document_id = stored.id
+    if reason:
+        mandate.refusal_reason = " ".join(reason.split())[:REASON_MAX]
     await session.flush()
     await AuditRepository(session).append(
-        Actor("signatory", mandate.provider_id),
-        "mandate.activated",
-        "mandate",
-        mandate.id,
-        {"accepted_by": name, "ip": signature.ip, "evidence": stored.id},
+        actor, "mandate.revoked", "mandate", mandate.id, {"by": by, "refused": refused and by == "provider"}
     )
-    await emit(session, "mandate.activated", mandate.id, _event_data(mandate))
+    await emit(session, "mandate.revoked", mandate.id, {**event_data(mandate), "revoked_by": by})
     return mandate
+
+
+async def revoke_by_provider(
+    session: AsyncSession, mandate_id: str, actor: Actor, *, reason: str | None = None
+) -> Mandate:
+    """The provider withdraws its authorisation (a pending mandate: it refuses it). The caller has checked that
+    ``actor`` acts for the mandate's provider: an administrator of it on the portal, or the signatory who proved
+    its identity on the invitation. Deposits stop at once, as when the tenant revokes."""
+    return await revoke(session, mandate_id, actor, by="provider", reason=reason)
+
+
+async def platforms_for_siret(session: AsyncSession, siret: str) -> list[PlatformOfSiret]:
+    """Every platform that holds or asks for a mandate of ``siret`` — this tenant's and others' — for a provider's
+    signed-in user: empty unless ``session`` is bound to a portal user's scope holding a provider of that SIRET
+    (a provider sees who else claims to act for it; a tenant never sees its competitors)."""
+    return await _platforms_for_siret(session, siret)
 
 
 async def expire_ended(session: AsyncSession, today: date) -> list[str]:

@@ -39,9 +39,11 @@ class MandatesController(Controller):
         "/providers/{provider_id:str}/mandates",
         responses=problems(400, 404, 409, 422, 503),
         summary="Request a mandate from a provider",
-        description="Renders the mandate to PDF, archives it and returns `acceptance_url`: a single-use link "
-        "(valid 14 days) to the page where the provider's signatory reads and accepts it. The link is shown only "
-        "in this response. The mandate becomes `active` once accepted.",
+        description="Renders the mandate to PDF and archives it; pdp then e-mails the provider's contact an "
+        "invitation (a single-use link, valid 14 days) to the portal, where the provider's signatory proves that it "
+        "acts for the provider's SIRET (ProConnect, the provider's own Chorus Pro account, or a code sent by post), "
+        "reads the mandate and accepts or refuses it. The mandate becomes `active` only then: the tenant never "
+        "receives a link that accepts by itself.",
     )
     async def create(
         self,
@@ -52,17 +54,16 @@ class MandatesController(Controller):
         resources: NamedDependency[Resources],
     ) -> MandateRead:
         settings = resources.settings
-        mandate, url = await service.create(
+        mandate = await service.create(
             session,
             resources.archive,
             provider_id,
             data,
             principal.actor,
-            public_url=settings.public_url,
             retention_days=settings.archive_retention_days,
             max_pending=settings.mandate_pending_max,
         )
-        return service.to_read(mandate, acceptance_url=url)
+        return service.to_read(mandate)
 
     @get("/mandates", responses=problems(422), summary="List mandates, newest first")
     async def list(
@@ -97,6 +98,27 @@ class MandatesController(Controller):
     @get("/mandates/{mandate_id:str}", responses=problems(404), summary="Retrieve a mandate")
     async def retrieve(self, mandate_id: FromPath[str], session: NamedDependency[AsyncSession]) -> MandateRead:
         return service.to_read(await service.get(session, mandate_id))
+
+    @post(
+        "/mandates/{mandate_id:str}/resend-invitation",
+        status_code=202,
+        responses=problems(404, 409),
+        summary="E-mail the provider its invitation again",
+        description="For a pending mandate: pdp e-mails the provider's current contact e-mail a new invitation "
+        "link, and the 14 days to accept start again (after the contact e-mail was corrected, or the first "
+        "invitation expired). A mandate no longer pending is `409 mandate_not_pending`.",
+    )
+    async def resend_invitation(
+        self,
+        mandate_id: FromPath[str],
+        session: NamedDependency[AsyncSession],
+        principal: NamedDependency[Principal],
+        resources: NamedDependency[Resources],
+    ) -> MandateRead:
+        mandate = await service.resend_invitation(
+            session, mandate_id, principal.actor, max_pending=resources.settings.mandate_pending_max
+        )
+        return service.to_read(mandate)
 
     @post(
         "/mandates/{mandate_id:str}/revoke",

@@ -26,20 +26,47 @@ from pdp.web.portal.auth import clear_session_cookie
 from pdp.web.portal.i18n import locale_of
 
 _ASK_AGAIN = "Demandez un nouveau lien à la plateforme qui vous a envoyé celui-ci."
+_ASK_TENANT = "Demandez à la plateforme qui souhaite ce mandat de vous renvoyer une invitation."
 
 # (code, reason) → (title, text), in French (the message ids of i18n/errors.py); reason None matches any.
 BY_CODE: dict[tuple[str, str | None], tuple[str, str]] = {
-    ("acceptance_link_unknown", None): (
+    ("invitation_unknown", None): (
         "Lien inconnu",
-        f"Ce lien d'acceptation ne correspond à aucun mandat : vérifiez qu'il a été copié en entier. {_ASK_AGAIN}",
+        f"Ce lien d'invitation ne correspond à aucun mandat : vérifiez qu'il a été copié en entier. {_ASK_TENANT}",
     ),
-    ("acceptance_link_gone", "expired"): (
-        "Lien expiré",
-        f"Ce lien d'acceptation a dépassé sa durée de validité de 14 jours. {_ASK_AGAIN}",
+    ("invitation_gone", "expired"): (
+        "Invitation expirée",
+        f"Le délai pour accepter ce mandat est dépassé. {_ASK_TENANT}",
     ),
-    ("acceptance_link_gone", None): (
+    ("invitation_gone", None): (
         "Lien déjà utilisé",
-        "Ce mandat a déjà été accepté, révoqué, ou il est arrivé à échéance : ce lien ne peut plus servir.",
+        "Ce mandat a déjà été accepté ou refusé : ce lien ne peut plus servir.",
+    ),
+    ("mandate_not_pending", None): (
+        "Mandat clos",
+        "Ce mandat n'attend plus de réponse : il a été accepté, retiré par la plateforme, ou il est arrivé à échéance.",
+    ),
+    ("acceptance_link_retired", None): (
+        "Lien retiré",
+        "Les mandats ne s'acceptent plus par ce lien : pdp envoie au fournisseur une invitation par e-mail. "
+        "Suivez-la, ou demandez à la plateforme de vous la renvoyer.",
+    ),
+    ("identity_channel_unavailable", None): (
+        "Moyen indisponible",
+        "Ce moyen de prouver votre identité n'est pas proposé ici. Revenez à l'invitation et choisissez-en un autre.",
+    ),
+    ("proconnect_state_invalid", None): (
+        "Connexion ProConnect expirée",
+        "Cette connexion ProConnect n'a pas été commencée dans ce navigateur, ou il y a trop longtemps. "
+        "Recommencez depuis la page d'où vous veniez.",
+    ),
+    ("proconnect_refused", None): (
+        "Connexion ProConnect refusée",
+        "ProConnect n'a pas confirmé votre identité. Recommencez, ou choisissez un autre moyen.",
+    ),
+    ("proconnect_unavailable", None): (
+        "ProConnect indisponible",
+        "ProConnect ne répond pas pour le moment. Réessayez dans quelques instants, ou choisissez un autre moyen.",
     ),
     ("link_unknown", None): (
         "Lien inconnu",
@@ -96,7 +123,8 @@ def error_page(
 
 
 def portal_error_page(request: Request[Any, Any, Any], exc: Exception) -> Template:
-    """The error page of ``exc`` (the mandate acceptance page's handler: its links name no portal)."""
+    """The error page of ``exc`` (the handler of the routes outside ``/portal/{tenant_id}``: the retired acceptance
+    links and ProConnect's return)."""
     problem: dict[str, Any] = problem_for(request, exc).content
     reason = exc.extra.get("reason") if isinstance(exc, AppError) else None
     page = error_page(

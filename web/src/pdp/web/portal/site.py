@@ -22,7 +22,9 @@ from pdp.web.portal.account import AccountController, PublicLanguageController, 
 from pdp.web.portal.assets import HTMX, portal_asset
 from pdp.web.portal.dashboard import show_dashboard
 from pdp.web.portal.i18n.statuses import role_label, status_label
+from pdp.web.portal.invitation import InvitationController
 from pdp.web.portal.logo import tenant_logo
+from pdp.web.portal.proconnect import ProConnectSignInController
 from pdp.web.portal.record_pages import RECORD_PAGES, RECORD_PUBLIC_PAGES
 from pdp.web.portal.routing import public_router, second_factor_router, signed_in_router
 from pdp.web.portal.second_factor import SecondFactorController
@@ -33,6 +35,8 @@ PUBLIC_PAGES: list[ControllerRouterHandler] = [
     SignInController,
     PublicLanguageController,
     tenant_logo,
+    InvitationController,
+    ProConnectSignInController,
     *RECORD_PUBLIC_PAGES,
 ]
 # A signed-in user who still owes a TOTP code reaches these, and only these.

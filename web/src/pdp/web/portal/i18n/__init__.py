@@ -21,7 +21,7 @@ from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine
 from sqlalchemy.orm.base import instance_state
 
-from pdp.web.portal.i18n import account, dashboard, errors, layout, sign_in, statuses
+from pdp.web.portal.i18n import account, dashboard, errors, invitation, layout, sign_in, statuses
 from pdp.web.portal.i18n import archive as archive_area
 from pdp.web.portal.i18n import notifications as notifications_area
 from pdp.web.portal.i18n.formats import format_amount, format_date, format_datetime
@@ -40,6 +40,7 @@ AREAS: dict[str, Mapping[str, str]] = {
     "account": account.EN,
     "dashboard": dashboard.EN,
     "statuses": statuses.EN,
+    "invitation": invitation.EN,
     "archive": archive_area.EN,
     "notifications": notifications_area.EN,
 }
