@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 
+import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 from stdnum.fr import siret as siret_number
 
@@ -27,10 +28,26 @@ from pdp.tenants.deposits.chorus_steps import account_for, apply_chorus_status
 from pdp.tenants.deposits.models import InvoiceRecord
 from pdp.tenants.deposits.repository import InvoiceRepository
 from pdp.tenants.deposits.transitions import move
-from pdp.tenants.invoices.findings import public_entry
+from pdp.tenants.invoices.findings import Finding, public_entry
 from pdp.tenants.invoices.formats.policy import FilePolicy, check_file, clean_name, stored_name
 
 WITHDRAWABLE = frozenset({"queued", "failed"})
+
+
+def can_withdraw(invoice: InvoiceRecord) -> bool:
+    """Chorus Pro has not received it and no worker is depositing it: queued, or failed."""
+    in_flight = invoice.submit_started_at is not None and invoice.chorus_flux_number is None
+    return invoice.status in WITHDRAWABLE and not in_flight and invoice.chorus_invoice_id is None
+
+
+def can_recycle(invoice: InvoiceRecord) -> bool:
+    """Chorus Pro sent it back for its routing data (``A_RECYCLER``)."""
+    return invoice.status == "to_recycle" and invoice.chorus_invoice_id is not None
+
+
+def can_complete(invoice: InvoiceRecord) -> bool:
+    """The buyer suspended it and asks for documents (``SUSPENDUE``)."""
+    return invoice.status == "suspended" and invoice.chorus_invoice_id is not None
 
 
 def _wrong_status(invoice: InvoiceRecord, action: str, expected: str) -> Conflict:
@@ -46,8 +63,7 @@ async def withdraw(session: AsyncSession, invoice_id: str, actor: Actor) -> Invo
     invoice = await InvoiceRepository(session).for_update(invoice_id)
     if invoice.status == "withdrawn":
         return invoice
-    in_flight = invoice.submit_started_at is not None and invoice.chorus_flux_number is None
-    if invoice.status not in WITHDRAWABLE or in_flight or invoice.chorus_invoice_id is not None:
+    if not can_withdraw(invoice):
         raise _wrong_status(invoice, "withdrawn", "Chorus Pro has not received it (queued or failed)")
     invoice.next_check_at = None
     await move(session, invoice, "withdrawn", actor=actor)
@@ -73,8 +89,9 @@ async def recycle(
 ) -> InvoiceRecord:
     """Send an ``A_RECYCLER`` invoice back to Chorus with new routing data, under the same number."""
     invoice = await InvoiceRepository(session).for_update(invoice_id)
-    if invoice.status != "to_recycle" or invoice.chorus_invoice_id is None:
+    if not can_recycle(invoice):
         raise _wrong_status(invoice, "recycled", "Chorus Pro sent it back for recycling (to_recycle)")
+    assert invoice.chorus_invoice_id is not None  # can_recycle
     siret = (routing.recipient_siret or invoice.recipient_siret).replace(" ", "")
     if not siret_number.is_valid(siret):
         message = f"'{siret}' is not a valid SIRET."
@@ -127,8 +144,9 @@ async def complete(
 ) -> InvoiceRecord:
     """Answer a ``SUSPENDUE`` invoice: archive the supporting documents, upload them, ``completer``."""
     invoice = await InvoiceRepository(session).for_update(invoice_id)
-    if invoice.status != "suspended" or invoice.chorus_invoice_id is None:
+    if not can_complete(invoice):
         raise _wrong_status(invoice, "completed", "Chorus Pro suspended it (suspended)")
+    assert invoice.chorus_invoice_id is not None  # can_complete
     _check_attachments(attachments)
     chorus = require_gateway(gateway).environment(invoice.mode)  # the environment it was deposited on
     account = await account_for(session, invoice, chorus, envelope)
@@ -176,25 +194,34 @@ async def complete(
     return invoice
 
 
-def _check_attachments(attachments: list[Attachment]) -> None:
-    if not attachments:
-        message = "Send at least one supporting document (multipart part 'files')."
-        raise ValidationFailed(message, code="attachments_missing")
+def attachment_problems(attachments: list[Attachment]) -> list[Finding]:
+    """Every reason ``attachments`` cannot go to Chorus Pro (each finding's path names its file), in English and
+    French; empty when they can."""
     policy = FilePolicy()
     problems = [
-        {**public_entry(item), "path": f"files[{index}]"}
+        msgspec.structs.replace(item, path=f"files[{index}]")
         for index, attachment in enumerate(attachments)
         for item in check_file(attachment.filename, attachment.data, policy)
     ]
     total = sum(len(a.data) for a in attachments)
     if total > policy.max_invoice_bytes:
+        megabytes = policy.max_invoice_bytes // (1024 * 1024)
         problems.append(
-            {
-                "rule": "PDP-ATTACHMENTS-TOO-LARGE",
-                "severity": "error",
-                "path": "files",
-                "message": f"The attachments weigh {total} bytes; at most {policy.max_invoice_bytes}.",
-            }
+            Finding(
+                rule="PDP-ATTACHMENTS-TOO-LARGE",
+                severity="error",
+                message=f"The attachments weigh {total} bytes; at most {policy.max_invoice_bytes}.",
+                message_fr=f"Les pièces pèsent {total} octets ; {megabytes} Mo au plus en tout.",
+                path="files",
+            )
         )
+    return problems
+
+
+def _check_attachments(attachments: list[Attachment]) -> None:
+    if not attachments:
+        message = "Send at least one supporting document (multipart part 'files')."
+        raise ValidationFailed(message, code="attachments_missing")
+    problems = [public_entry(item) for item in attachment_problems(attachments)]
     if problems:
         raise ValidationFailed("Some attachments cannot go to Chorus Pro.", code="attachments_invalid", errors=problems)

@@ -32,9 +32,10 @@ from pdp.tenants.events.service import emit
 from pdp.tenants.invoices import intake
 from pdp.tenants.invoices.findings import public_entry
 from pdp.tenants.invoices.formats.facturx_write import write_facturx
-from pdp.tenants.invoices.model import Invoice
+from pdp.tenants.invoices.model import ChorusRouting, Invoice
 from pdp.tenants.invoices.validation.chorus import resolve_routing
 from pdp.tenants.invoices.validation.engine import ValidationReport
+from pdp.tenants.mandates.models import Mandate
 from pdp.tenants.mandates.service import require_mandate
 from pdp.tenants.providers.models import Provider
 from pdp.tenants.providers.repository import ProviderRepository
@@ -128,14 +129,19 @@ async def _link(
     return original.id, relation
 
 
-def _refuse(report: ValidationReport, detail: str) -> ValidationFailed:
-    return ValidationFailed(
-        detail,
-        code="invoice_invalid",
-        errors=[public_entry(item) for item in report.errors],
-        syntax=report.syntax,
-        profile=report.profile,
-    )
+class InvoiceRefused(ValidationFailed):
+    """422 ``invoice_invalid``: the validation report refused the invoice. The problem carries the report's
+    findings in English (the API's shape); ``report`` keeps them whole (French included) for the portal's page."""
+
+    def __init__(self, report: ValidationReport, detail: str) -> None:
+        super().__init__(
+            detail,
+            code="invoice_invalid",
+            errors=[public_entry(item) for item in report.errors],
+            syntax=report.syntax,
+            profile=report.profile,
+        )
+        self.report = report
 
 
 def _money(value: Decimal | None) -> Decimal:
@@ -186,19 +192,26 @@ async def _archive(
     return original, generated
 
 
-async def deposit(
-    session: AsyncSession,
-    bucket: Archive,
-    upload: Upload,
-    actor: Actor,
-    *,
-    mode: str,
-    directory: RecipientDirectory | None,
-    retention_days: int,
-    first_check_after: timedelta = FIRST_CHECK_AFTER,
-) -> InvoiceRecord:
-    """Validate, check the mandate, archive and queue ``upload``; ``mode`` is the depositing key's (test or live),
-    which picks the Chorus Pro environment the invoice goes to."""
+@dataclass(frozen=True, slots=True)
+class CheckedDeposit:
+    """A deposit that passed every check before the archive: valid, the provider's own, covered by a mandate,
+    linked as asked, under a number the provider has not used."""
+
+    provider: Provider
+    report: ValidationReport
+    invoice: Invoice
+    routing: ChorusRouting
+    kind: str  # invoice | credit_note
+    mandate: Mandate
+    original_id: str | None
+    relation: str | None
+
+
+async def check_deposit(
+    session: AsyncSession, upload: Upload, *, directory: RecipientDirectory | None
+) -> CheckedDeposit:
+    """Everything :func:`deposit` checks before it archives anything, raising what it would raise (the portal
+    shows this verdict before the supplier confirms a deposit)."""
     fields = _source(upload)
     provider = await ProviderRepository(session).get(_provider_id(fields))
     if provider.status != "active":
@@ -216,7 +229,7 @@ async def deposit(
         )
     invoice = report.invoice
     if not report.valid or invoice is None:
-        raise _refuse(report, "The invoice would be rejected by Chorus Pro; nothing was deposited.")
+        raise InvoiceRefused(report, "The invoice would be rejected by Chorus Pro; nothing was deposited.")
     routing = resolve_routing(invoice)
     if routing.supplier_siret != provider.siret:
         raise ValidationFailed(
@@ -229,8 +242,7 @@ async def deposit(
         session, provider.id, recipient_siret=routing.recipient_siret, invoice_type=kind, on=clock.now()
     )
     original_id, relation = await _link(session, fields, invoice, kind, provider)
-    repository = InvoiceRepository(session)
-    existing = await repository.by_number(provider.id, invoice.number)
+    existing = await InvoiceRepository(session).by_number(provider.id, invoice.number)
     if existing is not None:
         raise Conflict(
             f"Invoice number {invoice.number} was already deposited for this provider ({existing.id}); Chorus Pro "
@@ -238,6 +250,26 @@ async def deposit(
             code="invoice_duplicate",
             existing_id=existing.id,
         )
+    return CheckedDeposit(provider, report, invoice, routing, kind, mandate, original_id, relation)
+
+
+async def deposit(
+    session: AsyncSession,
+    bucket: Archive,
+    upload: Upload,
+    actor: Actor,
+    *,
+    mode: str,
+    directory: RecipientDirectory | None,
+    retention_days: int,
+    first_check_after: timedelta = FIRST_CHECK_AFTER,
+) -> InvoiceRecord:
+    """Validate, check the mandate, archive and queue ``upload``; ``mode`` is the depositing key's (test or live),
+    which picks the Chorus Pro environment the invoice goes to."""
+    checked = await check_deposit(session, upload, directory=directory)
+    provider, report, invoice, routing = checked.provider, checked.report, checked.invoice, checked.routing
+    assert invoice.number and invoice.issue_date and invoice.currency and routing.recipient_siret  # checked
+    repository = InvoiceRepository(session)
     invoice_id = ids.new_id("invoice")
     original, deposited = await _archive(
         session,
@@ -254,9 +286,9 @@ async def deposit(
         InvoiceRecord(
             id=invoice_id,
             provider_id=provider.id,
-            mandate_id=mandate.id,
+            mandate_id=checked.mandate.id,
             number=invoice.number,
-            type=kind,
+            type=checked.kind,
             issue_date=invoice.issue_date,
             due_date=invoice.due_date,
             currency=invoice.currency,
@@ -276,14 +308,19 @@ async def deposit(
             deposit_document_id=deposited.id,
             archive_sha256=original.sha256,
             retain_until=original.retain_until,
-            original_invoice_id=original_id,
-            relation=relation,
+            original_invoice_id=checked.original_id,
+            relation=checked.relation,
             # The sweep's safety net: if the outbox's immediate job is lost, the sweep still finds the invoice.
             next_check_at=clock.now() + first_check_after,
         ),
         flush=False,
     )
-    created = {"invoice_id": record.id, "status": "queued", "original_invoice_id": original_id, "relation": relation}
+    created = {
+        "invoice_id": record.id,
+        "status": "queued",
+        "original_invoice_id": checked.original_id,
+        "relation": checked.relation,
+    }
     await emit(session, "invoice.created", record.id, created, flush=False)
     outbox.add(session, SUBMIT_JOB, invoice_id=record.id)
     # The audit append flushes every row added above at once (documents, invoice, event, deliveries, outbox),

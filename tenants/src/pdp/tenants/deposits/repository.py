@@ -50,6 +50,13 @@ class InvoiceRepository(TenantRepository[InvoiceRecord]):
             for original_id in replaced_by.keys() | credit_notes.keys()
         }
 
+    async def several(self, invoice_ids: Sequence[str]) -> dict[str, InvoiceRecord]:
+        """The invoices of ``invoice_ids`` the caller may read, by id (the others are absent)."""
+        if not invoice_ids:
+            return {}
+        query = self.select().where(InvoiceRecord.id.in_(invoice_ids))
+        return {record.id: record for record in (await self.session.execute(query)).scalars()}
+
     async def by_number(self, provider_id: str, number: str) -> InvoiceRecord | None:
         query = self.select().where(InvoiceRecord.provider_id == provider_id, InvoiceRecord.number == number)
         return (await self.session.execute(query)).scalar_one_or_none()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -41,6 +41,15 @@ class RecipientRepository:
         await self.session.execute(delete(RecipientService).where(RecipientService.siret == siret))
         if services:
             await self.session.execute(insert(RecipientService), [{**one, "siret": siret} for one in services])
+
+    async def names(self, sirets: Collection[str]) -> dict[str, str]:
+        """The names Chorus Pro gives the ``sirets`` it knows (a SIRET never looked up, or unknown, is absent)."""
+        if not sirets:
+            return {}
+        statement = select(Recipient.siret, Recipient.name).where(
+            Recipient.siret.in_(sirets), Recipient.known, Recipient.name != ""
+        )
+        return {row.siret: row.name for row in await self.session.execute(statement)}
 
     async def stale(self, fetched_before: datetime, limit: int) -> list[str]:
         """SIRETs whose snapshot is older than ``fetched_before``, oldest first."""

@@ -12,21 +12,19 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pdp.platform.errors import NotFound
 from pdp.platform.ids import ID_PATTERN
 from pdp.tenants.accounts.service import Principal
 from pdp.tenants.archive import service as archive
 from pdp.tenants.archive.repository import DocumentRepository
 from pdp.tenants.chorus_gateway import require_environment
 from pdp.tenants.common import PRINTABLE
-from pdp.tenants.deposits import actions, intake
+from pdp.tenants.deposits import actions, follow_up, intake
 from pdp.tenants.deposits.lifecycle import STATUSES
 from pdp.tenants.deposits.models import InvoiceRecord
 from pdp.tenants.deposits.payment_terms import PaymentTerms
 from pdp.tenants.deposits.repository import NO_LINKS, InvoiceRepository
 from pdp.tenants.deposits.schemas import DocumentRead, EventRead, InvoiceRead, RecycleBody
 from pdp.tenants.deposits.views import DEFAULT_TERMS, document_read, event_read, invoice_read
-from pdp.tenants.events.service import EventRepository
 from pdp.web.api.invoices import INVOICE_BODY_LIMIT, UnsupportedMediaType, read_upload
 from pdp.web.api.pagination import Limit, ListResponse, StartingAfter
 from pdp.web.api.problems import problems
@@ -125,8 +123,7 @@ class InvoiceRecordsController(Controller):
     async def events(
         self, invoice_id: FromPath[str], session: NamedDependency[AsyncSession]
     ) -> ListResponse[EventRead]:
-        await InvoiceRepository(session).get(invoice_id)
-        return ListResponse([event_read(e) for e in await EventRepository(session).of_subject(invoice_id)], False)
+        return ListResponse([event_read(e) for e in await follow_up.invoice_events(session, invoice_id)], False)
 
     @get("/{invoice_id:str}/documents", responses=problems(404), summary="The invoice's archived documents")
     async def documents(
@@ -149,10 +146,7 @@ class InvoiceRecordsController(Controller):
         session: NamedDependency[AsyncSession],
         resources: NamedDependency[Resources],
     ) -> Response[bytes]:
-        await InvoiceRepository(session).get(invoice_id)
-        document, data = await archive.content(session, resources.archive, document_id)
-        if document.subject_id != invoice_id:
-            raise NotFound(f"No such document: {document_id}")
+        document, data = await follow_up.invoice_document(session, resources.archive, invoice_id, document_id)
         return Response(
             data,
             media_type=document.content_type,

@@ -197,16 +197,13 @@ def check_amounts(data: JsonInvoice) -> None:
         _check_amount(data.totals.amount_due, "totals.amount_due", "BT-115")
 
 
-def to_invoice(
-    data: JsonInvoice, *, seller: JsonSeller | None = None, buyer_address: JsonAddress | None = None
-) -> Invoice:
-    """The canonical invoice for ``data``; ``seller`` (from the provider) applies when ``data.seller`` is absent,
-    its address when ``data.seller`` has none; ``buyer_address`` (from the directory) when the recipient has none."""
-    check_amounts(data)
+def compute_lines(items: list[JsonLine]) -> tuple[list[Line], list[VatBreakdown]]:
+    """The invoice lines and the VAT breakdown pdp computes from JSON lines: each line's net amount (quantity x price,
+    rounded half up to cents, unless given), then the VAT of each category and rate (its base x rate, rounded)."""
     lines: list[Line] = []
     groups: defaultdict[tuple[str, Decimal], Decimal] = defaultdict(lambda: Decimal("0.00"))
     reasons: dict[tuple[str, Decimal], str | None] = {}
-    for number, item in enumerate(data.lines, start=1):
+    for number, item in enumerate(items, start=1):
         net = item.net_amount if item.net_amount is not None else _round(item.quantity * item.unit_price)
         _check_amount(net, f"lines[{number - 1}]", "BT-131", what="quantity x unit_price")
         lines.append(
@@ -234,12 +231,30 @@ def to_invoice(
         )
         for (category, rate), base in groups.items()
     ]
+    return lines, breakdown
+
+
+def computed_totals(items: list[JsonLine]) -> tuple[list[Line], list[VatBreakdown], Totals]:
+    """The lines, the VAT breakdown and the totals pdp computes from JSON lines when the invoice gives none."""
+    lines, breakdown = compute_lines(items)
     line_net = sum((line.net_amount for line in lines if line.net_amount is not None), Decimal("0.00"))
     vat = sum((v.tax_amount for v in breakdown if v.tax_amount is not None), Decimal("0.00"))
+    totals = Totals(line_net=line_net, without_vat=line_net, vat=vat, with_vat=line_net + vat, due=line_net + vat)
+    return lines, breakdown, totals
+
+
+def to_invoice(
+    data: JsonInvoice, *, seller: JsonSeller | None = None, buyer_address: JsonAddress | None = None
+) -> Invoice:
+    """The canonical invoice for ``data``; ``seller`` (from the provider) applies when ``data.seller`` is absent,
+    its address when ``data.seller`` has none; ``buyer_address`` (from the directory) when the recipient has none."""
+    check_amounts(data)
+    lines, breakdown, computed = computed_totals(data.lines)
+    line_net = computed.line_net
     given = data.totals
-    without_vat = given.total_excl_tax if given else line_net
-    vat_total = given.total_tax if given else vat
-    with_vat = given.total_incl_tax if given else line_net + vat
+    without_vat = given.total_excl_tax if given else computed.without_vat
+    vat_total = given.total_tax if given else computed.vat
+    with_vat = given.total_incl_tax if given else computed.with_vat
     _check_amount(with_vat, "lines", "BT-112", what="The invoice's total")
     due = given.amount_due if given and given.amount_due is not None else with_vat
     chosen_seller = data.seller or seller
