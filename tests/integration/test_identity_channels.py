@@ -5,13 +5,9 @@ the emulator serves, the letter written by pdp's folder sender), each ending in 
 from __future__ import annotations
 
 import html
-from collections.abc import AsyncIterator, Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import pytest
-from litestar.testing import AsyncTestClient
 from pypdf import PdfReader
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -20,38 +16,16 @@ from pdp.platform.db.session import unit_of_work
 from pdp.platform.security.envelope import Envelope
 from pdp.platform.settings import Settings
 from pdp.tenants.identity.postal_code import send_letter
-from pdp.web.app import create_app
 from tests.conftest import TenantFixture
 from tests.factories import provider_payload
 from tests.invoices.validation.test_engine import SELLER
 from tests.journeys import invitation_path, post_form
-from tests.sandbox.harness import RunningSandbox, start_sandbox, with_emulator
+from tests.portal_channels import channel_settings, emulator, portal
+from tests.sandbox.harness import RunningSandbox
+
+__all__ = ["channel_settings", "emulator", "portal"]  # the fixtures this module uses
 
 CLOSED = "73282932000058"  # the seed's closed establishment of Atelier Dupont
-
-
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[RunningSandbox]:
-    running = start_sandbox(rate_limit=0)
-    yield running
-    running.stop()
-
-
-@pytest.fixture(scope="module")
-def channel_settings(
-    settings: Settings, emulator: RunningSandbox, tmp_path_factory: pytest.TempPathFactory
-) -> Settings:
-    return replace(
-        with_emulator(settings, emulator.info),
-        sirene_api_url=emulator.info["sirene_api_url"],
-        letters_dir=str(tmp_path_factory.mktemp("letters")),
-    )
-
-
-@pytest.fixture(scope="module")
-async def portal(channel_settings: Settings) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
-    async with AsyncTestClient(create_app(channel_settings)) as client:
-        yield client
 
 
 async def _invitation(client: Any, tenant: TenantFixture, siret: str = SELLER.siret) -> tuple[str, str]:
