@@ -36,6 +36,8 @@ TENANT = "ten_01M96WBS1HP2QQFW4GW18AJAY3"
         (f"path=/portal/mandates/accept/{TOKEN} status=200", TOKEN),
         (f"path=/portal/{TENANT}/invitation/{TOKEN} status=200", TOKEN),
         (f"GET /portal/{TENANT}/invitation/{TOKEN}/document HTTP/1.1", TOKEN),
+        (f"GET /portal/{TENANT}/invitation-utilisateur/{TOKEN} HTTP/1.1", TOKEN),  # after a long page name
+        (f"refused: /portal/{TENANT}/invitation-utilisateur/{TOKEN}, then", TOKEN),
         (f"GET /portal/proconnect/callback?code={TOKEN}&state=x HTTP/1.1", TOKEN),
         (f"GET /portal/proconnect/callback?state={TOKEN} HTTP/1.1", TOKEN),
         (f"Authorization: Bearer {KEY}", KEY),
@@ -55,6 +57,8 @@ def test_ordinary_values_are_kept() -> None:
     assert redact(line) == line
     portal = f"path=/portal/{TENANT}/factures/inv_01M96N3EAEKJEPCEWC9A62QVCK status=200"  # ids are no secret
     assert redact(portal) == portal
+    page = f"path=/portal/{TENANT}/invitation-utilisateur status=200"  # nor are the pages' names
+    assert redact(page) == page
 
 
 def test_structlog_lines_and_exceptions_are_redacted() -> None:

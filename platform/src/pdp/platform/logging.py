@@ -11,22 +11,33 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from collections.abc import Callable
 from typing import TextIO
 
 import structlog
 
 _SECRET_KEYS = frozenset({"api_key", "password", "secret", "authorization", "token"})
 MASK = "***"
-_SECRET_VALUES: tuple[tuple[re.Pattern[str], str], ...] = (
+# A portal link's token: every path segment under /portal/ of 16+ URL-safe characters (an invitation's is 43),
+# whichever its place (a page's own name can be long too: /invitation-utilisateur/<token>), but pdp's own ids
+# (``ten_`` + 26), which the portal's paths begin with, and plain words (lower-case letters and hyphens): neither is
+# a secret, and a random token is never one of them.
+_PORTAL_PATH = re.compile(r"/portal/[^\s?#\"']*")
+_LINK_TOKEN = re.compile(
+    r"(?<![\w-])(?![a-z]{3}_[0-9A-HJKMNP-TV-Z]{26}(?![\w-]))(?![a-z-]+(?![\w-]))[A-Za-z0-9_-]{16,}(?![\w-])",
+    re.ASCII,
+)
+
+
+def _mask_link_tokens(path: re.Match[str]) -> str:
+    return _LINK_TOKEN.sub(MASK, path.group(0))
+
+
+_SECRET_VALUES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     (re.compile(r"\b(pdp_(?:test|live)_)[A-Za-z0-9]+"), rf"\g<1>{MASK}"),  # API keys (security.apikeys)
     (re.compile(r"\b(whsec_)[A-Za-z0-9_-]+"), rf"\g<1>{MASK}"),  # webhook signing secrets
     (re.compile(r"(?i)\b(bearer|basic)(\s+|%20|\+)[^\s\"',;&]+"), rf"\g<1>\g<2>{MASK}"),
-    # A portal link's token: any URL-safe segment of 16+ characters under /portal/ (an invitation's is 43), but
-    # pdp's own ids (``ten_`` + 26), which the portal's paths begin with and which are no secret.
-    (
-        re.compile(r"(/portal/(?:[^/\s?#\"']+/)*?)(?![a-z]{3}_[0-9A-HJKMNP-TV-Z]{26}\b)[A-Za-z0-9_-]{16,}"),
-        rf"\g<1>{MASK}",
-    ),
+    (_PORTAL_PATH, _mask_link_tokens),
     # Query values that are secrets: OAuth's code and state on ProConnect's return among them.
     (re.compile(r"(?i)([?&](?:token|key|api_key|secret|password|code|state)=)[^&\s#\"']+"), rf"\g<1>{MASK}"),
 )
