@@ -7,9 +7,11 @@ import re
 from pathlib import Path
 
 from pdp.tenants.notifications.preferences import GROUPS
+from pdp.web.portal import users
 from pdp.web.portal.i18n import EN
 from pdp.web.portal.i18n.archive import KINDS
 from pdp.web.portal.i18n.notifications import GROUP_WORDS
+from pdp.web.portal.i18n.users import REFUSALS, ROLE_DUTIES, UNEXPLAINED
 from pdp.web.portal.notifications import NOTICES
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "src" / "pdp" / "web" / "templates" / "portal"
@@ -40,6 +42,16 @@ def test_every_text_of_the_areas_has_its_english() -> None:
 
 
 def test_texts_chosen_in_python_have_their_english() -> None:
-    chosen = [*KINDS.values(), *(text for pair in GROUP_WORDS.values() for text in pair), *NOTICES.values()]
+    chosen = [
+        *KINDS.values(),
+        *(text for pair in GROUP_WORDS.values() for text in pair),
+        *NOTICES.values(),
+        *users.NOTICES.values(),
+        *REFUSALS.values(),
+        *ROLE_DUTIES.values(),
+        UNEXPLAINED,
+        "Adresse e-mail invalide.",  # pdp.tenants.common.normalize_email's message_fr
+        "Saisissez vos nom et prénom.",  # pdp.tenants.accounts.user_invitations._full_name's
+    ]
     assert sorted(text for text in chosen if text not in EN) == []
     assert set(GROUP_WORDS) == set(GROUPS)  # every e-mail group has its words

@@ -65,14 +65,15 @@ async def invite(
         raise Conflict(f"{address} already belongs to this provider.", code="portal_user_already_member")
     invitations = InvitationRepository(session)
     now = clock.now()
-    for superseded in await invitations.pending_for(provider.id, address, now):
-        superseded.expires_at = now
-    if len(await invitations.pending(provider.id, now)) >= PENDING_MAX:
+    others = [i for i in await invitations.pending(provider.id, now) if i.email != address]
+    if len(others) >= PENDING_MAX:
         raise Conflict(
             f"This provider has {PENDING_MAX} invitations awaiting an answer: withdraw one, or wait for it to expire.",
             code="too_many_invitations",
             limit=PENDING_MAX,
         )
+    for superseded in await invitations.pending_for(provider.id, address, now):
+        superseded.expires_at = now
     invitation = await invitations.add(
         PortalToken(
             id=ids.new_id("portal_token"),
