@@ -71,11 +71,14 @@ async def test_the_provider_hears_of_reception_delivery_and_the_buyers_rejection
         await advance(pipeline, tenant.id, invoice_id)
     mail_settings = replace(chorus_settings, smtp_host="127.0.0.1", smtp_port=port)
     assert set(await _send_staged(owner_engine, tenant, mail_settings, sessionmaker)) == {"sent"}
-    subjects = [message["Subject"] for message in box.messages]
-    assert all(message["To"] == provider["email"] for message in box.messages)
+    # The contact of record, and the mandate's signatory: an administrator of the provider on the portal, whose
+    # role's defaults include every status e-mail (tests/integration/test_portal_notifications.py).
+    assert {message["To"] for message in box.messages} == {provider["email"], "jeanne.dupont@example.fr"}
+    to_contact = [message for message in box.messages if message["To"] == provider["email"]]
+    subjects = [message["Subject"] for message in to_contact]
     assert any("déposée sur Chorus Pro" in s for s in subjects)
     assert "F-2026-0042" in subjects[-1] and "rejetée" in subjects[-1]
-    last = box.messages[-1].get_content()
+    last = to_contact[-1].get_content()
     assert "Commentaire de l'acheteur" in last and invoice_id in last
 
     off = replace(chorus_settings, smtp_host="")
