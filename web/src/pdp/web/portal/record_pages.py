@@ -7,8 +7,14 @@ from litestar.types import ControllerRouterHandler
 
 from pdp.web.portal.archive import ArchiveController
 from pdp.web.portal.notifications import NotificationsController
+from pdp.web.portal.provider_mandates import MandatesController
 from pdp.web.portal.user_invitation import UserInvitationController
 from pdp.web.portal.users import UsersController
 
-RECORD_PAGES: list[ControllerRouterHandler] = [ArchiveController, NotificationsController, UsersController]
+RECORD_PAGES: list[ControllerRouterHandler] = [
+    MandatesController,
+    ArchiveController,
+    UsersController,
+    NotificationsController,
+]
 RECORD_PUBLIC_PAGES: list[ControllerRouterHandler] = [UserInvitationController]

@@ -23,6 +23,7 @@ from sqlalchemy.orm.base import instance_state
 
 from pdp.web.portal.i18n import account, dashboard, errors, invitation, layout, sign_in, statuses
 from pdp.web.portal.i18n import archive as archive_area
+from pdp.web.portal.i18n import mandates as mandates_area
 from pdp.web.portal.i18n import notifications as notifications_area
 from pdp.web.portal.i18n import users as users_area
 from pdp.web.portal.i18n.formats import format_amount, format_date, format_datetime
@@ -43,6 +44,7 @@ AREAS: dict[str, Mapping[str, str]] = {
     "statuses": statuses.EN,
     "invitation": invitation.EN,
     "archive": archive_area.EN,
+    "mandates": mandates_area.EN,
     "notifications": notifications_area.EN,
     "users": users_area.EN,
 }
