@@ -23,6 +23,7 @@ from pdp.web.portal.assets import HTMX, portal_asset
 from pdp.web.portal.dashboard import show_dashboard
 from pdp.web.portal.i18n.statuses import role_label, status_label
 from pdp.web.portal.invitation import InvitationController
+from pdp.web.portal.invoice_pages import INVOICE_PAGES
 from pdp.web.portal.logo import tenant_logo
 from pdp.web.portal.proconnect import ProConnectSignInController
 from pdp.web.portal.record_pages import RECORD_PAGES, RECORD_PUBLIC_PAGES
@@ -46,6 +47,7 @@ SIGNED_IN_PAGES: list[ControllerRouterHandler] = [
     show_dashboard,
     AccountController,
     SwitchesController,
+    *INVOICE_PAGES,
     *RECORD_PAGES,
 ]
 

@@ -21,7 +21,7 @@ from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine
 from sqlalchemy.orm.base import instance_state
 
-from pdp.web.portal.i18n import account, dashboard, errors, invitation, layout, sign_in, statuses
+from pdp.web.portal.i18n import account, dashboard, errors, invitation, invoices, layout, sign_in, statuses
 from pdp.web.portal.i18n import archive as archive_area
 from pdp.web.portal.i18n import mandates as mandates_area
 from pdp.web.portal.i18n import notifications as notifications_area
@@ -43,6 +43,7 @@ AREAS: dict[str, Mapping[str, str]] = {
     "dashboard": dashboard.EN,
     "statuses": statuses.EN,
     "invitation": invitation.EN,
+    "invoices": invoices.EN,
     "archive": archive_area.EN,
     "mandates": mandates_area.EN,
     "notifications": notifications_area.EN,
