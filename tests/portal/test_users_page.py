@@ -204,3 +204,36 @@ async def test_an_invited_viewer_joins_once_through_the_emailed_link(
     after = members(await client.get(page))
     assert sorted(after.values()) == ["admin", "viewer", "viewer"]
     assert "portal_user.invited" in await audit_actions(owner_engine, tenant.id, admin.person.id)
+
+
+async def test_an_invited_administrator_still_sets_up_a_second_factor(
+    client: Any,
+    tenant: TenantFixture,
+    team: dict[str, Any],
+    sessionmaker: async_sessionmaker[AsyncSession],
+    owner_engine: AsyncEngine,
+    mail: tuple[Mailbox, Settings],
+) -> None:
+    box, mail_settings = mail
+    admin: Browser = team["admin"]
+    use(client, admin)
+    page = f"{admin.base}/utilisateurs"
+    await form(client, page, f"{page}/{team['x']}/invitations", email="second-admin@fournisseur.example", role="admin")
+    async with owner_engine.connect() as conn:
+        payload = (
+            await conn.execute(
+                text("SELECT payload FROM outbox WHERE tenant_id = :t AND job_name = 'portal.invite_user'"),
+                {"t": tenant.id},
+            )
+        ).scalar_one()
+    await invite_user(JobContext(mail_settings, sessionmaker, _NoQueue(), "test", 1), tenant_id=tenant.id, **payload)
+    link = re.search(r"https://pdp\.example(/portal/\S+/invitation-utilisateur/\S+)", box.messages[-1].get_content())
+    assert link
+    client.cookies.clear()
+    joined = await form(
+        client, link.group(1), link.group(1), full_name="Paul Leroy", password=PASSWORD, confirmation=PASSWORD
+    )
+    assert joined.status_code == 303
+    # An e-mailed link is one factor: the new administrator sets up a code before any page, as after a sign-in link.
+    held = await client.get(f"{admin.base}/utilisateurs", follow_redirects=False)
+    assert held.status_code == 303 and "/connexion/code" in held.headers["location"]

@@ -34,9 +34,10 @@ from pdp.web.uow import header
 
 COOKIE = "pdp_portal"
 STATE_KEY = "portal_session"
-# Sign-in methods after which an administrator must also give a TOTP code; ProConnect's identity providers
-# authenticate the person themselves, and the identity-proof channels are checked when they are used.
-NEEDS_SECOND_FACTOR = frozenset({"password", "magic_link"})
+# Sign-in methods after which an administrator must also give a TOTP code: a password, and every e-mailed link (a
+# sign-in link, a team invitation: holding the mailbox is one factor); ProConnect's identity providers authenticate
+# the person themselves, and the identity-proof channels are checked when they are used.
+NEEDS_SECOND_FACTOR = frozenset({"password", "magic_link", "invitation"})
 
 
 class SecondFactorRequired(AppError):
