@@ -42,7 +42,6 @@ def attachment(document: ArchivedDocument, data: bytes) -> Response[bytes]:
 
 def _page(
     shell: Shell,
-    resources: Resources,
     chosen: ArchiveFilter,
     documents: list[ArchivedDocument],
     *,
@@ -66,7 +65,6 @@ def _page(
         kind_label=kind_label,
         provider_names=names,
         several=len(shell.providers_in_view) > 1,
-        retention_years=round(resources.settings.archive_retention_days / 365),
         export_days=EXPORT_MAX_DAYS,
         filter_errors=filter_errors or [],
         export_errors=export_errors or [],
@@ -92,7 +90,6 @@ class ArchiveController(Controller):
         *,
         shell: NamedDependency[Shell],
         session: NamedDependency[AsyncSession],
-        resources: NamedDependency[Resources],
         du: FromQuery[str | None] = None,
         au: FromQuery[str | None] = None,
         type: FromQuery[str | None] = None,  # noqa: A002 - the form's field, as the URL shows it
@@ -101,11 +98,9 @@ class ArchiveController(Controller):
         try:
             chosen = archive_filter(du, au, type)
         except ValidationFailed as refused:
-            return _page(
-                shell, resources, ArchiveFilter(), [], has_more=False, after=None, filter_errors=_messages(refused)
-            )
+            return _page(shell, ArchiveFilter(), [], has_more=False, after=None, filter_errors=_messages(refused))
         found = await browse(session, shell.providers_in_view, chosen, starting_after=apres)
-        return _page(shell, resources, chosen, found.items, has_more=found.has_more, after=apres)
+        return _page(shell, chosen, found.items, has_more=found.has_more, after=apres)
 
     @get("/documents/{document_id:str}")
     async def download(
@@ -135,7 +130,6 @@ class ArchiveController(Controller):
             found = await browse(session, shell.providers_in_view, ArchiveFilter())
             return _page(
                 shell,
-                resources,
                 ArchiveFilter(),
                 found.items,
                 has_more=found.has_more,

@@ -30,12 +30,11 @@ EN = {
     "Accusé de Chorus Pro": "Chorus Pro receipt",
     "Pièce jointe": "Attachment",
     "Archive": "Archive",
-    "Chaque document est conservé {years} ans sous verrouillage (WORM) : personne, pas même pdp, ne peut le "
-    "modifier ni l'effacer avant la date indiquée. Le fichier téléchargé est identique, octet pour octet, à celui "
-    "archivé ; son empreinte SHA-256 permet de le vérifier.": (
-        "Each document is kept for {years} years under a lock (WORM): nobody, not even pdp, can change or delete it "
-        "before the date shown. The file you download is byte-for-byte the one archived; its SHA-256 fingerprint "
-        "lets you check it."
+    "Chaque document est conservé sous verrouillage (WORM) jusqu'à la date indiquée : personne, pas même pdp, ne "
+    "peut le modifier ni l'effacer avant. Le fichier téléchargé est identique, octet pour octet, à celui archivé ; "
+    "son empreinte SHA-256 permet de le vérifier.": (
+        "Each document is kept under a lock (WORM) until the date shown: nobody, not even pdp, can change or delete it "
+        "before. The file you download is byte-for-byte the one archived; its SHA-256 fingerprint lets you check it."
     ),
     "Filtrer l'archive": "Filter the archive",
     "Archivé du": "Archived from",
