@@ -96,15 +96,17 @@ async def recycle(
     if not siret_number.is_valid(siret):
         message = f"'{siret}' is not a valid SIRET."
         raise ValidationFailed(message, errors=[finding("PDP-SIRET-INVALID", message, message, "$.recipient_siret")])
-    service = routing.service_code if routing.service_code is not None else invoice.service_code
-    engagement = routing.engagement_number if routing.engagement_number is not None else invoice.engagement_number
+    # An emptied field means "none": sent and stored as absent, as for an invoice deposited without it.
+    given = routing.service_code, routing.engagement_number
+    service = (given[0] if given[0] is not None else invoice.service_code) or None
+    engagement = (given[1] if given[1] is not None else invoice.engagement_number) or None
     chorus = require_gateway(gateway).environment(invoice.mode)  # the environment it was deposited on
     account = await account_for(session, invoice, chorus, envelope)
     answer = await chorus.client.recycle_invoice(
         account,
         f.RecyclerRequest(
             identifiant_facture_cpp=invoice.chorus_invoice_id,
-            destinataire=f.Destinataire(code_destinataire=siret, code_service_executant=service or None),
+            destinataire=f.Destinataire(code_destinataire=siret, code_service_executant=service),
             reference=f.References(numero_bon_commande=engagement) if engagement else None,
             commentaire=routing.comment,
         ),

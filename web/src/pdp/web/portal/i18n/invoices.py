@@ -168,7 +168,7 @@ EN = {
     "Ces pièces seront archivées puis envoyées à l'acheteur public par Chorus Pro :": (
         "These documents will be archived, then sent to the public buyer by Chorus Pro:"
     ),
-    "Commentaire : {text}": "Comment: {text}",
+    "Commentaire : {comment}": "Comment: {comment}",
     "Confirmer et envoyer les pièces": "Confirm and send the documents",
     "Choisir d'autres pièces": "Choose other documents",
     "Joignez les pièces que l'acheteur public demande (bon de livraison, attestation…) : PDF, images ou documents "

@@ -1,0 +1,299 @@
+"""« Créer une facture » (``/portal/{tenant_id}/deposer/facture``): an invoice typed in a form, previewed, deposited.
+
+The form builds the JSON invoice of ``POST /v1/invoices`` (:mod:`pdp.web.portal.invoice_form`); pdp then does
+what it does for the API: computes the lines, the VAT breakdown and the totals, checks the invoice (validation,
+mandate, number), writes the Factur-X, and deposits it through the same intake. Every step posts the whole form,
+so the page works without JavaScript (a button adds a line, another removes one, another looks the buyer up);
+htmx, when present, swaps only the part that changed and recomputes the totals as the lines are typed.
+
+The preview shows the invoice as pdp computed it with the validation report in French, and offers the Factur-X
+PDF pdp would deposit (``apercu.pdf``: generated, not archived, opened in a new tab; the portal's pages cannot
+frame it, their CSP refuses frames), before the supplier confirms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.response import Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pdp.platform import clock
+from pdp.platform.callers import PortalRole, PortalUserCaller
+from pdp.platform.errors import AppError
+from pdp.tenants.accounts.shell import ProviderChoice
+from pdp.tenants.deposits import hand_deposit, intake
+from pdp.tenants.deposits.intake import InvoiceRefused
+from pdp.tenants.directory.service import RecipientDirectory, open_directory
+from pdp.tenants.invoices.findings import UnreadableDocument
+from pdp.tenants.invoices.formats.facturx_write import write_facturx
+from pdp.tenants.invoices.formats.json_input import computed_totals
+from pdp.tenants.providers.repository import ProviderRepository
+from pdp.web.portal import redirects
+from pdp.web.portal.access import require_role
+from pdp.web.portal.deposit import Link, chosen_provider, depositable, link_of
+from pdp.web.portal.invoice_form import (
+    UNITS,
+    VAT_CHOICES,
+    InvoiceFormValues,
+    LineValues,
+    json_body,
+    json_lines,
+    read_values,
+)
+from pdp.web.portal.shell import Shell
+from pdp.web.resources import Resources
+
+FORM = "portal/invoices/builder.html.jinja2"
+PREVIEW = "portal/invoices/builder_preview.html.jinja2"
+TOTALS = "portal/invoices/_totals.html.jinja2"
+
+
+def lookup_directory(resources: Resources) -> RecipientDirectory:
+    """Chorus Pro's directory; without Chorus access, its cache alone (what pdp already knows of a SIRET)."""
+    return resources.directory() or open_directory(
+        resources.sessionmaker, None, resources.settings.directory_ttl_hours, recent=resources.recent_recipients
+    )
+
+
+async def find_recipient(resources: Resources, siret: str) -> tuple[Any, str | None]:
+    """The directory's entry for ``siret`` (RecipientRead), or why there is none (a French message id)."""
+    if not siret:
+        return None, None
+    try:
+        return await lookup_directory(resources).get(siret), None
+    except AppError as missed:
+        if missed.code == "siret_invalid":
+            return None, "Ce SIRET n'est pas valide : 14 chiffres, clé de contrôle comprise."
+        if missed.code == "recipient_not_found":
+            return None, "Chorus Pro ne connaît aucune structure publique avec ce SIRET."
+        return None, "L'annuaire de Chorus Pro n'a pas pu être consulté : saisissez le nom et l'adresse vous-même."
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A form being built, with what its pages need."""
+
+    shell: Shell
+    session: AsyncSession
+    caller: PortalUserCaller
+    resources: Resources
+    providers: list[ProviderChoice]
+    link: Link | None
+    values: InvoiceFormValues
+
+
+class InvoiceBuilderController(Controller):
+    path = "/deposer/facture"
+
+    async def _form(
+        self,
+        shell: Shell,
+        values: InvoiceFormValues,
+        providers: list[ProviderChoice],
+        link: Link | None,
+        resources: Resources,
+        *,
+        problems: list[tuple[str, dict[str, Any]]] | None = None,
+        recipient: Any = None,
+        recipient_problem: str | None = None,
+        status: int = 200,
+    ) -> Template:
+        lines, _ = json_lines(values)
+        _, breakdown, totals = computed_totals(lines) if lines else ([], [], None)
+        return shell.page(
+            FORM,
+            status=status,
+            values=values,
+            providers=providers,
+            link=link,
+            problems=problems or [],
+            recipient=recipient,
+            recipient_problem=recipient_problem,
+            units=UNITS,
+            vat_choices=VAT_CHOICES,
+            breakdown=breakdown,
+            totals=totals,
+            mode=hand_deposit.portal_mode(resources.chorus),
+        )
+
+    @get("/", name="portal_invoice_builder")
+    async def blank(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        shell: NamedDependency[Shell],
+        session: NamedDependency[AsyncSession],
+        caller: NamedDependency[PortalUserCaller],
+        resources: NamedDependency[Resources],
+    ) -> Template:
+        providers = depositable(shell, caller)
+        link = await link_of(session, caller, request.query_params)
+        today = clock.now().date()
+        fields = {"date": today.isoformat(), "echeance": (today + timedelta(days=30)).isoformat(), "type": "facture"}
+        provider_id = link.original.provider_id if link else (providers[0].id if len(providers) == 1 else "")
+        if provider_id:
+            provider = await ProviderRepository(session).get(provider_id)
+            fields.update(fournisseur=provider_id, iban=provider.iban or "")
+        if link is not None:
+            original = link.original
+            fields.update(
+                siret=original.recipient_siret,
+                service=original.service_code or "",
+                engagement=original.engagement_number or "",
+                lien=link.kind,
+                lien_id=original.id,
+            )
+            if link.kind == "avoir":
+                fields.update(type="avoir", facture_citee=original.number)
+        recipient, _ = await find_recipient(resources, fields.get("siret", ""))
+        if recipient is not None:
+            fields["destinataire"] = recipient.name
+        values = InvoiceFormValues(fields)
+        return await self._form(shell, values, providers, link, resources, recipient=recipient)
+
+    @post("/", status_code=200)
+    async def step(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        shell: NamedDependency[Shell],
+        session: NamedDependency[AsyncSession],
+        caller: NamedDependency[PortalUserCaller],
+        resources: NamedDependency[Resources],
+    ) -> Template:
+        """Every button of the form: add or remove a line, look the buyer up, preview."""
+        providers = depositable(shell, caller)
+        form = await request.form()
+        values = read_values(form)
+        link = await link_of(session, caller, {values.get("lien"): values.get("lien_id")})
+        action = str(form.get("action") or "apercu")
+        if action == "ajouter":
+            values.lines.append(LineValues())
+        elif action.startswith("supprimer:"):
+            index = int(action.partition(":")[2]) if action.partition(":")[2].isdigit() else -1
+            if 0 <= index < len(values.lines) and len(values.lines) > 1:
+                del values.lines[index]
+        elif action == "destinataire":
+            recipient, problem = await find_recipient(resources, values.get("siret").replace(" ", ""))
+            if recipient is not None:
+                values.fields["destinataire"] = recipient.name
+                values.fields["siret"] = recipient.siret
+            return await self._form(
+                shell, values, providers, link, resources, recipient=recipient, recipient_problem=problem
+            )
+        if action != "apercu":
+            return await self._form(shell, values, providers, link, resources)
+        return await self._preview(Draft(shell, session, caller, resources, providers, link, values))
+
+    async def _preview(self, draft: Draft, *, refusal: AppError | None = None) -> Template:
+        shell, session, caller, resources = draft.shell, draft.session, draft.caller, draft.resources
+        values, providers, link = draft.values, draft.providers, draft.link
+        provider_id = chosen_provider(providers, values.get("fournisseur"), link)
+        require_role(caller, provider_id, PortalRole.DEPOSITOR)
+        body, problems = json_body(values, provider_id)
+        if body is None:
+            return await self._form(shell, values, providers, link, resources, problems=problems, status=422)
+        verdict = await hand_deposit.check_upload(
+            session, intake.Upload(msgspec.json.encode(body), None), directory=resources.directory()
+        )
+        status = 200
+        if refusal is not None:
+            status = refusal.status
+            if not isinstance(refusal, InvoiceRefused):
+                verdict.refusal = verdict.refusal or refusal.code
+        return shell.page(
+            PREVIEW,
+            status=status,
+            values=values,
+            verdict=verdict,
+            link=link,
+            provider=next((p for p in providers if p.id == provider_id), None),
+            mode=hand_deposit.portal_mode(resources.chorus),
+            refusal_text=hand_deposit.refusal_text,
+            units=UNITS,
+        )
+
+    @post("/totaux", status_code=200)
+    async def totals(self, request: Request[Any, Any, Any], shell: NamedDependency[Shell]) -> Template:
+        """The totals of the lines as typed so far (htmx, while the form is being filled)."""
+        values = read_values(await request.form())
+        lines, _ = json_lines(values)
+        _, breakdown, totals = computed_totals(lines) if lines else ([], [], None)
+        return shell.page(TOTALS, breakdown=breakdown, totals=totals, values=values)
+
+    @post("/apercu.pdf", status_code=200)
+    async def pdf(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        shell: NamedDependency[Shell],
+        session: NamedDependency[AsyncSession],
+        caller: NamedDependency[PortalUserCaller],
+        resources: NamedDependency[Resources],
+    ) -> Response[Any]:
+        """The Factur-X pdp would deposit for this form, opened in the browser (generated, not archived)."""
+        providers = depositable(shell, caller)
+        values = read_values(await request.form())
+        link = await link_of(session, caller, {values.get("lien"): values.get("lien_id")})
+        provider_id = chosen_provider(providers, values.get("fournisseur"), link)
+        require_role(caller, provider_id, PortalRole.DEPOSITOR)
+        body, problems = json_body(values, provider_id)
+        verdict = None
+        if body is not None:
+            verdict = await hand_deposit.check_upload(
+                session, intake.Upload(msgspec.json.encode(body), None), directory=resources.directory()
+            )
+        if verdict is None or verdict.invoice is None:
+            return await self._form(shell, values, providers, link, resources, problems=problems, status=422)
+        try:
+            pdf = write_facturx(verdict.invoice)
+        except (UnreadableDocument, ValueError):
+            return await self._preview(Draft(shell, session, caller, resources, providers, link, values))
+        name = f"apercu-{verdict.invoice.number or 'facture'}.pdf"
+        return Response(
+            pdf,
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'inline; filename="{name}"'},
+        )
+
+    @post("/depot", status_code=200)
+    async def deposit(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        shell: NamedDependency[Shell],
+        session: NamedDependency[AsyncSession],
+        caller: NamedDependency[PortalUserCaller],
+        resources: NamedDependency[Resources],
+    ) -> Response[Any]:
+        providers = depositable(shell, caller)
+        values = read_values(await request.form())
+        link = await link_of(session, caller, {values.get("lien"): values.get("lien_id")})
+        provider_id = chosen_provider(providers, values.get("fournisseur"), link)
+        require_role(caller, provider_id, PortalRole.DEPOSITOR)
+        body, problems = json_body(values, provider_id)
+        if body is None:
+            return await self._form(shell, values, providers, link, resources, problems=problems, status=422)
+        try:
+            # In a savepoint: a refusal leaves nothing pending behind it for the preview shown instead.
+            async with session.begin_nested():
+                record = await hand_deposit.deposit_json(
+                    session,
+                    resources.archive,
+                    msgspec.json.encode(body),
+                    caller.actor,
+                    gateway=resources.chorus,
+                    directory=resources.directory(),
+                    retention_days=resources.settings.archive_retention_days,
+                    first_check_after=timedelta(seconds=resources.settings.invoice_first_check_seconds),
+                )
+        except AppError as refused:
+            draft = Draft(shell, session, caller, resources, providers, link, values)
+            return await self._preview(draft, refusal=refused)
+        return redirects.go(request, shell.url(f"/factures/{record.id}?notice=deposee"))
