@@ -1,7 +1,8 @@
 """Done-when demo for issue 5: a marketplace's whole journey on a running ``pdp dev``.
 
-It creates a tenant (and a second one, the intruder), a provider, asks for its mandate and accepts it on the
-portal page like the provider's signatory would, registers a webhook endpoint (a receiver started here, which
+It creates a tenant (and a second one, the intruder), a provider, asks for its mandate and has it accepted the
+way the provider's signatory does it (``pdp mandate accept-demo``: the invitation e-mail pdp sent, a proof with the
+local ProConnect stand-in, the signed form), registers a webhook endpoint (a receiver started here, which
 checks every signature), deposits UBL, CII, Factur-X and JSON invoices to an ordinary public buyer, and two more
 to the emulator's buyers that suspend and send back invoices. It completes the suspended one with a supporting
 document and re-routes the one sent back, then waits until all six are ``payment_sent`` and the signed webhooks
@@ -17,7 +18,6 @@ import argparse
 import io
 import json
 import os
-import re
 import subprocess
 import sys
 import threading
@@ -153,10 +153,16 @@ class Demo:
         self.receiver = Receiver()
         self.run = time.strftime("%H%M%S")
 
-    def tenant(self, name: str) -> httpx.Client:
+    def pdp(self, *args: str) -> Any:
+        """A ``pdp`` command on this ``pdp dev``; its JSON answer."""
         environment = {**os.environ, **self.info["environment"]}
-        command = [sys.executable, "-m", "pdp.cli.main", "tenant", "create", "--name", name]
-        created = json.loads(subprocess.run(command, env=environment, check=True, capture_output=True).stdout)  # noqa: S603
+        command = [sys.executable, "-m", "pdp.cli.main", *args]
+        done = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)  # noqa: S603
+        check(done.returncode == 0, f"pdp {' '.join(args[:2])}: {done.stderr.strip()[-500:]}")
+        return json.loads(done.stdout)
+
+    def tenant(self, name: str) -> httpx.Client:
+        created = self.pdp("tenant", "create", "--name", name)
         headers = {"Authorization": f"Bearer {created['api_key']}"}
         return httpx.Client(base_url=self.info["api_url"], headers=headers, timeout=30)
 
@@ -166,7 +172,7 @@ class Demo:
         return {"siret": found["siret"], "name": found["name"], "service_code": service}
 
     def onboard(self, api: httpx.Client) -> str:
-        step("A provider, its mandate (accepted on the portal page) and a webhook endpoint")
+        step("A provider, its mandate (accepted by its signatory from pdp's invitation) and a webhook endpoint")
         endpoint = api.post("/v1/webhook-endpoints", json={"url": self.receiver.url, "events": EVENTS})
         check(endpoint.status_code == 201, f"webhook endpoint: {endpoint.text}")
         self.receiver.secret = endpoint.json()["secret"]
@@ -183,13 +189,9 @@ class Demo:
         check(provider.status_code == 201, f"provider: {provider.text}")
         provider_id = str(provider.json()["id"])
         mandate = api.post(f"/v1/providers/{provider_id}/mandates", json={"valid_from": "2026-01-01"}).json()
-        page_url = "/" + mandate["acceptance_url"].split("/", 3)[3]
-        page = api.get(page_url)
-        token = re.search(r'name="_csrf_token" value="([^"]+)"', page.text)
-        check(page.status_code == 200 and token is not None, "the acceptance page did not show its form")
-        assert token is not None
-        form = {"_csrf_token": token.group(1), "full_name": "Jeanne Dupont", "consent": "yes"}
-        check(api.post(page_url, data=form).status_code == 200, "the mandate could not be accepted")
+        check("acceptance_url" not in mandate, "the tenant was handed a link that accepts the mandate")
+        mailbox = self.info["mail"]["mailbox_dir"]
+        self.pdp("mandate", "accept-demo", mandate["id"], "--mailbox", mailbox)
         check(api.get(f"/v1/mandates/{mandate['id']}").json()["status"] == "active", "the mandate is not active")
         return provider_id
 

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 
 from tests.factories import provider_payload
 from tests.invoices.validation.test_engine import SELLER
-from tests.journeys import cii_invoice, portal_path
+from tests.journeys import cii_invoice
 
 pytestmark = pytest.mark.slow
 QUEUED_OR_SENT = ("queued", "submitted")
@@ -62,8 +60,11 @@ class Dev:
         self.process.wait(timeout=60)
 
 
-def _deposit_reaches_chorus(info: dict[str, Any], headers: dict[str, str]) -> str:
-    """The whole chain in real processes: API → outbox → worker → the sandbox emulator."""
+def _deposit_reaches_chorus(dev: Dev, headers: dict[str, str]) -> str:
+    """The whole chain in real processes: the mandate's invitation e-mailed by the worker and accepted with the
+    ProConnect stand-in (``pdp mandate accept-demo``, as a person would), then API → outbox → worker → the
+    sandbox emulator."""
+    info = dev.info
     api, sandbox = info["api_url"], info["chorus_sandbox"]
     recipient = next(r for r in sandbox["recipients"] if r["requires"] == "nothing" and r["scenario"] == "normal")
     found = httpx.get(f"{api}/v1/recipients/{recipient['siret']}", headers=headers)
@@ -71,11 +72,9 @@ def _deposit_reaches_chorus(info: dict[str, Any], headers: dict[str, str]) -> st
     with httpx.Client(base_url=api, headers=headers, timeout=30) as client:
         seller = client.post("/v1/providers", json=provider_payload(siret=SELLER.siret, name=SELLER.name)).json()
         mandate = client.post(f"/v1/providers/{seller['id']}/mandates", json={"valid_from": "2026-01-01"}).json()
-        page = client.get(portal_path(mandate["acceptance_url"]))
-        token = re.search(r'name="_csrf_token" value="([^"]+)"', page.text)
-        assert token, page.text
-        form = {"_csrf_token": token.group(1), "full_name": "Jeanne Dupont", "consent": "yes"}
-        assert client.post(portal_path(mandate["acceptance_url"]), data=form).status_code == 200
+        accepted = json.loads(dev.cli("mandate", "accept-demo", mandate["id"]))
+        assert accepted["status"] == "active"
+        assert client.get(f"/v1/mandates/{mandate['id']}").json()["status"] == "active"
         deposit = client.post(
             "/v1/invoices",
             files={"file": ("f.xml", cii_invoice(recipient={"siret": recipient["siret"], "name": "R"}), "text/xml")},
@@ -106,9 +105,9 @@ def test_dev_boots_serves_stops_and_keeps_its_data(data_dir: Path) -> None:
         headers = {"Authorization": f"Bearer {created['api_key']}"}
         provider = httpx.post(f"{api}/v1/providers", json=provider_payload(), headers=headers)
         assert provider.status_code == 201, provider.text
-        seller_id = _deposit_reaches_chorus(dev.info, headers)
+        seller_id = _deposit_reaches_chorus(dev, headers)
         pids = dev.info["pids"]
-        assert {"sandbox", "mailcatcher", "api", "worker"} <= set(pids)
+        assert {"sandbox", "mailcatcher", "proconnect", "api", "worker"} <= set(pids)
     finally:
         dev.stop()
     assert dev.process.returncode == 0

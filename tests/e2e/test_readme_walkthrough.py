@@ -2,8 +2,10 @@
 
 The bash between the README's ``walk-through: begin`` and ``end`` markers runs unchanged (with ``-e`` and
 ``pipefail``, so that any failing step fails the test) in a directory laid out like a checkout: ``.venv``,
-``infra`` and ``.pdp``. Its one manual step, accepting the mandate in a browser, is done here over HTTP as a
-browser would, and then the script is told to go on (it waits on ``read``, like its reader would).
+``infra`` and ``.pdp``. Its one manual step, the provider accepting the mandate from pdp's invitation e-mail, is
+done here as a scripted user does it (``pdp mandate accept-demo``: the e-mail in ``.pdp/mail/``, the ProConnect
+stand-in, the signed form, over HTTP), and then the script is told to go on (it waits on ``read``, like its reader
+would).
 """
 
 from __future__ import annotations
@@ -15,11 +17,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from tests.e2e.test_dev_command import Dev
-from tests.journeys import portal_path
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,16 +31,6 @@ def walkthrough() -> str:
     found = BLOCK.search((ROOT / "README.md").read_text())
     assert found, "the README has no walk-through markers"
     return "\n".join(FENCE.findall(found.group(1)))
-
-
-def _accept(url: str) -> None:
-    with httpx.Client(base_url=url.split("/", 3)[0] + "//" + url.split("/", 3)[2], timeout=30) as browser:
-        page = browser.get(portal_path(url))
-        token = re.search(r'name="_csrf_token" value="([^"]+)"', page.text)
-        assert token, page.text
-        form = {"_csrf_token": token.group(1), "full_name": "Jeanne Dupont", "consent": "yes"}
-        accepted = browser.post(portal_path(url), data=form)
-        assert accepted.status_code == 200, accepted.text
 
 
 def _answers(output: str) -> list[dict[str, Any]]:
@@ -74,9 +64,9 @@ def test_the_readme_walkthrough_runs_as_written(data_dir: Path, tmp_path: Path) 
         lines: list[str] = []
         for line in run.stdout:
             lines.append(line)
-            asked = re.match(r"Open (\S+) in a browser", line)
+            asked = re.match(r"Accept mandate (mdt_\w+) from its invitation e-mail", line)
             if asked:
-                _accept(asked.group(1))
+                assert json.loads(dev.cli("mandate", "accept-demo", asked.group(1)))["status"] == "active"
                 run.stdin.write("\n")
                 run.stdin.flush()
         code = run.wait(timeout=300)

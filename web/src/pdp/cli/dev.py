@@ -2,8 +2,9 @@
 
 Boots (or reuses, if ``PDP_DATABASE_URL``, ``PDP_REDIS_URL`` and ``PDP_S3_ENDPOINT`` are all set) PostgreSQL,
 Redis and S3 with Object Lock, migrates, then runs the API, one worker, the Chorus Pro sandbox emulator (unless
-``PDP_CHORUS_CLIENT_ID`` points pdp at a real PISTE) and an SMTP catcher keeping providers' e-mails in
-``.pdp/mail/`` (unless ``PDP_SMTP_HOST`` is set) as child processes. Everything it
+``PDP_CHORUS_CLIENT_ID`` points pdp at a real PISTE), an SMTP catcher keeping providers' e-mails in
+``.pdp/mail/`` (unless ``PDP_SMTP_HOST`` is set) and a local ProConnect stand-in (oidc-provider-mock, unless
+``PDP_PROCONNECT_ISSUER`` is set) as child processes. Everything it
 needs to reach them goes to ``.pdp/dev.json``, which the other ``pdp`` commands read. Data stays in ``.pdp/``
 across restarts. Ctrl-C or SIGTERM stops children then engines, leaving no process behind.
 """
@@ -90,10 +91,14 @@ def _die_with_parent() -> None:
 
 
 def _spawn(command: str, env: dict[str, str], log_dir: Path, *args: str) -> subprocess.Popen[bytes]:
-    log = (log_dir / f"{command}.log").open("ab")
+    return _spawn_module("pdp.cli.main", command, env, log_dir, command, *args)
+
+
+def _spawn_module(module: str, name: str, env: dict[str, str], log_dir: Path, *args: str) -> subprocess.Popen[bytes]:
+    log = (log_dir / f"{name}.log").open("ab")
     # A fixed argv of our own interpreter; preexec_fn is safe here because the supervisor runs no threads.
     return subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "pdp.cli.main", command, *args],
+        [sys.executable, "-m", module, *args],
         env={**os.environ, **env},
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -128,6 +133,23 @@ def _sandbox_environment(info: dict[str, Any]) -> dict[str, str]:
         # A demo's pace; the operator's own values win.
         "PDP_CHORUS_RECONCILE_AFTER_SECONDS": os.environ.get("PDP_CHORUS_RECONCILE_AFTER_SECONDS", "60"),
         "PDP_TRACKING_INTERVALS_SECONDS": os.environ.get("PDP_TRACKING_INTERVALS_SECONDS", "5,10,20,30"),
+    }
+
+
+def demo_signatory(sandbox_info: dict[str, Any] | None) -> dict[str, str]:
+    """The person the ProConnect stand-in offers with one click: the signatory of the emulator's demo supplier
+    (its first one, Atelier Dupont, SIRET 73282932000074), so a mandate asked of it can be proved and accepted."""
+    supplier = next(
+        (a for a in (sandbox_info or {}).get("technical_accounts", []) if not a.get("deposits_for_others")),
+        {"siret": "73282932000074"},
+    )
+    return {
+        "sub": f"demo-signataire-{supplier['siret']}",
+        "email": "jeanne.dupont@atelier-dupont.example",
+        "given_name": "Jeanne",
+        "usual_name": "Dupont",
+        "siret": supplier["siret"],
+        "idp_id": "pdp-dev",
     }
 
 
@@ -171,6 +193,27 @@ def _start_children(
         children.append(_spawn("mailcatcher", env, log_dir, "--port", str(mail_port), "--dir", str(mail_dir)))
         names.append("mailcatcher")
         env |= {"PDP_SMTP_HOST": "127.0.0.1", "PDP_SMTP_PORT": str(mail_port)}
+    if not (env.get("PDP_PROCONNECT_ISSUER") or os.environ.get("PDP_PROCONNECT_ISSUER")):
+        proconnect_port = free_port(9400)
+        issuer = f"http://127.0.0.1:{proconnect_port}"
+        children.append(
+            _spawn_module(
+                "oidc_provider_mock",
+                "proconnect",
+                env,
+                log_dir,
+                *("--port", str(proconnect_port), "--require-nonce"),
+                *("--user-claims", json.dumps(demo_signatory(sandbox_info))),
+            )
+        )
+        names.append("proconnect")
+        _wait_http(f"{issuer}/.well-known/openid-configuration", children[-1], name="proconnect")
+        # The stand-in takes any client and secret; these only have to be the same on both sides.
+        env |= {
+            "PDP_PROCONNECT_ISSUER": issuer,
+            "PDP_PROCONNECT_CLIENT_ID": "pdp-dev",
+            "PDP_PROCONNECT_CLIENT_SECRET": "pdp-dev-secret",
+        }
     for command, name in (("serve", "api"), ("worker", "worker")):
         children.append(_spawn(command, env, log_dir))
         names.append(name)
@@ -238,6 +281,10 @@ def run_dev(data_dir_option: str | None, port_option: int | None) -> int:
                 "smtp": f"{env.get('PDP_SMTP_HOST')}:{env.get('PDP_SMTP_PORT')}",
                 "mailbox_dir": str((data_dir / "mail").resolve()),
             },
+            "proconnect": {
+                "issuer": env.get("PDP_PROCONNECT_ISSUER"),
+                "demo_signatory": demo_signatory(sandbox_info) if "proconnect" in names else None,
+            },
             "pids": {
                 "supervisor": os.getpid(),
                 **{name: child.pid for name, child in zip(names, children, strict=True)},
@@ -247,6 +294,8 @@ def run_dev(data_dir_option: str | None, port_option: int | None) -> int:
         }
         (data_dir / "dev.json").write_text(json.dumps(info, indent=2))
         chorus_line = f"  Chorus   {sandbox_info['api_url']} (sandbox emulator)\n" if sandbox_info else ""
+        if "proconnect" in names:
+            chorus_line += f"  ProConnect {env['PDP_PROCONNECT_ISSUER']} (local stand-in)\n"
         (data_dir / "dev.json").chmod(0o600)
         click.echo(
             f"\npdp is up in {time.perf_counter() - started:.1f} s\n"

@@ -133,6 +133,27 @@ def _or_not_found(task: Coroutine[Any, Any, dict[str, Any]]) -> dict[str, Any]:
 
 
 @cli.group()
+def mandate() -> None:
+    """Mandates, from the provider's side (pdp dev)."""
+
+
+@mandate.command("accept-demo")
+@click.argument("mandate_id")
+@click.option("--name", "full_name", default="Jeanne Dupont", show_default=True, help="The signatory's full name")
+@click.option("--timeout", type=float, default=60.0, show_default=True, help="Seconds to wait for the e-mail")
+@click.option("--mailbox", type=click.Path(file_okay=False), default=None, help="Default: pdp dev's (.pdp/mail)")
+def mandate_accept_demo(mandate_id: str, full_name: str, timeout: float, mailbox: str | None) -> None:
+    """pdp dev only: accept a mandate as its provider would — the invitation e-mail in .pdp/mail/, a proof with
+    the local ProConnect stand-in, the signed form. Prints JSON."""
+    from pdp.cli.config import dev_dir
+    from pdp.cli.demo_acceptance import accept_demo
+
+    folder = Path(mailbox) if mailbox else dev_dir() / "mail"
+    result = asyncio.run(accept_demo(cli_settings(), mandate_id, folder, full_name=full_name, wait_seconds=timeout))
+    click.echo(json.dumps(result))
+
+
+@cli.group()
 def audit() -> None:
     """The hash-chained audit log."""
 

@@ -16,7 +16,13 @@ CHANNEL_WORDS = {
 
 
 def invitation_email(
-    provider: Provider, *, tenant_name: str, link: str, expires_at: datetime, channels: tuple[str, ...]
+    provider: Provider,
+    *,
+    mandate_id: str,
+    tenant_name: str,
+    link: str,
+    expires_at: datetime,
+    channels: tuple[str, ...],
 ) -> EmailMessage:
     ways = [f"  - {CHANNEL_WORDS[channel]}" for channel in channels if channel in CHANNEL_WORDS]
     lines = [
@@ -47,5 +53,6 @@ def invitation_email(
     message = EmailMessage()
     message["To"] = provider.email
     message["Subject"] = f"[{tenant_name}] Mandat de facturation {de(provider.name)} à accepter"
+    message["X-PDP-Mandate"] = mandate_id  # for mail filters and tools: which mandate the link answers
     message.set_content("\n".join(lines))
     return message

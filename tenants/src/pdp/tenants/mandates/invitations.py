@@ -97,7 +97,9 @@ async def prepare_invitation(session: AsyncSession, settings: Settings, mandate_
     )
     channels = tuple(part.strip() for part in settings.portal_identity_channels.split(",") if part.strip())
     link = settings.public_url.rstrip("/") + invitation_path(tenant.id, token)
-    return invitation_email(provider, tenant_name=tenant.name, link=link, expires_at=deadline, channels=channels)
+    return invitation_email(
+        provider, mandate_id=mandate.id, tenant_name=tenant.name, link=link, expires_at=deadline, channels=channels
+    )
 
 
 async def send_invitation(session: AsyncSession, settings: Settings, mandate_id: str) -> str:

@@ -2,4 +2,15 @@
 
 
 def load_all() -> None:
-    from pdp.workers.tasks import audit, daily, directory, invoices, maintenance, notifications, portal, webhooks  # noqa: F401
+    from pdp.workers.tasks import (  # noqa: F401
+        audit,
+        daily,
+        directory,
+        identity,
+        invoices,
+        maintenance,
+        mandates,
+        notifications,
+        portal,
+        webhooks,
+    )
