@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import httpx
 from playwright.async_api import Page
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from pdp.platform.settings import Settings
 from pdp.web.portal.assets import HTMX, HTMX_VERSION, htmx_config, portal_asset
 from tests.browser.harness import watch
 from tests.conftest import TenantFixture
-from tests.security.portal_steps import pending_mandate
+from tests.security.portal_steps import pending_invitation
 
 # What a portal template will write in its <head>: htmx's configuration, then its script and the stylesheet.
 LOAD = """([config, script, stylesheet]) => new Promise((resolve, reject) => {
@@ -23,16 +25,26 @@ LOAD = """([config, script, stylesheet]) => new Promise((resolve, reject) => {
 })"""
 
 
-async def _portal_page(page: Page, portal_api: httpx.AsyncClient, tenant: TenantFixture) -> None:
-    mandate = await pending_mandate(portal_api, tenant)
-    response = await page.goto(mandate["acceptance_url"])
+async def _portal_page(
+    page: Page,
+    portal_api: httpx.AsyncClient,
+    tenant: TenantFixture,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+) -> None:
+    _, path = await pending_invitation(portal_api, tenant, sessionmaker=sessionmaker, settings=settings)
+    response = await page.goto(path)
     assert response is not None and "script-src 'self'" in response.headers["content-security-policy"]
 
 
 async def test_htmx_loads_and_swaps_under_the_portal_csp(
-    page: Page, portal_api: httpx.AsyncClient, tenant: TenantFixture
+    page: Page,
+    portal_api: httpx.AsyncClient,
+    tenant: TenantFixture,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
 ) -> None:
-    await _portal_page(page, portal_api, tenant)
+    await _portal_page(page, portal_api, tenant, sessionmaker, settings)
     await page.evaluate(LOAD, [htmx_config(), portal_asset(HTMX), portal_asset("portal.css")])
     assert await page.evaluate("htmx.version") == HTMX_VERSION
     # A request and a swap, as an hx-get would do (same origin: the CSP's default-src 'self').
@@ -53,9 +65,13 @@ async def test_htmx_loads_and_swaps_under_the_portal_csp(
 
 
 async def test_without_its_configuration_htmx_breaks_the_portal_csp(
-    page: Page, portal_api: httpx.AsyncClient, tenant: TenantFixture
+    page: Page,
+    portal_api: httpx.AsyncClient,
+    tenant: TenantFixture,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
 ) -> None:
-    await _portal_page(page, portal_api, tenant)
+    await _portal_page(page, portal_api, tenant, sessionmaker, settings)
     await page.evaluate(LOAD, [None, portal_asset(HTMX), portal_asset("portal.css")])
     await page.wait_for_function("typeof htmx === 'object'")
     await page.wait_for_timeout(200)  # htmx injects its style once the document is ready
