@@ -50,6 +50,7 @@ from pdp.web.portal.shell import Shell
 from pdp.web.resources import Resources
 
 FORM = "portal/invoices/builder.html.jinja2"
+FORM_ALONE = "portal/invoices/_builder_form.html.jinja2"  # what htmx swaps (HX-Target: builder)
 PREVIEW = "portal/invoices/builder_preview.html.jinja2"
 TOTALS = "portal/invoices/_totals.html.jinja2"
 
@@ -106,8 +107,11 @@ class InvoiceBuilderController(Controller):
     ) -> Template:
         lines, _ = json_lines(values)
         _, breakdown, totals = computed_totals(lines) if lines else ([], [], None)
+        swapped = (
+            shell.request.headers.get("hx-request") == "true" and shell.request.headers.get("hx-target") == "builder"
+        )
         return shell.page(
-            FORM,
+            FORM_ALONE if swapped else FORM,
             status=status,
             values=values,
             providers=providers,

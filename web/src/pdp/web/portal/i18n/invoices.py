@@ -105,9 +105,10 @@ EN = {
     "pièces envoyées : {names}": "documents sent: {names}",
     "Commentaires de l'acheteur et de Chorus Pro": "Comments of the buyer and Chorus Pro",
     "Documents archivés": "Archived documents",
-    "Conservés dix ans, à l'identique, dans une archive qui interdit toute modification.": (
-        "Kept for ten years, unchanged, in an archive that forbids any change."
-    ),
+    "Conservés à l'identique dans une archive qui interdit de les modifier ou de les supprimer avant la date "
+    "indiquée.": "Kept unchanged in an archive that forbids changing or deleting them before the date shown.",
+    "Conservé jusqu'au": "Kept until",
+    "Plus de filtres : destinataire, dates, montants": "More filters: recipient, dates, amounts",
     "Document": "Document",
     "Fichier": "File",
     "Taille": "Size",
