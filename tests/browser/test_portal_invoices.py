@@ -7,7 +7,7 @@ portal-invoice-detail, portal-deposit-report."""
 from __future__ import annotations
 
 import httpx
-from playwright.async_api import Page, expect
+from playwright.async_api import FilePayload, Page, expect
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from pdp.platform.callers import PortalRole
@@ -33,7 +33,7 @@ async def sign_in(page: Page, person: PortalPerson) -> None:
     await expect(page.get_by_role("heading", level=1)).to_have_text("Tableau de bord")
 
 
-def upload(name: str, data: bytes) -> dict[str, object]:
+def upload(name: str, data: bytes) -> FilePayload:
     return {"name": name, "mimeType": "application/xml", "buffer": data}
 
 
