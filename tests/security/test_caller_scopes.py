@@ -149,6 +149,22 @@ async def test_the_repositories_statement_for_a_caller_matches_what_rls_shows_it
     assert {provider.id for provider in readable} == {mine.y}
 
 
+async def test_the_events_statement_for_a_caller_matches_what_rls_shows_it(
+    platforms: tuple[Platform, Platform], sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    # An event reaches its provider through its subject (the provider, one of its invoices or mandates): the
+    # repository's condition alone, RLS wide open, shows each provider's user what RLS shows it.
+    mine, _ = platforms
+    for provider in (mine.x, mine.y):
+        caller = mine.user_of(provider)
+        async with unit_of_work(sessionmaker, caller=mine.key_caller()) as session:
+            readable = {event.id for event in (await session.execute(EventRepository.readable(caller))).scalars()}
+        assert readable and readable == (await _raw_rows(sessionmaker, caller))["events"], provider
+    async with unit_of_work(sessionmaker, caller=mine.user_of(mine.x)) as session:
+        history = await EventRepository(session).of_subject(mine.invoice_id)
+    assert [event.type for event in history] == ["invoice.created"]
+
+
 async def test_a_portal_user_without_providers_and_a_scope_naming_another_tenants_provider_see_nothing(
     platforms: tuple[Platform, Platform], sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:

@@ -23,10 +23,18 @@ class EventRepository(TenantRepository[Event]):
     @classmethod
     def of_providers(cls, providers: frozenset[str]) -> ColumnElement[bool]:
         # An event names its subject only: a provider's events are those of the provider, its invoices and its
-        # mandates (the row-level security policy on events says the same).
-        invoices = select(InvoiceRecord.id).where(InvoiceRecord.provider_id.in_(providers))
-        mandates = select(Mandate.id).where(Mandate.provider_id.in_(providers))
-        return or_(Event.subject_id.in_(providers), Event.subject_id.in_(invoices), Event.subject_id.in_(mandates))
+        # mandates (the row-level security policy on events says the same). Each subject is looked up by its
+        # primary key (EXISTS, correlated): "subject_id IN (SELECT id FROM invoices WHERE provider_id …)" under an
+        # OR is a hashed subplan, which reads every invoice of the provider to show one invoice's three events.
+        invoice = select(InvoiceRecord.id).where(
+            InvoiceRecord.tenant_id == Event.tenant_id,
+            InvoiceRecord.id == Event.subject_id,
+            InvoiceRecord.provider_id.in_(providers),
+        )
+        mandate = select(Mandate.id).where(
+            Mandate.tenant_id == Event.tenant_id, Mandate.id == Event.subject_id, Mandate.provider_id.in_(providers)
+        )
+        return or_(Event.subject_id.in_(providers), invoice.exists(), mandate.exists())
 
     async def of_subject(self, subject_id: str) -> list[Event]:
         query = self.select().where(Event.subject_id == subject_id).order_by(Event.id)
