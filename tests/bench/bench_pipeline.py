@@ -260,7 +260,7 @@ class Report:
 
 
 def run_phases(w: World, args: argparse.Namespace, report: Report) -> None:
-    people = population(w.admin_url, w.settings.database_url, w.api_url, tenants=1, providers=args.providers)
+    people = population(w.admin_url, w.settings, w.api_url, tenants=1, providers=args.providers)
     asyncio.run(intake(w, deposits(people, "BW", 30, spread=False), 4))  # compile, connect, warm caches
     print(
         f"{args.invoices} invoices (UBL/CII/Factur-X), concurrency {args.concurrency}, "
@@ -292,9 +292,7 @@ def run_phases(w: World, args: argparse.Namespace, report: Report) -> None:
     if args.tenants > 1:
         one_tenant = asyncio.run(statements_per_deposit(w, deposits(people, "BS", 21, spread=False)))
         began = time.perf_counter()
-        many = population(
-            w.admin_url, w.settings.database_url, w.api_url, tenants=args.tenants, providers=args.providers
-        )
+        many = population(w.admin_url, w.settings, w.api_url, tenants=args.tenants, providers=args.providers)
         print(f"  ({args.tenants} tenants x {args.providers} providers cloned in {time.perf_counter() - began:.0f} s)")
         batch = deposits(many, "BT", args.invoices, spread=True)
         with cpu_split(w, len(batch)) as split:

@@ -25,6 +25,7 @@ from pdp.platform import ids
 from pdp.platform.db import admin
 from pdp.platform.db.session import create_engine, create_sessionmaker, unit_of_work
 from pdp.platform.security import apikeys
+from pdp.platform.settings import Settings
 from pdp.tenants.accounts import service as accounts
 from pdp.tenants.invoices.formats.json_input import JsonSeller, to_invoice
 
@@ -55,11 +56,11 @@ def new_seller() -> JsonSeller:
     return JsonSeller(name=f"Fournisseur {number}", siret=number, vat_number="FR" + siren.to_tva(number[:9]))
 
 
-async def template_tenant(app_url: str, api_url: str, providers: int) -> tuple[TenantFixture, list[Seller]]:
-    engine = create_engine(app_url, pool_size=1)
-    async with unit_of_work(create_sessionmaker(engine), tenant_id=ids.new_id("tenant")) as session:
+async def template_tenant(settings: Settings, api_url: str, providers: int) -> tuple[TenantFixture, list[Seller]]:
+    engine = create_engine(settings.database_url, pool_size=1)
+    sessionmaker = create_sessionmaker(engine)
+    async with unit_of_work(sessionmaker, tenant_id=ids.new_id("tenant")) as session:
         tenant, issued = await accounts.create_tenant(session, "Bench platform")
-    await engine.dispose()
     fixture = TenantFixture(tenant.id, issued.secret, issued.key.id)
     sellers = []
     async with httpx.AsyncClient(base_url=api_url, timeout=60) as client:
@@ -69,8 +70,10 @@ async def template_tenant(app_url: str, api_url: str, providers: int) -> tuple[T
             payload = provider_payload(siret=identity.siret, name=identity.name)
             created = await client.post("/v1/providers", json=payload, headers=fixture.headers)
             assert created.status_code == 201, created.text
-            await active_mandate(client, fixture, created.json()["id"])
+            # Accepted as its signatory does it: the invitation, a ProConnect proof (the world's stand-in), the form.
+            await active_mandate(client, fixture, created.json()["id"], sessionmaker=sessionmaker, settings=settings)
             sellers.append(Seller(created.json()["id"], identity))
+    await engine.dispose()
     return fixture, sellers
 
 
@@ -126,8 +129,8 @@ async def _tenant_tables(conn: Any) -> list[str]:
     return sorted(tables, key=lambda name: (order.get(name, 2), name))
 
 
-def population(admin_url: str, app_url: str, api_url: str, *, tenants: int, providers: int) -> Population:
-    template, sellers = asyncio.run(template_tenant(app_url, api_url, providers))
+def population(admin_url: str, settings: Settings, api_url: str, *, tenants: int, providers: int) -> Population:
+    template, sellers = asyncio.run(template_tenant(settings, api_url, providers))
     keys = asyncio.run(clone(admin_url, template, tenants - 1)) if tenants > 1 else []
     return Population(template, sellers, [template.api_key, *keys])
 

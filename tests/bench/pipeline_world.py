@@ -160,12 +160,24 @@ def start_emulator(data: Path, env: dict[str, str], *, speed: float) -> tuple[su
     return process, info
 
 
+def start_proconnect(data: Path, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
+    """pdp dev's ProConnect stand-in: the providers' signatories prove their SIRET with it to accept mandates."""
+    port = free_port()
+    log = (data / "proconnect.log").open("ab")
+    argv = ["-m", "oidc_provider_mock", "--port", str(port), "--require-nonce"]
+    process = subprocess.Popen([sys.executable, *argv], cwd=REPO, env=env, stdout=log, stderr=log)
+    issuer = f"http://127.0.0.1:{port}"
+    wait_until_up(f"{issuer}/.well-known/openid-configuration", tries=200, pause=0.05)
+    return process, issuer
+
+
 @contextmanager
 def world(*, speed: float, **overrides: Any) -> Iterator[World]:
     data = Path(tempfile.mkdtemp(prefix="pdp-bench-", dir="/tmp"))
     stack = DevStack(data, fast=True, log=lambda line: None)
     base_env = {k: v for k, v in os.environ.items() if not k.startswith("PDP_")}
     emulator: subprocess.Popen[bytes] | None = None
+    proconnect: subprocess.Popen[bytes] | None = None
     built: World | None = None
     try:
         info = stack.start()
@@ -173,6 +185,7 @@ def world(*, speed: float, **overrides: Any) -> Iterator[World]:
         admin.upgrade(owner_url, app_url)
         ensure_bucket(info, BUCKET)
         emulator, chorus = start_emulator(data, base_env, speed=speed)
+        proconnect, issuer = start_proconnect(data, base_env)
         port = free_port()
         settings = with_emulator(
             load_settings(
@@ -189,6 +202,9 @@ def world(*, speed: float, **overrides: Any) -> Iterator[World]:
                 master_keys=generate_master_key(),
                 port=port,
                 log_level="warning",
+                proconnect_issuer=issuer,
+                proconnect_client_id="pdp-bench",
+                proconnect_client_secret="pdp-bench-secret",
                 **overrides,
             ),
             chorus,
@@ -203,8 +219,9 @@ def world(*, speed: float, **overrides: Any) -> Iterator[World]:
         if built is not None:
             for role in list(built.roles):
                 built.stop_role(role)
-        if emulator is not None:
-            emulator.terminate()
-            emulator.wait()
+        for child in (emulator, proconnect):
+            if child is not None:
+                child.terminate()
+                child.wait()
         stack.stop()
         shutil.rmtree(data, ignore_errors=True)
