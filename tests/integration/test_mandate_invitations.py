@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+from litestar.testing import AsyncTestClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -20,8 +21,9 @@ from pdp.platform.settings import Settings
 from pdp.tenants.accounts import sessions
 from pdp.tenants.archive.store import Archive
 from pdp.tenants.mandates.invitations import send_invitation
+from pdp.web.app import create_app
 from pdp.web.portal.auth import lifetimes
-from tests.conftest import ProConnectMock, TenantFixture
+from tests.conftest import NewTenant, ProConnectMock, TenantFixture
 from tests.factories import provider_payload
 from tests.journeys import (
     BROWSER,
@@ -313,3 +315,18 @@ async def test_a_return_from_proconnect_this_browser_did_not_start_is_refused(
     client.cookies.clear()
     forged = await client.get("/portal/proconnect/callback", params={"code": "x", "state": "y" * 43})
     assert forged.status_code == 400 and "proconnect_state_invalid" in forged.text
+
+
+async def test_only_the_channels_the_deployment_allows_are_offered(settings: Settings, new_tenant: NewTenant) -> None:
+    # ProConnect is configured but not allowed; Chorus Pro is allowed but not configured: nothing is offered.
+    restricted = replace(settings, portal_identity_channels="chorus_account")
+    tenant = await new_tenant()
+    async with AsyncTestClient(create_app(restricted)) as client:
+        provider = await _provider(client, tenant)
+        mandate = await _mandate(client, tenant, provider["id"])
+        path = await invitation_path(client, tenant.id, mandate["id"])
+        page = await client.get(path)
+        assert page.status_code == 200 and "S'identifier avec ProConnect" not in html.unescape(page.text)
+        assert "Aucun moyen de prouver votre identité" in html.unescape(page.text)
+        start = await client.get(f"{path}/proconnect", follow_redirects=False)
+        assert (start.status_code, "identity_channel_unavailable" in start.text) == (404, True)
