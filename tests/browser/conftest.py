@@ -1,8 +1,8 @@
 """Fixtures of the browser journeys: one Chromium and one ``pdp serve`` per session, a fresh context per test.
 
 ``portal_server`` is the base URL of a real ``pdp serve`` process on the session's ``settings`` (so tenants made
-by ``new_tenant`` exist there, and ``acceptance_url`` points at it); ``page`` and ``mobile_page`` open it in a new
-context each (French, no cookie). Every page axe checked this session is written to .pdp/test-reports/axe.json.
+by ``new_tenant`` exist there, and the links in pdp's e-mails point at it); ``page`` and ``mobile_page`` open it
+in a new context each (French, no cookie). Every page axe checked this session is written to .pdp/test-reports/axe.json.
 """
 
 from __future__ import annotations
