@@ -162,7 +162,8 @@ async def test_an_invited_gestionnaire_reads_and_downloads_but_cannot_act(
         await navigation.get_by_role("link", name="Mandats").click()
         await expect(invitee.get_by_role("heading", level=1)).to_have_text("Mandats")
         await expect(invitee.locator("article.mandate")).to_have_count(2)
-        await expect(invitee.locator("[data-platform]")).to_contain_text("Other platform")
+        # The seller's SIRET is every test's: the other platform of this test among those of the whole run.
+        await expect(invitee.locator(f'[data-platform="{other_tenant.id}"]')).to_contain_text("Other platform")
         await expect(invitee.get_by_role("link", name="Révoquer ce mandat")).to_have_count(0)
         await assert_accessible(invitee, context="portal mandates (a viewer)")
         await shoot(invitee, "portal-mandates")
