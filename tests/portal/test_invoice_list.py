@@ -71,6 +71,12 @@ async def test_the_filters_of_the_list(
     detail_of_theirs = await client.get(f"{person.base}/factures/{ids['theirs']}")
     assert detail_of_theirs.status_code == 404
 
+    both = await signed_in(client, sessionmaker, tenant.id, {x: PortalRole.VIEWER, y: PortalRole.DEPOSITOR})
+    assert both.id != person.id
+    assert len(await shown()) == 4  # a person of both providers sees both, with a provider filter
+    assert await shown(fournisseur=y) == ["theirs"]
+    assert 'id="f-fournisseur"' in (await client.get(f"{person.base}/factures")).text
+
 
 async def test_htmx_gets_the_results_alone_and_a_browser_the_whole_page(
     client: Any, tenant: TenantFixture, sessionmaker: async_sessionmaker[AsyncSession]
