@@ -1,28 +1,20 @@
 """The vendored htmx runs on a portal page under the portal's Content-Security-Policy, configured as
-pdp.web.portal.assets says; without that configuration, its inline indicator style is refused."""
+pdp.web.portal.assets says (the pages' <meta name="htmx-config">); without that configuration, its inline
+indicator style is refused."""
 
 from __future__ import annotations
 
+import re
+
 import httpx
-from playwright.async_api import Page
+from playwright.async_api import Page, Route
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from pdp.platform.settings import Settings
-from pdp.web.portal.assets import HTMX, HTMX_VERSION, htmx_config, portal_asset
+from pdp.web.portal.assets import HTMX_VERSION
 from tests.browser.harness import watch
 from tests.conftest import TenantFixture
 from tests.security.portal_steps import pending_invitation
-
-# What a portal template will write in its <head>: htmx's configuration, then its script and the stylesheet.
-LOAD = """([config, script, stylesheet]) => new Promise((resolve, reject) => {
-  if (config !== null) {
-    const meta = Object.assign(document.createElement('meta'), {name: 'htmx-config', content: config});
-    document.head.append(meta);
-  }
-  const link = Object.assign(document.createElement('link'), {rel: 'stylesheet', href: stylesheet});
-  const tag = Object.assign(document.createElement('script'), {src: script, onload: resolve, onerror: reject});
-  document.head.append(link, tag);
-})"""
 
 
 async def _portal_page(
@@ -45,7 +37,7 @@ async def test_htmx_loads_and_swaps_under_the_portal_csp(
     settings: Settings,
 ) -> None:
     await _portal_page(page, portal_api, tenant, sessionmaker, settings)
-    await page.evaluate(LOAD, [htmx_config(), portal_asset(HTMX), portal_asset("portal.css")])
+    await page.wait_for_function("typeof htmx === 'object'")  # the page's own script (deferred)
     assert await page.evaluate("htmx.version") == HTMX_VERSION
     # A request and a swap, as an hx-get would do (same origin: the CSP's default-src 'self').
     await page.evaluate(
@@ -71,8 +63,14 @@ async def test_without_its_configuration_htmx_breaks_the_portal_csp(
     sessionmaker: async_sessionmaker[AsyncSession],
     settings: Settings,
 ) -> None:
+    async def without_configuration(route: Route) -> None:
+        response = await route.fetch()
+        html = re.sub(r'<meta name="htmx-config"[^>]*>', "", await response.text())
+        assert "htmx-config" not in html
+        await route.fulfill(response=response, body=html)
+
+    await page.route("**/invitation/**", without_configuration)
     await _portal_page(page, portal_api, tenant, sessionmaker, settings)
-    await page.evaluate(LOAD, [None, portal_asset(HTMX), portal_asset("portal.css")])
     await page.wait_for_function("typeof htmx === 'object'")
     await page.wait_for_timeout(200)  # htmx injects its style once the document is ready
     refused = watch(page).csp
