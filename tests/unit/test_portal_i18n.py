@@ -24,10 +24,10 @@ CALL = re.compile(r"""\b_\(\s*(?P<q>["'])(?P<text>(?:\\.|(?!(?P=q)).)*)(?P=q)"""
 
 def template_texts() -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
-    for template in sorted(TEMPLATES.glob("*.jinja2")):
+    for template in sorted(TEMPLATES.rglob("*.jinja2")):  # every area's folder too
         for match in CALL.finditer(template.read_text()):
             text = re.sub(r"\\(.)", r"\1", match.group("text"))
-            found.setdefault(text, set()).add(template.name)
+            found.setdefault(text, set()).add(str(template.relative_to(TEMPLATES)))
     return found
 
 

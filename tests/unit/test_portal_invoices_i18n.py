@@ -1,6 +1,6 @@
-"""Every French text of the invoice pages has its English: the templates' ``_("…")`` calls under
-templates/portal/invoices/ (the portal's own check reads the top folder only) and the texts their Python chooses
-(notices, refusals, form problems, units, VAT rates, document kinds)."""
+"""Every French text of the invoice pages has its English: the document kinds their templates name in a mapping
+(outside ``_()``, which test_portal_i18n checks for every template) and the texts their Python chooses (notices,
+refusals, form problems, units, VAT rates)."""
 
 from __future__ import annotations
 

@@ -1,10 +1,7 @@
-"""The mandates, archive, users and notifications pages speak English too: every ``_("…")`` of their templates
-(templates/portal/<area>/) and every French text their Python chooses has its English, placeholders kept."""
+"""The mandates, archive, users and notifications pages speak English too: every French text their Python chooses
+has its English (their templates' texts are checked with every template's, by test_portal_i18n)."""
 
 from __future__ import annotations
-
-import re
-from pathlib import Path
 
 from pdp.tenants.identity.models import CHANNELS as PROOF_CHANNELS
 from pdp.tenants.mandates.models import STATUSES as MANDATE_STATUSES
@@ -17,32 +14,6 @@ from pdp.web.portal.i18n.notifications import GROUP_WORDS
 from pdp.web.portal.i18n.users import REFUSALS, ROLE_DUTIES, UNEXPLAINED
 from pdp.web.portal.notifications import NOTICES
 from pdp.web.portal.provider_mandates import NOTICES as MANDATE_NOTICES
-
-TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "src" / "pdp" / "web" / "templates" / "portal"
-AREAS = ("archive", "mandates", "users", "notifications")
-CALL = re.compile(r"""\b_\(\s*(?P<q>["'])(?P<text>(?:\\.|(?!(?P=q)).)*)(?P=q)""", re.DOTALL)
-
-
-def area_texts() -> dict[str, set[str]]:
-    found: dict[str, set[str]] = {}
-    for area in AREAS:
-        for template in sorted((TEMPLATES / area).glob("*.jinja2")):
-            for match in CALL.finditer(template.read_text()):
-                text = re.sub(r"\\(.)", r"\1", match.group("text"))
-                found.setdefault(text, set()).add(f"{area}/{template.name}")
-    return found
-
-
-def test_the_areas_templates_are_found() -> None:
-    texts = area_texts()
-    assert "Exporter une période" in texts and len(texts) > 20
-
-
-def test_every_text_of_the_areas_has_its_english() -> None:
-    missing = {text: sorted(where) for text, where in area_texts().items() if text not in EN}
-    assert missing == {}, "add these to web/src/pdp/web/portal/i18n/<area>.py:\n" + "\n".join(
-        f"  {where}: {text!r}" for text, where in missing.items()
-    )
 
 
 def test_texts_chosen_in_python_have_their_english() -> None:
