@@ -136,3 +136,15 @@ def test_a_role_is_checked_on_the_provider_the_action_is_about() -> None:
     with pytest.raises(Forbidden) as refused:
         require_role(caller, "prv_b", PortalRole.DEPOSITOR)
     assert refused.value.code == "portal_role_required"
+
+
+async def test_an_address_no_portal_page_serves_is_a_page_not_json(client: Any, tenant: TenantFixture) -> None:
+    mistyped = await client.get(f"/portal/{tenant.id}/factures-introuvables/x", headers={"Accept-Language": "fr"})
+    assert mistyped.status_code == 404
+    assert mistyped.headers["content-type"].startswith("text/html")
+    assert "Page introuvable" in mistyped.text
+    wrong_method = await client.delete(f"/portal/{tenant.id}/connexion")
+    assert wrong_method.status_code == 405 and wrong_method.headers["content-type"].startswith("text/html")
+    # The Partner API keeps its problems.
+    api = await client.get("/v1/nothing-here", headers={"Authorization": f"Bearer {tenant.api_key}"})
+    assert api.status_code == 404 and api.headers["content-type"].startswith("application/problem+json")

@@ -40,6 +40,7 @@ from pdp.web.observability import RequestLogMiddleware, add_request_id_header, l
 from pdp.web.portal import assets as portal_assets
 from pdp.web.portal import site as portal_site
 from pdp.web.portal.mandates import RetiredAcceptanceLinks
+from pdp.web.portal.pages import html_under_portal
 from pdp.web.portal.proconnect import proconnect_return
 from pdp.web.resources import Resources, open_resources
 from pdp.web.scopes import KEY_SCHEME_HELP, document_scopes
@@ -122,7 +123,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         request_class=PdpRequest,
         lifespan=[lifespan],
         dependencies={"resources": Provide(provide_resources)},
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers=html_under_portal(EXCEPTION_HANDLERS),
         middleware=[RequestLogMiddleware()],
         before_send=[add_request_id_header, add_security_headers, log_response],
         openapi_config=OpenAPIConfig(

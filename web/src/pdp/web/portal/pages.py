@@ -146,3 +146,20 @@ def portal_exception_page(request: Request[Any, Any, Any], exc: Exception) -> Re
     if tenant_id and code == SECOND_FACTOR:
         return redirects.go(request, redirects.second_factor_url(tenant_id, redirects.here(request)))
     return portal_error_page(request, exc)
+
+
+def html_under_portal(handlers: dict[Any, Any]) -> dict[Any, Any]:
+    """The app's exception handlers, answering a page instead of a problem under ``/portal/``: a path no portal
+    route serves (404), or a method it does not take (405), fails before any portal router is chosen, so only
+    the app's handlers see it — and a person who mistyped an address should read a page, not JSON."""
+
+    def for_people(handler: Any) -> Any:
+        def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+            if request.url.path.startswith("/portal/"):
+                return portal_error_page(request, exc)
+            response: Response[Any] = handler(request, exc)
+            return response
+
+        return handle
+
+    return {kind: for_people(handler) for kind, handler in handlers.items()}
