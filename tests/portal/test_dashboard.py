@@ -98,6 +98,8 @@ async def test_the_figures_of_a_providers_invoices(
     to_act_on = {rows[k].id for k in ("late_5_days_suspended", "rejected", "failed", "to_recycle")}
     assert listed(page, "to-act-on") == to_act_on  # the rejected invoice already replaced is not there
     assert "Factures à traiter (4)" in page.text
+    for invoice_id in to_act_on:  # each one a step away from its page
+        assert f'href="{person.base}/factures/{invoice_id}"' in page.text
     assert "99" + NNBSP + "999" not in page.text and rows["other_providers"].id not in page.text
 
 
