@@ -24,12 +24,13 @@ from pdp.web.portal import redirects
 from pdp.web.portal.auth import PortalAccount, clear_session_cookie, lifetimes, set_session_cookie
 from pdp.web.portal.i18n import COOKIE as LANGUAGE_COOKIE
 from pdp.web.portal.i18n import COOKIE_MAX_AGE, LOCALES, remember
-from pdp.web.portal.second_factor import code_form, refusal
+from pdp.web.portal.second_factor import code_form, finish_enrolment, refusal
 from pdp.web.portal.shell import PROVIDER_COOKIE, Shell
 from pdp.web.portal.visitors import client_of
 from pdp.web.resources import Resources
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+TOTP_SET_UP = "/compte/double-authentification"  # the set-up form, which posts to TOTP_SET_UP + "/activation"
 WRONG_PASSWORD = "Le mot de passe actuel est incorrect."  # noqa: S105 - a message, not a password
 
 
@@ -140,7 +141,7 @@ class AccountController(Controller):
             account,
             resources,
             suite=shell.url("/compte?notice=double-authentification"),
-            action="/compte/double-authentification",
+            action=TOTP_SET_UP,
         )
 
     @post("/double-authentification/activation", status_code=200)
@@ -155,31 +156,16 @@ class AccountController(Controller):
         data: Form,
     ) -> Response[Any]:
         suite = shell.url("/compte?notice=double-authentification")
-        try:
-            await totp.confirm_enrolment(
-                session,
-                SignInGuards.on(resources.redis),
-                resources.require_envelope(),
-                account.resumed.user,
-                sealed=data.get("sealed", ""),
-                code=data.get("code", ""),
-            )
-        except (ValidationFailed, RateLimited) as error:
-            message, minutes, status, headers = refusal(error)
-            page = code_form(
-                shell,
-                account,
-                resources,
-                suite=suite,
-                error=message,
-                minutes=minutes,
-                status=status,
-                action="/compte/double-authentification",
-            )
-            page.headers.update(headers)
-            return page
-        await sessions.pass_second_factor(session, account.resumed.record)
-        return redirects.go(request, suite)
+        return await finish_enrolment(
+            request,
+            session,
+            shell,
+            account,
+            resources,
+            data=data,
+            suite=suite,
+            action=TOTP_SET_UP,
+        )
 
     @post("/double-authentification/desactivation", status_code=200)
     async def disable_totp(

@@ -22,11 +22,13 @@ from pdp.tenants.accounts.guards import SignInGuards
 from pdp.web.portal import redirects
 from pdp.web.portal.auth import PortalAccount, clear_session_cookie, session_token
 from pdp.web.portal.shell import Shell
+from pdp.web.portal.throttled import wait_minutes
 from pdp.web.resources import Resources
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 REFUSED = "Ce code n'est pas valable (ou a déjà servi). Saisissez le code affiché maintenant par votre application."
 THROTTLED = "Trop de codes erronés. Patientez {minutes} minutes, puis réessayez."
+SIGN_IN_CODE = "/connexion/code"  # the form's action; its set-up form posts to SIGN_IN_CODE + "/activation"
 
 
 def code_form(
@@ -38,7 +40,7 @@ def code_form(
     error: str | None = None,
     minutes: int = 0,
     status: int = 200,
-    action: str = "/connexion/code",
+    action: str = SIGN_IN_CODE,
 ) -> Template:
     """The code form, or the set-up form (secret, QR code, first code) for a user who has none yet."""
     user = account.resumed.user
@@ -59,9 +61,54 @@ def code_form(
 def refusal(error: Exception) -> tuple[str, int, int, dict[str, str]]:
     """(message, minutes, status, headers) of a refused code."""
     if isinstance(error, RateLimited):
-        retry = int(error.headers.get("Retry-After", "60"))
-        return THROTTLED, max(1, -(-retry // 60)), 429, error.headers
+        return THROTTLED, wait_minutes(error), 429, error.headers
     return REFUSED, 0, 200, {}
+
+
+def refused_code_form(
+    shell: Shell,
+    account: PortalAccount,
+    resources: Resources,
+    error: Exception,
+    *,
+    suite: str,
+    action: str = SIGN_IN_CODE,
+) -> Template:
+    """The code (or set-up) form again, saying why the code was refused; 429 with Retry-After while codes are held."""
+    message, minutes, status, headers = refusal(error)
+    page = code_form(
+        shell, account, resources, suite=suite, error=message, minutes=minutes, status=status, action=action
+    )
+    page.headers.update(headers)
+    return page
+
+
+async def finish_enrolment(
+    request: Request[Any, Any, Any],
+    session: AsyncSession,
+    shell: Shell,
+    account: PortalAccount,
+    resources: Resources,
+    *,
+    data: dict[str, str],
+    suite: str,
+    action: str = SIGN_IN_CODE,
+) -> Response[Any]:
+    """The set-up form's post, at the first sign-in as in « Mon compte »: the sealed secret is stored once a first
+    code checks, which also passes this session's second step, then on to ``suite``."""
+    try:
+        await totp.confirm_enrolment(
+            session,
+            SignInGuards.on(resources.redis),
+            resources.require_envelope(),
+            account.resumed.user,
+            sealed=data.get("sealed", ""),
+            code=data.get("code", ""),
+        )
+    except (ValidationFailed, RateLimited) as error:
+        return refused_code_form(shell, account, resources, error, suite=suite, action=action)
+    await sessions.pass_second_factor(session, account.resumed.record)
+    return redirects.go(request, suite)
 
 
 class SecondFactorController(Controller):
@@ -95,10 +142,7 @@ class SecondFactorController(Controller):
                 session, SignInGuards.on(resources.redis), resources.require_envelope(), user, data.get("code", "")
             )
         except (ValidationFailed, RateLimited) as error:
-            message, minutes, status, headers = refusal(error)
-            page = code_form(shell, account, resources, suite=suite, error=message, minutes=minutes, status=status)
-            page.headers.update(headers)
-            return page
+            return refused_code_form(shell, account, resources, error, suite=suite)
         await sessions.pass_second_factor(session, account.resumed.record)
         return redirects.go(request, suite)
 
@@ -114,22 +158,7 @@ class SecondFactorController(Controller):
         data: Form,
     ) -> Response[Any]:
         suite = redirects.safe_suite(shell.tenant_id, data.get("suite"))
-        try:
-            await totp.confirm_enrolment(
-                session,
-                SignInGuards.on(resources.redis),
-                resources.require_envelope(),
-                account.resumed.user,
-                sealed=data.get("sealed", ""),
-                code=data.get("code", ""),
-            )
-        except (ValidationFailed, RateLimited) as error:
-            message, minutes, status, headers = refusal(error)
-            page = code_form(shell, account, resources, suite=suite, error=message, minutes=minutes, status=status)
-            page.headers.update(headers)
-            return page
-        await sessions.pass_second_factor(session, account.resumed.record)
-        return redirects.go(request, suite)
+        return await finish_enrolment(request, session, shell, account, resources, data=data, suite=suite)
 
     @post("/deconnexion", status_code=200)
     async def sign_out(

@@ -25,6 +25,7 @@ from pdp.tenants.accounts.service import portal_caller
 from pdp.web.portal import redirects
 from pdp.web.portal.auth import lifetimes, set_session_cookie
 from pdp.web.portal.shell import Shell
+from pdp.web.portal.throttled import wait_minutes
 from pdp.web.portal.visitors import client_of
 from pdp.web.resources import Resources
 
@@ -32,10 +33,6 @@ Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED
 WRONG = "Adresse e-mail ou mot de passe incorrect."
 INVALID_EMAIL = "Saisissez une adresse e-mail valide."
 THROTTLED = "Trop de tentatives. Patientez {minutes} minutes, puis réessayez."
-
-
-def _minutes(seconds: int) -> int:
-    return max(1, -(-seconds // 60))
 
 
 async def _after_sign_in(
@@ -91,7 +88,7 @@ class SignInController(Controller):
         except service.SignInRefused:
             return _form(shell, resources, suite=suite, email=email, error=WRONG)
         except RateLimited as refused:
-            minutes = _minutes(int(refused.headers.get("Retry-After", "60")))
+            minutes = wait_minutes(refused)
             page = _form(shell, resources, suite=suite, email=email, error=THROTTLED, minutes=minutes, status=429)
             page.headers.update(refused.headers)
             return page
@@ -119,7 +116,7 @@ class SignInController(Controller):
                 shell, resources, suite=suite, link_email=email, link_error="Saisissez une adresse e-mail valide."
             )
         except RateLimited as refused:
-            minutes = _minutes(int(refused.headers.get("Retry-After", "60")))
+            minutes = wait_minutes(refused)
             page = _form(
                 shell, resources, suite=suite, link_email=email, link_error=THROTTLED, minutes=minutes, status=429
             )
