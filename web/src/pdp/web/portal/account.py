@@ -55,21 +55,25 @@ def _page(
     )
 
 
-def _secure(resources: Resources) -> bool:
-    return resources.settings.public_url.startswith("https://")
+def _portal_cookie(
+    response: Response[Any], shell: Shell, resources: Resources, name: str, value: str, *, max_age: int | None = None
+) -> None:
+    """A cookie of this portal's pages (its path is the portal's base), out of scripts' reach, over https only when
+    pdp is served over https."""
+    secure = resources.settings.public_url.startswith("https://")
+    response.set_cookie(name, value, path=shell.base, max_age=max_age, httponly=True, samesite="lax", secure=secure)
 
 
-def language_cookie(response: Response[Any], shell: Shell, locale: str, resources: Resources) -> None:
-    """The language of this portal's pages for this browser (a preference, not a secret: a year)."""
-    response.set_cookie(
-        LANGUAGE_COOKIE,
-        locale,
-        path=shell.base,
-        max_age=COOKIE_MAX_AGE,
-        httponly=True,
-        samesite="lax",
-        secure=_secure(resources),
-    )
+def _language_switched(
+    request: Request[Any, Any, Any], shell: Shell, resources: Resources, data: dict[str, str], *, public: bool
+) -> Response[Any]:
+    """Back to the page the switch was on, the language chosen kept for this browser (a preference, not a secret:
+    a year); an unknown language is ignored."""
+    locale = data.get("langue", "")
+    response = redirects.go(request, redirects.safe_suite(shell.tenant_id, data.get("suite"), public=public))
+    if locale in LOCALES:
+        _portal_cookie(response, shell, resources, LANGUAGE_COOKIE, locale, max_age=COOKIE_MAX_AGE)
+    return response
 
 
 class AccountController(Controller):
@@ -220,13 +224,10 @@ class AccountController(Controller):
         data: Form,
     ) -> Response[Any]:
         locale = data.get("langue", "")
-        if locale in LOCALES:
+        if locale in LOCALES:  # the user's own language too, wherever they sign in next
             await preferences.set_locale(session, account.resumed.user, locale)
             remember(request, locale)
-        response = redirects.go(request, redirects.safe_suite(shell.tenant_id, data.get("suite")))
-        if locale in LOCALES:
-            language_cookie(response, shell, locale, resources)
-        return response
+        return _language_switched(request, shell, resources, data, public=False)
 
 
 class SwitchesController(Controller):
@@ -243,9 +244,7 @@ class SwitchesController(Controller):
         chosen = data.get("fournisseur", "")
         response = redirects.go(request, redirects.safe_suite(shell.tenant_id, data.get("suite")))
         if any(p.id == chosen for p in shell.providers):
-            response.set_cookie(
-                PROVIDER_COOKIE, chosen, path=shell.base, httponly=True, samesite="lax", secure=_secure(resources)
-            )
+            _portal_cookie(response, shell, resources, PROVIDER_COOKIE, chosen)
         else:  # "all my providers"
             response.delete_cookie(PROVIDER_COOKIE, path=shell.base)
         return response
@@ -262,8 +261,4 @@ class PublicLanguageController(Controller):
         resources: NamedDependency[Resources],
         data: Form,
     ) -> Response[Any]:
-        locale = data.get("langue", "")
-        response = redirects.go(request, redirects.safe_suite(shell.tenant_id, data.get("suite"), public=True))
-        if locale in LOCALES:
-            language_cookie(response, shell, locale, resources)
-        return response
+        return _language_switched(request, shell, resources, data, public=True)
