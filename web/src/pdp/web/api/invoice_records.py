@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.platform.ids import ID_PATTERN
 from pdp.tenants.accounts.service import Principal
-from pdp.tenants.archive import service as archive
 from pdp.tenants.archive.repository import DocumentRepository
 from pdp.tenants.chorus_gateway import require_environment
 from pdp.tenants.common import PRINTABLE
@@ -29,6 +28,7 @@ from pdp.web.api.invoices import INVOICE_BODY_LIMIT, UnsupportedMediaType, read_
 from pdp.web.api.pagination import Limit, ListResponse, StartingAfter
 from pdp.web.api.problems import problems
 from pdp.web.api.request_bodies import completion_body, invoice_body, with_body
+from pdp.web.downloads import archived_attachment
 from pdp.web.resources import Resources
 
 ATTACHMENTS_BODY_LIMIT = 121 * 1024 * 1024  # Chorus Pro's 120 MB per invoice, plus the form's own bytes
@@ -147,14 +147,7 @@ class InvoiceRecordsController(Controller):
         resources: NamedDependency[Resources],
     ) -> Response[bytes]:
         document, data = await follow_up.invoice_document(session, resources.archive, invoice_id, document_id)
-        return Response(
-            data,
-            media_type=document.content_type,
-            headers={
-                "Content-Disposition": f'attachment; filename="{archive.safe_filename(document.filename)}"',
-                "Digest": f"sha-256={document.sha256}",
-            },
-        )
+        return archived_attachment(document, data)
 
     @post(
         "/{invoice_id:str}/withdraw",

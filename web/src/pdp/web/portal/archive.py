@@ -23,21 +23,10 @@ from pdp.tenants.archive import service as archive_service
 from pdp.tenants.archive.browse import EXPORT_MAX_DAYS, ArchiveFilter, archive_filter, browse, plan_period_export
 from pdp.tenants.archive.export import zip_chunks
 from pdp.tenants.archive.models import KINDS, ArchivedDocument
+from pdp.web.downloads import archived_attachment
 from pdp.web.portal.i18n.archive import kind_label
 from pdp.web.portal.shell import Shell
 from pdp.web.resources import Resources
-
-
-def attachment(document: ArchivedDocument, data: bytes) -> Response[bytes]:
-    """The archived bytes as a download, with their SHA-256 (``Digest``, as the Partner API sends it)."""
-    return Response(
-        data,
-        media_type=document.content_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{archive_service.safe_filename(document.filename)}"',
-            "Digest": f"sha-256={document.sha256}",
-        },
-    )
 
 
 def _page(
@@ -110,7 +99,7 @@ class ArchiveController(Controller):
         resources: NamedDependency[Resources],
     ) -> Response[bytes]:
         document, data = await archive_service.content(session, resources.archive, document_id)
-        return attachment(document, data)
+        return archived_attachment(document, data)
 
     @get("/export")
     async def export(

@@ -23,11 +23,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.platform import clock
 from pdp.platform.callers import PortalRole, PortalUserCaller
-from pdp.tenants.archive import service as archive
 from pdp.tenants.deposits import follow_up
 from pdp.tenants.deposits.csv_export import csv_chunks
 from pdp.tenants.deposits.lifecycle import STATUSES
 from pdp.tenants.deposits.listing import InvoiceListing
+from pdp.web.downloads import archived_attachment
 from pdp.web.portal.access import may
 from pdp.web.portal.i18n import locale_of, translate
 from pdp.web.portal.i18n.statuses import status_label
@@ -129,11 +129,4 @@ class InvoicesController(Controller):
         resources: NamedDependency[Resources],
     ) -> Response[bytes]:
         document, data = await follow_up.invoice_document(session, resources.archive, invoice_id, document_id)
-        return Response(
-            data,
-            media_type=document.content_type,
-            headers={
-                "Content-Disposition": f'attachment; filename="{archive.safe_filename(document.filename)}"',
-                "Digest": f"sha-256={document.sha256}",
-            },
-        )
+        return archived_attachment(document, data)
