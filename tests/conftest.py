@@ -18,7 +18,7 @@ import sys
 import tempfile
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import httpx
@@ -26,6 +26,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from pdp.connectors.mail.catcher import start_catcher
 from pdp.platform import ids
 from pdp.platform.db import admin
 from pdp.platform.db.session import create_engine, create_sessionmaker, unit_of_work
@@ -35,6 +36,7 @@ from pdp.platform.settings import Settings, load_settings
 from pdp.tenants.accounts import service as accounts
 from pdp.tenants.archive.store import Archive, open_archive
 from pdp.web.app import create_app
+from tests.mail import PUBLIC_URL, CaughtMail
 
 
 def _external_engines() -> EngineInfo | None:
@@ -190,6 +192,17 @@ def archive(settings: Settings) -> Iterator[Archive]:
 async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
     async with AsyncTestClient(create_app(settings)) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def mailbox(settings: Settings) -> Iterator[CaughtMail]:
+    """A local SMTP catcher for one test, and the session's settings sending to it (tests.mail)."""
+    port = _free_port()
+    controller, box = start_catcher("127.0.0.1", port)
+    try:
+        yield CaughtMail(box, replace(settings, smtp_host="127.0.0.1", smtp_port=port, public_url=PUBLIC_URL))
+    finally:
+        controller.stop()
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from pdp.tenants.mandates.invitations import prepare_invitation
 from tests.conftest import TenantFixture
 from tests.factories import provider_payload
 from tests.invoices.validation.test_engine import SELLER, structured
+from tests.mail import link_in
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) pdp-tests"
 
@@ -84,9 +85,7 @@ async def invitation_path(
         if engine is not None:
             await engine.dispose()
     assert message is not None, f"mandate {mandate_id} is not awaiting acceptance"
-    found = re.search(r"https?://\S+/invitation/\S+", message.get_content())
-    assert found, message.get_content()
-    return portal_path(found.group(0))
+    return portal_path(link_in(message, "/invitation/"))
 
 
 async def prove_with_proconnect(

@@ -7,38 +7,23 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import re
-from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pyotp
-import pytest
 from playwright.async_api import Browser, Page, expect
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from pdp.connectors.mail.catcher import Mailbox, start_catcher
 from pdp.platform.callers import PortalRole
 from pdp.platform.db.session import unit_of_work
 from pdp.platform.settings import Settings
-from pdp.tenants.accounts.user_invitations import send_invitation
 from pdp.tenants.archive.repository import DocumentRepository
 from tests.browser.harness import assert_accessible, assert_fits_viewport, open_page, shoot
 from tests.conftest import TenantFixture
 from tests.journeys import active_mandate, deposit_cii, seller_provider
+from tests.mail import CaughtMail, run_staged
 from tests.portal.accounts import PASSWORD, PortalPerson, portal_user
-from tests.sandbox.harness import free_port
-
-
-@pytest.fixture
-def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    port = free_port()
-    controller, box = start_catcher("127.0.0.1", port)
-    yield box, port
-    controller.stop()
 
 
 async def supplier(
@@ -94,24 +79,13 @@ async def emailed_invitation(
     owner_engine: AsyncEngine,
     settings: Settings,
     tenant_id: str,
-    mailbox: tuple[Mailbox, int],
+    mailbox: CaughtMail,
     portal_server: str,
 ) -> str:
     """Run the invitation's job (no worker runs in these tests) against a mail catcher; the link it e-mailed."""
-    box, port = mailbox
-    async with owner_engine.connect() as conn:
-        payload = (
-            await conn.execute(
-                text("SELECT payload FROM outbox WHERE tenant_id = :t AND job_name = 'portal.invite_user'"),
-                {"t": tenant_id},
-            )
-        ).scalar_one()
-    mail = replace(settings, smtp_host="127.0.0.1", smtp_port=port, public_url=portal_server)
-    async with unit_of_work(sessionmaker, tenant_id=tenant_id) as session:
-        assert await send_invitation(session, mail, payload["invitation_id"], payload["invited_by"]) == "sent"
-    found = re.search(r"https?://\S+/invitation-utilisateur/\S+", box.messages[-1].get_content())
-    assert found, box.messages[-1].get_content()
-    return found.group(0)
+    ctx = mailbox.job_context(sessionmaker, mailbox.sending(settings, public_url=portal_server))
+    assert await run_staged(ctx, owner_engine, tenant_id, "portal.invite_user") == ["sent"]
+    return mailbox.last_link("/invitation-utilisateur/")
 
 
 async def test_an_invited_gestionnaire_reads_and_downloads_but_cannot_act(
@@ -124,7 +98,7 @@ async def test_an_invited_gestionnaire_reads_and_downloads_but_cannot_act(
     sessionmaker: async_sessionmaker[AsyncSession],
     owner_engine: AsyncEngine,
     settings: Settings,
-    mailbox: tuple[Mailbox, int],
+    mailbox: CaughtMail,
 ) -> None:
     provider = await supplier(portal_api, tenant, other_tenant, sessionmaker, settings)
     admin = await portal_user(sessionmaker, tenant.id, {provider["id"]: PortalRole.ADMIN})

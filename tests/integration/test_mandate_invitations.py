@@ -5,17 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import html
-from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
 import httpx
-import pytest
 from litestar.testing import AsyncTestClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from pdp.connectors.mail.catcher import Mailbox, start_catcher
 from pdp.platform.db.session import unit_of_work
 from pdp.platform.settings import Settings
 from pdp.tenants.accounts import sessions
@@ -34,7 +31,8 @@ from tests.journeys import (
     post_form,
     prove_with_proconnect,
 )
-from tests.sandbox.harness import free_port
+from tests.mail import PUBLIC_URL, CaughtMail, link_in
+from tests.stored import staged_jobs
 
 
 async def _provider(client: Any, tenant: TenantFixture, **fields: Any) -> dict[str, Any]:
@@ -55,54 +53,30 @@ async def _status(client: Any, tenant: TenantFixture, mandate_id: str) -> dict[s
     return dict((await client.get(f"/v1/mandates/{mandate_id}", headers=tenant.headers)).json())
 
 
-@pytest.fixture
-def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    port = free_port()
-    controller, box = start_catcher("127.0.0.1", port)
-    yield box, port
-    controller.stop()
-
-
 async def test_pdp_e_mails_the_invitation_itself_and_the_tenant_gets_no_link(
     client: Any,
     tenant: TenantFixture,
-    settings: Settings,
     sessionmaker: async_sessionmaker[AsyncSession],
     owner_engine: AsyncEngine,
-    mailbox: tuple[Mailbox, int],
+    mailbox: CaughtMail,
 ) -> None:
     provider = await _provider(client, tenant, email="signataire@dupont.fr")
     created = await _mandate(client, tenant, provider["id"])
     assert "acceptance_url" not in created and created["invited_at"] is None
     assert created["acceptance_expires_at"] is not None
-    async with owner_engine.connect() as conn:
-        staged = (
-            (
-                await conn.execute(
-                    text(
-                        "SELECT payload->>'mandate_id' FROM outbox "
-                        "WHERE tenant_id = :t AND job_name = 'mandates.invite'"
-                    ),
-                    {"t": tenant.id},
-                )
-            )
-            .scalars()
-            .all()
-        )
+    staged = [job["mandate_id"] for job in await staged_jobs(owner_engine, tenant.id, "mandates.invite")]
     assert staged == [created["id"]]  # sent by a worker once the creation committed
 
-    box, port = mailbox
-    mail_settings = replace(settings, smtp_host="127.0.0.1", smtp_port=port)
     async with unit_of_work(sessionmaker, tenant_id=tenant.id) as session:
-        assert await send_invitation(session, mail_settings, created["id"]) == "sent"
-    [message] = box.messages
+        assert await send_invitation(session, mailbox.settings, created["id"]) == "sent"
+    [message] = mailbox.messages
     assert message["To"] == "signataire@dupont.fr" and "Mandat de facturation" in message["Subject"]
     body = message.get_content()
-    assert f"{settings.public_url}/portal/{tenant.id}/invitation/" in body and provider["siret"] in body
+    link = link_in(message, "/invitation/")
+    assert link.startswith(f"{PUBLIC_URL}/portal/{tenant.id}/invitation/") and provider["siret"] in body
     assert (await _status(client, tenant, created["id"]))["invited_at"] is not None
 
     # The link in the e-mail opens the invitation: who asks, for which provider, how to prove it.
-    link = next(word for word in body.split() if "/invitation/" in word)
     page = await client.get(portal_path(link))
     assert page.status_code == 200, page.text
     assert "Test platform" in page.text and provider["siret"] in page.text and "ProConnect" in page.text

@@ -4,47 +4,25 @@ address once, and a mandate's revocation reaches the users who asked for mandate
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import replace
 from typing import Any
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from pdp.connectors.mail.catcher import Mailbox, start_catcher
-from pdp.platform import jobs
 from pdp.platform.audit import Actor
 from pdp.platform.callers import PortalRole
 from pdp.platform.db.session import unit_of_work
-from pdp.platform.settings import Settings
 from pdp.tenants.accounts import service as accounts
 from pdp.tenants.accounts.portal_repository import PortalUserRepository
 from pdp.tenants.deposits.repository import InvoiceRepository
 from pdp.tenants.deposits.transitions import move
 from pdp.tenants.notifications import preferences
-from pdp.workers.registry import JobContext
-from pdp.workers.tasks.invoices import email_status
-from pdp.workers.tasks.notifications import email_mandate_event
 from tests.conftest import TenantFixture
 from tests.journeys import active_mandate, deposit_cii, seller_provider
-from tests.sandbox.harness import free_port
+from tests.mail import PUBLIC_URL, CaughtMail, run_staged
 
 TESTS = Actor("system", "tests")
 SIGNATORY = "jeanne.dupont@example.fr"  # who accepted the mandate (tests.journeys): an admin of the provider
-
-
-class _NoQueue:
-    async def send(self, job: jobs.JobRequest) -> bool:
-        raise AssertionError("sending an e-mail enqueues nothing")
-
-
-@pytest.fixture
-def mail(settings: Settings) -> Iterator[tuple[Mailbox, Settings]]:
-    port = free_port()
-    controller, box = start_catcher("127.0.0.1", port)
-    yield box, replace(settings, smtp_host="127.0.0.1", smtp_port=port, public_url="https://pdp.example")
-    controller.stop()
 
 
 async def _user(
@@ -67,15 +45,6 @@ async def _user(
     return user.id
 
 
-async def _staged(owner_engine: AsyncEngine, tenant_id: str, job_name: str) -> list[str]:
-    async with owner_engine.connect() as conn:
-        rows = await conn.execute(
-            text("SELECT payload->>'event_id' FROM outbox WHERE tenant_id = :t AND job_name = :j ORDER BY id"),
-            {"t": tenant_id, "j": job_name},
-        )
-        return [row[0] for row in rows]
-
-
 @pytest.fixture
 async def provider(client: Any, tenant: TenantFixture) -> dict[str, Any]:
     provider = await seller_provider(client, tenant)
@@ -89,9 +58,8 @@ async def test_status_emails_reach_the_contact_and_the_users_who_asked_once_each
     provider: dict[str, Any],
     sessionmaker: async_sessionmaker[AsyncSession],
     owner_engine: AsyncEngine,
-    mail: tuple[Mailbox, Settings],
+    mailbox: CaughtMail,
 ) -> None:
-    box, mail_settings = mail
     contact = provider["email"]
     x = provider["id"]
     await _user(sessionmaker, tenant.id, "admin@dupont.fr", x, PortalRole.ADMIN)  # defaults: everything
@@ -103,16 +71,15 @@ async def test_status_emails_reach_the_contact_and_the_users_who_asked_once_each
         invoice = await InvoiceRepository(session).get(invoice_id)
         assert await move(session, invoice, "failed", detail={"message": "Chorus Pro ne répond plus"})
 
-    ctx = JobContext(mail_settings, sessionmaker, _NoQueue(), "test", 1)
-    (event_id,) = await _staged(owner_engine, tenant.id, "notifications.invoice_status")
-    assert await email_status(ctx, tenant_id=tenant.id, event_id=event_id) == "sent"
-    to = [message["To"] for message in box.messages]
+    ctx = mailbox.job_context(sessionmaker)
+    assert await run_staged(ctx, owner_engine, tenant.id, "notifications.invoice_status") == ["sent"]
+    to = [message["To"] for message in mailbox.messages]
     # The contact first; the admins (the mandate's signatory too) by their roles' defaults; the viewer chose
     # payments only; the depositor's address is the contact's, written to once; the disabled user gets nothing.
     assert to[0] == contact and sorted(to[1:]) == ["admin@dupont.fr", SIGNATORY]
-    by_address = {message["To"]: message.get_content() for message in box.messages}
+    by_address = {message["To"]: message.get_content() for message in mailbox.messages}
     assert "non déposée" in by_address["admin@dupont.fr"]
-    assert f"https://pdp.example/portal/{tenant.id}/notifications" in by_address["admin@dupont.fr"]
+    assert f"{PUBLIC_URL}/portal/{tenant.id}/notifications" in by_address["admin@dupont.fr"]
     assert "/notifications" not in by_address[contact]  # the contact of record chose nothing: no such footer
 
 
@@ -122,27 +89,25 @@ async def test_a_users_choice_replaces_their_roles_defaults(
     provider: dict[str, Any],
     sessionmaker: async_sessionmaker[AsyncSession],
     owner_engine: AsyncEngine,
-    mail: tuple[Mailbox, Settings],
+    mailbox: CaughtMail,
 ) -> None:
-    box, mail_settings = mail
     x = provider["id"]
     await _user(sessionmaker, tenant.id, "viewer@dupont.fr", x, PortalRole.VIEWER)  # defaults: action + payment
     quiet = await _user(sessionmaker, tenant.id, "quiet@dupont.fr", x, PortalRole.ADMIN, groups=[])
     invoice_id = (await deposit_cii(client, tenant, x)).json()["id"]
     async with unit_of_work(sessionmaker, tenant_id=tenant.id) as session:
         await move(session, await InvoiceRepository(session).get(invoice_id), "deposited")
-    ctx = JobContext(mail_settings, sessionmaker, _NoQueue(), "test", 1)
-    (event_id,) = await _staged(owner_engine, tenant.id, "notifications.invoice_status")
-    await email_status(ctx, tenant_id=tenant.id, event_id=event_id)
+    ctx = mailbox.job_context(sessionmaker)
+    await run_staged(ctx, owner_engine, tenant.id, "notifications.invoice_status")
     # "deposited" is in neither user's choice (the mandate's signatory, an admin, gets it by default).
-    assert [m["To"] for m in box.messages] == [provider["email"], SIGNATORY]
+    assert [m["To"] for m in mailbox.messages] == [provider["email"], SIGNATORY]
 
     # The admin goes back to the defaults of the role: deposits included again.
     async with unit_of_work(sessionmaker, tenant_id=tenant.id) as session:
         await preferences.follow_role(session, await PortalUserRepository(session).get(quiet), TESTS)
-    box.messages.clear()
-    await email_status(ctx, tenant_id=tenant.id, event_id=event_id)
-    assert sorted(m["To"] for m in box.messages) == sorted([provider["email"], "quiet@dupont.fr", SIGNATORY])
+    mailbox.messages.clear()
+    await run_staged(ctx, owner_engine, tenant.id, "notifications.invoice_status")  # the same job, run again
+    assert sorted(m["To"] for m in mailbox.messages) == sorted([provider["email"], "quiet@dupont.fr", SIGNATORY])
 
 
 async def test_a_revoked_mandate_reaches_the_users_who_asked(
@@ -151,26 +116,23 @@ async def test_a_revoked_mandate_reaches_the_users_who_asked(
     provider: dict[str, Any],
     sessionmaker: async_sessionmaker[AsyncSession],
     owner_engine: AsyncEngine,
-    mail: tuple[Mailbox, Settings],
+    mailbox: CaughtMail,
 ) -> None:
-    box, mail_settings = mail
     x = provider["id"]
     await _user(sessionmaker, tenant.id, "admin@dupont.fr", x, PortalRole.ADMIN)  # defaults: mandate e-mails
     await _user(sessionmaker, tenant.id, "viewer@dupont.fr", x, PortalRole.VIEWER)  # defaults: none
     await _user(sessionmaker, tenant.id, "depositor@dupont.fr", x, PortalRole.DEPOSITOR, groups=[], mandates=True)
     revoked = await client.post(f"/v1/mandates/{provider['mandate']['id']}/revoke", headers=tenant.headers)
     assert revoked.status_code == 200, revoked.text
-    ctx = JobContext(mail_settings, sessionmaker, _NoQueue(), "test", 1)
-    results = [
-        await email_mandate_event(ctx, tenant_id=tenant.id, event_id=event_id)
-        for event_id in await _staged(owner_engine, tenant.id, "notifications.mandate_event")
-    ]
+    results = await run_staged(
+        mailbox.job_context(sessionmaker), owner_engine, tenant.id, "notifications.mandate_event"
+    )
     assert results == ["sent", "sent"]  # the activation (its job runs only now) and the revocation
     asked = ["admin@dupont.fr", "depositor@dupont.fr", SIGNATORY]
-    activation = [m for m in box.messages if "accepté" in m["Subject"]]
-    revocation = [m for m in box.messages if "révoqué" in m["Subject"]]
+    activation = [m for m in mailbox.messages if "accepté" in m["Subject"]]
+    revocation = [m for m in mailbox.messages if "révoqué" in m["Subject"]]
     assert sorted(m["To"] for m in activation) == sorted(m["To"] for m in revocation) == asked
-    assert len(box.messages) == 6
+    assert len(mailbox.messages) == 6
     body = revocation[0].get_content()
     assert provider["mandate"]["id"] in body
     assert "Révoqué par : Test platform." in body

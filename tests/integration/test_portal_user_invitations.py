@@ -4,38 +4,25 @@ or an existing one."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from pdp.connectors.mail.catcher import Mailbox, start_catcher
 from pdp.platform.callers import PortalRole, PortalUserCaller
 from pdp.platform.db.session import unit_of_work
 from pdp.platform.errors import Conflict, NotFound, ValidationFailed
-from pdp.platform.settings import Settings
 from pdp.tenants.accounts import passwords, sessions, team, user_invitations
 from pdp.tenants.accounts.portal_repository import PortalUserRepository
 from pdp.tenants.accounts.service import portal_caller
 from tests.conftest import TenantFixture
 from tests.integration.test_portal_team import new_provider, person
-from tests.sandbox.harness import free_port
+from tests.mail import PUBLIC_URL, CaughtMail
+from tests.stored import audit_actions, staged_jobs
 
 LIFETIMES = sessions.Lifetimes(idle=timedelta(minutes=30), maximum=timedelta(hours=8))
 PASSWORD = "un cheval correct agrafe la batterie"
-
-
-@pytest.fixture
-def mailbox(settings: Settings) -> Iterator[tuple[Mailbox, Settings]]:
-    port = free_port()
-    controller, box = start_catcher("127.0.0.1", port)
-    yield box, replace(settings, smtp_host="127.0.0.1", smtp_port=port, public_url="https://pdp.example")
-    controller.stop()
 
 
 @pytest.fixture
@@ -52,18 +39,19 @@ async def _invite(
 
 
 async def _send(
-    sessionmaker: async_sessionmaker[AsyncSession], settings: Settings, tenant_id: str, invitation_id: str, by: str
+    sessionmaker: async_sessionmaker[AsyncSession], mailbox: CaughtMail, tenant_id: str, invitation_id: str, by: str
 ) -> str:
+    """The invitation job's work (the e-mail with a new secret), sent to the mailbox."""
     async with unit_of_work(sessionmaker, tenant_id=tenant_id) as session:
-        return await user_invitations.send_invitation(session, settings, invitation_id, by)
+        return await user_invitations.send_invitation(session, mailbox.settings, invitation_id, by)
 
 
-def _token(box: Mailbox, tenant_id: str) -> str:
-    found = re.search(
-        rf"https://pdp\.example/portal/{tenant_id}/invitation-utilisateur/(\S+)", box.messages[-1].get_content()
-    )
-    assert found, box.messages[-1].get_content()
-    return found.group(1)
+def _token(mailbox: CaughtMail, tenant_id: str) -> str:
+    """The secret of the invitation link in the last e-mail, on pdp's public URL."""
+    link = mailbox.last_link("/invitation-utilisateur/")
+    prefix = f"{PUBLIC_URL}/portal/{tenant_id}/invitation-utilisateur/"
+    assert link.startswith(prefix), link
+    return link.removeprefix(prefix)
 
 
 async def test_an_invitation_is_staged_superseded_and_withdrawn(
@@ -94,40 +82,28 @@ async def test_an_invitation_is_staged_superseded_and_withdrawn(
     async with unit_of_work(sessionmaker, caller=admin) as session:
         await user_invitations.withdraw(session, admin, x, second)
         assert (await team.team_of(session, admin, x)).invitations == []
-    async with owner_engine.connect() as conn:
-        jobs = (
-            await conn.execute(
-                text("SELECT payload FROM outbox WHERE tenant_id = :t AND job_name = 'portal.invite_user'"),
-                {"t": tenant.id},
-            )
-        ).scalars()
-        assert {(job["invitation_id"], job["invited_by"]) for job in jobs} == {
-            (first, admin.user_id),
-            (second, admin.user_id),
-        }
-        actions = (
-            await conn.execute(
-                text("SELECT action FROM audit_events WHERE tenant_id = :t AND actor_id = :u ORDER BY occurred_at, id"),
-                {"t": tenant.id, "u": admin.user_id},
-            )
-        ).scalars()
-        assert list(actions) == ["portal_user.invited", "portal_user.invited", "portal_user.invitation_withdrawn"]
+    jobs = await staged_jobs(owner_engine, tenant.id, "portal.invite_user")
+    assert {(job["invitation_id"], job["invited_by"]) for job in jobs} == {
+        (first, admin.user_id),
+        (second, admin.user_id),
+    }
+    actions = await audit_actions(owner_engine, tenant.id, admin.user_id)
+    assert actions == ["portal_user.invited", "portal_user.invited", "portal_user.invitation_withdrawn"]
 
 
 async def test_the_emailed_link_makes_an_account_once(
     tenant: TenantFixture,
     provider_x: Any,
     sessionmaker: async_sessionmaker[AsyncSession],
-    mailbox: tuple[Mailbox, Settings],
+    mailbox: CaughtMail,
 ) -> None:
-    box, mail_settings = mailbox
     x, admin = provider_x
     invitation = await _invite(sessionmaker, admin, x, "claire@fournisseur.example", "viewer")
-    assert await _send(sessionmaker, mail_settings, tenant.id, invitation, admin.user_id) == "sent"
-    message = box.messages[-1]
+    assert await _send(sessionmaker, mailbox, tenant.id, invitation, admin.user_id) == "sent"
+    message = mailbox.messages[-1]
     assert message["To"] == "claire@fournisseur.example"
     assert "gestionnaire (consultation et téléchargement)" in message.get_content()
-    token = _token(box, tenant.id)
+    token = _token(mailbox, tenant.id)
 
     async with unit_of_work(sessionmaker, tenant_id=tenant.id) as session:
         opened = await user_invitations.open_invitation(session, token)
@@ -163,7 +139,7 @@ async def test_the_emailed_link_makes_an_account_once(
             await user_invitations.open_invitation(session, token)
         assert gone.value.extra.get("reason") == "used"
     # Sent again after use, the job sends nothing: the invitation is no longer pending.
-    assert await _send(sessionmaker, mail_settings, tenant.id, invitation, admin.user_id) == "not pending"
+    assert await _send(sessionmaker, mailbox, tenant.id, invitation, admin.user_id) == "not pending"
 
 
 async def test_someone_with_an_account_joins_without_a_new_password(
@@ -171,17 +147,16 @@ async def test_someone_with_an_account_joins_without_a_new_password(
     tenant: TenantFixture,
     provider_x: Any,
     sessionmaker: async_sessionmaker[AsyncSession],
-    mailbox: tuple[Mailbox, Settings],
+    mailbox: CaughtMail,
 ) -> None:
-    box, mail_settings = mailbox
     x, admin = provider_x
     y = await new_provider(client, tenant)
     colleague = await person(sessionmaker, tenant.id, {y: PortalRole.ADMIN}, "colleague")
     async with unit_of_work(sessionmaker, tenant_id=tenant.id) as session:
         email = (await PortalUserRepository(session).get(colleague.user_id)).email
     invitation = await _invite(sessionmaker, admin, x, email, "depositor")
-    await _send(sessionmaker, mail_settings, tenant.id, invitation, admin.user_id)
-    token = _token(box, tenant.id)
+    await _send(sessionmaker, mailbox, tenant.id, invitation, admin.user_id)
+    token = _token(mailbox, tenant.id)
     async with unit_of_work(sessionmaker, tenant_id=tenant.id) as session:
         opened = await user_invitations.open_invitation(session, token)
         assert not opened.needs_password and opened.account is not None
@@ -197,16 +172,15 @@ async def test_a_withdrawn_or_superseded_link_no_longer_works(
     tenant: TenantFixture,
     provider_x: Any,
     sessionmaker: async_sessionmaker[AsyncSession],
-    mailbox: tuple[Mailbox, Settings],
+    mailbox: CaughtMail,
 ) -> None:
-    box, mail_settings = mailbox
     x, admin = provider_x
     invitation = await _invite(sessionmaker, admin, x, "paul@fournisseur.example", "viewer")
-    await _send(sessionmaker, mail_settings, tenant.id, invitation, admin.user_id)
-    first_token = _token(box, tenant.id)
+    await _send(sessionmaker, mailbox, tenant.id, invitation, admin.user_id)
+    first_token = _token(mailbox, tenant.id)
     # A retried job sends a new secret: the earlier e-mail's link stops working.
-    await _send(sessionmaker, mail_settings, tenant.id, invitation, admin.user_id)
-    second_token = _token(box, tenant.id)
+    await _send(sessionmaker, mailbox, tenant.id, invitation, admin.user_id)
+    second_token = _token(mailbox, tenant.id)
     assert second_token != first_token
     async with unit_of_work(sessionmaker, tenant_id=tenant.id) as session:
         with pytest.raises(NotFound):
@@ -217,4 +191,4 @@ async def test_a_withdrawn_or_superseded_link_no_longer_works(
         with pytest.raises(sessions.LinkGone) as gone:
             await user_invitations.open_invitation(session, second_token)
         assert gone.value.extra.get("reason") == "expired"
-    assert await _send(sessionmaker, mail_settings, tenant.id, invitation, admin.user_id) == "not pending"
+    assert await _send(sessionmaker, mailbox, tenant.id, invitation, admin.user_id) == "not pending"

@@ -4,28 +4,20 @@ token; another user's choices are not theirs to change."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import replace
 from typing import Any
 
-import pytest
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from pdp.connectors.mail.catcher import Mailbox, start_catcher
-from pdp.platform import jobs
 from pdp.platform.callers import PortalRole
 from pdp.platform.db.session import unit_of_work
-from pdp.platform.settings import Settings
 from pdp.tenants.deposits.repository import InvoiceRepository
 from pdp.tenants.deposits.transitions import move
-from pdp.workers.registry import JobContext
-from pdp.workers.tasks.invoices import email_status
 from tests.conftest import TenantFixture
 from tests.journeys import active_mandate, deposit_cii, seller_provider
+from tests.mail import CaughtMail, run_staged
 from tests.portal.accounts import BROWSER, new_provider
 from tests.portal.records import form, signed_in, use
-from tests.sandbox.harness import free_port
+from tests.stored import owner_value
 
 
 def ticked(page: Any) -> set[str]:
@@ -33,9 +25,7 @@ def ticked(page: Any) -> set[str]:
 
 
 async def stored(owner_engine: AsyncEngine, user_id: str) -> dict[str, Any]:
-    async with owner_engine.connect() as conn:
-        found = await conn.execute(text("SELECT notifications FROM portal_users WHERE id = :id"), {"id": user_id})
-        return dict(found.scalar_one())
+    return dict(await owner_value(owner_engine, "SELECT notifications FROM portal_users WHERE id = :id", id=user_id))
 
 
 async def test_a_user_starts_with_the_defaults_of_their_role_then_chooses(
@@ -82,27 +72,13 @@ async def test_choices_need_the_forms_csrf_token_and_are_the_users_own(
     assert await stored(owner_engine, viewer.person.id) == {}
 
 
-@pytest.fixture
-def mail(settings: Settings) -> Iterator[tuple[Mailbox, Settings]]:
-    port = free_port()
-    controller, box = start_catcher("127.0.0.1", port)
-    yield box, replace(settings, smtp_host="127.0.0.1", smtp_port=port)
-    controller.stop()
-
-
-class _NoQueue:
-    async def send(self, job: jobs.JobRequest) -> bool:
-        raise AssertionError("sending an e-mail enqueues nothing")
-
-
 async def test_the_choice_made_on_the_page_is_what_the_email_job_sends(
     client: Any,
     tenant: TenantFixture,
     sessionmaker: async_sessionmaker[AsyncSession],
     owner_engine: AsyncEngine,
-    mail: tuple[Mailbox, Settings],
+    mailbox: CaughtMail,
 ) -> None:
-    box, mail_settings = mail
     provider = await seller_provider(client, tenant)
     await active_mandate(client, tenant, provider["id"])
     viewer = await signed_in(client, sessionmaker, tenant.id, {provider["id"]: PortalRole.VIEWER})
@@ -115,18 +91,10 @@ async def test_the_choice_made_on_the_page_is_what_the_email_job_sends(
         invoices = InvoiceRepository(session)
         await move(session, await invoices.get(failed), "failed", detail={"message": "Chorus Pro ne répond plus"})
         await move(session, await invoices.get(deposited), "deposited")
-    async with owner_engine.connect() as conn:
-        staged = await conn.execute(
-            text(
-                "SELECT payload->>'event_id' FROM outbox WHERE tenant_id = :t "
-                "AND job_name = 'notifications.invoice_status' ORDER BY id"
-            ),
-            {"t": tenant.id},
-        )
-        events = [row[0] for row in staged]
-    ctx = JobContext(mail_settings, sessionmaker, _NoQueue(), "test", 1)
-    for event_id in events:
-        assert await email_status(ctx, tenant_id=tenant.id, event_id=event_id) == "sent"
-    to_viewer = [m["Subject"] for m in box.messages if m["To"] == viewer.person.email]
+    results = await run_staged(
+        mailbox.job_context(sessionmaker), owner_engine, tenant.id, "notifications.invoice_status"
+    )
+    assert results == ["sent", "sent"]
+    to_viewer = [m["Subject"] for m in mailbox.messages if m["To"] == viewer.person.email]
     assert len(to_viewer) == 1 and "déposée sur Chorus Pro" in to_viewer[0]
-    assert sum(m["To"] == provider["email"] for m in box.messages) == 2  # the contact of record: both
+    assert sum(m["To"] == provider["email"] for m in mailbox.messages) == 2  # the contact of record: both

@@ -16,7 +16,10 @@ from pdp.platform.db.session import unit_of_work
 from pdp.platform.settings import Settings
 from pdp.tenants.accounts.sign_in_links import prepare_sign_in_link
 from tests.conftest import TenantFixture
+from tests.journeys import portal_path
+from tests.mail import link_in
 from tests.portal.accounts import BROWSER, PortalPerson, new_provider, portal_user, post_form, sign_in
+from tests.stored import staged_jobs
 
 WRONG = "Adresse e-mail ou mot de passe incorrect."
 
@@ -199,20 +202,7 @@ async def test_an_emailed_link_signs_in_once(
     for email in (person.email, "personne@ailleurs.example"):
         sent = await post_form(client, f"{person.base}/connexion", f"{person.base}/connexion/lien", email=email)
         assert sent.status_code == 200 and "Si un compte existe pour cette adresse" in sent.text
-    async with owner_engine.connect() as conn:
-        await conn.execute(text("SELECT set_config('app.tenant_id', :t, false)"), {"t": tenant.id})
-        staged = (
-            (
-                await conn.execute(
-                    text(
-                        "SELECT payload->>'email' FROM outbox WHERE tenant_id = :t AND job_name = 'portal.sign_in_link'"
-                    ),
-                    {"t": tenant.id},
-                )
-            )
-            .scalars()
-            .all()
-        )
+    staged = [job["email"] for job in await staged_jobs(owner_engine, tenant.id, "portal.sign_in_link")]
     assert sorted(staged) == sorted([person.email, "personne@ailleurs.example"])  # both staged: same answer
 
     # The job's work, as the worker runs it (without the SMTP round trip).
@@ -220,9 +210,7 @@ async def test_an_emailed_link_signs_in_once(
         assert await prepare_sign_in_link(session, settings, "personne@ailleurs.example", "") is None
         message = await prepare_sign_in_link(session, settings, person.email, "")
     assert message is not None and message["To"] == person.email
-    url = re.search(r"https?://\S+/connexion/lien/\S+", message.get_content())
-    assert url, message.get_content()
-    path = "/" + url.group(0).split("/", 3)[3]
+    path = portal_path(link_in(message, "/connexion/lien/"))
 
     shown = await client.get(path)  # a mail scanner opening the link does not use it up
     assert shown.status_code == 200 and "Me connecter" in shown.text

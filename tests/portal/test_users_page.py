@@ -6,37 +6,18 @@ stays."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import replace
 from typing import Any
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from pdp.connectors.mail.catcher import Mailbox, start_catcher
-from pdp.platform import jobs
 from pdp.platform.callers import PortalRole
-from pdp.platform.settings import Settings
-from pdp.workers.registry import JobContext
-from pdp.workers.tasks.notifications import invite_user
 from tests.conftest import TenantFixture
+from tests.journeys import portal_path
+from tests.mail import PUBLIC_URL, CaughtMail, run_staged
 from tests.portal.accounts import BROWSER, PASSWORD, new_provider
 from tests.portal.records import Browser, form, signed_in, use
-from tests.sandbox.harness import free_port
-
-
-class _NoQueue:
-    async def send(self, job: jobs.JobRequest) -> bool:
-        raise AssertionError("sending an e-mail enqueues nothing")
-
-
-@pytest.fixture
-def mail(settings: Settings) -> Iterator[tuple[Mailbox, Settings]]:
-    port = free_port()
-    controller, box = start_catcher("127.0.0.1", port)
-    yield box, replace(settings, smtp_host="127.0.0.1", smtp_port=port, public_url="https://pdp.example")
-    controller.stop()
+from tests.stored import audit_actions
 
 
 @pytest.fixture
@@ -56,13 +37,15 @@ def members(page: Any) -> dict[str, str]:
     return dict(re.findall(r'<tr data-user="([^"]+)" data-role="([a-z]+)"', page.text))
 
 
-async def audit_actions(owner_engine: AsyncEngine, tenant_id: str, actor_id: str) -> list[str]:
-    async with owner_engine.connect() as conn:
-        rows = await conn.execute(
-            text("SELECT action FROM audit_events WHERE tenant_id = :t AND actor_id = :a ORDER BY occurred_at, id"),
-            {"t": tenant_id, "a": actor_id},
-        )
-        return list(rows.scalars())
+async def emailed_invitation(
+    mailbox: CaughtMail, sessionmaker: async_sessionmaker[AsyncSession], owner_engine: AsyncEngine, tenant_id: str
+) -> str:
+    """Run the invitation's job as the worker would; the path of the link it e-mailed (on pdp's public URL)."""
+    sent = await run_staged(mailbox.job_context(sessionmaker), owner_engine, tenant_id, "portal.invite_user")
+    assert sent == ["sent"]
+    link = mailbox.last_link("/invitation-utilisateur/")
+    assert link.startswith(f"{PUBLIC_URL}/portal/"), link
+    return portal_path(link)
 
 
 async def test_an_admin_sees_their_providers_team_only(client: Any, team: dict[str, Any]) -> None:
@@ -160,9 +143,8 @@ async def test_an_invited_viewer_joins_once_through_the_emailed_link(
     team: dict[str, Any],
     sessionmaker: async_sessionmaker[AsyncSession],
     owner_engine: AsyncEngine,
-    mail: tuple[Mailbox, Settings],
+    mailbox: CaughtMail,
 ) -> None:
-    box, mail_settings = mail
     admin: Browser = team["admin"]
     use(client, admin)
     page = f"{admin.base}/utilisateurs"
@@ -175,18 +157,8 @@ async def test_an_invited_viewer_joins_once_through_the_emailed_link(
     refused = await form(client, page, f"{page}/{team['x']}/invitations", email="pas une adresse", role="viewer")
     assert refused.status_code == 422 and "Adresse e-mail invalide." in refused.text
 
-    async with owner_engine.connect() as conn:
-        payload = (
-            await conn.execute(
-                text("SELECT payload FROM outbox WHERE tenant_id = :t AND job_name = 'portal.invite_user'"),
-                {"t": tenant.id},
-            )
-        ).scalar_one()
-    ctx = JobContext(mail_settings, sessionmaker, _NoQueue(), "test", 1)
-    assert await invite_user(ctx, tenant_id=tenant.id, **payload) == "sent"
-    link = re.search(r"https://pdp\.example(/portal/\S+/invitation-utilisateur/\S+)", box.messages[-1].get_content())
-    assert link and box.messages[-1]["To"] == "claire@fournisseur.example"
-    path = link.group(1)
+    path = await emailed_invitation(mailbox, sessionmaker, owner_engine, tenant.id)
+    assert mailbox.messages[-1]["To"] == "claire@fournisseur.example"
 
     client.cookies.clear()  # the invitee's own browser
     opened = await client.get(path)
@@ -212,27 +184,15 @@ async def test_an_invited_administrator_still_sets_up_a_second_factor(
     team: dict[str, Any],
     sessionmaker: async_sessionmaker[AsyncSession],
     owner_engine: AsyncEngine,
-    mail: tuple[Mailbox, Settings],
+    mailbox: CaughtMail,
 ) -> None:
-    box, mail_settings = mail
     admin: Browser = team["admin"]
     use(client, admin)
     page = f"{admin.base}/utilisateurs"
     await form(client, page, f"{page}/{team['x']}/invitations", email="second-admin@fournisseur.example", role="admin")
-    async with owner_engine.connect() as conn:
-        payload = (
-            await conn.execute(
-                text("SELECT payload FROM outbox WHERE tenant_id = :t AND job_name = 'portal.invite_user'"),
-                {"t": tenant.id},
-            )
-        ).scalar_one()
-    await invite_user(JobContext(mail_settings, sessionmaker, _NoQueue(), "test", 1), tenant_id=tenant.id, **payload)
-    link = re.search(r"https://pdp\.example(/portal/\S+/invitation-utilisateur/\S+)", box.messages[-1].get_content())
-    assert link
+    path = await emailed_invitation(mailbox, sessionmaker, owner_engine, tenant.id)
     client.cookies.clear()
-    joined = await form(
-        client, link.group(1), link.group(1), full_name="Paul Leroy", password=PASSWORD, confirmation=PASSWORD
-    )
+    joined = await form(client, path, path, full_name="Paul Leroy", password=PASSWORD, confirmation=PASSWORD)
     assert joined.status_code == 303
     # An e-mailed link is one factor: the new administrator sets up a code before any page, as after a sign-in link.
     held = await client.get(f"{admin.base}/utilisateurs", follow_redirects=False)
