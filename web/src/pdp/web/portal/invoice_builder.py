@@ -50,7 +50,8 @@ from pdp.web.portal.shell import Shell
 from pdp.web.resources import Resources
 
 FORM = "portal/invoices/builder.html.jinja2"
-FORM_ALONE = "portal/invoices/_builder_form.html.jinja2"  # what htmx swaps (HX-Target: builder)
+FORM_ALONE = "portal/invoices/_builder_form.html.jinja2"  # what htmx swaps (HX-Target: FORM_TARGET)
+FORM_TARGET = "builder"
 PREVIEW = "portal/invoices/builder_preview.html.jinja2"
 TOTALS = "portal/invoices/_totals.html.jinja2"
 
@@ -107,11 +108,8 @@ class InvoiceBuilderController(Controller):
     ) -> Template:
         lines, _ = json_lines(values)
         _, breakdown, totals = computed_totals(lines) if lines else ([], [], None)
-        swapped = (
-            shell.request.headers.get("hx-request") == "true" and shell.request.headers.get("hx-target") == "builder"
-        )
         return shell.page(
-            FORM_ALONE if swapped else FORM,
+            FORM_ALONE if shell.swapping(FORM_TARGET) else FORM,
             status=status,
             values=values,
             providers=providers,

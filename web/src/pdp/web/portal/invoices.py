@@ -31,7 +31,7 @@ from pdp.web.downloads import archived_attachment
 from pdp.web.portal.access import may
 from pdp.web.portal.i18n import locale_of, translate
 from pdp.web.portal.i18n.statuses import status_label
-from pdp.web.portal.invoice_query import PAGE_SIZE, parse_query
+from pdp.web.portal.invoice_query import PAGE_SIZE, ListQuery, parse_query
 from pdp.web.portal.shell import Shell
 from pdp.web.resources import Resources
 
@@ -46,8 +46,9 @@ NOTICES = {
 }
 
 
-def _is_results_request(request: Request[Any, Any, Any]) -> bool:
-    return request.headers.get("hx-request") == "true" and request.headers.get("hx-target") == RESULTS_TARGET
+def _query(request: Request[Any, Any, Any], shell: Shell) -> ListQuery:
+    """The filters of the page's query string: the list and its CSV export read the same ones."""
+    return parse_query(request.query_params, shell.providers_in_view, frozenset(p.id for p in shell.providers))
 
 
 class InvoicesController(Controller):
@@ -57,8 +58,7 @@ class InvoicesController(Controller):
     async def list_invoices(
         self, request: Request[Any, Any, Any], shell: NamedDependency[Shell], session: NamedDependency[AsyncSession]
     ) -> Template:
-        every = frozenset(p.id for p in shell.providers)
-        query = parse_query(request.query_params, shell.providers_in_view, every)
+        query = _query(request, shell)
         listing = InvoiceListing(session)
         page = await listing.listed(query.filters, limit=PAGE_SIZE, starting_after=query.starting_after)
         context: dict[str, Any] = {
@@ -69,7 +69,7 @@ class InvoicesController(Controller):
             "provider_names": {p.id: p.name for p in shell.providers},
             "results_target": RESULTS_TARGET,
         }
-        if _is_results_request(request):
+        if shell.swapping(RESULTS_TARGET):
             return shell.page("portal/invoices/_results.html.jinja2", **context)
         return shell.page("portal/invoices/list.html.jinja2", **context)
 
@@ -77,8 +77,7 @@ class InvoicesController(Controller):
     async def export(
         self, request: Request[Any, Any, Any], shell: NamedDependency[Shell], session: NamedDependency[AsyncSession]
     ) -> Stream:
-        every = frozenset(p.id for p in shell.providers)
-        query = parse_query(request.query_params, shell.providers_in_view, every)
+        query = _query(request, shell)
         locale = locale_of(request)
 
         def text(french: str) -> str:

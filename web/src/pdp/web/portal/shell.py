@@ -122,5 +122,11 @@ class Shell:
             links.append(Link(item.label, url, current))
         return links
 
+    def swapping(self, target: str) -> bool:
+        """Whether htmx asks for the element ``target`` alone (``HX-Target``), to swap it in place: the page then
+        answers that part, not the whole page."""
+        headers = self.request.headers
+        return headers.get("hx-request") == "true" and headers.get("hx-target") == target
+
     def page(self, template: str, *, status: int = 200, **context: Any) -> Template:
         return Template(template, context={"shell": self, **context}, status_code=status)
