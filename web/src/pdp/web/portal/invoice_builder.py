@@ -89,40 +89,98 @@ class Draft:
     link: Link | None
     values: InvoiceFormValues
 
+    @classmethod
+    async def posted(
+        cls,
+        request: Request[Any, Any, Any],
+        shell: Shell,
+        session: AsyncSession,
+        caller: PortalUserCaller,
+        resources: Resources,
+        *,
+        form: Any = None,
+    ) -> Draft:
+        """The form as posted (``form``, when the handler has read it already): 403 without a provider to deposit
+        for; the invoice it corrects or credits, 404 beyond the caller's scope."""
+        providers = depositable(shell, caller)
+        values = read_values(form if form is not None else await request.form())
+        link = await link_of(session, caller, {values.get("lien"): values.get("lien_id")})
+        return cls(shell, session, caller, resources, providers, link, values)
+
+    def seller(self) -> str:
+        """The provider the invoice is for, once the user is known to deposit for it (403)."""
+        provider_id = chosen_provider(self.providers, self.values.get("fournisseur"), self.link)
+        require_role(self.caller, provider_id, PortalRole.DEPOSITOR)
+        return provider_id
+
+    async def check(self, body: dict[str, Any]) -> hand_deposit.FileVerdict:
+        """What intake would say of the JSON invoice ``body``, as ``POST /v1/invoices`` would check it."""
+        upload = intake.Upload(msgspec.json.encode(body), None)
+        return await hand_deposit.check_upload(self.session, upload, directory=self.resources.directory())
+
+
+def _totals(values: InvoiceFormValues) -> tuple[Any, Any]:
+    """(VAT breakdown, totals) of the lines as typed so far, computed as pdp computes them for the API."""
+    lines, _ = json_lines(values)
+    _, breakdown, totals = computed_totals(lines) if lines else ([], [], None)
+    return breakdown, totals
+
+
+def _form(
+    draft: Draft,
+    *,
+    problems: list[tuple[str, dict[str, Any]]] | None = None,
+    recipient: Any = None,
+    recipient_problem: str | None = None,
+    status: int = 200,
+) -> Template:
+    """The form (or, for htmx, the form alone) with the totals of its lines."""
+    shell = draft.shell
+    breakdown, totals = _totals(draft.values)
+    return shell.page(
+        FORM_ALONE if shell.swapping(FORM_TARGET) else FORM,
+        status=status,
+        values=draft.values,
+        providers=draft.providers,
+        link=draft.link,
+        problems=problems or [],
+        recipient=recipient,
+        recipient_problem=recipient_problem,
+        units=UNITS,
+        vat_choices=VAT_CHOICES,
+        breakdown=breakdown,
+        totals=totals,
+        mode=hand_deposit.portal_mode(draft.resources.chorus),
+    )
+
+
+async def _preview(draft: Draft, *, refusal: AppError | None = None) -> Template:
+    """The invoice as pdp computed it with its report in French; the form again when it cannot be built."""
+    provider_id = draft.seller()
+    body, problems = json_body(draft.values, provider_id)
+    if body is None:
+        return _form(draft, problems=problems, status=422)
+    verdict = await draft.check(body)
+    status = 200
+    if refusal is not None:
+        status = refusal.status
+        if not isinstance(refusal, InvoiceRefused):
+            verdict.refusal = verdict.refusal or refusal.code
+    return draft.shell.page(
+        PREVIEW,
+        status=status,
+        values=draft.values,
+        verdict=verdict,
+        link=draft.link,
+        provider=next((p for p in draft.providers if p.id == provider_id), None),
+        mode=hand_deposit.portal_mode(draft.resources.chorus),
+        refusal_text=hand_deposit.refusal_text,
+        units=UNITS,
+    )
+
 
 class InvoiceBuilderController(Controller):
     path = "/deposer/facture"
-
-    async def _form(
-        self,
-        shell: Shell,
-        values: InvoiceFormValues,
-        providers: list[ProviderChoice],
-        link: Link | None,
-        resources: Resources,
-        *,
-        problems: list[tuple[str, dict[str, Any]]] | None = None,
-        recipient: Any = None,
-        recipient_problem: str | None = None,
-        status: int = 200,
-    ) -> Template:
-        lines, _ = json_lines(values)
-        _, breakdown, totals = computed_totals(lines) if lines else ([], [], None)
-        return shell.page(
-            FORM_ALONE if shell.swapping(FORM_TARGET) else FORM,
-            status=status,
-            values=values,
-            providers=providers,
-            link=link,
-            problems=problems or [],
-            recipient=recipient,
-            recipient_problem=recipient_problem,
-            units=UNITS,
-            vat_choices=VAT_CHOICES,
-            breakdown=breakdown,
-            totals=totals,
-            mode=hand_deposit.portal_mode(resources.chorus),
-        )
 
     @get("/", name="portal_invoice_builder")
     async def blank(
@@ -156,8 +214,8 @@ class InvoiceBuilderController(Controller):
         recipient, _ = await find_recipient(resources, fields.get("siret", ""))
         if recipient is not None:
             fields["destinataire"] = recipient.name
-        values = InvoiceFormValues(fields)
-        return await self._form(shell, values, providers, link, resources, recipient=recipient)
+        draft = Draft(shell, session, caller, resources, providers, link, InvoiceFormValues(fields))
+        return _form(draft, recipient=recipient)
 
     @post("/", status_code=200)
     async def step(
@@ -170,10 +228,9 @@ class InvoiceBuilderController(Controller):
         resources: NamedDependency[Resources],
     ) -> Template:
         """Every button of the form: add or remove a line, look the buyer up, preview."""
-        providers = depositable(shell, caller)
         form = await request.form()
-        values = read_values(form)
-        link = await link_of(session, caller, {values.get("lien"): values.get("lien_id")})
+        draft = await Draft.posted(request, shell, session, caller, resources, form=form)
+        values = draft.values
         action = str(form.get("action") or "apercu")
         if action == "ajouter":
             values.lines.append(LineValues())
@@ -186,47 +243,16 @@ class InvoiceBuilderController(Controller):
             if recipient is not None:
                 values.fields["destinataire"] = recipient.name
                 values.fields["siret"] = recipient.siret
-            return await self._form(
-                shell, values, providers, link, resources, recipient=recipient, recipient_problem=problem
-            )
+            return _form(draft, recipient=recipient, recipient_problem=problem)
         if action != "apercu":
-            return await self._form(shell, values, providers, link, resources)
-        return await self._preview(Draft(shell, session, caller, resources, providers, link, values))
-
-    async def _preview(self, draft: Draft, *, refusal: AppError | None = None) -> Template:
-        shell, session, caller, resources = draft.shell, draft.session, draft.caller, draft.resources
-        values, providers, link = draft.values, draft.providers, draft.link
-        provider_id = chosen_provider(providers, values.get("fournisseur"), link)
-        require_role(caller, provider_id, PortalRole.DEPOSITOR)
-        body, problems = json_body(values, provider_id)
-        if body is None:
-            return await self._form(shell, values, providers, link, resources, problems=problems, status=422)
-        verdict = await hand_deposit.check_upload(
-            session, intake.Upload(msgspec.json.encode(body), None), directory=resources.directory()
-        )
-        status = 200
-        if refusal is not None:
-            status = refusal.status
-            if not isinstance(refusal, InvoiceRefused):
-                verdict.refusal = verdict.refusal or refusal.code
-        return shell.page(
-            PREVIEW,
-            status=status,
-            values=values,
-            verdict=verdict,
-            link=link,
-            provider=next((p for p in providers if p.id == provider_id), None),
-            mode=hand_deposit.portal_mode(resources.chorus),
-            refusal_text=hand_deposit.refusal_text,
-            units=UNITS,
-        )
+            return _form(draft)
+        return await _preview(draft)
 
     @post("/totaux", status_code=200)
     async def totals(self, request: Request[Any, Any, Any], shell: NamedDependency[Shell]) -> Template:
         """The totals of the lines as typed so far (htmx, while the form is being filled)."""
         values = read_values(await request.form())
-        lines, _ = json_lines(values)
-        _, breakdown, totals = computed_totals(lines) if lines else ([], [], None)
+        breakdown, totals = _totals(values)
         return shell.page(TOTALS, breakdown=breakdown, totals=totals, values=values)
 
     @post("/apercu.pdf", status_code=200)
@@ -240,23 +266,15 @@ class InvoiceBuilderController(Controller):
         resources: NamedDependency[Resources],
     ) -> Response[Any]:
         """The Factur-X pdp would deposit for this form, opened in the browser (generated, not archived)."""
-        providers = depositable(shell, caller)
-        values = read_values(await request.form())
-        link = await link_of(session, caller, {values.get("lien"): values.get("lien_id")})
-        provider_id = chosen_provider(providers, values.get("fournisseur"), link)
-        require_role(caller, provider_id, PortalRole.DEPOSITOR)
-        body, problems = json_body(values, provider_id)
-        verdict = None
-        if body is not None:
-            verdict = await hand_deposit.check_upload(
-                session, intake.Upload(msgspec.json.encode(body), None), directory=resources.directory()
-            )
+        draft = await Draft.posted(request, shell, session, caller, resources)
+        body, problems = json_body(draft.values, draft.seller())
+        verdict = await draft.check(body) if body is not None else None
         if verdict is None or verdict.invoice is None:
-            return await self._form(shell, values, providers, link, resources, problems=problems, status=422)
+            return _form(draft, problems=problems, status=422)
         try:
             pdf = write_facturx(verdict.invoice)
         except (UnreadableDocument, ValueError):
-            return await self._preview(Draft(shell, session, caller, resources, providers, link, values))
+            return await _preview(draft)
         name = f"apercu-{verdict.invoice.number or 'facture'}.pdf"
         return Response(
             pdf,
@@ -274,14 +292,10 @@ class InvoiceBuilderController(Controller):
         caller: NamedDependency[PortalUserCaller],
         resources: NamedDependency[Resources],
     ) -> Response[Any]:
-        providers = depositable(shell, caller)
-        values = read_values(await request.form())
-        link = await link_of(session, caller, {values.get("lien"): values.get("lien_id")})
-        provider_id = chosen_provider(providers, values.get("fournisseur"), link)
-        require_role(caller, provider_id, PortalRole.DEPOSITOR)
-        body, problems = json_body(values, provider_id)
+        draft = await Draft.posted(request, shell, session, caller, resources)
+        body, problems = json_body(draft.values, draft.seller())
         if body is None:
-            return await self._form(shell, values, providers, link, resources, problems=problems, status=422)
+            return _form(draft, problems=problems, status=422)
         try:
             # In a savepoint: a refusal leaves nothing pending behind it for the preview shown instead.
             async with session.begin_nested():
@@ -296,6 +310,5 @@ class InvoiceBuilderController(Controller):
                     first_check_after=timedelta(seconds=resources.settings.invoice_first_check_seconds),
                 )
         except AppError as refused:
-            draft = Draft(shell, session, caller, resources, providers, link, values)
-            return await self._preview(draft, refusal=refused)
+            return await _preview(draft, refusal=refused)
         return redirects.go(request, shell.url(f"/factures/{record.id}?notice=deposee"))
