@@ -30,11 +30,10 @@ from pdp.tenants.accounts.shell import ProviderChoice
 from pdp.tenants.deposits import hand_deposit
 from pdp.tenants.deposits.models import InvoiceRecord
 from pdp.tenants.deposits.repository import InvoiceRepository
-from pdp.web.forms import read_form
 from pdp.web.portal.access import may, require_role
 from pdp.web.portal.auth import PortalAccount
 from pdp.web.portal.shell import Shell
-from pdp.web.portal.upload_spool import SpooledFile, SpoolGone, UploadSpool
+from pdp.web.portal.upload_spool import SpoolGone, read_uploads, session_spool
 from pdp.web.resources import Resources
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -125,16 +124,8 @@ class DepositController(Controller):
         resources: NamedDependency[Resources],
     ) -> Template:
         providers = depositable(shell, caller)
-        form = await read_form(request)
-        try:
-            files = [
-                SpooledFile(part.filename or "facture", part.content_type or "", part.read(MAX_TOTAL_BYTES + 1))
-                for part in form.files_named("fichiers")
-                if part.size or part.filename
-            ]
-            asked, link_kind, link_id = form.text("fournisseur"), form.text("lien"), form.text("lien_id")
-        finally:
-            form.close()
+        files, form = await read_uploads(request, "fichiers", unnamed="facture", max_bytes=MAX_TOTAL_BYTES + 1)
+        asked, link_kind, link_id = form.text("fournisseur"), form.text("lien"), form.text("lien_id")
         link = await link_of(session, caller, {link_kind: link_id} if link_kind in LINKS else {})
         provider_id = chosen_provider(providers, asked, link)
         require_role(caller, provider_id, PortalRole.DEPOSITOR)
@@ -156,7 +147,7 @@ class DepositController(Controller):
         passed = [v.index for v in verdicts if v.ok]
         spool_id = None
         if passed:
-            spool = UploadSpool(resources.redis, shell.tenant_id, account.resumed.record.id)
+            spool = session_spool(resources, shell, account)
             kept = [files[index] for index in passed]
             spool_id = await spool.put(DEPOSIT, kept, metadata)
         return shell.page(
@@ -181,7 +172,7 @@ class DepositController(Controller):
         data: Form,
     ) -> Template:
         depositable(shell, caller)
-        spool = UploadSpool(resources.redis, shell.tenant_id, account.resumed.record.id)
+        spool = session_spool(resources, shell, account)
         spool_id = data.get("lot", "")
         try:
             files, metadata = await spool.get(DEPOSIT, spool_id)

@@ -24,12 +24,11 @@ from pdp.tenants.deposits import actions
 from pdp.tenants.deposits.models import InvoiceRecord
 from pdp.tenants.deposits.repository import InvoiceRepository
 from pdp.tenants.invoices.findings import Finding
-from pdp.web.forms import read_form
 from pdp.web.portal import redirects
 from pdp.web.portal.access import require_role
 from pdp.web.portal.auth import PortalAccount
 from pdp.web.portal.shell import Shell
-from pdp.web.portal.upload_spool import SpooledFile, SpoolGone, UploadSpool
+from pdp.web.portal.upload_spool import SpooledFile, SpoolGone, read_uploads, session_spool
 from pdp.web.resources import Resources
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -97,6 +96,38 @@ def _page(
     )
 
 
+def _completion(
+    shell: Shell,
+    invoice: InvoiceRecord,
+    *,
+    comment: str = "",
+    pieces: list[SpooledFile] | None = None,
+    spool_id: str | None = None,
+    error: AppError | None = None,
+    problems: list[Finding] | None = None,
+) -> Template:
+    """The completion page: the form, its refusal, or the pieces held (``spool_id``) to be confirmed."""
+    return _page(
+        shell,
+        "complete.html.jinja2",
+        invoice,
+        error=error,
+        problems=problems,
+        files=pieces or [],
+        spool_id=spool_id,
+        comment=comment,
+    )
+
+
+def _typed(value: str | None) -> str:
+    """What a person typed in a text field, trimmed, at most 500 characters (as the API takes it)."""
+    return (value or "").strip()[:500]
+
+
+def _attachments(pieces: list[SpooledFile]) -> list[actions.Attachment]:
+    return [actions.Attachment(p.name, p.content_type, p.data) for p in pieces]
+
+
 class InvoiceActionsController(Controller):
     path = "/factures/{invoice_id:str}"
 
@@ -157,9 +188,7 @@ class InvoiceActionsController(Controller):
         data: Form,
     ) -> Response[Any]:
         invoice = await _actionable(session, caller, invoice_id)
-        values = {
-            name: (data.get(name) or "").strip()[:500] for name in ("siret", "service", "engagement", "commentaire")
-        }
+        values = {name: _typed(data.get(name)) for name in ("siret", "service", "engagement", "commentaire")}
         if data.get("confirme") != "oui":  # the first step: say what will be sent, ask again
             return _page(shell, "recycle.html.jinja2", invoice, values=values, confirming=True)
         routing = actions.NewRouting(
@@ -185,7 +214,7 @@ class InvoiceActionsController(Controller):
         caller: NamedDependency[PortalUserCaller],
     ) -> Template:
         invoice = await _actionable(session, caller, invoice_id)
-        return _page(shell, "complete.html.jinja2", invoice, files=[], spool_id=None, comment="")
+        return _completion(shell, invoice)
 
     @post("/completer", status_code=200, request_max_body_size=ATTACHMENTS_BODY_LIMIT)
     async def complete_check(
@@ -201,38 +230,17 @@ class InvoiceActionsController(Controller):
     ) -> Template:
         """The first step: the pieces are checked as Chorus Pro will, held, and listed for confirmation."""
         invoice = await _actionable(session, caller, invoice_id)
-        form = await read_form(request)
-        try:
-            pieces = [
-                SpooledFile(part.filename or "document", part.content_type or "application/octet-stream", part.read())
-                for part in form.files_named("files")
-                if part.size or part.filename
-            ]
-            comment = (form.text("commentaire") or "").strip()[:500]
-        finally:
-            form.close()
-        attachments = [actions.Attachment(p.name, p.content_type, p.data) for p in pieces]
-        if not attachments:
-            missing = ValidationFailed(code="attachments_missing")
-            return _page(
-                shell, "complete.html.jinja2", invoice, error=missing, files=[], spool_id=None, comment=comment
-            )
-        problems = actions.attachment_problems(attachments)
+        pieces, form = await read_uploads(request, "files", unnamed="document")
+        comment = _typed(form.text("commentaire"))
+        if not pieces:
+            return _completion(shell, invoice, comment=comment, error=ValidationFailed(code="attachments_missing"))
+        problems = actions.attachment_problems(_attachments(pieces))
         if problems:
             refused = ValidationFailed(code="attachments_invalid")
-            return _page(
-                shell,
-                "complete.html.jinja2",
-                invoice,
-                error=refused,
-                problems=problems,
-                files=pieces,
-                spool_id=None,
-                comment=comment,
-            )
-        spool = UploadSpool(resources.redis, shell.tenant_id, account.resumed.record.id)
+            return _completion(shell, invoice, comment=comment, pieces=pieces, error=refused, problems=problems)
+        spool = session_spool(resources, shell, account)
         spool_id = await spool.put(COMPLETION, pieces, {"invoice_id": invoice.id})
-        return _page(shell, "complete.html.jinja2", invoice, files=pieces, spool_id=spool_id, comment=comment)
+        return _completion(shell, invoice, comment=comment, pieces=pieces, spool_id=spool_id)
 
     @post("/completer/confirmation", status_code=200)
     async def complete(
@@ -248,8 +256,8 @@ class InvoiceActionsController(Controller):
         data: Form,
     ) -> Response[Any]:
         invoice = await _actionable(session, caller, invoice_id)
-        comment = (data.get("commentaire") or "").strip()[:500]
-        spool = UploadSpool(resources.redis, shell.tenant_id, account.resumed.record.id)
+        comment = _typed(data.get("commentaire"))
+        spool = session_spool(resources, shell, account)
         spool_id = data.get("lot", "")
         try:
             pieces, context = await spool.get(COMPLETION, spool_id)
@@ -258,7 +266,7 @@ class InvoiceActionsController(Controller):
             await actions.complete(
                 session,
                 invoice.id,
-                [actions.Attachment(p.name, p.content_type, p.data) for p in pieces],
+                _attachments(pieces),
                 caller.actor,
                 comment=comment or None,
                 bucket=resources.archive,
@@ -267,8 +275,6 @@ class InvoiceActionsController(Controller):
                 retention_days=resources.settings.archive_retention_days,
             )
         except AppError as refused:
-            return _page(
-                shell, "complete.html.jinja2", invoice, error=refused, files=[], spool_id=None, comment=comment
-            )
+            return _completion(shell, invoice, comment=comment, error=refused)
         await spool.drop(spool_id)
         return redirects.go(request, _detail(shell, invoice, "completee"))

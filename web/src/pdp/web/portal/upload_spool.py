@@ -19,8 +19,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import msgspec
+from litestar import Request
 
 from pdp.platform.errors import AppError
+from pdp.web.forms import Form, read_form
+from pdp.web.portal.auth import PortalAccount
+from pdp.web.portal.shell import Shell
+from pdp.web.resources import Resources
 
 TTL_SECONDS = 30 * 60
 KEY = "pdp:portal:spool:{tenant_id}:{spool_id}"
@@ -40,6 +45,24 @@ class SpooledFile:
     name: str
     content_type: str
     data: bytes
+
+
+async def read_uploads(
+    request: Request[Any, Any, Any], field: str, *, unnamed: str, max_bytes: int = -1
+) -> tuple[list[SpooledFile], Form]:
+    """The files posted under ``field``, read into memory (each at most ``max_bytes``: enough to tell it is too
+    large), named ``unnamed`` when the browser gave no name; and the form, for its text fields. An empty file input
+    sends one nameless, empty part: it is no file."""
+    form = await read_form(request)
+    try:
+        files = [
+            SpooledFile(part.filename or unnamed, part.content_type or "application/octet-stream", part.read(max_bytes))
+            for part in form.files_named(field)
+            if part.size or part.filename
+        ]
+    finally:
+        form.close()  # the parts' temporary files; the text fields stay readable
+    return files, form
 
 
 class _Held(msgspec.Struct, array_like=True):
@@ -79,3 +102,8 @@ class UploadSpool:
 
     async def drop(self, spool_id: str) -> None:
         await self.redis.delete(self._key(spool_id))
+
+
+def session_spool(resources: Resources, shell: Shell, account: PortalAccount) -> UploadSpool:
+    """The spool of the portal session this browser is signed in with."""
+    return UploadSpool(resources.redis, shell.tenant_id, account.resumed.record.id)
