@@ -7,12 +7,11 @@ are kept).
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromQuery
+from litestar.params import FromQuery
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,12 +23,12 @@ from pdp.web.portal import redirects
 from pdp.web.portal.auth import PortalAccount, clear_session_cookie, lifetimes, set_session_cookie
 from pdp.web.portal.i18n import COOKIE as LANGUAGE_COOKIE
 from pdp.web.portal.i18n import COOKIE_MAX_AGE, LOCALES, remember
+from pdp.web.portal.routing import Form
 from pdp.web.portal.second_factor import code_form, finish_enrolment, refusal
 from pdp.web.portal.shell import PROVIDER_COOKIE, Shell
 from pdp.web.portal.visitors import client_of
 from pdp.web.resources import Resources
 
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 TOTP_SET_UP = "/compte/double-authentification"  # the set-up form, which posts to TOTP_SET_UP + "/activation"
 WRONG_PASSWORD = "Le mot de passe actuel est incorrect."  # noqa: S105 - a message, not a password
 

@@ -15,12 +15,10 @@ deposits; a viewer gets 403, on the form and on the posts.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,11 +30,11 @@ from pdp.tenants.deposits.models import InvoiceRecord
 from pdp.tenants.deposits.repository import InvoiceRepository
 from pdp.web.portal.access import may, require_role
 from pdp.web.portal.auth import PortalAccount
+from pdp.web.portal.routing import Form
 from pdp.web.portal.shell import Shell
 from pdp.web.portal.upload_spool import SpoolGone, read_uploads, session_spool
 from pdp.web.resources import Resources
 
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 DEPOSIT = "deposit"
 DEPOSIT_BODY_LIMIT = 51 * 1024 * 1024  # up to 20 files; the spool holds them until they are confirmed
 MAX_TOTAL_BYTES = 50 * 1024 * 1024

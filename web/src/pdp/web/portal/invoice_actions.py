@@ -9,12 +9,11 @@ status of the refusal, so that the unit of work rolls back whatever the attempt 
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import FromPath
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,11 +26,11 @@ from pdp.tenants.invoices.findings import Finding
 from pdp.web.portal import redirects
 from pdp.web.portal.access import require_role
 from pdp.web.portal.auth import PortalAccount
+from pdp.web.portal.routing import Form
 from pdp.web.portal.shell import Shell
 from pdp.web.portal.upload_spool import SpooledFile, SpoolGone, read_uploads, session_spool
 from pdp.web.resources import Resources
 
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 COMPLETION = "completion"
 ATTACHMENTS_BODY_LIMIT = 121 * 1024 * 1024  # as the API's completion: Chorus Pro's 120 MB per invoice
 

@@ -6,12 +6,11 @@ Every user may open it, whatever their role. The choices and their defaults are 
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromQuery
+from litestar.params import FromQuery
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,9 +19,9 @@ from pdp.tenants.notifications import preferences
 from pdp.web.portal import redirects
 from pdp.web.portal.auth import PortalAccount
 from pdp.web.portal.i18n.notifications import GROUP_WORDS
+from pdp.web.portal.routing import Form
 from pdp.web.portal.shell import Shell
 
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 NOTICES = {
     "enregistre": "Vos choix sont enregistrés.",
     "defaut": "Vous recevez de nouveau les e-mails prévus pour votre rôle.",

@@ -10,12 +10,11 @@ depositor 403, a mandate no longer pending or active is said so.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,9 +23,9 @@ from pdp.platform.errors import Conflict
 from pdp.tenants.mandates import overview
 from pdp.web.portal import redirects
 from pdp.web.portal.i18n.mandates import CHANNELS, INVOICE_TYPES, STATES
+from pdp.web.portal.routing import Form
 from pdp.web.portal.shell import Shell
 
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 NOTICES = {
     "refuse": ("Mandat refusé : {tenant} ne peut pas déposer de factures en votre nom avec lui.", "alert-ok"),
     "revoque": ("Mandat révoqué : les dépôts de {tenant} en votre nom s'arrêtent dès maintenant.", "alert-ok"),

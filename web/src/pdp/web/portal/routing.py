@@ -11,16 +11,19 @@ English error pages). Three kinds of pages, three routers:
 
 Handlers declare what they need by name: ``session`` (the request's :class:`AsyncSession`), ``shell``
 (:class:`pdp.web.portal.shell.Shell`), and on signed-in pages ``caller`` (:class:`PortalUserCaller`) and
-``account`` (:class:`pdp.web.portal.auth.PortalAccount`: the session row and the user).
+``account`` (:class:`pdp.web.portal.auth.PortalAccount`: the session row and the user); a form post's fields
+come as ``data: Form``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request, Router
 from litestar.di import NamedDependency, Provide
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
 from litestar.types import ControllerRouterHandler
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.base import instance_state
@@ -43,6 +46,8 @@ from pdp.web.uow import SCOPE_KEY, Authenticator, RequestContext, UnitOfWorkMidd
 
 PATH = "/portal/{tenant_id:str}"
 FORM_BODY_LIMIT = 64 * 1024  # the portal's forms are a few fields; a page that uploads files sets its own
+# A form's fields, as a handler takes them (``data: Form``): the portal's forms post URL-encoded.
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
 async def provide_caller(request: Request[Any, Any, Any]) -> PortalUserCaller:

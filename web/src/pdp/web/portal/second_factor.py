@@ -7,12 +7,11 @@ shown on the form with status 200, so that its audit entry is kept (the unit of 
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromQuery
+from litestar.params import FromQuery
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,11 +20,11 @@ from pdp.tenants.accounts import sessions, totp
 from pdp.tenants.accounts.guards import SignInGuards
 from pdp.web.portal import redirects
 from pdp.web.portal.auth import PortalAccount, clear_session_cookie, session_token
+from pdp.web.portal.routing import Form
 from pdp.web.portal.shell import Shell
 from pdp.web.portal.throttled import wait_minutes
 from pdp.web.resources import Resources
 
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 REFUSED = "Ce code n'est pas valable (ou a déjà servi). Saisissez le code affiché maintenant par votre application."
 THROTTLED = "Trop de codes erronés. Patientez {minutes} minutes, puis réessayez."
 SIGN_IN_CODE = "/connexion/code"  # the form's action; its set-up form posts to SIGN_IN_CODE + "/activation"

@@ -7,12 +7,11 @@ a link request gets the same page whether or not the address has an account.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,12 +23,12 @@ from pdp.tenants.accounts.guards import SignInGuards
 from pdp.tenants.accounts.service import portal_caller
 from pdp.web.portal import redirects
 from pdp.web.portal.auth import lifetimes, set_session_cookie
+from pdp.web.portal.routing import Form
 from pdp.web.portal.shell import Shell
 from pdp.web.portal.throttled import wait_minutes
 from pdp.web.portal.visitors import client_of
 from pdp.web.resources import Resources
 
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 WRONG = "Adresse e-mail ou mot de passe incorrect."
 INVALID_EMAIL = "Saisissez une adresse e-mail valide."
 THROTTLED = "Trop de tentatives. Patientez {minutes} minutes, puis réessayez."

@@ -8,12 +8,11 @@ superseded or expired gets its own page, telling who can send another one.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import FromPath
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,11 +22,10 @@ from pdp.tenants.accounts.repository import TenantsRepository
 from pdp.web.portal import redirects
 from pdp.web.portal.auth import lifetimes, set_session_cookie
 from pdp.web.portal.i18n.users import refusal_text
+from pdp.web.portal.routing import Form
 from pdp.web.portal.shell import Shell
 from pdp.web.portal.visitors import client_of
 from pdp.web.resources import Resources
-
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
 def _unusable(shell: Shell, error: NotFound | sessions.LinkGone) -> Template:

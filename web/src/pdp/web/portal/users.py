@@ -10,12 +10,11 @@ is shown on the page with its status; nothing was written.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,9 +23,9 @@ from pdp.platform.errors import AppError, Conflict, Forbidden, ValidationFailed
 from pdp.tenants.accounts import team, user_invitations
 from pdp.web.portal import redirects
 from pdp.web.portal.i18n.users import ROLE_DUTIES, refusal_text
+from pdp.web.portal.routing import Form
 from pdp.web.portal.shell import Shell
 
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 NOTICES = {
     "invitation": "Invitation envoyée : elle est valable 7 jours.",
     "invitation-retiree": "Invitation retirée : son lien ne fonctionne plus.",
