@@ -129,12 +129,40 @@ async def accept_invitation(
     return await post_form(client, path, headers=headers, full_name=full_name, consent="yes")
 
 
-async def seller_provider(client: Any, tenant: TenantFixture) -> dict[str, Any]:
-    """The provider whose SIRET is the seller of the test invoices (tests.invoices.validation.test_engine)."""
-    payload = provider_payload(siret=SELLER.siret, name=SELLER.name)
-    response = await client.post("/v1/providers", json=payload, headers=tenant.headers)
+async def new_provider(client: Any, tenant: TenantFixture, **overrides: Any) -> dict[str, Any]:
+    """A provider created through the Partner API (tests.factories.provider_payload with ``overrides``)."""
+    response = await client.post("/v1/providers", json=provider_payload(**overrides), headers=tenant.headers)
     assert response.status_code == 201, response.text
     return dict(response.json())
+
+
+async def seller_provider(client: Any, tenant: TenantFixture, **overrides: Any) -> dict[str, Any]:
+    """The provider whose SIRET is the seller of the test invoices (tests.invoices.validation.test_engine)."""
+    return await new_provider(client, tenant, **{"siret": SELLER.siret, "name": SELLER.name, **overrides})
+
+
+async def new_mandate(client: Any, tenant: TenantFixture, provider_id: str, **body: Any) -> dict[str, Any]:
+    """A pending mandate asked through the Partner API (its PDF is archived at once, its invitation staged)."""
+    body.setdefault("valid_from", "2026-01-01")
+    created = await client.post(f"/v1/providers/{provider_id}/mandates", json=body, headers=tenant.headers)
+    assert created.status_code == 201, created.text
+    return dict(created.json())
+
+
+async def pending_invitation(
+    client: Any,
+    tenant: TenantFixture,
+    *,
+    sessionmaker: async_sessionmaker[AsyncSession] | None = None,
+    settings: Settings | None = None,
+    **provider: Any,
+) -> tuple[dict[str, Any], str]:
+    """A pending mandate of a new provider (``provider``: its fields), and the path of its invitation link (as
+    pdp's e-mail carries it); pass ``sessionmaker`` and ``settings`` when ``client`` talks to another process."""
+    created = await new_provider(client, tenant, **provider)
+    mandate = await new_mandate(client, tenant, created["id"])
+    path = await invitation_path(client, tenant.id, mandate["id"], sessionmaker=sessionmaker, settings=settings)
+    return mandate, path
 
 
 async def active_mandate(
@@ -148,14 +176,10 @@ async def active_mandate(
 ) -> dict[str, Any]:
     """A mandate the provider accepted through the portal (ProConnect proof); pass ``sessionmaker`` and
     ``settings`` when ``client`` talks to a server in another process."""
-    body.setdefault("valid_from", "2026-01-01")
-    created = await client.post(f"/v1/providers/{provider_id}/mandates", json=body, headers=tenant.headers)
-    assert created.status_code == 201, created.text
-    accepted = await accept_invitation(
-        client, tenant, created.json()["id"], sessionmaker=sessionmaker, settings=settings
-    )
+    created = await new_mandate(client, tenant, provider_id, **body)
+    accepted = await accept_invitation(client, tenant, created["id"], sessionmaker=sessionmaker, settings=settings)
     assert accepted.status_code == 303, accepted.text
-    return dict(created.json())
+    return created
 
 
 def cii_invoice(**overrides: object) -> bytes:

@@ -15,6 +15,12 @@ async def owner_value(owner_engine: AsyncEngine, sql: str, **parameters: Any) ->
         return (await conn.execute(text(sql), parameters)).scalar_one()
 
 
+async def owner_row(owner_engine: AsyncEngine, sql: str, **parameters: Any) -> tuple[Any, ...]:
+    """The one row ``sql`` selects (it fails unless there is exactly one)."""
+    async with owner_engine.connect() as conn:
+        return tuple((await conn.execute(text(sql), parameters)).one())
+
+
 async def staged_jobs(owner_engine: AsyncEngine, tenant_id: str, job_name: str) -> list[dict[str, Any]]:
     """The payloads of the ``job_name`` jobs the tenant's transactions staged in the outbox, oldest first: tests run
     no worker, so a test runs the job itself with them."""

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from tests.conftest import TenantFixture
-from tests.portal.accounts import new_provider
+from tests.journeys import new_provider
 from tests.portal.invoices import pending_mandate
 
 from pdp.platform.callers import PortalRole, PortalUserCaller

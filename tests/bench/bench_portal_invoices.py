@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from tests.bench.bench_portal_dashboard import FILL, STATUSES
 from tests.conftest import TenantFixture
-from tests.portal.accounts import new_provider
+from tests.journeys import new_provider
 from tests.portal.invoices import pending_mandate
 
 from pdp.platform.callers import PortalRole, PortalUserCaller

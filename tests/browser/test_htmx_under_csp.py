@@ -14,7 +14,7 @@ from pdp.platform.settings import Settings
 from pdp.web.portal.assets import HTMX_VERSION
 from tests.browser.harness import watch
 from tests.conftest import TenantFixture
-from tests.security.portal_steps import pending_invitation
+from tests.journeys import pending_invitation
 
 
 async def _portal_page(

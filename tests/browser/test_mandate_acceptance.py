@@ -14,7 +14,7 @@ from pdp.platform.settings import Settings
 from tests.browser.harness import assert_accessible, assert_fits_viewport, assert_focus_visible, focused, shoot, tab_to
 from tests.conftest import ProConnectMock, TenantFixture
 from tests.factories import siret
-from tests.security.portal_steps import pending_invitation
+from tests.journeys import pending_invitation
 
 
 async def test_the_signatory_proves_its_identity_then_signs_with_the_keyboard_only(

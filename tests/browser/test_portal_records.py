@@ -21,7 +21,7 @@ from pdp.platform.settings import Settings
 from pdp.tenants.archive.repository import DocumentRepository
 from tests.browser.harness import assert_accessible, assert_fits_viewport, open_page, shoot
 from tests.conftest import TenantFixture
-from tests.journeys import active_mandate, deposit_cii, seller_provider
+from tests.journeys import active_mandate, deposit_cii, new_mandate, seller_provider
 from tests.mail import CaughtMail, run_staged
 from tests.portal.accounts import PASSWORD, PortalPerson, portal_user
 
@@ -37,26 +37,13 @@ async def supplier(
     SIRET's mandate."""
     provider = await seller_provider(portal_api, tenant)
     await active_mandate(portal_api, tenant, provider["id"], sessionmaker=sessionmaker, settings=settings)
-    pending = await portal_api.post(
-        f"/v1/providers/{provider['id']}/mandates",
-        json={"valid_from": "2026-01-01", "valid_until": "2027-12-31", "scope": {"invoice_types": ["invoice"]}},
-        headers=tenant.headers,
+    await new_mandate(
+        portal_api, tenant, provider["id"], valid_until="2027-12-31", scope={"invoice_types": ["invoice"]}
     )
-    assert pending.status_code == 201, pending.text
     invoice = await deposit_cii(portal_api, tenant, provider["id"])
     assert invoice.status_code == 201, invoice.text
-    elsewhere = await portal_api.post(
-        "/v1/providers",
-        json={"siret": provider["siret"], "name": provider["name"], "email": "compta@dupont.fr"},
-        headers=other_tenant.headers,
-    )
-    assert elsewhere.status_code == 201, elsewhere.text
-    asked = await portal_api.post(
-        f"/v1/providers/{elsewhere.json()['id']}/mandates",
-        json={"valid_from": "2026-02-01"},
-        headers=other_tenant.headers,
-    )
-    assert asked.status_code == 201, asked.text
+    elsewhere = await seller_provider(portal_api, other_tenant, email="compta@dupont.fr")
+    await new_mandate(portal_api, other_tenant, elsewhere["id"], valid_from="2026-02-01")
     return {**provider, "invoice_id": invoice.json()["id"]}
 
 

@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from pdp.platform.callers import PortalRole
 from tests.browser.harness import assert_accessible, assert_fits_viewport, assert_focus_visible, shoot, tab_to
 from tests.conftest import TenantFixture
-from tests.portal.accounts import PortalPerson, new_provider, portal_user
+from tests.journeys import new_provider
+from tests.portal.accounts import PortalPerson, portal_user
 from tests.portal.invoices import invoice_row, pending_mandate, seed
 
 

@@ -27,26 +27,14 @@ from tests.journeys import (
     csrf_field,
     invitation_path,
     mandate_evidence,
+    new_mandate,
+    new_provider,
     portal_path,
     post_form,
     prove_with_proconnect,
 )
 from tests.mail import PUBLIC_URL, CaughtMail, link_in
 from tests.stored import staged_jobs
-
-
-async def _provider(client: Any, tenant: TenantFixture, **fields: Any) -> dict[str, Any]:
-    response = await client.post("/v1/providers", json=provider_payload(**fields), headers=tenant.headers)
-    assert response.status_code == 201, response.text
-    return dict(response.json())
-
-
-async def _mandate(client: Any, tenant: TenantFixture, provider_id: str) -> dict[str, Any]:
-    response = await client.post(
-        f"/v1/providers/{provider_id}/mandates", json={"valid_from": "2026-01-01"}, headers=tenant.headers
-    )
-    assert response.status_code == 201, response.text
-    return dict(response.json())
 
 
 async def _status(client: Any, tenant: TenantFixture, mandate_id: str) -> dict[str, Any]:
@@ -60,8 +48,8 @@ async def test_pdp_e_mails_the_invitation_itself_and_the_tenant_gets_no_link(
     owner_engine: AsyncEngine,
     mailbox: CaughtMail,
 ) -> None:
-    provider = await _provider(client, tenant, email="signataire@dupont.fr")
-    created = await _mandate(client, tenant, provider["id"])
+    provider = await new_provider(client, tenant, email="signataire@dupont.fr")
+    created = await new_mandate(client, tenant, provider["id"])
     assert "acceptance_url" not in created and created["invited_at"] is None
     assert created["acceptance_expires_at"] is not None
     staged = [job["mandate_id"] for job in await staged_jobs(owner_engine, tenant.id, "mandates.invite")]
@@ -84,8 +72,8 @@ async def test_pdp_e_mails_the_invitation_itself_and_the_tenant_gets_no_link(
 
 
 async def test_the_link_alone_accepts_nothing_and_refuses_nothing(client: Any, tenant: TenantFixture) -> None:
-    provider = await _provider(client, tenant)
-    mandate = await _mandate(client, tenant, provider["id"])
+    provider = await new_provider(client, tenant)
+    mandate = await new_mandate(client, tenant, provider["id"])
     path = await invitation_path(client, tenant.id, mandate["id"])
     accepted = await post_form(client, path, full_name="Mallory Martin", consent="yes")
     assert accepted.status_code == 403 and "Prouvez d'abord" in html.unescape(accepted.text)
@@ -102,8 +90,8 @@ async def test_a_proconnect_proof_then_the_signature_activate_the_mandate_and_si
     owner_engine: AsyncEngine,
     archive: Archive,
 ) -> None:
-    provider = await _provider(client, tenant)
-    mandate = await _mandate(client, tenant, provider["id"])
+    provider = await new_provider(client, tenant)
+    mandate = await new_mandate(client, tenant, provider["id"])
     path = await invitation_path(client, tenant.id, mandate["id"])
     proved = await prove_with_proconnect(
         client, path, settings.proconnect_issuer, siret=provider["siret"], email="Jeanne.Dupont@Dupont.fr", sub="jd-1"
@@ -162,8 +150,8 @@ async def test_a_proconnect_proof_then_the_signature_activate_the_mandate_and_si
 async def test_a_proconnect_identity_of_another_siret_proves_nothing(
     client: Any, tenant: TenantFixture, settings: Settings, owner_engine: AsyncEngine
 ) -> None:
-    provider = await _provider(client, tenant)
-    mandate = await _mandate(client, tenant, provider["id"])
+    provider = await new_provider(client, tenant)
+    mandate = await new_mandate(client, tenant, provider["id"])
     path = await invitation_path(client, tenant.id, mandate["id"])
     other_siret = provider_payload()["siret"]
     refused = await prove_with_proconnect(client, path, settings.proconnect_issuer, siret=str(other_siret))
@@ -195,8 +183,8 @@ async def test_a_proconnect_identity_of_another_siret_proves_nothing(
 async def test_a_proof_serves_the_browser_that_made_it_only(
     client: Any, tenant: TenantFixture, settings: Settings
 ) -> None:
-    provider = await _provider(client, tenant)
-    mandate = await _mandate(client, tenant, provider["id"])
+    provider = await new_provider(client, tenant)
+    mandate = await new_mandate(client, tenant, provider["id"])
     path = await invitation_path(client, tenant.id, mandate["id"])
     assert (
         await prove_with_proconnect(client, path, settings.proconnect_issuer, siret=provider["siret"])
@@ -211,8 +199,8 @@ async def test_a_proof_serves_the_browser_that_made_it_only(
 
 
 async def test_the_proven_signatory_may_refuse(client: Any, tenant: TenantFixture, settings: Settings) -> None:
-    provider = await _provider(client, tenant)
-    mandate = await _mandate(client, tenant, provider["id"])
+    provider = await new_provider(client, tenant)
+    mandate = await new_mandate(client, tenant, provider["id"])
     path = await invitation_path(client, tenant.id, mandate["id"])
     await prove_with_proconnect(client, path, settings.proconnect_issuer, siret=provider["siret"])
     refused = await post_form(client, f"{path}/refus", path, reason="Nous ne travaillons pas avec cette plateforme.")
@@ -226,8 +214,8 @@ async def test_the_proven_signatory_may_refuse(client: Any, tenant: TenantFixtur
 
 
 async def test_an_expired_invitation_is_gone(client: Any, tenant: TenantFixture, owner_engine: AsyncEngine) -> None:
-    provider = await _provider(client, tenant)
-    mandate = await _mandate(client, tenant, provider["id"])
+    provider = await new_provider(client, tenant)
+    mandate = await new_mandate(client, tenant, provider["id"])
     path = await invitation_path(client, tenant.id, mandate["id"])
     async with owner_engine.begin() as conn:
         await conn.execute(
@@ -243,8 +231,8 @@ async def test_an_expired_invitation_is_gone(client: Any, tenant: TenantFixture,
 async def test_a_revoked_mandate_s_invitation_is_closed_and_resending_needs_a_pending_one(
     client: Any, tenant: TenantFixture
 ) -> None:
-    provider = await _provider(client, tenant)
-    mandate = await _mandate(client, tenant, provider["id"])
+    provider = await new_provider(client, tenant)
+    mandate = await new_mandate(client, tenant, provider["id"])
     path = await invitation_path(client, tenant.id, mandate["id"])
     resent = await client.post(f"/v1/mandates/{mandate['id']}/resend-invitation", headers=tenant.headers)
     assert resent.status_code == 202 and resent.json()["status"] == "pending"
@@ -257,8 +245,8 @@ async def test_a_revoked_mandate_s_invitation_is_closed_and_resending_needs_a_pe
 async def test_proconnect_signs_a_portal_user_in_and_refuses_strangers(
     client: Any, tenant: TenantFixture, settings: Settings, proconnect_mock: ProConnectMock
 ) -> None:
-    provider = await _provider(client, tenant)
-    mandate = await _mandate(client, tenant, provider["id"])
+    provider = await new_provider(client, tenant)
+    mandate = await new_mandate(client, tenant, provider["id"])
     path = await invitation_path(client, tenant.id, mandate["id"])
     await prove_with_proconnect(client, path, settings.proconnect_issuer, siret=provider["siret"], sub="jd-signin")
     assert (await post_form(client, path, full_name="Jeanne Dupont", consent="yes")).status_code == 303
@@ -296,8 +284,8 @@ async def test_only_the_channels_the_deployment_allows_are_offered(settings: Set
     restricted = replace(settings, portal_identity_channels="chorus_account")
     tenant = await new_tenant()
     async with AsyncTestClient(create_app(restricted)) as client:
-        provider = await _provider(client, tenant)
-        mandate = await _mandate(client, tenant, provider["id"])
+        provider = await new_provider(client, tenant)
+        mandate = await new_mandate(client, tenant, provider["id"])
         path = await invitation_path(client, tenant.id, mandate["id"])
         page = await client.get(path)
         assert page.status_code == 200 and "S'identifier avec ProConnect" not in html.unescape(page.text)

@@ -9,19 +9,9 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.conftest import TenantFixture
-from tests.factories import provider_payload
-from tests.journeys import accept_invitation, invitation_path
+from tests.journeys import accept_invitation, pending_invitation
 
 ENGLISH = ("link", "This ", "mandate was", "verification failed", "Forbidden", "Not Found")
-
-
-async def _invitation(client: Any, tenant: TenantFixture) -> tuple[str, str]:
-    provider = await client.post("/v1/providers", json=provider_payload(), headers=tenant.headers)
-    mandate = await client.post(
-        f"/v1/providers/{provider.json()['id']}/mandates", json={"valid_from": "2026-01-01"}, headers=tenant.headers
-    )
-    assert mandate.status_code == 201, mandate.text
-    return await invitation_path(client, tenant.id, mandate.json()["id"]), mandate.json()["id"]
 
 
 def _french_page(response: Any, status: int, title: str) -> None:
@@ -42,23 +32,23 @@ async def test_an_unknown_or_retired_link_is_a_french_page(client: Any, tenant: 
 async def test_a_used_or_expired_invitation_is_a_french_410_page(
     client: Any, tenant: TenantFixture, owner_engine: AsyncEngine
 ) -> None:
-    path, mandate_id = await _invitation(client, tenant)
-    accepted = await accept_invitation(client, tenant, mandate_id)
+    mandate, path = await pending_invitation(client, tenant)
+    accepted = await accept_invitation(client, tenant, mandate["id"])
     assert accepted.status_code == 303, accepted.text
     _french_page(await client.get(path), 410, "Mandat clos")
 
-    expired_path, mandate_id = await _invitation(client, tenant)
+    expired_mandate, expired_path = await pending_invitation(client, tenant)
     async with owner_engine.begin() as conn:
         await conn.execute(
             text("UPDATE mandates SET token_expires_at = now() - interval '1 minute' WHERE id = :id"),
-            {"id": mandate_id},
+            {"id": expired_mandate["id"]},
         )
     _french_page(await client.get(expired_path), 410, "Invitation expirée")
 
 
 async def test_a_form_without_its_csrf_token_is_a_french_403_page(client: Any, tenant: TenantFixture) -> None:
-    path, mandate_id = await _invitation(client, tenant)
+    mandate, path = await pending_invitation(client, tenant)
     refused = await client.post(path, data={"full_name": "Mallory", "consent": "yes"})
     _french_page(refused, 403, "Formulaire expiré")
-    mandate = await client.get(f"/v1/mandates/{mandate_id}", headers=tenant.headers)
-    assert mandate.json()["status"] == "pending"
+    after = await client.get(f"/v1/mandates/{mandate['id']}", headers=tenant.headers)
+    assert after.json()["status"] == "pending"

@@ -3,55 +3,32 @@ they see, the last administrator kept, invitations staged and withdrawn, every c
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 import pytest
-from litestar.testing import AsyncTestClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from pdp.platform.audit import Actor
 from pdp.platform.callers import PortalRole, PortalUserCaller
 from pdp.platform.db.session import unit_of_work
 from pdp.platform.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from pdp.tenants.accounts import service as accounts
 from pdp.tenants.accounts import team, user_invitations
 from tests.conftest import TenantFixture
-from tests.factories import provider_payload
-
-TESTS = Actor("system", "tests")
-
-
-async def new_provider(client: AsyncTestClient, tenant: TenantFixture) -> str:  # type: ignore[type-arg]
-    response = await client.post("/v1/providers", json=provider_payload(), headers=tenant.headers)
-    assert response.status_code == 201, response.text
-    return str(response.json()["id"])
-
-
-async def person(
-    sessionmaker: async_sessionmaker[AsyncSession], tenant_id: str, roles: dict[str, PortalRole], name: str = ""
-) -> PortalUserCaller:
-    """A portal user with ``roles``, as the caller its session would be."""
-    email = f"{name or 'user'}-{secrets.token_hex(4)}@fournisseur.example"
-    async with unit_of_work(sessionmaker, tenant_id=tenant_id) as session:
-        user = await accounts.create_portal_user(session, email, name or "Jeanne Dupont", TESTS)
-        for provider_id, role in roles.items():
-            await accounts.grant_membership(session, user.id, provider_id, role, TESTS)
-    return PortalUserCaller(tenant_id, user.id, roles)
+from tests.journeys import new_provider
+from tests.portal.accounts import portal_user_caller
 
 
 @pytest.fixture
 async def shop(client: Any, tenant: TenantFixture, sessionmaker: async_sessionmaker[AsyncSession]) -> dict[str, Any]:
     """Provider X (an admin, a depositor, a viewer) and provider Y of the same tenant (its own admin)."""
-    x, y = await new_provider(client, tenant), await new_provider(client, tenant)
+    x, y = (await new_provider(client, tenant))["id"], (await new_provider(client, tenant))["id"]
     return {
         "x": x,
         "y": y,
-        "admin": await person(sessionmaker, tenant.id, {x: PortalRole.ADMIN}, "admin"),
-        "depositor": await person(sessionmaker, tenant.id, {x: PortalRole.DEPOSITOR}, "depositor"),
-        "viewer": await person(sessionmaker, tenant.id, {x: PortalRole.VIEWER}, "viewer"),
-        "admin_y": await person(sessionmaker, tenant.id, {y: PortalRole.ADMIN}, "admin-y"),
+        "admin": await portal_user_caller(sessionmaker, tenant.id, {x: PortalRole.ADMIN}),
+        "depositor": await portal_user_caller(sessionmaker, tenant.id, {x: PortalRole.DEPOSITOR}),
+        "viewer": await portal_user_caller(sessionmaker, tenant.id, {x: PortalRole.VIEWER}),
+        "admin_y": await portal_user_caller(sessionmaker, tenant.id, {y: PortalRole.ADMIN}),
     }
 
 

@@ -17,18 +17,18 @@ from pdp.tenants.accounts import passwords, sessions, team, user_invitations
 from pdp.tenants.accounts.portal_repository import PortalUserRepository
 from pdp.tenants.accounts.service import portal_caller
 from tests.conftest import TenantFixture
-from tests.integration.test_portal_team import new_provider, person
+from tests.journeys import new_provider
 from tests.mail import PUBLIC_URL, CaughtMail
+from tests.portal.accounts import PASSWORD, portal_user_caller
 from tests.stored import audit_actions, staged_jobs
 
 LIFETIMES = sessions.Lifetimes(idle=timedelta(minutes=30), maximum=timedelta(hours=8))
-PASSWORD = "un cheval correct agrafe la batterie"
 
 
 @pytest.fixture
 async def provider_x(client: Any, tenant: TenantFixture, sessionmaker: async_sessionmaker[AsyncSession]) -> Any:
-    x = await new_provider(client, tenant)
-    return x, await person(sessionmaker, tenant.id, {x: PortalRole.ADMIN}, "admin")
+    x = (await new_provider(client, tenant))["id"]
+    return x, await portal_user_caller(sessionmaker, tenant.id, {x: PortalRole.ADMIN})
 
 
 async def _invite(
@@ -62,9 +62,9 @@ async def test_an_invitation_is_staged_superseded_and_withdrawn(
     owner_engine: AsyncEngine,
 ) -> None:
     x, admin = provider_x
-    viewer = await person(sessionmaker, tenant.id, {x: PortalRole.VIEWER}, "viewer")
-    y = await new_provider(client, tenant)
-    admin_y = await person(sessionmaker, tenant.id, {y: PortalRole.ADMIN}, "admin-y")
+    viewer = await portal_user_caller(sessionmaker, tenant.id, {x: PortalRole.VIEWER})
+    y = (await new_provider(client, tenant))["id"]
+    admin_y = await portal_user_caller(sessionmaker, tenant.id, {y: PortalRole.ADMIN})
     first = await _invite(sessionmaker, admin, x, " New@Fournisseur.example ", "viewer")
     second = await _invite(sessionmaker, admin, x, "new@fournisseur.example", "depositor")
     async with unit_of_work(sessionmaker, caller=admin) as session:
@@ -150,8 +150,8 @@ async def test_someone_with_an_account_joins_without_a_new_password(
     mailbox: CaughtMail,
 ) -> None:
     x, admin = provider_x
-    y = await new_provider(client, tenant)
-    colleague = await person(sessionmaker, tenant.id, {y: PortalRole.ADMIN}, "colleague")
+    y = (await new_provider(client, tenant))["id"]
+    colleague = await portal_user_caller(sessionmaker, tenant.id, {y: PortalRole.ADMIN})
     async with unit_of_work(sessionmaker, tenant_id=tenant.id) as session:
         email = (await PortalUserRepository(session).get(colleague.user_id)).email
     invitation = await _invite(sessionmaker, admin, x, email, "depositor")

@@ -13,12 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from pdp.platform import clock
 from pdp.platform.audit import Actor
-from pdp.platform.callers import PortalRole
+from pdp.platform.callers import PortalRole, PortalUserCaller
 from pdp.platform.db.session import unit_of_work
 from pdp.tenants.accounts import passwords
 from pdp.tenants.accounts import service as accounts
-from tests.conftest import TenantFixture
-from tests.factories import provider_payload
 
 PASSWORD = "un cheval correct agrafe la batterie"
 BROWSER = {"user-agent": "Mozilla/5.0 (X11; Linux x86_64) pdp-tests"}
@@ -35,12 +33,6 @@ class PortalPerson:
     @property
     def base(self) -> str:
         return f"/portal/{self.tenant_id}"
-
-
-async def new_provider(client: Any, tenant: TenantFixture, **overrides: Any) -> dict[str, Any]:
-    response = await client.post("/v1/providers", json=provider_payload(**overrides), headers=tenant.headers)
-    assert response.status_code == 201, response.text
-    return dict(response.json())
 
 
 async def portal_user(
@@ -62,6 +54,14 @@ async def portal_user(
         if password is not None:
             await passwords.set_password(session, user, password, TESTS)
     return PortalPerson(tenant_id, user.id, email, password or "")
+
+
+async def portal_user_caller(
+    sessionmaker: async_sessionmaker[AsyncSession], tenant_id: str, roles: dict[str, PortalRole]
+) -> PortalUserCaller:
+    """A portal user with ``roles`` and no password, as the caller its session would be (for the services)."""
+    person = await portal_user(sessionmaker, tenant_id, roles, password=None)
+    return PortalUserCaller(tenant_id, person.id, roles)
 
 
 def csrf_of(page: Any) -> str:

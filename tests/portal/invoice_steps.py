@@ -17,7 +17,7 @@ from pdp.platform.callers import PortalRole
 from pdp.tenants.deposits.models import InvoiceRecord
 from tests.conftest import TenantFixture
 from tests.portal.accounts import BROWSER, PortalPerson, csrf_of, portal_user, sign_in
-from tests.portal.invoices import invoice_row
+from tests.portal.invoices import invoice_row, pending_mandate
 
 # Ids a millisecond apart, in the order the rows are made: ULIDs of one millisecond sort at random.
 _MILLISECONDS = itertools.count(int(time.time() * 1000))
@@ -44,11 +44,7 @@ async def signed_in(
 
 async def activate_mandate(client: Any, tenant: TenantFixture, owner_engine: AsyncEngine, provider_id: str) -> str:
     """A mandate of ``provider_id`` made active in SQL (its acceptance is the invitation slice's to test)."""
-    created = await client.post(
-        f"/v1/providers/{provider_id}/mandates", json={"valid_from": "2026-01-01"}, headers=tenant.headers
-    )
-    assert created.status_code == 201, created.text
-    mandate_id = str(created.json()["id"])
+    mandate_id = await pending_mandate(client, tenant, provider_id)
     async with owner_engine.begin() as conn:
         await conn.execute(
             text(

@@ -15,15 +15,12 @@ from pdp.platform.db.session import unit_of_work
 from pdp.tenants.deposits.models import InvoiceRecord
 from pdp.tenants.deposits.repository import InvoiceRepository
 from tests.conftest import TenantFixture
+from tests.journeys import new_mandate
 
 
 async def pending_mandate(client: Any, tenant: TenantFixture, provider_id: str) -> str:
     """A mandate row to hang invoices on (its acceptance is not what these tests look at)."""
-    created = await client.post(
-        f"/v1/providers/{provider_id}/mandates", json={"valid_from": "2026-01-01"}, headers=tenant.headers
-    )
-    assert created.status_code == 201, created.text
-    return str(created.json()["id"])
+    return str((await new_mandate(client, tenant, provider_id))["id"])
 
 
 def invoice_row(

@@ -65,11 +65,3 @@ async def form(client: Any, page_url: str, action: str, **fields: str) -> Any:
     return await client.post(
         action, data={"_csrf_token": csrf_of(page), **fields}, headers=BROWSER, follow_redirects=False
     )
-
-
-async def new_mandate(client: Any, tenant_headers: dict[str, str], provider_id: str, **body: Any) -> dict[str, Any]:
-    """A pending mandate asked through the Partner API (its PDF is archived at once)."""
-    body.setdefault("valid_from", "2026-01-01")
-    created = await client.post(f"/v1/providers/{provider_id}/mandates", json=body, headers=tenant_headers)
-    assert created.status_code == 201, created.text
-    return dict(created.json())

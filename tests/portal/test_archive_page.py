@@ -21,8 +21,8 @@ from pdp.tenants.archive import service as archive_service
 from pdp.tenants.archive.repository import DocumentRepository
 from pdp.tenants.archive.store import Archive
 from tests.conftest import TenantFixture
-from tests.portal.accounts import new_provider
-from tests.portal.records import new_mandate, signed_in, use
+from tests.journeys import new_mandate, new_provider
+from tests.portal.records import signed_in, use
 
 
 def listed(page: Any) -> list[str]:
@@ -41,13 +41,8 @@ async def archives(
     """Providers X and Y of one tenant, Z of another; two mandates (two archived PDFs) on X, one on Y and Z."""
     x, y = (await new_provider(client, tenant))["id"], (await new_provider(client, tenant))["id"]
     z = (await new_provider(client, other_tenant))["id"]
-    for provider_id, headers in (
-        (x, tenant.headers),
-        (x, tenant.headers),
-        (y, tenant.headers),
-        (z, other_tenant.headers),
-    ):
-        await new_mandate(client, headers, provider_id)
+    for provider_id, asking in ((x, tenant), (x, tenant), (y, tenant), (z, other_tenant)):
+        await new_mandate(client, asking, provider_id)
     return {
         "x": x,
         "y": y,

@@ -15,7 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from pdp.platform import clock
 from pdp.platform.callers import PortalRole
 from tests.conftest import TenantFixture
-from tests.portal.accounts import new_provider, portal_user, sign_in
+from tests.journeys import new_provider
+from tests.portal.accounts import portal_user, sign_in
 from tests.portal.invoices import days, invoice_row, pending_mandate, seed
 
 TODAY = date(2026, 6, 15)

@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from pdp.platform.callers import PortalRole
 from tests.conftest import TenantFixture
-from tests.portal.accounts import BROWSER, csrf_of, new_provider
+from tests.journeys import new_provider
+from tests.portal.accounts import BROWSER, csrf_of
 from tests.portal.invoice_steps import form_post, row, signed_in
 from tests.portal.invoices import pending_mandate, seed
 

@@ -15,8 +15,7 @@ from pdp.platform import clock
 from pdp.platform.callers import PortalRole
 from tests.conftest import TenantFixture
 from tests.invoices.validation.test_engine import RECIPIENT_SIRET
-from tests.journeys import cii_invoice, deposit_cii, seller_provider
-from tests.portal.accounts import new_provider
+from tests.journeys import cii_invoice, deposit_cii, new_provider, seller_provider
 from tests.portal.invoice_steps import activate_mandate, directory_entry, row, signed_in
 from tests.portal.invoices import pending_mandate, seed
 

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from pdp.platform.callers import PortalRole
 from tests.conftest import TenantFixture
 from tests.factories import siret
-from tests.portal.accounts import new_provider
+from tests.journeys import new_provider
 from tests.portal.invoice_steps import directory_entry, listed_invoices, row, signed_in
 from tests.portal.invoices import pending_mandate, seed
 

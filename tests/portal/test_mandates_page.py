@@ -18,9 +18,9 @@ from pdp.tenants.archive import service as archive_service
 from pdp.tenants.archive.store import Archive
 from pdp.tenants.mandates.repository import MandateRepository
 from tests.conftest import TenantFixture
-from tests.journeys import active_mandate, deposit_cii, seller_provider
-from tests.portal.accounts import BROWSER, new_provider
-from tests.portal.records import Browser, form, new_mandate, signed_in, use
+from tests.journeys import active_mandate, deposit_cii, new_mandate, new_provider, seller_provider
+from tests.portal.accounts import BROWSER
+from tests.portal.records import Browser, form, signed_in, use
 
 
 def mandates_on(page: Any) -> dict[str, str]:
@@ -38,11 +38,11 @@ async def world(
     asking a mandate of X's SIRET; a viewer and an administrator of X, signed in."""
     x = await seller_provider(client, tenant)
     active = await active_mandate(client, tenant, x["id"])
-    pending = await new_mandate(client, tenant.headers, x["id"], valid_until="2027-12-31")
+    pending = await new_mandate(client, tenant, x["id"], valid_until="2027-12-31")
     y = await new_provider(client, tenant)
-    y_mandate = await new_mandate(client, tenant.headers, y["id"])
+    y_mandate = await new_mandate(client, tenant, y["id"])
     elsewhere = await new_provider(client, other_tenant, siret=x["siret"], name=x["name"])
-    foreign = await new_mandate(client, other_tenant.headers, elsewhere["id"])
+    foreign = await new_mandate(client, other_tenant, elsewhere["id"])
     return {
         "x": x,
         "active": active["id"],

@@ -13,9 +13,9 @@ from pdp.platform.db.session import unit_of_work
 from pdp.tenants.deposits.repository import InvoiceRepository
 from pdp.tenants.deposits.transitions import move
 from tests.conftest import TenantFixture
-from tests.journeys import active_mandate, deposit_cii, seller_provider
+from tests.journeys import active_mandate, deposit_cii, new_provider, seller_provider
 from tests.mail import CaughtMail, run_staged
-from tests.portal.accounts import BROWSER, new_provider
+from tests.portal.accounts import BROWSER
 from tests.portal.records import form, signed_in, use
 from tests.stored import owner_value
 

@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from pdp.platform import clock
 from pdp.platform.callers import PortalRole
 from tests.conftest import TenantFixture
-from tests.portal.accounts import PortalPerson, code, csrf_of, new_provider, portal_user, sign_in, totp_secret_of
+from tests.journeys import new_provider
+from tests.portal.accounts import PortalPerson, code, csrf_of, portal_user, sign_in, totp_secret_of
 from tests.portal.test_sign_in import audited
 
 REFUSED = "Ce code n&#39;est pas valable (ou a déjà servi)."

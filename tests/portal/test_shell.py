@@ -19,7 +19,8 @@ from pdp.platform.errors import Forbidden
 from pdp.platform.settings import Settings
 from pdp.web.portal.access import may, require_role
 from tests.conftest import TenantFixture
-from tests.portal.accounts import PortalPerson, new_provider, portal_user, post_form, sign_in
+from tests.journeys import new_provider
+from tests.portal.accounts import PortalPerson, portal_user, post_form, sign_in
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
 

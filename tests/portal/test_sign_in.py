@@ -16,9 +16,9 @@ from pdp.platform.db.session import unit_of_work
 from pdp.platform.settings import Settings
 from pdp.tenants.accounts.sign_in_links import prepare_sign_in_link
 from tests.conftest import TenantFixture
-from tests.journeys import portal_path
+from tests.journeys import new_provider, portal_path
 from tests.mail import link_in
-from tests.portal.accounts import BROWSER, PortalPerson, new_provider, portal_user, post_form, sign_in
+from tests.portal.accounts import BROWSER, PortalPerson, portal_user, post_form, sign_in
 from tests.stored import staged_jobs
 
 WRONG = "Adresse e-mail ou mot de passe incorrect."

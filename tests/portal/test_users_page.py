@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from pdp.platform.callers import PortalRole
 from tests.conftest import TenantFixture
-from tests.journeys import portal_path
+from tests.journeys import new_provider, portal_path
 from tests.mail import PUBLIC_URL, CaughtMail, run_staged
-from tests.portal.accounts import BROWSER, PASSWORD, new_provider
+from tests.portal.accounts import BROWSER, PASSWORD
 from tests.portal.records import Browser, form, signed_in, use
 from tests.stored import audit_actions
 

@@ -10,37 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from pdp.platform.settings import Settings
 from tests.conftest import TenantFixture
-from tests.factories import provider_payload
-from tests.journeys import accept_invitation, invitation_path
+from tests.journeys import accept_invitation, new_mandate, new_provider
 
 
 async def pending_mandate(http: httpx.AsyncClient, tenant: TenantFixture) -> dict[str, Any]:
-    provider = await http.post("/v1/providers", json=provider_payload(), headers=tenant.headers)
-    assert provider.status_code == 201, provider.text
-    mandate = await http.post(
-        f"/v1/providers/{provider.json()['id']}/mandates", json={"valid_from": "2026-01-01"}, headers=tenant.headers
-    )
-    assert mandate.status_code == 201, mandate.text
-    return dict(mandate.json())
-
-
-async def pending_invitation(
-    http: httpx.AsyncClient,
-    tenant: TenantFixture,
-    *,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
-    **provider: Any,
-) -> tuple[dict[str, Any], str]:
-    """A pending mandate of a new provider, and the path of its invitation link (as pdp's e-mail carries it)."""
-    created = await http.post("/v1/providers", json=provider_payload(**provider), headers=tenant.headers)
-    assert created.status_code == 201, created.text
-    mandate = await http.post(
-        f"/v1/providers/{created.json()['id']}/mandates", json={"valid_from": "2026-01-01"}, headers=tenant.headers
-    )
-    assert mandate.status_code == 201, mandate.text
-    path = await invitation_path(http, tenant.id, mandate.json()["id"], sessionmaker=sessionmaker, settings=settings)
-    return dict(mandate.json()), path
+    """A pending mandate of a new provider."""
+    return await new_mandate(http, tenant, (await new_provider(http, tenant))["id"])
 
 
 async def accept(

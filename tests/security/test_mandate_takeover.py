@@ -15,10 +15,17 @@ from pdp.platform.callers import PortalRole, PortalUserCaller
 from pdp.platform.db.session import unit_of_work
 from pdp.platform.settings import Settings
 from pdp.tenants.mandates.service import platforms_for_siret
-from tests.conftest import NewTenant, TenantFixture
-from tests.factories import provider_payload
+from tests.conftest import NewTenant
 from tests.invoices.validation.test_engine import SELLER
-from tests.journeys import active_mandate, deposit_cii, invitation_path, post_form, prove_with_proconnect
+from tests.journeys import (
+    active_mandate,
+    deposit_cii,
+    invitation_path,
+    new_mandate,
+    post_form,
+    prove_with_proconnect,
+    seller_provider,
+)
 from tests.portal_channels import channel_settings, emulator, portal
 from tests.sandbox.harness import RunningSandbox
 
@@ -26,13 +33,6 @@ __all__ = ["channel_settings", "emulator", "portal"]  # the fixtures this module
 
 VICTIM = SELLER.siret  # a supplier Chorus Pro and SIRENE know: every channel can be tried against it
 ATTACKER_SIRET = "44306184100047"  # the attacker's own company, with its own Chorus Pro account
-
-
-async def _register(client: Any, tenant: TenantFixture, email: str) -> dict[str, Any]:
-    payload = provider_payload(siret=VICTIM, name=SELLER.name, email=email)
-    response = await client.post("/v1/providers", json=payload, headers=tenant.headers)
-    assert response.status_code == 201, response.text
-    return dict(response.json())
 
 
 async def test_a_tenant_cannot_accept_a_mandate_for_someone_elses_siret(
@@ -46,15 +46,13 @@ async def test_a_tenant_cannot_accept_a_mandate_for_someone_elses_siret(
 ) -> None:
     platform_a = await new_tenant("Marketplace A")
     platform_b = await new_tenant("Platform B")
-    supplier = await _register(portal, platform_a, "compta@dupont.fr")
+    supplier = await seller_provider(portal, platform_a, email="compta@dupont.fr")
     held = await active_mandate(portal, platform_a, supplier["id"])  # the supplier proved itself with A
 
-    claimed = await _register(portal, platform_b, "attacker@platform-b.example")
-    mandate = await portal.post(
-        f"/v1/providers/{claimed['id']}/mandates", json={"valid_from": "2026-01-01"}, headers=platform_b.headers
-    )
-    assert mandate.status_code == 201 and "acceptance_url" not in mandate.json()
-    mandate_id = mandate.json()["id"]
+    claimed = await seller_provider(portal, platform_b, email="attacker@platform-b.example")
+    mandate = await new_mandate(portal, platform_b, claimed["id"])
+    assert "acceptance_url" not in mandate
+    mandate_id = mandate["id"]
 
     # Support sees the SIRET two tenants ask mandates for.
     async with owner_engine.connect() as conn:

@@ -14,7 +14,7 @@ from typing import Any
 
 from pdp.platform.settings import Settings
 from tests.conftest import TenantFixture
-from tests.journeys import invitation_path, post_form, prove_with_proconnect
+from tests.journeys import pending_invitation, post_form, prove_with_proconnect
 from tests.security.test_log_scrubbing import TOKEN
 
 
@@ -61,14 +61,8 @@ def _assert_portal_headers(response: Any) -> dict[str, list[str]]:
 
 async def _invitation(client: Any, tenant: TenantFixture) -> tuple[str, str]:
     siret = "73282932000074"
-    provider = await client.post(
-        "/v1/providers", json={"siret": siret, "name": "Atelier", "email": "a@example.com"}, headers=tenant.headers
-    )
-    assert provider.status_code == 201, provider.text
-    mandate = await client.post(
-        f"/v1/providers/{provider.json()['id']}/mandates", json={"valid_from": "2026-01-01"}, headers=tenant.headers
-    )
-    return await invitation_path(client, tenant.id, mandate.json()["id"]), siret
+    _, path = await pending_invitation(client, tenant, siret=siret)
+    return path, siret
 
 
 async def test_the_invitation_page_is_locked_down_and_its_only_inline_style_is_nonced(
