@@ -12,25 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from pdp.platform.callers import PortalRole
 from tests.browser.harness import assert_accessible, assert_fits_viewport, shoot
+from tests.browser.signing_in import signed_in
 from tests.conftest import TenantFixture
-from tests.journeys import cii_invoice, seller_provider
-from tests.portal.accounts import PortalPerson, portal_user
-from tests.portal.invoice_steps import activate_mandate, row
+from tests.journeys import cii_invoice
+from tests.portal.invoice_steps import row, seller_with_mandate
 from tests.portal.invoices import seed
 
 EXEMPT_WITH_VAT = [
     {"name": "Conseil", "quantity": "1", "unit_price": "900.00", "vat_rate": "20.00", "vat_category": "E"}
 ]
-
-
-async def sign_in(page: Page, person: PortalPerson) -> None:
-    """A depositor or a viewer: the password is enough (no code is owed)."""
-    await page.goto(f"{person.base}/connexion")
-    await page.fill("#email", person.email)
-    await page.fill("#password", person.password)
-    async with page.expect_navigation():
-        await page.get_by_role("button", name="Se connecter", exact=True).click()
-    await expect(page.get_by_role("heading", level=1)).to_have_text("Tableau de bord")
 
 
 def upload(name: str, data: bytes) -> FilePayload:
@@ -44,10 +34,8 @@ async def test_a_first_deposit_refused_in_french_then_fixed_and_deposited(
     sessionmaker: async_sessionmaker[AsyncSession],
     owner_engine: AsyncEngine,
 ) -> None:
-    provider = await seller_provider(portal_api, tenant)
-    await activate_mandate(portal_api, tenant, owner_engine, provider["id"])
-    depositor = await portal_user(sessionmaker, tenant.id, {provider["id"]: PortalRole.DEPOSITOR})
-    await sign_in(page, depositor)
+    provider, _ = await seller_with_mandate(portal_api, tenant, owner_engine)
+    await signed_in(page, sessionmaker, tenant.id, {provider["id"]: PortalRole.DEPOSITOR})
 
     navigation = page.get_by_role("navigation", name="Navigation principale")
     await navigation.get_by_role("link", name="Déposer").click()
@@ -114,12 +102,10 @@ async def test_a_gestionnaire_cannot_deposit(
     sessionmaker: async_sessionmaker[AsyncSession],
     owner_engine: AsyncEngine,
 ) -> None:
-    provider = await seller_provider(portal_api, tenant)
-    mandate = await activate_mandate(portal_api, tenant, owner_engine, provider["id"])
+    provider, mandate = await seller_with_mandate(portal_api, tenant, owner_engine)
     queued = row(provider["id"], mandate, "queued", "120.00", number="F-VOIR-1")
     await seed(sessionmaker, tenant.id, [queued])
-    viewer = await portal_user(sessionmaker, tenant.id, {provider["id"]: PortalRole.VIEWER})
-    await sign_in(page, viewer)
+    viewer = await signed_in(page, sessionmaker, tenant.id, {provider["id"]: PortalRole.VIEWER})
     navigation = page.get_by_role("navigation", name="Navigation principale")
     await expect(navigation.get_by_role("link", name="Déposer")).to_have_count(0)
     await navigation.get_by_role("link", name="Factures", exact=True).click()
@@ -142,10 +128,8 @@ async def test_the_invoice_form_adds_lines_and_previews(
     sessionmaker: async_sessionmaker[AsyncSession],
     owner_engine: AsyncEngine,
 ) -> None:
-    provider = await seller_provider(portal_api, tenant)
-    await activate_mandate(portal_api, tenant, owner_engine, provider["id"])
-    depositor = await portal_user(sessionmaker, tenant.id, {provider["id"]: PortalRole.DEPOSITOR})
-    await sign_in(page, depositor)
+    provider, _ = await seller_with_mandate(portal_api, tenant, owner_engine)
+    depositor = await signed_in(page, sessionmaker, tenant.id, {provider["id"]: PortalRole.DEPOSITOR})
     await page.goto(f"{depositor.base}/deposer/facture")
     await expect(page.get_by_role("heading", level=1)).to_have_text("Créer une facture")
     await assert_accessible(page, context="portal invoice form")
@@ -187,8 +171,7 @@ async def test_the_invoice_pages_on_a_phone(
     sessionmaker: async_sessionmaker[AsyncSession],
     owner_engine: AsyncEngine,
 ) -> None:
-    provider = await seller_provider(portal_api, tenant)
-    mandate = await activate_mandate(portal_api, tenant, owner_engine, provider["id"])
+    provider, mandate = await seller_with_mandate(portal_api, tenant, owner_engine)
     suspended = row(provider["id"], mandate, "suspended", "1542.60", number="F-TEL-1", chorus_invoice_id=7)
     to_recycle = row(provider["id"], mandate, "to_recycle", "80.00", number="F-TEL-2", chorus_invoice_id=8)
     rejected = row(
@@ -196,8 +179,7 @@ async def test_the_invoice_pages_on_a_phone(
         last_error="La facture F-TEL-3 a déjà été déposée par ce fournisseur (doublon).",
     )  # fmt: skip
     await seed(sessionmaker, tenant.id, [suspended, to_recycle, rejected])
-    depositor = await portal_user(sessionmaker, tenant.id, {provider["id"]: PortalRole.DEPOSITOR})
-    await sign_in(mobile_page, depositor)
+    depositor = await signed_in(mobile_page, sessionmaker, tenant.id, {provider["id"]: PortalRole.DEPOSITOR})
     for path, context in (
         ("/factures", "portal invoices list"),
         (f"/factures/{rejected.id}", "portal invoice detail (rejected)"),

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pyotp
+import pytest
 from playwright.async_api import Browser, Page, expect
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -20,12 +20,14 @@ from pdp.platform.db.session import unit_of_work
 from pdp.platform.settings import Settings
 from pdp.tenants.archive.repository import DocumentRepository
 from tests.browser.harness import assert_accessible, assert_fits_viewport, open_page, shoot
+from tests.browser.signing_in import signed_in
 from tests.conftest import TenantFixture
 from tests.journeys import active_mandate, deposit_cii, new_mandate, seller_provider
 from tests.mail import CaughtMail, run_staged
-from tests.portal.accounts import PASSWORD, PortalPerson, portal_user
+from tests.portal.accounts import PASSWORD, portal_user
 
 
+@pytest.fixture
 async def supplier(
     portal_api: httpx.AsyncClient,
     tenant: TenantFixture,
@@ -47,20 +49,6 @@ async def supplier(
     return {**provider, "invoice_id": invoice.json()["id"]}
 
 
-async def sign_in_as_admin(page: Page, person: PortalPerson) -> None:
-    """Password, then the code set up (a new administrator's first sign-in)."""
-    await page.goto(f"{person.base}/connexion")
-    await page.fill("#email", person.email)
-    await page.fill("#password", person.password)
-    async with page.expect_navigation():
-        await page.get_by_role("button", name="Se connecter", exact=True).click()
-    secret = "".join((await page.locator(".secret").inner_text()).split())
-    await page.fill("#code", pyotp.TOTP(secret).now())
-    async with page.expect_navigation():
-        await page.locator("#code").press("Enter")
-    await expect(page.get_by_role("heading", level=1)).to_have_text("Tableau de bord")
-
-
 async def emailed_invitation(
     sessionmaker: async_sessionmaker[AsyncSession],
     owner_engine: AsyncEngine,
@@ -79,7 +67,7 @@ async def test_an_invited_gestionnaire_reads_and_downloads_but_cannot_act(
     page: Page,
     browser: Browser,
     portal_server: str,
-    portal_api: httpx.AsyncClient,
+    supplier: dict[str, Any],
     tenant: TenantFixture,
     other_tenant: TenantFixture,
     sessionmaker: async_sessionmaker[AsyncSession],
@@ -87,9 +75,7 @@ async def test_an_invited_gestionnaire_reads_and_downloads_but_cannot_act(
     settings: Settings,
     mailbox: CaughtMail,
 ) -> None:
-    provider = await supplier(portal_api, tenant, other_tenant, sessionmaker, settings)
-    admin = await portal_user(sessionmaker, tenant.id, {provider["id"]: PortalRole.ADMIN})
-    await sign_in_as_admin(page, admin)
+    await signed_in(page, sessionmaker, tenant.id, {supplier["id"]: PortalRole.ADMIN})
 
     await page.get_by_role("link", name="Utilisateurs", exact=True).click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Utilisateurs")
@@ -105,7 +91,7 @@ async def test_an_invited_gestionnaire_reads_and_downloads_but_cannot_act(
     link = await emailed_invitation(sessionmaker, owner_engine, settings, tenant.id, mailbox, portal_server)
     async with open_page(browser, portal_server) as invitee:
         await invitee.goto(link)
-        await expect(invitee.get_by_role("heading", level=1)).to_have_text(f"Rejoindre {provider['name']}")
+        await expect(invitee.get_by_role("heading", level=1)).to_have_text(f"Rejoindre {supplier['name']}")
         await expect(invitee.locator("main")).to_contain_text("avec le rôle Gestionnaire")
         await assert_accessible(invitee, context="portal user invitation")
         await invitee.get_by_label("Nom et prénom").fill("Claire Martin")
@@ -139,7 +125,7 @@ async def test_an_invited_gestionnaire_reads_and_downloads_but_cannot_act(
         downloaded = await (await started.value).path()
         async with unit_of_work(sessionmaker, tenant_id=tenant.id) as session:
             (document,) = [
-                d for d in await DocumentRepository(session).of_provider(provider["id"]) if d.kind == "invoice_original"
+                d for d in await DocumentRepository(session).of_provider(supplier["id"]) if d.kind == "invoice_original"
             ]
         data = await asyncio.to_thread(Path(downloaded).read_bytes)
         assert hashlib.sha256(data).hexdigest() == document.sha256
@@ -151,7 +137,7 @@ async def test_an_invited_gestionnaire_reads_and_downloads_but_cannot_act(
         await assert_accessible(invitee, context="portal notifications")
 
         # Not acting: withdrawing the deposited invoice is refused, and so is the users page.
-        refused = await invitee.goto(f"/portal/{tenant.id}/factures/{provider['invoice_id']}/retirer")
+        refused = await invitee.goto(f"/portal/{tenant.id}/factures/{supplier['invoice_id']}/retirer")
         assert refused is not None and refused.status == 403
         await expect(invitee.get_by_role("heading", level=1)).to_have_text("Accès refusé")
         refused = await invitee.goto(f"/portal/{tenant.id}/utilisateurs")
@@ -164,17 +150,10 @@ async def test_an_invited_gestionnaire_reads_and_downloads_but_cannot_act(
 
 
 async def test_an_administrators_confirmations_pass_axe(
-    page: Page,
-    portal_api: httpx.AsyncClient,
-    tenant: TenantFixture,
-    other_tenant: TenantFixture,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    page: Page, supplier: dict[str, Any], tenant: TenantFixture, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
-    provider = await supplier(portal_api, tenant, other_tenant, sessionmaker, settings)
-    colleague = await portal_user(sessionmaker, tenant.id, {provider["id"]: PortalRole.DEPOSITOR})
-    admin = await portal_user(sessionmaker, tenant.id, {provider["id"]: PortalRole.ADMIN})
-    await sign_in_as_admin(page, admin)
+    colleague = await portal_user(sessionmaker, tenant.id, {supplier["id"]: PortalRole.DEPOSITOR})
+    admin = await signed_in(page, sessionmaker, tenant.id, {supplier["id"]: PortalRole.ADMIN})
 
     await page.goto(f"{admin.base}/mandats")
     await assert_accessible(page, context="portal mandates (an administrator)")
@@ -187,22 +166,15 @@ async def test_an_administrators_confirmations_pass_axe(
     await expect(page.get_by_role("status")).to_contain_text("Mandat révoqué")
     await expect(page.locator('article[data-state="revoked"]')).to_contain_text("Nous changeons de plateforme.")
 
-    await page.goto(f"{admin.base}/utilisateurs/{provider['id']}/membres/{colleague.id}/retrait")
+    await page.goto(f"{admin.base}/utilisateurs/{supplier['id']}/membres/{colleague.id}/retrait")
     await expect(page.get_by_role("button", name="Confirmer le retrait")).to_be_visible()
     await assert_accessible(page, context="portal user removal")
 
 
 async def test_the_pages_read_on_a_phone(
-    mobile_page: Page,
-    portal_api: httpx.AsyncClient,
-    tenant: TenantFixture,
-    other_tenant: TenantFixture,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    mobile_page: Page, supplier: dict[str, Any], tenant: TenantFixture, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
-    provider = await supplier(portal_api, tenant, other_tenant, sessionmaker, settings)
-    admin = await portal_user(sessionmaker, tenant.id, {provider["id"]: PortalRole.ADMIN})
-    await sign_in_as_admin(mobile_page, admin)
+    admin = await signed_in(mobile_page, sessionmaker, tenant.id, {supplier["id"]: PortalRole.ADMIN})
     for path, context, shot in (
         ("/mandats", "portal mandates", "portal-mandates-mobile"),
         ("/archive", "portal archive", "portal-archive-mobile"),

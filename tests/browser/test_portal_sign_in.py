@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from pdp.platform.callers import PortalRole
 from tests.browser.harness import assert_accessible, assert_fits_viewport, assert_focus_visible, shoot, tab_to
+from tests.browser.signing_in import sign_in
 from tests.conftest import TenantFixture
 from tests.journeys import new_provider
 from tests.portal.accounts import PortalPerson, portal_user
@@ -89,11 +90,7 @@ async def test_the_sign_in_page_and_the_dashboard_read_on_a_phone(
     await assert_fits_viewport(mobile_page)
     await assert_accessible(mobile_page, context="portal sign-in")
     await shoot(mobile_page, "portal-sign-in-mobile")
-    await mobile_page.fill("#email", person.email)
-    await mobile_page.fill("#password", person.password)
-    async with mobile_page.expect_navigation():
-        await mobile_page.get_by_role("button", name="Se connecter", exact=True).click()
-    await expect(mobile_page.get_by_role("heading", level=1)).to_have_text("Tableau de bord")
+    await sign_in(mobile_page, person)
     await assert_fits_viewport(mobile_page)
     await assert_accessible(mobile_page, context="portal dashboard")
     await shoot(mobile_page, "portal-dashboard-mobile")

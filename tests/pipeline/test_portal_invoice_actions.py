@@ -4,49 +4,56 @@ recycles it with new routing — each through the API's own service, as the port
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from pdp.platform.callers import PortalRole
 from pdp.tenants.deposits.pipeline import Pipeline, advance
 from tests.conftest import TenantFixture
 from tests.invoices.pdf.pdfgen import simple_pdf
-from tests.journeys import deposit_cii, seller_provider
+from tests.journeys import deposit_cii
 from tests.portal.accounts import BROWSER, PortalPerson, csrf_of
-from tests.portal.invoice_steps import activate_mandate, hidden, signed_in
+from tests.portal.invoice_steps import hidden, seller_with_mandate, signed_in
 from tests.sandbox.harness import NO_PARAMS, RECYCLE, REJECT, SUSPEND, RunningSandbox
 
+Stopped = Callable[..., Awaitable[tuple[str, PortalPerson]]]
 
-async def _stopped(
-    client: Any,
+
+@pytest.fixture
+def stopped(
+    chorus_client: Any,
     tenant: TenantFixture,
     pipeline: Pipeline,
     sandbox: RunningSandbox,
     owner_engine: AsyncEngine,
     sessionmaker: async_sessionmaker[AsyncSession],
-    *,
-    recipient: str,
-    status: str,
-) -> tuple[str, PortalPerson]:
-    """An invoice deposited for ``recipient`` and followed until the buyer set ``status``; a depositor signed in."""
-    provider = await seller_provider(client, tenant)
-    await activate_mandate(client, tenant, owner_engine, provider["id"])
-    response = await deposit_cii(
-        client, tenant, provider["id"], recipient={"siret": recipient, "name": "R", "service_code": None}
-    )
-    assert response.status_code == 201, response.text
-    invoice_id = str(response.json()["id"])
-    assert await advance(pipeline, tenant.id, invoice_id) == "deposited"
-    for _ in range(10):
-        sandbox.control("POST", "clock/advance", {"days": 1})
-        await advance(pipeline, tenant.id, invoice_id)
-        if (await client.get(f"/v1/invoices/{invoice_id}", headers=tenant.headers)).json()["status"] == status:
-            break
-    else:
-        raise AssertionError(f"{invoice_id} never reached {status}")
-    person = await signed_in(client, sessionmaker, tenant.id, {provider["id"]: PortalRole.DEPOSITOR})
-    return invoice_id, person
+) -> Stopped:
+    """``await stopped(recipient=…, status=…)``: an invoice deposited for ``recipient`` and followed until the buyer
+    set ``status``, and a depositor signed in."""
+
+    async def stop(*, recipient: str, status: str) -> tuple[str, PortalPerson]:
+        provider, _ = await seller_with_mandate(chorus_client, tenant, owner_engine)
+        response = await deposit_cii(
+            chorus_client, tenant, provider["id"], recipient={"siret": recipient, "name": "R", "service_code": None}
+        )
+        assert response.status_code == 201, response.text
+        invoice_id = str(response.json()["id"])
+        assert await advance(pipeline, tenant.id, invoice_id) == "deposited"
+        for _ in range(10):
+            sandbox.control("POST", "clock/advance", {"days": 1})
+            await advance(pipeline, tenant.id, invoice_id)
+            shown = await chorus_client.get(f"/v1/invoices/{invoice_id}", headers=tenant.headers)
+            if shown.json()["status"] == status:
+                break
+        else:
+            raise AssertionError(f"{invoice_id} never reached {status}")
+        person = await signed_in(chorus_client, sessionmaker, tenant.id, {provider["id"]: PortalRole.DEPOSITOR})
+        return invoice_id, person
+
+    return stop
 
 
 async def _api_status(client: Any, tenant: TenantFixture, invoice_id: str) -> tuple[str, str]:
@@ -55,16 +62,9 @@ async def _api_status(client: Any, tenant: TenantFixture, invoice_id: str) -> tu
 
 
 async def test_a_suspended_invoice_is_completed_from_its_page(
-    chorus_client: Any,
-    tenant: TenantFixture,
-    pipeline: Pipeline,
-    sandbox: RunningSandbox,
-    owner_engine: AsyncEngine,
-    sessionmaker: async_sessionmaker[AsyncSession],
+    chorus_client: Any, tenant: TenantFixture, stopped: Stopped
 ) -> None:
-    invoice_id, person = await _stopped(
-        chorus_client, tenant, pipeline, sandbox, owner_engine, sessionmaker, recipient=SUSPEND, status="suspended"
-    )
+    invoice_id, person = await stopped(recipient=SUSPEND, status="suspended")
     page = await chorus_client.get(f"{person.base}/factures/{invoice_id}")
     assert "Suspendue par l&#39;acheteur public" in page.text
     assert "Pièce justificative manquante : merci de joindre le bon de livraison signé." in page.text
@@ -107,16 +107,9 @@ async def test_a_suspended_invoice_is_completed_from_its_page(
 
 
 async def test_an_invoice_sent_back_is_recycled_from_its_page(
-    chorus_client: Any,
-    tenant: TenantFixture,
-    pipeline: Pipeline,
-    sandbox: RunningSandbox,
-    owner_engine: AsyncEngine,
-    sessionmaker: async_sessionmaker[AsyncSession],
+    chorus_client: Any, tenant: TenantFixture, stopped: Stopped
 ) -> None:
-    invoice_id, person = await _stopped(
-        chorus_client, tenant, pipeline, sandbox, owner_engine, sessionmaker, recipient=RECYCLE, status="to_recycle"
-    )
+    invoice_id, person = await stopped(recipient=RECYCLE, status="to_recycle")
     page = await chorus_client.get(f"{person.base}/factures/{invoice_id}")
     assert "À recycler : données d&#39;acheminement erronées" in page.text
     assert "le service exécutant indiqué ne traite pas ce marché" in page.text
@@ -146,16 +139,9 @@ async def test_an_invoice_sent_back_is_recycled_from_its_page(
 
 
 async def test_a_rejected_invoice_quotes_the_buyer_and_offers_the_corrected_invoice(
-    chorus_client: Any,
-    tenant: TenantFixture,
-    pipeline: Pipeline,
-    sandbox: RunningSandbox,
-    owner_engine: AsyncEngine,
-    sessionmaker: async_sessionmaker[AsyncSession],
+    chorus_client: Any, tenant: TenantFixture, stopped: Stopped
 ) -> None:
-    invoice_id, person = await _stopped(
-        chorus_client, tenant, pipeline, sandbox, owner_engine, sessionmaker, recipient=REJECT, status="rejected"
-    )
+    invoice_id, person = await stopped(recipient=REJECT, status="rejected")
     page = await chorus_client.get(f"{person.base}/factures/{invoice_id}")
     advice = page.text.split('id="advice"', 1)[1].split("</section>", 1)[0]
     assert "Rejetée par l&#39;acheteur public" in advice

@@ -16,6 +16,7 @@ from pdp.platform import ids
 from pdp.platform.callers import PortalRole
 from pdp.tenants.deposits.models import InvoiceRecord
 from tests.conftest import TenantFixture
+from tests.journeys import seller_provider
 from tests.portal.accounts import BROWSER, PortalPerson, csrf_of, portal_user, sign_in
 from tests.portal.invoices import invoice_row, pending_mandate
 
@@ -42,9 +43,13 @@ async def signed_in(
     return person
 
 
-async def activate_mandate(client: Any, tenant: TenantFixture, owner_engine: AsyncEngine, provider_id: str) -> str:
-    """A mandate of ``provider_id`` made active in SQL (its acceptance is the invitation slice's to test)."""
-    mandate_id = await pending_mandate(client, tenant, provider_id)
+async def seller_with_mandate(
+    client: Any, tenant: TenantFixture, owner_engine: AsyncEngine
+) -> tuple[dict[str, Any], str]:
+    """The seller of the test invoices (tests.journeys.seller_provider) and the id of its mandate, made active in SQL
+    (its acceptance is the invitation slice's to test)."""
+    provider = await seller_provider(client, tenant)
+    mandate_id = await pending_mandate(client, tenant, provider["id"])
     async with owner_engine.begin() as conn:
         await conn.execute(
             text(
@@ -53,7 +58,7 @@ async def activate_mandate(client: Any, tenant: TenantFixture, owner_engine: Asy
             ),
             {"id": mandate_id},
         )
-    return mandate_id
+    return provider, mandate_id
 
 
 async def directory_entry(owner_engine: AsyncEngine, siret: str, name: str, **flags: bool) -> None:

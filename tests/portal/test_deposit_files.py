@@ -15,7 +15,7 @@ from tests.conftest import TenantFixture
 from tests.invoices.pdf.pdfgen import simple_pdf
 from tests.journeys import cii_invoice, seller_provider
 from tests.portal.accounts import BROWSER, csrf_of, sign_in
-from tests.portal.invoice_steps import activate_mandate, form_post, hidden, row, signed_in, upload_post
+from tests.portal.invoice_steps import form_post, hidden, row, seller_with_mandate, signed_in, upload_post
 from tests.portal.invoices import pending_mandate, seed
 
 EXEMPT_WITH_VAT = [{"name": "X", "quantity": "1", "unit_price": "10.00", "vat_rate": "20.00", "vat_category": "E"}]
@@ -33,8 +33,7 @@ def file_section(page: Any, name: str) -> str:
 async def test_files_are_checked_in_french_then_the_valid_ones_deposited_once(
     client: Any, tenant: TenantFixture, sessionmaker: async_sessionmaker[AsyncSession], owner_engine: AsyncEngine
 ) -> None:
-    provider = await seller_provider(client, tenant)
-    await activate_mandate(client, tenant, owner_engine, provider["id"])
+    provider, _ = await seller_with_mandate(client, tenant, owner_engine)
     person = await signed_in(client, sessionmaker, tenant.id, {provider["id"]: PortalRole.DEPOSITOR})
     form = await client.get(f"{person.base}/deposer")
     assert form.status_code == 200 and 'type="file"' in form.text and 'name="fichiers" multiple' in form.text
@@ -89,8 +88,7 @@ async def test_without_a_mandate_the_report_says_why_and_nothing_can_be_confirme
 async def test_held_files_belong_to_the_session_that_uploaded_them(
     client: Any, tenant: TenantFixture, sessionmaker: async_sessionmaker[AsyncSession], owner_engine: AsyncEngine
 ) -> None:
-    provider = await seller_provider(client, tenant)
-    await activate_mandate(client, tenant, owner_engine, provider["id"])
+    provider, _ = await seller_with_mandate(client, tenant, owner_engine)
     first = await signed_in(client, sessionmaker, tenant.id, {provider["id"]: PortalRole.DEPOSITOR})
     report = await upload_post(
         client, f"{first.base}/deposer", f"{first.base}/deposer/verification", [xml("f.xml", cii_invoice())]
@@ -109,8 +107,7 @@ async def test_held_files_belong_to_the_session_that_uploaded_them(
 async def test_a_viewer_cannot_deposit(
     client: Any, tenant: TenantFixture, sessionmaker: async_sessionmaker[AsyncSession], owner_engine: AsyncEngine
 ) -> None:
-    provider = await seller_provider(client, tenant)
-    await activate_mandate(client, tenant, owner_engine, provider["id"])
+    provider, _ = await seller_with_mandate(client, tenant, owner_engine)
     viewer = await signed_in(client, sessionmaker, tenant.id, {provider["id"]: PortalRole.VIEWER})
     assert (await client.get(f"{viewer.base}/deposer")).status_code == 403
     assert (await client.get(f"{viewer.base}/deposer/facture")).status_code == 403
@@ -132,8 +129,7 @@ async def test_a_viewer_cannot_deposit(
 async def test_a_corrected_invoice_deposited_from_a_rejected_one_replaces_it(
     client: Any, tenant: TenantFixture, sessionmaker: async_sessionmaker[AsyncSession], owner_engine: AsyncEngine
 ) -> None:
-    provider = await seller_provider(client, tenant)
-    mandate = await activate_mandate(client, tenant, owner_engine, provider["id"])
+    provider, mandate = await seller_with_mandate(client, tenant, owner_engine)
     rejected = row(provider["id"], mandate, "rejected", "1542.60", number="F-2026-0001")
     await seed(sessionmaker, tenant.id, [rejected])
     person = await signed_in(client, sessionmaker, tenant.id, {provider["id"]: PortalRole.DEPOSITOR})

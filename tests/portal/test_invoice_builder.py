@@ -15,7 +15,7 @@ from tests.conftest import TenantFixture
 from tests.invoices.validation.test_engine import RECIPIENT_SIRET
 from tests.journeys import seller_provider
 from tests.portal.accounts import BROWSER, PortalPerson, csrf_of
-from tests.portal.invoice_steps import activate_mandate, directory_entry, row, signed_in
+from tests.portal.invoice_steps import directory_entry, row, seller_with_mandate, signed_in
 from tests.portal.invoices import pending_mandate, seed
 
 NBSP, NNBSP = "\u00a0", "\u202f"
@@ -47,8 +47,7 @@ def filled(**changes: Any) -> dict[str, Any]:
 async def _builder(
     client: Any, tenant: TenantFixture, sessionmaker: async_sessionmaker[AsyncSession], owner_engine: AsyncEngine
 ) -> tuple[dict[str, Any], PortalPerson, str]:
-    provider = await seller_provider(client, tenant)
-    await activate_mandate(client, tenant, owner_engine, provider["id"])
+    provider, _ = await seller_with_mandate(client, tenant, owner_engine)
     person = await signed_in(client, sessionmaker, tenant.id, {provider["id"]: PortalRole.DEPOSITOR})
     form = await client.get(f"{person.base}/deposer/facture")
     assert form.status_code == 200, form.text
@@ -160,8 +159,7 @@ async def test_the_buyer_is_found_in_the_directory(
 async def test_a_credit_note_drafted_from_an_invoice_credits_it(
     client: Any, tenant: TenantFixture, sessionmaker: async_sessionmaker[AsyncSession], owner_engine: AsyncEngine
 ) -> None:
-    provider = await seller_provider(client, tenant)
-    mandate = await activate_mandate(client, tenant, owner_engine, provider["id"])
+    provider, mandate = await seller_with_mandate(client, tenant, owner_engine)
     original = row(provider["id"], mandate, "delivered", "1182.60", number="F-ORIG-1", recipient_siret=RECIPIENT_SIRET)
     await seed(sessionmaker, tenant.id, [original])
     person = await signed_in(client, sessionmaker, tenant.id, {provider["id"]: PortalRole.DEPOSITOR})

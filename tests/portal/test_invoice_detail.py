@@ -15,8 +15,8 @@ from pdp.platform import clock
 from pdp.platform.callers import PortalRole
 from tests.conftest import TenantFixture
 from tests.invoices.validation.test_engine import RECIPIENT_SIRET
-from tests.journeys import cii_invoice, deposit_cii, new_provider, seller_provider
-from tests.portal.invoice_steps import activate_mandate, directory_entry, row, signed_in
+from tests.journeys import cii_invoice, deposit_cii, new_provider
+from tests.portal.invoice_steps import directory_entry, row, seller_with_mandate, signed_in
 from tests.portal.invoices import pending_mandate, seed
 
 NBSP, NNBSP = "\u00a0", "\u202f"
@@ -31,8 +31,7 @@ def section(page: Any, section_id: str) -> str:
 async def test_a_deposited_invoice_and_its_documents(
     client: Any, tenant: TenantFixture, sessionmaker: async_sessionmaker[AsyncSession], owner_engine: AsyncEngine
 ) -> None:
-    provider = await seller_provider(client, tenant)
-    await activate_mandate(client, tenant, owner_engine, provider["id"])
+    provider, _ = await seller_with_mandate(client, tenant, owner_engine)
     await directory_entry(owner_engine, RECIPIENT_SIRET, "Ministère de l'Exemple")
     deposited = await deposit_cii(client, tenant, provider["id"])
     assert deposited.status_code == 201, deposited.text
@@ -72,8 +71,7 @@ async def test_another_providers_or_tenants_invoice_is_a_404_page(
     own = row(mine["id"], mandate_mine, "queued", "10.00")
     other = row(theirs["id"], mandate_theirs, "queued", "10.00")
     await seed(sessionmaker, tenant.id, [own, other])
-    elsewhere = await seller_provider(client, other_tenant)
-    await activate_mandate(client, other_tenant, owner_engine, elsewhere["id"])
+    elsewhere, _ = await seller_with_mandate(client, other_tenant, owner_engine)
     foreign = (await deposit_cii(client, other_tenant, elsewhere["id"])).json()
     foreign_document = (
         await client.get(f"/v1/invoices/{foreign['id']}/documents", headers=other_tenant.headers)
