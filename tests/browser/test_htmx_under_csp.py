@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import httpx
+import pytest
 from playwright.async_api import Page, Route
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -17,26 +18,25 @@ from tests.conftest import TenantFixture
 from tests.journeys import pending_invitation
 
 
-async def _portal_page(
-    page: Page,
+@pytest.fixture
+async def invitation(
     portal_api: httpx.AsyncClient,
     tenant: TenantFixture,
     sessionmaker: async_sessionmaker[AsyncSession],
     settings: Settings,
-) -> None:
+) -> str:
+    """The path of a pending mandate's invitation: a portal page that loads htmx (and its configuration)."""
     _, path = await pending_invitation(portal_api, tenant, sessionmaker=sessionmaker, settings=settings)
+    return path
+
+
+async def _open(page: Page, path: str) -> None:
     response = await page.goto(path)
     assert response is not None and "script-src 'self'" in response.headers["content-security-policy"]
 
 
-async def test_htmx_loads_and_swaps_under_the_portal_csp(
-    page: Page,
-    portal_api: httpx.AsyncClient,
-    tenant: TenantFixture,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
-) -> None:
-    await _portal_page(page, portal_api, tenant, sessionmaker, settings)
+async def test_htmx_loads_and_swaps_under_the_portal_csp(page: Page, invitation: str) -> None:
+    await _open(page, invitation)
     await page.wait_for_function("typeof htmx === 'object'")  # the page's own script (deferred)
     assert await page.evaluate("htmx.version") == HTMX_VERSION
     # A request and a swap, as an hx-get would do (same origin: the CSP's default-src 'self').
@@ -56,13 +56,7 @@ async def test_htmx_loads_and_swaps_under_the_portal_csp(
     assert watch(page).csp == []
 
 
-async def test_without_its_configuration_htmx_breaks_the_portal_csp(
-    page: Page,
-    portal_api: httpx.AsyncClient,
-    tenant: TenantFixture,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
-) -> None:
+async def test_without_its_configuration_htmx_breaks_the_portal_csp(page: Page, invitation: str) -> None:
     async def without_configuration(route: Route) -> None:
         response = await route.fetch()
         html = re.sub(r'<meta name="htmx-config"[^>]*>', "", await response.text())
@@ -70,7 +64,7 @@ async def test_without_its_configuration_htmx_breaks_the_portal_csp(
         await route.fulfill(response=response, body=html)
 
     await page.route("**/invitation/**", without_configuration)
-    await _portal_page(page, portal_api, tenant, sessionmaker, settings)
+    await _open(page, invitation)
     await page.wait_for_function("typeof htmx === 'object'")
     await page.wait_for_timeout(200)  # htmx injects its style once the document is ready
     refused = watch(page).csp
