@@ -94,3 +94,18 @@ def totp_secret_of(page: Any) -> str:
 def code(secret: str, *, steps_later: int = 0) -> str:
     """The code an authenticator app shows now (by pdp's clock), or ``steps_later`` 30-second steps later."""
     return pyotp.TOTP(secret).at(clock.now(), counter_offset=steps_later)
+
+
+async def set_up_code(client: Any, person: PortalPerson, page: Any) -> str:
+    """On ``page``, the two-step set-up an administrator owes, confirm it with the code an authenticator app shows
+    for its secret (the QR code's, also shown as text); ends on the dashboard. The secret."""
+    secret = totp_secret_of(page)
+    sealed = re.search(r'name="sealed" value="([^"]+)"', page.text)
+    assert sealed, page.text
+    done = await client.post(
+        f"{person.base}/connexion/code/activation",
+        data={"_csrf_token": csrf_of(page), "sealed": sealed.group(1), "code": code(secret)},
+        headers=BROWSER,
+    )
+    assert done.status_code == 200 and "<h1>Tableau de bord</h1>" in done.text, done.text
+    return secret

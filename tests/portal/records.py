@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,7 +10,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from pdp.platform.callers import PortalRole
-from tests.portal.accounts import BROWSER, PortalPerson, code, csrf_of, portal_user, sign_in, totp_secret_of
+from tests.portal.accounts import BROWSER, PortalPerson, csrf_of, portal_user, set_up_code, sign_in
 
 
 @dataclass
@@ -40,15 +39,7 @@ async def signed_in(
     answer = await sign_in(client, person)
     assert answer.status_code == 200, answer.text
     if PortalRole.ADMIN in roles.values():
-        secret = totp_secret_of(answer)
-        sealed = re.search(r'name="sealed" value="([^"]+)"', answer.text)
-        assert sealed, answer.text
-        done = await client.post(
-            f"{person.base}/connexion/code/activation",
-            data={"_csrf_token": csrf_of(answer), "sealed": sealed.group(1), "code": code(secret)},
-            headers=BROWSER,
-        )
-        assert done.status_code == 200 and "Tableau de bord" in done.text, done.text
+        await set_up_code(client, person, answer)
     return Browser(person, httpx.Cookies(client.cookies))
 
 

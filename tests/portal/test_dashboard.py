@@ -16,7 +16,7 @@ from pdp.platform import clock
 from pdp.platform.callers import PortalRole
 from tests.conftest import TenantFixture
 from tests.journeys import new_provider
-from tests.portal.accounts import portal_user, sign_in
+from tests.portal.accounts import portal_user, set_up_code, sign_in
 from tests.portal.invoices import days, invoice_row, pending_mandate, seed
 
 TODAY = date(2026, 6, 15)
@@ -117,8 +117,7 @@ async def test_a_user_of_several_providers_sees_them_all_or_the_one_chosen(
     person = await portal_user(
         sessionmaker, tenant.id, {first["id"]: PortalRole.ADMIN, second["id"]: PortalRole.VIEWER}
     )
-    await sign_in(client, person)
-    await _pass_second_factor(client, person)
+    await set_up_code(client, person, await sign_in(client, person))
 
     both = await client.get(f"{person.base}/")
     assert "Tous mes fournisseurs (2)" in both.text
@@ -138,17 +137,3 @@ async def test_a_user_of_several_providers_sees_them_all_or_the_one_chosen(
     client.cookies.set("pdp_provider", stranger["id"], path=person.base)
     forged = await client.get(f"{person.base}/")
     assert figure(forged, "figure-awaiting") == f"En attente de paiement (2 factures) = 120,00{NBSP}€"
-
-
-async def _pass_second_factor(client: Any, person: Any) -> None:
-    from tests.portal.accounts import code, csrf_of, totp_secret_of
-
-    page = await client.get(f"{person.base}/connexion/code")
-    secret = totp_secret_of(page)
-    sealed = re.search(r'name="sealed" value="([^"]+)"', page.text)
-    assert sealed
-    done = await client.post(
-        f"{person.base}/connexion/code/activation",
-        data={"_csrf_token": csrf_of(page), "sealed": sealed.group(1), "code": code(secret)},
-    )
-    assert done.status_code == 200 and "Tableau de bord" in done.text, done.text

@@ -15,7 +15,7 @@ from pdp.platform import clock
 from pdp.platform.callers import PortalRole
 from tests.conftest import TenantFixture
 from tests.journeys import new_provider
-from tests.portal.accounts import PortalPerson, code, csrf_of, portal_user, sign_in, totp_secret_of
+from tests.portal.accounts import PortalPerson, code, csrf_of, portal_user, set_up_code, sign_in, totp_secret_of
 from tests.portal.test_sign_in import audited
 
 REFUSED = "Ce code n&#39;est pas valable (ou a déjà servi)."
@@ -45,15 +45,7 @@ async def enrol(client: Any, person: PortalPerson) -> str:
     page = await sign_in(client, person)
     assert page.status_code == 200 and "Activez la validation en deux étapes" in page.text
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in page.text  # the QR code, drawn by pdp
-    secret = totp_secret_of(page)
-    sealed = re.search(r'name="sealed" value="([^"]+)"', page.text)
-    assert sealed
-    done = await client.post(
-        f"{person.base}/connexion/code/activation",
-        data={"_csrf_token": csrf_of(page), "sealed": sealed.group(1), "code": code(secret)},
-    )
-    assert done.status_code == 200 and "<h1>Tableau de bord</h1>" in done.text, done.text
-    return secret
+    return await set_up_code(client, person, page)
 
 
 async def give_code(client: Any, person: PortalPerson, value: str) -> Any:
