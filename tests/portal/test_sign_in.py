@@ -3,7 +3,6 @@ redirects that bring a browser back — to this portal only."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from urllib.parse import quote
 
@@ -18,7 +17,7 @@ from pdp.tenants.accounts.sign_in_links import prepare_sign_in_link
 from tests.conftest import TenantFixture
 from tests.journeys import new_provider, portal_path
 from tests.mail import link_in
-from tests.portal.accounts import BROWSER, PortalPerson, portal_user, post_form, sign_in
+from tests.portal.accounts import BROWSER, PortalPerson, csrf_of, portal_user, post_form, sign_in
 from tests.stored import staged_jobs
 
 WRONG = "Adresse e-mail ou mot de passe incorrect."
@@ -34,6 +33,12 @@ async def viewer(client: Any, tenant: TenantFixture, sessionmaker: async_session
     return await portal_user(sessionmaker, tenant.id, {provider["id"]: PortalRole.VIEWER})
 
 
+@pytest.fixture
+async def person(client: Any, tenant: TenantFixture, sessionmaker: async_sessionmaker[AsyncSession]) -> PortalPerson:
+    """A viewer of a new provider (no second factor owed), with a password."""
+    return await viewer(client, tenant, sessionmaker)
+
+
 async def audited(owner_engine: AsyncEngine, tenant_id: str, action: str) -> list[dict[str, Any]]:
     async with owner_engine.connect() as conn:
         await conn.execute(text("SELECT set_config('app.tenant_id', :t, false)"), {"t": tenant_id})
@@ -45,9 +50,8 @@ async def audited(owner_engine: AsyncEngine, tenant_id: str, action: str) -> lis
 
 
 async def test_a_password_signs_in_with_a_session_cookie_for_this_portal_only(
-    client: Any, tenant: TenantFixture, sessionmaker: async_sessionmaker[AsyncSession], owner_engine: AsyncEngine
+    client: Any, tenant: TenantFixture, person: PortalPerson, owner_engine: AsyncEngine
 ) -> None:
-    person = await viewer(client, tenant, sessionmaker)
     answer = await post_form(
         client, f"{person.base}/connexion", f"{person.base}/connexion",
         email=person.email.upper(), password=person.password,
@@ -66,9 +70,8 @@ async def test_a_password_signs_in_with_a_session_cookie_for_this_portal_only(
 
 
 async def test_a_wrong_password_and_an_unknown_email_get_the_same_answer_and_are_audited(
-    client: Any, tenant: TenantFixture, sessionmaker: async_sessionmaker[AsyncSession], owner_engine: AsyncEngine
+    client: Any, tenant: TenantFixture, person: PortalPerson, owner_engine: AsyncEngine
 ) -> None:
-    person = await viewer(client, tenant, sessionmaker)
     wrong = await sign_in(client, person, password="pas le bon mot de passe")
     unknown = await post_form(
         client, f"{person.base}/connexion", f"{person.base}/connexion", email="personne@ailleurs.example",
@@ -84,9 +87,8 @@ async def test_a_wrong_password_and_an_unknown_email_get_the_same_answer_and_are
 
 
 async def test_five_wrong_passwords_hold_the_email_for_a_while(
-    client: Any, tenant: TenantFixture, sessionmaker: async_sessionmaker[AsyncSession]
+    client: Any, tenant: TenantFixture, sessionmaker: async_sessionmaker[AsyncSession], person: PortalPerson
 ) -> None:
-    person = await viewer(client, tenant, sessionmaker)
     for _ in range(5):
         assert WRONG in (await sign_in(client, person, password="non")).text
     held = await sign_in(client, person)  # even the right password, now
@@ -111,23 +113,20 @@ async def test_five_wrong_passwords_hold_the_email_for_a_while(
     ],
 )
 async def test_after_signing_in_only_a_path_of_the_same_portal_is_followed(
-    client: Any, tenant: TenantFixture, sessionmaker: async_sessionmaker[AsyncSession], suite: str
+    client: Any, tenant: TenantFixture, person: PortalPerson, suite: str
 ) -> None:
-    person = await viewer(client, tenant, sessionmaker)
+    form = await client.get(f"{person.base}/connexion")
+    fields = {"email": person.email, "password": person.password, "suite": suite.format(t=tenant.id)}
     answer = await client.post(
-        f"{person.base}/connexion",
-        data={"_csrf_token": await _token(client, person), "email": person.email, "password": person.password,
-              "suite": suite.format(t=tenant.id)},
-        follow_redirects=False,
-    )  # fmt: skip
+        f"{person.base}/connexion", data={"_csrf_token": csrf_of(form), **fields}, follow_redirects=False
+    )
     assert answer.status_code == 303
     assert answer.headers["location"] == f"{person.base}/"
 
 
 async def test_a_page_asked_for_before_signing_in_is_where_the_sign_in_leads(
-    client: Any, tenant: TenantFixture, sessionmaker: async_sessionmaker[AsyncSession]
+    client: Any, tenant: TenantFixture, person: PortalPerson
 ) -> None:
-    person = await viewer(client, tenant, sessionmaker)
     bounced = await client.get(f"{person.base}/compte?x=1", follow_redirects=False)
     assert bounced.status_code == 303
     asked = quote(f"{person.base}/compte?x=1", safe="/")
@@ -143,11 +142,10 @@ async def test_a_page_asked_for_before_signing_in_is_where_the_sign_in_leads(
 async def test_an_idle_or_too_old_session_sends_the_browser_to_sign_in_again(
     client: Any,
     tenant: TenantFixture,
-    sessionmaker: async_sessionmaker[AsyncSession],
+    person: PortalPerson,
     owner_engine: AsyncEngine,
     settings: Settings,
 ) -> None:
-    person = await viewer(client, tenant, sessionmaker)
     await sign_in(client, person)
     assert (await client.get(f"{person.base}/", follow_redirects=False)).status_code == 200
     idle = settings.portal_session_idle_minutes
@@ -165,9 +163,8 @@ async def test_an_idle_or_too_old_session_sends_the_browser_to_sign_in_again(
 
 
 async def test_signing_out_ends_this_session_and_everywhere_ends_them_all(
-    client: Any, tenant: TenantFixture, sessionmaker: async_sessionmaker[AsyncSession], owner_engine: AsyncEngine
+    client: Any, tenant: TenantFixture, person: PortalPerson, owner_engine: AsyncEngine
 ) -> None:
-    person = await viewer(client, tenant, sessionmaker)
     await sign_in(client, person)
     first = client.cookies.get("pdp_portal")
     client.cookies.clear()
@@ -195,10 +192,10 @@ async def test_an_emailed_link_signs_in_once(
     client: Any,
     tenant: TenantFixture,
     sessionmaker: async_sessionmaker[AsyncSession],
+    person: PortalPerson,
     owner_engine: AsyncEngine,
     settings: Settings,
 ) -> None:
-    person = await viewer(client, tenant, sessionmaker)
     for email in (person.email, "personne@ailleurs.example"):
         sent = await post_form(client, f"{person.base}/connexion", f"{person.base}/connexion/lien", email=email)
         assert sent.status_code == 200 and "Si un compte existe pour cette adresse" in sent.text
@@ -223,9 +220,8 @@ async def test_an_emailed_link_signs_in_once(
 
 
 async def test_every_form_of_the_portal_refuses_a_post_without_its_csrf_token(
-    client: Any, tenant: TenantFixture, sessionmaker: async_sessionmaker[AsyncSession]
+    client: Any, tenant: TenantFixture, person: PortalPerson
 ) -> None:
-    person = await viewer(client, tenant, sessionmaker)
     await sign_in(client, person)
     posts = sorted(
         route.path.replace("{tenant_id:str}", tenant.id).replace("{token:str}", "x")
@@ -238,10 +234,3 @@ async def test_every_form_of_the_portal_refuses_a_post_without_its_csrf_token(
         assert refused.status_code == 403, path
         assert "Formulaire expiré" in refused.text, path
     assert (await client.get(f"{person.base}/", follow_redirects=False)).status_code == 200  # still signed in
-
-
-async def _token(client: Any, person: PortalPerson) -> str:
-    page = await client.get(f"{person.base}/connexion")
-    found = re.search(r'name="_csrf_token" value="([^"]+)"', page.text)
-    assert found
-    return found.group(1)
