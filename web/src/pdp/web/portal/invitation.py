@@ -43,7 +43,7 @@ LETTER_REFUSALS = {
     "lui être envoyé.",
     "identity_address_unusable": "Le répertoire SIRENE ne publie pas d'adresse postale en France pour le SIRET "
     "{siret} : aucun courrier ne peut lui être envoyé.",
-    "identity_letters_exceeded": "Trois courriers ont déjà été envoyés pour ce fournisseur ce mois-ci : choisissez "
+    "identity_letters_exceeded": "Trois courriers ont déjà été envoyés récemment pour ce fournisseur : choisissez "
     "un autre moyen de prouver votre identité.",
 }
 CHORUS_REFUSED = "Chorus Pro refuse cet identifiant ou ce mot de passe."

@@ -90,8 +90,8 @@ EN = {
     "Le répertoire SIRENE ne publie pas d'adresse postale en France pour le SIRET {siret} : aucun courrier ne peut "
     "lui être envoyé.": "The SIRENE register publishes no postal address in France for SIRET {siret}: no letter can "
     "be sent to it.",
-    "Trois courriers ont déjà été envoyés pour ce fournisseur ce mois-ci : choisissez un autre moyen de prouver "
-    "votre identité.": "Three letters were already sent for this supplier this month: choose another way of proving "
+    "Trois courriers ont déjà été envoyés récemment pour ce fournisseur : choisissez un autre moyen de prouver "
+    "votre identité.": "Three letters were sent for this supplier recently already: choose another way of proving "
     "your identity.",
     "Code incorrect. Il vous reste {left} essai(s).": "Wrong code. {left} attempt(s) left.",
     "Code incorrect, et c'était le dernier essai : ce courrier ne peut plus servir. Demandez-en un nouveau, ou "
