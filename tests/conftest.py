@@ -12,11 +12,9 @@ import asyncio
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -37,6 +35,7 @@ from pdp.tenants.accounts import service as accounts
 from pdp.tenants.archive.store import Archive, open_archive
 from pdp.web.app import create_app
 from tests.mail import PUBLIC_URL, CaughtMail
+from tests.processes import free_port, stop, wait_answering
 
 
 def _external_engines() -> EngineInfo | None:
@@ -101,15 +100,9 @@ class ProConnectMock:
         assert response.status_code == 204, response.text
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def proconnect_mock(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProConnectMock]:
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("proconnect") / "oidc-provider-mock.log"
     with log.open("ab") as output:
         process = subprocess.Popen(
@@ -119,21 +112,12 @@ def proconnect_mock(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProCon
             stderr=subprocess.STDOUT,
         )
     issuer = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        assert process.poll() is None, f"oidc-provider-mock exited: {log.read_text()[-2000:]}"
-        try:
-            if httpx.get(f"{issuer}/.well-known/openid-configuration", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert time.monotonic() < deadline, f"oidc-provider-mock not up on {issuer}: see {log}"
-        time.sleep(0.1)
     try:
+        discovery = f"{issuer}/.well-known/openid-configuration"
+        wait_answering(discovery, process, name="oidc-provider-mock", within=30, log=log)
         yield ProConnectMock(issuer)
     finally:
-        process.terminate()
-        process.wait(10)
+        stop(process)
 
 
 @pytest.fixture(scope="session")
@@ -197,7 +181,7 @@ async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:  # type:
 @pytest.fixture
 def mailbox(settings: Settings) -> Iterator[CaughtMail]:
     """A local SMTP catcher for one test, and the session's settings sending to it (tests.mail)."""
-    port = _free_port()
+    port = free_port()
     controller, box = start_catcher("127.0.0.1", port)
     try:
         yield CaughtMail(box, replace(settings, smtp_host="127.0.0.1", smtp_port=port, public_url=PUBLIC_URL))

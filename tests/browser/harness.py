@@ -16,19 +16,17 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import httpx
 from playwright.async_api import Browser, ConsoleMessage, Error, Page, ViewportSize
 
 from pdp.platform.settings import Settings
 from tests.faults.stack import settings_env
-from tests.sandbox.harness import free_port
+from tests.processes import free_port, stop, wait_answering
 
 REPO = Path(__file__).resolve().parents[2]
 REPORTS = REPO / ".pdp" / "test-reports"
@@ -161,26 +159,10 @@ def portal_process(settings: Settings, log: Path) -> Iterator[str]:
             stderr=subprocess.STDOUT,
         )
     try:
-        _wait_healthy(url, process, log, within=30.0)
+        wait_answering(f"{url}/healthz", process, name="pdp serve", within=30.0, log=log)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
-
-
-def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path, *, within: float) -> None:
-    deadline = time.monotonic() + within
-    while True:
-        assert process.poll() is None, f"pdp serve exited with {process.returncode}:\n{log.read_text()[-3000:]}"
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"{url}/healthz", timeout=1.0).status_code == 200:
-                return
-        assert time.monotonic() < deadline, f"pdp serve not up on {url} after {within} s: see {log}"
-        time.sleep(0.1)
+        stop(process)
 
 
 # --- accessibility -----------------------------------------------------------------------------------------------

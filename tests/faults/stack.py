@@ -21,7 +21,7 @@ from typing import Any
 from pdp.platform.devstack.postgres_engine import SUPERUSER, PostgresEngine
 from pdp.platform.devstack.redis_engine import RedisEngine
 from pdp.platform.settings import ENV_PREFIX, Settings
-from tests.sandbox.harness import free_port
+from tests.processes import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from pdp.tenants.invoices.formats.json_input import (
     to_invoice,
 )
 from pdp.tenants.invoices.formats.ubl_write import write_ubl
+from tests.processes import free_port
 
 SUPPLIER = "73282932000074"  # seed: Atelier Dupont SARL, IBAN on file
 SUPPLIER_2 = "44306184100047"
@@ -46,12 +46,6 @@ RECYCLE = "11011121800118"
 REJECT = "11012132400120"
 SLOW = "11013143000131"
 IBAN = "FR7630006000011234567890189"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass

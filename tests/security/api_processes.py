@@ -9,16 +9,13 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from pdp.platform.settings import Settings
 from tests.faults.stack import settings_env
-from tests.sandbox.harness import free_port
+from tests.processes import free_port, stop, wait_answering
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -47,31 +44,12 @@ def api_processes(settings: Settings, count: int, log_dir: Path, **overrides: An
                     )
                 )
             urls.append(f"http://127.0.0.1:{port}")
-        for url, process in zip(urls, processes, strict=True):
-            _wait_up(url, process, within=30.0)
+        for index, (url, process) in enumerate(zip(urls, processes, strict=True)):
+            wait_answering(f"{url}/healthz", process, name=f"API process {index}", within=30.0)
         yield urls
     finally:
         for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(5)
-
-
-def _wait_up(url: str, process: subprocess.Popen[bytes], *, within: float) -> None:
-    deadline = time.monotonic() + within
-    while True:
-        assert process.poll() is None, f"the API process exited with {process.returncode}"
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1.0).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        assert time.monotonic() < deadline, f"{url} not up after {within} s"
-        time.sleep(0.1)
+            stop(process)
 
 
 def open_slow_upload(url: str, api_key: str, *, announced: int = 1_000_000) -> socket.socket:
