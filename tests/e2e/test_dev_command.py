@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -55,6 +56,16 @@ class Dev:
             [sys.executable, "-m", "pdp.cli.main", *args], env=self.env, check=True, capture_output=True, text=True
         ).stdout
 
+    def process_output(self) -> str:
+        """What pdp dev printed once it was up (the lines after its banner's first are read as they come)."""
+        assert self.process.stdout is not None
+        lines: list[str] = []
+        while not any("Stop: Ctrl-C" in line for line in lines):
+            line = self.process.stdout.readline()
+            assert line, "pdp dev stopped printing"
+            lines.append(line)
+        return "".join(lines)
+
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)
         self.process.wait(timeout=60)
@@ -93,10 +104,34 @@ def _deposit_reaches_chorus(dev: Dev, headers: dict[str, str]) -> str:
     return str(seller["id"])
 
 
+def _sign_in_to_the_demo_portal(dev: Dev) -> str:
+    """What a person does with the portal URL pdp dev prints: « Se connecter avec ProConnect », then the demo
+    signatory on the stand-in's page; returns the dashboard's HTML."""
+    demo, signatory = dev.info["demo_platform"], dev.info["proconnect"]["demo_signatory"]
+    portal = urlsplit(demo["portal_url"]).path
+    with httpx.Client(base_url=dev.info["api_url"], timeout=30) as browser, httpx.Client(timeout=30) as proconnect:
+        start = browser.get(f"{portal}proconnect/start", params={"suite": portal})
+        assert start.status_code == 303, start.text
+        chosen = proconnect.post(start.headers["location"], data={"sub": signatory["sub"]})
+        assert chosen.status_code == 302, chosen.text
+        back = urlsplit(chosen.headers["location"])
+        returned = browser.get(f"{back.path}?{back.query}")
+        assert returned.status_code == 303, returned.text
+        dashboard = browser.get(portal)
+        assert dashboard.status_code == 200, dashboard.text
+        return dashboard.text
+
+
 def test_dev_boots_serves_stops_and_keeps_its_data(data_dir: Path) -> None:
     dev = Dev(data_dir)
     try:
         api = dev.info["api_url"]
+        # The demo platform's portal, ready at once: its signatory signs in with the ProConnect stand-in and finds
+        # the supplier's two example invoices.
+        demo = dev.info["demo_platform"]
+        assert demo["portal_url"] in dev.process_output()
+        dashboard = _sign_in_to_the_demo_portal(dev)
+        assert "Atelier Dupont" in dashboard and "(2 au total)" in dashboard
         assert httpx.get(f"{api}/readyz").status_code == 200
         assert httpx.get(dev.info["docs_url"]).status_code == 200
         for key in ("database_url", "redis_url", "s3"):
@@ -116,11 +151,14 @@ def test_dev_boots_serves_stops_and_keeps_its_data(data_dir: Path) -> None:
 
     again = Dev(data_dir)
     try:
+        assert again.info["demo_platform"] == demo  # found again, not made a second time
         listed = httpx.get(f"{again.info['api_url']}/v1/providers", headers=headers)
         assert {p["id"] for p in listed.json()["data"]} == {provider.json()["id"], seller_id}
         # The emulator keeps its state in .pdp too: the invoice deposited before the restart is still known.
         assert (data_dir / "chorus-sandbox" / "state.json").is_file()
         known = httpx.get(f"{again.info['chorus_sandbox']['control_url']}/invoices").json()
-        assert [invoice["fournisseur"] for invoice in known] == [SELLER.siret]
+        demo_supplier = dev.info["proconnect"]["demo_signatory"]["siret"]
+        suppliers = sorted(invoice["fournisseur"] for invoice in known)
+        assert suppliers == sorted([SELLER.siret, demo_supplier, demo_supplier])
     finally:
         again.stop()

@@ -22,16 +22,19 @@ import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import click
 
 from pdp.cli.config import dev_dir
+from pdp.cli.dev_demo import DemoPlatform, ensure_demo_platform
 from pdp.platform.db import admin
 from pdp.platform.devstack import DevStack, EngineInfo, ensure_bucket
 from pdp.platform.devstack.ports import free_port
 from pdp.platform.security.envelope import generate_master_key
+from pdp.platform.settings import load_settings
 
 BUCKET = "pdp-archive"
 DATABASE = "pdp"
@@ -151,6 +154,37 @@ def demo_signatory(sandbox_info: dict[str, Any] | None) -> dict[str, str]:
         "siret": supplier["siret"],
         "idp_id": "pdp-dev",
     }
+
+
+def _demo_platform(
+    env: dict[str, str], data_dir: Path, names: list[str], sandbox_info: dict[str, Any] | None
+) -> DemoPlatform | None:
+    """The demo platform, when pdp dev runs the stand-ins its making needs (the mail catcher it reads the
+    invitation from, the ProConnect stand-in its signatory proves with); a failure is reported, not fatal."""
+    if "mailcatcher" not in names or "proconnect" not in names:
+        return None
+    click.echo("Preparing the demo platform (a mandate accepted through the invitation and ProConnect)…")
+    try:
+        return asyncio.run(ensure_demo_platform(load_settings(env), data_dir, demo_signatory(sandbox_info)))
+    except Exception as exc:  # the platform runs without its demo: say why, carry on
+        click.echo(f"  the demo platform could not be prepared: {exc}", err=True)
+        return None
+
+
+def _stand_in_lines(env: dict[str, str], sandbox_info: dict[str, Any] | None, names: list[str]) -> str:
+    lines = f"  Chorus   {sandbox_info['api_url']} (sandbox emulator)\n" if sandbox_info else ""
+    if "proconnect" in names:
+        lines += f"  ProConnect {env['PDP_PROCONNECT_ISSUER']} (local stand-in)\n"
+    return lines
+
+
+def _portal_lines(demo: DemoPlatform | None) -> str:
+    if demo is None:
+        return ""
+    return (
+        f"Provider portal of the demo platform « Marketplace démo »:\n  {demo.portal_url}\n"
+        "  sign in with « Se connecter avec ProConnect », then Jeanne Dupont on the local stand-in\n\n"
+    )
 
 
 def _stop(children: list[subprocess.Popen[bytes]]) -> None:
@@ -292,15 +326,15 @@ def run_dev(data_dir_option: str | None, port_option: int | None) -> int:
             },
             "environment": env,
         }
+        demo = _demo_platform(env, data_dir, names, sandbox_info)
+        info["demo_platform"] = asdict(demo) if demo else None
         (data_dir / "dev.json").write_text(json.dumps(info, indent=2))
-        chorus_line = f"  Chorus   {sandbox_info['api_url']} (sandbox emulator)\n" if sandbox_info else ""
-        if "proconnect" in names:
-            chorus_line += f"  ProConnect {env['PDP_PROCONNECT_ISSUER']} (local stand-in)\n"
         (data_dir / "dev.json").chmod(0o600)
+        chorus_line = _stand_in_lines(env, sandbox_info, names)
         click.echo(
             f"\npdp is up in {time.perf_counter() - started:.1f} s\n"
             f"  API      {api_url}\n  Docs     {info['docs_url']}\n  Ready    {info['health_url']}\n{chorus_line}"
-            f"  Details  {data_dir / 'dev.json'}   Logs {data_dir / 'logs'}/\n\n"
+            f"  Details  {data_dir / 'dev.json'}   Logs {data_dir / 'logs'}/\n\n{_portal_lines(demo)}"
             f'Create a tenant:  pdp tenant create --name "My platform"\nStop: Ctrl-C'
         )
         while not stop_requested:
