@@ -20,11 +20,9 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -34,13 +32,13 @@ import httpx
 from pdp.platform import ids
 from pdp.platform.db import admin
 from pdp.platform.db.session import create_engine, create_sessionmaker, unit_of_work
-from pdp.platform.devstack import DevStack, ensure_bucket
-from pdp.platform.security.envelope import generate_master_key
+from pdp.platform.devstack import DevStack
 from pdp.tenants.accounts import service as accounts
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from tests.bench.pipeline_world import wait_until_up
+from tests.bench.pipeline_world import Engines, bench_engines, engine_settings, serving
 from tests.factories import provider_payload
+from tests.processes import free_port
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -59,12 +57,6 @@ def postgres_pids(stack: DevStack) -> list[int]:
     root = stack.pids()["postgres"]
     children = Path(f"/proc/{root}/task/{root}/children").read_text().split()
     return [root, *map(int, children)]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def seed(app_url: str, api: str) -> str:
@@ -133,77 +125,55 @@ async def asyncpg_floor(app_url: str, tenant_id: str, seconds: int, connections:
     return rate
 
 
+def measure(engines: Engines, server: subprocess.Popen[bytes], api: str, args: argparse.Namespace) -> None:
+    app_url, stack = engines.app_url, engines.stack
+    key = asyncio.run(seed(app_url, api))
+    tenant_id = httpx.get(f"{api}/v1/me", headers={"Authorization": f"Bearer {key}"}).json()["tenant"]["id"]
+    tool = "wrk" if shutil.which("wrk") else "httpx"
+    print(f"load generator: {tool}, {args.connections} connections, {args.seconds} s per route, 1 API process")
+    results = {}
+    print(f"api pid {server.pid}", flush=True)
+    for route in args.routes:
+        url = api + route
+        api_cpu, pg_cpu = cpu_seconds([server.pid]), cpu_seconds(postgres_pids(stack))
+        rps, p50, p99 = (
+            wrk(url, key, args.seconds, args.connections)
+            if tool == "wrk"
+            else asyncio.run(httpx_load(url, key, args.seconds, args.connections))
+        )
+        requests = rps * args.seconds
+        api_us = (cpu_seconds([server.pid]) - api_cpu) / requests * 1e6
+        pg_us = (cpu_seconds(postgres_pids(stack)) - pg_cpu) / requests * 1e6
+        results[route] = rps
+        print(
+            f"  GET {route:<24} {rps:>9,.0f} req/s   p50 {p50:6.2f} ms   p99 {p99:6.2f} ms"
+            f"   CPU per request: API {api_us:5.0f} us, PostgreSQL {pg_us:5.0f} us"
+        )
+    floor = asyncio.run(asyncpg_floor(app_url, tenant_id, args.seconds, args.connections))
+    print(f"  asyncpg page query (floor) {floor:>9,.0f} q/s")
+    providers = results.get("/v1/providers?limit=10", 0.0)
+    print(
+        json.dumps(
+            {
+                "providers_rps": round(providers),
+                "healthz_rps": round(results.get("/healthz", 0.0)),
+                "providers_vs_healthz": round(providers / results.get("/healthz", float("nan")), 3),
+                "providers_vs_asyncpg_floor": round(providers / floor, 3),
+            }
+        )
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--routes", nargs="*", default=["/healthz", "/v1/me", "/v1/providers?limit=10"])
     args = parser.parse_args()
-    data = Path(tempfile.mkdtemp(prefix="pdp-bench-", dir="/tmp"))
-    stack = DevStack(data, fast=True, log=lambda line: None)
-    server = None
-    try:
-        info = stack.start()
-        app_url, owner_url = asyncio.run(admin.ensure_database(info.postgres_admin_url, admin.DatabasePlan("bench")))
-        admin.upgrade(owner_url, app_url)
-        ensure_bucket(info, "pdp-bench")
-        port = free_port()
-        env = {
-            **os.environ,
-            "PDP_DATABASE_URL": app_url,
-            "PDP_REDIS_URL": info.redis_url,
-            "PDP_S3_ENDPOINT": info.s3_endpoint,
-            "PDP_S3_ACCESS_KEY": info.s3_access_key,
-            "PDP_S3_SECRET_KEY": info.s3_secret_key,
-            "PDP_S3_BUCKET": "pdp-bench",
-            "PDP_PORT": str(port),
-            "PDP_LOG_LEVEL": "warning",
-            "PDP_MASTER_KEYS": generate_master_key(),
-        }
-        server = subprocess.Popen([sys.executable, "-m", "pdp.cli.main", "serve"], env=env)
-        api = f"http://127.0.0.1:{port}"
-        wait_until_up(f"{api}/healthz", tries=100, pause=0.1)
-        key = asyncio.run(seed(app_url, api))
-        tenant_id = httpx.get(f"{api}/v1/me", headers={"Authorization": f"Bearer {key}"}).json()["tenant"]["id"]
-        tool = "wrk" if shutil.which("wrk") else "httpx"
-        print(f"load generator: {tool}, {args.connections} connections, {args.seconds} s per route, 1 API process")
-        results = {}
-        print(f"api pid {server.pid}", flush=True)
-        for route in args.routes:
-            url = api + route
-            api_cpu, pg_cpu = cpu_seconds([server.pid]), cpu_seconds(postgres_pids(stack))
-            rps, p50, p99 = (
-                wrk(url, key, args.seconds, args.connections)
-                if tool == "wrk"
-                else asyncio.run(httpx_load(url, key, args.seconds, args.connections))
-            )
-            requests = rps * args.seconds
-            api_us = (cpu_seconds([server.pid]) - api_cpu) / requests * 1e6
-            pg_us = (cpu_seconds(postgres_pids(stack)) - pg_cpu) / requests * 1e6
-            results[route] = rps
-            print(
-                f"  GET {route:<24} {rps:>9,.0f} req/s   p50 {p50:6.2f} ms   p99 {p99:6.2f} ms"
-                f"   CPU per request: API {api_us:5.0f} us, PostgreSQL {pg_us:5.0f} us"
-            )
-        floor = asyncio.run(asyncpg_floor(app_url, tenant_id, args.seconds, args.connections))
-        print(f"  asyncpg page query (floor) {floor:>9,.0f} q/s")
-        providers = results.get("/v1/providers?limit=10", 0.0)
-        print(
-            json.dumps(
-                {
-                    "providers_rps": round(providers),
-                    "healthz_rps": round(results.get("/healthz", 0.0)),
-                    "providers_vs_healthz": round(providers / results.get("/healthz", float("nan")), 3),
-                    "providers_vs_asyncpg_floor": round(providers / floor, 3),
-                }
-            )
-        )
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait()
-        stack.stop()
-        shutil.rmtree(data, ignore_errors=True)
+    with bench_engines() as engines:
+        settings = engine_settings(engines, port=free_port())
+        with serving(settings, engines.data / "pdp-serve.log") as server:
+            measure(engines, server, f"http://127.0.0.1:{settings.port}", args)
 
 
 if __name__ == "__main__":

@@ -13,8 +13,11 @@ Prints, per page, p50/p95/max of ``--requests`` rounds of sequential requests (o
 3 uncounted rounds), the p50's ratio to ``GET /healthz`` (the framework floor) and the CPU per request of the API
 process and of PostgreSQL (steadier than wall time on a shared machine); S's dashboard and list beside P's (the
 cost of scale); the CSV export of P's 10,000 invoices; ``--parallel`` users of P at once, each on its own
-session; and EXPLAIN (ANALYZE, BUFFERS) summaries of the statements the dashboard, list, export and invoice
-services send, as the app role with P's user's scope bound (row-level security included). ``--fresh-import``
+session; the same services timed in-process, without HTTP or templates (``portal_services``: the dashboard and each
+of its statements, the list's page and count per filter, the export); and EXPLAIN (ANALYZE, BUFFERS) summaries of
+the statements the dashboard, list, export and invoice services send, as the app role with P's user's scope bound
+(row-level security included). The list's filters (status and dates, a recipient's SIRET or a word of its name in
+the directory, an amount range, a number) are the same in the three. ``--fresh-import``
 measures before VACUUM has set the visibility map, as right after a bulk import (autovacuum held off: index-only
 scans then read the table too). Pages the portal does not serve are named, not measured. Machines are noisy:
 read the ratios and the CPU, not the absolute times. Not a test: nothing here asserts timings.
@@ -25,88 +28,51 @@ from __future__ import annotations
 import argparse
 import asyncio
 import functools
-import os
 import random
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
-from datetime import timedelta
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
 import psutil
-import pyotp
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests.bench import portal_plans, portal_seed
-from tests.bench.pipeline_world import wait_until_up
+from tests.bench.pipeline_world import bench_engines, engine_settings, serving
+from tests.bench.portal_seed import Portal
+from tests.bench.portal_services import list_filters, list_path, time_services
 from tests.bench.portal_timing import BROWSER, HEADER, CpuMeter, Page, fetch, parallel, round_robin, row
 from tests.factories import provider_payload
-from tests.faults.stack import settings_env
-from tests.sandbox.harness import free_port
+from tests.portal.accounts import code, csrf_of, totp_secret_of
+from tests.processes import free_port
 
 from pdp.platform import clock, ids
 from pdp.platform.callers import PortalRole, PortalUserCaller
-from pdp.platform.db import admin
 from pdp.platform.db.session import create_engine, create_sessionmaker, unit_of_work
-from pdp.platform.devstack import DevStack, ensure_bucket
-from pdp.platform.devstack.info import EngineInfo
-from pdp.platform.security.envelope import generate_master_key
-from pdp.platform.settings import Settings, load_settings
+from pdp.platform.settings import Settings
 from pdp.tenants.accounts import service as accounts
 from pdp.tenants.deposits import follow_up
 from pdp.tenants.deposits.dashboard import dashboard
 from pdp.tenants.deposits.listing import InvoiceFilters, InvoiceListing
 from pdp.tenants.deposits.payment_terms import PaymentTerms
 
-BUCKET = "pdp-bench"
 LARGE, SMALL = 10_000, 100
 PAGE = 25  # the list's page, as the portal shows it
-
-
-@dataclass(frozen=True)
-class Portal:
-    api: str
-    tenant_id: str
-    large: str  # P
-    other: str  # Q
-    small: str  # S
-    searched_number: str  # one of P's invoice numbers, as a supplier would type it into the search
-    rare_recipient: str  # the SIRET of P's customer with the fewest invoices
-
-    def url(self, path: str = "/") -> str:
-        return f"{self.api}/portal/{self.tenant_id}{path}"
+# The bench is one tenant asking as fast as it can: the per-tenant budget would measure itself.
+UNTHROTTLED = {
+    "api_tenant_rate_per_second": 100_000.0,
+    "api_tenant_rate_burst": 100_000,
+    "api_tenant_max_in_flight": 1_000,
+}
 
 
 # ---------------------------------------------------------------------------------------------------- set-up
-
-
-def bench_settings(info: EngineInfo, app_url: str, owner_url: str, port: int) -> Settings:
-    return load_settings(
-        {},
-        database_url=app_url,
-        database_owner_url=owner_url,
-        redis_url=info.redis_url,
-        s3_endpoint=info.s3_endpoint,
-        s3_access_key=info.s3_access_key,
-        s3_secret_key=info.s3_secret_key,
-        s3_bucket=BUCKET,
-        master_keys=generate_master_key(),
-        port=port,
-        log_level="warning",
-        # The bench is one tenant asking as fast as it can: the per-tenant budget would measure itself.
-        api_tenant_rate_per_second=100_000.0,
-        api_tenant_rate_burst=100_000,
-        api_tenant_max_in_flight=1_000,
-    )
 
 
 async def seed(settings: Settings, api: str, staff: int) -> tuple[Portal, list[portal_seed.SeededUser]]:
@@ -136,6 +102,7 @@ async def seed(settings: Settings, api: str, staff: int) -> tuple[Portal, list[p
         small=made[2],
         searched_number=large.sample_number,
         rare_recipient=large.rare_recipient,
+        rare_recipient_word=large.rare_recipient_word,
     )
     users = [await portal_seed.seed_user(sessionmaker, tenant.id, portal.large, PortalRole.ADMIN) for _ in range(staff)]
     users.append(await portal_seed.seed_user(sessionmaker, tenant.id, portal.small, PortalRole.ADMIN))
@@ -181,13 +148,6 @@ async def vacuum(owner_url: str, *, settle: bool) -> str:
     return f"invoices: {pages} pages, {visible} all-visible, {size} with its indexes"
 
 
-def csrf_of(page: httpx.Response) -> str:
-    found = re.search(r'name="_csrf_token" value="([^"]+)"', page.text)
-    if not found:
-        raise RuntimeError(f"no CSRF field on {page.url}: {page.status_code} {page.text[:500]}")
-    return found.group(1)
-
-
 def sign_in(portal: Portal, user: portal_seed.SeededUser) -> httpx.Cookies:
     """The browser's moves: the sign-in form, then the two-step set-up an administrator owes (the secret read off
     the page, the code computed as an authenticator app does). The session's cookies."""
@@ -199,17 +159,16 @@ def sign_in(portal: Portal, user: portal_seed.SeededUser) -> httpx.Cookies:
         )
         if answer.status_code not in (302, 303):
             raise RuntimeError(f"sign-in refused: {answer.status_code} {answer.text[:500]}")
-        step = browser.get(portal.url("/connexion/code"))
-        secret = re.search(r'<span class="secret">([A-Z2-7 ]+)</span>', step.text)
+        step = browser.get(portal.url("/connexion/code"))  # every user here is an administrator: the set-up is owed
         sealed = re.search(r'name="sealed" value="([^"]+)"', step.text)
-        if secret and sealed:
-            code = pyotp.TOTP(secret.group(1).replace(" ", "")).at(clock.now())
-            done = browser.post(
-                portal.url("/connexion/code/activation"),
-                data={"_csrf_token": csrf_of(step), "sealed": sealed.group(1), "code": code, "suite": ""},
-            )
-            if done.status_code not in (302, 303):
-                raise RuntimeError(f"two-step set-up refused: {done.status_code} {done.text[:500]}")
+        if sealed is None:
+            raise RuntimeError(f"no two-step set-up: {step.status_code} {step.text[:500]}")
+        done = browser.post(
+            portal.url("/connexion/code/activation"),
+            data={"_csrf_token": csrf_of(step), "sealed": sealed.group(1), "code": code(totp_secret_of(step))},
+        )
+        if done.status_code not in (302, 303):
+            raise RuntimeError(f"two-step set-up refused: {done.status_code} {done.text[:500]}")
         dashboard_page = browser.get(portal.url("/"))
         if dashboard_page.status_code != 200:
             raise RuntimeError(f"not signed in: {dashboard_page.status_code} {dashboard_page.text[:500]}")
@@ -227,18 +186,8 @@ def link(page: httpx.Response, pattern: str) -> str | None:
 def pages(portal: Portal, cookies: httpx.Cookies) -> tuple[dict[str, str], list[str]]:
     """The pages to time (label → URL), found the way a browser finds them where they are links of the list
     page, and the labels of those the portal does not serve (yet)."""
-    today = clock.now().date()
-    quarter = (today - timedelta(days=180), today - timedelta(days=90))
-    wanted = {
-        "dashboard": portal.url("/"),
-        "invoice list, first page": portal.url("/factures"),
-        "list: paid, one quarter": portal.url(f"/factures?statut=paid&du={quarter[0]}&au={quarter[1]}"),
-        "list: rejected, last 12 months": portal.url(
-            f"/factures?statut=rejected&du={today - timedelta(days=365)}&au={today}"
-        ),
-        "list: one recipient (SIRET)": portal.url(f"/factures?destinataire={portal.rare_recipient}"),
-        "list: search by number": portal.url(f"/factures?numero={portal.searched_number}"),
-    }
+    lists = list_filters(portal, clock.now().date())
+    wanted = {"dashboard": portal.url("/")} | {label: portal.url(list_path(f)) for label, f in lists.items()}
     with httpx.Client(cookies=cookies, headers=BROWSER, timeout=60.0) as client:
         served = {label: url for label, url in wanted.items() if client.get(url).status_code == 200}
         next_page = link(client.get(portal.url("/factures")), r'href="([^"]*[?;]apres=[^"]*)"')
@@ -313,10 +262,14 @@ def measure(
 # ---------------------------------------------------------------------------------------------------- plans
 
 
-async def plans(database_url: str, portal: Portal, user_id: str) -> None:
+async def in_process(database_url: str, portal: Portal, user_id: str) -> None:
+    """The services timed without HTTP, then the plans of their statements, for P's user."""
     engine = create_engine(database_url, pool_size=1)
+    caller = PortalUserCaller(portal.tenant_id, user_id, {portal.large: PortalRole.ADMIN})
     try:
-        await explain_reads(create_sessionmaker(engine), portal, user_id)
+        sessionmaker = create_sessionmaker(engine)
+        await time_services(sessionmaker, caller, portal, clock.now().date())
+        await explain_reads(sessionmaker, caller, portal)
     finally:
         await engine.dispose()
 
@@ -325,10 +278,12 @@ async def _first_batch(listing: InvoiceListing, filters: InvoiceFilters) -> obje
     return await anext(aiter(listing.exported(filters)))
 
 
-async def explain_reads(sessionmaker: async_sessionmaker[AsyncSession], portal: Portal, user_id: str) -> None:
-    caller = PortalUserCaller(portal.tenant_id, user_id, {portal.large: PortalRole.ADMIN})
+async def explain_reads(
+    sessionmaker: async_sessionmaker[AsyncSession], caller: PortalUserCaller, portal: Portal
+) -> None:
     today = clock.now().date()
-    every = InvoiceFilters(frozenset({portal.large}))
+    lists = list_filters(portal, today)
+    every = lists["invoice list, first page"]
     print(
         "\nEXPLAIN (ANALYZE, BUFFERS) of the statements the services send, as the app role with P's user's scope "
         "bound\n(app.tenant_id, app.provider_ids: row-level security included):"
@@ -344,13 +299,11 @@ async def explain_reads(sessionmaker: async_sessionmaker[AsyncSession], portal: 
             "list, first page (page, names)": lambda: listing.listed(every, limit=PAGE),
             "list, its count": lambda: listing.count(every),
             "list: next page": lambda: listing.listed(every, limit=PAGE, starting_after=first.last_id),
-            "list: rejected, last 12 months": lambda: listing.listed(
-                replace(every, status="rejected", issued_from=today - timedelta(days=365)), limit=PAGE
-            ),
-            "list: one recipient (SIRET)": lambda: listing.listed(
-                replace(every, recipient=portal.rare_recipient), limit=PAGE
-            ),
-            "list: search by number": lambda: listing.listed(replace(every, number=portal.searched_number), limit=PAGE),
+            **{
+                label: functools.partial(listing.listed, filters, limit=PAGE)
+                for label, filters in lists.items()
+                if filters.narrowed
+            },
             "CSV export, first batch": functools.partial(_first_batch, listing, every),
             "invoice detail": lambda: follow_up.invoice_detail(session, suspended.invoices[0].id, PaymentTerms()),
         }
@@ -380,39 +333,22 @@ def main() -> None:
         help="measure before the visibility map is set (autovacuum held off, ANALYZE only)",
     )
     args = parser.parse_args()
-    data = Path(tempfile.mkdtemp(prefix="pdp-bench-", dir="/tmp"))
-    stack = DevStack(data, fast=True, log=lambda line: None)
-    server: subprocess.Popen[bytes] | None = None
-    try:
-        info = stack.start()
-        app_url, owner_url = asyncio.run(admin.ensure_database(info.postgres_admin_url, admin.DatabasePlan("bench")))
-        admin.upgrade(owner_url, app_url)
+    with bench_engines() as engines:
         if args.fresh_import:
-            asyncio.run(hold_off_autovacuum(owner_url))
-        ensure_bucket(info, BUCKET)
-        settings = bench_settings(info, app_url, owner_url, free_port())
-        log = (data / "pdp-serve.log").open("ab")
-        env = {**{k: v for k, v in os.environ.items() if not k.startswith("PDP_")}, **settings_env(settings)}
-        server = subprocess.Popen([sys.executable, "-m", "pdp.cli.main", "serve"], env=env, stdout=log, stderr=log)
-        api = f"http://127.0.0.1:{settings.port}"
-        if not wait_until_up(f"{api}/healthz", tries=300, pause=0.1):
-            raise RuntimeError(f"pdp serve did not start: see {data}/pdp-serve.log")
-        started = time.perf_counter()
-        portal, users = asyncio.run(seed(settings, api, args.parallel))
-        table = asyncio.run(vacuum(owner_url, settle=not args.fresh_import))
-        seeded = time.perf_counter() - started
-        print(f"seeded {2 * LARGE + SMALL:,} invoices (with events and documents) in {seeded:.1f} s; {table}")
-        print("1 API process (pdp serve), the bench's client on the same machine")
-        cookies = [sign_in(portal, user) for user in users]
-        meter = CpuMeter(psutil.Process(server.pid), psutil.Process(stack.pids()["postgres"]))
-        measure(meter, portal, cookies[:-1], cookies[-1], args)
-        asyncio.run(plans(app_url, portal, users[0].id))
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait()
-        stack.stop()
-        shutil.rmtree(data, ignore_errors=True)
+            asyncio.run(hold_off_autovacuum(engines.owner_url))
+        settings = engine_settings(engines, port=free_port(), **UNTHROTTLED)
+        with serving(settings, engines.data / "pdp-serve.log") as server:
+            api = f"http://127.0.0.1:{settings.port}"
+            started = time.perf_counter()
+            portal, users = asyncio.run(seed(settings, api, args.parallel))
+            table = asyncio.run(vacuum(engines.owner_url, settle=not args.fresh_import))
+            seeded = time.perf_counter() - started
+            print(f"seeded {2 * LARGE + SMALL:,} invoices (with events and documents) in {seeded:.1f} s; {table}")
+            print("1 API process (pdp serve), the bench's client on the same machine")
+            cookies = [sign_in(portal, user) for user in users]
+            meter = CpuMeter(psutil.Process(server.pid), psutil.Process(engines.stack.pids()["postgres"]))
+            measure(meter, portal, cookies[:-1], cookies[-1], args)
+            asyncio.run(in_process(engines.app_url, portal, users[0].id))
 
 
 if __name__ == "__main__":

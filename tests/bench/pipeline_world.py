@@ -2,6 +2,8 @@
 
 Everything runs as its own process (the emulator too), so the CPU each one spends per invoice can be read off
 ``psutil`` and printed beside the rates: on a 2-core machine, where the time goes says more than the rate alone.
+The engines (:func:`bench_engines`), settings on them (:func:`engine_settings`) and one ``pdp serve``
+(:func:`serving`) are what every bench of a running pdp starts from (``bench_api.py``, ``bench_portal.py``).
 """
 
 from __future__ import annotations
@@ -23,15 +25,85 @@ from typing import Any
 import httpx
 import psutil
 from tests.faults.stack import settings_env
-from tests.sandbox.harness import free_port, with_emulator
+from tests.processes import free_port
+from tests.sandbox.harness import with_emulator
 
 from pdp.platform.db import admin
 from pdp.platform.devstack import DevStack, ensure_bucket
+from pdp.platform.devstack.info import EngineInfo
 from pdp.platform.security.envelope import generate_master_key
 from pdp.platform.settings import Settings, load_settings
 
 REPO = Path(__file__).resolve().parents[2]
 BUCKET = "pdp-bench"
+
+
+@dataclass(frozen=True)
+class Engines:
+    """The embedded engines of one bench run, with a migrated database and the bucket."""
+
+    stack: DevStack
+    info: EngineInfo
+    app_url: str
+    owner_url: str
+    data: Path  # the run's temporary directory: the engines' data and the processes' logs
+
+
+@contextmanager
+def bench_engines() -> Iterator[Engines]:
+    """PostgreSQL, Redis and S3 (``pdp dev``'s) in a temporary directory, the database migrated and the bucket
+    made; all of it removed after."""
+    data = Path(tempfile.mkdtemp(prefix="pdp-bench-", dir="/tmp"))
+    stack = DevStack(data, fast=True, log=lambda line: None)
+    try:
+        info = stack.start()
+        app_url, owner_url = asyncio.run(admin.ensure_database(info.postgres_admin_url, admin.DatabasePlan("bench")))
+        admin.upgrade(owner_url, app_url)
+        ensure_bucket(info, BUCKET)
+        yield Engines(stack, info, app_url, owner_url, data)
+    finally:
+        stack.stop()
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def engine_settings(engines: Engines, **overrides: Any) -> Settings:
+    """pdp's settings on ``engines`` (a new master key, warnings only), with ``overrides``."""
+    info = engines.info
+    return load_settings(
+        {},
+        database_url=engines.app_url,
+        database_owner_url=engines.owner_url,
+        redis_url=info.redis_url,
+        s3_endpoint=info.s3_endpoint,
+        s3_access_key=info.s3_access_key,
+        s3_secret_key=info.s3_secret_key,
+        s3_bucket=BUCKET,
+        master_keys=generate_master_key(),
+        log_level="warning",
+        **overrides,
+    )
+
+
+def process_env(settings: Settings) -> dict[str, str]:
+    """The environment of a ``pdp`` process on ``settings``: no ``PDP_*`` variable of this shell leaks in."""
+    return {**{k: v for k, v in os.environ.items() if not k.startswith("PDP_")}, **settings_env(settings)}
+
+
+@contextmanager
+def serving(settings: Settings, log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """One ``pdp serve`` on ``settings`` (its port), its output in ``log``, once it answers; stopped after."""
+    with log.open("ab") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "pdp.cli.main", "serve"], cwd=REPO, env=process_env(settings), stdout=output,
+            stderr=output,
+        )  # fmt: skip
+    try:
+        if not wait_until_up(f"http://127.0.0.1:{settings.port}/healthz", tries=300, pause=0.1):
+            raise RuntimeError(f"pdp serve did not start: see {log}")
+        yield server
+    finally:
+        server.terminate()
+        server.wait()
 
 
 @dataclass
@@ -173,55 +245,41 @@ def start_proconnect(data: Path, env: dict[str, str]) -> tuple[subprocess.Popen[
 
 @contextmanager
 def world(*, speed: float, **overrides: Any) -> Iterator[World]:
-    data = Path(tempfile.mkdtemp(prefix="pdp-bench-", dir="/tmp"))
-    stack = DevStack(data, fast=True, log=lambda line: None)
     base_env = {k: v for k, v in os.environ.items() if not k.startswith("PDP_")}
     emulator: subprocess.Popen[bytes] | None = None
     proconnect: subprocess.Popen[bytes] | None = None
     built: World | None = None
-    try:
-        info = stack.start()
-        app_url, owner_url = asyncio.run(admin.ensure_database(info.postgres_admin_url, admin.DatabasePlan("bench")))
-        admin.upgrade(owner_url, app_url)
-        ensure_bucket(info, BUCKET)
-        emulator, chorus = start_emulator(data, base_env, speed=speed)
-        proconnect, issuer = start_proconnect(data, base_env)
-        port = free_port()
-        settings = with_emulator(
-            load_settings(
-                {},
-                database_url=app_url,
-                database_owner_url=owner_url,
-                redis_url=info.redis_url,
-                s3_endpoint=info.s3_endpoint,
-                s3_access_key=info.s3_access_key,
-                s3_secret_key=info.s3_secret_key,
-                s3_bucket=BUCKET,
-                archive_retention_days=1,
-                archive_lock_mode="GOVERNANCE",
-                master_keys=generate_master_key(),
-                port=port,
-                log_level="warning",
-                proconnect_issuer=issuer,
-                proconnect_client_id="pdp-bench",
-                proconnect_client_secret="pdp-bench-secret",
-                **overrides,
-            ),
-            chorus,
-        )
-        pids = {**stack.pids(), "emulator": emulator.pid}
-        dbname = app_url.rsplit("/", 1)[1]
-        admin_url = info.postgres_admin_url.rsplit("/", 1)[0] + f"/{dbname}"
-        built = World(settings, owner_url, admin_url, chorus["api_url"], f"http://127.0.0.1:{port}", pids, data)
-        built.env = {**base_env, **settings_env(settings)}
-        yield built
-    finally:
-        if built is not None:
-            for role in list(built.roles):
-                built.stop_role(role)
-        for child in (emulator, proconnect):
-            if child is not None:
-                child.terminate()
-                child.wait()
-        stack.stop()
-        shutil.rmtree(data, ignore_errors=True)
+    with bench_engines() as engines:
+        try:
+            data = engines.data
+            emulator, chorus = start_emulator(data, base_env, speed=speed)
+            proconnect, issuer = start_proconnect(data, base_env)
+            port = free_port()
+            settings = with_emulator(
+                engine_settings(
+                    engines,
+                    archive_retention_days=1,
+                    archive_lock_mode="GOVERNANCE",
+                    port=port,
+                    proconnect_issuer=issuer,
+                    proconnect_client_id="pdp-bench",
+                    proconnect_client_secret="pdp-bench-secret",
+                    **overrides,
+                ),
+                chorus,
+            )
+            pids = {**engines.stack.pids(), "emulator": emulator.pid}
+            dbname = engines.app_url.rsplit("/", 1)[1]
+            admin_url = engines.info.postgres_admin_url.rsplit("/", 1)[0] + f"/{dbname}"
+            api_url = f"http://127.0.0.1:{port}"
+            built = World(settings, engines.owner_url, admin_url, chorus["api_url"], api_url, pids, data)
+            built.env = process_env(settings)
+            yield built
+        finally:
+            if built is not None:
+                for role in list(built.roles):
+                    built.stop_role(role)
+            for child in (emulator, proconnect):
+                if child is not None:
+                    child.terminate()
+                    child.wait()

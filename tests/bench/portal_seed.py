@@ -96,6 +96,24 @@ class SeededProvider:
     invoices: int
     sample_number: str  # the number of one of its invoices, a third of the way back
     rare_recipient: str  # the SIRET of the customer it invoiced least
+    rare_recipient_word: str  # the last word of that customer's name in the directory, as a supplier would search it
+
+
+@dataclass(frozen=True)
+class Portal:
+    """The seeded tenant's portal as the bench asks for it: P's 10,000 invoices, Q's as many, S's 100."""
+
+    api: str
+    tenant_id: str
+    large: str  # P
+    other: str  # Q
+    small: str  # S
+    searched_number: str  # one of P's invoice numbers, as a supplier would type it into the search
+    rare_recipient: str  # the SIRET of P's customer with the fewest invoices
+    rare_recipient_word: str  # a word of its name, searched in the directory's names
+
+    def url(self, path: str = "/") -> str:
+        return f"{self.api}/portal/{self.tenant_id}{path}"
 
 
 @dataclass(frozen=True)
@@ -266,7 +284,8 @@ async def seed_provider(
                 await session.execute(insert(model), batch[start : start + 5_000])
     recipients = Counter(invoice["recipient_siret"] for invoice in rows.invoices)
     rare = min(recipients, key=recipients.__getitem__)
-    return SeededProvider(provider_id, count, rows.invoices[-(count // 3) - 1]["number"], rare)
+    word = buyers[rare].split()[-1]
+    return SeededProvider(provider_id, count, rows.invoices[-(count // 3) - 1]["number"], rare, word)
 
 
 async def seed_user(
