@@ -294,6 +294,7 @@ def run_dev(data_dir_option: str | None, port_option: int | None) -> int:
         click.echo("Migrating the database…")
         admin.upgrade(env.get("PDP_DATABASE_OWNER_URL") or env["PDP_DATABASE_URL"], env["PDP_DATABASE_URL"])
         names, sandbox_info = _start_children(env, data_dir / "logs", api_url, children)
+        demo = _demo_platform(env, data_dir, names, sandbox_info)
         info = {
             "api_url": api_url,
             "docs_url": f"{api_url}/api/docs",
@@ -319,6 +320,7 @@ def run_dev(data_dir_option: str | None, port_option: int | None) -> int:
                 "issuer": env.get("PDP_PROCONNECT_ISSUER"),
                 "demo_signatory": demo_signatory(sandbox_info) if "proconnect" in names else None,
             },
+            "demo_platform": asdict(demo) if demo else None,
             "pids": {
                 "supervisor": os.getpid(),
                 **{name: child.pid for name, child in zip(names, children, strict=True)},
@@ -326,8 +328,6 @@ def run_dev(data_dir_option: str | None, port_option: int | None) -> int:
             },
             "environment": env,
         }
-        demo = _demo_platform(env, data_dir, names, sandbox_info)
-        info["demo_platform"] = asdict(demo) if demo else None
         (data_dir / "dev.json").write_text(json.dumps(info, indent=2))
         (data_dir / "dev.json").chmod(0o600)
         chorus_line = _stand_in_lines(env, sandbox_info, names)
