@@ -90,8 +90,8 @@ async def clone(admin_url: str, template: TenantFixture, count: int) -> list[str
             template.id,
         )
         await conn.execute(
-            "INSERT INTO api_keys (tenant_id, id, created_at, name, mode, key_sha256, last4) "
-            "SELECT t.tenant_id, k.id, k.created_at, k.name, k.mode, t.digest, t.last4 FROM api_keys k, "
+            "INSERT INTO api_keys (tenant_id, id, created_at, name, mode, scopes, key_sha256, last4) "
+            "SELECT t.tenant_id, k.id, k.created_at, k.name, k.mode, k.scopes, t.digest, t.last4 FROM api_keys k, "
             "unnest($1::text[], $2::text[], $3::text[]) AS t(tenant_id, digest, last4) WHERE k.tenant_id = $4",
             tenant_ids,
             [apikeys.digest(key) for key in keys],
