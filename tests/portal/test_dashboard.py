@@ -131,7 +131,7 @@ async def test_a_user_of_several_providers_sees_them_all_or_the_one_chosen(
         data={"_csrf_token": token.group(1), "fournisseur": second["id"], "suite": f"{person.base}/"},
     )
     assert chosen.status_code == 200  # followed to the dashboard
-    assert figure(chosen, "figure-awaiting") == f"En attente de paiement (1 factures) = 20,00{NBSP}€"
+    assert figure(chosen, "figure-awaiting") == f"En attente de paiement (1 facture) = 20,00{NBSP}€"
 
     # A provider the user does not belong to, chosen by hand: ignored, never shown.
     client.cookies.set("pdp_provider", stranger["id"], path=person.base)

@@ -5,11 +5,9 @@ EN = {
     "au {date}": "on {date}",
     "Votre compte n'est rattaché à aucun fournisseur pour l'instant.": "Your account belongs to no supplier yet.",
     "Paiements": "Payments",
-    "En attente de paiement ({count} factures)": "Awaiting payment ({count} invoices)",
-    "Paiements attendus dans les {days} jours ({count} factures)": (
-        "Payments due in the next {days} days ({count} invoices)"
-    ),
-    "En retard de paiement ({count} factures)": "Paid late ({count} invoices)",
+    "En attente de paiement ({invoices})": "Awaiting payment ({invoices})",
+    "Paiements attendus dans les {days} jours ({invoices})": "Payments due in the next {days} days ({invoices})",
+    "En retard de paiement ({invoices})": "Overdue ({invoices})",
     "Intérêts de retard et indemnités dus": "Late interest and indemnities owed",
     "Factures par statut ({count} au total)": "Invoices by status ({count} in all)",
     "Aucune facture déposée pour l'instant.": "No invoice deposited yet.",
