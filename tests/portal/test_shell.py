@@ -83,7 +83,7 @@ async def test_the_language_follows_the_switch_the_browser_and_the_account(
     page = await post_form(
         client, f"{person.base}/", f"{person.base}/compte/langue", langue="en", suite=f"{person.base}/"
     )
-    assert '<html lang="en">' in page.text and "<h1>Dashboard</h1>" in page.text and "Paid late" in page.text
+    assert '<html lang="en">' in page.text and "<h1>Dashboard</h1>" in page.text and "Overdue (" in page.text
     unknown = await client.get(f"{person.base}/connexion/lien/not-a-real-token")  # error pages too
     assert unknown.status_code == 404 and "<h1>Unknown link</h1>" in unknown.text
     client.cookies.clear()  # another browser: the account's language, not a cookie
