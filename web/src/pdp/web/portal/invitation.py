@@ -10,12 +10,11 @@ only answers below 400); the others with their own status.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,11 +29,12 @@ from pdp.web.portal import redirects
 from pdp.web.portal.auth import lifetimes, set_session_cookie
 from pdp.web.portal.proconnect import PROOF, begin
 from pdp.web.portal.proof_cookie import proof_of, set_proof_cookie
+from pdp.web.portal.routing import Form
 from pdp.web.portal.shell import Shell
+from pdp.web.portal.throttled import wait_minutes
 from pdp.web.portal.visitors import client_of
 from pdp.web.resources import Resources
 
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 # Why no letter can be sent, by the refusal's code (the page fills in the SIRET).
 LETTER_REFUSALS = {
     "identity_siret_unknown": "Le SIRET {siret} est inconnu du répertoire SIRENE : aucun courrier ne peut lui être "
@@ -182,7 +182,7 @@ class InvitationController(Controller):
             page = await _page(
                 request, session, shell, resources, token, invitation=invitation, status=429,
                 chorus_error=THROTTLED,
-                minutes=max(1, -(-int(refused.headers.get("Retry-After", "60")) // 60)),
+                minutes=wait_minutes(refused),
             )  # fmt: skip
             page.headers.update(refused.headers)
             return page
