@@ -319,3 +319,17 @@ class RecyclerResponse(Response):
     numero_facture: str | None = None
     statut_facture: str | None = None
     date_depot: str | None = None
+
+
+class CorrigerValideurRequest(Request):
+    """``corriger/valideur/facture``: the right validator for an invoice sent back for a wrong one (GO
+    ``CorrigerValideurFactureOptions``); the structure is named by its id or by its identifier and type."""
+
+    id_facture: int
+    id_structure: int | None = None
+    identifiant_structure: str | None = None
+    type_identifiant_structure: str | None = None
+
+
+class CorrigerValideurResponse(Response):
+    id_facture: int | None = None

@@ -160,3 +160,13 @@ class CoordonneesBancairesResponse(Response):
     """``recuperer/coordbanc/valides``: the supplier's valid bank details, whose id ``soumettre`` refers to."""
 
     liste_coordonnee_bancaire: list[CoordonneeBancaire] = msgspec.field(default_factory=list)
+
+
+class ModeDepot(msgspec.Struct, rename="camel", kw_only=True):
+    mode_depot: str | None = None
+
+
+class ModesDepotResponse(Response):
+    """``recuperer/modedepot``: every way an invoice can enter Chorus (GO ``ListeModesDepot``)."""
+
+    liste_mode_depot: list[ModeDepot] = msgspec.field(default_factory=list)
