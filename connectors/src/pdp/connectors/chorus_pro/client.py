@@ -35,6 +35,7 @@ from pdp.connectors.chorus_pro.errors import (
     ChorusTimeout,
     ChorusTransientError,
 )
+from pdp.connectors.chorus_pro.schemas import documents as d
 from pdp.connectors.chorus_pro.schemas import factures as f
 from pdp.connectors.chorus_pro.schemas import structures as s
 from pdp.connectors.chorus_pro.schemas import transverses as t
@@ -312,6 +313,34 @@ class ChorusProClient:
         self, account: TechnicalAccount, request: s.RechercherEngagementRequest
     ) -> s.RechercherEngagementResponse:
         return await self.call(paths.ENGAGEMENTS_RECHERCHER, request, s.RechercherEngagementResponse, account)
+
+    # -- what Chorus holds: downloads, attachments, validator correction -----------------------------------
+
+    async def download_invoices(
+        self, account: TechnicalAccount, request: d.TelechargerGroupeRequest
+    ) -> d.TelechargerGroupeResponse:
+        """``telecharger/groupe``: invoices as Chorus holds them (over 120 MB: 413, ChorusPayloadTooLarge)."""
+        return await self.call(paths.TELECHARGER_GROUPE, request, d.TelechargerGroupeResponse, account)
+
+    async def download_attachments(
+        self, account: TechnicalAccount, request: d.TelechargerPieceJointeRequest
+    ) -> d.TelechargerPieceJointeResponse:
+        return await self.call(paths.TELECHARGER_PIECE_JOINTE, request, d.TelechargerPieceJointeResponse, account)
+
+    async def search_my_attachments(
+        self, account: TechnicalAccount, request: d.RechercherPiecesJointesRequest
+    ) -> d.RechercherPiecesJointesResponse:
+        """``rechercher/pj/moncompte``: the files this account uploaded with ``ajouter/fichier``."""
+        return await self.call(paths.PIECES_JOINTES_MON_COMPTE, request, d.RechercherPiecesJointesResponse, account)
+
+    async def correct_validator(
+        self, account: TechnicalAccount, request: f.CorrigerValideurRequest
+    ) -> f.CorrigerValideurResponse:
+        """``corriger/valideur/facture``: name the right validator of an invoice refused for a wrong one."""
+        return await self.call(paths.CORRIGER_VALIDEUR, request, f.CorrigerValideurResponse, account)
+
+    async def deposit_modes(self, account: TechnicalAccount) -> t.ModesDepotResponse:
+        return await self.call(paths.MODES_DEPOT, Empty(), t.ModesDepotResponse, account)
 
 
 NO_RESULT = 20000  # TRA_MSG_00.015 "La recherche n'a retourné aucun résultat"

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from pdp.connectors.chorus_pro import paths
-from pdp.connectors.chorus_pro.sandbox import factures, structures, transverses
+from pdp.connectors.chorus_pro.sandbox import downloads, factures, structures, transverses, validators
 from pdp.connectors.chorus_pro.sandbox.clock import VirtualClock
 from pdp.connectors.chorus_pro.sandbox.control import ControlApi
 from pdp.connectors.chorus_pro.sandbox.directory import Seed, load_seed
@@ -59,7 +59,13 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 MAX_BODY = 64 * 1024 * 1024  # a 10 MB file is ~14 MB of base64; larger bodies are refused unread
 CONTROL_PREFIX = "/_sandbox"
-ROUTES: dict[str, Handler] = {**factures.HANDLERS, **transverses.HANDLERS, **structures.HANDLERS}
+ROUTES: dict[str, Handler] = {
+    **factures.HANDLERS,
+    **transverses.HANDLERS,
+    **structures.HANDLERS,
+    **downloads.HANDLERS,
+    **validators.HANDLERS,
+}
 
 
 class SandboxApp:

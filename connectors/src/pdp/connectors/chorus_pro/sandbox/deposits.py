@@ -46,6 +46,7 @@ def deposer_flux(call: Call) -> Reply:
     if len(data) > FILE_MAX_BYTES:
         raise FLUX_TOO_LARGE
     flux = receive(call.state, call.supplier, data, request.nom_fichier, request.syntaxe_flux)
+    flux.data = data  # Chorus keeps the file: telecharger/groupe hands it back (sandbox/copies.py)
     call.entry.flux_number = flux.number
     call.entry.deposited = [DepositedKey(one.supplier_siret, one.number) for one in flux.invoices]
     return ok(
@@ -63,7 +64,7 @@ def deposer_pdf(call: Call) -> Reply:
     reads = call.state.reader(data, request.nom_fichier)
     read = reads[0] if reads and not reads[0].unreadable else None
     attachment = Attachment(
-        call.state.next_attachment_id(), call.supplier.id, request.nom_fichier, len(data), "pdf", read
+        call.state.next_attachment_id(), call.supplier.id, request.nom_fichier, len(data), "pdf", read, data
     )
     call.state.add_attachment(attachment)
     found = read or DepositedInvoice()
@@ -137,6 +138,10 @@ def soumettre(call: Call) -> Reply:
     invoice = create_invoice(
         state, supplier, read, deposit_mode=request.mode_depot, flux_number=None, depositor=call.supplier
     )
+    # Its files, for telecharger/groupe: the main PDF, then the complementary attachments.
+    invoice.attachment_ids = [piece.piece_jointe_principale_id for piece in request.piece_jointe_principale] + [
+        piece.piece_jointe_complementaire_id for piece in request.piece_jointe_complementaire
+    ]
     call.entry.deposited = [DepositedKey(supplier.siret, invoice.number)]
     call.entry.invoice_id = invoice.id
     fingerprint = hashlib.sha256(f"{invoice.id}:{invoice.number}:{supplier.siret}".encode()).digest()

@@ -229,6 +229,7 @@ def completer(call: Call) -> Reply:
     if invoice.status.code != "SUSPENDUE":
         raise ChorusFailure(BAD_STATUS, BAD_STATUS_LABEL)
     lifecycle.complete(call.state, invoice, request.commentaire)
+    invoice.attachment_ids += [piece.piece_jointe_complementaire_id for piece in request.piece_jointe_complementaire]
     return ok(
         {
             "identifiantFactureCPP": invoice.id,

@@ -44,6 +44,7 @@ class FluxRecord(msgspec.Struct, tag="flux", kw_only=True):
     invoice_ids: list[int]
     processing_due: float | None
     integration_due: float | None
+    data: bytes | None = None  # the deposited file (base64 in JSON); absent in states written before it was kept
 
 
 class InvoiceRecord(msgspec.Struct, tag="invoice", kw_only=True):
@@ -62,6 +63,8 @@ class InvoiceRecord(msgspec.Struct, tag="invoice", kw_only=True):
     schedule_generation: int
     scenario_done: bool
     planned: list[PlannedStatus]
+    attachment_ids: list[int] = msgspec.field(default_factory=list)
+    validator: str | None = None  # SIRET
 
 
 class AttachmentRecord(msgspec.Struct, tag="attachment", kw_only=True):
@@ -71,6 +74,7 @@ class AttachmentRecord(msgspec.Struct, tag="attachment", kw_only=True):
     size: int
     kind: str
     read: DepositedInvoice | None
+    data: bytes | None = None
 
 
 class DirectoryRecord(msgspec.Struct, tag="directory", kw_only=True):
@@ -113,6 +117,7 @@ def flux_record(flux: Flux) -> FluxRecord:
         invoice_ids=flux.invoice_ids,
         processing_due=flux.processing_due,
         integration_due=flux.integration_due,
+        data=flux.data,
     )
 
 
@@ -133,6 +138,8 @@ def invoice_record(invoice: Invoice) -> InvoiceRecord:
         schedule_generation=invoice.schedule_generation,
         scenario_done=invoice.scenario_done,
         planned=invoice.planned,
+        attachment_ids=invoice.attachment_ids,
+        validator=invoice.validator.siret if invoice.validator else None,
     )
 
 
@@ -144,6 +151,7 @@ def attachment_record(attachment: Attachment) -> AttachmentRecord:
         size=attachment.size,
         kind=attachment.kind,
         read=attachment.read,
+        data=attachment.data,
     )
 
 
@@ -211,7 +219,7 @@ def restore(state: SandboxState, records: list[Record]) -> None:
         state.invoices[invoice.id] = invoice
         state.numbers[(invoice.supplier.id, invoice.number)] = invoice.id
     for row in latest.attachments.values():
-        state.attachments[row.id] = Attachment(row.id, row.owner, row.name, row.size, row.kind, row.read)
+        state.attachments[row.id] = Attachment(row.id, row.owner, row.name, row.size, row.kind, row.read, row.data)
     if lost:
         log.warning("chorus sandbox: %d saved flux or invoices name a SIRET the directory no longer has; dropped", lost)
     for flux in state.fluxes.values():
@@ -242,6 +250,7 @@ def _flux(state: SandboxState, row: FluxRecord) -> Flux | None:
         invoice_ids=row.invoice_ids,
         processing_due=row.processing_due,
         integration_due=row.integration_due,
+        data=row.data,
     )
 
 
@@ -265,4 +274,6 @@ def _invoice(state: SandboxState, row: InvoiceRecord) -> Invoice | None:
         schedule_generation=row.schedule_generation,
         scenario_done=row.scenario_done,
         planned=row.planned,
+        attachment_ids=row.attachment_ids,
+        validator=_structure(state, row.validator),
     )

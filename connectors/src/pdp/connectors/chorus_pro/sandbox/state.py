@@ -59,6 +59,7 @@ class Attachment:
     size: int
     kind: str  # "pdf" (deposer/pdf) or "fichier" (ajouter/fichier)
     read: DepositedInvoice | None = None
+    data: bytes | None = None  # the file, for telecharger/groupe and telecharger/pieceJointe
 
 
 @dataclass(slots=True)
@@ -81,6 +82,10 @@ class Invoice:
     schedule_generation: int = 0  # bumped to cancel pending scheduled statuses
     scenario_done: bool = False  # a recipient's scenario (suspend, recycle…) plays once per invoice
     planned: list[PlannedStatus] = field(default_factory=list)  # due statuses not applied yet
+    # Its files that are attachments (ids): the main PDF of soumettre first, then complementary ones (soumettre,
+    # completer). A flux's invoice has its main file in the flux (``Flux.data``).
+    attachment_ids: list[int] = field(default_factory=list)
+    validator: Structure | None = None  # set by corriger/valideur/facture (the validator circuit reads it)
 
     @property
     def status(self) -> StatusEntry:
@@ -122,6 +127,7 @@ class Flux:
     # When it moves on (virtual timestamps), so a restart can schedule what had not happened yet.
     processing_due: float | None = None
     integration_due: float | None = None
+    data: bytes | None = None  # the file deposited: Chorus keeps it, telecharger/groupe hands it back
 
 
 @dataclass(slots=True)

@@ -110,7 +110,7 @@ def ajouter_fichier(call: Call) -> Reply:
     if len(request.piece_jointe_nom) > ATTACHMENT_NAME_MAX:
         raise ChorusFailure(20003, f"Le nom de la pièce jointe dépasse {ATTACHMENT_NAME_MAX} caractères.")
     attachment = Attachment(
-        call.state.next_attachment_id(), call.supplier.id, request.piece_jointe_nom, len(data), "fichier"
+        call.state.next_attachment_id(), call.supplier.id, request.piece_jointe_nom, len(data), "fichier", data=data
     )
     call.state.add_attachment(attachment)
     return ok({"pieceJointeId": attachment.id})
@@ -142,6 +142,27 @@ FRAMES = [
 ]
 CURRENCIES = [{"codeDevise": "EUR", "libelleDevise": "Euro"}, {"codeDevise": "USD", "libelleDevise": "Dollar US"}]
 FLUX_FORMATS = [{"formatFlux": name} for name in ("IN_DP_E1_STRUCT", "IN_DP_E2_MIXTE", "IN_DP_E2_FACTURX")]
+# recuperer/modedepot: the piste-gouv-fr client's IModeDepot (ZMOG), in its order; GO's fixture shows the first two.
+DEPOSIT_MODES = [
+    {"modeDepot": mode}
+    for mode in (
+        "SAISIE_WEB",
+        "PORTAIL_PDF",
+        "EDI_XML_STRUCT",
+        "EDI_MIXTE",
+        "EDI_PDF_ARCHIVE",
+        "SAISIE_PORTAIL",
+        "SAISIE_API",
+        "DEPOT_PDF_PORTAIL",
+        "DEPOT_PDF_SIGNE_PORTAIL",
+        "DEPOT_PDF_API",
+        "DEPOT_PDF_SIGNE_API",
+        "EDI",
+        "UPLOAD_PORTAIL",
+        "UPLOAD_API",
+        "EDI_NUMERISATION",
+    )
+]
 EXEMPTIONS = [
     {"codeMotifExonerationTva": "TVA_EXO_293B", "libelleMotifExonerationTva": "TVA non applicable, art. 293 B du CGI"},
     {"codeMotifExonerationTva": "TVA_EXO_261", "libelleMotifExonerationTva": "Exonération de TVA, art. 261 du CGI"},
@@ -174,4 +195,5 @@ HANDLERS: dict[str, Handler] = {
     paths.DEVISES: _listing("listeDevises", CURRENCIES),
     paths.FORMATS_FLUX: _listing("listeFormatFlux", FLUX_FORMATS),
     paths.MOTIFS_EXONERATION: _listing("listeMotifsExonerationTva", EXEMPTIONS),
+    paths.MODES_DEPOT: _listing("listeModeDepot", DEPOSIT_MODES),
 }
