@@ -322,6 +322,12 @@ def run_phases(w: World, args: argparse.Namespace, report: Report) -> None:
         report.split("end to end", split)
         ledger = httpx.get(f"{w.emulator_url}/_sandbox/ledger/summary").json()
         print(f"  emulator: {ledger['deposits']} deposits, {len(ledger['duplicate_deposits'])} duplicates")
+        calls = {path.rsplit("/v1/", 1)[-1]: n for path, n in ledger["by_path"].items() if "/cpro/" in path}
+        per_path = ", ".join(f"{path} {n / len(waiting):.2f}" for path, n in sorted(calls.items(), key=lambda c: -c[1]))
+        report.lines.append(
+            f"  Chorus calls per invoice, deposit to MISE_A_DISPOSITION: {sum(calls.values()) / len(waiting):.2f}"
+            f" ({per_path})"
+        )
 
     if args.soak_minutes:
         soak(w, people, args, report)

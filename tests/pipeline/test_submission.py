@@ -67,7 +67,9 @@ async def test_an_invoice_goes_from_queued_to_payment_sent(
     statuses = [e["data"]["status"] for e in events]
     assert statuses[:4] == ["queued", "submitted", "deposited", "delivered"] and statuses[-1] == "payment_sent"
     assert _deposits(sandbox) == 1
-    assert await advance(pipeline, tenant.id, invoice_id) == "nothing to do"
+    # Chorus reports nothing after MISE_EN_PAIEMENT: nothing schedules another look; one asked for reads, not deposits.
+    assert await advance(pipeline, tenant.id, invoice_id) == "tracked"
+    assert _deposits(sandbox) == 1 and (await _invoice(chorus_client, tenant, invoice_id))["status"] == "payment_sent"
     # Deposited with the platform's account, the invoice is the supplier's own in Chorus.
     async with httpx.AsyncClient(timeout=10) as http:
         search = f.RechercherFournisseurRequest(numero_facture=paid["number"])
@@ -141,7 +143,7 @@ async def test_the_buyers_rejection_and_its_comment_reach_the_invoice(
     assert await advance(pipeline, tenant.id, invoice_id) == "deposited"
     await _follow(pipeline, sandbox, tenant.id, invoice_id)
     rejected = await _invoice(chorus_client, tenant, invoice_id)
-    assert (rejected["status"], rejected["chorus"]["status"], rejected["cdar_code"]) == ("rejected", "REJETEE", "213")
+    assert (rejected["status"], rejected["chorus"]["status"], rejected["cdar_code"]) == ("rejected", "REJETEE", "210")
     events = (await chorus_client.get(f"/v1/invoices/{invoice_id}/events", headers=tenant.headers)).json()["data"]
     assert events[-1]["data"]["chorus_comment"]
 

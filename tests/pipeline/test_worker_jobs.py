@@ -89,10 +89,10 @@ async def test_the_sweep_takes_due_invoices_turn_by_turn_across_tenants(
         )
     async with sessionmaker() as session, session.begin():
         first = await claim_due(session, 2, 120)
-    assert sorted(tenant for tenant, _ in first) == sorted([busy.id, quiet.id])  # one each, not two of busy's
+    assert sorted(one.tenant_id for one in first) == sorted([busy.id, quiet.id])  # one each, not two of busy's
     async with sessionmaker() as session, session.begin():
         rest = await claim_due(session, 100, 120)
-    assert len(rest) == 4 and {tenant for tenant, _ in rest} == {busy.id}  # leased rows are not taken twice
+    assert len(rest) == 4 and {one.tenant_id for one in rest} == {busy.id}  # leased rows are not taken twice
     async with sessionmaker() as session, session.begin():
         assert await claim_due(session, 100, 120) == []
 

@@ -144,6 +144,13 @@ class Settings:
         default="60,120,300,600,1800,3600",
         metadata={"doc": "Polling schedule of an invoice's Chorus status; the last interval repeats"},
     )
+    stalled_after: str = field(
+        default="",
+        metadata={
+            "doc": "Maximum age of a non-final invoice status before the invoice is stalled, over the defaults: "
+            "e.g. submitted=2d,deposited=3d,delivered=45d (units s, m, h, d)"
+        },
+    )
     invoice_first_check_seconds: int = field(
         default=60,
         metadata={

@@ -21,6 +21,7 @@ import httpx
 import msgspec
 
 from pdp.connectors.chorus_pro import paths
+from pdp.connectors.chorus_pro.answers import read_answer
 from pdp.connectors.chorus_pro.auth import PisteTokens, TechnicalAccount
 from pdp.connectors.chorus_pro.errors import (
     ChorusAuthError,
@@ -35,6 +36,7 @@ from pdp.connectors.chorus_pro.errors import (
     ChorusTimeout,
     ChorusTransientError,
 )
+from pdp.connectors.chorus_pro.paging import every_page, whole_history
 from pdp.connectors.chorus_pro.schemas import documents as d
 from pdp.connectors.chorus_pro.schemas import factures as f
 from pdp.connectors.chorus_pro.schemas import structures as s
@@ -52,6 +54,7 @@ R = TypeVar("R", bound=Response)
 
 JSON_UTF8 = "application/json;charset=utf-8"
 MAX_PAGE_SIZE = 100
+HISTORY_PAGE_SIZE = 100
 # A bad technical account is told apart from a refused bearer token by PISTE's error description.
 _ACCOUNT_REFUSED = "login or password"
 # 503 and 429 mean "not processed"; other 5xx may come after Chorus acted, so a deposit must be reconciled.
@@ -148,23 +151,16 @@ class ChorusProClient:
     async def iter_supplier_invoices(
         self, account: TechnicalAccount, request: f.RechercherFournisseurRequest, *, page_size: int = MAX_PAGE_SIZE
     ) -> AsyncIterator[f.FactureFournisseur]:
-        """Every matching invoice, across all pages (Chorus pages by 10 unless told otherwise)."""
-        page = 1
-        while True:
-            paging = Pagination(nb_resultats_par_page=page_size, page_resultat_demandee=page)
-            try:
-                answer = await self.search_supplier_invoices(
-                    account, msgspec.structs.replace(request, recherche_facture_par_fournisseur=paging)
-                )
-            except ChorusRejected as exc:
-                if exc.chorus_code == str(NO_RESULT):  # Chorus answers "no result" as a refusal
-                    return
-                raise
-            for invoice in answer.liste_factures:
-                yield invoice
-            if page >= answer.pages or not answer.liste_factures:
-                return
-            page += 1
+        """Every matching invoice, across all pages (Chorus pages by 10 unless told otherwise); none when
+        Chorus answers "no result" (20000), with HTTP 200 or 400."""
+
+        async def page(number: int) -> f.RechercherFournisseurResponse:
+            paging = Pagination(nb_resultats_par_page=page_size, page_resultat_demandee=number)
+            paged = msgspec.structs.replace(request, recherche_facture_par_fournisseur=paging)
+            return await self.search_supplier_invoices(account, paged)
+
+        async for invoice in every_page(page, lambda answer: answer.liste_factures):
+            yield invoice
 
     async def get_supplier_invoice(self, account: TechnicalAccount, invoice_id: int) -> f.ConsulterFournisseurResponse:
         """``consulter/fournisseur``: one issued invoice."""
@@ -172,9 +168,18 @@ class ChorusProClient:
         return await self.call(paths.CONSULTER_FOURNISSEUR, request, f.ConsulterFournisseurResponse, account)
 
     async def invoice_history(self, account: TechnicalAccount, invoice_id: int) -> f.ConsulterHistoriqueResponse:
-        """``consulter/historique``: current status and the status history, newest first."""
-        request = f.ConsulterHistoriqueRequest(id_facture=invoice_id, nb_resultats_maximum=50)
-        return await self.call(paths.CONSULTER_HISTORIQUE, request, f.ConsulterHistoriqueResponse, account)
+        """``consulter/historique``: current status and the *whole* status history, newest first — every page
+        of it, asked with the history's own paging keys (``paramRechercheHistoStatuts``) and merged."""
+
+        async def page(number: int) -> f.ConsulterHistoriqueResponse:
+            paging = f.PaginationHistoStatuts(
+                nb_resultats_par_page_liste_histo_statut=HISTORY_PAGE_SIZE,
+                page_resultat_demandee_liste_histo_statut=number,
+            )
+            request = f.ConsulterHistoriqueRequest(id_facture=invoice_id, param_recherche_histo_statuts=paging)
+            return await self.call(paths.CONSULTER_HISTORIQUE, request, f.ConsulterHistoriqueResponse, account)
+
+        return await whole_history(page)
 
     async def recycle_invoice(self, account: TechnicalAccount, request: f.RecyclerRequest) -> f.RecyclerResponse:
         """``recycler``: new routing data for an ``A_RECYCLER`` invoice, same number."""
@@ -256,7 +261,8 @@ class ChorusProClient:
         return await self.call(paths.STRUCTURES_RECHERCHER, request, s.RechercherStructureResponse, account)
 
     async def find_structure(self, account: TechnicalAccount, siret: str) -> s.StructureResume | None:
-        """The structure identified by this SIRET, public or not, active or not; ``None`` when unknown."""
+        """The structure identified by this SIRET, public or not, active or not; ``None`` when unknown (an empty
+        list, ``parametresRetour.total`` 0, or "no result" with HTTP 200 or 400)."""
         request = s.RechercherStructureRequest(
             structure=s.StructureCriteres(identifiant_structure=siret, type_identifiant_structure="SIRET"),
             restreindre_structures_privees=False,
@@ -264,7 +270,7 @@ class ChorusProClient:
         try:
             answer = await self.search_structures(account, request)
         except ChorusRejected as exc:
-            if exc.chorus_code == str(NO_RESULT):
+            if exc.no_result:
                 return None
             raise
         matches = [one for one in answer.liste_structures if one.identifiant_structure == siret]
@@ -278,26 +284,17 @@ class ChorusProClient:
     async def iter_services(
         self, account: TechnicalAccount, structure_id: int, *, page_size: int = MAX_PAGE_SIZE
     ) -> AsyncIterator[s.ServiceResume]:
-        """``rechercher/services``, every page."""
-        page = 1
-        while True:
+        """``rechercher/services``, every page; none when Chorus answers "no result"."""
+
+        async def page(number: int) -> s.RechercherServicesResponse:
+            paging = Pagination(nb_resultats_par_page=page_size, page_resultat_demandee=number)
             request = s.RechercherServicesRequest(
-                id_structure=structure_id,
-                parametres_rechercher_services_structure=Pagination(
-                    nb_resultats_par_page=page_size, page_resultat_demandee=page
-                ),
+                id_structure=structure_id, parametres_rechercher_services_structure=paging
             )
-            try:
-                answer = await self.call(paths.SERVICES_RECHERCHER, request, s.RechercherServicesResponse, account)
-            except ChorusRejected as exc:
-                if exc.chorus_code == str(NO_RESULT):
-                    return
-                raise
-            for service in answer.liste_services:
-                yield service
-            if page >= answer.pages or not answer.liste_services:
-                return
-            page += 1
+            return await self.call(paths.SERVICES_RECHERCHER, request, s.RechercherServicesResponse, account)
+
+        async for service in every_page(page, lambda answer: answer.liste_services):
+            yield service
 
     async def get_service(
         self, account: TechnicalAccount, structure_id: int, service_id: int
@@ -341,9 +338,6 @@ class ChorusProClient:
 
     async def deposit_modes(self, account: TechnicalAccount) -> t.ModesDepotResponse:
         return await self.call(paths.MODES_DEPOT, Empty(), t.ModesDepotResponse, account)
-
-
-NO_RESULT = 20000  # TRA_MSG_00.015 "La recherche n'a retourné aucun résultat"
 
 
 def _account_refused(response: httpx.Response) -> bool:
@@ -403,19 +397,7 @@ def _raise_for_http(response: httpx.Response) -> None:
 
 def _decode_answer(response: httpx.Response, answer: type[R]) -> R:
     _raise_for_http(response)
-    decoded = _try_decode(response.content, answer)
-    if decoded is None:
-        # A 200 that is not our JSON is a gateway page or a truncated body: Chorus may have acted.
-        raise ChorusTransientError(
-            "Chorus Pro answered with an unreadable body", http_status=response.status_code, ambiguous=True
-        )
-    if decoded.code_retour != SUCCESS:
-        raise ChorusRejected(
-            decoded.libelle or "Chorus Pro rejected the request",
-            chorus_code=str(decoded.code_retour),
-            http_status=response.status_code,
-        )
-    return decoded
+    return read_answer(response, answer)  # a non-zero codeRetour with HTTP 200 is a ChorusRejected too
 
 
 def _try_decode(content: bytes, kind: type[R]) -> R | None:

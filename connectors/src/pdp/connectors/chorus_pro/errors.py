@@ -70,12 +70,32 @@ class ChorusPermanentError(ChorusError):
     """Retrying the same call cannot help: report Chorus's message to the user or operator."""
 
 
+# "The search returned no result": TRA_MSG_00.015 (20000) and GFT_MSG_01.075 (20007, works invoices) [PASTELL].
+NO_RESULT_CODES = frozenset({"20000", "20007"})
+
+
 class ChorusRejected(ChorusPermanentError):
-    """A business refusal: non-zero ``codeRetour`` (HTTP 200 or 400)."""
+    """A business refusal: non-zero ``codeRetour``, whether Chorus sent it with HTTP 200 or 400."""
 
     default_code = "chorus_rejected"
     status = 422
     title = "Chorus Pro rejected the request"
+
+    @property
+    def no_result(self) -> bool:
+        """A search that found nothing: an empty result, not a failure."""
+        return self.chorus_code in NO_RESULT_CODES
+
+
+class ChorusUnexpectedAnswer(ChorusPermanentError):
+    """A JSON answer that does not have the shape of this call's answer, even read leniently.
+
+    Asking again gets the same answer, so it is not transient. When it came with a 2xx status and no refusal
+    code, Chorus may have acted on the request: it is then ``ambiguous``, and a deposit is looked up (§7) rather
+    than sent again."""
+
+    default_code = "chorus_unexpected_answer"
+    title = "Chorus Pro answered in a shape pdp does not read"
 
 
 class ChorusBadRequest(ChorusPermanentError):

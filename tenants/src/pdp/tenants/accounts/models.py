@@ -172,23 +172,36 @@ class StaffUser(Base):
     disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
+STAFF_CASE_KINDS = ("siret_contested", "invoice_stalled", "chorus_state_unknown")
+
 
 class StaffCase(Base):
-    """The staff queue: a case support must look at, across tenants (today: a SIRET two tenants ask mandates for).
+    """The staff queue: a case support must look at, across tenants (a SIRET two tenants ask mandates for, an
+    invoice stalled or in a Chorus state pdp does not know).
 
-    The app role has no grant on it: tenants raise cases through ``pdp_flag_contested_siret`` (migration 0019),
-    which checks the caller's own claim before it writes; the back-office console reads the queue."""
+    The app role has no grant on it: tenants raise cases through ``pdp_flag_contested_siret`` (migration 0019) and
+    ``pdp_open_invoice_case`` (0022), which check the caller's own claim before they write; the back-office
+    console reads the queue."""
 
     __tablename__ = "staff_cases"
     __table_args__ = (
-        CheckConstraint("kind IN ('siret_contested')", name="kind"),
+        CheckConstraint(f"kind IN {STAFF_CASE_KINDS}", name="kind"),
         # One open case per contested SIRET: a third tenant joins the open case rather than opening another.
         Index("ux_staff_cases_open_siret", "kind", "siret", unique=True, postgresql_where=text("resolved_at IS NULL")),
+        # One open case per invoice and kind: a later occurrence updates it.
+        Index(
+            "ux_staff_cases_open_subject",
+            "kind",
+            "subject_id",
+            unique=True,
+            postgresql_where=text("resolved_at IS NULL AND subject_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(30), primary_key=True)
     kind: Mapped[str] = mapped_column(String(30))
     siret: Mapped[str | None] = mapped_column(String(14))
+    subject_id: Mapped[str | None] = mapped_column(String(30))  # the invoice of an invoice case
     tenant_ids: Mapped[list[str]] = mapped_column(ARRAY(String(30)))
     detail: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
     opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -13,7 +13,8 @@ from pdp.platform.security.envelope import Envelope
 from pdp.tenants.archive import service as archive
 from pdp.tenants.archive.store import Archive
 from pdp.tenants.chorus_gateway import ChorusEnvironment
-from pdp.tenants.deposits.lifecycle import from_chorus
+from pdp.tenants.deposits import stalls
+from pdp.tenants.deposits.lifecycle import CHORUS_FLUX_STATES, MAX_DEPOSITS, FluxAction, from_chorus
 from pdp.tenants.deposits.models import InvoiceRecord
 from pdp.tenants.deposits.transitions import move
 from pdp.tenants.providers.chorus_account import account_of
@@ -75,22 +76,22 @@ async def find_deposited(
 async def apply_chorus_status(
     session: AsyncSession, invoice: InvoiceRecord, chorus_status: str | None, comment: str | None = None
 ) -> bool:
+    """Move the invoice to what ``chorus_status`` means; an unknown code is kept, shown and raised to staff."""
+    if not chorus_status:
+        return False
     status = from_chorus(chorus_status)
     if status is None:
-        return False
+        before = invoice.chorus_status
+        await stalls.unknown_state(session, invoice, chorus_status, flux=False)
+        return before != invoice.chorus_status
     detail = {"chorus_comment": comment} if comment else None
     before = invoice.chorus_status
     moved = await move(session, invoice, status, chorus_status=chorus_status, detail=detail)
     return moved or before != invoice.chorus_status
 
 
-async def refresh(
-    chorus: ChorusEnvironment, account: TechnicalAccount, session: AsyncSession, invoice: InvoiceRecord
-) -> bool:
-    """Read what Chorus says now; True when anything changed."""
-    if invoice.chorus_invoice_id is None:
-        return await _refresh_flux(chorus, account, session, invoice)
-    history = await chorus.client.invoice_history(account, invoice.chorus_invoice_id)
+async def apply_history(session: AsyncSession, invoice: InvoiceRecord, history: f.ConsulterHistoriqueResponse) -> bool:
+    """Apply the entries of the invoice's history pdp has not applied yet, oldest first; True when anything changed."""
     entries = list(reversed(history.statuses))  # Chorus sends them newest first
     if not entries:  # no history offered: the current status alone
         return await apply_chorus_status(session, invoice, history.statut_courant_code)
@@ -102,25 +103,43 @@ async def refresh(
     return changed
 
 
-async def _refresh_flux(
+async def refresh(
     chorus: ChorusEnvironment, account: TechnicalAccount, session: AsyncSession, invoice: InvoiceRecord
 ) -> bool:
+    """Read what Chorus says now about one invoice; True when anything changed."""
+    if invoice.chorus_invoice_id is None:
+        return await refresh_flux(chorus, account, session, invoice)
+    history = await chorus.client.invoice_history(account, invoice.chorus_invoice_id)
+    return await apply_history(session, invoice, history)
+
+
+async def refresh_flux(
+    chorus: ChorusEnvironment, account: TechnicalAccount, session: AsyncSession, invoice: InvoiceRecord
+) -> bool:
+    """The flux report, acted on as its state means (lifecycle.CHORUS_FLUX_STATES); True when anything changed."""
     assert invoice.chorus_flux_number is not None
     report = await chorus.client.flux_report(account, invoice.chorus_flux_number)
-    state = report.etat_courant_depot_flux
-    if not report.finished:
-        before, invoice.chorus_status = invoice.chorus_status, state
-        return before != state
+    state = report.etat_courant_depot_flux or ""
+    action = CHORUS_FLUX_STATES.get(state)
     ours = [e.libelle_erreur_dp or "" for e in report.errors_dp if e.numero_dp in (None, invoice.number)]
-    if state == "IN_REJETE" or ours:
+    if action is FluxAction.REFUSED or ours:
         messages = ours or [f"{e.code_erreur}: {e.libelle_erreur}" for e in report.technical_errors]
         invoice.last_error = " | ".join(messages)[:2000] or "Chorus Pro rejected the flux"
         return await move(session, invoice, "rejected", chorus_status=state, detail={"chorus_errors": messages})
+    if action is None:
+        before = invoice.chorus_status
+        await stalls.unknown_state(session, invoice, state, flux=True)
+        return before != invoice.chorus_status
+    if action is FluxAction.REDEPOSIT:
+        return await _deposit_again(session, invoice, state)
+    if action is FluxAction.WAIT:
+        before, invoice.chorus_status = invoice.chorus_status, state
+        return before != state
     search = f.RechercherFournisseurRequest(numero_flux_depot=invoice.chorus_flux_number, numero_facture=invoice.number)
     async for found in chorus.client.iter_supplier_invoices(account, search):
         if found.numero_facture == invoice.number:
             invoice.chorus_invoice_id = found.identifiant_facture_cpp
-            await move(session, invoice, "deposited", chorus_status=state)
+            invoice.chorus_status = state
             # Its history, step by step: the buyer may have moved it several times since integration.
             await refresh(chorus, account, session, invoice)
             return True
@@ -128,6 +147,21 @@ async def _refresh_flux(
         invoice.last_error = "Chorus Pro integrated the flux but lists the invoice neither as created nor rejected"
         return await move(session, invoice, "failed", chorus_status=state, detail={"error": "chorus_unlisted"})
     return False
+
+
+async def _deposit_again(session: AsyncSession, invoice: InvoiceRecord, state: str) -> bool:
+    """Chorus lost the flux (``IN_INCIDENTE``: "il sera nécessaire de reprendre le flux intégralement"): deposit
+    the invoice again, as a new flux, up to MAX_DEPOSITS in all; then give up and say why."""
+    lost = invoice.chorus_flux_number
+    if invoice.submit_attempts >= MAX_DEPOSITS:
+        invoice.last_error = f"Chorus Pro lost the flux {lost} ({state}) after {invoice.submit_attempts} deposits"
+        return await move(
+            session, invoice, "failed", chorus_status=state, detail={"error": "chorus_flux_incident", "flux": lost}
+        )
+    invoice.chorus_flux_number, invoice.submit_started_at, invoice.last_error = None, None, None
+    return await move(
+        session, invoice, "queued", chorus_status=state, detail={"reason": "chorus_flux_incident", "lost_flux": lost}
+    )
 
 
 # codeCadreFacturation values (docs/chorus-pro-api.md §4.4), by the short code invoices carry in BT-23.

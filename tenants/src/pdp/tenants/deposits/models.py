@@ -109,6 +109,10 @@ class InvoiceRecord(TenantScoped, Base):
     # Pro wants a new number for it, so it is a new invoice, linked to the old one).
     original_invoice_id: Mapped[str | None] = mapped_column(String(30))
     relation: Mapped[str | None] = mapped_column(String(20))
+    # When the status last moved (updated_at moves with every poll): a status's age, for the stall limits.
+    status_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # The Chorus time up to which the account's change feed covered this invoice: the next feed starts there.
+    chorus_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )

@@ -1,9 +1,10 @@
 """Carrying a queued invoice to Chorus Pro and following it until it is paid or rejected.
 
-``advance`` is the only entry point: the outbox's ``invoices.submit`` job and the sweep's ``invoices.advance``
-jobs both call it, any number of times, in any order, from any worker. Each call looks at the invoice (row
-locked) and does the one next thing: deposit it, reconcile an unanswered deposit, read its flux report, or read
-its status history. Nothing is ever deposited twice:
+``advance`` is the entry point for one invoice: the outbox's ``invoices.submit`` job and the sweep's
+``invoices.advance`` jobs call it, any number of times, in any order, from any worker. Each call looks at the
+invoice (row locked) and does the one next thing: deposit it, reconcile an unanswered deposit, declare it stalled
+when its status is past its maximum age, or follow it (:mod:`.tracking`, which the sweep also runs in bulk for a
+tenant's due invoices). Nothing is ever deposited twice:
 
 - the attempt is recorded and committed *before* the deposit call (``submit_started_at``);
 - a call that got no clear answer (crash, timeout, lost connection, 5xx) leaves that marker, and the next call
@@ -15,10 +16,9 @@ its status history. Nothing is ever deposited twice:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.connectors.chorus_pro.auth import TechnicalAccount
 from pdp.connectors.chorus_pro.client import spending
@@ -26,40 +26,20 @@ from pdp.connectors.chorus_pro.errors import ChorusError, ChorusTransientError
 from pdp.platform import clock
 from pdp.platform.db.session import unit_of_work
 from pdp.platform.logging import get_logger
-from pdp.platform.security.envelope import Envelope
-from pdp.platform.settings import Settings
-from pdp.tenants.archive.store import Archive
-from pdp.tenants.chorus_gateway import ChorusEnvironment, ChorusGateway
+from pdp.tenants.chorus_gateway import ChorusEnvironment
 from pdp.tenants.deposits import chorus_steps as steps
-from pdp.tenants.deposits.lifecycle import RECEIVED, TRACKED
+from pdp.tenants.deposits import stalls, tracking
+from pdp.tenants.deposits.lifecycle import FOLLOWED
 from pdp.tenants.deposits.models import InvoiceRecord
-from pdp.tenants.deposits.payment_terms import PaymentTerms
+from pdp.tenants.deposits.pipeline_config import Pipeline, build_pipeline, environment_of
 from pdp.tenants.deposits.repository import InvoiceRepository
 from pdp.tenants.deposits.transitions import move
 from pdp.tenants.mandates.service import MandateRequired, require_mandate
 from pdp.tenants.providers.repository import ProviderRepository
 
+__all__ = ["Pipeline", "advance", "build_pipeline"]  # the workers and tests take the pipeline from here
+
 log = get_logger("pdp.deposits")
-RETRY_SOON = timedelta(seconds=30)
-
-
-@dataclass(frozen=True, slots=True)
-class Pipeline:
-    sessionmaker: async_sessionmaker[AsyncSession]
-    gateway: ChorusGateway | None
-    archive: Archive
-    envelope: Envelope | None
-    reconcile_after: timedelta
-    intervals: tuple[int, ...]
-    terms: PaymentTerms = field(default_factory=PaymentTerms)
-
-    @property
-    def retry_soon(self) -> timedelta:
-        """How soon to look again after an unclear or refused call: never later than the reconcile window."""
-        return min(RETRY_SOON, self.reconcile_after)
-
-    def next_poll(self, checks: int) -> timedelta:
-        return timedelta(seconds=self.intervals[min(checks, len(self.intervals) - 1)])
 
 
 async def advance(pipeline: Pipeline, tenant_id: str, invoice_id: str) -> str:
@@ -71,38 +51,16 @@ async def advance(pipeline: Pipeline, tenant_id: str, invoice_id: str) -> str:
 async def _advance(pipeline: Pipeline, tenant_id: str, invoice_id: str) -> str:
     async with unit_of_work(pipeline.sessionmaker, tenant_id=tenant_id) as session:
         invoice = await InvoiceRepository(session).for_update(invoice_id)
+        if stalls.is_overdue(invoice, pipeline.stall_after, clock.now()):
+            await stalls.stall(session, invoice, pipeline.stall_after)
+            return "stalled"
         if invoice.status == "queued":
             return await _deposit_or_reconcile(pipeline, session, invoice)
-        if invoice.status in TRACKED:
-            chorus = _environment(pipeline, invoice)
-            if chorus is None:
-                return "chorus not configured"
-            step = await _track(pipeline, chorus, session, invoice)
-            _set_expected_payment(pipeline, invoice)
-            return step
-        invoice.next_check_at = None
-        return "nothing to do"
-
-
-def _set_expected_payment(pipeline: Pipeline, invoice: InvoiceRecord) -> None:
-    """The legal delay runs from reception: the day pdp first sees the invoice in Chorus's hands."""
-    if invoice.expected_payment_date is None and invoice.chorus_invoice_id is not None and invoice.status in RECEIVED:
-        invoice.expected_payment_date = pipeline.terms.expected_date(clock.now().date(), invoice.recipient_siret)
-
-
-def _environment(pipeline: Pipeline, invoice: InvoiceRecord) -> ChorusEnvironment | None:
-    """The Chorus Pro environment of the invoice's mode, and no other: a test invoice never reaches production.
-    None when this worker has none for it: the invoice waits and says why."""
-    if pipeline.gateway is None:
-        error = "chorus_not_configured: no Chorus Pro access is configured"
-    else:
-        found = pipeline.gateway.environments.get(invoice.mode)
-        if found is not None:
-            return found
-        error = f"chorus_environment_unavailable: no Chorus Pro environment for {invoice.mode} invoices"
-    invoice.next_check_at = clock.now() + timedelta(minutes=5)
-    invoice.last_error = error
-    return None
+        if invoice.status not in FOLLOWED:
+            invoice.next_check_at = None
+            return "nothing to do"
+    done = await tracking.track(pipeline, tenant_id, [invoice_id])
+    return "tracked" if done.changed or not done.stalled else "stalled"
 
 
 async def _deposit_or_reconcile(pipeline: Pipeline, session: AsyncSession, invoice: InvoiceRecord) -> str:
@@ -118,7 +76,7 @@ async def _deposit_or_reconcile(pipeline: Pipeline, session: AsyncSession, invoi
         invoice.last_error, invoice.next_check_at = f"{exc.code}: {exc.detail}", None
         await move(session, invoice, "failed", detail={"error": exc.code, "message": exc.detail})
         return "mandate gone"
-    chorus = _environment(pipeline, invoice)
+    chorus = environment_of(pipeline, invoice)
     if chorus is None:
         return "chorus not configured"
     account = await steps.account_for(session, invoice, chorus, pipeline.envelope)
@@ -198,47 +156,3 @@ async def _reconcile(
         return "waiting for chorus"
     invoice.submit_started_at, invoice.next_check_at = None, clock.now()  # Chorus never got it: deposit again
     return "not found: will deposit again"
-
-
-async def _track(pipeline: Pipeline, chorus: ChorusEnvironment, session: AsyncSession, invoice: InvoiceRecord) -> str:
-    account = await steps.account_for(session, invoice, chorus, pipeline.envelope)
-    try:
-        changed = await steps.refresh(chorus, account, session, invoice)
-    except ChorusError as exc:
-        invoice.last_error = f"{exc.code}: {exc.detail}"[:2000]
-        if exc.retry_after is not None:  # asked to slow down (Chorus's 429 or pdp's own limit): not a failure
-            invoice.next_check_at = clock.now() + timedelta(seconds=exc.retry_after)
-            return "rate limited"
-        if not exc.transient:
-            log.error("tracking.refused", invoice_id=invoice.id, error=str(exc))
-        invoice.checks += 1
-        invoice.next_check_at = clock.now() + pipeline.next_poll(invoice.checks)
-        return "tracking failed"
-    if invoice.status not in TRACKED:
-        invoice.next_check_at = None  # Chorus reports nothing after MISE_EN_PAIEMENT or REJETEE
-        return "finished"
-    if not changed:
-        invoice.checks += 1
-    invoice.next_check_at = clock.now() + pipeline.next_poll(invoice.checks)
-    return "tracked"
-
-
-def build_pipeline(
-    settings: Settings,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    *,
-    gateway: ChorusGateway | None,
-    archive: Archive,
-) -> Pipeline:
-    """The pipeline of one worker process, from settings (reconcile window, polling schedule, payment terms).
-    The rate limit lives in the gateway: every Chorus call takes its token there."""
-    intervals = tuple(int(part) for part in settings.tracking_intervals_seconds.split(",") if part.strip())
-    return Pipeline(
-        sessionmaker=sessionmaker,
-        gateway=gateway,
-        archive=archive,
-        envelope=Envelope(settings.master_keys) if settings.master_keys else None,
-        reconcile_after=timedelta(seconds=settings.chorus_reconcile_after_seconds),
-        intervals=intervals or (60,),
-        terms=PaymentTerms.from_settings(settings),
-    )

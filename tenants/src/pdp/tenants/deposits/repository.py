@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pdp.platform import ids
 from pdp.platform.db.repository import Page, TenantRepository
 from pdp.tenants.deposits.models import InvoiceRecord
 
@@ -96,10 +99,31 @@ class InvoiceRepository(TenantRepository[InvoiceRecord]):
         return await self.page(query, limit=limit, starting_after=starting_after)
 
 
-async def claim_due(session: AsyncSession, batch: int, lease_seconds: int) -> list[tuple[str, str]]:
-    """(tenant_id, invoice_id) of invoices whose next check is due, fairly across tenants, leased."""
+@dataclass(frozen=True, slots=True)
+class Due:
+    tenant_id: str
+    invoice_id: str
+    status: str
+
+
+async def claim_due(session: AsyncSession, batch: int, lease_seconds: int) -> list[Due]:
+    """The invoices whose next check is due, fairly across tenants, leased."""
     rows = await session.execute(
-        text("SELECT tenant_id, id FROM pdp_invoices_claim_due(:batch, :lease)"),
+        text("SELECT tenant_id, id, status FROM pdp_invoices_claim_due(:batch, :lease)"),
         {"batch": batch, "lease": lease_seconds},
     )
-    return [(row.tenant_id, row.id) for row in rows]
+    return [Due(row.tenant_id, row.id, row.status) for row in rows]
+
+
+async def open_invoice_case(session: AsyncSession, kind: str, invoice_id: str, detail: dict[str, Any]) -> None:
+    """A staff case about an invoice of the session's tenant (``pdp_open_invoice_case``, migration 0022: the app
+    role cannot write the cross-tenant queue itself); an open case of the same kind takes the new detail."""
+    await session.execute(
+        text("SELECT pdp_open_invoice_case(:kind, :invoice_id, :case_id, CAST(:detail AS jsonb))"),
+        {
+            "kind": kind,
+            "invoice_id": invoice_id,
+            "case_id": ids.new_id("staff_case"),
+            "detail": json.dumps(detail, default=str),
+        },
+    )

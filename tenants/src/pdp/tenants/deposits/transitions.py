@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.platform import clock
 from pdp.platform.audit import Actor, AuditRepository
-from pdp.tenants.deposits.lifecycle import CDAR_CODES, may_move
+from pdp.tenants.deposits.lifecycle import cdar_code, may_move
 from pdp.tenants.deposits.models import InvoiceRecord
 from pdp.tenants.events.service import emit
 from pdp.tenants.notifications.service import stage_status_email
@@ -33,13 +33,14 @@ async def move(
         return False
     previous, invoice.status = invoice.status, status
     invoice.updated_at = now  # set here, not by the column's onupdate, so the API can show it without a reload
+    invoice.status_changed_at = now
     invoice.checks = 0  # something happened: look again soon
     data = {
         "invoice_id": invoice.id,
         "status": status,
         "previous_status": previous,
         "chorus_status": invoice.chorus_status,
-        "cdar_code": CDAR_CODES.get(status),
+        "cdar_code": cdar_code(status, invoice.chorus_status),
         **(detail or {}),
     }
     event = await emit(session, "invoice.status_changed", invoice.id, data)

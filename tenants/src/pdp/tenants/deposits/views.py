@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pdp.platform import clock
 from pdp.tenants.archive.models import ArchivedDocument
-from pdp.tenants.deposits.lifecycle import AWAITING_PAYMENT, CDAR_CODES
+from pdp.tenants.deposits.lifecycle import AWAITING_PAYMENT, cdar_code
 from pdp.tenants.deposits.models import InvoiceRecord
 from pdp.tenants.deposits.payment_terms import PaymentTerms
 from pdp.tenants.deposits.repository import NO_LINKS, InvoiceLinks
@@ -58,7 +58,7 @@ def invoice_read(
         archive=ArchiveProof(record.archive_sha256, record.retain_until),
         created_at=record.created_at,
         updated_at=record.updated_at,
-        cdar_code=CDAR_CODES.get(record.status),
+        cdar_code=cdar_code(record.status, record.chorus_status),
         last_error=record.last_error,
         overdue=late is not None,
         late_payment=late,

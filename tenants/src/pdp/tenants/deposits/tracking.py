@@ -1,0 +1,230 @@
+"""Following a tenant's deposited invoices in bulk: one change feed per technical account, the history only of
+what changed, one transaction for the lot.
+
+Polling each invoice (its flux report, then its status history, each in its own job and transaction) costs
+several Chorus calls and ~80 ms of worker CPU per invoice. Chorus answers the bulk question directly:
+``rechercher/fournisseur`` with ``periodeDateHeureEtatCourantDu`` lists the invoices whose current status changed
+since a moment (Pastell follows Chorus this way), with their ``identifiantFactureCPP``, ``numeroFluxDepot`` and
+``statut``. So a round of tracking for a batch of due invoices:
+
+1. reads the batch (no lock) and groups it by technical account;
+2. asks each account's feed for the changes since the oldest moment the batch was covered (paged, every page);
+3. asks the history only of the invoices whose status changed (a new invoice first seen ``DEPOSEE`` needs none:
+   nothing comes before it), and the flux report only of deposits the feed has not shown since their first
+   poll — integration is where Chorus refuses or loses a flux;
+4. applies all of it in one transaction, each invoice locked and checked unchanged since step 1 (a concurrent
+   action wins; the next round sees the rest), and schedules each invoice's next look, or declares it stalled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pdp.connectors.chorus_pro.auth import TechnicalAccount
+from pdp.connectors.chorus_pro.errors import ChorusError
+from pdp.connectors.chorus_pro.schemas import factures as f
+from pdp.platform import clock
+from pdp.platform.db.session import unit_of_work
+from pdp.platform.logging import get_logger
+from pdp.tenants.chorus_gateway import ChorusEnvironment
+from pdp.tenants.deposits import chorus_steps as steps
+from pdp.tenants.deposits import stalls
+from pdp.tenants.deposits.lifecycle import FOLLOWED, RECEIVED, TRACKED
+from pdp.tenants.deposits.models import InvoiceRecord
+from pdp.tenants.deposits.pipeline_config import Pipeline, environment_of
+from pdp.tenants.deposits.repository import InvoiceRepository
+
+log = get_logger("pdp.deposits")
+# The feed starts this long before the oldest moment it must cover: Chorus's clock and ours differ, and a status
+# stamped in the second of the previous feed must not fall between two feeds. Seen twice is harmless.
+OVERLAP = timedelta(minutes=2)
+FIRST_STATUSES = frozenset({"DEPOSEE", "A_VALIDER_1"})  # what an invoice starts with: no history precedes it
+
+
+@dataclass(slots=True)
+class Account:
+    """One technical account's share of the batch."""
+
+    chorus: ChorusEnvironment
+    account: TechnicalAccount
+    invoices: list[InvoiceRecord] = field(default_factory=list)
+    listed: dict[str, f.FactureFournisseur] = field(default_factory=dict)  # by pdp invoice id
+    histories: dict[str, f.ConsulterHistoriqueResponse] = field(default_factory=dict)
+    covered_until: datetime | None = None  # when the feed was read: what it covers
+    error: ChorusError | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Round:
+    """What a round of tracking did, for logs and tests."""
+
+    invoices: int
+    changed: int
+    feeds: int
+    histories: int
+    flux_reports: int
+    stalled: int
+
+
+async def track(pipeline: Pipeline, tenant_id: str, invoice_ids: list[str]) -> Round:
+    """One round of tracking for these invoices of ``tenant_id`` (see the module's docstring)."""
+    async with unit_of_work(pipeline.sessionmaker, tenant_id=tenant_id) as session:
+        batch = [i for i in (await InvoiceRepository(session).several(invoice_ids)).values() if i.status in FOLLOWED]
+        accounts = await _group(pipeline, session, batch)
+        session.expunge_all()  # a snapshot: step 4 locks and reloads what it changes
+    for group in accounts.values():
+        await _read_feed(group)
+        await _read_histories(group)
+    flux_reports = 0
+    async with unit_of_work(pipeline.sessionmaker, tenant_id=tenant_id) as session:
+        repository = InvoiceRepository(session)
+        changed = stalled = 0
+        for group in accounts.values():
+            for snapshot in group.invoices:
+                invoice = await repository.for_update(snapshot.id)
+                if not _unchanged(invoice, snapshot):
+                    continue  # an action or another round moved it meanwhile: the next round sees it afresh
+                moved, reported = await _apply(pipeline, session, group, invoice)
+                changed += moved
+                flux_reports += reported
+                if stalls.is_overdue(invoice, pipeline.stall_after, clock.now()):
+                    stalled += await stalls.stall(session, invoice, pipeline.stall_after)
+                else:
+                    _schedule(pipeline, invoice, group, moved)
+    return Round(
+        invoices=len(batch),
+        changed=changed,
+        feeds=sum(1 for group in accounts.values() if group.covered_until is not None),
+        histories=sum(len(group.histories) for group in accounts.values()),
+        flux_reports=flux_reports,
+        stalled=stalled,
+    )
+
+
+async def _group(
+    pipeline: Pipeline, session: AsyncSession, batch: list[InvoiceRecord]
+) -> dict[tuple[str, str], Account]:
+    groups: dict[tuple[str, str], Account] = {}
+    accounts: dict[tuple[str, str], TechnicalAccount] = {}
+    for invoice in batch:
+        chorus = environment_of(pipeline, invoice)
+        if chorus is None:
+            continue  # it says why, and waits (environment_of set its next check)
+        key = (invoice.mode, invoice.provider_id)
+        if key not in accounts:
+            accounts[key] = await steps.account_for(session, invoice, chorus, pipeline.envelope)
+        account = accounts[key]
+        group = groups.setdefault((invoice.mode, account.login), Account(chorus, account))
+        group.invoices.append(invoice)
+    return groups
+
+
+def _since(group: Account) -> datetime:
+    """The oldest moment the feed must cover for this group: each invoice's last coverage, or its deposit."""
+    moments = [invoice.chorus_checked_at or invoice.status_changed_at for invoice in group.invoices]
+    return min(moments) - OVERLAP
+
+
+async def _read_feed(group: Account) -> None:
+    read_at = clock.now()
+    request = f.RechercherFournisseurRequest(periode_date_heure_etat_courant_du=_chorus_time(_since(group)))
+    by_id = {invoice.chorus_invoice_id: invoice for invoice in group.invoices if invoice.chorus_invoice_id}
+    by_flux = {invoice.chorus_flux_number: invoice for invoice in group.invoices if invoice.chorus_flux_number}
+    try:
+        async for found in group.chorus.client.iter_supplier_invoices(group.account, request):
+            invoice = by_id.get(found.identifiant_facture_cpp or 0) or by_flux.get(found.numero_flux_depot or "")
+            if invoice is not None and (invoice.chorus_invoice_id or found.numero_facture == invoice.number):
+                group.listed[invoice.id] = found
+    except ChorusError as exc:
+        group.error = exc
+        log.warning("tracking.feed_failed", account=group.account.login, error=str(exc))
+        return
+    group.covered_until = read_at
+
+
+async def _read_histories(group: Account) -> None:
+    """The history of each invoice the feed shows in a new status (none for one first seen at its first status)."""
+    for invoice in group.invoices:
+        found = group.listed.get(invoice.id)
+        if found is None or found.identifiant_facture_cpp is None or found.statut == invoice.chorus_status:
+            continue
+        if invoice.chorus_invoice_id is None and found.statut in FIRST_STATUSES:
+            continue
+        try:
+            group.histories[invoice.id] = await group.chorus.client.invoice_history(
+                group.account, found.identifiant_facture_cpp
+            )
+        except ChorusError as exc:
+            group.error = exc
+            log.warning("tracking.history_failed", invoice_id=invoice.id, error=str(exc))
+            return  # the rest waits for the next round; the feed will show them again
+
+
+def _unchanged(invoice: InvoiceRecord, snapshot: InvoiceRecord) -> bool:
+    return (invoice.status, invoice.chorus_status, invoice.chorus_history_seen, invoice.chorus_invoice_id) == (
+        snapshot.status,
+        snapshot.chorus_status,
+        snapshot.chorus_history_seen,
+        snapshot.chorus_invoice_id,
+    )
+
+
+async def _apply(pipeline: Pipeline, session: AsyncSession, group: Account, invoice: InvoiceRecord) -> tuple[bool, int]:
+    """What Chorus said about this invoice, applied: (whether it changed, flux reports read)."""
+    found = group.listed.get(invoice.id)
+    history = group.histories.get(invoice.id)
+    changed = False
+    if group.error is None:
+        invoice.last_error = None  # Chorus answered; what follows may set a new one (a rejected flux's reasons)
+    else:
+        invoice.last_error = f"{group.error.code}: {group.error.detail}"[:2000]
+    if found is not None and found.identifiant_facture_cpp is not None:
+        newly_found = invoice.chorus_invoice_id is None
+        invoice.chorus_invoice_id = found.identifiant_facture_cpp
+        if history is not None:
+            changed = await steps.apply_history(session, invoice, history)
+        elif newly_found and found.statut in FIRST_STATUSES:
+            changed = await steps.apply_chorus_status(session, invoice, found.statut, found.commentaire_etat_courant)
+            invoice.chorus_history_seen = max(invoice.chorus_history_seen, 1)
+        changed = changed or newly_found
+    reported = 0
+    if invoice.chorus_invoice_id is None and invoice.status == "submitted" and _due_for_report(pipeline, invoice):
+        try:
+            changed = await steps.refresh_flux(group.chorus, group.account, session, invoice) or changed
+            reported = 1
+        except ChorusError as exc:
+            invoice.last_error = f"{exc.code}: {exc.detail}"[:2000]
+    if group.covered_until is not None and group.error is None:
+        invoice.chorus_checked_at = group.covered_until
+    if changed and invoice.expected_payment_date is None and invoice.status in RECEIVED:
+        # The legal delay runs from reception: the day pdp first sees the invoice in Chorus's hands.
+        invoice.expected_payment_date = pipeline.terms.expected_date(clock.now().date(), invoice.recipient_siret)
+    return changed, reported
+
+
+def _due_for_report(pipeline: Pipeline, invoice: InvoiceRecord) -> bool:
+    """A deposit the feed has not shown by its first poll: read its flux report (refused, lost, still running)."""
+    return clock.now() - invoice.status_changed_at >= pipeline.next_poll(0) or invoice.checks > 0
+
+
+def _schedule(pipeline: Pipeline, invoice: InvoiceRecord, group: Account, changed: bool) -> None:
+    if invoice.status == "queued":  # Chorus lost the flux: deposit it again now
+        invoice.next_check_at = clock.now()
+        return
+    if group.error is not None and group.error.retry_after is not None:
+        poll_at: datetime | None = clock.now() + timedelta(seconds=group.error.retry_after)
+    elif invoice.status in TRACKED:
+        if not changed:
+            invoice.checks += 1
+        poll_at = clock.now() + pipeline.next_poll(invoice.checks)
+    else:
+        poll_at = None  # Chorus reports nothing more, or waits for the supplier: only the stall limit remains
+    invoice.next_check_at = stalls.next_check(invoice, pipeline.stall_after, poll_at)
+
+
+def _chorus_time(moment: datetime) -> str:
+    """A date-time as go-choruspro sends ``periodeDateHeureEtatCourantDu`` (RFC 3339, UTC, milliseconds)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
