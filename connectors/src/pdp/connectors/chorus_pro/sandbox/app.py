@@ -23,6 +23,7 @@ from typing import Any
 
 from pdp.connectors.chorus_pro import paths
 from pdp.connectors.chorus_pro.sandbox import downloads, factures, structures, transverses, validators
+from pdp.connectors.chorus_pro.sandbox.answer_faults import RESHAPING, fixed_answer, reshaped
 from pdp.connectors.chorus_pro.sandbox.clock import VirtualClock
 from pdp.connectors.chorus_pro.sandbox.control import ControlApi
 from pdp.connectors.chorus_pro.sandbox.directory import Seed, load_seed
@@ -107,7 +108,7 @@ class SandboxApp:
         self.state.run_due()
         entry = self.state.ledger.open(method, path)
         headers = {key.decode("latin-1").lower(): value.decode("latin-1") for key, value in scope["headers"]}
-        drop_after = False
+        deferred: list[FaultSpec] = []  # faults acting on the answer once the request is processed
         for spec in self.state.faults.take(path):
             if spec.kind == "latency":
                 await asyncio.sleep(spec.latency_ms / 1000)
@@ -117,16 +118,16 @@ class SandboxApp:
                 entry.status = 0
                 await _drop(send)
                 return
-            if spec.kind == "drop_after":
-                drop_after = True
+            if spec.kind == "drop_after" or spec.kind in RESHAPING:
+                deferred.append(spec)
                 continue
-            reply = _fault_reply(spec)
+            reply = fixed_answer(spec) if spec.kind == "answer" else _fault_reply(spec)
             entry.status = reply.status
             await _send(send, reply)
             return
-        reply = self._serve(method, path, headers, body, entry)
+        reply = reshaped(self._serve(method, path, headers, body, entry), deferred)
         entry.status, entry.code_retour = reply.status, reply.code_retour
-        if drop_after:
+        if any(spec.kind == "drop_after" for spec in deferred):
             await _send_truncated(send, reply)
         else:
             await _send(send, reply)

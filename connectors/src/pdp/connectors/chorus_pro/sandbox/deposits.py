@@ -90,6 +90,16 @@ def deposer_pdf(call: Call) -> Reply:
     )
 
 
+def _read_date(call: Call, request: f.SoumettreRequest) -> str:
+    """The invoice date of a ``soumettre`` that sends none (or ""), as PASTELL may: the date read from its main
+    PDF at ``deposer/pdf``, else — the emulator's choice, no source says — the day of submission."""
+    for piece in request.piece_jointe_principale:
+        known = call.state.attachments.get(piece.piece_jointe_principale_id)
+        if known is not None and known.read is not None and known.read.issue_date:
+            return known.read.issue_date
+    return day(call.state.now())
+
+
 def soumettre(call: Call) -> Reply:
     request = call.decode(f.SoumettreRequest)
     state = call.state
@@ -129,7 +139,7 @@ def soumettre(call: Call) -> Reply:
         total_with_vat=request.montant_total.montant_ttc_total,
         amount_due=request.montant_total.montant_a_payer,
         currency=references.devise_facture,
-        issue_date=request.date_facture,
+        issue_date=request.date_facture or _read_date(call, request),
     )
     duplicate = (supplier.id, request.numero_facture_saisi) in state.numbers
     problems = check_invoice(state.directory, supplier, read, duplicate=duplicate)

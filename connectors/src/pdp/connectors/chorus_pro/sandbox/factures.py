@@ -9,9 +9,10 @@ from typing import Any
 import msgspec
 
 from pdp.connectors.chorus_pro import paths
+from pdp.connectors.chorus_pro.rules import DEFAULT_FRAME, FRAME_CODES
 from pdp.connectors.chorus_pro.sandbox import lifecycle
 from pdp.connectors.chorus_pro.sandbox.checks import check_invoice
-from pdp.connectors.chorus_pro.sandbox.clock import day, minute
+from pdp.connectors.chorus_pro.sandbox.clock import day, iso_millis
 from pdp.connectors.chorus_pro.sandbox.deposits import (
     INVOICE_TYPES,
     PAYMENT_MODES,
@@ -19,6 +20,7 @@ from pdp.connectors.chorus_pro.sandbox.deposits import (
     deposer_pdf,
     soumettre,
 )
+from pdp.connectors.chorus_pro.sandbox.history import history_answer
 from pdp.connectors.chorus_pro.sandbox.reading import DepositedInvoice
 from pdp.connectors.chorus_pro.sandbox.replies import (
     BAD_STATUS,
@@ -31,6 +33,7 @@ from pdp.connectors.chorus_pro.sandbox.replies import (
     Reply,
     ok,
     paged,
+    search_answer,
     sort_by,
 )
 from pdp.connectors.chorus_pro.sandbox.state import Invoice
@@ -48,6 +51,8 @@ def _own_invoice(call: Call, invoice_id: int) -> Invoice:
 
 
 def _summary(invoice: Invoice) -> dict[str, Any]:
+    """One ``listeFactures`` item, with GO ``FactureParFournisseur``'s names (``designationFournisseur``) and
+    its date types: ``dateDepot`` a day, ``dateHeureEtatCourant`` an ISO 8601 instant (a Go ``time.Time``)."""
     read = invoice.read
     return {
         "identifiantFactureCPP": invoice.id,
@@ -56,13 +61,15 @@ def _summary(invoice: Invoice) -> dict[str, Any]:
         "numeroFluxDepot": invoice.flux_number,
         "dateDepot": day(invoice.deposited_at),
         "dateFacture": read.issue_date,
-        "dateHeureEtatCourant": minute(invoice.status.at),
+        "dateHeureEtatCourant": iso_millis(invoice.status.at),
         "idDestinataire": invoice.recipient.id,
         "codeDestinataire": invoice.recipient.siret,
         "designationDestinataire": invoice.recipient.name,
         "codeServiceExecutant": invoice.service_code,
         "idFournisseur": invoice.supplier.id,
         "codeFournisseur": invoice.supplier.siret,
+        "designationFournisseur": invoice.supplier.name,
+        "typeIdentifiantFournisseur": "SIRET",
         "montantHT": read.total_without_vat,
         "montantTTC": read.total_with_vat,
         "montantAPayer": read.amount_due,
@@ -102,7 +109,7 @@ def rechercher_fournisseur(call: Call) -> Reply:
     paging = request.recherche_facture_par_fournisseur
     found = sort_by(found, paging, {"NumeroFacture": lambda i: i.number, "DateDepot": lambda i: i.deposited_at})
     chunk, returned = paged(found, paging)
-    return ok({"listeFactures": [_summary(one) for one in chunk], "parametresRetour": returned})
+    return search_answer("listeFactures", [_summary(one) for one in chunk], returned)
 
 
 def _within(value: str | None, start: str | None, end: str | None) -> bool:
@@ -122,16 +129,23 @@ def consulter_fournisseur(call: Call) -> Reply:
         "statutFacture": invoice.status.code,
         "modeDepot": invoice.deposit_mode,
         "commentaire": invoice.status.comment,
-        "cadreDeFacturation": {"codeCadreFacturation": read.billing_frame or "A1", "codeStructureValideur": None},
+        # Chorus writes the frame's full code; a file's BT-23 holds only its short form (A1), A1 when absent.
+        "cadreDeFacturation": {
+            "codeCadreFacturation": FRAME_CODES.get(read.billing_frame or DEFAULT_FRAME),
+            "codeStructureValideur": None,
+        },
+        # GO's Destinataire and Fournisseur: libelleDestinataire, designationFournisseur.
         "destinataire": {
             "idDestinataire": invoice.recipient.id,
             "codeDestinataire": invoice.recipient.siret,
+            "libelleDestinataire": invoice.recipient.name,
             **parties,
         },
         "fournisseur": {
             "idFournisseur": invoice.supplier.id,
             "codeFournisseur": invoice.supplier.siret,
-            "raisonSociale": invoice.supplier.name,
+            "designationFournisseur": invoice.supplier.name,
+            "typeIdentifiantFournisseur": "SIRET",
         },
         "references": {
             "dateFacture": read.issue_date,
@@ -156,35 +170,7 @@ def consulter_fournisseur(call: Call) -> Reply:
 
 def consulter_historique(call: Call) -> Reply:
     request = call.decode(f.ConsulterHistoriqueRequest)
-    invoice = _own_invoice(call, request.id_facture)
-    newest_first = list(reversed(invoice.history))
-    shown = newest_first[: request.nb_resultats_maximum] if request.nb_resultats_maximum else newest_first
-    statuses = [
-        {
-            "histoStatutId": entry.id,
-            "histoStatutCode": entry.code,
-            "histoStatutDatePassage": minute(entry.at),
-            "histoStatutCommentaire": entry.comment,
-            "histoStatutUtilisateurNom": "Service facturier" if entry.by_buyer else None,
-            "histoStatutUtilisateurPrenom": None,
-            "histoStatutUtilisateurEmail": None,
-            "histoStatutUtilisateurTelephone": None,
-        }
-        for entry in shown
-    ]
-    paging = {"nbResultatsParPage": len(shown), "pageCourante": 1, "pages": 1, "total": len(newest_first)}
-    return ok(
-        {
-            "idFacture": invoice.id,
-            "numeroFacture": invoice.number,
-            "modeDepot": invoice.deposit_mode,
-            "statutCourantCode": invoice.status.code,
-            "derniereAction": {"derniereActionCode": None, "derniereActionId": None},
-            "historiquesDesStatuts": {"histoStatut": statuses, **paging},
-            "historiquesDesActionsUtilisateurs": {"histoAction": [], "total": 0},
-            "historiquesDesEvenementsComplementaires": {"histoEvenement": [], "total": 0},
-        }
-    )
+    return ok(history_answer(_own_invoice(call, request.id_facture), request))
 
 
 def recycler(call: Call) -> Reply:

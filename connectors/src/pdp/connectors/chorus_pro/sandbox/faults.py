@@ -1,16 +1,19 @@
-"""Faults the control API switches on: latency, 429, 500, dropped connections; per path prefix, for a count or
-a duration (real seconds: faults model the network and the gateway, which the virtual clock does not drive)."""
+"""Faults the control API switches on: latency, 429, 500, dropped connections, and the variations of Chorus's
+own answers a client must read alike; per path prefix, for a count or a duration (real seconds: faults model the
+network and the gateway, which the virtual clock does not drive)."""
 
 from __future__ import annotations
 
 import itertools
 import time
 from collections.abc import Callable
-from typing import Literal
+from typing import Any, Literal
 
 import msgspec
 
-FaultKind = Literal["latency", "rate_limit", "server_error", "drop_before", "drop_after"]
+FaultKind = Literal[
+    "latency", "rate_limit", "server_error", "drop_before", "drop_after", "business_status", "one_as_object", "answer"
+]
 
 
 class FaultSpec(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -21,7 +24,14 @@ class FaultSpec(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     - ``server_error``: answer ``status`` (default 500) without processing;
     - ``drop_before``: close the connection without answering, before processing;
     - ``drop_after``: process the request, then lose the answer (headers with a Content-Length, then close
-      mid-body) — the case a client must reconcile before retrying a deposit.
+      mid-body) — the case a client must reconcile before retrying a deposit;
+    - ``business_status``: process normally, but send a business refusal (non-zero ``codeRetour``, "no result"
+      included) with HTTP ``status``: 400 for a search's "no result", 200 for a refusal (replies.py says which
+      status each has by default; real clients meet both);
+    - ``one_as_object``: process normally, but send every one-item list of objects as the object itself, as
+      Chorus's published example renders ``listeErreurDP`` (and PASTELL reads ``listeStructures``);
+    - ``answer``: answer ``status`` (default 500) with ``body`` (any JSON) without processing — an answer of a
+      shape no call has.
 
     Without ``count`` or ``duration_s`` a fault stays until ``DELETE /_sandbox/faults``.
     """
@@ -33,6 +43,7 @@ class FaultSpec(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     latency_ms: int = 0
     retry_after: int = 1
     status: int = 500
+    body: Any = None
 
 
 class Fault(msgspec.Struct, kw_only=True):

@@ -1,7 +1,13 @@
 """Answers in Chorus Pro's shape (docs/chorus-pro-api.md §2, §5): ``codeRetour``/``libelle``, paging, errors.
 
-Business refusals (non-zero ``codeRetour``) are answered with HTTP 400, as the GO client expects; the docs
-say either 200 or 400 occurs, and 400 is what a client must handle anyway (PASTELL also checks codeRetour on 200).
+Which HTTP status carries a non-zero ``codeRetour`` depends on the answer:
+- a search that finds nothing (20000) comes with HTTP 200, its empty list and ``parametresRetour`` (total 0):
+  PASTELL only reads bodies of HTTP 200 and still meets 20000 there (``rechercheFactureParRecipiendaire``), and
+  OCA reads an empty ``listeStructures`` or ``listeEngagementJuridique`` from bodies its ``chorus_post`` only
+  returns for HTTP 200;
+- every other refusal comes with HTTP 400, as the GO client expects (``parseError`` on 400); no client shows
+  one with 200, and 400 is the status a client must handle anyway.
+The control API's ``business_status`` fault sends either kind with the other status (faults.py).
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from pdp.connectors.chorus_pro.sandbox.directory import Account, Structure
 from pdp.connectors.chorus_pro.sandbox.ledger import LedgerEntry
 from pdp.connectors.chorus_pro.sandbox.state import SandboxState
 from pdp.connectors.chorus_pro.schemas.common import Pagination
+from pdp.connectors.chorus_pro.schemas.shapes import blanks_as_absent, raw_json
 
 T = TypeVar("T")
 
@@ -75,9 +82,21 @@ class Call:
     entry: LedgerEntry
 
     def decode(self, kind: type[T]) -> T:
+        """The body as ``kind``, read as leniently as Chorus reads it, on every call alike: a number sent as a
+        numeric string (OCA sends ``str(id)`` for ``structureReceptriceEngagementJuridique``, PASTELL an
+        ``idServiceFournisseur`` it did not cast), a boolean as ``"true"``/``"false"``, and ``""`` for an
+        optional value that is not text (PASTELL's default ``restreindreStructuresPrivees``), read as absent.
+        Anything else that does not fit — a word for a number, a blank required value — stays a 400."""
+        body = self.body or b"{}"
         try:
-            return msgspec.json.decode(self.body or b"{}", type=kind)
-        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+            return msgspec.json.decode(body, type=kind, strict=False)
+        except msgspec.ValidationError:
+            pass  # perhaps blanks: read again below
+        except msgspec.DecodeError as exc:
+            raise BadRequest(str(exc)) from None
+        try:
+            return msgspec.convert(blanks_as_absent(raw_json(body), kind), kind, strict=False)
+        except msgspec.ValidationError as exc:
             raise BadRequest(str(exc)) from None
 
 
@@ -102,14 +121,21 @@ def bad_request(detail: str) -> Reply:
 
 
 def paged(items: Sequence[T], paging: Pagination | None) -> tuple[Sequence[T], dict[str, int]]:
-    """One page of ``items`` and the ``parametresRetour`` describing it; no result at all is a 20000 refusal."""
-    if not items:
-        raise ChorusFailure(NO_RESULT, NO_RESULT_LABEL)
+    """One page of ``items`` and the ``parametresRetour`` describing it (``total`` 0 when there is none)."""
     size = min(max(paging.nb_resultats_par_page, 1), MAX_PAGE_SIZE) if paging else DEFAULT_PAGE_SIZE
     page = max(paging.page_resultat_demandee, 1) if paging else 1
-    pages = max(math.ceil(len(items) / size), 1)
+    pages = math.ceil(len(items) / size)
     chunk = items[(page - 1) * size : page * size]
     return chunk, {"nbResultatsParPage": size, "pageCourante": page, "pages": pages, "total": len(items)}
+
+
+def search_answer(key: str, listed: list[Any], returned: dict[str, int]) -> Reply:
+    """A search's answer: ``listed`` under ``key`` with its ``parametresRetour``. A search that found nothing
+    at all is still HTTP 200, with codeRetour 20000, the empty list and ``total`` 0 (module docstring)."""
+    if listed or returned["total"]:
+        return ok({key: listed, "parametresRetour": returned})
+    payload = {"codeRetour": NO_RESULT, "libelle": NO_RESULT_LABEL, key: listed, "parametresRetour": returned}
+    return json_reply(200, payload, code_retour=NO_RESULT)
 
 
 def sort_by(items: list[T], paging: Pagination | None, keys: dict[str, Any]) -> list[T]:

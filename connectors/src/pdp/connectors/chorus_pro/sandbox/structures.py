@@ -15,6 +15,7 @@ from pdp.connectors.chorus_pro.sandbox.replies import (
     Reply,
     ok,
     paged,
+    search_answer,
     sort_by,
 )
 from pdp.connectors.chorus_pro.schemas import structures as s
@@ -40,7 +41,8 @@ def rechercher(call: Call) -> Reply:
     wanted = request.structure
     found = list(call.state.directory.structures.values())
     if request.restreindre_structures_privees is not False:
-        # Absent or true: every public structure, and only the private ones the user is attached to (Swagger).
+        # Absent, true or "" (PASTELL's default, read as absent): every public structure, and only the private
+        # ones the user is attached to (Swagger).
         found = [one for one in found if one.public or one.id == call.supplier.id]
     if wanted.identifiant_structure:
         found = [one for one in found if one.siret == wanted.identifiant_structure]
@@ -70,7 +72,8 @@ def rechercher(call: Call) -> Reply:
         }
         for one in chunk
     ]
-    return ok({"listeStructures": listed, "parametresRetour": returned})
+    # An unknown SIRET is no error: HTTP 200, an empty list and parametresRetour.total 0 (replies.search_answer).
+    return search_answer("listeStructures", listed, returned)
 
 
 def consulter(call: Call) -> Reply:
@@ -133,7 +136,7 @@ def rechercher_services(call: Call) -> Reply:
         }
         for service in chunk
     ]
-    return ok({"listeServices": listed, "parametresRetour": returned})
+    return search_answer("listeServices", listed, returned)
 
 
 def consulter_service(call: Call) -> Reply:
@@ -176,7 +179,7 @@ def rattachements(call: Call) -> Reply:
         }
     ]
     chunk, returned = paged(attached, request.parametres_recherche)
-    return ok({"listeStructureRattachement": list(chunk), "parametresRetour": returned})
+    return search_answer("listeStructureRattachement", list(chunk), returned)
 
 
 def engagements(call: Call) -> Reply:
@@ -197,7 +200,8 @@ def engagements(call: Call) -> Reply:
                 }
             )
     chunk, returned = paged(found, None)
-    return ok({"listeEngagementJuridique": list(chunk), "parametresRetour": returned})
+    # Nothing found is HTTP 200: OCA reads the empty list to say "commitment not found" (replies.search_answer).
+    return search_answer("listeEngagementJuridique", list(chunk), returned)
 
 
 HANDLERS: dict[str, Handler] = {

@@ -89,7 +89,7 @@ def consulter_cr(call: Call) -> Reply:
         {
             "numeroFluxDepot": flux.number,
             "etatCourantFlux": flux.state,
-            "dateDepotFlux": day(flux.deposited_at),
+            "dateDepotFlux": iso_millis(flux.deposited_at),  # as consulterCRDetaille writes it (GO: time.Time)
             "dateHeureEtatCourantFlux": iso_millis(flux.state_at or flux.deposited_at),
             "codeInterfaceFlux": interface,
             "codeAppliPartenaire": None,
@@ -141,7 +141,8 @@ FRAMES = [
     )
 ]
 CURRENCIES = [{"codeDevise": "EUR", "libelleDevise": "Euro"}, {"codeDevise": "USD", "libelleDevise": "Dollar US"}]
-FLUX_FORMATS = [{"formatFlux": name} for name in ("IN_DP_E1_STRUCT", "IN_DP_E2_MIXTE", "IN_DP_E2_FACTURX")]
+# Exactly the syntaxes deposer/flux accepts: a client that picks its syntaxeFlux from this list must not be refused.
+FLUX_FORMATS = [{"formatFlux": name} for name in SYNTAXES]
 # recuperer/modedepot: the piste-gouv-fr client's IModeDepot (ZMOG), in its order; GO's fixture shows the first two.
 DEPOSIT_MODES = [
     {"modeDepot": mode}

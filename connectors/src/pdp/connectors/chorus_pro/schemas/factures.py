@@ -123,12 +123,13 @@ class PieceJointeComplementaire(Request):
 class SoumettreRequest(Request):
     mode_depot: str
     numero_facture_saisi: str
-    date_facture: str
     destinataire: Destinataire
     fournisseur: FournisseurSoumission
     cadre_de_facturation: CadreDeFacturation
     references: References
     montant_total: MontantTotal
+    # Chorus takes the date read from the deposited PDF when none is sent (PASTELL may send none).
+    date_facture: str | None = None
     piece_jointe_principale: list[PieceJointePrincipale] = msgspec.field(default_factory=list)
     piece_jointe_complementaire: list[PieceJointeComplementaire] = msgspec.field(default_factory=list)
     ligne_poste: list[LignePoste] = msgspec.field(default_factory=list)
@@ -178,6 +179,7 @@ class FactureFournisseur(msgspec.Struct, rename="camel", kw_only=True):
     code_service_executant: str | None = None
     id_fournisseur: int | None = None
     code_fournisseur: str | None = None
+    designation_fournisseur: str | None = None  # GO FactureParFournisseur, PASTELL's fixtures
     montant_ht: Decimal | None = msgspec.field(default=None, name="montantHT")
     montant_ttc: Decimal | None = msgspec.field(default=None, name="montantTTC")
     montant_a_payer: Decimal | None = None
@@ -217,13 +219,22 @@ class FactureMontants(msgspec.Struct, rename="camel", kw_only=True):
     montant_a_payer: Decimal | None = None
 
 
-class FactureParties(msgspec.Struct, rename="camel", kw_only=True):
+class FactureDestinataire(msgspec.Struct, rename="camel", kw_only=True):
+    """``facture.destinataire`` (GO ``Destinataire``)."""
+
     id_destinataire: int | None = None
     code_destinataire: str | None = None
+    libelle_destinataire: str | None = None
     code_service_executant: str | None = None
+
+
+class FactureFournisseurPartie(msgspec.Struct, rename="camel", kw_only=True):
+    """``facture.fournisseur`` (GO ``Fournisseur``: the name is ``designationFournisseur``)."""
+
     id_fournisseur: int | None = None
     code_fournisseur: str | None = None
-    raison_sociale: str | None = None
+    designation_fournisseur: str | None = None
+    type_identifiant_fournisseur: str | None = None
 
 
 class FactureCadre(msgspec.Struct, rename="camel", kw_only=True):
@@ -238,8 +249,8 @@ class FactureDetail(msgspec.Struct, rename="camel", kw_only=True):
     mode_depot: str | None = None
     commentaire: str | None = None
     cadre_de_facturation: FactureCadre | None = None
-    destinataire: FactureParties | None = None
-    fournisseur: FactureParties | None = None
+    destinataire: FactureDestinataire | None = None
+    fournisseur: FactureFournisseurPartie | None = None
     references: FactureReferences | None = None
     montant_total: FactureMontants | None = None
 
@@ -248,10 +259,20 @@ class ConsulterFournisseurResponse(Response):
     facture: FactureDetail | None = None
 
 
+class PaginationHistoStatuts(Request):
+    """``paramRechercheHistoStatuts``: the status history's own paging keys (GO ``PaginationHistoStatutsOptions``)."""
+
+    nb_resultats_par_page_liste_histo_statut: int = 10
+    page_resultat_demandee_liste_histo_statut: int = 1
+    tri_colonne_liste_histo_statut: str | None = None
+    tri_sens_liste_histo_statut: str | None = None
+
+
 class ConsulterHistoriqueRequest(Request):
     id_facture: int
     id_espace: int | None = None
-    nb_resultats_maximum: int | None = None
+    nb_resultats_maximum: int | None = None  # PASTELL's older way to size the answer (50)
+    param_recherche_histo_statuts: PaginationHistoStatuts | None = None
     id_utilisateur_courant: int | None = None
 
 
@@ -268,10 +289,10 @@ class HistoStatut(msgspec.Struct, rename="camel", kw_only=True):
 
 class HistoriquesDesStatuts(msgspec.Struct, rename="camel", kw_only=True):
     histo_statut: list[HistoStatut] = msgspec.field(default_factory=list)
-    nb_resultats_par_page: int | None = None
-    page_courante: int | None = None
-    pages: int | None = None
-    total: int | None = None
+    nb_resultats_par_page_histo_statut: int | None = None
+    page_courante_histo_statut: int | None = None
+    pages_histo_statut: int | None = None
+    total_histo_statut: int | None = None
 
 
 class DerniereAction(msgspec.Struct, rename="camel", kw_only=True):
@@ -289,7 +310,7 @@ class ConsulterHistoriqueResponse(Response):
 
     @property
     def statuses(self) -> list[HistoStatut]:
-        """Newest first, as Chorus sends them."""
+        """Newest first, as Chorus sends them (every page, once read by ``ChorusProClient.invoice_history``)."""
         return self.historiques_des_statuts.histo_statut if self.historiques_des_statuts else []
 
 

@@ -37,19 +37,18 @@ class ConsulterCRDetailleResponse(Response):
     date_heure_etat_courant_flux: str | None = None
     etat_courant_depot_flux: str | None = None
     nom_fichier: str | None = None
-    # The published example renders a single error as an object, not a one-element list; accept both.
-    liste_erreur_dp: list[ErreurDP] | ErreurDP | None = msgspec.field(default=None, name="listeErreurDP")
-    liste_erreur_technique: list[ErreurTechnique] | ErreurTechnique | None = None
+    # The published example renders a single error as an object: the client reads it as a one-item list
+    # (schemas/shapes.py), like every list of an answer.
+    liste_erreur_dp: list[ErreurDP] = msgspec.field(default_factory=list, name="listeErreurDP")
+    liste_erreur_technique: list[ErreurTechnique] = msgspec.field(default_factory=list)
 
     @property
     def errors_dp(self) -> list[ErreurDP]:
-        value = self.liste_erreur_dp
-        return [] if value is None else value if isinstance(value, list) else [value]
+        return self.liste_erreur_dp
 
     @property
     def technical_errors(self) -> list[ErreurTechnique]:
-        value = self.liste_erreur_technique
-        return [] if value is None else value if isinstance(value, list) else [value]
+        return self.liste_erreur_technique
 
     @property
     def finished(self) -> bool:
