@@ -66,6 +66,8 @@ def corriger_valideur(call: Call) -> Reply:
     invoice = call.state.invoices.get(request.id_facture)
     if invoice is None or not invoice.visible_to(call.supplier):
         raise ChorusFailure(UNKNOWN_OBJECT, UNKNOWN_INVOICE_LABEL)
+    if invoice.status.code not in VALIDATOR_ERRORS:  # the status first: no validator can be changed now
+        raise ChorusFailure(BAD_STATUS, BAD_STATUS_LABEL)
     validator = named_structure(call.state.directory, request)
     if validator is None or not validator.active:
         raise ChorusFailure(UNKNOWN_OBJECT, UNKNOWN_STRUCTURE_LABEL)
