@@ -11,7 +11,6 @@ import base64
 from pdp.connectors.chorus_pro import paths
 from pdp.connectors.chorus_pro.sandbox import copies
 from pdp.connectors.chorus_pro.sandbox.replies import (
-    GCU_OK,
     NO_RESULT,
     NO_RESULT_LABEL,
     UNKNOWN_INVOICE_LABEL,
@@ -21,9 +20,9 @@ from pdp.connectors.chorus_pro.sandbox.replies import (
     ChorusFailure,
     Handler,
     Reply,
-    json_reply,
     ok,
     paged,
+    search_answer,
 )
 from pdp.connectors.chorus_pro.sandbox.state import Invoice
 from pdp.connectors.chorus_pro.schemas import documents as d
@@ -110,9 +109,6 @@ def rechercher_pj_mon_compte(call: Call) -> Reply:
     ]
     attached_to = {i: invoice.id for invoice in state.invoices.values() for i in invoice.attachment_ids}
     chunk, returned = paged(found, request.parametres_recherche)
-    if not found:  # a search that finds nothing: 20000 with HTTP 200, its empty list and total 0 (replies.py)
-        empty = {"codeRetour": NO_RESULT, "libelle": NO_RESULT_LABEL, "listePiecesJointes": []}
-        return json_reply(200, {**empty, "parametresRetour": {**returned, "total": 0}}, code_retour=NO_RESULT)
     listed = [
         {
             "pieceJointeId": one.id,
@@ -125,7 +121,7 @@ def rechercher_pj_mon_compte(call: Call) -> Reply:
         }
         for one in chunk
     ]
-    return ok({"listePiecesJointes": listed, "parametresRetour": returned}, GCU_OK)
+    return search_answer("listePiecesJointes", listed, returned)
 
 
 HANDLERS: dict[str, Handler] = {
