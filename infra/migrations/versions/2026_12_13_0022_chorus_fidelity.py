@@ -4,14 +4,14 @@
   ``stalled`` (a non-final status held past its maximum age: pdp stops and says so);
 - ``invoices.status_changed_at``: when the status last moved (``updated_at`` moves with every poll), from which a
   status's age is measured; ``invoices.chorus_checked_at``: the Chorus time up to which the account's change feed
-  has covered the invoice (the next feed asks for changes since then);
+  has covered the invoice (the next feed asks for changes since then), and an index by Chorus id for the feed;
 - ``staff_cases`` takes invoice cases (``invoice_stalled``, ``chorus_state_unknown``) keyed by ``subject_id``;
   the app role opens one only for an invoice of its own tenant, through ``pdp_open_invoice_case``;
 - ``pdp_invoices_claim_due`` also returns the status, so the sweep sends deposits one by one and groups the
   tracking of a tenant's invoices into one job.
 
 Revision ID: 0022
-Revises: 0020
+Revises: 0021
 Create Date: 2026-12-13
 """
 
@@ -23,7 +23,7 @@ from alembic import op
 from pdp.platform.db.migration_helpers import TENANT
 
 revision = "0022"
-down_revision = "0020"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 
@@ -99,6 +99,12 @@ def upgrade(app_role: str) -> None:
     op.execute("UPDATE invoices SET status_changed_at = updated_at")
     op.alter_column("invoices", "status_changed_at", nullable=False)
     op.add_column("invoices", sa.Column("chorus_checked_at", sa.DateTime(timezone=True)))
+    op.create_index(
+        "ix_invoices_chorus_invoice_id",
+        "invoices",
+        ["tenant_id", "chorus_invoice_id"],
+        postgresql_where=sa.text("chorus_invoice_id IS NOT NULL"),
+    )
     _replace_claim_function(app_role, with_status=True)
 
     op.add_column("staff_cases", sa.Column("subject_id", sa.String(30)))
@@ -142,6 +148,7 @@ def downgrade(app_role: str) -> None:
     _replace_check("staff_cases", "kind", "kind IN ('siret_contested')")
     op.drop_column("staff_cases", "subject_id")
     _replace_claim_function(app_role, with_status=False)
+    op.drop_index("ix_invoices_chorus_invoice_id", "invoices")
     op.drop_column("invoices", "chorus_checked_at")
     op.drop_column("invoices", "status_changed_at")
     op.execute("UPDATE invoices SET status = 'in_process' WHERE status IN ('awaiting_validation', 'stalled')")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,6 +21,8 @@ from pdp.tenants.deposits.models import InvoiceRecord
 from pdp.tenants.deposits.transitions import move
 from pdp.tenants.providers.chorus_account import account_of
 from pdp.tenants.providers.repository import ProviderRepository
+
+PARIS = ZoneInfo("Europe/Paris")  # Chorus Pro's dates are French local dates
 
 # OCA PR #571: Chorus sometimes integrates a flux but lists the invoice neither as created nor as in error.
 UNLISTED_CHECKS_BEFORE_FAILING = 5
@@ -195,6 +199,26 @@ FRAMES = {
         "A25_DECOMPTE_GENERAL_DEFINITIF_MOE_PROCEDURE_TACITE",
     )
 }
+
+
+def chorus_instant(value: str | None) -> datetime | None:
+    """A Chorus stamp (``2018-02-16T15:10:25.536+01:00``; without an offset, Paris time); None if unreadable."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=PARIS)
+
+
+def chorus_day_start(value: str | None) -> datetime | None:
+    """The first instant of a Chorus day (``dateDepot``, ``YYYY-MM-DD``, French local date)."""
+    try:
+        day = date.fromisoformat(value or "")
+    except ValueError:
+        return None
+    return datetime(day.year, day.month, day.day, tzinfo=PARIS)
 
 
 class SupplierUnknown(Exception):

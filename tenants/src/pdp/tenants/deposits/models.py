@@ -57,6 +57,13 @@ class InvoiceRecord(TenantScoped, Base):
             "status",
             postgresql_include=["currency", "amount_due", "expected_payment_date"],
         ),
+        # The change feed names invoices by Chorus id: a stalled or suspended one it mentions is found at once.
+        Index(
+            "ix_invoices_chorus_invoice_id",
+            "tenant_id",
+            "chorus_invoice_id",
+            postgresql_where=text("chorus_invoice_id IS NOT NULL"),
+        ),
         Index("ix_invoices_next_check_at", "next_check_at", postgresql_where=text("next_check_at IS NOT NULL")),
         # An invoice shows what replaced or credited it: the few linked rows are found without a scan.
         Index(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -63,6 +63,19 @@ class InvoiceRepository(TenantRepository[InvoiceRecord]):
     async def by_number(self, provider_id: str, number: str) -> InvoiceRecord | None:
         query = self.select().where(InvoiceRecord.provider_id == provider_id, InvoiceRecord.number == number)
         return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def followed_by_chorus_id(
+        self, mode: str, chorus_ids: Sequence[int], statuses: Collection[str]
+    ) -> list[InvoiceRecord]:
+        """The caller's invoices of ``mode`` in one of ``statuses`` that Chorus knows by one of ``chorus_ids``."""
+        if not chorus_ids:
+            return []
+        query = self.select().where(
+            InvoiceRecord.mode == mode,
+            InvoiceRecord.chorus_invoice_id.in_(chorus_ids),
+            InvoiceRecord.status.in_(statuses),
+        )
+        return list((await self.session.execute(query)).scalars())
 
     async def for_update(self, invoice_id: str) -> InvoiceRecord:
         """Locked: one worker at a time moves one invoice (submission, tracking, actions)."""

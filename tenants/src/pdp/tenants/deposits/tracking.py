@@ -19,7 +19,8 @@ since a moment (Pastell follows Chorus this way), with their ``identifiantFactur
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -41,6 +42,7 @@ log = get_logger("pdp.deposits")
 # The feed starts this long before the oldest moment it must cover: Chorus's clock and ours differ, and a status
 # stamped in the second of the previous feed must not fall between two feeds. Seen twice is harmless.
 OVERLAP = timedelta(minutes=2)
+PARIS = ZoneInfo("Europe/Paris")  # Chorus Pro stamps its dates in French local time
 FIRST_STATUSES = frozenset({"DEPOSEE", "A_VALIDER_1"})  # what an invoice starts with: no history precedes it
 
 
@@ -52,8 +54,9 @@ class Account:
     account: TechnicalAccount
     invoices: list[InvoiceRecord] = field(default_factory=list)
     listed: dict[str, f.FactureFournisseur] = field(default_factory=dict)  # by pdp invoice id
+    unmatched: list[f.FactureFournisseur] = field(default_factory=list)  # the feed's other invoices
     histories: dict[str, f.ConsulterHistoriqueResponse] = field(default_factory=dict)
-    covered_until: datetime | None = None  # when the feed was read: what it covers
+    covered_until: datetime | None = None  # the newest status stamp the feed showed (Chorus's clock)
     error: ChorusError | None = None
 
 
@@ -77,6 +80,11 @@ async def track(pipeline: Pipeline, tenant_id: str, invoice_ids: list[str]) -> R
         session.expunge_all()  # a snapshot: step 4 locks and reloads what it changes
     for group in accounts.values():
         await _read_feed(group)
+    async with unit_of_work(pipeline.sessionmaker, tenant_id=tenant_id) as session:
+        for (mode, _), group in accounts.items():
+            await _wake(InvoiceRepository(session), mode, group)
+        session.expunge_all()
+    for group in accounts.values():
         await _read_histories(group)
     flux_reports = 0
     async with unit_of_work(pipeline.sessionmaker, tenant_id=tenant_id) as session:
@@ -97,7 +105,7 @@ async def track(pipeline: Pipeline, tenant_id: str, invoice_ids: list[str]) -> R
     return Round(
         invoices=len(batch),
         changed=changed,
-        feeds=sum(1 for group in accounts.values() if group.covered_until is not None),
+        feeds=sum(1 for group in accounts.values() if group.error is None),
         histories=sum(len(group.histories) for group in accounts.values()),
         flux_reports=flux_reports,
         stalled=stalled,
@@ -123,26 +131,54 @@ async def _group(
 
 
 def _since(group: Account) -> datetime:
-    """The oldest moment the feed must cover for this group: each invoice's last coverage, or its deposit."""
-    moments = [invoice.chorus_checked_at or invoice.status_changed_at for invoice in group.invoices]
+    """The oldest moment, on Chorus's clock, the feed must cover for this group: where each invoice's last feed
+    stopped (or its deposit day); an invoice from before pdp kept that, the day before its last status change."""
+    moments = [
+        invoice.chorus_checked_at or (invoice.status_changed_at - timedelta(days=1)) for invoice in group.invoices
+    ]
     return min(moments) - OVERLAP
 
 
 async def _read_feed(group: Account) -> None:
-    read_at = clock.now()
-    request = f.RechercherFournisseurRequest(periode_date_heure_etat_courant_du=_chorus_time(_since(group)))
+    """The account's invoices whose status changed since :func:`_since`, matched to the group's invoices by
+    Chorus id, or by flux and number for a deposit not yet known by its id. Its newest stamp is where the next
+    feed starts: Chorus's own clock, whatever the offset between its clock and ours."""
+    request = f.RechercherFournisseurRequest(periode_date_heure_etat_courant_du=chorus_time(_since(group)))
     by_id = {invoice.chorus_invoice_id: invoice for invoice in group.invoices if invoice.chorus_invoice_id}
     by_flux = {invoice.chorus_flux_number: invoice for invoice in group.invoices if invoice.chorus_flux_number}
+    newest = None
     try:
         async for found in group.chorus.client.iter_supplier_invoices(group.account, request):
+            stamp = steps.chorus_instant(found.date_heure_etat_courant)
+            newest = stamp if newest is None or (stamp is not None and stamp > newest) else newest
             invoice = by_id.get(found.identifiant_facture_cpp or 0) or by_flux.get(found.numero_flux_depot or "")
             if invoice is not None and (invoice.chorus_invoice_id or found.numero_facture == invoice.number):
                 group.listed[invoice.id] = found
+            elif invoice is None:
+                group.unmatched.append(found)
     except ChorusError as exc:
         group.error = exc
         log.warning("tracking.feed_failed", account=group.account.login, error=str(exc))
         return
-    group.covered_until = read_at
+    group.covered_until = newest
+
+
+async def _wake(repository: InvoiceRepository, mode: str, group: Account) -> None:
+    """The tenant's other followed invoices the feed shows in a new status — a stalled, suspended or
+    recycled one nobody polls — join the round, so Chorus moving them is never missed."""
+    chosen = {invoice.id for invoice in group.invoices}
+    known = {found.identifiant_facture_cpp for found in group.listed.values()}
+    others = {
+        found.identifiant_facture_cpp: found
+        for found in group.unmatched
+        if found.identifiant_facture_cpp is not None and found.identifiant_facture_cpp not in known
+    }
+    for invoice in await repository.followed_by_chorus_id(mode, list(others), FOLLOWED):
+        found = others[invoice.chorus_invoice_id or 0]
+        if invoice.id in chosen or found.statut == invoice.chorus_status:
+            continue
+        group.invoices.append(invoice)
+        group.listed[invoice.id] = found
 
 
 async def _read_histories(group: Account) -> None:
@@ -198,7 +234,7 @@ async def _apply(pipeline: Pipeline, session: AsyncSession, group: Account, invo
         except ChorusError as exc:
             invoice.last_error = f"{exc.code}: {exc.detail}"[:2000]
     if group.covered_until is not None and group.error is None:
-        invoice.chorus_checked_at = group.covered_until
+        invoice.chorus_checked_at = max(invoice.chorus_checked_at or group.covered_until, group.covered_until)
     if changed and invoice.expected_payment_date is None and invoice.status in RECEIVED:
         # The legal delay runs from reception: the day pdp first sees the invoice in Chorus's hands.
         invoice.expected_payment_date = pipeline.terms.expected_date(clock.now().date(), invoice.recipient_siret)
@@ -225,6 +261,6 @@ def _schedule(pipeline: Pipeline, invoice: InvoiceRecord, group: Account, change
     invoice.next_check_at = stalls.next_check(invoice, pipeline.stall_after, poll_at)
 
 
-def _chorus_time(moment: datetime) -> str:
-    """A date-time as go-choruspro sends ``periodeDateHeureEtatCourantDu`` (RFC 3339, UTC, milliseconds)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+def chorus_time(moment: datetime) -> str:
+    """An instant as Chorus writes its own (``2018-02-16T15:10:25.536+01:00``: Paris time, milliseconds)."""
+    return moment.astimezone(PARIS).isoformat(timespec="milliseconds")

@@ -70,3 +70,18 @@ def minute(moment: datetime) -> str:
 def iso_millis(moment: datetime) -> str:
     """``2018-02-16T15:10:25.536+01:00``: flux report timestamps."""
     return moment.isoformat(timespec="milliseconds")
+
+
+def moment(value: str | None, *, end_of_day: bool = False) -> datetime | None:
+    """A request's date-time bound, as clients send it: a day (``2022-01-07``, Pastell: the whole day, in Paris
+    time) or an instant (``2022-01-07T10:11:47.823Z``, go-choruspro's ``time.Time``; Pastell's ``…T23:59:59``
+    without offset is Paris time). Unreadable: a 400 like every badly formed field."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"date invalide : {value}") from None
+    if len(value) == 10 and end_of_day:
+        parsed = parsed.replace(hour=23, minute=59, second=59, microsecond=999_999)
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=PARIS)
