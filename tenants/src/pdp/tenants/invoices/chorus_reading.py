@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from pdp.connectors.chorus_pro.sandbox.reading import DepositedAttachment, DepositedInvoice, DetectedSyntax
+from pdp.tenants.invoices.chorus_cpp import is_cpp, read_cpp
 from pdp.tenants.invoices.findings import UnreadableDocument
 from pdp.tenants.invoices.formats import readers
 from pdp.tenants.invoices.formats.facturx_pdf import invoice_xml_from
@@ -27,7 +28,8 @@ _POLICY = FilePolicy(max_file_bytes=64 * 1024 * 1024, max_invoice_bytes=256 * 10
 
 
 def read_deposit(data: bytes, filename: str) -> list[DepositedInvoice]:
-    """The invoice in one deposited file (UBL, CII, Factur-X or plain PDF), as the emulator checks it."""
+    """The invoice in one deposited file (UBL, CII, Factur-X or plain PDF), as the emulator checks it; or the
+    invoices of a file in Chorus's own minimal format (chorus_cpp.py)."""
     try:
         kind = sniff_checked(data)
         if kind == "pdf":
@@ -40,6 +42,8 @@ def read_deposit(data: bytes, filename: str) -> list[DepositedInvoice]:
         else:
             return [DepositedInvoice(unreadable=f"le fichier {filename} n'est ni un XML ni un PDF de facture.")]
         root = parse_xml(xml)
+        if container == "xml" and is_cpp(root):
+            return read_cpp(root)
         parsed = readers.read_xml_invoice(root, max_lines=_POLICY.max_lines)
     except UnreadableDocument as exc:
         return [DepositedInvoice(unreadable=exc.finding.message_fr)]

@@ -28,15 +28,19 @@ from pdp.connectors.chorus_pro.sandbox.reading import DepositedInvoice
 
 Part = Literal["supplier", "number", "routing", "payment", "attachment"]
 
+# The elements Chorus names in its messages; the CPPFactureMixte ones follow the same dotted style (no message
+# quoting them is known).
 SUPPLIER_TAGS = {
     "ubl": "AccountingSupplierParty.Party.PartyIdentification.ID.value",
     "cii": "SupplyChainTradeTransaction.ApplicableHeaderTradeAgreement.SellerTradeParty."
     "SpecifiedLegalOrganization.ID.value",
+    "cpp": "CPPFactureMixteUnitaire.Fournisseur.Identifiant.value",
 }
 PAYMENT_MEANS_TAGS = {
     "ubl": "FichierXml.PaymentMeans.PaymentMeansCode.value",
     "cii": "FichierXml.SupplyChainTradeTransaction.ApplicableHeaderTradeSettlement."
     "SpecifiedTradeSettlementPaymentMeans.TypeCode.value",
+    "cpp": "FichierXml.CPPFactureMixteUnitaire.DonneesFacture.ModePaiement.Code.value",
 }
 
 
@@ -51,7 +55,7 @@ def check_invoice(
 ) -> list[Problem]:
     """Every reason Chorus would refuse ``invoice`` deposited by ``depositor`` (empty: it integrates)."""
     problems: list[Problem] = []
-    family = "ubl" if invoice.syntax == "ubl" else "cii"
+    family = invoice.syntax if invoice.syntax in ("ubl", "cpp") else "cii"
     supplier = directory.by_siret.get(invoice.supplier_siret or "")
     if supplier is None or supplier.public:
         problems.append(

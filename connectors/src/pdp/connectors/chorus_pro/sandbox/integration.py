@@ -29,11 +29,18 @@ SYNTAXES: dict[str, DetectedSyntax] = {
     "IN_DP_E2_CII_MIN_16B": "cii",
     "IN_DP_E2_CII_MIN": "cii",
     "IN_DP_E2_CII_FACTURX": "facturx",
+    "IN_DP_E2_CPP_FACTURE_MIN": "cpp",  # Chorus's own CPPFactureMixte (PASTELL's fixture; tenants chorus_cpp.py)
 }
 # codeInterfaceDepotFlux per syntax: Chorus's pages show FSO1110A and FSO1113A but not which syntax each goes with
 # (docs/chorus-pro-api.md §12); this mapping is invented.
-INTERFACE_CODES = {"ubl": "FSO1112A", "cii": "FSO1110A", "facturx": "FSO1113A"}
-ROOT_NAMES = {"ubl": "Invoice", "cii": "rsm:CrossIndustryInvoice", "facturx": "rsm:CrossIndustryInvoice"}
+# (Only cpp has a source: PASTELL's CPPFactureMixte fixture is styled by FSO1113A.xsl.)
+INTERFACE_CODES = {"ubl": "FSO1112A", "cii": "FSO1110A", "facturx": "FSO1113A", "cpp": "FSO1113A"}
+ROOT_NAMES = {
+    "ubl": "Invoice",
+    "cii": "rsm:CrossIndustryInvoice",
+    "facturx": "rsm:CrossIndustryInvoice",
+    "cpp": "CPPFactureMixte",
+}
 # libelleErreurDP concatenates messages with "|" and is cut around 200 characters (KRO, INVR).
 DP_MESSAGE_MAX = 200
 # modeDepot of an invoice that came in an API flux: the enum has no closer value (docs/chorus-pro-api.md §4.4).
@@ -82,7 +89,7 @@ def _read_safely(reader: DepositReader, content: bytes, name: str) -> list[Depos
 def _mismatch(name: str, found: DetectedSyntax | None, expected: DetectedSyntax) -> TechnicalError:
     if expected == "facturx":
         return TechnicalError("ERR_FORMAT_002", f"IRRECEVABILITE: {name} n'est pas un PDF Factur-X.")
-    if found in ("ubl", "cii", "facturx"):
+    if found in ROOT_NAMES:
         # What a schema validator says when the root element belongs to another syntax.
         root = ROOT_NAMES[found]
         return TechnicalError(

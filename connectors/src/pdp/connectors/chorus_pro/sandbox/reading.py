@@ -16,7 +16,7 @@ from typing import Literal, Protocol
 
 import msgspec
 
-DetectedSyntax = Literal["ubl", "cii", "facturx", "pdf"]
+DetectedSyntax = Literal["ubl", "cii", "facturx", "pdf", "cpp"]  # cpp: Chorus's own CPPFactureMixte
 
 MAX_ENTRIES = 500
 MAX_UNPACKED_BYTES = 120 * 1024 * 1024
