@@ -96,7 +96,7 @@ async def test_values_as_chorus_writes_them(sandbox: h.RunningSandbox, http: htt
 
 async def test_format_list_is_what_deposits_accept(sandbox: h.RunningSandbox, http: httpx.AsyncClient) -> None:
     formats = await sandbox.client(http).flux_formats(sandbox.account())
-    listed = [one.format_flux for one in formats.liste_format_flux]
+    listed = [one.format_flux or "" for one in formats.liste_format_flux]
     assert sorted(listed) == sorted(SYNTAXES) and "IN_DP_E2_CPP_FACTURE_MIN" in listed
 
 
