@@ -12,7 +12,9 @@ from pdp.web.portal.i18n import EN
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "src" / "pdp" / "web" / "templates" / "portal" / "invoices"
 CALL = re.compile(r"""\b_\(\s*(?P<q>["'])(?P<text>(?:\\.|(?!(?P=q)).)*)(?P=q)""", re.DOTALL)
-KINDS = re.compile(r'"(?:invoice_original|invoice_facturx|attachment|chorus_receipt|validation_report)": "([^"]+)"')
+KINDS = re.compile(
+    r'"(?:invoice_original|invoice_facturx|attachment|chorus_receipt|validation_report|chorus_copy)": "([^"]+)"'
+)
 
 
 def template_texts() -> set[str]:

@@ -28,6 +28,9 @@ from pdp.tenants.webhooks.delivery import open_sender
 from pdp.workers.registry import REGISTRY, JobSpec, wrap
 from pdp.workers.tasks import load_all
 from pdp.workers.tasks.audit import CHECKPOINT_ALL, CHECKPOINT_MINUTES
+from pdp.workers.tasks.chorus_copies import ARCHIVE_COPIES
+from pdp.workers.tasks.chorus_copies import EVERY_MINUTES as COPIES_EVERY_MINUTES
+from pdp.workers.tasks.chorus_copies import TIMEOUT_SECONDS as COPIES_TIMEOUT_SECONDS
 
 if TYPE_CHECKING:
     pass
@@ -141,6 +144,12 @@ def create_worker(
                 second=set(range(0, 60, SWEEP_SECONDS)),
                 run_at_startup=True,
                 timeout=60,
+            ),
+            cron(
+                wrap(REGISTRY[ARCHIVE_COPIES]),
+                name=f"cron:{ARCHIVE_COPIES}",
+                minute=set(range(9, 60, COPIES_EVERY_MINUTES)),
+                timeout=COPIES_TIMEOUT_SECONDS,
             ),
             cron(
                 wrap(REGISTRY["webhooks.sweep"]),

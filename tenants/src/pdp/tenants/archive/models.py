@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, DateTime, ForeignKeyConstraint, Index, SmallInteger, String
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    ForeignKeyConstraint,
+    Index,
+    SmallInteger,
+    String,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pdp.platform.db.base import Base, TenantScoped
@@ -21,6 +30,7 @@ KINDS = (
     "mandate_evidence",
     "chorus_receipt",
     "attachment",
+    "chorus_copy",  # Chorus Pro's own copy of the invoice (deposits/chorus_copies.py)
 )
 
 
@@ -31,6 +41,14 @@ class ArchivedDocument(TenantScoped, Base):
         ForeignKeyConstraint(["tenant_id", "provider_id"], ["providers.tenant_id", "providers.id"]),
         CheckConstraint(f"kind IN {KINDS}", name="kind"),
         Index("ix_documents_tenant_id_subject_id", "tenant_id", "subject_id"),
+        # One Chorus copy per invoice (migration 0023).
+        Index(
+            "ux_documents_chorus_copy",
+            "tenant_id",
+            "subject_id",
+            unique=True,
+            postgresql_where=text("kind = 'chorus_copy'"),
+        ),
     )
 
     provider_id: Mapped[str | None] = mapped_column(String(30))

@@ -4,6 +4,7 @@
 def load_all() -> None:
     from pdp.workers.tasks import (  # noqa: F401
         audit,
+        chorus_copies,
         daily,
         directory,
         identity,

@@ -13,6 +13,7 @@ KINDS = {
     "mandate_evidence": "Preuve d'acceptation du mandat",
     "chorus_receipt": "Accusé de Chorus Pro",
     "attachment": "Pièce jointe",
+    "chorus_copy": "Copie de Chorus Pro",
 }
 
 
@@ -29,6 +30,7 @@ EN = {
     "Preuve d'acceptation du mandat": "Mandate acceptance evidence",
     "Accusé de Chorus Pro": "Chorus Pro receipt",
     "Pièce jointe": "Attachment",
+    "Copie de Chorus Pro": "Chorus Pro's copy",
     "Archive": "Archive",
     "Chaque document est conservé sous verrouillage (WORM) jusqu'à la date indiquée : personne, pas même pdp, ne "
     "peut le modifier ni l'effacer avant. Le fichier téléchargé est identique, octet pour octet, à celui archivé ; "

@@ -119,6 +119,7 @@ EN = {
     "Pièce justificative": "Supporting document",
     "Accusé de Chorus Pro": "Chorus Pro receipt",
     "Rapport de validation": "Validation report",
+    "Copie de Chorus Pro": "Chorus Pro's copy",
     # Notices after an action
     "La facture est retirée : elle ne sera pas déposée sur Chorus Pro.": (
         "The invoice is withdrawn: it will not be deposited on Chorus Pro."
