@@ -92,7 +92,7 @@ async def test_auth_refusals(sandbox: h.RunningSandbox, http: httpx.AsyncClient)
         await client.my_structures(h.TechnicalAccount("TECH_1_00000000000000@cpro.fr", "nope"))
     assert bad_account.value.code == "chorus_account_refused"
     assert "login or password incorrects" in (bad_account.value.chorus_code or "")
-    assert client._tokens.fetched == 1  # a refused account does not burn a token refresh
+    assert client._tokens.fetched == 2  # any 401 is retried once with a new token, whatever its wording
 
 
 async def test_malformed_bodies_are_400(sandbox: h.RunningSandbox, http: httpx.AsyncClient) -> None:

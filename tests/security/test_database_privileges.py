@@ -34,6 +34,7 @@ TABLE_GRANTS: dict[str, set[str]] = {
     "audit_events": {"SELECT", "INSERT"},  # append-only
     "chorus_recipients": {"SELECT", "INSERT", "UPDATE"},  # the directory cache's upsert
     "chorus_recipient_services": {"SELECT", "INSERT", "DELETE"},  # a recipient's services replaced as a whole
+    "chorus_platform_accounts": {"SELECT", "INSERT", "UPDATE"},  # the daily read of the platform's passwords
     "documents": {"SELECT", "INSERT", "UPDATE"},  # UPDATE: verified_at
     "archive_usage": {"SELECT"},  # counted by a trigger on documents: the app cannot lower its usage
     "mandates": {"SELECT", "INSERT", "UPDATE"},

@@ -34,11 +34,12 @@ async def test_bad_client_secret_is_invalid_client(target: Target, http: httpx.A
     assert caught.value.http_status == 400 and caught.value.chorus_code == "invalid_client"
 
 
-async def test_bad_technical_account_is_refused_without_token_refresh(target: Target, http: httpx.AsyncClient) -> None:
+async def test_bad_technical_account_is_refused_after_a_token_refresh(target: Target, http: httpx.AsyncClient) -> None:
     client = target.client(http)
     with pytest.raises(ChorusAuthError) as caught:
         await client.my_structures(TechnicalAccount("TECH_1_00000000000000@cpro.fr", "wrong"))
     assert caught.value.http_status == 401 and caught.value.code == "chorus_account_refused"
+    assert client._tokens.fetched == 2  # any 401 is retried once with a fresh token before the account is blamed
 
 
 async def test_unknown_flux(target: Target, http: httpx.AsyncClient) -> None:

@@ -140,6 +140,13 @@ class Settings:
         default=900,
         metadata={"doc": "After an unanswered deposit, how long to look for it in Chorus before depositing again"},
     )
+    chorus_password_warning_days: int = field(
+        default=15,
+        metadata={
+            "doc": "How many days before a Chorus Pro technical account's password expires pdp warns (then again "
+            "once it has expired)"
+        },
+    )
     tracking_intervals_seconds: str = field(
         default="60,120,300,600,1800,3600",
         metadata={"doc": "Polling schedule of an invoice's Chorus status; the last interval repeats"},

@@ -20,7 +20,7 @@ from pdp.tenants.directory.models import Recipient, RecipientService
 from pdp.tenants.events.models import Event
 from pdp.tenants.identity.models import IdentityProof
 from pdp.tenants.mandates.models import Mandate
-from pdp.tenants.providers.models import Provider
+from pdp.tenants.providers.models import ChorusPlatformAccount, Provider
 from pdp.tenants.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "ArchivedDocument",
     "AuditEvent",
     "Base",
+    "ChorusPlatformAccount",
     "Event",
     "IdempotencyKey",
     "IdentityProof",

@@ -4,8 +4,9 @@ Every call sends the PISTE bearer token and the ``cpro-account`` header of the t
 (a provider may have its own account while its tenant uses a platform account, so the account is a per-call
 argument). Answers are decoded into the structs of :mod:`.schemas`; failures become the typed errors of
 :mod:`.errors`. The client never retries a business call by itself: whether a retry is safe (a deposit is not
-idempotent on Chorus's side) is the caller's decision. The one exception is a bearer token PISTE refuses, which
-is replaced once and the call repeated — the request never reached Chorus.
+idempotent on Chorus's side) is the caller's decision. The one exception is a 401 from the gateway, whatever its
+wording: the bearer token is replaced once and the call repeated (a 401 means the request was refused, not
+processed); a second 401 decides.
 """
 
 from __future__ import annotations
@@ -24,11 +25,9 @@ from pdp.connectors.chorus_pro import paths
 from pdp.connectors.chorus_pro.answers import read_answer
 from pdp.connectors.chorus_pro.auth import PisteTokens, TechnicalAccount
 from pdp.connectors.chorus_pro.errors import (
-    ChorusAuthError,
     ChorusBadRequest,
     ChorusConnectionError,
     ChorusError,
-    ChorusForbidden,
     ChorusNotFound,
     ChorusPayloadTooLarge,
     ChorusRateLimited,
@@ -36,6 +35,7 @@ from pdp.connectors.chorus_pro.errors import (
     ChorusTimeout,
     ChorusTransientError,
 )
+from pdp.connectors.chorus_pro.gateway import forbidden, unauthorized
 from pdp.connectors.chorus_pro.paging import every_page, whole_history
 from pdp.connectors.chorus_pro.schemas import documents as d
 from pdp.connectors.chorus_pro.schemas import factures as f
@@ -55,8 +55,6 @@ R = TypeVar("R", bound=Response)
 JSON_UTF8 = "application/json;charset=utf-8"
 MAX_PAGE_SIZE = 100
 HISTORY_PAGE_SIZE = 100
-# A bad technical account is told apart from a refused bearer token by PISTE's error description.
-_ACCOUNT_REFUSED = "login or password"
 # 503 and 429 mean "not processed"; other 5xx may come after Chorus acted, so a deposit must be reconciled.
 _UNPROCESSED_STATUSES = frozenset({429, 503})
 
@@ -103,7 +101,9 @@ class ChorusProClient:
             if self._throttle is not None:
                 await self._throttle(_rate_key.get())
             response = await self._send(path, content, token, account)
-            if response.status_code == 401 and attempt == 1 and not _account_refused(response):
+            if response.status_code == 401 and attempt == 1:
+                # Any 401, whatever its challenge says (PISTE's text for a refused token is not documented): the
+                # token may have expired or been revoked early. Only a 401 on a fresh token blames the account.
                 self._tokens.invalidate(token)
                 continue
             return _decode_answer(response, answer)
@@ -247,6 +247,8 @@ class ChorusProClient:
                 self._tokens.invalidate(token)  # the same one refresh as :meth:`call`
                 continue
             break
+        if response.status_code == 401:
+            raise unauthorized(response, account_sent=False)
         _raise_for_http(response)
         try:
             return msgspec.json.decode(response.content, type=HealthCheck)
@@ -340,10 +342,6 @@ class ChorusProClient:
         return await self.call(paths.MODES_DEPOT, Empty(), t.ModesDepotResponse, account)
 
 
-def _account_refused(response: httpx.Response) -> bool:
-    return _ACCOUNT_REFUSED in response.headers.get("WWW-Authenticate", "")
-
-
 def _retry_after(response: httpx.Response) -> float | None:
     value = response.headers.get("Retry-After")
     if not value:
@@ -372,15 +370,10 @@ def _raise_for_http(response: httpx.Response) -> None:
             )
         raise ChorusBadRequest(_text(response) or None, http_status=status)
     if status == 401:
-        raise ChorusAuthError(
-            "Chorus Pro refused the technical account's login or password"
-            if _account_refused(response)
-            else "PISTE refused the bearer token",
-            code="chorus_account_refused" if _account_refused(response) else "chorus_token_refused",
-            chorus_code=response.headers.get("WWW-Authenticate"),
-            http_status=status,
-        )
-    kinds: dict[int, type[ChorusError]] = {403: ChorusForbidden, 404: ChorusNotFound, 413: ChorusPayloadTooLarge}
+        raise unauthorized(response)
+    if status == 403:
+        raise forbidden(response)
+    kinds: dict[int, type[ChorusError]] = {404: ChorusNotFound, 413: ChorusPayloadTooLarge}
     if status in kinds:
         raise kinds[status](_text(response) or None, http_status=status)
     if status == 429:

@@ -115,6 +115,14 @@ class ChorusForbidden(ChorusPermanentError):
     title = "Chorus Pro does not allow this call for this account"
 
 
+class ChorusApiNotSubscribed(ChorusForbidden):
+    """PISTE's own 403, empty or without a Chorus answer: pdp's PISTE application may not call this API (it is not
+    subscribed to it, or its terms of use were not accepted for this environment). Only the operator can fix it."""
+
+    default_code = "chorus_api_not_subscribed"
+    title = "pdp's PISTE application is not subscribed to this Chorus Pro API"
+
+
 class ChorusNotFound(ChorusPermanentError):
     default_code = "chorus_not_found"
     title = "Chorus Pro does not know this API"

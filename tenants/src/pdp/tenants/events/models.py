@@ -12,6 +12,8 @@ from pdp.platform.db.base import Base, TenantScoped
 
 EventType = Literal[
     "provider.created",
+    "provider.chorus_password_expiring",
+    "provider.chorus_password_expired",
     "mandate.activated",
     "mandate.revoked",
     "mandate.expired",

@@ -12,9 +12,15 @@ from pdp.platform import outbox
 from pdp.tenants.notifications.emails import MANDATE_EVENTS
 
 MANDATE_EMAIL_JOB = "notifications.mandate_event"
+# A provider's own Chorus Pro password about to expire, or expired: its contact is told (notifications.chorus_password).
+PASSWORD_EMAIL_JOB = "notifications.chorus_password"  # noqa: S105 - a job name
+PASSWORD_EVENTS = frozenset({"provider.chorus_password_expiring", "provider.chorus_password_expired"})
 
 
 def stage_event_email(session: AsyncSession, event_type: str, event_id: str) -> None:
-    """A mandate's activation, revocation or expiry: an e-mail to its provider's users who asked for one."""
+    """A mandate's activation, revocation or expiry: an e-mail to its provider's users who asked for one; a
+    provider's Chorus Pro password expiring or expired: an e-mail to its contact."""
     if event_type in MANDATE_EVENTS:
         outbox.add(session, MANDATE_EMAIL_JOB, event_id=event_id)
+    elif event_type in PASSWORD_EVENTS:
+        outbox.add(session, PASSWORD_EMAIL_JOB, event_id=event_id)

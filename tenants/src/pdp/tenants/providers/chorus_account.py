@@ -38,6 +38,8 @@ async def set_account(
     provider.chorus_password_enc = envelope.encrypt(data.password, context=_context(provider))
     provider.chorus_account_status = "unchecked"
     provider.chorus_account_checked_at = None
+    # Another account, or a renewed password: its expiry is read again (pdp.tenants.providers.chorus_password).
+    provider.chorus_password_expires_at = provider.chorus_password_read_at = provider.chorus_password_notice = None
     provider.updated_at = clock.now()
     await session.flush()
     await AuditRepository(session).append(

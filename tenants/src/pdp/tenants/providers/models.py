@@ -11,6 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from pdp.platform.db.base import Base, TenantScoped
 
+PASSWORD_NOTICES = ("expiring", "expired")  # the warnings about a technical account's password, in order
+
 
 class Provider(TenantScoped, Base):
     __tablename__ = "providers"
@@ -22,6 +24,7 @@ class Provider(TenantScoped, Base):
         CheckConstraint(
             "chorus_account_status IN ('unchecked', 'valid', 'refused', 'not_attached')", name="chorus_account_status"
         ),
+        CheckConstraint(f"chorus_password_notice IN {PASSWORD_NOTICES}", name="chorus_password_notice"),
     )
 
     siret: Mapped[str] = mapped_column(String(14))
@@ -38,6 +41,30 @@ class Provider(TenantScoped, Base):
     chorus_password_enc: Mapped[str | None] = mapped_column(Text)
     chorus_account_status: Mapped[str | None] = mapped_column(String(20))
     chorus_account_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the account's password expires, as Chorus Pro last said, and the last warning sent for that date
+    # (pdp.tenants.providers.chorus_password).
+    chorus_password_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    chorus_password_read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    chorus_password_notice: Mapped[str | None] = mapped_column(String(10))
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
+
+
+class ChorusPlatformAccount(Base):
+    """The platform's own technical account of one environment (``PDP_CHORUS_LOGIN``, ``PDP_CHORUS_LIVE_LOGIN``):
+    when its password expires and what the operators were told. No tenant owns it (migration 0021)."""
+
+    __tablename__ = "chorus_platform_accounts"
+    __table_args__ = (
+        CheckConstraint("mode IN ('test', 'live')", name="mode"),
+        CheckConstraint(f"notice IN {PASSWORD_NOTICES}", name="notice"),
+    )
+
+    mode: Mapped[str] = mapped_column(String(4), primary_key=True)
+    login: Mapped[str] = mapped_column(String(200), primary_key=True)
+    structure_siret: Mapped[str | None] = mapped_column(String(14))
+    password_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    notice: Mapped[str | None] = mapped_column(String(10))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

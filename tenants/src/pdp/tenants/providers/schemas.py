@@ -78,6 +78,8 @@ class ChorusAccountRead(msgspec.Struct):
     login: str
     status: ChorusAccountStatus
     checked_at: datetime | None
+    # When its password expires, as Chorus Pro said when pdp last read it (daily); null until read.
+    password_expires_at: datetime | None = None
 
 
 class AttachedStructure(msgspec.Struct):

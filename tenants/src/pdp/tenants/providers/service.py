@@ -42,6 +42,7 @@ def to_read(provider: Provider) -> ProviderRead:
             login=provider.chorus_login,
             status=provider.chorus_account_status or "unchecked",  # type: ignore[arg-type]
             checked_at=provider.chorus_account_checked_at,
+            password_expires_at=provider.chorus_password_expires_at,
         )
         if provider.chorus_login
         else None,

@@ -5,6 +5,7 @@ def load_all() -> None:
     from pdp.workers.tasks import (  # noqa: F401
         audit,
         chorus_copies,
+        chorus_passwords,
         daily,
         directory,
         identity,

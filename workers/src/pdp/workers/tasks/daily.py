@@ -1,4 +1,5 @@
-"""Daily housekeeping, one job per tenant: expire ended mandates, re-hash a sample of the archive."""
+"""Daily housekeeping, one job per tenant: expire ended mandates, re-hash a sample of the archive, read when the
+providers' Chorus Pro passwords expire; and once for the platform, its own Chorus Pro accounts' passwords."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pdp.tenants.archive import service as archive
 from pdp.tenants.archive.store import open_archive
 from pdp.tenants.mandates import service as mandates
 from pdp.workers.registry import JobContext, task
+from pdp.workers.tasks.chorus_passwords import PLATFORM_JOB, PROVIDERS_JOB
 
 ARCHIVE_SAMPLE = 50
 
@@ -21,8 +23,9 @@ async def fan_out_daily(ctx: JobContext) -> int:
         tenants = await active_tenant_ids(session)
     day = now().strftime("%Y%m%d")
     for tenant_id in tenants:
-        for name in ("mandates.expire", "archive.verify_sample"):
+        for name in ("mandates.expire", "archive.verify_sample", PROVIDERS_JOB):
             await ctx.queue.send(JobRequest(name, {"tenant_id": tenant_id}, job_id=f"{name}:{tenant_id}:{day}"))
+    await ctx.queue.send(JobRequest(PLATFORM_JOB, {}, job_id=f"{PLATFORM_JOB}:{day}"))
     return len(tenants)
 
 

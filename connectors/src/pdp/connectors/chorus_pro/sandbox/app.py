@@ -8,10 +8,11 @@ headers and part of a body declared by Content-Length makes httpx raise "peer cl
 complete message body" — the answer-lost case.
 
 Order of a ``/cpro`` request, as the real gateway would apply it: due events → ledger → faults (network and
-gateway trouble) → bearer token → rate limit → technical account → Chorus handler. ``/_sandbox`` is the
-control API; it is neither faulted, limited nor recorded. ``mounts`` are other stand-ins served next to the
-emulator (``pdp sandbox`` mounts the SIRENE directory's at ``/sirene``): a request under a mount's prefix goes to
-that app, prefix stripped, before anything of the emulator's.
+gateway trouble) → bearer token → rate limit → the application's subscription to the API → technical account
+(and its password's expiry) → Chorus handler. ``/_sandbox`` is the control API; it is neither faulted, limited
+nor recorded. ``mounts`` are other stand-ins served next to the emulator (``pdp sandbox`` mounts the SIRENE
+directory's at ``/sirene``): a request under a mount's prefix goes to that app, prefix stripped, before anything
+of the emulator's.
 """
 
 from __future__ import annotations
@@ -35,7 +36,9 @@ from pdp.connectors.chorus_pro.sandbox.piste import (
     TOKEN_REFUSED,
     RateLimiter,
     bearer,
+    not_subscribed,
     refusal,
+    subscribed,
     technical_account,
     token_endpoint,
 )
@@ -151,6 +154,8 @@ class SandboxApp:
         if client_id and not self.limiter.allow(client_id, self.state.settings.rate_limit):
             entry.fault = "rate_limit_exceeded"
             return _too_many(1)
+        if client_id and not subscribed(self.state, client_id, path):
+            return not_subscribed()
         if handler is None:
             return transverses.health_check()
         if "json" not in headers.get("content-type", "application/json"):

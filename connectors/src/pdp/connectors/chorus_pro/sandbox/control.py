@@ -12,6 +12,7 @@
 ``GET  /_sandbox/fluxes/{numero}``    a flux, its state and errors
 ``GET|POST|DELETE /_sandbox/faults``  list, add (:class:`.faults.FaultSpec`), clear
 ``POST /_sandbox/tokens/expire``      invalidate every issued bearer token
+``POST /_sandbox/accounts/{login}/password``  renew or set a password's expiry (:class:`.piste.PasswordChange`)
 ``GET  /_sandbox/ledger[?since=seq]`` every request; ``GET /_sandbox/ledger/summary``: rate and duplicates
 ====================================  ==========================================================================
 """
@@ -29,7 +30,7 @@ from pdp.connectors.chorus_pro.sandbox.clock import iso_millis, minute
 from pdp.connectors.chorus_pro.sandbox.directory import load_seed
 from pdp.connectors.chorus_pro.sandbox.faults import FaultSpec
 from pdp.connectors.chorus_pro.sandbox.info import sandbox_info
-from pdp.connectors.chorus_pro.sandbox.piste import RateLimiter, expire_tokens
+from pdp.connectors.chorus_pro.sandbox.piste import RateLimiter, change_password, expire_tokens
 from pdp.connectors.chorus_pro.sandbox.replies import ChorusFailure, Reply, json_reply
 from pdp.connectors.chorus_pro.sandbox.state import Invoice, SandboxState
 
@@ -150,6 +151,8 @@ class ControlApi:
                 return {"cleared": True}
             case "POST", ["tokens", "expire"]:
                 return {"expired": expire_tokens(state)}
+            case "POST", ["accounts", login, "password"]:
+                return change_password(state, login, body)
             case "GET", ["ledger"]:
                 return msgspec.to_builtins(state.ledger.entries(int(params.get("since", "0"))))
             case "GET", ["ledger", "summary"]:

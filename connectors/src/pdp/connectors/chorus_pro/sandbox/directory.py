@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from typing import Literal
 
 import msgspec
 from stdnum.fr import siret as siret_number
+
+from pdp.connectors.chorus_pro.sandbox.clock import PARIS
 
 Scenario = Literal["normal", "suspend", "recycle", "reject", "slow_payment"]
 SCENARIOS: tuple[Scenario, ...] = ("normal", "suspend", "recycle", "reject", "slow_payment")
@@ -58,6 +61,9 @@ class SeedRecipient(_SeedItem):
 class SeedAccount(_SeedItem):
     login: str
     password: str
+    # When the password expires (virtual clock; a time without offset is Paris time). None: it does not, so a
+    # sped-up demo never loses its accounts; a test sets one here or through POST /_sandbox/accounts/{login}/password.
+    password_expires: datetime | None = None
 
 
 class SeedIban(_SeedItem):
@@ -81,6 +87,9 @@ class SeedApplication(_SeedItem):
     client_id: str
     client_secret: str
     name: str = "APP_SANDBOX"
+    # The PISTE APIs the application is subscribed to, with their terms of use accepted (``factures``,
+    # ``structures``, ``utilisateurs``, ``transverses``, ``engagementsJuridiques``); None: all of them.
+    apis: list[str] | None = None
 
 
 class Seed(_SeedItem):
@@ -158,6 +167,7 @@ class Directory:
         self.by_siret: dict[str, Structure] = {}
         self.accounts: dict[str, Account] = {}
         self.applications: dict[str, SeedApplication] = {}
+        self.password_expiry: dict[str, datetime] = {}  # login → when its password expires, if it does
         self._structure_ids = itertools.count(FIRST_STRUCTURE_ID)
         self._service_ids = itertools.count(FIRST_SERVICE_ID)
         self._bank_ids = itertools.count(FIRST_BANK_ACCOUNT_ID)
@@ -178,6 +188,7 @@ class Directory:
             structure.deposits_for_others = supplier.deposits_for_others
             for account in supplier.technical_accounts:
                 self.accounts[account.login] = Account(account.login, account.password, structure.id)
+                self.set_password_expiry(account.login, account.password_expires)
         for recipient in seed.recipients:
             structure = self._put(recipient.siret, recipient.name, public=True, services=recipient.services)
             structure.active = recipient.active
@@ -200,6 +211,12 @@ class Directory:
         self.structures[structure.id] = structure
         self.by_siret[siret] = structure
         return structure
+
+    def set_password_expiry(self, login: str, expires: datetime | None) -> None:
+        if expires is None:
+            self.password_expiry.pop(login, None)
+        else:
+            self.password_expiry[login] = expires if expires.tzinfo else expires.replace(tzinfo=PARIS)
 
     def account(self, login: str, password: str) -> Account | None:
         """The technical account for these credentials, or ``None`` (Chorus says which half was wrong to no one)."""

@@ -6,6 +6,7 @@ from typing import Any
 
 from pdp.connectors.chorus_pro import paths
 from pdp.connectors.chorus_pro.sandbox.directory import Structure
+from pdp.connectors.chorus_pro.sandbox.piste import password_expiry_of
 from pdp.connectors.chorus_pro.sandbox.replies import (
     UNKNOWN_OBJECT,
     UNKNOWN_STRUCTURE_LABEL,
@@ -90,7 +91,7 @@ def consulter(call: Call) -> Reply:
                 "emailStructure": None,
                 "numeroTVA": None,
                 "structurePriveePublique": "PUBLIQUE" if one.public else "PRIVEE",
-                "dateExpirationMotPasseCompteTech": None,
+                "dateExpirationMotPasseCompteTech": password_expiry_of(call.state, call.account, one.id),
             },
             "adressePostaleDuSiege": {
                 "adresse": "1 rue de la Sandbox",

@@ -52,7 +52,8 @@ class InformationGenerales(msgspec.Struct, rename="camel", kw_only=True):
     email_structure: str | None = None
     numero_tva: str | None = None
     structure_privee_publique: str | None = None
-    date_expiration_mot_passe_compte_tech: str | None = None
+    # The technical account's password expiry: Swagger ``date-time``; read leniently (passwords.parse_chorus_time).
+    date_expiration_mot_passe_compte_tech: str | int | None = None
 
 
 class Adresse(msgspec.Struct, rename="camel", kw_only=True):
