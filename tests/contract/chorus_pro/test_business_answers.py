@@ -72,6 +72,21 @@ async def test_a_refusal_whichever_status(target: Target, http: httpx.AsyncClien
 
 
 @pytest.mark.emulator_only
+async def test_works_invoice_no_result_code_is_an_empty_result_too(target: Target, http: httpx.AsyncClient) -> None:
+    # PASTELL breaks out of rechercheFactureTravaux on 20007 (GFT_MSG_01.075) read from an HTTP 200 body.
+    sandbox = _emulator(target)
+    client = target.client(http)
+    await client.vat_rates(target.account)
+    nothing = {"codeRetour": 20007, "libelle": "GFT_MSG_01.075 - La recherche n'a retourné aucun résultat"}
+    sandbox.control("POST", "faults", {"kind": "answer", "status": 200, "body": nothing, "count": 1})
+    assert [one async for one in client.iter_supplier_invoices(target.account, f.RechercherFournisseurRequest())] == []
+    sandbox.control("POST", "faults", {"kind": "answer", "status": 200, "body": {**nothing, "codeRetour": 20008}})
+    with pytest.raises(ChorusRejected) as other:  # any other code stays a refusal
+        [one async for one in client.iter_supplier_invoices(target.account, f.RechercherFournisseurRequest())]
+    assert other.value.chorus_code == "20008"
+
+
+@pytest.mark.emulator_only
 async def test_one_item_lists_sent_as_objects(target: Target, http: httpx.AsyncClient) -> None:
     sandbox = _emulator(target)
     client = target.client(http)
