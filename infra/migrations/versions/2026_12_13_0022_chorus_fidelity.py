@@ -5,6 +5,8 @@
 - ``invoices.status_changed_at``: when the status last moved (``updated_at`` moves with every poll), from which a
   status's age is measured; ``invoices.chorus_checked_at``: the Chorus time up to which the account's change feed
   has covered the invoice (the next feed asks for changes since then), and an index by Chorus id for the feed;
+- ``invoices.validator_siret``: the validator of a subcontractor's or co-contractor's invoice (frames A9, A12),
+  sent with ``soumettre`` (``codeStructureValideur``);
 - ``staff_cases`` takes invoice cases (``invoice_stalled``, ``chorus_state_unknown``) keyed by ``subject_id``;
   the app role opens one only for an invoice of its own tenant, through ``pdp_open_invoice_case``;
 - ``pdp_invoices_claim_due`` also returns the status, so the sweep sends deposits one by one and groups the
@@ -99,6 +101,7 @@ def upgrade(app_role: str) -> None:
     op.execute("UPDATE invoices SET status_changed_at = updated_at")
     op.alter_column("invoices", "status_changed_at", nullable=False)
     op.add_column("invoices", sa.Column("chorus_checked_at", sa.DateTime(timezone=True)))
+    op.add_column("invoices", sa.Column("validator_siret", sa.String(14)))
     op.create_index(
         "ix_invoices_chorus_invoice_id",
         "invoices",
@@ -149,6 +152,7 @@ def downgrade(app_role: str) -> None:
     op.drop_column("staff_cases", "subject_id")
     _replace_claim_function(app_role, with_status=False)
     op.drop_index("ix_invoices_chorus_invoice_id", "invoices")
+    op.drop_column("invoices", "validator_siret")
     op.drop_column("invoices", "chorus_checked_at")
     op.drop_column("invoices", "status_changed_at")
     op.execute("UPDATE invoices SET status = 'in_process' WHERE status IN ('awaiting_validation', 'stalled')")

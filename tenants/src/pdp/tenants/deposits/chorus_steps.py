@@ -253,7 +253,8 @@ async def submit_pdf(
             id_fournisseur=supplier.id_structure_cpp, code_coordonnees_bancaires_fournisseur=bank_id
         ),
         cadre_de_facturation=f.CadreDeFacturation(
-            code_cadre_facturation=FRAMES.get(invoice.billing_frame, FRAMES["A1"])
+            code_cadre_facturation=FRAMES.get(invoice.billing_frame, FRAMES["A1"]),
+            code_structure_valideur=invoice.validator_siret,
         ),
         references=f.References(
             devise_facture=invoice.currency,

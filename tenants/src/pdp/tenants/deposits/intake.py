@@ -300,9 +300,12 @@ async def deposit(
             service_code=routing.service_code,
             engagement_number=routing.engagement_number,
             billing_frame=routing.billing_frame or "A1",
+            validator_siret=routing.validator_siret,
             format=report.syntax,
-            flux_syntax=FLUX_SYNTAX[report.syntax or ""],
+            # A validator goes only with soumettre: such an invoice is submitted from its PDF, never as a flux.
+            flux_syntax=None if routing.validator_siret else FLUX_SYNTAX[report.syntax or ""],
             status="queued",
+            status_changed_at=clock.now(),  # on pdp's clock, as every later status: its age is measured on it
             mode=mode,
             original_document_id=original.id,
             deposit_document_id=deposited.id,

@@ -89,6 +89,7 @@ class InvoiceRecord(TenantScoped, Base):
     service_code: Mapped[str | None] = mapped_column(String(100))
     engagement_number: Mapped[str | None] = mapped_column(String(50))
     billing_frame: Mapped[str] = mapped_column(String(3))
+    validator_siret: Mapped[str | None] = mapped_column(String(14))  # frames A9, A12: soumettre's validator
     format: Mapped[str] = mapped_column(String(10))
     flux_syntax: Mapped[str | None] = mapped_column(String(40))  # None: plain PDF (deposer/pdf + soumettre)
     status: Mapped[str] = mapped_column(String(20))

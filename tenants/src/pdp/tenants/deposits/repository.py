@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import and_, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.platform import ids
@@ -64,17 +64,18 @@ class InvoiceRepository(TenantRepository[InvoiceRecord]):
         query = self.select().where(InvoiceRecord.provider_id == provider_id, InvoiceRecord.number == number)
         return (await self.session.execute(query)).scalar_one_or_none()
 
-    async def followed_by_chorus_id(
-        self, mode: str, chorus_ids: Sequence[int], statuses: Collection[str]
+    async def followed_in_chorus(
+        self, mode: str, chorus_ids: Collection[int], flux_numbers: Collection[str], statuses: Collection[str]
     ) -> list[InvoiceRecord]:
-        """The caller's invoices of ``mode`` in one of ``statuses`` that Chorus knows by one of ``chorus_ids``."""
-        if not chorus_ids:
+        """The caller's invoices of ``mode`` in one of ``statuses`` that Chorus knows by one of ``chorus_ids``, or
+        that are still known by their flux only (one of ``flux_numbers``)."""
+        if not chorus_ids and not flux_numbers:
             return []
-        query = self.select().where(
-            InvoiceRecord.mode == mode,
+        known = or_(
             InvoiceRecord.chorus_invoice_id.in_(chorus_ids),
-            InvoiceRecord.status.in_(statuses),
+            and_(InvoiceRecord.chorus_invoice_id.is_(None), InvoiceRecord.chorus_flux_number.in_(flux_numbers)),
         )
+        query = self.select().where(InvoiceRecord.mode == mode, InvoiceRecord.status.in_(statuses), known)
         return list((await self.session.execute(query)).scalars())
 
     async def for_update(self, invoice_id: str) -> InvoiceRecord:

@@ -165,16 +165,18 @@ async def _read_feed(group: Account) -> None:
 
 async def _wake(repository: InvoiceRepository, mode: str, group: Account) -> None:
     """The tenant's other followed invoices the feed shows in a new status — a stalled, suspended or
-    recycled one nobody polls — join the round, so Chorus moving them is never missed."""
+    recycled one nobody polls, a deposit stalled before pdp learnt its id — join the round, so Chorus moving them
+    is never missed."""
     chosen = {invoice.id for invoice in group.invoices}
-    known = {found.identifiant_facture_cpp for found in group.listed.values()}
-    others = {
-        found.identifiant_facture_cpp: found
-        for found in group.unmatched
-        if found.identifiant_facture_cpp is not None and found.identifiant_facture_cpp not in known
-    }
-    for invoice in await repository.followed_by_chorus_id(mode, list(others), FOLLOWED):
-        found = others[invoice.chorus_invoice_id or 0]
+    by_id = {found.identifiant_facture_cpp: found for found in group.unmatched if found.identifiant_facture_cpp}
+    by_flux = {found.numero_flux_depot: found for found in group.unmatched if found.numero_flux_depot}
+    for invoice in await repository.followed_in_chorus(mode, list(by_id), list(by_flux), FOLLOWED):
+        if invoice.chorus_invoice_id is not None:
+            found = by_id[invoice.chorus_invoice_id]
+        else:
+            found = by_flux[invoice.chorus_flux_number or ""]
+            if found.numero_facture != invoice.number:
+                continue  # another invoice of the same flux
         if invoice.id in chosen or found.statut == invoice.chorus_status:
             continue
         group.invoices.append(invoice)

@@ -28,7 +28,7 @@ from pdp.tenants.invoices.validation.engine import BLOCKING, ValidationReport, v
 from pdp.tenants.providers.models import Provider
 from pdp.tenants.providers.repository import ProviderRepository
 
-ROUTING_FIELDS = ("recipient_siret", "service_code", "engagement_number", "billing_frame")
+ROUTING_FIELDS = ("recipient_siret", "service_code", "engagement_number", "billing_frame", "validator_siret")
 
 
 def _metadata_error(message: str) -> ValidationFailed:

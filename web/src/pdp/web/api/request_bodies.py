@@ -43,6 +43,17 @@ class DepositMetadata(msgspec.Struct, kw_only=True):
     billing_frame: (
         Annotated[str, msgspec.Meta(pattern=BILLING_FRAME, description="Chorus Pro billing frame, A1 to A25")] | None
     ) = None
+    validator_siret: (
+        Annotated[
+            str,
+            msgspec.Meta(
+                pattern=SIRET,
+                description="For a plain PDF of billing frame A9 or A12: the SIRET of the structure that validates "
+                "it (the main contractor, the co-contractors' representative); Chorus's codeStructureValideur",
+            ),
+        ]
+        | None
+    ) = None
     credits_invoice_id: (
         Annotated[str, msgspec.Meta(description="For a credit note: the invoice (inv_…) it credits")] | None
     ) = None

@@ -9,7 +9,9 @@
 ``POST /_sandbox/directory``          a seed to merge (``?replace=true``: replace the directory) until reset
 ``GET  /_sandbox/invoices[/{id}]``    every invoice, or one with its history
 ``POST /_sandbox/invoices/{id}/status``  the buyer acts: ``{"statut", "commentaire"}``
+``POST /_sandbox/invoices/{id}/force``   any status, known or not (:class:`.forcing.ForcedStatus`)
 ``GET  /_sandbox/fluxes/{numero}``    a flux, its state and errors
+``POST /_sandbox/fluxes/{numero}/state``  any flux state (:class:`.forcing.FluxState`)
 ``GET|POST|DELETE /_sandbox/faults``  list, add (:class:`.faults.FaultSpec`), clear
 ``POST /_sandbox/tokens/expire``      invalidate every issued bearer token
 ``POST /_sandbox/accounts/{login}/password``  renew or set a password's expiry (:class:`.piste.PasswordChange`)
@@ -29,6 +31,7 @@ from pdp.connectors.chorus_pro.sandbox import lifecycle
 from pdp.connectors.chorus_pro.sandbox.clock import iso_millis, minute
 from pdp.connectors.chorus_pro.sandbox.directory import load_seed
 from pdp.connectors.chorus_pro.sandbox.faults import FaultSpec
+from pdp.connectors.chorus_pro.sandbox.forcing import FluxState, ForcedStatus, force_flux_state, force_invoice_status
 from pdp.connectors.chorus_pro.sandbox.info import sandbox_info
 from pdp.connectors.chorus_pro.sandbox.piste import RateLimiter, change_password, expire_tokens
 from pdp.connectors.chorus_pro.sandbox.replies import ChorusFailure, Reply, json_reply
@@ -140,7 +143,17 @@ class ControlApi:
                 invoice = self._invoice(number)
                 lifecycle.buyer_sets(state, invoice, wanted.statut, wanted.commentaire)
                 return invoice_view(invoice, history=True)
+            case "POST", ["invoices", number, "force"]:
+                invoice = self._invoice(number)
+                force_invoice_status(state, invoice, _decode(body, ForcedStatus))
+                return invoice_view(invoice, history=True)
             case "GET", ["fluxes", number]:
+                return self._flux(number)
+            case "POST", ["fluxes", number, "state"]:
+                wanted = _decode(body, FluxState)
+                if number not in state.fluxes:
+                    raise ControlError(404, f"no flux {number}")
+                force_flux_state(state, state.fluxes[number], wanted)
                 return self._flux(number)
             case "GET", ["faults"]:
                 return msgspec.to_builtins(state.faults.active())

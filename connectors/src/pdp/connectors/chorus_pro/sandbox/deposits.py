@@ -10,12 +10,14 @@ import hashlib
 
 from pdp.connectors.chorus_pro.sandbox.checks import Part, check_invoice
 from pdp.connectors.chorus_pro.sandbox.clock import day
+from pdp.connectors.chorus_pro.sandbox.directory import Structure
 from pdp.connectors.chorus_pro.sandbox.integration import create_invoice, receive
 from pdp.connectors.chorus_pro.sandbox.ledger import DepositedKey
 from pdp.connectors.chorus_pro.sandbox.reading import DepositedInvoice
 from pdp.connectors.chorus_pro.sandbox.replies import GCU_OK, BadRequest, Call, ChorusFailure, Reply, ok
 from pdp.connectors.chorus_pro.sandbox.state import Attachment
 from pdp.connectors.chorus_pro.schemas import factures as f
+from pdp.connectors.chorus_pro.states import VALIDATED_FRAMES
 
 FILE_MAX_BYTES = 10 * 1024 * 1024
 # deposerFluxFacture "file too large" (OMNI, unverified: code 20001, message GDP_MSG_11.022).
@@ -100,6 +102,24 @@ def _read_date(call: Call, request: f.SoumettreRequest) -> str:
     return day(call.state.now())
 
 
+def _validator(call: Call, request: f.SoumettreRequest) -> Structure | None:
+    """The validator a subcontractor's or co-contractor's invoice needs (``codeStructureValideur``, a SIRET: the
+    piste-gouv-fr client's "Requires the validator" on A9 and A12); the refusal's code is the emulator's choice
+    in soumettre's range (20303), its text too: no source shows Chorus's."""
+    cadre = request.cadre_de_facturation
+    siret = cadre.code_structure_valideur
+    if cadre.code_cadre_facturation.split("_", 1)[0] not in VALIDATED_FRAMES and not siret:
+        return None
+    validator = call.state.directory.by_siret.get(siret or "")
+    if validator is None:
+        raise ChorusFailure(
+            SUBMIT_CODES["routing"],
+            f"La structure valideuse est obligatoire pour le cadre {cadre.code_cadre_facturation} et doit être "
+            f"référencée dans Chorus Pro ({siret or 'absente'}).",
+        )
+    return validator
+
+
 def soumettre(call: Call) -> Reply:
     request = call.decode(f.SoumettreRequest)
     state = call.state
@@ -141,6 +161,7 @@ def soumettre(call: Call) -> Reply:
         currency=references.devise_facture,
         issue_date=request.date_facture or _read_date(call, request),
     )
+    validator = _validator(call, request)
     duplicate = (supplier.id, request.numero_facture_saisi) in state.numbers
     problems = check_invoice(state.directory, supplier, read, duplicate=duplicate)
     if problems:
@@ -148,6 +169,7 @@ def soumettre(call: Call) -> Reply:
     invoice = create_invoice(
         state, supplier, read, deposit_mode=request.mode_depot, flux_number=None, depositor=call.supplier
     )
+    invoice.validator = validator
     # Its files, for telecharger/groupe: the main PDF, then the complementary attachments.
     invoice.attachment_ids = [piece.piece_jointe_principale_id for piece in request.piece_jointe_principale] + [
         piece.piece_jointe_complementaire_id for piece in request.piece_jointe_complementaire

@@ -12,7 +12,7 @@ from pdp.connectors.chorus_pro import paths
 from pdp.connectors.chorus_pro.rules import DEFAULT_FRAME, FRAME_CODES
 from pdp.connectors.chorus_pro.sandbox import lifecycle
 from pdp.connectors.chorus_pro.sandbox.checks import check_invoice
-from pdp.connectors.chorus_pro.sandbox.clock import day, iso_millis
+from pdp.connectors.chorus_pro.sandbox.clock import day, iso_millis, moment
 from pdp.connectors.chorus_pro.sandbox.deposits import (
     INVOICE_TYPES,
     PAYMENT_MODES,
@@ -27,6 +27,7 @@ from pdp.connectors.chorus_pro.sandbox.replies import (
     BAD_STATUS_LABEL,
     UNKNOWN_INVOICE_LABEL,
     UNKNOWN_OBJECT,
+    BadRequest,
     Call,
     ChorusFailure,
     Handler,
@@ -105,6 +106,17 @@ def rechercher_fournisseur(call: Call) -> Reply:
         one
         for one in found
         if _within(one.read.issue_date, request.periode_date_facture_du, request.periode_date_facture_au)
+    ]
+    try:  # the change feed: invoices whose current status is stamped in the period (Pastell, go-choruspro)
+        changed_from = moment(request.periode_date_heure_etat_courant_du)
+        changed_until = moment(request.periode_date_heure_etat_courant_au, end_of_day=True)
+    except ValueError as exc:
+        raise BadRequest(str(exc)) from None
+    found = [
+        one
+        for one in found
+        if (changed_from is None or one.status.at >= changed_from)
+        and (changed_until is None or one.status.at <= changed_until)
     ]
     paging = request.recherche_facture_par_fournisseur
     found = sort_by(found, paging, {"NumeroFacture": lambda i: i.number, "DateDepot": lambda i: i.deposited_at})

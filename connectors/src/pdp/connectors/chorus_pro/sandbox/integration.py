@@ -129,7 +129,10 @@ def _set_state(state: SandboxState, flux: Flux, code: str) -> None:
 
 
 def integrate(state: SandboxState, flux: Flux) -> None:
-    """Run the checks on every readable invoice; create the invoices that pass."""
+    """Run the checks on every readable invoice; create the invoices that pass. A flux set aside meanwhile
+    (a state forced through the control API) is left where it is."""
+    if flux.state not in ("IN_RECU", PROCESSING):
+        return
     for read in flux.invoices:
         supplier = invoice_supplier(state, flux.supplier, read.supplier_siret)
         key = (supplier.id, read.number or "")

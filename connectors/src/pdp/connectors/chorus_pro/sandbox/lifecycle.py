@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pdp.connectors.chorus_pro.sandbox.directory import Scenario
 from pdp.connectors.chorus_pro.sandbox.replies import BAD_STATUS, BAD_STATUS_LABEL, ChorusFailure
 from pdp.connectors.chorus_pro.sandbox.state import Invoice, PlannedStatus, SandboxState, StatusEntry
+from pdp.connectors.chorus_pro.states import VALIDATED_FRAMES
 
 MINUTE = 60.0
 HOUR = 60 * MINUTE
@@ -63,6 +64,8 @@ BUYER_STATUSES = frozenset(
     }
 )
 FINAL_STATUSES = frozenset({"REJETEE", "MISE_EN_PAIEMENT"})
+VALIDATION_DELAY = 2 * DAY
+VALIDATED = "VALIDEE_1"
 _NORMAL_ORDER = [status for _, status, _ in SCHEDULES["normal"]]
 
 
@@ -74,7 +77,18 @@ def record(
 
 
 def begin(state: SandboxState, invoice: Invoice) -> None:
-    """A new invoice: ``DEPOSEE`` now, then its recipient's scenario (or the normal path once one has played)."""
+    """A new invoice: ``DEPOSEE`` now, then its recipient's scenario (or the normal path once one has played).
+    A subcontractor's or co-contractor's invoice (frames A9, A12) goes to its validator first: ``A_VALIDER_1``,
+    validated (``VALIDEE_1``) after VALIDATION_DELAY, then deposited for the buyer. The delay is a guess (the law
+    gives a validator 15 days); refusals and validator errors are forced through the control API."""
+    if (invoice.read.billing_frame or "").upper() in VALIDATED_FRAMES and not invoice.history:
+        record(state, invoice, "A_VALIDER_1")
+        _schedule(state, invoice, [(VALIDATION_DELAY, VALIDATED, None)])
+        return
+    _deposit(state, invoice)
+
+
+def _deposit(state: SandboxState, invoice: Invoice) -> None:
     record(state, invoice, "DEPOSEE")
     scenario: Scenario = "normal" if invoice.scenario_done else invoice.recipient.scenario
     invoice.scenario_done = invoice.scenario_done or scenario not in ("normal", "slow_payment")
@@ -127,5 +141,7 @@ def _step(state: SandboxState, invoice: Invoice, planned: PlannedStatus) -> Call
             invoice.planned.remove(planned)
         if invoice.schedule_generation == planned.generation:
             record(state, invoice, planned.code, planned.comment, buyer=True)
+            if planned.code == VALIDATED:  # endorsed: on to the buyer
+                _deposit(state, invoice)
 
     return apply

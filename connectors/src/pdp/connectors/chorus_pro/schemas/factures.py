@@ -162,6 +162,10 @@ class RechercherFournisseurRequest(Request):
     periode_date_depot_au: str | None = None
     periode_date_facture_du: str | None = None
     periode_date_facture_au: str | None = None
+    # Invoices whose current status changed in this period: the change feed Pastell follows (its
+    # rechercheFactureParRecipiendaire), typed as date-times by go-choruspro.
+    periode_date_heure_etat_courant_du: str | None = None
+    periode_date_heure_etat_courant_au: str | None = None
     recherche_facture_par_fournisseur: Pagination | None = None
 
 

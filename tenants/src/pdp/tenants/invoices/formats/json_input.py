@@ -118,6 +118,9 @@ class JsonInvoice(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     totals: JsonTotals | None = None  # computed when absent; checked against the lines when given
     notes: list[Text] = []
     billing_frame: Annotated[str, msgspec.Meta(pattern="^A([1-9]|1[0-9]|2[0-5])$")] = "A1"
+    # Frames A9 and A12: the structure that validates it. Chorus takes a validator only with soumettre, so such an
+    # invoice is submitted from its PDF (the Factur-X pdp writes), not deposited as a flux.
+    validator_siret: Annotated[str, msgspec.Meta(pattern="^[0-9]{14}$")] | None = None
     preceding_invoice: JsonPreceding | None = None
     # pdp's links between deposits (not in the document): the invoice a credit note credits, or the rejected
     # invoice a corrected one replaces.
@@ -299,6 +302,7 @@ def to_invoice(
             service_code=recipient.service_code,
             engagement_number=recipient.engagement_number,
             billing_frame=data.billing_frame,
+            validator_siret=data.validator_siret,
             supplier_siret=chosen_seller.siret if chosen_seller else None,
         ),
     )

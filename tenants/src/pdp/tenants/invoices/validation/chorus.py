@@ -52,6 +52,9 @@ _ROUTING_TERMS = (
     ("billing_frame", "BT-23", "the billing frame", "le cadre de facturation"),
 )
 
+# soumettre's cadreDeFacturation field that names the validator (go-choruspro, piste-gouv-fr, Pastell).
+VALIDATOR_FIELD = "codeStructureValideur"
+
 
 @dataclass(frozen=True, slots=True)
 class ServiceInfo:
@@ -104,6 +107,19 @@ def routing_against_document(given: ChorusRouting, invoice: Invoice, syntax: str
     never seen by Chorus (which rejects the invoice days later for the very field pdp checked)."""
     read = resolve_routing(msgspec.structs.replace(invoice, routing=None))
     findings: list[Finding] = []
+    if given.validator_siret:
+        findings.append(
+            finding(
+                "PDP-VALIDATOR-NOT-IN-FILE",
+                "error",
+                f"The metadata gives the validator {given.validator_siret}, but Chorus Pro takes a validator "
+                f"({VALIDATOR_FIELD}) only with an invoice submitted from its PDF, never from a UBL, CII or "
+                "Factur-X flux: deposit the invoice's PDF with validator_siret in the metadata.",
+                f"Les métadonnées donnent le valideur {given.validator_siret}, mais Chorus Pro ne prend un valideur "
+                f"({VALIDATOR_FIELD}) qu'avec une facture soumise depuis son PDF, jamais depuis un flux UBL, CII ou "
+                "Factur-X : déposez le PDF de la facture avec validator_siret dans les métadonnées.",
+            )
+        )
     for name, bt, what, quoi in _ROUTING_TERMS:
         wanted, carried = getattr(given, name), getattr(read, name)
         if wanted is None or _same(wanted, carried):
@@ -228,8 +244,19 @@ def validate_chorus(
         _fail(
             findings,
             "CHORUS-VALIDATOR-REQUIRED",
-            f"Billing frame {frame} requires a validator structure.",
-            f"Le cadre de facturation {frame} exige une structure valideuse.",
+            f"Billing frame {frame} requires a validator structure (the main contractor or the co-contractors' "
+            f"representative): Chorus Pro takes it as {VALIDATOR_FIELD} with an invoice submitted from its PDF. "
+            "Deposit the invoice's PDF with validator_siret in the metadata.",
+            f"Le cadre de facturation {frame} exige une structure valideuse (le titulaire du marché ou le mandataire "
+            f"des cotraitants) : Chorus Pro la reçoit en {VALIDATOR_FIELD} avec une facture soumise depuis son PDF. "
+            "Déposez le PDF de la facture avec validator_siret dans les métadonnées.",
+        )
+    if routing.validator_siret and not _is_siret(routing.validator_siret):
+        _fail(
+            findings,
+            "CHORUS-VALIDATOR-SIRET-INVALID",
+            f"The validator's SIRET '{routing.validator_siret}' is not a valid SIRET.",
+            f"Le SIRET du valideur « {routing.validator_siret} » n'est pas un SIRET valide.",
         )
     if routing.service_code == RESERVED_SERVICE:
         _fail(
