@@ -76,6 +76,24 @@ async def test_a_chorus_account_of_another_siret_or_a_wrong_password_proves_noth
     assert await owner_value(owner_engine, "SELECT status FROM mandates WHERE id = :id", id=mandate["id"]) == "pending"
 
 
+async def test_pdp_s_piste_application_unsubscribed_from_utilisateurs_is_not_the_person_s_failure(
+    portal: Any, tenant: TenantFixture, emulator: RunningSandbox, owner_engine: AsyncEngine
+) -> None:
+    mandate, path = await pending_invitation(portal, tenant, siret=SELLER.siret)
+    piste = emulator.info["piste"]
+    unsubscribed = {**piste, "apis": ["factures", "structures", "transverses"]}
+    emulator.control("POST", "directory", {"applications": [unsubscribed]})
+    try:
+        own = emulator.account(SELLER.siret)
+        answer = await post_form(portal, f"{path}/chorus", path, login=own.login, password=own.password)
+    finally:
+        emulator.control("POST", "directory", {"applications": [piste]})  # subscribed to every API again
+    assert answer.status_code == 502  # pdp's configuration: PISTE answered 403 with an empty body
+    refused = "SELECT count(*) FROM audit_events WHERE tenant_id = :t AND action = 'identity.refused'"
+    assert await owner_value(owner_engine, refused, t=tenant.id) == 0  # nothing counted against the provider
+    assert await owner_value(owner_engine, "SELECT status FROM mandates WHERE id = :id", id=mandate["id"]) == "pending"
+
+
 async def _staged_code(owner_engine: AsyncEngine, tenant_id: str) -> tuple[str, str]:
     """The last letter staged: its proof and its code, sealed for the letter's job."""
     letter = (await staged_jobs(owner_engine, tenant_id, "identity.send_letter"))[-1]

@@ -66,6 +66,10 @@ class AttemptGuards:
         return [*keys, (self.by_address, ip)] if ip else keys
 
 
+# Refusals of pdp's own PISTE application (client.py, gateway.py), which no login or password typed here can cause.
+PLATFORM_FAULTS = frozenset({"chorus_token_refused", "chorus_api_not_subscribed"})
+
+
 def _refused(message: str, message_fr: str) -> ValidationFailed:
     return ValidationFailed(
         message,
@@ -99,8 +103,8 @@ async def prove(
     try:
         answer = await client.my_structures(TechnicalAccount(login, password))
     except ChorusPermanentError as exc:
-        if exc.code == "chorus_token_refused":
-            raise  # pdp's own PISTE application was refused: not the person's doing
+        if exc.code in PLATFORM_FAULTS:
+            raise  # pdp's own PISTE application was refused, or may not call this API: not the person's doing
         await guards.count_failure(provider, ip)
         raise _refused(
             "Chorus Pro refused this login or password.",
