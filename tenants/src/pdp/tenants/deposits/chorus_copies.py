@@ -57,7 +57,7 @@ COPY_STATUSES = frozenset(
     {"delivered", "in_process", "suspended", "completed", "to_recycle", "approved", "payment_sent", "paid", "rejected"}
 )
 PER_RUN = 300
-PER_TENANT_FLOOR = 20  # with many tenants, each still gets this many per run (the total may then pass PER_RUN)
+PER_TENANT_FLOOR = 20  # with many tenants, those drawn first take this many; the others wait for a later run
 PER_CALL = 25  # invoices per telecharger/groupe: a few MB of answer, far from Chorus's 120 MB
 Outcome = Literal["archived", "already", "refused"]
 
