@@ -20,8 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.connectors.chorus_pro.auth import TechnicalAccount
-from pdp.connectors.chorus_pro.client import ChorusProClient
-from pdp.connectors.chorus_pro.errors import ChorusAuthError
+from pdp.connectors.chorus_pro.client import ChorusProClient, spending
+from pdp.connectors.chorus_pro.errors import ChorusAuthError, ChorusError
 from pdp.connectors.chorus_pro.passwords import read_password_expiry
 from pdp.platform.audit import Actor, AuditRepository
 from pdp.platform.logging import get_logger
@@ -92,6 +92,19 @@ async def read(client: ChorusProClient, account: TechnicalAccount, *, siret: str
             return Reading(refused=True)
         raise
     return Reading(read=True, expires_at=found.expires_at, siret=found.siret) if found is not None else Reading()
+
+
+async def read_or_keep(
+    client: ChorusProClient, account: TechnicalAccount, *, siret: str | None, spend_as: str, unread: str, **where: str
+) -> Reading:
+    """:func:`read` on ``spend_as``'s share of the Chorus rate; a failure is logged as ``unread`` and reads as
+    nothing new, so the date pdp already has still counts."""
+    try:
+        with spending(spend_as):
+            return await read(client, account, siret=siret)
+    except ChorusError as exc:
+        log.warning(unread, **where, login=account.login, error=str(exc))
+        return Reading()
 
 
 async def record_provider(

@@ -3,11 +3,8 @@ providers' own accounts, the platform's accounts, and the e-mail a provider's co
 
 from __future__ import annotations
 
-from pdp.connectors.chorus_pro.client import spending
-from pdp.connectors.chorus_pro.errors import ChorusError
 from pdp.platform.clock import now
 from pdp.platform.db.session import unit_of_work
-from pdp.platform.logging import get_logger
 from pdp.platform.security.envelope import Envelope
 from pdp.tenants.notifications.chorus_password import send_password_email
 from pdp.tenants.notifications.staging import PASSWORD_EMAIL_JOB
@@ -16,7 +13,6 @@ from pdp.workers.registry import JobContext, task
 
 PROVIDERS_JOB = "providers.chorus_passwords"
 PLATFORM_JOB = "chorus.platform_passwords"
-log = get_logger("pdp.workers.chorus_passwords")
 
 
 @task(PROVIDERS_JOB, max_tries=3)
@@ -32,12 +28,15 @@ async def check_provider_passwords(ctx: JobContext, tenant_id: str) -> list[str]
         targets = await passwords.accounts_to_read(session, Envelope(ctx.settings.master_keys))
     sent = []
     for target in targets:
-        try:
-            with spending(tenant_id):
-                reading = await passwords.read(client, target.account, siret=target.siret)
-        except ChorusError as exc:
-            log.warning("chorus.password_unread", tenant_id=tenant_id, provider_id=target.provider_id, error=str(exc))
-            reading = passwords.Reading()
+        reading = await passwords.read_or_keep(
+            client,
+            target.account,
+            siret=target.siret,
+            spend_as=tenant_id,
+            unread="chorus.password_unread",
+            tenant_id=tenant_id,
+            provider_id=target.provider_id,
+        )
         async with unit_of_work(ctx.sessionmaker, tenant_id=tenant_id) as session:
             notice = await passwords.record_provider(
                 session, target, reading, now=now(), warning_days=ctx.settings.chorus_password_warning_days
@@ -55,11 +54,14 @@ async def check_platform_passwords(ctx: JobContext) -> list[str]:
     sent = []
     for mode, environment in ctx.chorus.environments.items():
         account = environment.platform_account
-        try:
-            reading = await passwords.read(environment.client, account)
-        except ChorusError as exc:
-            log.error("chorus.platform_password_unread", mode=mode, login=account.login, error=str(exc))
-            reading = passwords.Reading()
+        reading = await passwords.read_or_keep(
+            environment.client,
+            account,
+            siret=None,
+            spend_as="platform",
+            unread="chorus.platform_password_unread",
+            mode=mode,
+        )
         async with unit_of_work(ctx.sessionmaker) as session:
             notice = await passwords.record_platform(
                 session, mode, account, reading, now=now(), warning_days=ctx.settings.chorus_password_warning_days
