@@ -26,7 +26,7 @@ import httpx
 
 from pdp.connectors.chorus_pro.auth import PisteApplication, PisteTokens, TechnicalAccount
 from pdp.connectors.chorus_pro.client import ChorusProClient
-from pdp.connectors.chorus_pro.sandbox.clock import PARIS
+from pdp.connectors.chorus_pro.dates import PARIS
 from pdp.connectors.chorus_pro.schemas import factures as f
 from pdp.tenants.invoices.formats.json_input import (
     JsonInvoice,

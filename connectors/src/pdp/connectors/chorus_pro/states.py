@@ -85,8 +85,3 @@ FLUX_STATES = {
     "QP_RECEVABLE_AVEC_ERREUR": "Recevable avec erreur",
     "QP_IRRECEVABLE": "Irrecevable",
 }
-
-# The billing frames whose invoices go to a validator before the buyer (the main contractor validates a
-# subcontractor's invoice, the representative a co-contractor's); facturation_electronique requires a validator
-# for exactly these two.
-VALIDATED_FRAMES = frozenset({"A9", "A12"})

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.connectors.chorus_pro.auth import TechnicalAccount
+from pdp.connectors.chorus_pro.rules import DEFAULT_FRAME, FRAME_CODES
 from pdp.connectors.chorus_pro.schemas import factures as f
 from pdp.platform.security.envelope import Envelope
 from pdp.tenants.archive import service as archive
@@ -21,8 +20,6 @@ from pdp.tenants.deposits.models import InvoiceRecord
 from pdp.tenants.deposits.transitions import move
 from pdp.tenants.providers.chorus_account import account_of
 from pdp.tenants.providers.repository import ProviderRepository
-
-PARIS = ZoneInfo("Europe/Paris")  # Chorus Pro's dates are French local dates
 
 # OCA PR #571: Chorus sometimes integrates a flux but lists the invoice neither as created nor as in error.
 UNLISTED_CHECKS_BEFORE_FAILING = 5
@@ -168,59 +165,6 @@ async def _deposit_again(session: AsyncSession, invoice: InvoiceRecord, state: s
     )
 
 
-# codeCadreFacturation values (docs/chorus-pro-api.md §4.4), by the short code invoices carry in BT-23.
-FRAMES = {
-    code.split("_", 1)[0]: code
-    for code in (
-        "A1_FACTURE_FOURNISSEUR",
-        "A2_FACTURE_FOURNISSEUR_DEJA_PAYEE",
-        "A3_MEMOIRE_JUSTICE",
-        "A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR",
-        "A5_ETAT_ACOMPTE_FOURNISSEUR",
-        "A6_ETAT_ACOMPTE_VALIDE_FOURNISSEUR",
-        "A7_PROJET_DECOMPTE_FINAL_FOURNISSEUR",
-        "A8_DECOMPTE_GENERAL_DEFINITIF_FOURNISSEUR",
-        "A9_FACTURE_SOUSTRAITANT",
-        "A10_PROJET_DECOMPTE_MENSUEL_SOUSTRAITANT",
-        "A11_PROJET_DECOMPTE_FINAL_SOUSTRAITANT",
-        "A12_FACTURE_COTRAITANT",
-        "A13_PROJET_DECOMPTE_MENSUEL_COTRAITANT",
-        "A14_PROJET_DECOMPTE_FINAL_COTRAITANT",
-        "A15_ETAT_ACOMPTE_MOE",
-        "A16_ETAT_ACOMPTE_VALIDE_MOE",
-        "A17_PROJET_DECOMPTE_GENERAL_MOE",
-        "A18_DECOMPTE_GENERAL_MOE",
-        "A19_ETAT_ACOMPTE_VALIDE_MOA",
-        "A20_DECOMPTE_GENERAL_MOA",
-        "A21_DEMANDE_REMBOURSEMENT_TIC",
-        "A22_PROJET_DECOMPTE_GENERAL_FOURNISSEUR_PROCEDURE_TACITE",
-        "A23_DECOMPTE_GENERAL_DEFINITIF_TACITE_FOURNISSEUR",
-        "A24_DECOMPTE_GENERAL_DEFINITIF_TACITE_MOE",
-        "A25_DECOMPTE_GENERAL_DEFINITIF_MOE_PROCEDURE_TACITE",
-    )
-}
-
-
-def chorus_instant(value: str | None) -> datetime | None:
-    """A Chorus stamp (``2018-02-16T15:10:25.536+01:00``; without an offset, Paris time); None if unreadable."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=PARIS)
-
-
-def chorus_day_start(value: str | None) -> datetime | None:
-    """The first instant of a Chorus day (``dateDepot``, ``YYYY-MM-DD``, French local date)."""
-    try:
-        day = date.fromisoformat(value or "")
-    except ValueError:
-        return None
-    return datetime(day.year, day.month, day.day, tzinfo=PARIS)
-
-
 class SupplierUnknown(Exception):
     """Chorus has no structure for the provider's SIRET: a plain PDF cannot be submitted for it."""
 
@@ -253,7 +197,7 @@ async def submit_pdf(
             id_fournisseur=supplier.id_structure_cpp, code_coordonnees_bancaires_fournisseur=bank_id
         ),
         cadre_de_facturation=f.CadreDeFacturation(
-            code_cadre_facturation=FRAMES.get(invoice.billing_frame, FRAMES["A1"]),
+            code_cadre_facturation=FRAME_CODES.get(invoice.billing_frame, FRAME_CODES[DEFAULT_FRAME]),
             code_structure_valideur=invoice.validator_siret,
         ),
         references=f.References(

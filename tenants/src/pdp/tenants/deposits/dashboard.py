@@ -23,7 +23,7 @@ from pdp.tenants.deposits.lifecycle import AWAITING_PAYMENT, STATUSES
 from pdp.tenants.deposits.payment_terms import LatePayment, PaymentTerms
 
 HORIZON_DAYS = 30
-TO_ACT_ON = ("suspended", "to_recycle", "rejected", "failed")
+TO_ACT_ON = ("suspended", "to_recycle", "rejected", "failed", "stalled")
 LISTED = 10  # lines of each list on the page; the counts are of all
 
 

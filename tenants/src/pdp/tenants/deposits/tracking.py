@@ -20,11 +20,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pdp.connectors.chorus_pro import dates
 from pdp.connectors.chorus_pro.auth import TechnicalAccount
+from pdp.connectors.chorus_pro.client import spending
 from pdp.connectors.chorus_pro.errors import ChorusError
 from pdp.connectors.chorus_pro.schemas import factures as f
 from pdp.platform import clock
@@ -42,7 +43,6 @@ log = get_logger("pdp.deposits")
 # The feed starts this long before the oldest moment it must cover: Chorus's clock and ours differ, and a status
 # stamped in the second of the previous feed must not fall between two feeds. Seen twice is harmless.
 OVERLAP = timedelta(minutes=2)
-PARIS = ZoneInfo("Europe/Paris")  # Chorus Pro stamps its dates in French local time
 FIRST_STATUSES = frozenset({"DEPOSEE", "A_VALIDER_1"})  # what an invoice starts with: no history precedes it
 
 
@@ -74,6 +74,11 @@ class Round:
 
 async def track(pipeline: Pipeline, tenant_id: str, invoice_ids: list[str]) -> Round:
     """One round of tracking for these invoices of ``tenant_id`` (see the module's docstring)."""
+    with spending(tenant_id):  # every Chorus call below takes a token of this tenant's share
+        return await _track(pipeline, tenant_id, invoice_ids)
+
+
+async def _track(pipeline: Pipeline, tenant_id: str, invoice_ids: list[str]) -> Round:
     async with unit_of_work(pipeline.sessionmaker, tenant_id=tenant_id) as session:
         batch = [i for i in (await InvoiceRepository(session).several(invoice_ids)).values() if i.status in FOLLOWED]
         accounts = await _group(pipeline, session, batch)
@@ -143,13 +148,13 @@ async def _read_feed(group: Account) -> None:
     """The account's invoices whose status changed since :func:`_since`, matched to the group's invoices by
     Chorus id, or by flux and number for a deposit not yet known by its id. Its newest stamp is where the next
     feed starts: Chorus's own clock, whatever the offset between its clock and ours."""
-    request = f.RechercherFournisseurRequest(periode_date_heure_etat_courant_du=chorus_time(_since(group)))
+    request = f.RechercherFournisseurRequest(periode_date_heure_etat_courant_du=dates.chorus_time(_since(group)))
     by_id = {invoice.chorus_invoice_id: invoice for invoice in group.invoices if invoice.chorus_invoice_id}
     by_flux = {invoice.chorus_flux_number: invoice for invoice in group.invoices if invoice.chorus_flux_number}
     newest = None
     try:
         async for found in group.chorus.client.iter_supplier_invoices(group.account, request):
-            stamp = steps.chorus_instant(found.date_heure_etat_courant)
+            stamp = dates.instant(found.date_heure_etat_courant)
             newest = stamp if newest is None or (stamp is not None and stamp > newest) else newest
             invoice = by_id.get(found.identifiant_facture_cpp or 0) or by_flux.get(found.numero_flux_depot or "")
             if invoice is not None and (invoice.chorus_invoice_id or found.numero_facture == invoice.number):
@@ -261,8 +266,3 @@ def _schedule(pipeline: Pipeline, invoice: InvoiceRecord, group: Account, change
     else:
         poll_at = None  # Chorus reports nothing more, or waits for the supplier: only the stall limit remains
     invoice.next_check_at = stalls.next_check(invoice, pipeline.stall_after, poll_at)
-
-
-def chorus_time(moment: datetime) -> str:
-    """An instant as Chorus writes its own (``2018-02-16T15:10:25.536+01:00``: Paris time, milliseconds)."""
-    return moment.astimezone(PARIS).isoformat(timespec="milliseconds")

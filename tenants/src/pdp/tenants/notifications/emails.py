@@ -20,6 +20,7 @@ LABELS = {
     "rejected": "rejetée",
     "payment_sent": "mise en paiement",
     "failed": "non déposée : une intervention est nécessaire",
+    "stalled": "sans nouvelles de Chorus Pro depuis trop longtemps : le support est prévenu",
 }
 
 
@@ -64,7 +65,9 @@ def status_email(
         lines += ["", "Motif :", *(f"  - {error}" for error in errors)]
     if status == "delivered" and invoice.expected_payment_date:
         lines += ["", f"Paiement attendu au plus tard le {invoice.expected_payment_date:%d/%m/%Y} (délai légal)."]
-    if status in ("suspended", "to_recycle", "failed"):
+    if status == "stalled" and detail.get("since"):
+        lines += ["", f"Dernier changement d'état : {detail['since'][:10]} ({detail.get('chorus_status') or 'pdp'})."]
+    if status in ("suspended", "to_recycle", "failed", "stalled"):
         lines += ["", f"{tenant_name} vous indiquera la marche à suivre."]
     lines += [
         "",

@@ -23,7 +23,7 @@ from pdp.tenants.accounts.models import PortalUser
 # The status e-mails, grouped as the page offers them (every status notifications.emails.LABELS names).
 GROUPS: dict[str, tuple[str, ...]] = {
     "progress": ("deposited", "delivered"),
-    "action": ("suspended", "to_recycle", "rejected", "failed"),
+    "action": ("suspended", "to_recycle", "rejected", "failed", "stalled"),
     "payment": ("payment_sent",),
 }
 NOTIFIED_STATUSES = frozenset(status for statuses in GROUPS.values() for status in statuses)

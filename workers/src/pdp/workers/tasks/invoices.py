@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from pdp.connectors.chorus_pro.client import spending
 from pdp.platform.clock import now
 from pdp.platform.db.session import unit_of_work
 from pdp.platform.jobs import JobRequest
@@ -60,8 +59,7 @@ async def sweep(ctx: JobContext) -> int:
 async def track_some(ctx: JobContext, tenant_id: str, invoice_ids: list[str]) -> str:
     """One round of tracking for a tenant's due invoices: a feed per account, histories of what changed."""
     assert ctx.pipeline is not None
-    with spending(tenant_id):
-        done = await track(ctx.pipeline, tenant_id, invoice_ids)
+    done = await track(ctx.pipeline, tenant_id, invoice_ids)
     return f"{done.invoices} followed, {done.changed} changed, {done.stalled} stalled"
 
 

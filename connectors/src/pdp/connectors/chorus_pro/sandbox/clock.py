@@ -5,10 +5,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-# Chorus Pro stamps its dates in French local time.
-PARIS = ZoneInfo("Europe/Paris")
+from pdp.connectors.chorus_pro.dates import PARIS, parse_instant
 
 
 class VirtualClock:
@@ -73,15 +71,14 @@ def iso_millis(moment: datetime) -> str:
 
 
 def moment(value: str | None, *, end_of_day: bool = False) -> datetime | None:
-    """A request's date-time bound, as clients send it: a day (``2022-01-07``, Pastell: the whole day, in Paris
-    time) or an instant (``2022-01-07T10:11:47.823Z``, go-choruspro's ``time.Time``; Pastell's ``…T23:59:59``
-    without offset is Paris time). Unreadable: a 400 like every badly formed field."""
+    """A request's date-time bound (:func:`.dates.parse_instant`; a day ends at its last instant when it closes a
+    period). Unreadable: ``ValueError``, a 400 like every badly formed field."""
     if not value:
         return None
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        parsed = parse_instant(value)
     except ValueError:
         raise ValueError(f"date invalide : {value}") from None
     if len(value) == 10 and end_of_day:
         parsed = parsed.replace(hour=23, minute=59, second=59, microsecond=999_999)
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=PARIS)
+    return parsed

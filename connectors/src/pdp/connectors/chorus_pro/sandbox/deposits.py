@@ -8,6 +8,7 @@ import base64
 import binascii
 import hashlib
 
+from pdp.connectors.chorus_pro.rules import FRAMES_NEEDING_VALIDATOR
 from pdp.connectors.chorus_pro.sandbox.checks import Part, check_invoice
 from pdp.connectors.chorus_pro.sandbox.clock import day
 from pdp.connectors.chorus_pro.sandbox.directory import Structure
@@ -17,7 +18,6 @@ from pdp.connectors.chorus_pro.sandbox.reading import DepositedInvoice
 from pdp.connectors.chorus_pro.sandbox.replies import GCU_OK, BadRequest, Call, ChorusFailure, Reply, ok
 from pdp.connectors.chorus_pro.sandbox.state import Attachment
 from pdp.connectors.chorus_pro.schemas import factures as f
-from pdp.connectors.chorus_pro.states import VALIDATED_FRAMES
 
 FILE_MAX_BYTES = 10 * 1024 * 1024
 # deposerFluxFacture "file too large" (OMNI, unverified: code 20001, message GDP_MSG_11.022).
@@ -108,7 +108,7 @@ def _validator(call: Call, request: f.SoumettreRequest) -> Structure | None:
     in soumettre's range (20303), its text too: no source shows Chorus's."""
     cadre = request.cadre_de_facturation
     siret = cadre.code_structure_valideur
-    if cadre.code_cadre_facturation.split("_", 1)[0] not in VALIDATED_FRAMES and not siret:
+    if cadre.code_cadre_facturation.split("_", 1)[0] not in FRAMES_NEEDING_VALIDATOR and not siret:
         return None
     validator = call.state.directory.by_siret.get(siret or "")
     if validator is None:

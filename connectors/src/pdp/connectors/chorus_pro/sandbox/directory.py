@@ -18,7 +18,7 @@ from typing import Literal
 import msgspec
 from stdnum.fr import siret as siret_number
 
-from pdp.connectors.chorus_pro.sandbox.clock import PARIS
+from pdp.connectors.chorus_pro.dates import PARIS
 
 Scenario = Literal["normal", "suspend", "recycle", "reject", "slow_payment"]
 SCENARIOS: tuple[Scenario, ...] = ("normal", "suspend", "recycle", "reject", "slow_payment")

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from pdp.connectors.chorus_pro.rules import FRAMES_NEEDING_VALIDATOR
 from pdp.connectors.chorus_pro.sandbox.directory import Scenario
 from pdp.connectors.chorus_pro.sandbox.replies import BAD_STATUS, BAD_STATUS_LABEL, ChorusFailure
 from pdp.connectors.chorus_pro.sandbox.state import Invoice, PlannedStatus, SandboxState, StatusEntry
-from pdp.connectors.chorus_pro.states import VALIDATED_FRAMES
 
 MINUTE = 60.0
 HOUR = 60 * MINUTE
@@ -81,7 +81,7 @@ def begin(state: SandboxState, invoice: Invoice) -> None:
     A subcontractor's or co-contractor's invoice (frames A9, A12) goes to its validator first: ``A_VALIDER_1``,
     validated (``VALIDEE_1``) after VALIDATION_DELAY, then deposited for the buyer. The delay is a guess (the law
     gives a validator 15 days); refusals and validator errors are forced through the control API."""
-    if (invoice.read.billing_frame or "").upper() in VALIDATED_FRAMES and not invoice.history:
+    if (invoice.read.billing_frame or "").upper() in FRAMES_NEEDING_VALIDATOR and not invoice.history:
         record(state, invoice, "A_VALIDER_1")
         _schedule(state, invoice, [(VALIDATION_DELAY, VALIDATED, None)])
         return

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from pdp.connectors.chorus_pro.sandbox.clock import PARIS, VirtualClock
+from pdp.connectors.chorus_pro.dates import PARIS
+from pdp.connectors.chorus_pro.sandbox.clock import VirtualClock
 from pdp.connectors.chorus_pro.sandbox.directory import Directory, Seed, Structure
 from pdp.connectors.chorus_pro.sandbox.faults import FaultBook
 from pdp.connectors.chorus_pro.sandbox.ids import IdSequences

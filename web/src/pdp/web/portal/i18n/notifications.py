@@ -11,7 +11,7 @@ GROUP_WORDS = {
     ),
     "action": (
         "Factures qui demandent une action",
-        "Suspendue (pièces demandées), à recycler, rejetée, ou non déposée.",
+        "Suspendue (pièces demandées), à recycler, rejetée, non déposée, ou sans nouvelles de Chorus Pro.",
     ),
     "payment": ("Mises en paiement", "L'acheteur public a ordonné le paiement."),
 }
@@ -23,8 +23,8 @@ EN = {
         "Chorus Pro took the invoice in, then made it available to the public buyer."
     ),
     "Factures qui demandent une action": "Invoices that need an action",
-    "Suspendue (pièces demandées), à recycler, rejetée, ou non déposée.": (
-        "Suspended (documents asked for), to recycle, rejected, or not deposited."
+    "Suspendue (pièces demandées), à recycler, rejetée, non déposée, ou sans nouvelles de Chorus Pro.": (
+        "Suspended (documents asked for), to recycle, rejected, not deposited, or no news from Chorus Pro."
     ),
     "Mises en paiement": "Payments sent",
     "L'acheteur public a ordonné le paiement.": "The public buyer ordered the payment.",

@@ -8,6 +8,7 @@ LABELS = {
     "invalid": "Invalide",
     "queued": "En attente de dépôt",
     "submitted": "Envoyée à Chorus Pro",
+    "awaiting_validation": "En attente de validation",
     "deposited": "Déposée",
     "delivered": "Mise à disposition",
     "in_process": "Prise en charge",
@@ -20,6 +21,7 @@ LABELS = {
     "rejected": "Rejetée",
     "withdrawn": "Retirée",
     "failed": "Échec du dépôt",
+    "stalled": "Bloquée",
 }
 
 EN = {
@@ -27,6 +29,7 @@ EN = {
     "Invalide": "Invalid",
     "En attente de dépôt": "Waiting to be deposited",
     "Envoyée à Chorus Pro": "Sent to Chorus Pro",
+    "En attente de validation": "Awaiting validation",
     "Déposée": "Deposited",
     "Mise à disposition": "Delivered to the buyer",
     "Prise en charge": "Being processed",
@@ -39,6 +42,7 @@ EN = {
     "Rejetée": "Rejected",
     "Retirée": "Withdrawn",
     "Échec du dépôt": "Deposit failed",
+    "Bloquée": "Stalled",
 }
 
 
