@@ -116,6 +116,8 @@ async def test_a_flux_chorus_keeps_reprocessing_stalls_at_its_limit_then_wakes_w
     waiting = await _invoice(chorus_client, tenant, invoice_id)
     assert (waiting["status"], waiting["chorus"]["status"]) == ("submitted", "IN_EN_ATTENTE_RETRAITEMENT_CPP")
     later.offset += pipeline.stall_after["submitted"]
+    # Chorus's clock and pdp's agree (the feed starts a day before a new deposit, on pdp's clock).
+    sandbox.control("POST", "clock/advance", {"seconds": pipeline.stall_after["submitted"].total_seconds()})
     assert await advance(pipeline, tenant.id, invoice_id) == "stalled"
     stalled = await _invoice(chorus_client, tenant, invoice_id)
     assert stalled["status"] == "stalled" and stalled["chorus"]["status"] == "IN_EN_ATTENTE_RETRAITEMENT_CPP"

@@ -58,7 +58,7 @@ def _claim_function(*, with_status: bool) -> str:
     return f"""
         CREATE FUNCTION pdp_invoices_claim_due(batch integer, lease_seconds integer)
         RETURNS TABLE ({returns})
-        LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        LANGUAGE sql SECURITY DEFINER SET search_path = {PATH} AS $$
             WITH due AS (
                 SELECT i.tenant_id, i.id,
                        row_number() OVER (PARTITION BY i.tenant_id ORDER BY i.next_check_at) AS turn

@@ -4,7 +4,7 @@ with ``Z``). Shared by pdp's pipeline and the emulator, so both read a stamp the
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -22,15 +22,6 @@ def instant(value: str | None) -> datetime | None:
         return parse_instant(value) if value else None
     except ValueError:
         return None
-
-
-def day_start(value: str | None) -> datetime | None:
-    """The first instant of a Chorus day (``dateDepot``), ``None`` when it is not a day."""
-    try:
-        day = date.fromisoformat(value or "")
-    except ValueError:
-        return None
-    return datetime(day.year, day.month, day.day, tzinfo=PARIS)
 
 
 def chorus_time(moment: datetime) -> str:

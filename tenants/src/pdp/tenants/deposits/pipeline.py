@@ -20,7 +20,6 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pdp.connectors.chorus_pro import dates
 from pdp.connectors.chorus_pro.auth import TechnicalAccount
 from pdp.connectors.chorus_pro.client import spending
 from pdp.connectors.chorus_pro.errors import ChorusError, ChorusTransientError
@@ -105,12 +104,10 @@ async def _deposit_or_reconcile(pipeline: Pipeline, session: AsyncSession, invoi
     invoice.last_error, invoice.next_check_at = None, clock.now() + pipeline.next_poll(0)
     if invoice.flux_syntax is None:
         invoice.chorus_invoice_id = submitted.identifiant_facture_cpp
-        invoice.chorus_checked_at = dates.day_start(submitted.date_depot)
         await move(session, invoice, "submitted", detail={"chorus_invoice_id": invoice.chorus_invoice_id})
         await steps.apply_chorus_status(session, invoice, submitted.statut_facture)
         return "submitted"
     invoice.chorus_flux_number = answer.numero_flux_depot
-    invoice.chorus_checked_at = dates.day_start(answer.date_depot)  # the change feed starts there
     await move(session, invoice, "submitted", detail={"flux_number": answer.numero_flux_depot})
     return "deposited"
 
@@ -149,7 +146,6 @@ async def _reconcile(
     if found is not None:
         invoice.chorus_flux_number = found.numero_flux_depot or invoice.chorus_flux_number
         invoice.chorus_invoice_id = found.identifiant_facture_cpp
-        invoice.chorus_checked_at = dates.day_start(found.date_depot)
         invoice.next_check_at, invoice.last_error = clock.now() + pipeline.next_poll(0), None
         await move(
             session, invoice, "submitted", detail={"flux_number": invoice.chorus_flux_number, "reconciled": True}

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select, text
+from sqlalchemy import and_, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.platform import ids
@@ -77,6 +77,11 @@ class InvoiceRepository(TenantRepository[InvoiceRecord]):
         )
         query = self.select().where(InvoiceRecord.mode == mode, InvoiceRecord.status.in_(statuses), known)
         return list((await self.session.execute(query)).scalars())
+
+    async def reschedule(self, rows: list[dict[str, object]]) -> None:
+        """Update the given columns of many invoices in one statement (each row: its key and the new values)."""
+        if rows:
+            await self.session.execute(update(InvoiceRecord), rows)
 
     async def for_update(self, invoice_id: str) -> InvoiceRecord:
         """Locked: one worker at a time moves one invoice (submission, tracking, actions)."""

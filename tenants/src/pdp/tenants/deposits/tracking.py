@@ -18,6 +18,7 @@ since a moment (Pastell follows Chorus this way), with their ``identifiantFactur
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -43,6 +44,7 @@ log = get_logger("pdp.deposits")
 # The feed starts this long before the oldest moment it must cover: Chorus's clock and ours differ, and a status
 # stamped in the second of the previous feed must not fall between two feeds. Seen twice is harmless.
 OVERLAP = timedelta(minutes=2)
+HISTORIES_AT_ONCE = 8  # a round's history calls in flight together (the rate limiter spaces them anyway)
 FIRST_STATUSES = frozenset({"DEPOSEE", "A_VALIDER_1"})  # what an invoice starts with: no history precedes it
 
 
@@ -56,6 +58,7 @@ class Account:
     listed: dict[str, f.FactureFournisseur] = field(default_factory=dict)  # by pdp invoice id
     unmatched: list[f.FactureFournisseur] = field(default_factory=list)  # the feed's other invoices
     histories: dict[str, f.ConsulterHistoriqueResponse] = field(default_factory=dict)
+    uncovered: set[str] = field(default_factory=set)  # shown by the feed, but their news could not be read
     covered_until: datetime | None = None  # the newest status stamp the feed showed (Chorus's clock)
     error: ChorusError | None = None
 
@@ -95,8 +98,13 @@ async def _track(pipeline: Pipeline, tenant_id: str, invoice_ids: list[str]) -> 
     async with unit_of_work(pipeline.sessionmaker, tenant_id=tenant_id) as session:
         repository = InvoiceRepository(session)
         changed = stalled = 0
+        now = clock.now()
+        quiet: list[dict[str, object]] = []
         for group in accounts.values():
             for snapshot in group.invoices:
+                if _quiet(pipeline, group, snapshot, now):
+                    quiet.append(_rescheduled(pipeline, group, snapshot))
+                    continue
                 invoice = await repository.for_update(snapshot.id)
                 if not _unchanged(invoice, snapshot):
                     continue  # an action or another round moved it meanwhile: the next round sees it afresh
@@ -107,6 +115,7 @@ async def _track(pipeline: Pipeline, tenant_id: str, invoice_ids: list[str]) -> 
                     stalled += await stalls.stall(session, invoice, pipeline.stall_after)
                 else:
                     _schedule(pipeline, invoice, group, moved)
+        await repository.reschedule(quiet)
     return Round(
         invoices=len(batch),
         changed=changed,
@@ -136,12 +145,14 @@ async def _group(
 
 
 def _since(group: Account) -> datetime:
-    """The oldest moment, on Chorus's clock, the feed must cover for this group: where each invoice's last feed
-    stopped (or its deposit day); an invoice from before pdp kept that, the day before its last status change."""
-    moments = [
-        invoice.chorus_checked_at or (invoice.status_changed_at - timedelta(days=1)) for invoice in group.invoices
-    ]
-    return min(moments) - OVERLAP
+    """The oldest moment, on Chorus's clock, the feed must cover for this group: where the last feed of each
+    invoice stopped. A deposit no feed has covered yet does not hold the feed back: its statuses come after
+    the feeds before it, so the feed shows it unless it integrated before them — then its flux report finds it,
+    at its first poll. A group of such deposits alone starts a day before the oldest of them, on pdp's clock."""
+    covered = [invoice.chorus_checked_at for invoice in group.invoices if invoice.chorus_checked_at is not None]
+    if covered:
+        return min(covered) - OVERLAP
+    return min(invoice.status_changed_at for invoice in group.invoices) - timedelta(days=1)
 
 
 async def _read_feed(group: Account) -> None:
@@ -175,7 +186,9 @@ async def _wake(repository: InvoiceRepository, mode: str, group: Account) -> Non
     chosen = {invoice.id for invoice in group.invoices}
     by_id = {found.identifiant_facture_cpp: found for found in group.unmatched if found.identifiant_facture_cpp}
     by_flux = {found.numero_flux_depot: found for found in group.unmatched if found.numero_flux_depot}
-    for invoice in await repository.followed_in_chorus(mode, list(by_id), list(by_flux), FOLLOWED):
+    # Only those nobody polls: a polled one has its own round coming, and two rounds reading the same invoice's
+    # history would spend Chorus calls twice for one change.
+    for invoice in await repository.followed_in_chorus(mode, list(by_id), list(by_flux), FOLLOWED - TRACKED):
         if invoice.chorus_invoice_id is not None:
             found = by_id[invoice.chorus_invoice_id]
         else:
@@ -189,21 +202,63 @@ async def _wake(repository: InvoiceRepository, mode: str, group: Account) -> Non
 
 
 async def _read_histories(group: Account) -> None:
-    """The history of each invoice the feed shows in a new status (none for one first seen at its first status)."""
+    """The history of each invoice the feed shows in a new status (none for one first seen at its first status),
+    HISTORIES_AT_ONCE at a time: each call takes its token of the tenant's rate like any other. One that fails
+    leaves its invoice for the next round (the feed shows it again); the others are applied."""
+    wanted = []
     for invoice in group.invoices:
         found = group.listed.get(invoice.id)
         if found is None or found.identifiant_facture_cpp is None or found.statut == invoice.chorus_status:
             continue
         if invoice.chorus_invoice_id is None and found.statut in FIRST_STATUSES:
             continue
-        try:
-            group.histories[invoice.id] = await group.chorus.client.invoice_history(
-                group.account, found.identifiant_facture_cpp
-            )
-        except ChorusError as exc:
-            group.error = exc
-            log.warning("tracking.history_failed", invoice_id=invoice.id, error=str(exc))
-            return  # the rest waits for the next round; the feed will show them again
+        wanted.append((invoice.id, found.identifiant_facture_cpp))
+    gate = asyncio.Semaphore(HISTORIES_AT_ONCE)
+
+    async def read(invoice_id: str, chorus_id: int) -> None:
+        async with gate:
+            try:
+                group.histories[invoice_id] = await group.chorus.client.invoice_history(group.account, chorus_id)
+            except ChorusError as exc:
+                group.listed.pop(invoice_id, None)  # no news applied without its history…
+                group.uncovered.add(invoice_id)  # …and the next feed starts before it, to show it again
+                log.warning("tracking.history_failed", invoice_id=invoice_id, error=str(exc))
+
+    await asyncio.gather(*(read(invoice_id, chorus_id) for invoice_id, chorus_id in wanted))
+
+
+def _quiet(pipeline: Pipeline, group: Account, invoice: InvoiceRecord, now: datetime) -> bool:
+    """Nothing to apply: the feed shows no news of it, no flux report is due, it is not overdue. Most invoices of
+    most rounds: they are rescheduled in one statement, without a lock or a load each."""
+    found = group.listed.get(invoice.id)
+    news = found is not None and (invoice.chorus_invoice_id is None or found.statut != invoice.chorus_status)
+    report_due = (
+        invoice.chorus_invoice_id is None and invoice.status == "submitted" and _due_for_report(pipeline, invoice)
+    )
+    return not news and not report_due and not stalls.is_overdue(invoice, pipeline.stall_after, now)
+
+
+def _rescheduled(pipeline: Pipeline, group: Account, invoice: InvoiceRecord) -> dict[str, object]:
+    """The columns a quiet round changes (the same rules as :func:`_apply` and :func:`_schedule`, on a copy)."""
+    _schedule(pipeline, invoice, group, changed=False)
+    covered = _covered(group, invoice)
+    return {
+        "tenant_id": invoice.tenant_id,
+        "id": invoice.id,
+        "checks": invoice.checks,
+        "next_check_at": invoice.next_check_at,
+        "chorus_checked_at": max(invoice.chorus_checked_at or covered, covered)
+        if covered
+        else invoice.chorus_checked_at,
+        "last_error": None if group.error is None else f"{group.error.code}: {group.error.detail}"[:2000],
+    }
+
+
+def _covered(group: Account, invoice: InvoiceRecord) -> datetime | None:
+    """Up to where the feed covered this invoice, ``None`` when it did not (a failed feed, an unread history)."""
+    if group.error is not None or invoice.id in group.uncovered:
+        return None
+    return group.covered_until
 
 
 def _unchanged(invoice: InvoiceRecord, snapshot: InvoiceRecord) -> bool:
@@ -240,8 +295,9 @@ async def _apply(pipeline: Pipeline, session: AsyncSession, group: Account, invo
             reported = 1
         except ChorusError as exc:
             invoice.last_error = f"{exc.code}: {exc.detail}"[:2000]
-    if group.covered_until is not None and group.error is None:
-        invoice.chorus_checked_at = max(invoice.chorus_checked_at or group.covered_until, group.covered_until)
+    covered = _covered(group, invoice)
+    if covered is not None:
+        invoice.chorus_checked_at = max(invoice.chorus_checked_at or covered, covered)
     if changed and invoice.expected_payment_date is None and invoice.status in RECEIVED:
         # The legal delay runs from reception: the day pdp first sees the invoice in Chorus's hands.
         invoice.expected_payment_date = pipeline.terms.expected_date(clock.now().date(), invoice.recipient_siret)

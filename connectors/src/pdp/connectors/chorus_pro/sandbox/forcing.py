@@ -37,7 +37,7 @@ def force_flux_state(state: SandboxState, flux: Flux, wanted: FluxState) -> None
     if flux.state in FINAL_STATES and flux.invoice_ids:
         raise ValueError(f"flux {flux.number} is already {flux.state} with its invoices created")
     flux.state, flux.state_at = wanted.etat, state.now()
-    flux.integration_due = None  # a restart must not integrate it either
+    flux.processing_due = flux.integration_due = None  # a restart must not move it on either
     if wanted.etat == "QP_IRRECEVABLE" and not flux.technical_errors:
         flux.technical_errors.append(IRRECEIVABLE)
     if wanted.reprendre:

@@ -123,7 +123,7 @@ def resume(state: SandboxState, flux: Flux) -> None:
 
 
 def _set_state(state: SandboxState, flux: Flux, code: str) -> None:
-    if flux.state not in FINAL_STATES:
+    if flux.state == "IN_RECU":  # a flux set aside meanwhile (a forced state) stays where it was put
         flux.state, flux.state_at = code, state.now()
         state.flux_changed(flux)
 
