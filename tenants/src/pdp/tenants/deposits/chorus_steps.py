@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pdp.connectors.chorus_pro.auth import TechnicalAccount
 from pdp.connectors.chorus_pro.rules import DEFAULT_FRAME, FRAME_CODES
 from pdp.connectors.chorus_pro.schemas import factures as f
+from pdp.connectors.chorus_pro.schemas import transverses as t
 from pdp.platform.security.envelope import Envelope
 from pdp.tenants.archive import service as archive
 from pdp.tenants.archive.store import Archive
@@ -104,25 +105,36 @@ async def apply_history(session: AsyncSession, invoice: InvoiceRecord, history: 
     return changed
 
 
-async def refresh(
-    chorus: ChorusEnvironment, account: TechnicalAccount, session: AsyncSession, invoice: InvoiceRecord
-) -> bool:
-    """Read what Chorus says now about one invoice; True when anything changed."""
-    if invoice.chorus_invoice_id is None:
-        return await refresh_flux(chorus, account, session, invoice)
-    history = await chorus.client.invoice_history(account, invoice.chorus_invoice_id)
-    return await apply_history(session, invoice, history)
+async def find_in_flux(
+    chorus: ChorusEnvironment, account: TechnicalAccount, invoice: InvoiceRecord
+) -> f.FactureFournisseur | None:
+    """The invoice as Chorus lists it among its flux's (``rechercher/fournisseur`` by flux and number, OCA's
+    step 3), ``None`` when Chorus does not list it."""
+    search = f.RechercherFournisseurRequest(numero_flux_depot=invoice.chorus_flux_number, numero_facture=invoice.number)
+    async for found in chorus.client.iter_supplier_invoices(account, search):
+        if found.numero_facture == invoice.number:
+            return found
+    return None
 
 
-async def refresh_flux(
-    chorus: ChorusEnvironment, account: TechnicalAccount, session: AsyncSession, invoice: InvoiceRecord
+def report_integrated(report: t.ConsulterCRDetailleResponse, invoice: InvoiceRecord) -> bool:
+    """The flux created its invoices and its report does not name this one among those it refused."""
+    action = CHORUS_FLUX_STATES.get(report.etat_courant_depot_flux or "")
+    return action is FluxAction.INTEGRATED and not _refused_in(report, invoice)
+
+
+def _refused_in(report: t.ConsulterCRDetailleResponse, invoice: InvoiceRecord) -> list[str]:
+    return [e.libelle_erreur_dp or "" for e in report.errors_dp if e.numero_dp in (None, invoice.number)]
+
+
+async def apply_report(
+    session: AsyncSession, invoice: InvoiceRecord, report: t.ConsulterCRDetailleResponse, *, listed: bool
 ) -> bool:
-    """The flux report, acted on as its state means (lifecycle.CHORUS_FLUX_STATES); True when anything changed."""
-    assert invoice.chorus_flux_number is not None
-    report = await chorus.client.flux_report(account, invoice.chorus_flux_number)
+    """Act on a flux report as its state means (lifecycle.CHORUS_FLUX_STATES); ``listed``: Chorus lists the
+    invoice (its statuses then come from its history). True when anything changed."""
     state = report.etat_courant_depot_flux or ""
     action = CHORUS_FLUX_STATES.get(state)
-    ours = [e.libelle_erreur_dp or "" for e in report.errors_dp if e.numero_dp in (None, invoice.number)]
+    ours = _refused_in(report, invoice)
     if action is FluxAction.REFUSED or ours:
         messages = ours or [f"{e.code_erreur}: {e.libelle_erreur}" for e in report.technical_errors]
         invoice.last_error = " | ".join(messages)[:2000] or "Chorus Pro rejected the flux"
@@ -133,17 +145,10 @@ async def refresh_flux(
         return before != invoice.chorus_status
     if action is FluxAction.REDEPOSIT:
         return await _deposit_again(session, invoice, state)
-    if action is FluxAction.WAIT:
+    if action is FluxAction.WAIT or listed:
         before, invoice.chorus_status = invoice.chorus_status, state
         return before != state
-    search = f.RechercherFournisseurRequest(numero_flux_depot=invoice.chorus_flux_number, numero_facture=invoice.number)
-    async for found in chorus.client.iter_supplier_invoices(account, search):
-        if found.numero_facture == invoice.number:
-            invoice.chorus_invoice_id = found.identifiant_facture_cpp
-            invoice.chorus_status = state
-            # Its history, step by step: the buyer may have moved it several times since integration.
-            await refresh(chorus, account, session, invoice)
-            return True
+    # OCA PR #571: integrated, yet listed neither as created nor as refused.
     if invoice.checks + 1 >= UNLISTED_CHECKS_BEFORE_FAILING:
         invoice.last_error = "Chorus Pro integrated the flux but lists the invoice neither as created nor rejected"
         return await move(session, invoice, "failed", chorus_status=state, detail={"error": "chorus_unlisted"})

@@ -19,6 +19,7 @@ since a moment (Pastell follows Chorus this way), with their ``identifiantFactur
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -29,6 +30,7 @@ from pdp.connectors.chorus_pro.auth import TechnicalAccount
 from pdp.connectors.chorus_pro.client import spending
 from pdp.connectors.chorus_pro.errors import ChorusError
 from pdp.connectors.chorus_pro.schemas import factures as f
+from pdp.connectors.chorus_pro.schemas import transverses as t
 from pdp.platform import clock
 from pdp.platform.db.session import unit_of_work
 from pdp.platform.logging import get_logger
@@ -44,7 +46,8 @@ log = get_logger("pdp.deposits")
 # The feed starts this long before the oldest moment it must cover: Chorus's clock and ours differ, and a status
 # stamped in the second of the previous feed must not fall between two feeds. Seen twice is harmless.
 OVERLAP = timedelta(minutes=2)
-HISTORIES_AT_ONCE = 8  # a round's history calls in flight together (the rate limiter spaces them anyway)
+CALLS_AT_ONCE = 8  # a round's report and history calls in flight together (the rate limiter spaces them anyway)
+APPLIED_PER_TRANSACTION = 25
 FIRST_STATUSES = frozenset({"DEPOSEE", "A_VALIDER_1"})  # what an invoice starts with: no history precedes it
 
 
@@ -58,6 +61,7 @@ class Account:
     listed: dict[str, f.FactureFournisseur] = field(default_factory=dict)  # by pdp invoice id
     unmatched: list[f.FactureFournisseur] = field(default_factory=list)  # the feed's other invoices
     histories: dict[str, f.ConsulterHistoriqueResponse] = field(default_factory=dict)
+    reports: dict[str, t.ConsulterCRDetailleResponse | ChorusError] = field(default_factory=dict)  # by invoice id
     uncovered: set[str] = field(default_factory=set)  # shown by the feed, but their news could not be read
     covered_until: datetime | None = None  # the newest status stamp the feed showed (Chorus's clock)
     error: ChorusError | None = None
@@ -93,35 +97,40 @@ async def _track(pipeline: Pipeline, tenant_id: str, invoice_ids: list[str]) -> 
             await _wake(InvoiceRepository(session), mode, group)
         session.expunge_all()
     for group in accounts.values():
+        await _read_reports(pipeline, group)
         await _read_histories(group)
-    flux_reports = 0
+    now = clock.now()
+    quiet, busy = [], []
+    for group in accounts.values():
+        for snapshot in group.invoices:
+            if _quiet(group, snapshot, now, pipeline.stall_after):
+                quiet.append(_rescheduled(pipeline, group, snapshot))
+            else:
+                busy.append((group, snapshot))
+    changed = stalled = 0
     async with unit_of_work(pipeline.sessionmaker, tenant_id=tenant_id) as session:
-        repository = InvoiceRepository(session)
-        changed = stalled = 0
-        now = clock.now()
-        quiet: list[dict[str, object]] = []
-        for group in accounts.values():
-            for snapshot in group.invoices:
-                if _quiet(pipeline, group, snapshot, now):
-                    quiet.append(_rescheduled(pipeline, group, snapshot))
-                    continue
+        await InvoiceRepository(session).reschedule(quiet)
+    # Changes in short transactions: each status change appends to the tenant's audit chain, whose head a long
+    # transaction would hold against every deposit of the tenant meanwhile.
+    for start in range(0, len(busy), APPLIED_PER_TRANSACTION):
+        async with unit_of_work(pipeline.sessionmaker, tenant_id=tenant_id) as session:
+            repository = InvoiceRepository(session)
+            for group, snapshot in busy[start : start + APPLIED_PER_TRANSACTION]:
                 invoice = await repository.for_update(snapshot.id)
                 if not _unchanged(invoice, snapshot):
                     continue  # an action or another round moved it meanwhile: the next round sees it afresh
-                moved, reported = await _apply(pipeline, session, group, invoice)
+                moved = await _apply(pipeline, session, group, invoice)
                 changed += moved
-                flux_reports += reported
                 if stalls.is_overdue(invoice, pipeline.stall_after, clock.now()):
                     stalled += await stalls.stall(session, invoice, pipeline.stall_after)
                 else:
                     _schedule(pipeline, invoice, group, moved)
-        await repository.reschedule(quiet)
     return Round(
         invoices=len(batch),
         changed=changed,
         feeds=sum(1 for group in accounts.values() if group.error is None),
         histories=sum(len(group.histories) for group in accounts.values()),
-        flux_reports=flux_reports,
+        flux_reports=sum(len(group.reports) for group in accounts.values()),
         stalled=stalled,
     )
 
@@ -201,10 +210,49 @@ async def _wake(repository: InvoiceRepository, mode: str, group: Account) -> Non
         group.listed[invoice.id] = found
 
 
+async def _read_reports(pipeline: Pipeline, group: Account) -> None:
+    """The flux report of each deposit the feed has not shown by its first poll (refused, lost, still running,
+    or integrated before the feeds that could have shown it: then its listing, as the feed would have given it)."""
+
+    async def read(invoice: InvoiceRecord) -> None:
+        assert invoice.chorus_flux_number is not None
+        try:
+            report = await group.chorus.client.flux_report(group.account, invoice.chorus_flux_number)
+            if steps.report_integrated(report, invoice):
+                found = await steps.find_in_flux(group.chorus, group.account, invoice)
+                if found is not None:
+                    group.listed[invoice.id] = found
+                    return  # Chorus lists it: what follows is the feed's path (its history, its first status)
+            group.reports[invoice.id] = report
+        except ChorusError as exc:
+            group.reports[invoice.id] = exc
+
+    unknown = [
+        invoice
+        for invoice in group.invoices
+        if invoice.chorus_invoice_id is None
+        and invoice.status == "submitted"
+        and invoice.id not in group.listed
+        and _due_for_report(pipeline, invoice)
+    ]
+    await _at_once(read(invoice) for invoice in unknown)
+
+
+async def _at_once(calls: Iterable[Awaitable[None]]) -> None:
+    """Run ``calls`` CALLS_AT_ONCE at a time: each takes its token of the tenant's rate like any other call."""
+    gate = asyncio.Semaphore(CALLS_AT_ONCE)
+
+    async def gated(call: Awaitable[None]) -> None:
+        async with gate:
+            await call
+
+    await asyncio.gather(*(gated(call) for call in calls))
+
+
 async def _read_histories(group: Account) -> None:
     """The history of each invoice the feed shows in a new status (none for one first seen at its first status),
-    HISTORIES_AT_ONCE at a time: each call takes its token of the tenant's rate like any other. One that fails
-    leaves its invoice for the next round (the feed shows it again); the others are applied."""
+    a few at once. One that fails leaves its invoice for the next round (the feed shows it again); the others
+    are applied."""
     wanted = []
     for invoice in group.invoices:
         found = group.listed.get(invoice.id)
@@ -213,29 +261,24 @@ async def _read_histories(group: Account) -> None:
         if invoice.chorus_invoice_id is None and found.statut in FIRST_STATUSES:
             continue
         wanted.append((invoice.id, found.identifiant_facture_cpp))
-    gate = asyncio.Semaphore(HISTORIES_AT_ONCE)
 
     async def read(invoice_id: str, chorus_id: int) -> None:
-        async with gate:
-            try:
-                group.histories[invoice_id] = await group.chorus.client.invoice_history(group.account, chorus_id)
-            except ChorusError as exc:
-                group.listed.pop(invoice_id, None)  # no news applied without its history…
-                group.uncovered.add(invoice_id)  # …and the next feed starts before it, to show it again
-                log.warning("tracking.history_failed", invoice_id=invoice_id, error=str(exc))
+        try:
+            group.histories[invoice_id] = await group.chorus.client.invoice_history(group.account, chorus_id)
+        except ChorusError as exc:
+            group.listed.pop(invoice_id, None)  # no news applied without its history…
+            group.uncovered.add(invoice_id)  # …and the next feed starts before it, to show it again
+            log.warning("tracking.history_failed", invoice_id=invoice_id, error=str(exc))
 
-    await asyncio.gather(*(read(invoice_id, chorus_id) for invoice_id, chorus_id in wanted))
+    await _at_once(read(invoice_id, chorus_id) for invoice_id, chorus_id in wanted)
 
 
-def _quiet(pipeline: Pipeline, group: Account, invoice: InvoiceRecord, now: datetime) -> bool:
-    """Nothing to apply: the feed shows no news of it, no flux report is due, it is not overdue. Most invoices of
-    most rounds: they are rescheduled in one statement, without a lock or a load each."""
+def _quiet(group: Account, invoice: InvoiceRecord, now: datetime, limits: dict[str, timedelta]) -> bool:
+    """Nothing to apply: the feed shows no news of it, no flux report was read, it is not overdue. Most invoices
+    of most rounds: they are rescheduled in one statement, without a lock or a load each."""
     found = group.listed.get(invoice.id)
     news = found is not None and (invoice.chorus_invoice_id is None or found.statut != invoice.chorus_status)
-    report_due = (
-        invoice.chorus_invoice_id is None and invoice.status == "submitted" and _due_for_report(pipeline, invoice)
-    )
-    return not news and not report_due and not stalls.is_overdue(invoice, pipeline.stall_after, now)
+    return not news and invoice.id not in group.reports and not stalls.is_overdue(invoice, limits, now)
 
 
 def _rescheduled(pipeline: Pipeline, group: Account, invoice: InvoiceRecord) -> dict[str, object]:
@@ -270,8 +313,8 @@ def _unchanged(invoice: InvoiceRecord, snapshot: InvoiceRecord) -> bool:
     )
 
 
-async def _apply(pipeline: Pipeline, session: AsyncSession, group: Account, invoice: InvoiceRecord) -> tuple[bool, int]:
-    """What Chorus said about this invoice, applied: (whether it changed, flux reports read)."""
+async def _apply(pipeline: Pipeline, session: AsyncSession, group: Account, invoice: InvoiceRecord) -> bool:
+    """What Chorus said about this invoice, applied; whether it changed."""
     found = group.listed.get(invoice.id)
     history = group.histories.get(invoice.id)
     changed = False
@@ -288,20 +331,19 @@ async def _apply(pipeline: Pipeline, session: AsyncSession, group: Account, invo
             changed = await steps.apply_chorus_status(session, invoice, found.statut, found.commentaire_etat_courant)
             invoice.chorus_history_seen = max(invoice.chorus_history_seen, 1)
         changed = changed or newly_found
-    reported = 0
-    if invoice.chorus_invoice_id is None and invoice.status == "submitted" and _due_for_report(pipeline, invoice):
-        try:
-            changed = await steps.refresh_flux(group.chorus, group.account, session, invoice) or changed
-            reported = 1
-        except ChorusError as exc:
-            invoice.last_error = f"{exc.code}: {exc.detail}"[:2000]
+    report = group.reports.get(invoice.id)
+    if isinstance(report, ChorusError):
+        invoice.last_error = f"{report.code}: {report.detail}"[:2000]
+    elif report is not None:
+        listed = invoice.chorus_invoice_id is not None
+        changed = await steps.apply_report(session, invoice, report, listed=listed) or changed
     covered = _covered(group, invoice)
     if covered is not None:
         invoice.chorus_checked_at = max(invoice.chorus_checked_at or covered, covered)
     if changed and invoice.expected_payment_date is None and invoice.status in RECEIVED:
         # The legal delay runs from reception: the day pdp first sees the invoice in Chorus's hands.
         invoice.expected_payment_date = pipeline.terms.expected_date(clock.now().date(), invoice.recipient_siret)
-    return changed, reported
+    return changed
 
 
 def _due_for_report(pipeline: Pipeline, invoice: InvoiceRecord) -> bool:
