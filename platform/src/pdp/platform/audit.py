@@ -106,11 +106,7 @@ class AuditRepository(TenantRepository[AuditEvent]):
         # Rows the caller added are written first, outside the lock: it is held until commit.
         await self.session.flush()
         lane = lane_of(target_type, target_id)
-        # Serialise appends to one chain until commit: two writers reading the same head would fork it.
-        await self.session.execute(
-            text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
-            {"key": f"audit:{self.tenant_id}:{lane}"},
-        )
+        await self._lock(lane)
         head = (
             await self.session.execute(
                 self.select().where(AuditEvent.lane == lane).order_by(AuditEvent.seq.desc()).limit(1)
@@ -147,6 +143,20 @@ class AuditRepository(TenantRepository[AuditEvent]):
             .group_by(AuditEvent.actor_id)
         )
         return {actor_id: at for actor_id, at in await self.session.execute(query)}
+
+    async def _lock(self, lane: int) -> None:
+        # Serialise appends to one chain until commit: two writers reading the same head would fork it.
+        await self.session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+            {"key": f"audit:{self.tenant_id}:{lane}"},
+        )
+
+    async def lock_lanes(self, target_type: str, target_ids: list[str]) -> None:
+        """Take, in lane order, the chains a transaction will append to for these targets: one that appends for
+        several targets would otherwise take their lanes in any order, and two such transactions could each
+        hold the lane the other waits for. (A lane locked twice in a transaction is simply held.)"""
+        for lane in sorted({lane_of(target_type, target_id) for target_id in target_ids}):
+            await self._lock(lane)
 
     async def lanes(self) -> list[int]:
         query = select(AuditEvent.lane).where(AuditEvent.tenant_id == self.tenant_id).distinct()

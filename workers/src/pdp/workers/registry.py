@@ -80,8 +80,16 @@ def backoff_seconds(job_try: int, *, base: float = 2.0, cap: float = 600.0) -> f
     return random.uniform(min(base, ceiling), ceiling)
 
 
+# PostgreSQL gave up on the transaction, not on the work: a deadlock, a serialization failure. Done again, it passes.
+RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
+
+
 def is_transient(exc: BaseException) -> bool:
-    return isinstance(exc, TransientError) or (isinstance(exc, AppError) and exc.transient)
+    if isinstance(exc, TransientError) or (isinstance(exc, AppError) and exc.transient):
+        return True
+    cause = getattr(exc, "orig", None)
+    causes = (cause, getattr(cause, "__cause__", None))
+    return any(getattr(one, "sqlstate", None) in RETRYABLE_SQLSTATES for one in causes)
 
 
 def wrap(spec: JobSpec) -> WorkerCoroutine:

@@ -32,6 +32,7 @@ from pdp.connectors.chorus_pro.errors import ChorusError
 from pdp.connectors.chorus_pro.schemas import factures as f
 from pdp.connectors.chorus_pro.schemas import transverses as t
 from pdp.platform import clock
+from pdp.platform.audit import AuditRepository
 from pdp.platform.db.session import unit_of_work
 from pdp.platform.logging import get_logger
 from pdp.tenants.chorus_gateway import ChorusEnvironment
@@ -109,15 +110,17 @@ async def _track(pipeline: Pipeline, tenant_id: str, invoice_ids: list[str]) -> 
                 busy.append((group, snapshot))
     changed = stalled = 0
     async with unit_of_work(pipeline.sessionmaker, tenant_id=tenant_id) as session:
-        await InvoiceRepository(session).reschedule(quiet)
+        await InvoiceRepository(session).reschedule(sorted(quiet, key=lambda row: str(row["id"])))  # lock order
     # Changes in short transactions: each status change appends to the tenant's audit chain, whose head a long
     # transaction would hold against every deposit of the tenant meanwhile.
     for start in range(0, len(busy), APPLIED_PER_TRANSACTION):
+        chunk = busy[start : start + APPLIED_PER_TRANSACTION]
         async with unit_of_work(pipeline.sessionmaker, tenant_id=tenant_id) as session:
-            repository = InvoiceRepository(session)
-            for group, snapshot in busy[start : start + APPLIED_PER_TRANSACTION]:
-                invoice = await repository.for_update(snapshot.id)
-                if not _unchanged(invoice, snapshot):
+            locked = await InvoiceRepository(session).several_for_update([snapshot.id for _, snapshot in chunk])
+            await AuditRepository(session).lock_lanes("invoice", sorted(locked))  # after the rows, in order
+            for group, snapshot in chunk:
+                invoice = locked.get(snapshot.id)
+                if invoice is None or not _unchanged(invoice, snapshot):
                     continue  # an action or another round moved it meanwhile: the next round sees it afresh
                 moved = await _apply(pipeline, session, group, invoice)
                 changed += moved
