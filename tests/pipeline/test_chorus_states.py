@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -275,3 +276,16 @@ async def test_a_suspended_invoice_nobody_polls_stalls_at_its_limit(
     assert (await _invoice(chorus_client, tenant, invoice_id))["status"] == "suspended"
     later.offset += pipeline.stall_after["suspended"]
     assert await advance(pipeline, tenant.id, invoice_id) == "stalled"
+
+
+async def test_an_invoice_no_chorus_here_serves_says_why_and_waits(
+    chorus_client: Any, tenant: TenantFixture, pipeline: Pipeline, owner_engine: AsyncEngine
+) -> None:
+    invoice_id, _ = await _deposited(chorus_client, tenant, pipeline)
+    done = await track(replace(pipeline, gateway=None), tenant.id, [invoice_id])
+    assert done.feeds == 0 and done.changed == 0
+    waiting = await _invoice(chorus_client, tenant, invoice_id)
+    assert waiting["status"] == "submitted" and waiting["last_error"].startswith("chorus_not_configured")
+    async with owner_engine.connect() as conn:
+        wait = await conn.scalar(text("SELECT next_check_at - now() FROM invoices WHERE id = :id"), {"id": invoice_id})
+    assert timedelta(minutes=4) < wait <= timedelta(minutes=5)
