@@ -172,6 +172,7 @@ class StaffUser(Base):
     disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
+
 STAFF_CASE_KINDS = ("siret_contested", "invoice_stalled", "chorus_state_unknown")
 
 

@@ -2,10 +2,10 @@
 what changed, one statement for what did not.
 
 Polling each invoice (its flux report, its listing, then its status history, each in its own job and
-transaction) cost 4.6 Chorus calls per invoice from deposit to ``MISE_A_DISPOSITION``. Chorus answers the bulk question directly:
-``rechercher/fournisseur`` with ``periodeDateHeureEtatCourantDu`` lists the invoices whose current status changed
-since a moment (Pastell follows Chorus this way), with their ``identifiantFactureCPP``, ``numeroFluxDepot`` and
-``statut``. So a round of tracking for a batch of due invoices:
+transaction) cost 4.6 Chorus calls per invoice from deposit to ``MISE_A_DISPOSITION``. Chorus answers the bulk
+question directly: ``rechercher/fournisseur`` with ``periodeDateHeureEtatCourantDu`` lists the invoices whose
+current status changed since a moment (Pastell follows Chorus this way), with their ``identifiantFactureCPP``,
+``numeroFluxDepot`` and ``statut``. So a round of tracking for a batch of due invoices:
 
 1. reads the batch (no lock) and groups it by technical account;
 2. asks each account's feed for the changes since the oldest moment the batch was covered (paged, every page);

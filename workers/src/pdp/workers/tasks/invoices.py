@@ -50,8 +50,8 @@ async def sweep(ctx: JobContext) -> int:
     for tenant_id, invoice_ids in followed.items():
         for start in range(0, len(invoice_ids), TRACK_BATCH):
             chunk = invoice_ids[start : start + TRACK_BATCH]
-            payload = {"tenant_id": tenant_id, "invoice_ids": chunk}
-            await ctx.queue.send(JobRequest("invoices.track", payload, f"track:{tenant_id}:{chunk[0]}:{stamp}"))
+            round_of = {"tenant_id": tenant_id, "invoice_ids": chunk}
+            await ctx.queue.send(JobRequest("invoices.track", round_of, f"track:{tenant_id}:{chunk[0]}:{stamp}"))
     return len(due)
 
 
