@@ -19,7 +19,7 @@ from pdp.tenants.deposits.tracking import track
 from tests.conftest import TenantFixture
 from tests.invoices.pdf.pdfgen import simple_pdf
 from tests.journeys import active_mandate, cii_invoice, deposit_cii, json_invoice, seller_provider
-from tests.pipeline.test_submission import _invoice, _queued, _to
+from tests.pipeline.test_submission import _invoice, _queued, _to, plain_pdf
 from tests.sandbox.harness import NO_PARAMS, SUPPLIER, RunningSandbox
 
 
@@ -171,17 +171,7 @@ async def test_a_status_pdp_does_not_know_is_kept_shown_and_raised_once(
 async def test_a_subcontractor_invoice_goes_through_its_validator(
     chorus_client: Any, tenant: TenantFixture, pipeline: Pipeline, sandbox: RunningSandbox
 ) -> None:
-    provider = await seller_provider(chorus_client, tenant)
-    await active_mandate(chorus_client, tenant, provider["id"])
-    metadata = {**json_invoice(provider["id"], **_to(NO_PARAMS)), "billing_frame": "A9", "validator_siret": SUPPLIER}
-    response = await chorus_client.post(
-        "/v1/invoices",
-        files={"file": ("facture.pdf", simple_pdf(), "application/pdf")},
-        data={"metadata": json.dumps(metadata)},
-        headers=tenant.headers,
-    )
-    assert response.status_code == 201, response.text
-    invoice_id = response.json()["id"]
+    invoice_id = await plain_pdf(chorus_client, tenant, billing_frame="A9", validator_siret=SUPPLIER)
     assert await advance(pipeline, tenant.id, invoice_id) == "submitted"
     waiting = await _invoice(chorus_client, tenant, invoice_id)
     assert (waiting["status"], waiting["chorus"]["status"], waiting["cdar_code"]) == (

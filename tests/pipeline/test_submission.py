@@ -35,6 +35,20 @@ async def _queued(client: Any, tenant: TenantFixture, recipient: str = NO_PARAMS
     return str(response.json()["id"])
 
 
+async def plain_pdf(client: Any, tenant: TenantFixture, **metadata: Any) -> str:
+    """A plain PDF deposited for a new provider of ``tenant`` (the whole invoice in its metadata), acknowledged."""
+    provider = await seller_provider(client, tenant)
+    await active_mandate(client, tenant, provider["id"])
+    response = await client.post(
+        "/v1/invoices",
+        files={"file": ("facture.pdf", simple_pdf(), "application/pdf")},
+        data={"metadata": json.dumps({**json_invoice(provider["id"], **_to(NO_PARAMS)), **metadata})},
+        headers=tenant.headers,
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
 async def _invoice(client: Any, tenant: TenantFixture, invoice_id: str) -> dict[str, Any]:
     return dict((await client.get(f"/v1/invoices/{invoice_id}", headers=tenant.headers)).json())
 
@@ -176,17 +190,7 @@ async def test_a_flux_chorus_rejects_carries_its_message(
 async def test_a_plain_pdf_goes_through_deposer_pdf_and_soumettre(
     chorus_client: Any, tenant: TenantFixture, pipeline: Pipeline, sandbox: RunningSandbox
 ) -> None:
-    provider = await seller_provider(chorus_client, tenant)
-    await active_mandate(chorus_client, tenant, provider["id"])
-    metadata = json_invoice(provider["id"], **_to(NO_PARAMS))
-    response = await chorus_client.post(
-        "/v1/invoices",
-        files={"file": ("facture.pdf", simple_pdf(), "application/pdf")},
-        data={"metadata": json.dumps(metadata)},
-        headers=tenant.headers,
-    )
-    assert response.status_code == 201, response.text
-    invoice_id = response.json()["id"]
+    invoice_id = await plain_pdf(chorus_client, tenant)
     outcome = await advance(pipeline, tenant.id, invoice_id)
     assert outcome == "submitted", (await _invoice(chorus_client, tenant, invoice_id))["last_error"]
     submitted = await _invoice(chorus_client, tenant, invoice_id)

@@ -120,8 +120,16 @@ def test_every_advice_and_refusal_has_its_english() -> None:
         advice_for(invoice("to_recycle"), []),
         advice_for(invoice("failed"), [changed("failed", error="supplier_unknown")]),
         advice_for(invoice("queued", last_error="chorus_not_configured"), []),
+        advice_for(invoice("stalled"), [changed("stalled", chorus_status="IN_EN_ATTENTE_RETRAITEMENT_CPP")]),
+        advice_for(invoice("awaiting_validation"), []),
     ]
     for found in cases:
         assert found is not None
         texts |= {found.title, found.cause, *found.steps}
     assert sorted(text for text in texts if text not in EN) == []
+
+
+def test_a_stalled_invoice_says_support_knows_and_where_chorus_left_it() -> None:
+    stalled = advice_for(invoice("stalled"), [changed("stalled", chorus_status="IN_EN_ATTENTE_RETRAITEMENT_CPP")])
+    assert stalled is not None and stalled.tone == "warning" and "support" in stalled.cause
+    assert stalled.quoted == ("IN_EN_ATTENTE_RETRAITEMENT_CPP",)

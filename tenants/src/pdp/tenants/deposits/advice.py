@@ -140,6 +140,17 @@ FAILURE_FIXES = {
     "chorus_auth_failed": (
         "Chorus Pro a refusé le compte technique utilisé pour le dépôt : {tenant} doit vérifier ce compte."
     ),
+    "chorus_account_refused": (
+        "Chorus Pro a refusé le compte technique utilisé pour le dépôt : {tenant} doit vérifier ce compte."
+    ),
+    "chorus_api_not_subscribed": (
+        "L'application de {tenant} n'a pas accès à ce service de Chorus Pro (abonnement ou conditions "
+        "d'utilisation sur PISTE) : {tenant} doit le corriger."
+    ),
+    "chorus_flux_incident": (
+        "Chorus Pro a perdu le fichier de la facture à trois reprises (flux « incidenté ») : {tenant} doit "
+        "vérifier auprès du support de Chorus Pro avant toute nouvelle tentative."
+    ),
 }
 FAILURE_DEFAULT = "Chorus Pro a refusé le dépôt de la facture."
 
@@ -269,6 +280,26 @@ def advice_for(invoice: InvoiceRecord, events: Sequence[Event]) -> Advice | None
                 "corrigée : pdp garde chaque numéro déposé, comme Chorus Pro.",
                 ASK_TENANT,
             ),
+        )
+    if invoice.status == "stalled":
+        return Advice(
+            "Bloquée : sans nouvelles de Chorus Pro",
+            "La facture n'a pas changé d'état depuis bien plus longtemps que d'habitude : le support de la "
+            "plateforme est prévenu et la suit.",
+            quoted=(str(detail.get("chorus_status")),) if detail.get("chorus_status") else (),
+            steps=(
+                "Rien à faire de votre côté pour l'instant : dès que Chorus Pro la fait avancer, son suivi reprend.",
+                ASK_TENANT,
+            ),
+            tone="warning",
+        )
+    if invoice.status == "awaiting_validation":
+        return Advice(
+            "En attente de validation",
+            "La facture attend la validation du titulaire du marché (ou du mandataire des cotraitants) avant "
+            "d'être transmise à l'acheteur public.",
+            steps=("Si la validation tarde, contactez la structure valideuse indiquée sur la facture.",),
+            tone="info",
         )
     if invoice.status == "queued" and invoice.last_error:
         return Advice(

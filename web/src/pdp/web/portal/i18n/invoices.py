@@ -486,6 +486,33 @@ EN = {
         "Chorus Pro refused the technical account used for the deposit: {tenant} must check that account."
     ),
     "Chorus Pro a refusé le dépôt de la facture.": "Chorus Pro refused the deposit of the invoice.",
+    "L'application de {tenant} n'a pas accès à ce service de Chorus Pro (abonnement ou conditions "
+    "d'utilisation sur PISTE) : {tenant} doit le corriger.": (
+        "{tenant}'s application has no access to this Chorus Pro service (subscription or terms of use on PISTE): "
+        "{tenant} must correct it."
+    ),
+    "Chorus Pro a perdu le fichier de la facture à trois reprises (flux « incidenté ») : {tenant} doit "
+    "vérifier auprès du support de Chorus Pro avant toute nouvelle tentative.": (
+        "Chorus Pro lost the invoice's file three times (flux in incident): {tenant} must check with Chorus Pro's "
+        "support before any new attempt."
+    ),
+    "Bloquée : sans nouvelles de Chorus Pro": "Stalled: no news from Chorus Pro",
+    "La facture n'a pas changé d'état depuis bien plus longtemps que d'habitude : le support de la "
+    "plateforme est prévenu et la suit.": (
+        "The invoice has not changed state for far longer than usual: the platform's support knows and follows it."
+    ),
+    "Rien à faire de votre côté pour l'instant : dès que Chorus Pro la fait avancer, son suivi reprend.": (
+        "Nothing to do on your side for now: as soon as Chorus Pro moves it on, its follow-up resumes."
+    ),
+    "En attente de validation": "Awaiting validation",
+    "La facture attend la validation du titulaire du marché (ou du mandataire des cotraitants) avant "
+    "d'être transmise à l'acheteur public.": (
+        "The invoice awaits the validation of the main contractor (or the co-contractors' representative) before "
+        "it goes to the public buyer."
+    ),
+    "Si la validation tarde, contactez la structure valideuse indiquée sur la facture.": (
+        "If the validation takes long, contact the validating structure named on the invoice."
+    ),
     "Le compte Chorus Pro qui a déposé la facture n'est pas autorisé à déposer pour ce fournisseur : {tenant} doit "
     "faire rattacher son compte de dépôt à votre structure sur Chorus Pro.": (
         "The Chorus Pro account that deposited the invoice may not deposit for this supplier: {tenant} must have its "
