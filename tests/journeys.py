@@ -17,13 +17,13 @@ import httpx
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from pdp.einvoice.formats.cii_write import write_cii
+from pdp.einvoice.formats.json_input import to_invoice
 from pdp.platform.db.session import create_engine, create_sessionmaker, unit_of_work
 from pdp.platform.settings import Settings
 from pdp.tenants.archive import service as archive_service
 from pdp.tenants.archive.repository import DocumentRepository
 from pdp.tenants.archive.store import Archive
-from pdp.tenants.invoices.formats.cii_write import write_cii
-from pdp.tenants.invoices.formats.json_input import to_invoice
 from pdp.tenants.mandates.invitations import prepare_invitation
 from tests.conftest import TenantFixture
 from tests.factories import provider_payload

@@ -28,7 +28,7 @@ from pdp.connectors.chorus_pro.auth import PisteApplication, PisteTokens, Techni
 from pdp.connectors.chorus_pro.client import ChorusProClient
 from pdp.connectors.chorus_pro.dates import PARIS
 from pdp.connectors.chorus_pro.schemas import factures as f
-from pdp.tenants.invoices.formats.json_input import (
+from pdp.einvoice.formats.json_input import (
     JsonInvoice,
     JsonLine,
     JsonPayment,
@@ -36,7 +36,7 @@ from pdp.tenants.invoices.formats.json_input import (
     JsonSeller,
     to_invoice,
 )
-from pdp.tenants.invoices.formats.ubl_write import write_ubl
+from pdp.einvoice.formats.ubl_write import write_ubl
 
 FINAL = {"MISE_EN_PAIEMENT", "REJETEE"}
 BUYER_COMMENT = "Facture rejetée : la prestation n'a pas été commandée par ce service."

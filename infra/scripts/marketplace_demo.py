@@ -34,10 +34,10 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from reportlab.pdfgen.canvas import Canvas
 
-from pdp.tenants.invoices.formats.cii_write import write_cii
-from pdp.tenants.invoices.formats.facturx_write import write_facturx
-from pdp.tenants.invoices.formats.json_input import JsonInvoice, JsonSeller, to_invoice
-from pdp.tenants.invoices.formats.ubl_write import write_ubl
+from pdp.einvoice.formats.cii_write import write_cii
+from pdp.einvoice.formats.facturx_write import write_facturx
+from pdp.einvoice.formats.json_input import JsonInvoice, JsonSeller, to_invoice
+from pdp.einvoice.formats.ubl_write import write_ubl
 from pdp.tenants.webhooks.signature import SignatureError, verify
 
 SELLER = JsonSeller(name="Atelier Dupont SARL", siret="73282932000074", vat_number="FR44732829320")

@@ -41,12 +41,12 @@ import msgspec
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from pdp.einvoice.formats.cii_write import write_cii
+from pdp.einvoice.formats.facturx_write import write_facturx
+from pdp.einvoice.formats.ubl_write import write_ubl
 from pdp.platform import ids, jobs
 from pdp.platform.db import admin
 from pdp.tenants.archive.store import open_archive
-from pdp.tenants.invoices.formats.cii_write import write_cii
-from pdp.tenants.invoices.formats.facturx_write import write_facturx
-from pdp.tenants.invoices.formats.ubl_write import write_ubl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from tests.bench.pipeline_tenants import Population, invoice_for, population

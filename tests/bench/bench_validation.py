@@ -26,14 +26,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests.invoices.oracle import Oracle
 
-from pdp.tenants.invoices.formats.cii_write import write_cii
-from pdp.tenants.invoices.formats.json_input import JsonInvoice, JsonSeller, to_invoice
-from pdp.tenants.invoices.formats.readers import read_xml_invoice
-from pdp.tenants.invoices.formats.xmlsafe import parse_xml
-from pdp.tenants.invoices.validation.en16931 import validate_en16931
-from pdp.tenants.invoices.validation.engine import validate_document, validate_invoice
-from pdp.tenants.invoices.validation.messages import MESSAGES
-from pdp.tenants.invoices.validation.xsd import check_schema, warm_up
+from pdp.einvoice.formats.cii_write import write_cii
+from pdp.einvoice.formats.json_input import JsonInvoice, JsonSeller, to_invoice
+from pdp.einvoice.formats.readers import read_xml_invoice
+from pdp.einvoice.formats.xmlsafe import parse_xml
+from pdp.einvoice.validation.en16931 import validate_en16931
+from pdp.einvoice.validation.engine import validate_document, validate_invoice
+from pdp.einvoice.validation.messages import MESSAGES
+from pdp.einvoice.validation.xsd import check_schema, warm_up
 
 SELLER = JsonSeller(name="Atelier Dupont SARL", siret="73282932000074", vat_number="FR44732829320")
 

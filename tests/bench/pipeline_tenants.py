@@ -21,13 +21,13 @@ from tests.factories import provider_payload, siret
 from tests.invoices.validation.test_engine import SELLER, structured
 from tests.journeys import active_mandate
 
+from pdp.einvoice.formats.json_input import JsonSeller, to_invoice
 from pdp.platform import ids
 from pdp.platform.db import admin
 from pdp.platform.db.session import create_engine, create_sessionmaker, unit_of_work
 from pdp.platform.security import apikeys
 from pdp.platform.settings import Settings
 from pdp.tenants.accounts import service as accounts
-from pdp.tenants.invoices.formats.json_input import JsonSeller, to_invoice
 
 # Rows that are history or plumbing, not the tenant's set-up: not cloned.
 NOT_CLONED = ("api_keys", "outbox", "idempotency_keys", "audit_events", "events", "webhook_deliveries")

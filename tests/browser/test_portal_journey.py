@@ -28,6 +28,8 @@ import httpx
 import pytest
 from playwright.async_api import Browser, FilePayload, Page, expect
 
+from pdp.einvoice.formats.json_input import to_invoice
+from pdp.einvoice.formats.ubl_write import write_ubl
 from pdp.platform import ids, jobs
 from pdp.platform.db import admin
 from pdp.platform.db.session import create_engine, create_sessionmaker, unit_of_work
@@ -35,8 +37,6 @@ from pdp.platform.devstack import EngineInfo
 from pdp.platform.settings import Settings
 from pdp.tenants.accounts import service as accounts
 from pdp.tenants.deposits.lifecycle import TRACKED
-from pdp.tenants.invoices.formats.json_input import to_invoice
-from pdp.tenants.invoices.formats.ubl_write import write_ubl
 from tests.browser.harness import assert_accessible, open_page, portal_process, shoot
 from tests.conftest import ProConnectMock, TenantFixture
 from tests.faults.stack import Workers, wait_up

@@ -13,9 +13,9 @@ from typing import Any
 import httpx
 import msgspec
 
-from pdp.tenants.invoices.formats.cii_write import write_cii
-from pdp.tenants.invoices.formats.json_input import to_invoice
-from pdp.tenants.invoices.formats.ubl_write import write_ubl
+from pdp.einvoice.formats.cii_write import write_cii
+from pdp.einvoice.formats.json_input import to_invoice
+from pdp.einvoice.formats.ubl_write import write_ubl
 from tests.conftest import TenantFixture
 from tests.invoices.validation.test_engine import SELLER, structured
 from tests.sandbox.harness import NO_PARAMS

@@ -12,13 +12,13 @@ from typing import Any
 
 import pytest
 
-from pdp.tenants.invoices.chorus_reading import read_deposit
-from pdp.tenants.invoices.formats.json_input import to_invoice
-from pdp.tenants.invoices.formats.ubl_write import write_ubl
-from pdp.tenants.invoices.intake import metadata_routing
-from pdp.tenants.invoices.model import Identifier
-from pdp.tenants.invoices.validation.chorus import resolve_routing
-from pdp.tenants.invoices.validation.engine import validate_document
+from pdp.connectors.chorus_pro.sandbox.einvoice_reader import read_deposit
+from pdp.einvoice.formats.json_input import to_invoice
+from pdp.einvoice.formats.ubl_write import write_ubl
+from pdp.einvoice.model import Identifier
+from pdp.einvoice.validation.chorus import resolve_routing
+from pdp.einvoice.validation.engine import validate_document
+from pdp.tenants.deposits.document_checks import metadata_routing
 from tests.conftest import TenantFixture
 from tests.invoices.validation.test_engine import RECIPIENT_SIRET, SELLER, structured
 from tests.journeys import active_mandate, seller_provider

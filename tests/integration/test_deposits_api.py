@@ -10,10 +10,10 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from pdp.einvoice.formats.facturx_write import write_facturx
+from pdp.einvoice.formats.json_input import to_invoice
+from pdp.einvoice.formats.ubl_write import write_ubl
 from pdp.platform.settings import Settings
-from pdp.tenants.invoices.formats.facturx_write import write_facturx
-from pdp.tenants.invoices.formats.json_input import to_invoice
-from pdp.tenants.invoices.formats.ubl_write import write_ubl
 from pdp.web.app import create_app
 from tests.conftest import TenantFixture
 from tests.factories import siret

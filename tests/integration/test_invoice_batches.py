@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from pdp.tenants.invoices.formats.json_input import to_invoice
-from pdp.tenants.invoices.formats.ubl_write import write_ubl
+from pdp.einvoice.formats.json_input import to_invoice
+from pdp.einvoice.formats.ubl_write import write_ubl
 from tests.conftest import TenantFixture
 from tests.invoices.validation.test_engine import SELLER, structured
 from tests.journeys import active_mandate, cii_invoice, seller_provider

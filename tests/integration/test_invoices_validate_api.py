@@ -7,8 +7,8 @@ from typing import Any
 
 import msgspec
 
-from pdp.tenants.invoices.formats.cii_write import write_cii
-from pdp.tenants.invoices.formats.json_input import to_invoice
+from pdp.einvoice.formats.cii_write import write_cii
+from pdp.einvoice.formats.json_input import to_invoice
 from tests.conftest import TenantFixture
 from tests.factories import provider_payload
 from tests.invoices.pdf.pdfgen import simple_pdf

@@ -6,7 +6,7 @@ from typing import Any
 
 import msgspec
 
-from pdp.tenants.invoices.formats.json_input import JsonInvoice
+from pdp.einvoice.formats.json_input import JsonInvoice
 from pdp.web.api.request_bodies import JSON_INVOICE_EXAMPLE, METADATA_EXAMPLE, DepositMetadata
 from tests.conftest import TenantFixture
 from tests.factories import provider_payload

@@ -13,11 +13,11 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from pdp.tenants.invoices.formats.cii_write import write_cii
-from pdp.tenants.invoices.formats.readers import read_xml_invoice
-from pdp.tenants.invoices.formats.ubl_write import write_ubl
-from pdp.tenants.invoices.formats.xmlsafe import parse_xml
-from pdp.tenants.invoices.model import AllowanceCharge, CreditTransfer, Invoice, Payment, Period, VatBreakdown
+from pdp.einvoice.formats.cii_write import write_cii
+from pdp.einvoice.formats.readers import read_xml_invoice
+from pdp.einvoice.formats.ubl_write import write_ubl
+from pdp.einvoice.formats.xmlsafe import parse_xml
+from pdp.einvoice.model import AllowanceCharge, CreditTransfer, Invoice, Payment, Period, VatBreakdown
 from tests.invoices.samples import SAMPLES
 
 BASES = ("en16931/cii/CII_example1.xml", "en16931/ubl/ubl-tc434-example1.xml", "en16931/cii/CII_example4.xml")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from pdp.tenants.invoices.formats.cii_read import read_cii
-from pdp.tenants.invoices.formats.facturx_pdf import invoice_xml_from
-from pdp.tenants.invoices.formats.pdf_inspect import inspect_pdf
-from pdp.tenants.invoices.formats.policy import FilePolicy
-from pdp.tenants.invoices.formats.xmlsafe import parse_xml
+from pdp.einvoice.formats.cii_read import read_cii
+from pdp.einvoice.formats.facturx_pdf import invoice_xml_from
+from pdp.einvoice.formats.pdf_inspect import inspect_pdf
+from pdp.einvoice.formats.policy import FilePolicy
+from pdp.einvoice.formats.xmlsafe import parse_xml
 from tests.conftest import TenantFixture
 from tests.journeys import active_mandate, json_invoice, seller_provider
 from tests.sandbox.harness import NO_PARAMS, RunningSandbox

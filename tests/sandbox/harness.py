@@ -21,9 +21,8 @@ __all__ = ["TechnicalAccount"]
 from pdp.connectors.chorus_pro.client import ChorusProClient
 from pdp.connectors.chorus_pro.sandbox.app import SandboxApp
 from pdp.connectors.chorus_pro.schemas import factures as f
-from pdp.platform.settings import Settings
-from pdp.tenants.invoices.formats.cii_write import write_cii
-from pdp.tenants.invoices.formats.json_input import (
+from pdp.einvoice.formats.cii_write import write_cii
+from pdp.einvoice.formats.json_input import (
     JsonInvoice,
     JsonLine,
     JsonPayment,
@@ -31,7 +30,8 @@ from pdp.tenants.invoices.formats.json_input import (
     JsonSeller,
     to_invoice,
 )
-from pdp.tenants.invoices.formats.ubl_write import write_ubl
+from pdp.einvoice.formats.ubl_write import write_ubl
+from pdp.platform.settings import Settings
 from tests.processes import free_port
 
 SUPPLIER = "73282932000074"  # seed: Atelier Dupont SARL, IBAN on file
@@ -142,7 +142,7 @@ def ubl(number: str, **kwargs: Any) -> bytes:
     invoice = to_invoice(invoice_json(number, **kwargs))
     if kwargs.get("credit_note") and kwargs.get("means"):
         # to_invoice drops payment on credit notes; put it back to exercise Chorus's refusal.
-        from pdp.tenants.invoices.model import Payment
+        from pdp.einvoice.model import Payment
 
         invoice.payment = Payment(means_code=kwargs["means"])
     return write_ubl(invoice)

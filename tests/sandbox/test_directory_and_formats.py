@@ -14,8 +14,8 @@ import pytest
 from pdp.cli.sandbox import sandbox_info_for
 from pdp.connectors.chorus_pro.errors import ChorusTransientError
 from pdp.connectors.chorus_pro.schemas import factures as f
-from pdp.tenants.invoices.formats.facturx_write import write_facturx
-from pdp.tenants.invoices.formats.json_input import to_invoice
+from pdp.einvoice.formats.facturx_write import write_facturx
+from pdp.einvoice.formats.json_input import to_invoice
 from tests.sandbox import harness as h
 from tests.sandbox.flows import deposit_and_integrate
 

@@ -130,8 +130,8 @@ def _by_flux(flux: str) -> Any:
 
 
 def _ubl_with(number: str, change: Any) -> bytes:
-    from pdp.tenants.invoices.formats.json_input import to_invoice
-    from pdp.tenants.invoices.formats.ubl_write import write_ubl
+    from pdp.einvoice.formats.json_input import to_invoice
+    from pdp.einvoice.formats.ubl_write import write_ubl
 
     invoice = to_invoice(h.invoice_json(number))
     change(invoice)
@@ -144,7 +144,7 @@ def _long_engagement(invoice: Any) -> None:
 
 
 def _attachments(invoice: Any) -> None:
-    from pdp.tenants.invoices.model import Attachment
+    from pdp.einvoice.model import Attachment
 
     invoice.attachments = [
         Attachment(id="1", filename="bon_de_livraison.exe", content=b"MZ", mime_code="application/pdf"),

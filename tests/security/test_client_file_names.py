@@ -14,7 +14,7 @@ from typing import Any
 import msgspec
 import pytest
 
-from pdp.tenants.invoices.formats.policy import STORED_NAME_CHARS, stored_name
+from pdp.einvoice.formats.policy import STORED_NAME_CHARS, stored_name
 from tests.conftest import TenantFixture
 from tests.journeys import active_mandate, cii_invoice, seller_provider
 

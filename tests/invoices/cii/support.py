@@ -8,9 +8,9 @@ import facturx
 import pytest
 from lxml import etree
 
-from pdp.tenants.invoices.formats.cii import read_cii
-from pdp.tenants.invoices.formats.xmlsafe import parse_xml
-from pdp.tenants.invoices.model import Invoice
+from pdp.einvoice.formats.cii import read_cii
+from pdp.einvoice.formats.xmlsafe import parse_xml
+from pdp.einvoice.model import Invoice
 from tests.invoices.samples import SAMPLES
 
 EN16931_CII = SAMPLES / "en16931" / "cii"

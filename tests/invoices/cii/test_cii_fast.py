@@ -18,12 +18,12 @@ from unittest import mock
 import pytest
 from lxml import etree
 
-from pdp.tenants.invoices.findings import UnreadableDocument
-from pdp.tenants.invoices.formats import cii_fast, cii_read
-from pdp.tenants.invoices.formats.cii import read_cii
-from pdp.tenants.invoices.formats.cii_write import write_cii
-from pdp.tenants.invoices.formats.xmlsafe import parse_xml
-from pdp.tenants.invoices.model import Invoice
+from pdp.einvoice.findings import UnreadableDocument
+from pdp.einvoice.formats import cii_fast, cii_read
+from pdp.einvoice.formats.cii import read_cii
+from pdp.einvoice.formats.cii_write import write_cii
+from pdp.einvoice.formats.xmlsafe import parse_xml
+from pdp.einvoice.model import Invoice
 from tests.invoices.cii.support import EN16931_CII, FACTURX, needs_samples
 from tests.invoices.corpus import mutations
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from pdp.tenants.invoices.findings import UnreadableDocument
-from pdp.tenants.invoices.formats.cii import is_cii, profile_of, read_cii, read_cii_with_gaps
-from pdp.tenants.invoices.formats.xmlsafe import parse_xml
-from pdp.tenants.invoices.model import (
+from pdp.einvoice.findings import UnreadableDocument
+from pdp.einvoice.formats.cii import is_cii, profile_of, read_cii, read_cii_with_gaps
+from pdp.einvoice.formats.xmlsafe import parse_xml
+from pdp.einvoice.model import (
     AllowanceCharge,
     Attachment,
     Card,

@@ -12,9 +12,9 @@ import msgspec
 import pytest
 from lxml import etree
 
-from pdp.tenants.invoices.formats.cii import EN16931_PROFILE, NSMAP, read_cii, write_cii
-from pdp.tenants.invoices.formats.xmlsafe import parse_xml
-from pdp.tenants.invoices.model import (
+from pdp.einvoice.formats.cii import EN16931_PROFILE, NSMAP, read_cii, write_cii
+from pdp.einvoice.formats.xmlsafe import parse_xml
+from pdp.einvoice.model import (
     Address,
     AllowanceCharge,
     Attachment,
@@ -38,7 +38,7 @@ from pdp.tenants.invoices.model import (
     Totals,
     VatBreakdown,
 )
-from pdp.tenants.invoices.paths import CII_LINE, CII_PATHS, xpath_for
+from pdp.einvoice.paths import CII_LINE, CII_PATHS, xpath_for
 from tests.invoices.cii.support import EN16931_CII, FACTURX, assert_xsd_en16931, needs_samples, read_path
 
 D = Decimal

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import msgspec
 
-from pdp.tenants.invoices.formats.json_input import JsonAddress, JsonInvoice, JsonSeller, to_invoice
-from pdp.tenants.invoices.model import Address, Delivery, Invoice, Note
+from pdp.einvoice.formats.json_input import JsonAddress, JsonInvoice, JsonSeller, to_invoice
+from pdp.einvoice.model import Address, Delivery, Invoice, Note
 
 SELLER = JsonSeller(
     name="Atelier Dupont SARL",

@@ -15,16 +15,16 @@ import pytest
 from pypdf.actions import JavaScript
 from pypdf.generic import StreamObject
 
-from pdp.tenants.invoices.findings import UnreadableDocument
-from pdp.tenants.invoices.formats.cii_write import write_cii
-from pdp.tenants.invoices.formats.facturx_pdf import check_xmp_level, extract_invoice_xml
-from pdp.tenants.invoices.formats.facturx_write import write_facturx
-from pdp.tenants.invoices.formats.pdf_inspect import inspect_pdf
-from pdp.tenants.invoices.formats.policy import FilePolicy
-from pdp.tenants.invoices.formats.readers import read_xml_invoice
-from pdp.tenants.invoices.formats.xmlsafe import parse_xml
-from pdp.tenants.invoices.model import Invoice
-from pdp.tenants.invoices.validation.engine import validate_document
+from pdp.einvoice.findings import UnreadableDocument
+from pdp.einvoice.formats.cii_write import write_cii
+from pdp.einvoice.formats.facturx_pdf import check_xmp_level, extract_invoice_xml
+from pdp.einvoice.formats.facturx_write import write_facturx
+from pdp.einvoice.formats.pdf_inspect import inspect_pdf
+from pdp.einvoice.formats.policy import FilePolicy
+from pdp.einvoice.formats.readers import read_xml_invoice
+from pdp.einvoice.formats.xmlsafe import parse_xml
+from pdp.einvoice.model import Invoice
+from pdp.einvoice.validation.engine import validate_document
 from tests.invoices.facturx.invoices import credit_note, invoice, long_invoice
 from tests.invoices.pdf.pdfgen import facturx_pdf, simple_pdf, written
 

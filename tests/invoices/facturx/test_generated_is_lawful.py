@@ -8,14 +8,14 @@ import msgspec
 import pypdf
 import pytest
 
-from pdp.tenants.invoices.formats.cii_read import read_cii
-from pdp.tenants.invoices.formats.facturx_pdf import invoice_xml_from
-from pdp.tenants.invoices.formats.facturx_write import write_facturx
-from pdp.tenants.invoices.formats.json_input import to_invoice
-from pdp.tenants.invoices.formats.pdf_inspect import inspect_pdf
-from pdp.tenants.invoices.formats.policy import FilePolicy
-from pdp.tenants.invoices.formats.xmlsafe import parse_xml
-from pdp.tenants.invoices.validation.engine import ValidationOptions, validate_document
+from pdp.einvoice.formats.cii_read import read_cii
+from pdp.einvoice.formats.facturx_pdf import invoice_xml_from
+from pdp.einvoice.formats.facturx_write import write_facturx
+from pdp.einvoice.formats.json_input import to_invoice
+from pdp.einvoice.formats.pdf_inspect import inspect_pdf
+from pdp.einvoice.formats.policy import FilePolicy
+from pdp.einvoice.formats.xmlsafe import parse_xml
+from pdp.einvoice.validation.engine import ValidationOptions, validate_document
 from tests.invoices.validation.test_engine import SELLER, structured
 
 STRICT = ValidationOptions(brfr_severity="error")

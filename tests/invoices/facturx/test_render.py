@@ -9,11 +9,11 @@ import pypdf
 import pytest
 from PIL import Image, ImageCms
 
-from pdp.tenants.invoices.formats.facturx_write import write_facturx
-from pdp.tenants.invoices.formats.render import render_invoice_pdf
-from pdp.tenants.invoices.formats.render_assets import printable, srgb_icc_profile
-from pdp.tenants.invoices.formats.render_text import amount, number, price
-from pdp.tenants.invoices.model import AllowanceCharge, Invoice, VatBreakdown
+from pdp.einvoice.formats.facturx_write import write_facturx
+from pdp.einvoice.formats.render import render_invoice_pdf
+from pdp.einvoice.formats.render_assets import printable, srgb_icc_profile
+from pdp.einvoice.formats.render_text import amount, number, price
+from pdp.einvoice.model import AllowanceCharge, Invoice, VatBreakdown
 from tests.invoices.facturx.invoices import IBAN, credit_note, delivered_elsewhere, invoice, long_invoice
 
 

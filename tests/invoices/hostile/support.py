@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pytest
 from pypdf.actions import JavaScript
 
-from pdp.tenants.invoices.findings import UnreadableDocument
+from pdp.einvoice.findings import UnreadableDocument
 from tests.invoices.pdf.pdfgen import writer, written
 
 MIB = 1024 * 1024

@@ -6,9 +6,9 @@ import io
 
 import pytest
 
-from pdp.tenants.invoices.findings import Finding
-from pdp.tenants.invoices.formats.policy import FilePolicy, check_file, read_capped, safe_display_name
-from pdp.tenants.invoices.formats.sniff import require_utf8, sniff, sniff_checked
+from pdp.einvoice.findings import Finding
+from pdp.einvoice.formats.policy import FilePolicy, check_file, read_capped, safe_display_name
+from pdp.einvoice.formats.sniff import require_utf8, sniff, sniff_checked
 from tests.invoices.hostile.support import refused
 
 POLICY = FilePolicy()

@@ -8,10 +8,10 @@ import pytest
 from pypdf.actions import JavaScript
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
-from pdp.tenants.invoices.formats import pdf_inspect
-from pdp.tenants.invoices.formats.facturx_pdf import extract_invoice_xml
-from pdp.tenants.invoices.formats.pdf_inspect import inspect_pdf
-from pdp.tenants.invoices.formats.policy import FilePolicy
+from pdp.einvoice.formats import pdf_inspect
+from pdp.einvoice.formats.facturx_pdf import extract_invoice_xml
+from pdp.einvoice.formats.pdf_inspect import inspect_pdf
+from pdp.einvoice.formats.policy import FilePolicy
 from tests.invoices.hostile.support import refused
 from tests.invoices.pdf.pdfgen import (
     MIB,

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from pdp.tenants.invoices.findings import UnreadableDocument
-from pdp.tenants.invoices.formats.policy import FilePolicy, read_capped
-from pdp.tenants.invoices.formats.sniff import sniff_checked
-from pdp.tenants.invoices.formats.xmlsafe import MAX_XML_BYTES, parse_xml
+from pdp.einvoice.findings import UnreadableDocument
+from pdp.einvoice.formats.policy import FilePolicy, read_capped
+from pdp.einvoice.formats.sniff import sniff_checked
+from pdp.einvoice.formats.xmlsafe import MAX_XML_BYTES, parse_xml
 from tests.invoices.hostile.support import canary, max_rss_mib, refused
 
 MIB = 1024 * 1024

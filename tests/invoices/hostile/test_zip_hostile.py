@@ -9,8 +9,8 @@ import zipfile
 
 import pytest
 
-from pdp.tenants.invoices.formats.archive import read_zip
-from pdp.tenants.invoices.formats.policy import FilePolicy
+from pdp.einvoice.formats.archive import read_zip
+from pdp.einvoice.formats.policy import FilePolicy
 from tests.invoices.hostile.support import MIB, build_zip, refused
 
 POLICY = FilePolicy()

@@ -5,15 +5,15 @@ from __future__ import annotations
 import facturx
 import pytest
 
-from pdp.tenants.invoices.formats.facturx_pdf import (
+from pdp.einvoice.formats.facturx_pdf import (
     CTC_FR_PROFILE,
     XMP_LEVEL_BY_PROFILE,
     check_afrelationship,
     check_xmp_level,
     extract_invoice_xml,
 )
-from pdp.tenants.invoices.formats.pdf_inspect import inspect_pdf
-from pdp.tenants.invoices.formats.policy import FilePolicy
+from pdp.einvoice.formats.pdf_inspect import inspect_pdf
+from pdp.einvoice.formats.policy import FilePolicy
 from tests.invoices.pdf.pdfgen import (
     SAMPLE_PDF,
     drop_xmp,

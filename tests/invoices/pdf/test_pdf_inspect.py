@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pypdf
 
-from pdp.tenants.invoices.formats.pdf_inspect import EmbeddedFile, XmpInfo, inspect_pdf
-from pdp.tenants.invoices.formats.policy import FilePolicy
+from pdp.einvoice.formats.pdf_inspect import EmbeddedFile, XmpInfo, inspect_pdf
+from pdp.einvoice.formats.policy import FilePolicy
 from tests.invoices.pdf.pdfgen import SAMPLE_PDF, facturx_pdf, simple_pdf, writer, written
 
 POLICY = FilePolicy()

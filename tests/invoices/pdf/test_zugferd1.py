@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pdp.tenants.invoices.chorus_reading import read_deposit
-from pdp.tenants.invoices.validation.engine import validate_document
+from pdp.connectors.chorus_pro.sandbox.einvoice_reader import read_deposit
+from pdp.einvoice.validation.engine import validate_document
 from tests.invoices.pdf.zugferd1 import ZUGFERD1_XML, zugferd1_pdf
 
 RULE = "PDP-ZUGFERD1-UNSUPPORTED"

@@ -12,8 +12,8 @@ import facturx
 import pytest
 from lxml import etree
 
-from pdp.tenants.invoices.formats.xmlsafe import parse_xml
-from pdp.tenants.invoices.model import (
+from pdp.einvoice.formats.xmlsafe import parse_xml
+from pdp.einvoice.model import (
     Address,
     AllowanceCharge,
     Attachment,

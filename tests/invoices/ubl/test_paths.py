@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from lxml import etree
 
-from pdp.tenants.invoices.formats.ubl import write_ubl
-from pdp.tenants.invoices.formats.ubl_read import NS_CAC, NS_CBC, NS_INVOICE
-from pdp.tenants.invoices.paths import UBL_LINE, UBL_PATHS, xpath_for
+from pdp.einvoice.formats.ubl import write_ubl
+from pdp.einvoice.formats.ubl_read import NS_CAC, NS_CBC, NS_INVOICE
+from pdp.einvoice.paths import UBL_LINE, UBL_PATHS, xpath_for
 from tests.invoices.ubl.support import FACTURX_UBL_CTC_FR, full_invoice, round_trip_samples, sample_bytes
 
 NS = {"cac": NS_CAC, "cbc": NS_CBC, "inv": NS_INVOICE}

@@ -10,10 +10,10 @@ from random import Random
 
 import pytest
 
-from pdp.tenants.invoices.findings import UnreadableDocument
-from pdp.tenants.invoices.formats.ubl import is_ubl, profile_of, read_ubl, write_ubl
-from pdp.tenants.invoices.formats.xmlsafe import parse_xml
-from pdp.tenants.invoices.model import (
+from pdp.einvoice.findings import UnreadableDocument
+from pdp.einvoice.formats.ubl import is_ubl, profile_of, read_ubl, write_ubl
+from pdp.einvoice.formats.xmlsafe import parse_xml
+from pdp.einvoice.model import (
     Address,
     Attachment,
     Classification,

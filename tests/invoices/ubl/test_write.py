@@ -13,10 +13,10 @@ import msgspec
 import pytest
 from lxml import etree
 
-from pdp.tenants.invoices.formats.ubl import read_ubl, write_ubl
-from pdp.tenants.invoices.formats.ubl_read import NS_CAC, NS_CBC, NS_CREDIT_NOTE, NS_INVOICE
-from pdp.tenants.invoices.formats.xmlsafe import parse_xml
-from pdp.tenants.invoices.model import CREDIT_NOTE_TYPES, Invoice
+from pdp.einvoice.formats.ubl import read_ubl, write_ubl
+from pdp.einvoice.formats.ubl_read import NS_CAC, NS_CBC, NS_CREDIT_NOTE, NS_INVOICE
+from pdp.einvoice.formats.xmlsafe import parse_xml
+from pdp.einvoice.model import CREDIT_NOTE_TYPES, Invoice
 from tests.invoices.ubl.support import (
     FACTURX_UBL_CTC_FR,
     FACTURX_UBL_EN16931,

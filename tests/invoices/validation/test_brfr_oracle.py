@@ -13,12 +13,12 @@ from decimal import Decimal
 
 import pytest
 
-from pdp.tenants.invoices.formats.cii_write import write_cii
-from pdp.tenants.invoices.formats.json_input import to_invoice
-from pdp.tenants.invoices.formats.readers import read_xml_invoice
-from pdp.tenants.invoices.formats.xmlsafe import parse_xml
-from pdp.tenants.invoices.model import Invoice, Note, PrecedingInvoice
-from pdp.tenants.invoices.validation.brfr import validate_brfr
+from pdp.einvoice.formats.cii_write import write_cii
+from pdp.einvoice.formats.json_input import to_invoice
+from pdp.einvoice.formats.readers import read_xml_invoice
+from pdp.einvoice.formats.xmlsafe import parse_xml
+from pdp.einvoice.model import Invoice, Note, PrecedingInvoice
+from pdp.einvoice.validation.brfr import validate_brfr
 from tests.invoices.oracle import Oracle
 from tests.invoices.report import SUMMARY
 from tests.invoices.validation.test_engine import SELLER, structured

@@ -1,16 +1,16 @@
 """Chorus Pro's limits that pdp checks at deposit (attachments, reserved service), so that a file Chorus would
-reject days later is refused at once; the emulator applies the same table (pdp.connectors.chorus_pro.rules)."""
+reject days later is refused at once; the emulator applies the same table (pdp.einvoice.chorus_rules)."""
 
 from __future__ import annotations
 
 import pytest
 
 from pdp.connectors.chorus_pro.sandbox import checks
-from pdp.tenants.invoices.chorus_reading import read_deposit
-from pdp.tenants.invoices.formats.json_input import to_invoice
-from pdp.tenants.invoices.formats.ubl_write import write_ubl
-from pdp.tenants.invoices.model import Attachment
-from pdp.tenants.invoices.validation.engine import validate_document, validate_invoice
+from pdp.connectors.chorus_pro.sandbox.einvoice_reader import read_deposit
+from pdp.einvoice.formats.json_input import to_invoice
+from pdp.einvoice.formats.ubl_write import write_ubl
+from pdp.einvoice.model import Attachment
+from pdp.einvoice.validation.engine import validate_document, validate_invoice
 from tests.invoices.validation.test_engine import SELLER, structured
 
 

@@ -11,11 +11,11 @@ import msgspec
 from click.testing import CliRunner
 
 from pdp.cli.main import cli
-from pdp.tenants.invoices.formats.cii_write import write_cii
-from pdp.tenants.invoices.formats.json_input import JsonAddress, JsonInvoice, JsonSeller, to_invoice
-from pdp.tenants.invoices.model import ChorusRouting, Invoice
-from pdp.tenants.invoices.validation.chorus import RecipientInfo, ServiceInfo
-from pdp.tenants.invoices.validation.engine import ValidationOptions, validate_document, validate_invoice
+from pdp.einvoice.formats.cii_write import write_cii
+from pdp.einvoice.formats.json_input import JsonAddress, JsonInvoice, JsonSeller, to_invoice
+from pdp.einvoice.model import ChorusRouting, Invoice
+from pdp.einvoice.validation.chorus import RecipientInfo, ServiceInfo
+from pdp.einvoice.validation.engine import ValidationOptions, validate_document, validate_invoice
 from tests.invoices.samples import SAMPLES
 
 SELLER = JsonSeller(

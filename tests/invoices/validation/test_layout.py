@@ -16,9 +16,9 @@ import msgspec
 import pytest
 from lxml import etree
 
-from pdp.tenants.invoices.formats import xmlsafe
-from pdp.tenants.invoices.formats.xmlsafe import parse_xml
-from pdp.tenants.invoices.validation.engine import validate_document
+from pdp.einvoice.formats import xmlsafe
+from pdp.einvoice.formats.xmlsafe import parse_xml
+from pdp.einvoice.validation.engine import validate_document
 from tests.invoices.samples import SAMPLES
 
 needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason=f"sample invoices not found under {SAMPLES}")

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from pdp.tenants.invoices.formats.readers import read_xml_invoice
-from pdp.tenants.invoices.formats.xmlsafe import parse_xml
-from pdp.tenants.invoices.validation.en16931 import validate_en16931
-from pdp.tenants.invoices.validation.messages import MESSAGES
+from pdp.einvoice.formats.readers import read_xml_invoice
+from pdp.einvoice.formats.xmlsafe import parse_xml
+from pdp.einvoice.validation.en16931 import validate_en16931
+from pdp.einvoice.validation.messages import MESSAGES
 from tests.invoices.corpus import mutations
 from tests.invoices.oracle import Oracle
 from tests.invoices.report import SUMMARY

@@ -15,9 +15,9 @@ from typing import Any
 
 from pdp.connectors.chorus_pro.sandbox.app import SandboxApp, create_app
 from pdp.connectors.chorus_pro.sandbox.directory import load_seed
+from pdp.connectors.chorus_pro.sandbox.einvoice_reader import read_deposit
 from pdp.connectors.chorus_pro.sandbox.info import sandbox_info
 from pdp.connectors.sirene.fake import SireneFake
-from pdp.tenants.invoices.chorus_reading import read_deposit
 
 SIRENE_PREFIX = "/sirene"
 
@@ -41,7 +41,7 @@ def build_sandbox(
 ) -> SandboxApp:
     """The emulator's ASGI app, reading deposits with pdp's readers; XSD schemas are loaded now, not on a deposit.
     With ``state_dir``, it resumes the state kept there and keeps it there."""
-    from pdp.tenants.invoices.validation.xsd import warm_up
+    from pdp.einvoice.validation.xsd import warm_up
 
     warm_up()
     app = create_app(

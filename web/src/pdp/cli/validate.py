@@ -16,10 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.cli.admin_tasks import provider_unit_of_work
 from pdp.cli.config import cli_settings
+from pdp.einvoice.findings import public_entry
+from pdp.einvoice.validation.engine import ValidationReport
 from pdp.platform.errors import AppError
-from pdp.tenants.invoices.findings import public_entry
-from pdp.tenants.invoices.intake import validate_upload
-from pdp.tenants.invoices.validation.engine import ValidationReport
+from pdp.tenants.deposits.document_checks import validate_upload
 
 EXIT_VALID, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 

@@ -22,13 +22,13 @@ from typing import IO, Any
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pdp.einvoice.formats.policy import stored_name
 from pdp.platform import clock
 from pdp.platform.audit import Actor, AuditRepository
 from pdp.tenants.archive.models import ArchivedDocument
 from pdp.tenants.archive.repository import DocumentRepository
 from pdp.tenants.archive.service import safe_filename
 from pdp.tenants.archive.store import Archive
-from pdp.tenants.invoices.formats.policy import stored_name
 from pdp.tenants.providers.repository import ProviderRepository
 
 # Already compressed: deflating them again costs time for nothing.

@@ -14,6 +14,7 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.connectors.s3.client import ArchiveIntegrityError
+from pdp.einvoice.formats.policy import stored_name
 from pdp.platform import clock, ids
 from pdp.platform.db.tenancy import tenant_of
 from pdp.platform.errors import Forbidden
@@ -21,7 +22,6 @@ from pdp.platform.logging import get_logger
 from pdp.tenants.archive.models import ArchivedDocument
 from pdp.tenants.archive.repository import DocumentRepository
 from pdp.tenants.archive.store import Archive
-from pdp.tenants.invoices.formats.policy import stored_name
 
 log = get_logger("pdp.archive")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")

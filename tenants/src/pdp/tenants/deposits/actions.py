@@ -16,6 +16,8 @@ from stdnum.fr import siret as siret_number
 
 from pdp.connectors.chorus_pro.schemas import factures as f
 from pdp.connectors.chorus_pro.schemas import transverses as t
+from pdp.einvoice.findings import Finding, public_entry
+from pdp.einvoice.formats.policy import FilePolicy, check_file, clean_name, stored_name
 from pdp.platform import clock
 from pdp.platform.audit import Actor
 from pdp.platform.errors import Conflict, ValidationFailed
@@ -28,8 +30,6 @@ from pdp.tenants.deposits.chorus_steps import account_for, apply_chorus_status
 from pdp.tenants.deposits.models import InvoiceRecord
 from pdp.tenants.deposits.repository import InvoiceRepository
 from pdp.tenants.deposits.transitions import move
-from pdp.tenants.invoices.findings import Finding, public_entry
-from pdp.tenants.invoices.formats.policy import FilePolicy, check_file, clean_name, stored_name
 
 WITHDRAWABLE = frozenset({"queued", "failed"})
 

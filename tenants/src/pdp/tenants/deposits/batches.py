@@ -13,16 +13,16 @@ from typing import IO, Any
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pdp.einvoice.findings import UnreadableDocument
+from pdp.einvoice.formats.archive import spool_zip
+from pdp.einvoice.formats.policy import FilePolicy, safe_display_name
+from pdp.einvoice.formats.sniff import sniff
 from pdp.platform.audit import Actor
 from pdp.platform.errors import AppError, InvalidRequest, ServiceUnavailable
 from pdp.tenants.archive.store import Archive
 from pdp.tenants.deposits import intake
 from pdp.tenants.deposits.models import InvoiceRecord
 from pdp.tenants.directory.service import RecipientDirectory
-from pdp.tenants.invoices.findings import UnreadableDocument
-from pdp.tenants.invoices.formats.archive import spool_zip
-from pdp.tenants.invoices.formats.policy import FilePolicy, safe_display_name
-from pdp.tenants.invoices.formats.sniff import sniff
 
 MAX_ITEMS = 100
 _POLICY = FilePolicy()

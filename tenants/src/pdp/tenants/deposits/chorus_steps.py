@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.connectors.chorus_pro.auth import TechnicalAccount
-from pdp.connectors.chorus_pro.rules import DEFAULT_FRAME, FRAME_CODES
 from pdp.connectors.chorus_pro.schemas import factures as f
 from pdp.connectors.chorus_pro.schemas import transverses as t
+from pdp.einvoice.chorus_rules import DEFAULT_FRAME, FRAME_CODES
 from pdp.platform.security.envelope import Envelope
 from pdp.tenants.archive import service as archive
 from pdp.tenants.archive.store import Archive

@@ -24,6 +24,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pdp.einvoice.findings import Finding
+from pdp.einvoice.formats.policy import safe_display_name
+from pdp.einvoice.model import Invoice
 from pdp.platform.audit import Actor
 from pdp.platform.errors import AppError
 from pdp.tenants.archive.store import Archive
@@ -32,9 +35,6 @@ from pdp.tenants.deposits import batches, intake
 from pdp.tenants.deposits.intake import InvoiceRefused
 from pdp.tenants.deposits.models import InvoiceRecord
 from pdp.tenants.directory.service import RecipientDirectory
-from pdp.tenants.invoices.findings import Finding
-from pdp.tenants.invoices.formats.policy import safe_display_name
-from pdp.tenants.invoices.model import Invoice
 
 MAX_FILES = 20
 

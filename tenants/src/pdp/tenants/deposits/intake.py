@@ -18,6 +18,11 @@ import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.connectors.s3.client import S3Unavailable
+from pdp.einvoice.findings import public_entry
+from pdp.einvoice.formats.facturx_write import write_facturx
+from pdp.einvoice.model import ChorusRouting, Invoice
+from pdp.einvoice.validation.chorus import resolve_routing
+from pdp.einvoice.validation.engine import ValidationReport
 from pdp.platform import clock, ids, outbox
 from pdp.platform.audit import Actor, AuditRepository
 from pdp.platform.errors import Conflict, InvalidRequest, MalformedJson, ServiceUnavailable, ValidationFailed
@@ -25,16 +30,11 @@ from pdp.platform.jsondecode import decode_object
 from pdp.tenants.archive import service as archive
 from pdp.tenants.archive.models import ArchivedDocument
 from pdp.tenants.archive.store import Archive
+from pdp.tenants.deposits import document_checks
 from pdp.tenants.deposits.models import InvoiceRecord
 from pdp.tenants.deposits.repository import InvoiceRepository
 from pdp.tenants.directory.service import RecipientDirectory
 from pdp.tenants.events.service import emit
-from pdp.tenants.invoices import intake
-from pdp.tenants.invoices.findings import public_entry
-from pdp.tenants.invoices.formats.facturx_write import write_facturx
-from pdp.tenants.invoices.model import ChorusRouting, Invoice
-from pdp.tenants.invoices.validation.chorus import resolve_routing
-from pdp.tenants.invoices.validation.engine import ValidationReport
 from pdp.tenants.mandates.models import Mandate
 from pdp.tenants.mandates.service import require_mandate
 from pdp.tenants.providers.models import Provider
@@ -217,9 +217,9 @@ async def check_deposit(
     if provider.status != "active":
         raise Conflict("The provider is inactive.", code="provider_inactive")
     if upload.filename is None:
-        report = await intake.validate_structured(session, upload.data, directory=directory, provider=provider)
+        report = await document_checks.validate_structured(session, upload.data, directory=directory, provider=provider)
     else:
-        report = await intake.validate_upload(
+        report = await document_checks.validate_upload(
             session,
             upload.data,
             filename=upload.filename,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pdp.einvoice.formats.policy import stored_name
 from pdp.platform import clock
 from pdp.tenants.archive.models import ArchivedDocument
 from pdp.tenants.deposits.lifecycle import AWAITING_PAYMENT, cdar_code
@@ -18,7 +19,6 @@ from pdp.tenants.deposits.schemas import (
     Recipient,
 )
 from pdp.tenants.events.models import Event
-from pdp.tenants.invoices.formats.policy import stored_name
 
 DEFAULT_TERMS = PaymentTerms()
 

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from stdnum.fr import siret as siret_number
 
 from pdp.connectors.chorus_pro.errors import ChorusError
+from pdp.einvoice.validation.chorus import RecipientInfo, ServiceInfo
 from pdp.platform.clock import now
 from pdp.platform.db.session import unit_of_work
 from pdp.platform.errors import InvalidRequest, NotFound
@@ -28,7 +29,6 @@ from pdp.tenants.directory.chorus_source import ChorusDirectorySource
 from pdp.tenants.directory.models import Recipient
 from pdp.tenants.directory.repository import RecipientRepository
 from pdp.tenants.directory.schemas import AddressRead, RecipientRead, RecipientSnapshot, ServiceRead
-from pdp.tenants.invoices.validation.chorus import RecipientInfo, ServiceInfo
 
 UNKNOWN_TTL = timedelta(hours=1)
 RECENT_HOLD_SECONDS = 30.0

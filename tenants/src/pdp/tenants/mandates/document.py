@@ -23,7 +23,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-from pdp.tenants.invoices.formats.render_assets import FONT, FONT_BOLD, printable, register_fonts
+from pdp.einvoice.formats.render_assets import FONT, FONT_BOLD, printable, register_fonts
 
 PLATFORM_NAME = "pdp, plateforme de dépôt de factures sur Chorus Pro"
 

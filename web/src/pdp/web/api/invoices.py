@@ -10,11 +10,11 @@ from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pdp.einvoice.findings import public_entry
+from pdp.einvoice.validation.engine import ValidationReport
 from pdp.platform.errors import AppError, InvalidRequest, PayloadTooLarge
 from pdp.platform.jsondecode import decode_object
-from pdp.tenants.invoices import intake
-from pdp.tenants.invoices.findings import public_entry
-from pdp.tenants.invoices.validation.engine import ValidationReport
+from pdp.tenants.deposits import document_checks
 from pdp.web.api.problems import problems
 from pdp.web.api.request_bodies import invoice_body, with_body
 from pdp.web.forms import MAX_TEXT_PART_BYTES, Form, read_form
@@ -101,11 +101,11 @@ class InvoicesController(Controller):
         content_type = request.headers.get("content-type", "")
         if content_type.startswith("multipart/form-data"):
             data, filename, metadata = await read_upload(request)
-            report = await intake.validate_upload(
+            report = await document_checks.validate_upload(
                 session, data, filename=filename, metadata=metadata, directory=directory
             )
         elif content_type.startswith("application/json"):
-            report = await intake.validate_structured(session, await request.body(), directory=directory)
+            report = await document_checks.validate_structured(session, await request.body(), directory=directory)
         else:
             raise UnsupportedMediaType()
         return _result(report, lang)

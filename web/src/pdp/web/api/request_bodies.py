@@ -25,7 +25,7 @@ from litestar.openapi.spec import (
     Schema,
 )
 
-from pdp.tenants.invoices.formats.json_input import JsonInvoice
+from pdp.einvoice.formats.json_input import JsonInvoice
 
 SIRET = r"^[0-9]{14}$"
 BILLING_FRAME = "^A([1-9]|1[0-9]|2[0-5])$"

@@ -17,12 +17,12 @@ from litestar.params import FromPath
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pdp.einvoice.findings import Finding
 from pdp.platform.callers import PortalRole, PortalUserCaller
 from pdp.platform.errors import AppError, ValidationFailed
 from pdp.tenants.deposits import actions
 from pdp.tenants.deposits.models import InvoiceRecord
 from pdp.tenants.deposits.repository import InvoiceRepository
-from pdp.tenants.invoices.findings import Finding
 from pdp.web.portal import redirects
 from pdp.web.portal.access import require_role
 from pdp.web.portal.auth import PortalAccount

@@ -23,6 +23,9 @@ from litestar.di import NamedDependency
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pdp.einvoice.findings import UnreadableDocument
+from pdp.einvoice.formats.facturx_write import write_facturx
+from pdp.einvoice.formats.json_input import computed_totals
 from pdp.platform import clock
 from pdp.platform.callers import PortalRole, PortalUserCaller
 from pdp.platform.errors import AppError
@@ -30,9 +33,6 @@ from pdp.tenants.accounts.shell import ProviderChoice
 from pdp.tenants.deposits import hand_deposit, intake
 from pdp.tenants.deposits.intake import InvoiceRefused
 from pdp.tenants.directory.service import RecipientDirectory, open_directory
-from pdp.tenants.invoices.findings import UnreadableDocument
-from pdp.tenants.invoices.formats.facturx_write import write_facturx
-from pdp.tenants.invoices.formats.json_input import computed_totals
 from pdp.tenants.providers.repository import ProviderRepository
 from pdp.web.portal import redirects
 from pdp.web.portal.access import require_role

@@ -4,7 +4,7 @@ The form is what ``POST /v1/invoices`` takes as JSON (docs/api.md, infra/example
 a person: the seller is the provider (pdp adds its name, SIRET, VAT number and address, as for the API), the
 buyer is a public recipient found by its SIRET, the lines carry a unit, a quantity, a unit price and a VAT rate.
 What can be computed is computed by pdp's own code, never here: line amounts, the VAT breakdown and the totals
-(:func:`pdp.tenants.invoices.formats.json_input.compute_lines`, and ``to_invoice`` when the invoice is checked).
+(:func:`pdp.einvoice.formats.json_input.compute_lines`, and ``to_invoice`` when the invoice is checked).
 
 A field that cannot be read (an amount that is not a number) is named in French on the form; everything else is
 judged by the validation the API runs.
@@ -17,7 +17,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from pdp.tenants.invoices.formats.json_input import JsonLine
+from pdp.einvoice.formats.json_input import JsonLine
 from pdp.web.portal.invoice_query import parse_amount
 
 MAX_LINES = 200

@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from pdp.connectors.chorus_pro.rules import (
+from pdp.connectors.chorus_pro.sandbox.directory import Directory, Structure
+from pdp.connectors.chorus_pro.sandbox.reading import DepositedInvoice
+from pdp.einvoice.chorus_rules import (
     ATTACHMENT_EXTENSIONS,
     ATTACHMENT_MAX_BYTES,
     ATTACHMENT_NAME_MAX,
@@ -23,8 +25,6 @@ from pdp.connectors.chorus_pro.rules import (
     RESERVED_SERVICE,
     extension,
 )
-from pdp.connectors.chorus_pro.sandbox.directory import Directory, Structure
-from pdp.connectors.chorus_pro.sandbox.reading import DepositedInvoice
 
 Part = Literal["supplier", "number", "routing", "payment", "attachment"]
 

@@ -8,7 +8,6 @@ import base64
 import binascii
 import hashlib
 
-from pdp.connectors.chorus_pro.rules import FRAMES_NEEDING_VALIDATOR
 from pdp.connectors.chorus_pro.sandbox.checks import Part, check_invoice
 from pdp.connectors.chorus_pro.sandbox.clock import day
 from pdp.connectors.chorus_pro.sandbox.directory import Structure
@@ -18,6 +17,7 @@ from pdp.connectors.chorus_pro.sandbox.reading import DepositedInvoice
 from pdp.connectors.chorus_pro.sandbox.replies import GCU_OK, BadRequest, Call, ChorusFailure, Reply, ok
 from pdp.connectors.chorus_pro.sandbox.state import Attachment
 from pdp.connectors.chorus_pro.schemas import factures as f
+from pdp.einvoice.chorus_rules import FRAMES_NEEDING_VALIDATOR
 
 FILE_MAX_BYTES = 10 * 1024 * 1024
 # deposerFluxFacture "file too large" (OMNI, unverified: code 20001, message GDP_MSG_11.022).

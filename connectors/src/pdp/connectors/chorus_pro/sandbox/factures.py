@@ -9,7 +9,6 @@ from typing import Any
 import msgspec
 
 from pdp.connectors.chorus_pro import paths
-from pdp.connectors.chorus_pro.rules import DEFAULT_FRAME, FRAME_CODES
 from pdp.connectors.chorus_pro.sandbox import lifecycle
 from pdp.connectors.chorus_pro.sandbox.checks import check_invoice
 from pdp.connectors.chorus_pro.sandbox.clock import day, iso_millis, moment
@@ -39,6 +38,7 @@ from pdp.connectors.chorus_pro.sandbox.replies import (
 )
 from pdp.connectors.chorus_pro.sandbox.state import Invoice
 from pdp.connectors.chorus_pro.schemas import factures as f
+from pdp.einvoice.chorus_rules import DEFAULT_FRAME, FRAME_CODES
 
 RECYCLE_BAD_STATUS = 20004
 RECYCLE_BAD_ROUTING = 20005

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pdp.connectors.chorus_pro.rules import FRAMES_NEEDING_VALIDATOR
 from pdp.connectors.chorus_pro.sandbox.directory import Scenario
 from pdp.connectors.chorus_pro.sandbox.replies import BAD_STATUS, BAD_STATUS_LABEL, ChorusFailure
 from pdp.connectors.chorus_pro.sandbox.state import Invoice, PlannedStatus, SandboxState, StatusEntry
+from pdp.einvoice.chorus_rules import FRAMES_NEEDING_VALIDATOR
 
 MINUTE = 60.0
 HOUR = 60 * MINUTE

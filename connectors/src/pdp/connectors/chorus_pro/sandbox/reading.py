@@ -1,9 +1,9 @@
 """What the emulator needs to know about a deposited file, and the port through which it learns it.
 
-``pdp.connectors`` cannot import pdp's invoice readers (they live in ``pdp.tenants``), so the emulator declares
-:class:`DepositReader` and the composition root (``pdp sandbox``) injects an implementation built on those
-readers (``pdp.tenants.invoices.chorus_reading``). Archives (zip, tar.gz) are opened here, one reader call per
-entry, with size budgets so a hostile archive cannot exhaust the emulator.
+The emulator reads a deposited file through :class:`DepositReader`; :mod:`.einvoice_reader` implements it on
+pdp's e-invoicing engine (``pdp.einvoice``), and ``pdp sandbox`` passes it in (a test may pass another).
+Archives (zip, tar.gz) are opened here, one reader call per entry, with size budgets so a hostile archive cannot
+exhaust the emulator.
 """
 
 from __future__ import annotations

@@ -1,0 +1,87 @@
+"""UBL invoice and credit note lines (BG-25): ``cac:InvoiceLine`` and ``cac:CreditNoteLine``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pdp.einvoice.formats.ubl_values import (
+    INVOICED_OBJECT_TYPE,
+    A,
+    B,
+    _allowance_charge,
+    _attribute_of,
+    _child_id,
+    _child_text,
+    _children,
+    _decimal_of,
+    _every,
+    _first,
+    _identifier_of,
+    _joined,
+    _period,
+    _text_of,
+)
+from pdp.einvoice.model import Classification, Identifier, ItemAttribute, Line
+
+
+def _line(element: Any, credit: bool) -> Line:
+    k = _children(element)
+    quantity = _first(k, B.CreditedQuantity if credit else B.InvoicedQuantity)
+    item = _children(_first(k, A.Item))
+    price = _children(_first(k, A.Price))
+    price_discount = _children(_first(price, A.AllowanceCharge))
+    base_quantity = _first(price, B.BaseQuantity)
+    category = _children(_first(item, A.ClassifiedTaxCategory))
+    return Line(
+        id=_child_text(k, B.ID),
+        note=_joined(_every(k, B.Note)),
+        object_id=_line_object(_every(k, A.DocumentReference)),
+        quantity=_decimal_of(quantity),
+        unit_code=_attribute_of(quantity, "unitCode"),
+        net_amount=_decimal_of(_first(k, B.LineExtensionAmount)),
+        order_line_ref=_child_text(_children(_first(k, A.OrderLineReference)), B.LineID),
+        buyer_accounting_ref=_child_text(k, B.AccountingCost),
+        period=_period(_children(_first(k, A.InvoicePeriod))),
+        allowances_charges=[_allowance_charge(el) for el in _every(k, A.AllowanceCharge)],
+        net_price=_decimal_of(_first(price, B.PriceAmount)),
+        price_discount=_decimal_of(_first(price_discount, B.Amount)),
+        gross_price=_decimal_of(_first(price_discount, B.BaseAmount)),
+        price_base_quantity=_decimal_of(base_quantity),
+        price_base_unit=_attribute_of(base_quantity, "unitCode"),
+        vat_category=_child_text(category, B.ID),
+        vat_rate=_decimal_of(_first(category, B.Percent)),
+        item_name=_child_text(item, B.Name),
+        item_description=_joined(_every(item, B.Description)),
+        seller_item_id=_child_id(item, A.SellersItemIdentification),
+        buyer_item_id=_child_id(item, A.BuyersItemIdentification),
+        standard_item_id=_identifier_of(_first(_children(_first(item, A.StandardItemIdentification)), B.ID)),
+        classifications=[c for c in map(_classification, _every(item, A.CommodityClassification)) if c is not None],
+        origin_country=_child_text(_children(_first(item, A.OriginCountry)), B.IdentificationCode),
+        attributes=[_attribute(el) for el in _every(item, A.AdditionalItemProperty)],
+    )
+
+
+def _line_object(references: list[Any]) -> Identifier | None:
+    # BT-128 is bound to DocumentTypeCode 130, but several published examples omit the code: accept both.
+    for reference in references:
+        rk = _children(reference)
+        if _child_text(rk, B.DocumentTypeCode) in (None, INVOICED_OBJECT_TYPE):
+            return _identifier_of(_first(rk, B.ID))
+    return None
+
+
+def _classification(element: Any) -> Classification | None:
+    node = _first(_children(element), B.ItemClassificationCode)
+    code = _text_of(node)
+    if code is None:  # a list id without a code classifies nothing (and the model requires the code)
+        return None
+    return Classification(
+        code=code,
+        list_id=_attribute_of(node, "listID"),
+        list_version=_attribute_of(node, "listVersionID"),
+    )
+
+
+def _attribute(element: Any) -> ItemAttribute:
+    k = _children(element)
+    return ItemAttribute(name=_child_text(k, B.Name), value=_child_text(k, B.Value))

@@ -1,0 +1,74 @@
+"""What a rule sees and how it reports: the invoice, its syntax (for XPaths), and a findings sink.
+
+Arithmetic follows the official schematrons exactly, because they are the oracle: XPath ``round(x * 100) div
+100`` rounds half *up* (towards +∞), and several rules allow a tolerance of one currency unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_FLOOR, Decimal
+
+from pdp.einvoice.findings import Finding, Severity, finding
+from pdp.einvoice.model import Invoice
+from pdp.einvoice.paths import xpath_for
+from pdp.einvoice.validation.messages import MESSAGES
+
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+HALF = Decimal("0.5")
+ZERO = Decimal(0)
+ONE = Decimal(1)
+
+
+def xround2(value: Decimal) -> Decimal:
+    """XPath ``round(value * 100) div 100``: half rounds towards positive infinity."""
+    return (value * HUNDRED + HALF).to_integral_value(rounding=ROUND_FLOOR) / HUNDRED
+
+
+def xround(value: Decimal) -> Decimal:
+    return (value + HALF).to_integral_value(rounding=ROUND_FLOOR)
+
+
+def total(values: Iterable[Decimal | None]) -> Decimal:
+    # A list rather than a generator for sum(): the same additions in the same order, one frame switch less each.
+    return sum([v for v in values if v is not None], ZERO)
+
+
+def decimals(value: Decimal) -> int:
+    """Digits after the decimal point as written (``Decimal("1.50")`` → 2)."""
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def more_than_two_decimals(value: Decimal) -> bool:
+    """``decimals(value) > 2``; an amount written with two decimals (the usual case) is told by one C call."""
+    return not value.same_quantum(CENT) and decimals(value) > 2
+
+
+@dataclass(slots=True)
+class RuleContext:
+    invoice: Invoice
+    syntax: str
+    findings: list[Finding] = field(default_factory=list)
+
+    def fail(self, rule: str, *, line: int | None = None, severity: Severity | None = None, detail: str = "") -> None:
+        """Report ``rule`` (text and BT from the catalogue), optionally on line ``line`` (0-based)."""
+        text = MESSAGES[rule]
+        where = f" (line {self.invoice.lines[line].id})" if line is not None and line < len(self.invoice.lines) else ""
+        suffix = f" {detail}" if detail else ""
+        self.findings.append(
+            finding(
+                rule,
+                severity or text.severity,
+                f"{text.en}{where}{suffix}",
+                f"{text.fr}{where.replace('line', 'ligne')}{suffix}",
+                bt=text.bt,
+                xpath=xpath_for(self.syntax, text.bt, line) if text.bt else None,
+            )
+        )
+
+    def check(self, condition: bool, rule: str, *, line: int | None = None, detail: str = "") -> None:
+        if not condition:
+            self.fail(rule, line=line, detail=detail)

@@ -1,0 +1,19 @@
+"""The EN 16931 layer: every native core rule, in one call."""
+
+from __future__ import annotations
+
+from pdp.einvoice.findings import Finding
+from pdp.einvoice.model import Invoice
+from pdp.einvoice.validation.context import RuleContext
+from pdp.einvoice.validation.en16931_core import check_code_lists, check_decimals, check_presence
+from pdp.einvoice.validation.en16931_totals import check_totals
+from pdp.einvoice.validation.en16931_vat import check_vat_categories
+
+CHECKS = (check_presence, check_code_lists, check_decimals, check_totals, check_vat_categories)
+
+
+def validate_en16931(invoice: Invoice, syntax: str) -> list[Finding]:
+    ctx = RuleContext(invoice, syntax)
+    for check in CHECKS:
+        check(ctx)
+    return ctx.findings
