@@ -1,0 +1,40 @@
+"""Where pdp deliberately differs from the official CEN EN 16931 artefacts (the compiled schematrons of
+ConnectingEurope/eInvoicing-EN16931, vendored under tests/invoices/artefacts/cen), rule by rule and syntax by syntax.
+
+The differential fuzzer (tests/invoices/differential) leaves these pairs out of its comparison, and its CI test
+fails on any difference that is neither listed here nor already recorded as open in its baseline. An entry says
+what the standard says and why pdp does what it does: a difference without a reason is a bug to fix, not an entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class DeliberateDifference:
+    rule: str  # the EN 16931 rule id, e.g. "BR-CO-25"
+    syntax: str  # "ubl" or "cii"
+    standard: str  # the rule's text in EN 16931-1
+    why: str  # why pdp differs from the artefact
+
+
+_BR_CO_25 = (
+    "In case the Amount due for payment (BT-115) is positive, either the Payment due date (BT-9) or the Payment "
+    "terms (BT-20) shall be present."
+)
+_BR_CO_25_WHY = (
+    "removed from both CEN artefacts in 2026 (eInvoicing-EN16931 #477; #500 discusses bringing it back), so pdp "
+    "must not refuse what they accept: it reports the rule as a warning by default, an error when the tenant asks "
+    "(ValidationOptions.br_co_25_severity, as BR-FR's severity is configured)"
+)
+
+DELIBERATE: tuple[DeliberateDifference, ...] = (
+    DeliberateDifference("BR-CO-25", "ubl", _BR_CO_25, _BR_CO_25_WHY),
+    DeliberateDifference("BR-CO-25", "cii", _BR_CO_25, _BR_CO_25_WHY),
+)
+DELIBERATE_PAIRS: frozenset[tuple[str, str]] = frozenset((d.rule, d.syntax) for d in DELIBERATE)
+
+
+def is_deliberate(rule: str, syntax: str) -> bool:
+    return (rule, syntax) in DELIBERATE_PAIRS
