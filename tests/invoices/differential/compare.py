@@ -1,0 +1,137 @@
+"""One document, two judges: the CEN artefact (the oracle) and pdp, each reduced to a set of EN 16931 rule ids.
+
+What is compared: the ids ``BR-…`` (BR-nn, BR-CO, BR-CL, BR-DEC, BR-S/Z/E/AE/IC/G/O, BR-AF/AG, BR-B…) that each side
+reports with a blocking severity (pdp: error or fatal; the CEN XSLT: ``flag="fatal"``). Left out on both sides:
+warnings, pdp's own rules (PDP-…, CHORUS-…, and the French BR-FR-…), the XSD's refusals, and the artefact's syntax
+rules (UBL-CR/SR/DT, CII-SR/DT), which are not EN 16931 business rules.
+
+pdp is judged by ``validate_document`` (the whole engine, Chorus layer off), so the reader's own BR findings count.
+The deliberate differences (pdp.einvoice.validation.deliberate) are taken out of both sets before comparing.
+
+A document pdp cannot read at all (``validate_document`` returns no invoice: not an invoice, wrong root…) has no
+set of BR ids to compare: it is **counted apart**, outside the agreement's denominator, and it is a difference only
+when the oracle finds no BR error in it (pdp refuses what the standard accepts), reported as the pseudo-rule
+``UNREADABLE`` on pdp's side. A crash of pdp (any exception) is counted apart too, as ``CRASH``, and always listed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pdp.einvoice.validation.deliberate import is_deliberate
+from pdp.einvoice.validation.engine import ValidationOptions, validate_document
+from tests.invoices.oracle import Oracle
+
+OPTIONS = ValidationOptions(chorus=False)
+UNREADABLE = "UNREADABLE"
+CRASH = "CRASH"
+
+
+def is_en16931_rule(rule: str) -> bool:
+    return rule.startswith("BR-") and not rule.startswith("BR-FR-")
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    name: str
+    syntax: str
+    kind: str  # "compared", "unreadable", "crash", or "oracle-error" (saxon refused it: not counted at all)
+    pdp: frozenset[str]
+    oracle: frozenset[str]
+
+    @property
+    def agrees(self) -> bool:
+        return self.kind == "compared" and self.pdp == self.oracle
+
+    @property
+    def pdp_only(self) -> frozenset[str]:
+        """False positives (pdp fires, the standard does not)."""
+        if self.kind == "oracle-error":
+            return frozenset()
+        if self.kind == "crash":
+            return frozenset({CRASH})
+        if self.kind == "unreadable":
+            return frozenset() if self.oracle else frozenset({UNREADABLE})
+        return self.pdp - self.oracle
+
+    @property
+    def oracle_only(self) -> frozenset[str]:
+        """Misses (the standard fires, pdp does not)."""
+        return self.oracle - self.pdp if self.kind == "compared" else frozenset()
+
+
+def pdp_rules(xml: bytes) -> tuple[str, frozenset[str]]:
+    try:
+        report = validate_document(xml, options=OPTIONS)
+    except Exception as exc:
+        return "crash", frozenset({f"{CRASH}:{type(exc).__name__}"})
+    if report.invoice is None:
+        return "unreadable", frozenset(f.rule for f in report.errors)
+    rules = frozenset(f.rule for f in report.errors if f.severity in ("error", "fatal") and is_en16931_rule(f.rule))
+    return "compared", rules
+
+
+def oracle_rules(oracle: Oracle, xml: bytes, syntax: str) -> frozenset[str]:
+    return frozenset(rule for rule in oracle.judge(xml, syntax).errors if is_en16931_rule(rule))
+
+
+def compare(oracle: Oracle, name: str, xml: bytes, syntax: str) -> Outcome:
+    kind, pdp = pdp_rules(xml)
+    try:
+        official = oracle_rules(oracle, xml, syntax)
+    except Exception:
+        return Outcome(name, syntax, "oracle-error", pdp, frozenset())
+    if kind == "compared":
+        pdp = frozenset(rule for rule in pdp if not is_deliberate(rule, syntax))
+    official = frozenset(rule for rule in official if not is_deliberate(rule, syntax))
+    return Outcome(name, syntax, kind, pdp, official)
+
+
+def family(name: str) -> str:
+    """Where a document comes from, by its name (generate.py): pdp's writers, a CEN example, a CEN unit fragment."""
+    if "-model" in name:
+        return "model"
+    return "fragment" if "#" in name else "example"
+
+
+@dataclass
+class SyntaxTally:
+    documents: int = 0
+    compared: int = 0
+    agreeing: int = 0
+    unreadable: int = 0
+    crashes: int = 0
+    oracle_errors: int = 0
+    pdp_only: dict[str, int] = field(default_factory=dict)  # rule -> documents where only pdp fired it
+    oracle_only: dict[str, int] = field(default_factory=dict)
+    examples: dict[tuple[str, str], str] = field(default_factory=dict)  # (side, rule) -> first document's name
+    families: dict[str, list[int]] = field(default_factory=dict)  # family -> [compared, agreeing]
+
+    @property
+    def agreement(self) -> float:
+        return self.agreeing / self.compared if self.compared else 1.0
+
+    def add(self, outcome: Outcome) -> None:
+        self.documents += 1
+        self.compared += outcome.kind == "compared"
+        self.agreeing += outcome.agrees
+        self.unreadable += outcome.kind == "unreadable"
+        self.crashes += outcome.kind == "crash"
+        self.oracle_errors += outcome.kind == "oracle-error"
+        if outcome.kind == "compared":
+            pair = self.families.setdefault(family(outcome.name), [0, 0])
+            pair[0] += 1
+            pair[1] += outcome.agrees
+        for side, rules, counts in (
+            ("pdp-only", outcome.pdp_only, self.pdp_only),
+            ("oracle-only", outcome.oracle_only, self.oracle_only),
+        ):
+            for rule in rules:
+                counts[rule] = counts.get(rule, 0) + 1
+                self.examples.setdefault((side, rule), outcome.name)
+
+    def differences(self) -> list[tuple[int, str, str, str]]:
+        """(documents, side, rule, example), most frequent first."""
+        rows = [(n, "pdp-only", rule, self.examples[("pdp-only", rule)]) for rule, n in self.pdp_only.items()]
+        rows += [(n, "oracle-only", rule, self.examples[("oracle-only", rule)]) for rule, n in self.oracle_only.items()]
+        return sorted(rows, key=lambda row: (-row[0], row[1], row[2]))
