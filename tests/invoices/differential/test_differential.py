@@ -65,7 +65,7 @@ def test_agreement_does_not_fall_below_the_baseline(tallies: dict[str, SyntaxTal
             f"differential ({syntax}, seed {SEED}): {counts.agreeing}/{counts.compared} documents agree with the CEN "
             f"artefact ({counts.agreement:.2%}; baseline {baseline['agreement'][syntax]:.2%})"
         )
-        assert counts.agreement >= baseline["agreement"][syntax], syntax
+        assert round(counts.agreement, 4) >= baseline["agreement"][syntax], syntax  # recorded rounded to 4 places
 
 
 @pytest.mark.differential

@@ -35,6 +35,7 @@ from pdp.einvoice.formats.cii_values import (
     _object_reference,
     _period,
     _text,
+    _vat_tax,
 )
 from pdp.einvoice.model import Classification, ItemAttribute, Line
 
@@ -57,7 +58,7 @@ def read_line_slow(element: Any) -> Line:
     quantity = _kids(kids.get(T.SpecifiedLineTradeDelivery)).get(T.BilledQuantity)
     settlement_element = kids.get(T.SpecifiedLineTradeSettlement)
     settlement = _kids(settlement_element)
-    tax = _kids(settlement.get(T.ApplicableTradeTax))
+    tax = _vat_tax(settlement.get(T.ApplicableTradeTax))
     net = _kids(agreement.get(T.NetPriceProductTradePrice))
     gross_element = agreement.get(T.GrossPriceProductTradePrice)
     gross = _kids(gross_element)
@@ -148,7 +149,7 @@ _LINE_ID, _NOTE, _NAME, _SELLER_ID = T.LineID, T.IncludedNote, T.Name, T.SellerA
 _NET, _GROSS = T.NetPriceProductTradePrice, T.GrossPriceProductTradePrice
 _CHARGE, _BASIS, _QUANTITY, _TAX = T.ChargeAmount, T.BasisQuantity, T.BilledQuantity, T.ApplicableTradeTax
 _TOTALS, _CATEGORY, _RATE = T.SpecifiedTradeSettlementLineMonetarySummation, T.CategoryCode, T.RateApplicablePercent
-_LINE_TOTAL = T.LineTotalAmount
+_LINE_TOTAL, _TYPE = T.LineTotalAmount, T.TypeCode
 
 
 class _Unsettled(Exception):
@@ -319,14 +320,21 @@ def _settlement(settlement: Any, line: Line, numbers: dict[str, Decimal]) -> Non
         else:
             other = True
     if tax is not None:
-        category = rate = None
+        category = rate = kind = None
         for child in tax[:]:
             tag = child.tag
             if tag == _CATEGORY:
                 if category is None:
                     category = child
-            elif tag == _RATE and rate is None:
-                rate = child
+            elif tag == _RATE:
+                if rate is None:
+                    rate = child
+            elif tag == _TYPE and kind is None:
+                kind = child
+        # Only a VAT tax carries BT-151/BT-152 (see cii_values._vat_tax).
+        kind_text = None if kind is None else _strip(kind)
+        if kind_text is None or kind_text.upper() != "VAT":
+            category = rate = None
         if category is not None:
             line.vat_category = _strip(category)
         if rate is not None:

@@ -43,11 +43,13 @@ def _party(element: Any) -> Party:
     for registration in _all(element, T.SpecifiedTaxRegistration, kids):
         number = _kids(registration).get(T.ID)
         value = _text(number)
-        # Scheme FC is the seller's tax registration (BT-32); VA, or no scheme, is the VAT identifier.
-        if _attr(number, "schemeID") == "FC":
-            tax_id = tax_id or value
-        else:
+        # Scheme VA is the VAT identifier (BT-31/48/63), FC the seller's tax registration (BT-32); the CEN artefacts
+        # read ram:ID[@schemeID='VA'] and [@schemeID='FC'] only, so another scheme, or none, is neither.
+        scheme = _attr(number, "schemeID")
+        if scheme == "VA":
             vat_id = vat_id or value
+        elif scheme == "FC":
+            tax_id = tax_id or value
     return Party(
         name=_get(kids, T.Name),
         trading_name=_get(legal, T.TradingBusinessName),

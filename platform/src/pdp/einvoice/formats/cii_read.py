@@ -39,6 +39,7 @@ from pdp.einvoice.formats.cii_values import (
     _date,
     _decimal,
     _get,
+    _is_vat,
     _kids,
     _object_reference,
     _period,
@@ -248,13 +249,15 @@ def _settlement(element: Any, kids: Kids, mandate: str | None, fields: dict[str,
         for document in map(_kids, _all(element, T.InvoiceReferencedDocument, kids))
     ]
     breakdown = []
-    for tax in map(_kids, _all(element, T.ApplicableTradeTax, kids)):
+    for tax_element in _all(element, T.ApplicableTradeTax, kids):
+        tax = _kids(tax_element)
+        vat = tax if _is_vat(tax) else _EMPTY  # category and rate count only in a VAT tax (cii_values._vat_tax)
         breakdown.append(
             VatBreakdown(
                 taxable_amount=_amount(tax, T.BasisAmount),
                 tax_amount=_amount(tax, T.CalculatedAmount),
-                category=_get(tax, T.CategoryCode),
-                rate=_amount(tax, T.RateApplicablePercent),
+                category=_get(vat, T.CategoryCode),
+                rate=_amount(vat, T.RateApplicablePercent),
                 exemption_reason=_get(tax, T.ExemptionReason),
                 exemption_code=_get(tax, T.ExemptionReasonCode),
             )

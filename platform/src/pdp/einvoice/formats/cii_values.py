@@ -212,9 +212,22 @@ def _period(element: Any) -> Period | None:
     return Period(start=_date(kids.get(T.StartDateTime)), end=_date(kids.get(T.EndDateTime)))
 
 
+def _vat_tax(element: Any) -> Kids:
+    """The children of an ApplicableTradeTax / CategoryTradeTax if it is VAT: the CEN artefacts read BT-95, BT-102,
+    BT-118 and BT-151 only from ``[upper-case(ram:TypeCode) = 'VAT']``, so another tax (or none named) is no VAT
+    category (BR-47, BR-CO-04 then report it missing)."""
+    kids = _kids(element)
+    return kids if _is_vat(kids) else _EMPTY
+
+
+def _is_vat(tax: Kids) -> bool:
+    code = _get(tax, T.TypeCode)
+    return code is not None and code.upper() == "VAT"
+
+
 def _allowance_charge(element: Any) -> AllowanceCharge:
     kids = _kids(element)
-    tax = _kids(kids.get(T.CategoryTradeTax))
+    tax = _vat_tax(kids.get(T.CategoryTradeTax))
     return AllowanceCharge(
         is_charge=_req(_indicator(kids.get(T.ChargeIndicator))),
         amount=_amount(kids, T.ActualAmount),

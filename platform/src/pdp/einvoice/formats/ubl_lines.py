@@ -20,6 +20,7 @@ from pdp.einvoice.formats.ubl_values import (
     _joined,
     _period,
     _text_of,
+    _vat_category,
 )
 from pdp.einvoice.model import Classification, Identifier, ItemAttribute, Line
 
@@ -31,7 +32,7 @@ def _line(element: Any, credit: bool) -> Line:
     price = _children(_first(k, A.Price))
     price_discount = _children(_first(price, A.AllowanceCharge))
     base_quantity = _first(price, B.BaseQuantity)
-    category = _children(_first(item, A.ClassifiedTaxCategory))
+    category = _vat_category(_every(item, A.ClassifiedTaxCategory))
     return Line(
         id=_child_text(k, B.ID),
         note=_joined(_every(k, B.Note)),

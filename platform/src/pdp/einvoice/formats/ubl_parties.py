@@ -10,7 +10,6 @@ from typing import Any
 
 from pdp.einvoice.formats.ubl_values import (
     SEPA_SCHEME,
-    VAT_SCHEME,
     A,
     B,
     Kids,
@@ -20,6 +19,7 @@ from pdp.einvoice.formats.ubl_values import (
     _every,
     _first,
     _identifier_of,
+    is_vat_scheme,
 )
 from pdp.einvoice.model import Address, Contact, Delivery, Identifier, Party, Payee, TaxRepresentative
 
@@ -45,7 +45,7 @@ def _party(element: Any, keep_sepa: bool) -> tuple[Party, str | None]:
     for scheme_el in _every(k, A.PartyTaxScheme):
         sk = _children(scheme_el)
         company_id = _child_text(sk, B.CompanyID)
-        if _child_text(_children(_first(sk, A.TaxScheme)), B.ID) == VAT_SCHEME:
+        if is_vat_scheme(sk):
             vat_id = vat_id or company_id
         else:
             tax_registration_id = tax_registration_id or company_id
@@ -108,7 +108,11 @@ def _tax_representative(element: Any) -> TaxRepresentative | None:
     k = _children(element)
     return TaxRepresentative(
         name=_child_text(_children(_first(k, A.PartyName)), B.Name),
-        vat_id=_child_text(_children(_first(k, A.PartyTaxScheme)), B.CompanyID),
+        # BT-63 is the PartyTaxScheme in the VAT scheme (BR-56, BR-S-02 look for that one only).
+        vat_id=next(
+            (_child_text(sk, B.CompanyID) for sk in map(_children, _every(k, A.PartyTaxScheme)) if is_vat_scheme(sk)),
+            None,
+        ),
         address=_address(_first(k, A.PostalAddress)),
     )
 

@@ -58,6 +58,7 @@ from pdp.einvoice.formats.ubl_values import (
     _joined,
     _period,
     _text_of,
+    _vat_category,
 )
 from pdp.einvoice.model import (
     Attachment,
@@ -346,7 +347,7 @@ def _tax_totals(totals: list[Any], currency: str | None, tax_currency: str | Non
 
 def _subtotal(element: Any) -> VatBreakdown:
     k = _children(element)
-    category = _children(_first(k, A.TaxCategory))
+    category = _vat_category(_every(k, A.TaxCategory))
     return VatBreakdown(
         taxable_amount=_decimal_of(_first(k, B.TaxableAmount)),
         tax_amount=_decimal_of(_first(k, B.TaxAmount)),

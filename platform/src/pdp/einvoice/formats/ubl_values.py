@@ -96,6 +96,24 @@ def _child_text(kids: Kids, tag: str) -> str | None:
     return found[0].text.strip() or None
 
 
+def is_vat_scheme(kids: Kids) -> bool:
+    """Whether a TaxCategory or PartyTaxScheme (its children) is in the VAT scheme: the CEN artefacts test
+    ``cac:TaxScheme/normalize-space(upper-case(cbc:ID)) = 'VAT'``, so another scheme is not VAT at all."""
+    found = kids.get(A.TaxScheme)
+    scheme = _child_text(_children(found[0]), B.ID) if found else None
+    return scheme is not None and scheme.upper() == VAT_SCHEME
+
+
+def _vat_category(elements: list[Any]) -> Kids:
+    """The children of the first VAT category among ``elements`` (TaxCategory, ClassifiedTaxCategory); a category
+    in another tax scheme is no BT-95/102/118/151 (BR-47, BR-CO-04 then report it missing, as the artefacts do)."""
+    for element in elements:
+        kids = _children(element)
+        if is_vat_scheme(kids):
+            return kids
+    return _EMPTY
+
+
 def _joined(elements: list[Any]) -> str | None:
     # UBL repeats some 0..1 EN 16931 terms (line note, item description): keep every part rather than the first.
     parts = [text for text in map(_text_of, elements) if text]
@@ -200,7 +218,7 @@ def _period(kids: Kids) -> Period | None:
 
 def _allowance_charge(element: Any) -> AllowanceCharge:
     k = _children(element)
-    category = _children(_first(k, A.TaxCategory))
+    category = _vat_category(_every(k, A.TaxCategory))
     return AllowanceCharge(
         # The one mandatory term the model types without None; a missing ChargeIndicator (an XSD error, reported
         # there) stays None rather than being guessed.

@@ -6,7 +6,7 @@ Arithmetic follows the official schematrons exactly, because they are the oracle
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 
@@ -52,6 +52,8 @@ class RuleContext:
     invoice: Invoice
     syntax: str
     findings: list[Finding] = field(default_factory=list)
+    # Rules whose severity the caller sets (the deliberate differences, pdp.einvoice.validation.deliberate).
+    severities: Mapping[str, Severity] = field(default_factory=dict)
 
     def fail(self, rule: str, *, line: int | None = None, severity: Severity | None = None, detail: str = "") -> None:
         """Report ``rule`` (text and BT from the catalogue), optionally on line ``line`` (0-based)."""
@@ -61,7 +63,7 @@ class RuleContext:
         self.findings.append(
             finding(
                 rule,
-                severity or text.severity,
+                severity or self.severities.get(rule) or text.severity,
                 f"{text.en}{where}{suffix}",
                 f"{text.fr}{where.replace('line', 'ligne')}{suffix}",
                 bt=text.bt,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pdp.einvoice.model import AllowanceCharge, Line, Party
+from pdp.einvoice.model import AllowanceCharge, Line, Party, Payment
 from pdp.einvoice.validation.codelists import CODE_LISTS
 from pdp.einvoice.validation.context import CENT, ZERO, RuleContext, more_than_two_decimals
 from pdp.einvoice.validation.messages import DECIMAL_RULES
@@ -60,13 +60,21 @@ def check_presence(ctx: RuleContext) -> None:
         ctx.check(vat.taxable_amount is not None, "BR-45")
         ctx.check(vat.tax_amount is not None, "BR-46")
         ctx.check(bool(vat.category), "BR-47")
-        if vat.category and vat.category != "O":
+        # A breakdown without a (VAT) category has no "not subject to VAT" excuse either: the artefacts fail both.
+        if vat.category != "O":
             ctx.check(vat.rate is not None, "BR-48")
     _check_payment(ctx)
     for attachment in inv.attachments:
         ctx.check(bool(attachment.id), "BR-52")
-    if inv.tax_currency and inv.tax_currency != inv.currency:
-        ctx.check(inv.totals.vat_in_accounting_currency is not None, "BR-53")
+    if inv.tax_currency:
+        if inv.tax_currency != inv.currency:
+            ctx.check(inv.totals.vat_in_accounting_currency is not None, "BR-53")
+        elif cii:
+            # The CII artefact wants BT-6 to differ from BT-5 (a TaxCurrencyCode equal to the invoice currency fails
+            # BR-53); the UBL one only wants a TaxTotal in it, which the invoice's own TaxTotal is.
+            ctx.fail("BR-53", detail=f"({inv.tax_currency})")
+        else:
+            ctx.check(inv.totals.vat is not None, "BR-53")
     for preceding in inv.preceding_invoices:
         ctx.check(bool(preceding.number), "BR-55")
     if inv.delivery is not None and inv.delivery.address is not None:
@@ -78,7 +86,8 @@ def check_presence(ctx: RuleContext) -> None:
     ctx.check(not (inv.tax_point_date and inv.vat_point_code), "BR-CO-03")
     ctx.check(bool(inv.seller.identifiers or inv.seller.legal_id or inv.seller.vat_id), "BR-CO-26")
     if totals.due is not None and totals.due > ZERO and not inv.is_credit_note:
-        # EN 16931-1 rule absent from the bundled schematrons; a credit note owes the buyer, so it has no due date.
+        # EN 16931-1's rule, removed from the CEN artefacts (deliberate.py): reported at the severity the caller
+        # chose, a warning by default. A credit note owes the buyer, so it has no due date.
         ctx.check(inv.due_date is not None or bool(inv.payment_terms), "BR-CO-25")
     for index, line in enumerate(inv.lines):
         if not _line_passes(line):
@@ -152,7 +161,10 @@ def _check_payment(ctx: RuleContext) -> None:
     payment = ctx.invoice.payment
     if payment is None:
         return
-    ctx.check(bool(payment.means_code), "BR-49")
+    # BR-49's context is the payment means element. UBL has BG-16 only inside one; CII carries BT-83 (remittance),
+    # BT-89 and BT-90 beside it, so a CII payment with none of the means' own terms had no means element to test.
+    if ctx.syntax not in CII_SYNTAXES or _has_cii_means(payment):
+        ctx.check(bool(payment.means_code), "BR-49")
     if payment.credit_transfers:
         ctx.check(all(ct.account_id for ct in payment.credit_transfers), "BR-50")
     if payment.means_code in CREDIT_TRANSFER_CODES:
@@ -166,6 +178,18 @@ def _check_payment(ctx: RuleContext) -> None:
 def _in(ctx: RuleContext, rule: str, code: str | None, *, line: int | None = None) -> None:
     if code is not None and code not in CODE_LISTS[rule]:
         ctx.fail(rule, line=line, detail=f"'{code}'")
+
+
+def _has_cii_means(payment: Payment) -> bool:
+    """Whether a CII payment read anything from a SpecifiedTradeSettlementPaymentMeans (cii_read._payment)."""
+    debit = payment.direct_debit
+    return bool(
+        payment.means_code
+        or payment.means_text
+        or payment.credit_transfers
+        or payment.card is not None
+        or (debit is not None and debit.debited_account_id)
+    )
 
 
 def check_code_lists(ctx: RuleContext) -> None:

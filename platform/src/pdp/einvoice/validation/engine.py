@@ -37,6 +37,9 @@ STOPPING_FILE_RULES = frozenset(
 class ValidationOptions:
     policy: FilePolicy = field(default_factory=FilePolicy)
     brfr_severity: Severity = "warning"
+    # BR-CO-25 (a positive amount due needs BT-9 or BT-20): EN 16931-1's rule, gone from the CEN artefacts, so a
+    # warning unless the tenant wants it enforced (pdp.einvoice.validation.deliberate).
+    br_co_25_severity: Severity = "warning"
     chorus: bool = True
     directory: RecipientDirectory | None = None
     is_duplicate: Callable[[str, str], bool] | None = None
@@ -181,7 +184,7 @@ def validate_invoice(invoice: Invoice, syntax: str, options: ValidationOptions |
             )
         )
         return findings
-    findings += validate_en16931(invoice, syntax)
+    findings += validate_en16931(invoice, syntax, {"BR-CO-25": options.br_co_25_severity})
     if options.chorus:
         findings += validate_chorus(invoice, directory=options.directory, is_duplicate=options.is_duplicate)
     findings += validate_brfr(invoice, severity=options.brfr_severity, for_chorus=options.chorus)

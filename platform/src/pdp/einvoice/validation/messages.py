@@ -333,6 +333,7 @@ MESSAGES: dict[str, Text] = {
         "BT-9",
         "If the amount due is positive, a payment due date or payment terms shall be present.",
         "Si le montant à payer est positif, une échéance ou des conditions de paiement sont requises.",
+        "warning",  # no longer in the CEN artefacts: see deliberate.py (the caller may make it an error)
     ),
     "BR-CO-26": M(
         "BT-29",
