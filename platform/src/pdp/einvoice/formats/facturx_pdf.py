@@ -15,6 +15,9 @@ from pdp.einvoice.formats.policy import FilePolicy
 # factur-x.xml is the Factur-X / ZUGFeRD 2.1+ name; the others are legacy ZUGFeRD 1-2.0 and XRechnung-in-PDF names
 # (a ZUGFeRD 1.0 XML is still taken out, so that the reader can say why it is refused).
 INVOICE_XML_NAMES = frozenset({"factur-x.xml", "zugferd-invoice.xml", "xrechnung.xml"})  # compared lower-case
+# A hybrid PDF may carry a ZUGFeRD 1.0 ZUGFeRD-invoice.xml beside its factur-x.xml, for older readers: the Factur-X
+# one is the invoice, as Mustang, FNFE's and KoSIT's validators read it; the other is then set aside.
+FACTURX_NAME = "factur-x.xml"
 ALLOWED_AFRELATIONSHIPS = frozenset({"Data", "Source", "Alternative"})
 
 # BT-24 (GuidelineSpecifiedDocumentContextParameter/ID) → the fx:ConformanceLevel the XMP must carry.
@@ -44,21 +47,34 @@ class EmbeddedXml:
     xml: bytes = field(repr=False)  # exactly the embedded bytes: not parsed, not re-encoded
     xmp_level: str | None  # fx:ConformanceLevel, None if the PDF has no (readable) XMP or no such field
     afrelationship: str | None  # "Data", "Source", "Alternative"…, None when absent
+    set_aside: tuple[str, ...] = ()  # other invoice XMLs (legacy names) beside factur-x.xml, not validated
 
 
 def extract_invoice_xml(data: bytes, policy: FilePolicy) -> EmbeddedXml | None:
     """The invoice XML embedded in the PDF ``data``; None for a plain PDF.
 
     Raises :class:`UnreadableDocument` for an unsafe/unreadable PDF (see :func:`inspect_pdf`) and
-    ``PDP-FACTURX-MULTIPLE-XML`` when several different invoice XMLs are embedded: which one a buyer's tool reads
-    would then be anyone's guess.
+    ``PDP-FACTURX-MULTIPLE-XML`` when several different invoice XMLs are embedded and none is the factur-x.xml
+    (or several different ones are): which one a buyer's tool reads would then be anyone's guess. A factur-x.xml
+    beside legacy ones (ZUGFeRD 1.0's ZUGFeRD-invoice.xml) is the invoice; the others are named in ``set_aside``.
     """
     return invoice_xml_from(inspect_pdf(data, policy))
 
 
 def invoice_xml_from(info: PdfInfo) -> EmbeddedXml | None:
     """:func:`extract_invoice_xml` for a PDF already inspected."""
-    matches = [item for item in info.embedded_files if any(name.lower() in INVOICE_XML_NAMES for name in item.names)]
+    found = [item for item in info.embedded_files if any(name.lower() in INVOICE_XML_NAMES for name in item.names)]
+    facturx = [item for item in found if any(name.lower() == FACTURX_NAME for name in item.names)]
+    matches = facturx or found
+    set_aside = tuple(
+        dict.fromkeys(
+            name
+            for item in found
+            if item.data not in {chosen.data for chosen in matches}
+            for name in item.names
+            if name.lower() in INVOICE_XML_NAMES
+        )
+    )
     # The same file reachable twice (say, through /AF and an annotation) is not ambiguous; two contents are.
     if len({item.data for item in matches}) > 1:
         raise UnreadableDocument(
@@ -75,7 +91,25 @@ def invoice_xml_from(info: PdfInfo) -> EmbeddedXml | None:
         xml=chosen.data,
         xmp_level=info.xmp.fx_conformance_level if info.xmp else None,
         afrelationship=chosen.afrelationship,
+        set_aside=set_aside,
     )
+
+
+def check_set_aside(embedded: EmbeddedXml) -> list[Finding]:
+    """Say which other invoice XML was not validated, so that a sender knows which one counts."""
+    if not embedded.set_aside:
+        return []
+    names = ", ".join(embedded.set_aside)
+    return [
+        finding(
+            "PDP-FACTURX-LEGACY-XML",
+            "info",
+            f"The PDF also embeds {names}, a legacy (ZUGFeRD 1.0) invoice XML: {embedded.filename} was validated, "
+            "as other Factur-X validators do, and the other one was not.",
+            f"Le PDF contient aussi {names}, un XML de facture ancien (ZUGFeRD 1.0) : {embedded.filename} a été "
+            "validé, comme le font les autres validateurs Factur-X, l'autre ne l'a pas été.",
+        )
+    ]
 
 
 def check_xmp_level(xmp_level: str | None, profile_urn: str | None) -> list[Finding]:

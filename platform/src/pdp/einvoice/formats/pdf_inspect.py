@@ -9,6 +9,7 @@ here (whoever renders later needs its own limits). Every failure leaves as :clas
 from __future__ import annotations
 
 import io
+import logging
 import re
 from dataclasses import dataclass, field
 
@@ -20,6 +21,14 @@ from pdp.einvoice.findings import Finding, UnreadableDocument, finding
 from pdp.einvoice.formats.policy import FilePolicy, extension_of
 from pdp.einvoice.formats.sniff import looks_executable, sniff
 from pdp.einvoice.formats.xmlsafe import parse_xml
+
+# pypdf narrates each repair it makes to a sloppy or hostile PDF ("incorrect startxref pointer", "parsing for Object
+# Streams") through its "pypdf" logger. With no handler configured, Python's last-resort handler prints those lines
+# on stderr: into `pdp validate`'s output and the workers' logs, with bytes the sender chose. What matters is
+# reported as findings; the commentary goes nowhere unless an application attaches its own handler to "pypdf".
+_PYPDF_LOG = logging.getLogger("pypdf")
+_PYPDF_LOG.addHandler(logging.NullHandler())
+_PYPDF_LOG.propagate = False
 
 MAX_OBJECTS = 200_000  # dictionaries and arrays visited; a 500-page invoice has a few thousand
 MAX_NESTING = 64  # direct nesting inside one object; real files stay under ~10

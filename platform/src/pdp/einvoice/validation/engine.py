@@ -15,7 +15,12 @@ import msgspec
 
 from pdp.einvoice.findings import Finding, Severity, UnreadableDocument, finding
 from pdp.einvoice.formats import readers
-from pdp.einvoice.formats.facturx_pdf import check_afrelationship, check_xmp_level, invoice_xml_from
+from pdp.einvoice.formats.facturx_pdf import (
+    check_afrelationship,
+    check_set_aside,
+    check_xmp_level,
+    invoice_xml_from,
+)
 from pdp.einvoice.formats.json_input import JsonAddress, JsonInvoice, JsonSeller, missing_addresses, to_invoice
 from pdp.einvoice.formats.pdf_inspect import inspect_pdf
 from pdp.einvoice.formats.policy import FilePolicy, check_file
@@ -129,6 +134,7 @@ def validate_document(
                 return _report(findings, syntax="pdf")
             xml, container, xmp_level = embedded.xml, "facturx", embedded.xmp_level
             findings += check_afrelationship(embedded.afrelationship)
+            findings += check_set_aside(embedded)
         elif kind == "xml":
             xml, container = data, "xml"
         elif kind == "json":
