@@ -8,18 +8,22 @@ rules (UBL-CR/SR/DT, CII-SR/DT), which are not EN 16931 business rules.
 pdp is judged by ``validate_document`` (the whole engine, Chorus layer off), so the reader's own BR findings count.
 The deliberate differences (pdp.einvoice.validation.deliberate) are taken out of both sets before comparing.
 
-A document pdp cannot read at all (``validate_document`` returns no invoice: not an invoice, wrong root…) has no
-set of BR ids to compare: it is **counted apart**, outside the agreement's denominator, and it is a difference only
-when the oracle finds no BR error in it (pdp refuses what the standard accepts), reported as the pseudo-rule
-``UNREADABLE`` on pdp's side. A crash of pdp (any exception) is counted apart too, as ``CRASH``, and always listed.
+A document pdp cannot read at all (``validate_document`` returns no invoice: a date or number that is not one, not
+an invoice…) has no set of BR ids to compare: it is **counted apart**, outside the agreement's denominator, and it
+is a difference only when the oracle finds no BR error in it *and* it is valid against the syntax's XSD (the CEN
+artefacts presuppose a schema-valid document, so refusing an XSD-invalid one is no disagreement): pdp then refuses
+what the standard accepts, reported as the pseudo-rule ``UNREADABLE`` on pdp's side. A crash of pdp (any exception)
+is counted apart too, as ``CRASH``, and always listed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pdp.einvoice.formats.xmlsafe import parse_xml
 from pdp.einvoice.validation.deliberate import is_deliberate
 from pdp.einvoice.validation.engine import ValidationOptions, validate_document
+from pdp.einvoice.validation.xsd import check_schema
 from tests.invoices.oracle import Oracle
 
 OPTIONS = ValidationOptions(chorus=False)
@@ -35,7 +39,9 @@ def is_en16931_rule(rule: str) -> bool:
 class Outcome:
     name: str
     syntax: str
-    kind: str  # "compared", "unreadable", "crash", or "oracle-error" (saxon refused it: not counted at all)
+    # "compared", "unreadable" (schema-valid), "unreadable-invalid" (XSD-invalid too), "crash", or "oracle-error"
+    # (the XSLT failed on it: no verdict to compare with)
+    kind: str
     pdp: frozenset[str]
     oracle: frozenset[str]
 
@@ -46,7 +52,7 @@ class Outcome:
     @property
     def pdp_only(self) -> frozenset[str]:
         """False positives (pdp fires, the standard does not)."""
-        if self.kind == "oracle-error":
+        if self.kind in ("oracle-error", "unreadable-invalid"):
             return frozenset()
         if self.kind == "crash":
             return frozenset({CRASH})
@@ -60,13 +66,21 @@ class Outcome:
         return self.oracle - self.pdp if self.kind == "compared" else frozenset()
 
 
-def pdp_rules(xml: bytes) -> tuple[str, frozenset[str]]:
+def _schema_valid(xml: bytes, syntax: str) -> bool:
+    try:
+        return not check_schema(parse_xml(xml), syntax, None)
+    except Exception:  # not even parsable, or a root no schema knows: not schema-valid either
+        return False
+
+
+def pdp_rules(xml: bytes, syntax: str) -> tuple[str, frozenset[str]]:
     try:
         report = validate_document(xml, options=OPTIONS)
-    except Exception as exc:
+    except Exception as exc:  # a crash is a finding of the fuzzer, not a reason to stop it
         return "crash", frozenset({f"{CRASH}:{type(exc).__name__}"})
     if report.invoice is None:
-        return "unreadable", frozenset(f.rule for f in report.errors)
+        kind = "unreadable" if _schema_valid(xml, syntax) else "unreadable-invalid"
+        return kind, frozenset(f.rule for f in report.errors)
     rules = frozenset(f.rule for f in report.errors if f.severity in ("error", "fatal") and is_en16931_rule(f.rule))
     return "compared", rules
 
@@ -76,10 +90,10 @@ def oracle_rules(oracle: Oracle, xml: bytes, syntax: str) -> frozenset[str]:
 
 
 def compare(oracle: Oracle, name: str, xml: bytes, syntax: str) -> Outcome:
-    kind, pdp = pdp_rules(xml)
+    kind, pdp = pdp_rules(xml, syntax)
     try:
         official = oracle_rules(oracle, xml, syntax)
-    except Exception:
+    except Exception:  # the judge failed (saxon's dynamic error): no verdict to compare with
         return Outcome(name, syntax, "oracle-error", pdp, frozenset())
     if kind == "compared":
         pdp = frozenset(rule for rule in pdp if not is_deliberate(rule, syntax))
@@ -115,7 +129,7 @@ class SyntaxTally:
         self.documents += 1
         self.compared += outcome.kind == "compared"
         self.agreeing += outcome.agrees
-        self.unreadable += outcome.kind == "unreadable"
+        self.unreadable += outcome.kind.startswith("unreadable")
         self.crashes += outcome.kind == "crash"
         self.oracle_errors += outcome.kind == "oracle-error"
         if outcome.kind == "compared":
