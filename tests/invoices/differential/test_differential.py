@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.invoices.differential.compare import SyntaxTally
+from tests.invoices.differential.compare import UNREADABLE, Outcome, SyntaxTally
+from tests.invoices.differential.generate import document
 from tests.invoices.differential.run import tally
 from tests.invoices.report import SUMMARY
 
@@ -45,6 +46,29 @@ def record(tallies: dict[str, SyntaxTally]) -> dict[str, object]:
 @pytest.fixture(scope="module")
 def tallies() -> dict[str, SyntaxTally]:
     return measure()
+
+
+@pytest.mark.differential
+def test_a_document_is_reproduced_by_its_seed_and_index() -> None:
+    for syntax in ("ubl", "cii"):
+        first = [document(SEED, syntax, index).xml for index in range(12)]
+        assert first == [document(SEED, syntax, index).xml for index in range(12)]
+        assert first != [document(SEED + 1, syntax, index).xml for index in range(12)]
+
+
+@pytest.mark.differential
+def test_each_side_of_a_difference_is_named() -> None:
+    both = Outcome("a", "ubl", "compared", frozenset({"BR-01", "BR-CO-10"}), frozenset({"BR-01", "BR-02"}))
+    assert (both.agrees, both.pdp_only, both.oracle_only) == (False, frozenset({"BR-CO-10"}), frozenset({"BR-02"}))
+    # Refusing a schema-valid document the standard accepts is a difference; refusing an XSD-invalid one is not.
+    assert Outcome("b", "cii", "unreadable", frozenset(), frozenset()).pdp_only == {UNREADABLE}
+    assert Outcome("c", "cii", "unreadable", frozenset(), frozenset({"BR-02"})).pdp_only == set()
+    assert Outcome("d", "cii", "unreadable-invalid", frozenset(), frozenset()).pdp_only == set()
+    counts = SyntaxTally()
+    for outcome in (both, Outcome("e", "ubl", "compared", frozenset({"BR-02"}), frozenset({"BR-02"}))):
+        counts.add(outcome)
+    assert (counts.compared, counts.agreeing, counts.agreement) == (2, 1, 0.5)
+    assert counts.differences() == [(1, "oracle-only", "BR-02", "a"), (1, "pdp-only", "BR-CO-10", "a")]
 
 
 @pytest.mark.differential
