@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from pdp.einvoice.model import AllowanceCharge, Line, Party, Payment
-from pdp.einvoice.validation.codelists import CODE_LISTS
+from pdp.einvoice.validation.codelists import CII_CODE_LISTS, CODE_LISTS
 from pdp.einvoice.validation.context import CENT, ZERO, RuleContext, more_than_two_decimals
 from pdp.einvoice.validation.messages import DECIMAL_RULES
 
@@ -126,7 +126,10 @@ def _check_document_allowance_charge(ctx: RuleContext, ac: AllowanceCharge) -> N
     amount, category, reason = ("BR-36", "BR-37", "BR-38") if ac.is_charge else ("BR-31", "BR-32", "BR-33")
     ctx.check(ac.amount is not None, amount)
     ctx.check(bool(ac.vat_category), category)
-    ctx.check(bool(ac.reason or ac.reason_code), reason)
+    has_reason = bool(ac.reason or ac.reason_code)
+    ctx.check(has_reason, reason)
+    # The artefacts assert the same test again as BR-CO-21 / BR-CO-22: both ids fire together.
+    ctx.check(has_reason, "BR-CO-22" if ac.is_charge else "BR-CO-21")
 
 
 def _check_line(ctx: RuleContext, index: int) -> None:
@@ -147,7 +150,9 @@ def _check_line(ctx: RuleContext, index: int) -> None:
         ctx.check(bool(line.period.start or line.period.end), "BR-CO-20", line=index)
     for ac in line.allowances_charges:
         ctx.check(ac.amount is not None, "BR-43" if ac.is_charge else "BR-41", line=index)
-        ctx.check(bool(ac.reason or ac.reason_code), "BR-44" if ac.is_charge else "BR-42", line=index)
+        has_reason = bool(ac.reason or ac.reason_code)
+        ctx.check(has_reason, "BR-44" if ac.is_charge else "BR-42", line=index)
+        ctx.check(has_reason, "BR-CO-24" if ac.is_charge else "BR-CO-23", line=index)  # the same test again
     for attribute in line.attributes:
         ctx.check(bool(attribute.name and attribute.value), "BR-54", line=index)
     if line.standard_item_id is not None:
@@ -192,9 +197,32 @@ def _has_cii_means(payment: Payment) -> bool:
     )
 
 
+# UBL's BR-CL-08 looks a note's "#XXX#" code up as a substring of the list as the artefact writes it (sorted,
+# spaces around): a 3-character code with a space in it can match across two codes, as it does there.
+_UBL_NOTE_SUBJECTS = f" {' '.join(sorted(CODE_LISTS['BR-CL-08']))} "
+
+
+def _check_note_subjects(ctx: RuleContext) -> None:
+    """BR-CL-08. CII: each SubjectCode in the CEN CII list. UBL: a note with "#" whose text between its first two
+    "#" is 3 characters long must name a listed code (the reader split "#AAB#text" into code and text)."""
+    cii = ctx.syntax in CII_SYNTAXES
+    for note in ctx.invoice.notes:
+        code = note.subject_code
+        if cii:
+            if code is not None and code.strip() not in CII_CODE_LISTS["BR-CL-08"]:
+                ctx.fail("BR-CL-08", detail=f"'{code}'")
+            continue
+        raw = f"#{code}#{note.text or ''}" if code is not None else note.text or ""
+        parts = raw.split("#", 2)
+        candidate = parts[1] if len(parts) == 3 else ""  # substring-before of a text without "#" is ""
+        if len(candidate) == 3 and candidate not in _UBL_NOTE_SUBJECTS:
+            ctx.fail("BR-CL-08", detail=f"'{candidate}'")
+
+
 def check_code_lists(ctx: RuleContext) -> None:
     inv = ctx.invoice
     _in(ctx, "BR-CL-01", inv.type_code)
+    _check_note_subjects(ctx)
     _in(ctx, "BR-CL-04", inv.currency)
     _in(ctx, "BR-CL-05", inv.tax_currency)
     # Every amount carries its currency (currencyID), so a bad invoice or VAT currency is also a BR-CL-03.

@@ -1,7 +1,9 @@
-"""EN 16931 VAT category rules: BR-S, BR-Z, BR-E, BR-AE, BR-IC (category K), BR-G, BR-O (-01…-14).
+"""EN 16931 VAT category rules: BR-S, BR-Z, BR-E, BR-AE, BR-IC (category K), BR-G, BR-O (-01…-14), BR-AF (L,
+IGIC) and BR-AG (M, IPSI) (-01…-10), BR-B (B, split payment).
 
-Semantics follow the official CEN schematron (the oracle), including its one-currency-unit tolerance on the
-taxable amount and VAT amount checks.
+Semantics follow the official CEN artefacts (the oracle), including their one-currency-unit tolerance on the
+taxable amount and VAT amount checks, and where the UBL and CII artefacts word a rule differently (-01, BR-AF-05,
+BR-AF-09/BR-AG-09, BR-IC-11/12), each syntax is judged as its own artefact judges it.
 """
 
 from __future__ import annotations
@@ -11,14 +13,18 @@ from decimal import Decimal
 
 from pdp.einvoice.model import AllowanceCharge, Invoice, VatBreakdown
 from pdp.einvoice.validation.context import ONE, ZERO, RuleContext, total, xround2
-from pdp.einvoice.validation.messages import VAT_RULE_PREFIX
+from pdp.einvoice.validation.messages import VAT_RULE_COUNT, VAT_RULE_PREFIX
 
 PREFIX = VAT_RULE_PREFIX
-# Categories with exactly one breakdown; S has one per rate.
-SINGLE_BREAKDOWN = frozenset({"Z", "E", "AE", "K", "G", "O"})
+CII_SYNTAXES = frozenset({"cii", "facturx"})
+# Categories with one breakdown per rate; the others have exactly one.
+PER_RATE = frozenset({"S", "L", "M"})
 EXEMPTION_REQUIRED = frozenset({"E", "AE", "K", "G", "O"})
 # Rule ids by category and number ("S" → {1: "BR-S-01", …}), built once rather than formatted per line.
-RULES = {category: {n: f"{prefix}-{n:02d}" for n in range(1, 15)} for category, prefix in PREFIX.items()}
+RULES = {
+    category: {n: f"{prefix}-{n:02d}" for n in range(1, VAT_RULE_COUNT[category] + 1)}
+    for category, prefix in PREFIX.items()
+}
 
 
 def _seller_vat(inv: Invoice, *, with_tax_registration: bool) -> bool:
@@ -29,7 +35,7 @@ def _seller_vat(inv: Invoice, *, with_tax_registration: bool) -> bool:
 
 def _vat_ids_ok(inv: Invoice, category: str) -> bool:
     """Rules -02/-03/-04: which VAT identifiers the category needs (or, for O, forbids)."""
-    if category in ("S", "Z", "E"):
+    if category in ("S", "Z", "E", "L", "M"):
         return _seller_vat(inv, with_tax_registration=True)
     if category == "G":
         return _seller_vat(inv, with_tax_registration=False)
@@ -41,12 +47,43 @@ def _vat_ids_ok(inv: Invoice, category: str) -> bool:
     return not (inv.seller.vat_id or rep or inv.buyer.vat_id)  # O
 
 
-def _rate_ok(category: str, rate: Decimal | None) -> bool:
-    if category == "S":
+def _rate_ok(category: str, rate: Decimal | None, cii: bool) -> bool:
+    """Rules -05/-06/-07. IGIC (L) may be 0 % in UBL (``Percent >= 0``) but not in CII (``> 0``): the artefacts
+    differ, and each syntax is judged by its own."""
+    if category == "S" or (category == "L" and cii):
         return rate is not None and rate > ZERO
+    if category in ("L", "M"):
+        return rate is not None and rate >= ZERO
     if category == "O":
         return rate is None
     return rate is not None and rate == ZERO
+
+
+def _breakdown_present_ok(category: str, cii: bool, lines: int, allowances_charges: int, breakdowns: int) -> bool:
+    """Rule -01 exactly as each CEN artefact words it (counts of the category's lines, document level allowances
+    and charges, and breakdowns). EN 16931 only demands a breakdown when items of the category exist, and the
+    artefacts go beyond that in places, which pdp follows rather than intuition:
+
+    - UBL, single-breakdown categories: the items looked for are every ``TaxCategory``, the breakdown's own
+      included, so one breakdown passes alone; none passes only without items; two never pass.
+    - UBL, S/L/M: items and breakdowns go together both ways (a breakdown without items fails).
+    - CII, S/L/M: ``count(line taxes) + count(breakdowns) >= 2 or no line tax``, the same for allowances and
+      charges: a breakdown without items passes, and so (the artefact's own slip) do two lines without any.
+    - CII, Z/E/AE/K/G: nothing at all, or exactly one breakdown with items: a breakdown without items fails.
+    - CII, O: no breakdown, or exactly one with items (O items without a breakdown pass).
+    """
+    items = lines + allowances_charges
+    if category in PER_RATE:
+        if cii:
+            return (lines == 0 or lines + breakdowns >= 2) and (
+                allowances_charges == 0 or allowances_charges + breakdowns >= 2
+            )
+        return (items > 0) == (breakdowns > 0)
+    if not cii:
+        return breakdowns == 1 or (breakdowns == 0 and items == 0)
+    if category == "O":
+        return breakdowns == 0 or (breakdowns == 1 and items > 0)
+    return (breakdowns == 0 and items == 0) or (breakdowns == 1 and items > 0)
 
 
 def _category_base(inv: Invoice, category: str, rate: Decimal | None, line_indexes: list[int]) -> Decimal:
@@ -55,11 +92,13 @@ def _category_base(inv: Invoice, category: str, rate: Decimal | None, line_index
     ``line_indexes`` are the lines of the category, in order: the same sum as a filter over every line.
     """
 
+    per_rate = category in PER_RATE
+
     def matches(item_category: str | None, item_rate: Decimal | None) -> bool:
-        return item_category == category and (category != "S" or item_rate == rate)
+        return item_category == category and (not per_rate or item_rate == rate)
 
     every = inv.lines
-    if category == "S":
+    if per_rate:
         lines = total([every[i].net_amount for i in line_indexes if every[i].vat_rate == rate])
     else:
         lines = total([every[i].net_amount for i in line_indexes])
@@ -80,6 +119,7 @@ def _within_one(actual: Decimal, expected: Decimal) -> bool:
 
 def check_vat_categories(ctx: RuleContext) -> None:
     inv = ctx.invoice
+    cii = ctx.syntax in CII_SYNTAXES
     # One pass to group everything by category; the rules below then only look at their own category.
     lines_by: dict[str | None, list[int]] = defaultdict(list)
     allowances_by: dict[str | None, list[AllowanceCharge]] = defaultdict(list)
@@ -98,12 +138,10 @@ def check_vat_categories(ctx: RuleContext) -> None:
         charges = charges_by.get(category, [])
         breakdowns = breakdowns_by.get(category, [])
         used = bool(line_indexes or allowances or charges)
-        if category in SINGLE_BREAKDOWN:
-            ctx.check((used and len(breakdowns) == 1) or (not used and not breakdowns), rules[1])
-        else:
-            ctx.check(used == bool(breakdowns), rules[1])
         if not (used or breakdowns):
-            continue  # every other rule of the category is about its lines, allowances, charges or breakdowns
+            continue  # every rule of the category is about its lines, allowances, charges or breakdowns
+        ok = _breakdown_present_ok(category, cii, len(line_indexes), len(allowances) + len(charges), len(breakdowns))
+        ctx.check(ok, rules[1])
         if line_indexes:
             ctx.check(_vat_ids_ok(inv, category), rules[2])
         if allowances:
@@ -113,39 +151,75 @@ def check_vat_categories(ctx: RuleContext) -> None:
         if category == "S":  # _rate_ok("S", …) written out: most lines are standard rated, one call each is a lot
             failing = [i for i in line_indexes if (rate := lines[i].vat_rate) is None or not rate > ZERO]
         else:
-            failing = [i for i in line_indexes if not _rate_ok(category, lines[i].vat_rate)]
+            failing = [i for i in line_indexes if not _rate_ok(category, lines[i].vat_rate, cii)]
         for index in failing:
             ctx.fail(rules[5], line=index)
         for ac in allowances:
-            ctx.check(_rate_ok(category, ac.vat_rate), rules[6])
+            ctx.check(_rate_ok(category, ac.vat_rate, cii), rules[6])
         for ac in charges:
-            ctx.check(_rate_ok(category, ac.vat_rate), rules[7])
+            ctx.check(_rate_ok(category, ac.vat_rate, cii), rules[7])
         for vat in breakdowns:
-            _check_breakdown(ctx, category, rules, vat, line_indexes)
+            _check_breakdown(ctx, category, rules, vat, line_indexes, cii=cii)
         if category == "O" and breakdowns:
             ctx.check(all(v.category == "O" for v in inv.vat_breakdown), "BR-O-11")
             ctx.check(all(line.vat_category == "O" for line in inv.lines), "BR-O-12")
             ctx.check(all(ac.vat_category == "O" for ac in inv.allowances_charges if not ac.is_charge), "BR-O-13")
             ctx.check(all(ac.vat_category == "O" for ac in inv.allowances_charges if ac.is_charge), "BR-O-14")
-        if category == "K" and used:
-            delivery_date = inv.delivery.date if inv.delivery else None
-            ctx.check(delivery_date is not None or inv.invoicing_period is not None, "BR-IC-11")
-            country = inv.delivery.address.country_code if inv.delivery and inv.delivery.address else None
-            ctx.check(bool(country), "BR-IC-12")
+        if category == "K" and breakdowns:  # both artefacts: a K breakdown, whatever the lines say
+            _check_intra_community(ctx, cii)
+    _check_split_payment(ctx, set(lines_by) | set(allowances_by) | set(charges_by) | set(breakdowns_by))
+
+
+def _check_intra_community(ctx: RuleContext, cii: bool) -> None:
+    """BR-IC-11 (an actual delivery date or an invoicing period) and BR-IC-12 (the deliver-to country)."""
+    inv = ctx.invoice
+    period = inv.invoicing_period
+    dated = (inv.delivery is not None and inv.delivery.date is not None) or (
+        period is not None and bool(period.start or period.end)
+    )
+    # UBL accepts any child of cac:InvoicePeriod, its DescriptionCode (BT-8) too; CII only the period's dates.
+    ctx.check(dated or (not cii and inv.vat_point_code is not None), "BR-IC-11")
+    country = inv.delivery.address.country_code if inv.delivery and inv.delivery.address else None
+    # UBL: string-length(...) > 1; CII: the CountryID element exists.
+    ctx.check(bool(country) if cii else len(country or "") > 1, "BR-IC-12")
+
+
+def _check_split_payment(ctx: RuleContext, categories: set[str | None]) -> None:
+    """BR-B-01/02 (Italian split payment), as both artefacts word them: any B category anywhere makes every
+    country code of the invoice (addresses, items' origin) have to be IT, and forbids any S category."""
+    if "B" not in categories:
+        return
+    inv = ctx.invoice
+    addresses = [
+        inv.seller.address,
+        inv.buyer.address,
+        inv.tax_representative.address if inv.tax_representative else None,
+        inv.delivery.address if inv.delivery else None,
+    ]
+    countries = [address.country_code for address in addresses if address is not None]
+    countries += [line.origin_country for line in inv.lines]
+    ctx.check(all(country == "IT" for country in countries if country is not None), "BR-B-01")
+    ctx.check("S" not in categories, "BR-B-02")
 
 
 def _check_breakdown(
-    ctx: RuleContext, category: str, rules: dict[int, str], vat: VatBreakdown, line_indexes: list[int]
+    ctx: RuleContext, category: str, rules: dict[int, str], vat: VatBreakdown, line_indexes: list[int], *, cii: bool
 ) -> None:
-    if vat.taxable_amount is not None:
+    # -08 of S/L/M is "every $rate in Percent satisfies …": nothing to check without a rate.
+    if vat.taxable_amount is not None and not (category in PER_RATE and vat.rate is None):
         base = _category_base(ctx.invoice, category, vat.rate, line_indexes)
         if not _within_one(vat.taxable_amount, base):  # the detail is formatted only for a failure
             ctx.fail(rules[8], detail=f"({vat.taxable_amount} vs {base})")
     if vat.tax_amount is not None:
-        if category == "S":
-            if vat.taxable_amount is not None and vat.rate is not None:
-                expected = xround2(abs(vat.taxable_amount) * vat.rate / 100)
-                ctx.check(_within_one(abs(vat.tax_amount), expected), "BR-S-09")
+        if category in PER_RATE:
+            # CII's BR-AF-09 and BR-AG-09 are true() (duplicates of BR-CO-17); BR-S-09 is checked in both.
+            if category == "S" or not cii:
+                # Without a rate or a taxable amount the artefacts' comparison is with an empty sequence: false.
+                if vat.taxable_amount is None or vat.rate is None:
+                    ctx.fail(rules[9])
+                else:
+                    expected = xround2(abs(vat.taxable_amount) * vat.rate / 100)
+                    ctx.check(_within_one(abs(vat.tax_amount), expected), rules[9])
         else:
             ctx.check(vat.tax_amount == ZERO, rules[9])
     has_reason = bool(vat.exemption_reason or vat.exemption_code)

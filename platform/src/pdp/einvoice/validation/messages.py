@@ -329,6 +329,26 @@ MESSAGES: dict[str, Text] = {
         "If the line period is used, its start date or end date shall be filled.",
         "Si la période de ligne est indiquée, une date de début ou de fin est requise.",
     ),
+    "BR-CO-21": M(
+        "BG-20",
+        "Each document level allowance shall contain an allowance reason or an allowance reason code, or both.",
+        "Chaque remise de pied de facture doit avoir un motif ou un code motif.",
+    ),
+    "BR-CO-22": M(
+        "BG-21",
+        "Each document level charge shall contain a charge reason or a charge reason code, or both.",
+        "Chaque frais de pied de facture doit avoir un motif ou un code motif.",
+    ),
+    "BR-CO-23": M(
+        "BG-27",
+        "Each invoice line allowance shall contain an allowance reason or an allowance reason code, or both.",
+        "Chaque remise de ligne doit avoir un motif ou un code motif.",
+    ),
+    "BR-CO-24": M(
+        "BG-28",
+        "Each invoice line charge shall contain a charge reason or a charge reason code, or both.",
+        "Chaque frais de ligne doit avoir un motif ou un code motif.",
+    ),
     "BR-CO-25": M(
         "BT-9",
         "If the amount due is positive, a payment due date or payment terms shall be present.",
@@ -351,6 +371,8 @@ VAT_CATEGORIES = {
     "K": ("Intra-community supply", "livraison intracommunautaire"),
     "G": ("Free export item, VAT not charged", "exportation hors UE"),
     "O": ("Not subject to VAT", "hors champ de la TVA"),
+    "L": ("IGIC (Canary Islands general indirect tax)", "IGIC (Canaries)"),
+    "M": ("IPSI (Ceuta and Melilla tax)", "IPSI (Ceuta et Melilla)"),
 }
 _VAT_RULES: dict[str, tuple[str | None, str, str]] = {
     "01": (
@@ -425,10 +447,35 @@ _VAT_RULES: dict[str, tuple[str | None, str, str]] = {
     ),
 }
 # Category K's rules are BR-IC-* (intra-community) in EN 16931.
-VAT_RULE_PREFIX = {"S": "BR-S", "Z": "BR-Z", "E": "BR-E", "AE": "BR-AE", "K": "BR-IC", "G": "BR-G", "O": "BR-O"}
+# L (IGIC) and M (IPSI) are BR-AF-* and BR-AG-*, with rules 01…10 only.
+VAT_RULE_PREFIX = {
+    "S": "BR-S",
+    "Z": "BR-Z",
+    "E": "BR-E",
+    "AE": "BR-AE",
+    "K": "BR-IC",
+    "G": "BR-G",
+    "O": "BR-O",
+    "L": "BR-AF",
+    "M": "BR-AG",
+}
+VAT_RULE_COUNT = {category: 10 if category in ("L", "M") else 14 for category in VAT_RULE_PREFIX}
 for _category, (_name_en, _name_fr) in VAT_CATEGORIES.items():
     for _number, (_bt, _en, _fr) in _VAT_RULES.items():
-        MESSAGES[f"{VAT_RULE_PREFIX[_category]}-{_number}"] = Text(_bt, _en.format(c=_name_en), _fr.format(f=_name_fr))
+        if int(_number) <= VAT_RULE_COUNT[_category]:
+            MESSAGES[f"{VAT_RULE_PREFIX[_category]}-{_number}"] = Text(
+                _bt, _en.format(c=_name_en), _fr.format(f=_name_fr)
+            )
+MESSAGES["BR-B-01"] = Text(
+    "BT-151",
+    "An invoice where the VAT category code is 'Split payment' (B) shall be a domestic Italian invoice.",
+    "Une facture en catégorie « paiement scindé » (B) doit être une facture domestique italienne.",
+)
+MESSAGES["BR-B-02"] = Text(
+    "BT-151",
+    "An invoice with 'Split payment' (B) items shall not contain 'Standard rated' (S) items or breakdowns.",
+    "Une facture en « paiement scindé » (B) ne peut pas comporter d'éléments au taux normal (S).",
+)
 
 _CODE_LISTS = {
     "BR-CL-01": ("BT-3", "UNTDID 1001 (invoice and credit note types)"),
@@ -437,6 +484,7 @@ _CODE_LISTS = {
     "BR-CL-05": ("BT-6", "ISO 4217 currencies"),
     "BR-CL-06": ("BT-8", "UNTDID 2005 (3, 35, 432)"),
     "BR-CL-07": ("BT-18", "UNTDID 1153"),
+    "BR-CL-08": ("BT-21", "UNTDID 4451 (note subjects)"),
     "BR-CL-10": ("BT-29", "ISO 6523 ICD"),
     "BR-CL-11": ("BT-30", "ISO 6523 ICD"),
     "BR-CL-13": ("BT-158", "UNTDID 7143"),
