@@ -68,7 +68,8 @@ def round_trip(data: bytes) -> tuple[Invoice, bytes, Invoice]:
 
 def differences(left: Invoice, right: Invoice) -> dict[str, tuple[Any, Any]]:
     a, b = msgspec.to_builtins(left), msgspec.to_builtins(right)
-    return {key: (a.get(key), b.get(key)) for key in set(a) | set(b) if a.get(key) != b.get(key)}
+    # ubl_root says which root a document was read from: a built invoice has none, its UBL copy has one.
+    return {key: (a.get(key), b.get(key)) for key in (set(a) | set(b)) - {"ubl_root"} if a.get(key) != b.get(key)}
 
 
 def leaves(xml: bytes) -> Counter[str]:
@@ -154,7 +155,7 @@ def test_credit_note_without_payment_keeps_its_due_date_in_payment_terms() -> No
     root = etree.fromstring(written)
     assert root.find("cac:PaymentMeans", namespaces=NS) is None
     assert root.findtext("cac:PaymentTerms/cbc:PaymentDueDate", namespaces=NS) == "2026-04-01"
-    assert read_ubl(parse_xml(written)) == invoice
+    assert differences(invoice, read_ubl(parse_xml(written))) == {}
 
 
 @pytest.mark.parametrize("type_code", sorted(CREDIT_NOTE_TYPES | {"380", "384", "386", "389", "503"}))
@@ -200,7 +201,7 @@ def test_tax_point_date_takes_its_place_in_either_root(type_code: str) -> None:
     invoice = msgspec.structs.replace(full_invoice(type_code), vat_point_code=None, tax_point_date=date(2026, 2, 28))
     written = write_ubl(invoice)
     assert xsd_errors(written) == []
-    assert read_ubl(parse_xml(written)) == invoice
+    assert differences(invoice, read_ubl(parse_xml(written))) == {}
 
 
 def test_factur_x_schema_check_agrees() -> None:

@@ -251,6 +251,9 @@ class Invoice(Model, kw_only=True):
     attachments: list[Attachment] = msgspec.field(default_factory=list)  # BG-24
     lines: list[Line] = msgspec.field(default_factory=list)  # BG-25
     routing: ChorusRouting | None = None  # not EN 16931: from metadata, or derived from the fields above
+    # Not EN 16931: the root a UBL document was read from ("Invoice" or "CreditNote"), since UBL's BR-CL-01 takes
+    # BT-3 from a different code list for each; None for any other source.
+    ubl_root: str | None = None
 
     @property
     def is_credit_note(self) -> bool:

@@ -95,6 +95,17 @@ CII_TO_VAT_POINT = {"5": "3", "29": "35", "72": "432"}
 VAT_POINT_TO_CII = {value: key for key, value in CII_TO_VAT_POINT.items()}
 
 
+def _vat_point_code(code: str) -> str:
+    """BT-8: CII says it with UNTDID 2475 (5, 29, 72), the model (and UBL) with UNTDID 2005 (3, 35, 432).
+
+    Unknown codes stay as they are so that BR-CL-06 can report them, except one that happens to be a 2005 code:
+    CII's "3" is no valid 2475 code and must not pass for UBL's "3", so it is kept with the list it was read from.
+    """
+    if code in CII_TO_VAT_POINT:
+        return CII_TO_VAT_POINT[code]
+    return f"{code} (UNTDID 2475)" if code in VAT_POINT_TO_CII else code
+
+
 def is_cii(root: Any) -> bool:
     """Whether ``root`` is a CII D16B invoice element (``rsm:CrossIndustryInvoice``)."""
     return getattr(root, "tag", None) == ROOT
@@ -267,9 +278,7 @@ def _settlement(element: Any, kids: Kids, mandate: str | None, fields: dict[str,
             fields["tax_point_date"] = _date(tax.get(T.TaxPointDate))
         if fields.get("vat_point_code") is None:
             code = _get(tax, T.DueDateTypeCode)
-            # CII says BT-8 with UNTDID 2475; the model (and UBL) with UNTDID 2005. Unknown codes stay as they are
-            # so that BR-CL-06 can report them.
-            fields["vat_point_code"] = CII_TO_VAT_POINT.get(code, code) if code else None
+            fields["vat_point_code"] = _vat_point_code(code) if code else None
     fields["vat_breakdown"] = breakdown
     fields["totals"] = _totals(kids.get(T.SpecifiedTradeSettlementHeaderMonetarySummation), fields)
 

@@ -173,6 +173,7 @@ def _invoice(root: Any) -> Invoice:
         number=_child_text(k, B.ID),
         issue_date=_date_of(_first(k, B.IssueDate)),
         type_code=_child_text(k, B.CreditNoteTypeCode if credit else B.InvoiceTypeCode),
+        ubl_root="CreditNote" if credit else "Invoice",
         currency=currency,
         tax_currency=tax_currency,
         tax_point_date=_date_of(_first(k, B.TaxPointDate)),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from pdp.einvoice.model import AllowanceCharge, Line, Party, Payment
-from pdp.einvoice.validation.codelists import CII_CODE_LISTS, CODE_LISTS
+from pdp.einvoice.validation.codelists import CII_CODE_LISTS, CODE_LISTS, UBL_TYPE_CODES
 from pdp.einvoice.validation.context import CENT, ZERO, RuleContext, more_than_two_decimals
 from pdp.einvoice.validation.messages import DECIMAL_RULES
 
@@ -221,7 +221,12 @@ def _check_note_subjects(ctx: RuleContext) -> None:
 
 def check_code_lists(ctx: RuleContext) -> None:
     inv = ctx.invoice
-    _in(ctx, "BR-CL-01", inv.type_code)
+    if ctx.syntax == "ubl" and inv.ubl_root in UBL_TYPE_CODES:
+        # UBL has a list per root: 381 is no InvoiceTypeCode, 380 no CreditNoteTypeCode.
+        if inv.type_code is not None and inv.type_code not in UBL_TYPE_CODES[inv.ubl_root]:
+            ctx.fail("BR-CL-01", detail=f"'{inv.type_code}'")
+    else:
+        _in(ctx, "BR-CL-01", inv.type_code)
     _check_note_subjects(ctx)
     _in(ctx, "BR-CL-04", inv.currency)
     _in(ctx, "BR-CL-05", inv.tax_currency)
@@ -254,7 +259,8 @@ def check_code_lists(ctx: RuleContext) -> None:
         _in(ctx, "BR-CL-20" if ac.is_charge else "BR-CL-19", ac.reason_code)
     for vat in inv.vat_breakdown:
         _in(ctx, "BR-CL-17", vat.category)
-        _in(ctx, "BR-CL-22", vat.exemption_code)
+        if vat.exemption_code is not None:  # the artefacts upper-case the code before the lookup
+            _in(ctx, "BR-CL-22", vat.exemption_code.strip().upper())
     for attachment in inv.attachments:
         _in(ctx, "BR-CL-24", attachment.mime_code)
     if inv.delivery is not None and inv.delivery.location_id is not None:
