@@ -293,7 +293,7 @@ def test_first_of_each_tag_wins_and_odd_content_reads_as_before(base_xml: bytes)
     assert isinstance(invoice, Invoice)
     assert invoice.lines[1].vat_category is None and invoice.lines[2].item_name is None
     assert invoice.lines[3].quantity is None and invoice.lines[4].id == "5"
-    assert [line.unit_code for line in invoice.lines[9:12]] == [None, "KGM", None]
+    assert [line.unit_code for line in invoice.lines[9:12]] == [None, "KGM", ""]
     assert invoice.lines[12].order_line_ref == "first"
 
 

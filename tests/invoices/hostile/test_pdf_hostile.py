@@ -212,9 +212,15 @@ def test_oversized_pdf_is_refused_before_parsing() -> None:
 
 
 def test_second_invoice_xml_is_refused() -> None:
+    # Beside a factur-x.xml, a legacy ZUGFeRD-invoice.xml is set aside (test_two_invoice_xmls); two different
+    # invoices under names of which none is factur-x.xml leave no way to tell which one counts.
+    pdf = writer()
+    pdf.add_attachment("xrechnung.xml", b"<rsm:CrossIndustryInvoice/>")
+    pdf.add_attachment("ZUGFeRD-invoice.xml", b"<rsm:CrossIndustryInvoice><other/></rsm:CrossIndustryInvoice>")
+    refused(lambda: extract_invoice_xml(written(pdf), POLICY), "PDP-FACTURX-MULTIPLE-XML")
     pdf = writer()
     pdf.add_attachment("factur-x.xml", b"<rsm:CrossIndustryInvoice/>")
-    pdf.add_attachment("ZUGFeRD-invoice.xml", b"<rsm:CrossIndustryInvoice><other/></rsm:CrossIndustryInvoice>")
+    pdf.add_attachment("FACTUR-X.XML", b"<rsm:CrossIndustryInvoice><other/></rsm:CrossIndustryInvoice>")
     refused(lambda: extract_invoice_xml(written(pdf), POLICY), "PDP-FACTURX-MULTIPLE-XML")
 
 

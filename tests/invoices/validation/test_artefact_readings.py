@@ -29,6 +29,10 @@ UBL_FIRST_LINE = (
 UBL_SELLER_VAT = f"<cbc:CompanyID>FR44732829320</cbc:CompanyID>{UBL_VAT}"
 CII_HEADER_TAX = "<ram:TypeCode>VAT</ram:TypeCode>\n        <ram:BasisAmount>"
 CII_LINE_TAX = "<ram:ApplicableTradeTax>\n          <ram:TypeCode>VAT</ram:TypeCode>"
+CII_HEADER_RATE = (
+    "\n        <ram:RateApplicablePercent>20.00</ram:RateApplicablePercent>\n      </ram:ApplicableTradeTax>"
+    "\n      <ram:SpecifiedTradePaymentTerms>"
+)
 CII_CURRENCY = "<ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>"
 CII_MEANS = (
     "      <ram:SpecifiedTradeSettlementPaymentMeans>\n        <ram:TypeCode>30</ram:TypeCode>\n"
@@ -97,6 +101,75 @@ CASES: dict[str, tuple[str, list[tuple[str, str]], set[str]]] = {
             (CII_CURRENCY, f"<ram:CreditorReferenceID>FR12ZZZ123456</ram:CreditorReferenceID>{CII_CURRENCY}"),
         ],
         set(),
+    ),
+    # 6. Blank versus absent, repeated versus single.
+    "ubl: a blank payment means code is there, and wrong (BR-CL-16, not BR-49)": (
+        "ubl",
+        [("<cbc:PaymentMeansCode>30</cbc:PaymentMeansCode>", "<cbc:PaymentMeansCode/>")],
+        {"BR-CL-16"},
+    ),
+    "cii: a blank payment means code likewise": (
+        "cii",
+        [("<ram:TypeCode>30</ram:TypeCode>", "<ram:TypeCode> </ram:TypeCode>")],
+        {"BR-CL-16"},
+    ),
+    "ubl: a blank unitCode is there (BR-CL-23, not BR-23)": ("ubl", [('unitCode="HUR"', 'unitCode=""')], {"BR-CL-23"}),
+    "cii: a blank unitCode likewise": ("cii", [('unitCode="HUR"', 'unitCode=" "')], {"BR-CL-23"}),
+    "ubl: a blank line category is there (BR-CL-18, not BR-CO-04), and no S line": (
+        "ubl",
+        [(UBL_FIRST_LINE, UBL_FIRST_LINE.replace("<cbc:ID>S</cbc:ID>", "<cbc:ID> </cbc:ID>"))],
+        {"BR-CL-18", "BR-S-08"},
+    ),
+    "ubl: a blank breakdown category (BR-CL-17, not BR-47)": (
+        "ubl",
+        [("<cac:TaxCategory><cbc:ID>S</cbc:ID>", "<cac:TaxCategory><cbc:ID/>")],
+        {"BR-CL-17", "BR-S-01"},
+    ),
+    "cii: a blank breakdown category is CII's BR-CL-18": (
+        "cii",
+        [
+            (
+                f"<ram:CategoryCode>S</ram:CategoryCode>{CII_HEADER_RATE}",
+                f"<ram:CategoryCode/>{CII_HEADER_RATE}",
+            )
+        ],
+        {"BR-CL-18"},
+    ),
+    "ubl: a blank type code fails BR-04 (shall not be blank) and BR-CL-01": (
+        "ubl",
+        [("<cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>", "<cbc:InvoiceTypeCode> </cbc:InvoiceTypeCode>")],
+        {"BR-04", "BR-CL-01"},
+    ),
+    "cii: a blank currency fails BR-05, BR-CL-04, and BR-CO-15 (no VAT total in it)": (
+        "cii",
+        [(CII_CURRENCY, "<ram:InvoiceCurrencyCode> </ram:InvoiceCurrencyCode>")],
+        {"BR-05", "BR-CL-04", "BR-CO-15"},
+    ),
+    "ubl: a repeated TaxTotal in the invoice currency fails BR-CO-15": (
+        "ubl",
+        [
+            (
+                "</cac:TaxTotal>",
+                '</cac:TaxTotal><cac:TaxTotal><cbc:TaxAmount currencyID="EUR">257.10</cbc:TaxAmount></cac:TaxTotal>',
+            )
+        ],
+        {"BR-CO-15"},
+    ),
+    "ubl: so does a TaxTotal in another currency only": (
+        "ubl",
+        [('<cac:TaxTotal><cbc:TaxAmount currencyID="EUR">', '<cac:TaxTotal><cbc:TaxAmount currencyID="USD">')],
+        {"BR-CO-15"},
+    ),
+    "cii: a repeated TaxTotalAmount in the invoice currency fails BR-CO-15": (
+        "cii",
+        [
+            (
+                '<ram:TaxTotalAmount currencyID="EUR">257.10</ram:TaxTotalAmount>',
+                '<ram:TaxTotalAmount currencyID="EUR">257.10</ram:TaxTotalAmount>'
+                '<ram:TaxTotalAmount currencyID="EUR">257.10</ram:TaxTotalAmount>',
+            )
+        ],
+        {"BR-CO-15"},
     ),
 }
 

@@ -141,6 +141,10 @@ class Totals(Model, kw_only=True):  # BG-22
     prepaid: Decimal | None = None  # BT-113
     rounding: Decimal | None = None  # BT-114
     due: Decimal | None = None  # BT-115 amount due for payment
+    # Not a term: how many VAT totals (UBL cac:TaxTotal/cbc:TaxAmount, CII TaxTotalAmount) are in BT-5, when that
+    # is not exactly one; BR-CO-15 wants one (a repeated one, or none in the invoice currency, fails it). None:
+    # exactly one, no BT-5, or a source without the XML (JSON).
+    vat_totals_in_currency: int | None = None
 
 
 class Note(Model, kw_only=True):  # BG-1

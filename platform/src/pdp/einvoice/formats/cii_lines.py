@@ -37,6 +37,7 @@ from pdp.einvoice.formats.cii_values import (
     _text,
     _vat_tax,
 )
+from pdp.einvoice.formats.xmltext import code_attribute_of, code_of
 from pdp.einvoice.model import Classification, ItemAttribute, Line
 
 # --- lines: the reference reader ------------------------------------------------------------------------------------
@@ -70,7 +71,7 @@ def read_line_slow(element: Any) -> Line:
         note=_line_note(document_element, document),
         object_id=_object_reference(_kids(settlement.get(T.AdditionalReferencedDocument))),
         quantity=_decimal(quantity),
-        unit_code=_attr(quantity, "unitCode"),
+        unit_code=code_attribute_of(quantity, "unitCode"),
         net_amount=_amount(_kids(settlement.get(T.SpecifiedTradeSettlementLineMonetarySummation)), T.LineTotalAmount),
         order_line_ref=_child_text(agreement.get(T.BuyerOrderReferencedDocument), T.LineID),
         buyer_accounting_ref=_child_text(settlement.get(T.ReceivableSpecifiedTradeAccountingAccount), T.ID),
@@ -83,7 +84,7 @@ def read_line_slow(element: Any) -> Line:
         gross_price=_amount(gross, T.ChargeAmount),
         price_base_quantity=_decimal(basis),
         price_base_unit=_attr(basis, "unitCode"),
-        vat_category=_get(tax, T.CategoryCode),
+        vat_category=code_of(tax.get(T.CategoryCode)),
         vat_rate=_amount(tax, T.RateApplicablePercent),
         item_name=_get(product, T.Name),
         item_description=_get(product, T.Description),
@@ -238,7 +239,7 @@ def fast_line(element: Any, numbers: dict[str, Decimal]) -> Line:  # noqa: PLR09
     if delivery is not None:
         for child in delivery[:]:
             if child.tag == _QUANTITY:
-                line.quantity, line.unit_code = _number(child, numbers), _attr(child, "unitCode")
+                line.quantity, line.unit_code = _number(child, numbers), code_attribute_of(child, "unitCode")
                 break
     if settlement is not None:
         _settlement(settlement, line, numbers)
@@ -336,7 +337,7 @@ def _settlement(settlement: Any, line: Line, numbers: dict[str, Decimal]) -> Non
         if kind_text is None or kind_text.upper() != "VAT":
             category = rate = None
         if category is not None:
-            line.vat_category = _strip(category)
+            line.vat_category = code_of(category)
         if rate is not None:
             line.vat_rate = _number(rate, numbers)
     if totals is not None:

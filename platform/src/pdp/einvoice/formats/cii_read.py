@@ -47,6 +47,7 @@ from pdp.einvoice.formats.cii_values import (
     _unreadable,
     element_xpath,
 )
+from pdp.einvoice.formats.xmltext import code_of
 from pdp.einvoice.model import (
     Attachment,
     Card,
@@ -186,11 +187,12 @@ def _invoice(root: Any) -> Invoice:
     fields: dict[str, Any] = {
         "number": _get(document, T.ID),
         "issue_date": _date(document.get(T.IssueDateTime)),
-        "type_code": _get(document, T.TypeCode),
+        # BT-3 and BT-5 blank are present: BR-04/BR-05 and their code lists (BR-CL-01, BR-CL-04) all report them.
+        "type_code": code_of(document.get(T.TypeCode)),
         "notes": [_note(note) for note in _all(document_element, T.IncludedNote, document)],
         "process_type": _child_text(context.get(T.BusinessProcessSpecifiedDocumentContextParameter), T.ID),
         "specification_id": _child_text(context.get(T.GuidelineSpecifiedDocumentContextParameter), T.ID),
-        "currency": _get(settlement, T.InvoiceCurrencyCode),
+        "currency": code_of(settlement.get(T.InvoiceCurrencyCode)),
         "tax_currency": _get(settlement, T.TaxCurrencyCode),
         "payment_terms": _get(terms, T.Description),
         "due_date": _date(terms.get(T.DueDateDateTime)),
@@ -267,7 +269,7 @@ def _settlement(element: Any, kids: Kids, mandate: str | None, fields: dict[str,
             VatBreakdown(
                 taxable_amount=_amount(tax, T.BasisAmount),
                 tax_amount=_amount(tax, T.CalculatedAmount),
-                category=_get(vat, T.CategoryCode),
+                category=code_of(vat.get(T.CategoryCode)),
                 rate=_amount(vat, T.RateApplicablePercent),
                 exemption_reason=_get(tax, T.ExemptionReason),
                 exemption_code=_get(tax, T.ExemptionReasonCode),
@@ -302,7 +304,7 @@ def _payment(element: Any, kids: Kids, mandate: str | None) -> Payment | None:
     debited = _child_text(debtor, T.IBANID)
     has_debit = mandate is not None or creditor_id is not None or debited is not None
     return Payment(
-        means_code=_get(first, T.TypeCode),
+        means_code=code_of(first.get(T.TypeCode)),
         means_text=_get(first, T.Information),
         remittance_info=remittance,
         credit_transfers=[
@@ -337,7 +339,9 @@ def _totals(element: Any, fields: dict[str, Any]) -> Totals:
     kids = _kids(element)
     currency, tax_currency = fields["currency"], fields["tax_currency"]
     vat = vat_accounting = None
+    in_currency = 0
     for total in _all(element, T.TaxTotalAmount, kids):
+        in_currency += _attr(total, "currencyID") == currency  # BR-CO-15 counts them (Totals.vat_totals_in_currency)
         # Up to two TaxTotalAmount, told apart by currencyID: in BT-5 it is BT-110, in BT-6 it is BT-111.
         value = _decimal(total)
         unit = _attr(total, "currencyID")
@@ -354,6 +358,7 @@ def _totals(element: Any, fields: dict[str, Any]) -> Totals:
         without_vat=_amount(kids, T.TaxBasisTotalAmount),
         vat=vat,
         vat_in_accounting_currency=vat_accounting,
+        vat_totals_in_currency=None if currency is None or in_currency == 1 else in_currency,
         with_vat=_amount(kids, T.GrandTotalAmount),
         prepaid=_amount(kids, T.TotalPrepaidAmount),
         rounding=_amount(kids, T.RoundingAmount),

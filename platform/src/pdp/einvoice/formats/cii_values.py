@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any, TypeVar, cast
 
 from pdp.einvoice.findings import UnreadableDocument, finding
-from pdp.einvoice.formats.xmltext import XSD_DECIMAL, attribute_of, text_of
+from pdp.einvoice.formats.xmltext import XSD_DECIMAL, attribute_of, code_of, text_of
 from pdp.einvoice.model import AllowanceCharge, Identifier, Period
 from pdp.einvoice.paths import CII_LINE, CII_PATHS
 
@@ -233,7 +233,7 @@ def _allowance_charge(element: Any) -> AllowanceCharge:
         amount=_amount(kids, T.ActualAmount),
         base_amount=_amount(kids, T.BasisAmount),
         percentage=_amount(kids, T.CalculationPercent),
-        vat_category=_get(tax, T.CategoryCode),
+        vat_category=code_of(tax.get(T.CategoryCode)),
         vat_rate=_amount(tax, T.RateApplicablePercent),
         reason=_get(kids, T.Reason),
         reason_code=_get(kids, T.ReasonCode),

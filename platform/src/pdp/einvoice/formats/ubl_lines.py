@@ -22,6 +22,7 @@ from pdp.einvoice.formats.ubl_values import (
     _text_of,
     _vat_category,
 )
+from pdp.einvoice.formats.xmltext import code_attribute_of, code_of
 from pdp.einvoice.model import Classification, Identifier, ItemAttribute, Line
 
 
@@ -38,7 +39,7 @@ def _line(element: Any, credit: bool) -> Line:
         note=_joined(_every(k, B.Note)),
         object_id=_line_object(_every(k, A.DocumentReference)),
         quantity=_decimal_of(quantity),
-        unit_code=_attribute_of(quantity, "unitCode"),
+        unit_code=code_attribute_of(quantity, "unitCode"),
         net_amount=_decimal_of(_first(k, B.LineExtensionAmount)),
         order_line_ref=_child_text(_children(_first(k, A.OrderLineReference)), B.LineID),
         buyer_accounting_ref=_child_text(k, B.AccountingCost),
@@ -49,7 +50,7 @@ def _line(element: Any, credit: bool) -> Line:
         gross_price=_decimal_of(_first(price_discount, B.BaseAmount)),
         price_base_quantity=_decimal_of(base_quantity),
         price_base_unit=_attribute_of(base_quantity, "unitCode"),
-        vat_category=_child_text(category, B.ID),
+        vat_category=code_of(_first(category, B.ID)),
         vat_rate=_decimal_of(_first(category, B.Percent)),
         item_name=_child_text(item, B.Name),
         item_description=_joined(_every(item, B.Description)),

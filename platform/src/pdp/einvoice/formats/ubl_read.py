@@ -60,6 +60,7 @@ from pdp.einvoice.formats.ubl_values import (
     _text_of,
     _vat_category,
 )
+from pdp.einvoice.formats.xmltext import code_of
 from pdp.einvoice.model import (
     Attachment,
     Card,
@@ -145,12 +146,14 @@ class _Tax(NamedTuple):
     vat: Decimal | None
     vat_in_accounting_currency: Decimal | None
     breakdown: list[VatBreakdown]
+    vat_totals: int | None  # Totals.vat_totals_in_currency
 
 
 def _invoice(root: Any) -> Invoice:
     credit = root.tag == CREDIT_NOTE_TAG
     k = _children(root)
-    currency = _child_text(k, B.DocumentCurrencyCode)
+    # BT-3 and BT-5 blank are present: BR-04/BR-05 and their code lists (BR-CL-01, BR-CL-04) all report them.
+    currency = code_of(_first(k, B.DocumentCurrencyCode))
     tax_currency = _child_text(k, B.TaxCurrencyCode)
     means = _every(k, A.PaymentMeans)
     # BT-90 (SEPA creditor id) is a PartyIdentification in scheme SEPA, on the payee if it has one, else on the
@@ -172,7 +175,7 @@ def _invoice(root: Any) -> Invoice:
     return Invoice(
         number=_child_text(k, B.ID),
         issue_date=_date_of(_first(k, B.IssueDate)),
-        type_code=_child_text(k, B.CreditNoteTypeCode if credit else B.InvoiceTypeCode),
+        type_code=code_of(_first(k, B.CreditNoteTypeCode if credit else B.InvoiceTypeCode)),
         ubl_root="CreditNote" if credit else "Invoice",
         currency=currency,
         tax_currency=tax_currency,
@@ -297,7 +300,7 @@ def _payment(means: list[Any], creditor_id: str | None) -> tuple[Payment | None,
             debited_account_id=_child_text(_children(_first(dk, A.PayerFinancialAccount)), B.ID),
         )
     payment = Payment(
-        means_code=_text_of(code),
+        means_code=code_of(code),
         means_text=_attribute_of(code, "name"),
         remittance_info=remittance,
         credit_transfers=transfers,
@@ -332,9 +335,11 @@ def _tax_totals(totals: list[Any], currency: str | None, tax_currency: str | Non
     breakdown: list[VatBreakdown] = []
     main_seen = False
     distinct_tax_currency = tax_currency is not None and tax_currency != currency
+    in_currency = 0
     for total in totals:
         tk = _children(total)
         amount = _first(tk, B.TaxAmount)
+        in_currency += _attribute_of(amount, "currencyID") == currency
         if distinct_tax_currency and _attribute_of(amount, "currencyID") == tax_currency:
             accounting = accounting if accounting is not None else _decimal_of(amount)
         elif not main_seen:
@@ -343,7 +348,8 @@ def _tax_totals(totals: list[Any], currency: str | None, tax_currency: str | Non
             breakdown = [_subtotal(el) for el in _every(tk, A.TaxSubtotal)]
         elif accounting is None:
             accounting = _decimal_of(amount)
-    return _Tax(vat, accounting, breakdown)
+    # Without a DocumentCurrencyCode, BR-CO-15's "every $Currency in cbc:DocumentCurrencyCode" holds vacuously.
+    return _Tax(vat, accounting, breakdown, None if currency is None or in_currency == 1 else in_currency)
 
 
 def _subtotal(element: Any) -> VatBreakdown:
@@ -352,7 +358,7 @@ def _subtotal(element: Any) -> VatBreakdown:
     return VatBreakdown(
         taxable_amount=_decimal_of(_first(k, B.TaxableAmount)),
         tax_amount=_decimal_of(_first(k, B.TaxAmount)),
-        category=_child_text(category, B.ID),
+        category=code_of(_first(category, B.ID)),
         rate=_decimal_of(_first(category, B.Percent)),
         exemption_reason=_joined(_every(category, B.TaxExemptionReason)),
         exemption_code=_child_text(category, B.TaxExemptionReasonCode),
@@ -367,6 +373,7 @@ def _totals(k: Kids, tax: _Tax) -> Totals:
         without_vat=_decimal_of(_first(k, B.TaxExclusiveAmount)),
         vat=tax.vat,
         vat_in_accounting_currency=tax.vat_in_accounting_currency,
+        vat_totals_in_currency=tax.vat_totals,
         with_vat=_decimal_of(_first(k, B.TaxInclusiveAmount)),
         prepaid=_decimal_of(_first(k, B.PrepaidAmount)),
         rounding=_decimal_of(_first(k, B.PayableRoundingAmount)),

@@ -17,7 +17,7 @@ from typing import Any, cast
 from lxml import etree
 
 from pdp.einvoice.findings import UnreadableDocument, finding
-from pdp.einvoice.formats.xmltext import XSD_DECIMAL, attribute_of, text_of
+from pdp.einvoice.formats.xmltext import XSD_DECIMAL, attribute_of, code_of, text_of
 from pdp.einvoice.model import AllowanceCharge, Identifier, Period
 
 NS_INVOICE = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
@@ -226,7 +226,7 @@ def _allowance_charge(element: Any) -> AllowanceCharge:
         amount=_decimal_of(_first(k, B.Amount)),
         base_amount=_decimal_of(_first(k, B.BaseAmount)),
         percentage=_decimal_of(_first(k, B.MultiplierFactorNumeric)),
-        vat_category=_child_text(category, B.ID),
+        vat_category=code_of(_first(category, B.ID)),
         vat_rate=_decimal_of(_first(category, B.Percent)),
         reason=_child_text(k, B.AllowanceChargeReason),
         reason_code=_child_text(k, B.AllowanceChargeReasonCode),

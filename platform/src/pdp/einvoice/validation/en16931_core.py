@@ -59,7 +59,7 @@ def check_presence(ctx: RuleContext) -> None:
     for vat in inv.vat_breakdown:
         ctx.check(vat.taxable_amount is not None, "BR-45")
         ctx.check(vat.tax_amount is not None, "BR-46")
-        ctx.check(bool(vat.category), "BR-47")
+        ctx.check(vat.category is not None, "BR-47")  # a blank code is there (BR-CL-17 reports it), as in the artefacts
         # A breakdown without a (VAT) category has no "not subject to VAT" excuse either: the artefacts fail both.
         if vat.category != "O":
             ctx.check(vat.rate is not None, "BR-48")
@@ -125,7 +125,7 @@ def _line_passes(line: Line) -> bool:
 def _check_document_allowance_charge(ctx: RuleContext, ac: AllowanceCharge) -> None:
     amount, category, reason = ("BR-36", "BR-37", "BR-38") if ac.is_charge else ("BR-31", "BR-32", "BR-33")
     ctx.check(ac.amount is not None, amount)
-    ctx.check(bool(ac.vat_category), category)
+    ctx.check(ac.vat_category is not None, category)
     has_reason = bool(ac.reason or ac.reason_code)
     ctx.check(has_reason, reason)
     # The artefacts assert the same test again as BR-CO-21 / BR-CO-22: both ids fire together.
@@ -136,7 +136,7 @@ def _check_line(ctx: RuleContext, index: int) -> None:
     line = ctx.invoice.lines[index]
     ctx.check(bool(line.id), "BR-21", line=index)
     ctx.check(line.quantity is not None, "BR-22", line=index)
-    ctx.check(bool(line.unit_code), "BR-23", line=index)
+    ctx.check(line.unit_code is not None, "BR-23", line=index)
     ctx.check(line.net_amount is not None, "BR-24", line=index)
     ctx.check(bool(line.item_name), "BR-25", line=index)
     ctx.check(line.net_price is not None, "BR-26", line=index)
@@ -159,7 +159,7 @@ def _check_line(ctx: RuleContext, index: int) -> None:
         ctx.check(bool(line.standard_item_id.scheme), "BR-64", line=index)
     for classification in line.classifications:
         ctx.check(bool(classification.list_id), "BR-65", line=index)
-    ctx.check(bool(line.vat_category), "BR-CO-04", line=index)
+    ctx.check(line.vat_category is not None, "BR-CO-04", line=index)
 
 
 def _check_payment(ctx: RuleContext) -> None:
@@ -169,7 +169,7 @@ def _check_payment(ctx: RuleContext) -> None:
     # BR-49's context is the payment means element. UBL has BG-16 only inside one; CII carries BT-83 (remittance),
     # BT-89 and BT-90 beside it, so a CII payment with none of the means' own terms had no means element to test.
     if ctx.syntax not in CII_SYNTAXES or _has_cii_means(payment):
-        ctx.check(bool(payment.means_code), "BR-49")
+        ctx.check(payment.means_code is not None, "BR-49")
     if payment.credit_transfers:
         ctx.check(all(ct.account_id for ct in payment.credit_transfers), "BR-50")
     if payment.means_code in CREDIT_TRANSFER_CODES:
@@ -180,21 +180,21 @@ def _check_payment(ctx: RuleContext) -> None:
         ctx.check(len(pan) <= 10, "BR-51")
 
 
-def _in(ctx: RuleContext, rule: str, code: str | None, *, line: int | None = None) -> None:
-    if code is not None and code not in CODE_LISTS[rule]:
-        ctx.fail(rule, line=line, detail=f"'{code}'")
-
-
 def _has_cii_means(payment: Payment) -> bool:
     """Whether a CII payment read anything from a SpecifiedTradeSettlementPaymentMeans (cii_read._payment)."""
     debit = payment.direct_debit
     return bool(
-        payment.means_code
+        payment.means_code is not None
         or payment.means_text
         or payment.credit_transfers
         or payment.card is not None
         or (debit is not None and debit.debited_account_id)
     )
+
+
+def _in(ctx: RuleContext, rule: str, code: str | None, *, line: int | None = None) -> None:
+    if code is not None and code not in CODE_LISTS[rule]:
+        ctx.fail(rule, line=line, detail=f"'{code}'")
 
 
 # UBL's BR-CL-08 looks a note's "#XXX#" code up as a substring of the list as the artefact writes it (sorted,
@@ -230,8 +230,9 @@ def check_code_lists(ctx: RuleContext) -> None:
     _check_note_subjects(ctx)
     _in(ctx, "BR-CL-04", inv.currency)
     _in(ctx, "BR-CL-05", inv.tax_currency)
-    # Every amount carries its currency (currencyID), so a bad invoice or VAT currency is also a BR-CL-03.
-    for currency in {inv.currency, inv.tax_currency} - {None}:
+    # Every amount carries its currency (currencyID), so a bad invoice or VAT currency is also a BR-CL-03; a blank
+    # one is not what the amounts carry (their currencyID is written apart), so it is only BR-CL-04/05's.
+    for currency in {inv.currency, inv.tax_currency} - {None, ""}:
         _in(ctx, "BR-CL-03", currency)
     _in(ctx, "BR-CL-06", inv.vat_point_code)  # the CII reader maps its UNTDID 2475 codes to these
     if inv.invoiced_object is not None:
@@ -258,7 +259,9 @@ def check_code_lists(ctx: RuleContext) -> None:
         _in(ctx, "BR-CL-17", ac.vat_category)
         _in(ctx, "BR-CL-20" if ac.is_charge else "BR-CL-19", ac.reason_code)
     for vat in inv.vat_breakdown:
-        _in(ctx, "BR-CL-17", vat.category)
+        # The CII artefact checks every ram:ApplicableTradeTax/ram:CategoryCode, the breakdown's too, as BR-CL-18
+        # (BR-CL-17 there is the allowances' and charges' CategoryTradeTax); UBL's BR-CL-17 is the TaxCategory's.
+        _in(ctx, "BR-CL-18" if ctx.syntax in CII_SYNTAXES else "BR-CL-17", vat.category)
         if vat.exemption_code is not None:  # the artefacts upper-case the code before the lookup
             _in(ctx, "BR-CL-22", vat.exemption_code.strip().upper())
     for attachment in inv.attachments:

@@ -49,7 +49,12 @@ def check_totals(ctx: RuleContext) -> None:
         expected = xround2(total(v.tax_amount for v in inv.vat_breakdown))
         if t.vat != expected:
             ctx.fail("BR-CO-14", detail=f"({t.vat} ≠ {expected})")
-    if t.with_vat is not None and t.without_vat is not None:
+    if t.vat_totals_in_currency is not None:
+        # BR-CO-15 counts the VAT totals in BT-5 first: exactly one, or the rule fails; CII's still accepts an
+        # invoice whose BT-112 equals its BT-109 (no VAT to add).
+        if ctx.syntax not in ("cii", "facturx") or t.with_vat is None or t.with_vat != t.without_vat:
+            ctx.fail("BR-CO-15", detail=f"({t.vat_totals_in_currency} VAT totals in {ctx.invoice.currency})")
+    elif t.with_vat is not None and t.without_vat is not None:
         expected = xround2(t.without_vat + (t.vat or ZERO))
         if t.with_vat != expected:
             ctx.fail("BR-CO-15", detail=f"({t.with_vat} ≠ {expected})")
