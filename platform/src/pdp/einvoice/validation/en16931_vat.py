@@ -167,7 +167,9 @@ def check_vat_categories(ctx: RuleContext) -> None:
             ctx.check(all(ac.vat_category == "O" for ac in inv.allowances_charges if ac.is_charge), "BR-O-14")
         if category == "K" and breakdowns:  # both artefacts: a K breakdown, whatever the lines say
             _check_intra_community(ctx, cii)
-    _check_split_payment(ctx, set(lines_by) | set(allowances_by) | set(charges_by) | set(breakdowns_by))
+    groups = (lines_by, allowances_by, charges_by, breakdowns_by)
+    if any("B" in group for group in groups):  # rare: the union of categories is built only then
+        _check_split_payment(ctx, {category for group in groups for category in group})
 
 
 def _check_intra_community(ctx: RuleContext, cii: bool) -> None:
@@ -187,8 +189,6 @@ def _check_intra_community(ctx: RuleContext, cii: bool) -> None:
 def _check_split_payment(ctx: RuleContext, categories: set[str | None]) -> None:
     """BR-B-01/02 (Italian split payment), as both artefacts word them: any B category anywhere makes every
     country code of the invoice (addresses, items' origin) have to be IT, and forbids any S category."""
-    if "B" not in categories:
-        return
     inv = ctx.invoice
     addresses = [
         inv.seller.address,
