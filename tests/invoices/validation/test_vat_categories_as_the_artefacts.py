@@ -8,6 +8,7 @@ the CEN artefact must fire exactly those.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -165,6 +166,20 @@ CASES: list[tuple[str, Invoice, set[str], set[str], set[str]]] = [
         set(),
     ),
     (
+        "a Z breakdown without its VAT amount fails BR-Z-09 (the artefacts compare an empty sequence with 0)",
+        invoice([line("Z", "0.00")], [msgspec.structs.replace(vat("Z", "0.00"), tax_amount=None)]),
+        {"BR-Z-01", "BR-Z-08", "BR-Z-09"},
+        {"BR-Z-09"},
+        {"BR-Z-09"},
+    ),
+    (
+        "an S breakdown without a rate: BR-S-08 has no rate to check, BR-S-09 fails",
+        invoice([S_LINE], [msgspec.structs.replace(S_VAT, rate=None)]),
+        {"BR-S-08", "BR-S-09"},
+        {"BR-S-09"},
+        {"BR-S-09"},
+    ),
+    (
         "IGIC (L) at 7 %: every BR-AF rule passes",
         invoice([line("L", "7.00")], [vat("L", "7.00", tax="7.00")]),
         {f"BR-AF-{n:02d}" for n in range(1, 11)},
@@ -246,3 +261,24 @@ def test_pdp_and_the_cen_artefacts_fire_the_same_rules(
         pdp, cen = judged(WRITERS[syntax](document), syntax, rules)
         assert (syntax, pdp) == (syntax, expected), name
         assert (syntax, cen) == (syntax, expected), name
+
+
+INDICATORS = {
+    "ubl": re.compile(rb"<cbc:ChargeIndicator>false</cbc:ChargeIndicator>"),
+    "cii": re.compile(rb"<ram:ChargeIndicator>\s*<udt:Indicator>false</udt:Indicator>\s*</ram:ChargeIndicator>"),
+}
+
+
+@pytest.mark.parametrize("syntax", ["ubl", "cii"])
+def test_an_allowance_without_charge_indicator_counts_neither_way_in_the_taxable_amount(syntax: str) -> None:
+    # The artefacts sum allowances with ChargeIndicator false and charges with true: without one, the amount is in
+    # neither sum, so the S taxable amount 90 (100 - 10) no longer matches the lines (100).
+    allowance = AllowanceCharge(
+        is_charge=False, amount=D("10.00"), vat_category="S", vat_rate=D("20.00"), reason="Remise"
+    )
+    document = invoice([S_LINE], [vat("S", "20.00", base="90.00", tax="18.00")], allowances_charges=[allowance])
+    written = WRITERS[syntax](document)
+    assert judged(written, syntax, {"BR-S-08"}) == (set(), set())
+    without, found = INDICATORS[syntax].subn(b"", written)
+    assert found == 1
+    assert judged(without, syntax, {"BR-S-08"}) == ({"BR-S-08"}, {"BR-S-08"})

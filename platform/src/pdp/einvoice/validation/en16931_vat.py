@@ -105,10 +105,10 @@ def _category_base(inv: Invoice, category: str, rate: Decimal | None, line_index
     if not inv.allowances_charges:  # both sums are then ZERO, as total() of nothing gives; the arithmetic stays
         return lines + ZERO - ZERO
     charges = total(
-        ac.amount for ac in inv.allowances_charges if ac.is_charge and matches(ac.vat_category, ac.vat_rate)
+        ac.amount for ac in inv.allowances_charges if ac.is_charge is True and matches(ac.vat_category, ac.vat_rate)
     )
     allowances = total(
-        ac.amount for ac in inv.allowances_charges if not ac.is_charge and matches(ac.vat_category, ac.vat_rate)
+        ac.amount for ac in inv.allowances_charges if ac.is_charge is False and matches(ac.vat_category, ac.vat_rate)
     )
     return lines + charges - allowances
 
@@ -124,11 +124,16 @@ def check_vat_categories(ctx: RuleContext) -> None:
     lines_by: dict[str | None, list[int]] = defaultdict(list)
     allowances_by: dict[str | None, list[AllowanceCharge]] = defaultdict(list)
     charges_by: dict[str | None, list[AllowanceCharge]] = defaultdict(list)
+    unflagged_by: dict[str | None, list[AllowanceCharge]] = defaultdict(list)
     breakdowns_by: dict[str | None, list[VatBreakdown]] = defaultdict(list)
     for index, line in enumerate(inv.lines):
         lines_by[line.vat_category].append(index)
     for ac in inv.allowances_charges:
-        (charges_by if ac.is_charge else allowances_by)[ac.vat_category].append(ac)
+        # Without a ChargeIndicator it is neither: the artefacts' allowance and charge contexts and sums skip it,
+        # only their -01 and BR-B counts (any TaxCategory) see it.
+        (unflagged_by if ac.is_charge is None else charges_by if ac.is_charge else allowances_by)[
+            ac.vat_category
+        ].append(ac)
     for vat in inv.vat_breakdown:
         breakdowns_by[vat.category].append(vat)
     lines = inv.lines
@@ -137,10 +142,12 @@ def check_vat_categories(ctx: RuleContext) -> None:
         allowances = allowances_by.get(category, [])
         charges = charges_by.get(category, [])
         breakdowns = breakdowns_by.get(category, [])
-        used = bool(line_indexes or allowances or charges)
+        unflagged = len(unflagged_by.get(category, []))
+        used = bool(line_indexes or allowances or charges or unflagged)
         if not (used or breakdowns):
             continue  # every rule of the category is about its lines, allowances, charges or breakdowns
-        ok = _breakdown_present_ok(category, cii, len(line_indexes), len(allowances) + len(charges), len(breakdowns))
+        document_level = len(allowances) + len(charges) + unflagged
+        ok = _breakdown_present_ok(category, cii, len(line_indexes), document_level, len(breakdowns))
         ctx.check(ok, rules[1])
         if line_indexes:
             ctx.check(_vat_ids_ok(inv, category), rules[2])
@@ -163,11 +170,11 @@ def check_vat_categories(ctx: RuleContext) -> None:
         if category == "O" and breakdowns:
             ctx.check(all(v.category == "O" for v in inv.vat_breakdown), "BR-O-11")
             ctx.check(all(line.vat_category == "O" for line in inv.lines), "BR-O-12")
-            ctx.check(all(ac.vat_category == "O" for ac in inv.allowances_charges if not ac.is_charge), "BR-O-13")
+            ctx.check(all(ac.vat_category == "O" for ac in inv.allowances_charges if ac.is_charge is False), "BR-O-13")
             ctx.check(all(ac.vat_category == "O" for ac in inv.allowances_charges if ac.is_charge), "BR-O-14")
         if category == "K" and breakdowns:  # both artefacts: a K breakdown, whatever the lines say
             _check_intra_community(ctx, cii)
-    groups = (lines_by, allowances_by, charges_by, breakdowns_by)
+    groups = (lines_by, allowances_by, charges_by, unflagged_by, breakdowns_by)
     if any("B" in group for group in groups):  # rare: the union of categories is built only then
         _check_split_payment(ctx, {category for group in groups for category in group})
 
@@ -210,18 +217,17 @@ def _check_breakdown(
         base = _category_base(ctx.invoice, category, vat.rate, line_indexes)
         if not _within_one(vat.taxable_amount, base):  # the detail is formatted only for a failure
             ctx.fail(rules[8], detail=f"({vat.taxable_amount} vs {base})")
-    if vat.tax_amount is not None:
-        if category in PER_RATE:
-            # CII's BR-AF-09 and BR-AG-09 are true() (duplicates of BR-CO-17); BR-S-09 is checked in both.
-            if category == "S" or not cii:
-                # Without a rate or a taxable amount the artefacts' comparison is with an empty sequence: false.
-                if vat.taxable_amount is None or vat.rate is None:
-                    ctx.fail(rules[9])
-                else:
-                    expected = xround2(abs(vat.taxable_amount) * vat.rate / 100)
-                    ctx.check(_within_one(abs(vat.tax_amount), expected), rules[9])
-        else:
-            ctx.check(vat.tax_amount == ZERO, rules[9])
+    # -09: without a VAT amount, rate or taxable amount the artefacts compare an empty sequence: false, it fails.
+    if category in PER_RATE:
+        # CII's BR-AF-09 and BR-AG-09 are true() (duplicates of BR-CO-17); BR-S-09 is checked in both.
+        if category == "S" or not cii:
+            if vat.tax_amount is None or vat.taxable_amount is None or vat.rate is None:
+                ctx.fail(rules[9])
+            else:
+                expected = xround2(abs(vat.taxable_amount) * vat.rate / 100)
+                ctx.check(_within_one(abs(vat.tax_amount), expected), rules[9])
+    else:
+        ctx.check(vat.tax_amount is not None and vat.tax_amount == ZERO, rules[9])
     has_reason = bool(vat.exemption_reason or vat.exemption_code)
     if category in EXEMPTION_REQUIRED:
         ctx.check(has_reason, rules[10])
