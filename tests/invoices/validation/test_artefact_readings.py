@@ -171,6 +171,28 @@ CASES: dict[str, tuple[str, list[tuple[str, str]], set[str]]] = {
         ],
         {"BR-CO-15"},
     ),
+    "ubl: an allowance or charge without ChargeIndicator is in no BR context (the XSD reports it)": (
+        "ubl",
+        [
+            (
+                "<cac:TaxTotal>",
+                '<cac:AllowanceCharge><cbc:Amount currencyID="EUR">10.00</cbc:Amount></cac:AllowanceCharge>'
+                "<cac:TaxTotal>",
+            )
+        ],
+        set(),
+    ),
+    "cii: likewise for a SpecifiedTradeAllowanceCharge": (
+        "cii",
+        [
+            (
+                "<ram:SpecifiedTradePaymentTerms>",
+                "<ram:SpecifiedTradeAllowanceCharge><ram:ActualAmount>10.00</ram:ActualAmount>"
+                "</ram:SpecifiedTradeAllowanceCharge><ram:SpecifiedTradePaymentTerms>",
+            )
+        ],
+        set(),
+    ),
 }
 
 

@@ -55,7 +55,10 @@ def check_presence(ctx: RuleContext) -> None:
             ctx.check(period.end >= period.start, "BR-29")
         ctx.check(bool(period.start or period.end), "BR-CO-19")
     for ac in inv.allowances_charges:
-        _check_document_allowance_charge(ctx, ac)
+        # The artefacts' contexts are [ChargeIndicator = false()] and [= true()]: an allowance or charge that says
+        # neither (an XSD error, reported there) is checked by no BR rule.
+        if ac.is_charge is not None:
+            _check_document_allowance_charge(ctx, ac)
     for vat in inv.vat_breakdown:
         ctx.check(vat.taxable_amount is not None, "BR-45")
         ctx.check(vat.tax_amount is not None, "BR-46")
@@ -149,6 +152,8 @@ def _check_line(ctx: RuleContext, index: int) -> None:
             ctx.check(line.period.end >= line.period.start, "BR-30", line=index)
         ctx.check(bool(line.period.start or line.period.end), "BR-CO-20", line=index)
     for ac in line.allowances_charges:
+        if ac.is_charge is None:  # neither an allowance nor a charge: no context (see check_presence)
+            continue
         ctx.check(ac.amount is not None, "BR-43" if ac.is_charge else "BR-41", line=index)
         has_reason = bool(ac.reason or ac.reason_code)
         ctx.check(has_reason, "BR-44" if ac.is_charge else "BR-42", line=index)
@@ -257,7 +262,8 @@ def check_code_lists(ctx: RuleContext) -> None:
         _in(ctx, "BR-CL-16", inv.payment.means_code)
     for ac in inv.allowances_charges:
         _in(ctx, "BR-CL-17", ac.vat_category)
-        _in(ctx, "BR-CL-20" if ac.is_charge else "BR-CL-19", ac.reason_code)
+        if ac.is_charge is not None:
+            _in(ctx, "BR-CL-20" if ac.is_charge else "BR-CL-19", ac.reason_code)
     for vat in inv.vat_breakdown:
         # The CII artefact checks every ram:ApplicableTradeTax/ram:CategoryCode, the breakdown's too, as BR-CL-18
         # (BR-CL-17 there is the allowances' and charges' CategoryTradeTax); UBL's BR-CL-17 is the TaxCategory's.
@@ -288,7 +294,8 @@ def check_code_lists(ctx: RuleContext) -> None:
         for classification in line.classifications:
             _in(ctx, "BR-CL-13", classification.list_id, line=index)
         for ac in line.allowances_charges:
-            _in(ctx, "BR-CL-20" if ac.is_charge else "BR-CL-19", ac.reason_code, line=index)
+            if ac.is_charge is not None:
+                _in(ctx, "BR-CL-20" if ac.is_charge else "BR-CL-19", ac.reason_code, line=index)
 
 
 def _dec(ctx: RuleContext, rule: str, value: Decimal | None, *, line: int | None = None) -> None:

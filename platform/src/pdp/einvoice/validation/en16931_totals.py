@@ -34,7 +34,8 @@ def check_totals(ctx: RuleContext) -> None:
         expected = xround2(line_sum)
         if t.line_net != expected:
             ctx.fail("BR-CO-10", detail=f"({t.line_net} ≠ {expected})")
-    allowances = [ac.amount for ac in inv.allowances_charges if not ac.is_charge]
+    # An allowance or charge that says neither (no ChargeIndicator) is in neither sum, as in the artefacts.
+    allowances = [ac.amount for ac in inv.allowances_charges if ac.is_charge is False]
     charges = [ac.amount for ac in inv.allowances_charges if ac.is_charge]
     if t.allowances is not None or allowances:
         ctx.check(t.allowances is not None and t.allowances == xround2(total(allowances)), "BR-CO-11")
