@@ -193,6 +193,21 @@ CASES: dict[str, tuple[str, list[tuple[str, str]], set[str]]] = {
         ],
         set(),
     ),
+    "ubl: a missing BT-109 fails the sums that use it too (BR-CO-13, BR-CO-15)": (
+        "ubl",
+        [('<cbc:TaxExclusiveAmount currencyID="EUR">1285.50</cbc:TaxExclusiveAmount>', "")],
+        {"BR-13", "BR-CO-13", "BR-CO-15"},
+    ),
+    "ubl: a TaxTotal without its amount fails BR-CO-14": (
+        "ubl",
+        [('<cac:TaxTotal><cbc:TaxAmount currencyID="EUR">257.10</cbc:TaxAmount>', "<cac:TaxTotal>")],
+        {"BR-CO-14", "BR-CO-15"},
+    ),
+    "cii: a missing BT-112 fails BR-CO-15 and BR-CO-16 too": (
+        "cii",
+        [("<ram:GrandTotalAmount>1542.60</ram:GrandTotalAmount>", "")],
+        {"BR-14", "BR-CO-15", "BR-CO-16"},
+    ),
 }
 
 
