@@ -208,6 +208,11 @@ CASES: dict[str, tuple[str, list[tuple[str, str]], set[str]]] = {
         [("<ram:GrandTotalAmount>1542.60</ram:GrandTotalAmount>", "")],
         {"BR-14", "BR-CO-15", "BR-CO-16"},
     ),
+    "ubl: a line without net price fails BR-26 and BR-27": (
+        "ubl",
+        [('<cac:Price><cbc:PriceAmount currencyID="EUR">400.00</cbc:PriceAmount></cac:Price>', "")],
+        {"BR-26", "BR-27"},
+    ),
 }
 
 

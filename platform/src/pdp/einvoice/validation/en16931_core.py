@@ -143,8 +143,8 @@ def _check_line(ctx: RuleContext, index: int) -> None:
     ctx.check(line.net_amount is not None, "BR-24", line=index)
     ctx.check(bool(line.item_name), "BR-25", line=index)
     ctx.check(line.net_price is not None, "BR-26", line=index)
-    if line.net_price is not None:
-        ctx.check(line.net_price >= ZERO, "BR-27", line=index)
+    # BR-27 compares the net price as written: a missing one compares false, so it fails beside BR-26 there.
+    ctx.check(line.net_price is not None and line.net_price >= ZERO, "BR-27", line=index)
     if line.gross_price is not None:
         ctx.check(line.gross_price >= ZERO, "BR-28", line=index)
     if line.period is not None:
