@@ -213,6 +213,22 @@ CASES: dict[str, tuple[str, list[tuple[str, str]], set[str]]] = {
         [('<cac:Price><cbc:PriceAmount currencyID="EUR">400.00</cbc:PriceAmount></cac:Price>', "")],
         {"BR-26", "BR-27"},
     ),
+    # BR-CL-03 is the amounts' currencyID, not BT-5.
+    "ubl: an amount without currencyID fails BR-CL-03": (
+        "ubl",
+        [('<cbc:PriceAmount currencyID="EUR">400.00', "<cbc:PriceAmount>400.00")],
+        {"BR-CL-03"},
+    ),
+    "ubl: a wrong BT-5 with amounts in EUR is BR-CL-04's, and no VAT total in it fails BR-CO-15": (
+        "ubl",
+        [("<cbc:DocumentCurrencyCode>EUR<", "<cbc:DocumentCurrencyCode>EUX<")],
+        {"BR-CL-04", "BR-CO-15"},
+    ),
+    "cii: a TaxTotalAmount in an unknown currency fails BR-CL-03": (
+        "cii",
+        [('<ram:TaxTotalAmount currencyID="EUR">', '<ram:TaxTotalAmount currencyID="EUX">')],
+        {"BR-CL-03", "BR-CO-15"},
+    ),
 }
 
 

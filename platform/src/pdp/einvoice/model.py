@@ -255,6 +255,9 @@ class Invoice(Model, kw_only=True):
     attachments: list[Attachment] = msgspec.field(default_factory=list)  # BG-24
     lines: list[Line] = msgspec.field(default_factory=list)  # BG-25
     routing: ChorusRouting | None = None  # not EN 16931: from metadata, or derived from the fields above
+    # Not EN 16931: the currencyIDs the XML writes on its amounts (UBL: every amount, "" for one without; CII: its
+    # TaxTotalAmounts), for BR-CL-03, kept only when they are not just BT-5 (and BT-6); None: they are, or no XML.
+    currency_ids: list[str] | None = None
     # Not EN 16931: the root a UBL document was read from ("Invoice" or "CreditNote"), since UBL's BR-CL-01 takes
     # BT-3 from a different code list for each; None for any other source.
     ubl_root: str | None = None

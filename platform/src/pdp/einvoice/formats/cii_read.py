@@ -351,6 +351,10 @@ def _totals(element: Any, fields: dict[str, Any]) -> Totals:
             vat = value
         elif vat_accounting is None:
             vat_accounting = value
+    # BR-CL-03 in CII checks the currencyID of TaxTotalAmount only (Invoice.currency_ids).
+    found = {_attr(total, "currencyID") for total in _all(element, T.TaxTotalAmount, kids)} - {None}
+    if not found <= {currency, tax_currency}:
+        fields["currency_ids"] = sorted(value for value in found if value is not None)
     return Totals(
         line_net=_amount(kids, T.LineTotalAmount),
         allowances=_amount(kids, T.AllowanceTotalAmount),

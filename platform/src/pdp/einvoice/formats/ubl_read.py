@@ -50,6 +50,7 @@ from pdp.einvoice.formats.ubl_values import (
     _child_id,
     _child_text,
     _children,
+    _currency_ids,
     _date_of,
     _decimal_of,
     _every,
@@ -171,6 +172,7 @@ def _invoice(root: Any) -> Invoice:
     if purchase_order == NOT_APPLICABLE and sales_order is not None:
         purchase_order = None
     refs = _references(_every(k, A.AdditionalDocumentReference), _child_id(k, A.ProjectReference))
+    currency_ids = _currency_ids(root, {currency, tax_currency} - {None})
     tax = _tax_totals(_every(k, A.TaxTotal), currency, tax_currency)
     return Invoice(
         number=_child_text(k, B.ID),
@@ -209,6 +211,7 @@ def _invoice(root: Any) -> Invoice:
         vat_breakdown=tax.breakdown,
         attachments=refs.attachments,
         lines=[_line(el, credit) for el in _every(k, A.CreditNoteLine if credit else A.InvoiceLine)],
+        currency_ids=currency_ids,
     )
 
 

@@ -231,3 +231,30 @@ def _allowance_charge(element: Any) -> AllowanceCharge:
         reason=_child_text(k, B.AllowanceChargeReason),
         reason_code=_child_text(k, B.AllowanceChargeReasonCode),
     )
+
+
+# The elements whose currencyID the CEN UBL artefact checks (BR-CL-03), a missing one included.
+_AMOUNT_TAGS = tuple(
+    getattr(B, name)
+    for name in [
+        "Amount",
+        "BaseAmount",
+        "PriceAmount",
+        "TaxAmount",
+        "TaxableAmount",
+        "LineExtensionAmount",
+        "TaxExclusiveAmount",
+        "TaxInclusiveAmount",
+        "AllowanceTotalAmount",
+        "ChargeTotalAmount",
+        "PrepaidAmount",
+        "PayableRoundingAmount",
+        "PayableAmount",
+    ]
+)
+
+
+def _currency_ids(root: Any, expected: set[str | None]) -> list[str] | None:
+    """Invoice.currency_ids: None when every amount is in BT-5 or BT-6 (one C-level pass over the amounts)."""
+    found = {(element.get("currencyID") or "").strip() for element in root.iter(*_AMOUNT_TAGS)}
+    return None if found <= expected else sorted(found)

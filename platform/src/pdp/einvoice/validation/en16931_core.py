@@ -235,10 +235,14 @@ def check_code_lists(ctx: RuleContext) -> None:
     _check_note_subjects(ctx)
     _in(ctx, "BR-CL-04", inv.currency)
     _in(ctx, "BR-CL-05", inv.tax_currency)
-    # Every amount carries its currency (currencyID), so a bad invoice or VAT currency is also a BR-CL-03; a blank
-    # one is not what the amounts carry (their currencyID is written apart), so it is only BR-CL-04/05's.
-    for currency in {inv.currency, inv.tax_currency} - {None, ""}:
-        _in(ctx, "BR-CL-03", currency)
+    # BR-CL-03 is the amounts' currencyID: the reader keeps them when they are not just BT-5 and BT-6, else they
+    # are those two (a JSON or PDF invoice's amounts are in BT-5 by construction).
+    if inv.currency_ids is not None:
+        for currency in inv.currency_ids:
+            _in(ctx, "BR-CL-03", currency)
+    else:
+        for code in {inv.currency, inv.tax_currency} - {None, ""}:
+            _in(ctx, "BR-CL-03", code)
     _in(ctx, "BR-CL-06", inv.vat_point_code)  # the CII reader maps its UNTDID 2475 codes to these
     if inv.invoiced_object is not None:
         _in(ctx, "BR-CL-07", inv.invoiced_object.scheme)
