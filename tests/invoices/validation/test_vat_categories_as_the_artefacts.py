@@ -105,6 +105,14 @@ def judged(xml: bytes, syntax: str, rules: set[str]) -> tuple[set[str], set[str]
 
 WRITERS: dict[str, Callable[[Invoice], bytes]] = {"ubl": write_ubl, "cii": write_cii}
 
+
+def assert_judged_alike(name: str, document: Invoice, rules: set[str], ubl: set[str], cii: set[str]) -> None:
+    """Written in each syntax, ``document`` fails exactly the expected ``rules`` for pdp and for the artefact."""
+    for syntax, expected in (("ubl", ubl), ("cii", cii)):
+        pdp, cen = judged(WRITERS[syntax](document), syntax, rules)
+        assert (syntax, pdp) == (syntax, expected), name
+        assert (syntax, cen) == (syntax, expected), name
+
 S_LINE = line("S", "20.00")
 S_VAT = vat("S", "20.00", tax="20.00")
 E_VAT = vat("E", "0.00", reason="Exonéré")
@@ -257,10 +265,7 @@ CASES: list[tuple[str, Invoice, set[str], set[str], set[str]]] = [
 def test_pdp_and_the_cen_artefacts_fire_the_same_rules(
     name: str, document: Invoice, rules: set[str], ubl: set[str], cii: set[str]
 ) -> None:
-    for syntax, expected in (("ubl", ubl), ("cii", cii)):
-        pdp, cen = judged(WRITERS[syntax](document), syntax, rules)
-        assert (syntax, pdp) == (syntax, expected), name
-        assert (syntax, cen) == (syntax, expected), name
+    assert_judged_alike(name, document, rules, ubl, cii)
 
 
 INDICATORS = {
