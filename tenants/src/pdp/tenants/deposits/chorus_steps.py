@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.connectors.chorus_pro.auth import TechnicalAccount
+from pdp.connectors.chorus_pro.errors import ChorusError
 from pdp.connectors.chorus_pro.schemas import factures as f
 from pdp.connectors.chorus_pro.schemas import transverses as t
 from pdp.einvoice.chorus_rules import DEFAULT_FRAME, FRAME_CODES
@@ -64,15 +65,34 @@ async def deposit(
     return await chorus.client.deposit_flux(account, request)
 
 
+def error_text(exc: ChorusError) -> str:
+    """What ``last_error`` keeps of a Chorus error: its code and message, within the column's reading length."""
+    return f"{exc.code}: {exc.detail}"[:2000]
+
+
+async def _first_listed(
+    chorus: ChorusEnvironment,
+    account: TechnicalAccount,
+    invoice: InvoiceRecord,
+    search: f.RechercherFournisseurRequest,
+    *,
+    any_recipient: bool,
+) -> f.FactureFournisseur | None:
+    """The first invoice of ``search`` with this invoice's number (and, unless ``any_recipient``, its recipient)."""
+    async for found in chorus.client.iter_supplier_invoices(account, search):
+        if found.numero_facture == invoice.number and (
+            any_recipient or found.code_destinataire in (None, invoice.recipient_siret)
+        ):
+            return found
+    return None
+
+
 async def find_deposited(
     chorus: ChorusEnvironment, account: TechnicalAccount, invoice: InvoiceRecord
 ) -> f.FactureFournisseur | None:
     """This invoice as Chorus lists it (same number and recipient), if Chorus has it."""
     search = f.RechercherFournisseurRequest(numero_facture=invoice.number)
-    async for found in chorus.client.iter_supplier_invoices(account, search):
-        if found.numero_facture == invoice.number and found.code_destinataire in (None, invoice.recipient_siret):
-            return found
-    return None
+    return await _first_listed(chorus, account, invoice, search, any_recipient=False)
 
 
 async def apply_chorus_status(
@@ -83,9 +103,7 @@ async def apply_chorus_status(
         return False
     status = from_chorus(chorus_status)
     if status is None:
-        before = invoice.chorus_status
-        await stalls.unknown_state(session, invoice, chorus_status, flux=False)
-        return before != invoice.chorus_status
+        return await stalls.unknown_state(session, invoice, chorus_status, flux=False)
     detail = {"chorus_comment": comment} if comment else None
     before = invoice.chorus_status
     moved = await move(session, invoice, status, chorus_status=chorus_status, detail=detail)
@@ -111,10 +129,7 @@ async def find_in_flux(
     """The invoice as Chorus lists it among its flux's (``rechercher/fournisseur`` by flux and number, OCA's
     step 3), ``None`` when Chorus does not list it."""
     search = f.RechercherFournisseurRequest(numero_flux_depot=invoice.chorus_flux_number, numero_facture=invoice.number)
-    async for found in chorus.client.iter_supplier_invoices(account, search):
-        if found.numero_facture == invoice.number:
-            return found
-    return None
+    return await _first_listed(chorus, account, invoice, search, any_recipient=True)
 
 
 def report_integrated(report: t.ConsulterCRDetailleResponse, invoice: InvoiceRecord) -> bool:
@@ -140,9 +155,7 @@ async def apply_report(
         invoice.last_error = " | ".join(messages)[:2000] or "Chorus Pro rejected the flux"
         return await move(session, invoice, "rejected", chorus_status=state, detail={"chorus_errors": messages})
     if action is None:
-        before = invoice.chorus_status
-        await stalls.unknown_state(session, invoice, state, flux=True)
-        return before != invoice.chorus_status
+        return await stalls.unknown_state(session, invoice, state, flux=True)
     if action is FluxAction.REDEPOSIT:
         return await _deposit_again(session, invoice, state)
     if action is FluxAction.WAIT or listed:

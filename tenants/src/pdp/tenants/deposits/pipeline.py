@@ -114,7 +114,7 @@ async def _deposit_or_reconcile(pipeline: Pipeline, session: AsyncSession, invoi
 
 async def _deposit_failed(pipeline: Pipeline, session: AsyncSession, invoice: InvoiceRecord, exc: ChorusError) -> str:
     invoice = await InvoiceRepository(session).for_update(invoice.id)
-    invoice.last_error = f"{exc.code}: {exc.detail}"[:2000]
+    invoice.last_error = steps.error_text(exc)
     if exc.ambiguous:
         # Chorus may hold it: keep the marker, look it up before anything else.
         invoice.next_check_at = clock.now() + pipeline.retry_soon
@@ -140,7 +140,7 @@ async def _reconcile(
     try:
         found = await steps.find_deposited(chorus, account, invoice)
     except ChorusError as exc:
-        invoice.last_error = f"{exc.code}: {exc.detail}"[:2000]
+        invoice.last_error = steps.error_text(exc)
         invoice.next_check_at = clock.now() + pipeline.retry_soon
         return "reconcile failed"
     if found is not None:

@@ -65,11 +65,13 @@ async def open_case(session: AsyncSession, kind: str, invoice: InvoiceRecord, de
     await open_invoice_case(session, kind, invoice.id, {"number": invoice.number, **detail})
 
 
-async def unknown_state(session: AsyncSession, invoice: InvoiceRecord, state: str, *, flux: bool) -> None:
+async def unknown_state(session: AsyncSession, invoice: InvoiceRecord, state: str, *, flux: bool) -> bool:
     """A Chorus state pdp has no meaning for: keep it on the invoice (the API and portal show ``chorus.status``),
-    log it, and raise it to staff once per invoice and code. The status does not move; its age still counts."""
+    log it, and raise it to staff once per invoice and code. The status does not move; its age still counts.
+    True when the state is new to the invoice."""
     if invoice.chorus_status == state:
-        return
+        return False
     invoice.chorus_status, invoice.chorus_status_at = state, clock.now()
     log.error("chorus.unknown_state", invoice_id=invoice.id, state=state, flux=flux)
     await open_case(session, "chorus_state_unknown", invoice, {"state": state, "flux": flux})
+    return True

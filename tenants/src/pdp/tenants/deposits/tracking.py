@@ -290,24 +290,23 @@ def _quiet(group: Account, invoice: InvoiceRecord, now: datetime, limits: dict[s
 def _rescheduled(pipeline: Pipeline, group: Account, invoice: InvoiceRecord) -> dict[str, object]:
     """The columns a quiet round changes (the same rules as :func:`_apply` and :func:`_schedule`, on a copy)."""
     _schedule(pipeline, invoice, group, changed=False)
-    covered = _covered(group, invoice)
+    _cover(group, invoice)
     return {
         "tenant_id": invoice.tenant_id,
         "id": invoice.id,
         "checks": invoice.checks,
         "next_check_at": invoice.next_check_at,
-        "chorus_checked_at": max(invoice.chorus_checked_at or covered, covered)
-        if covered
-        else invoice.chorus_checked_at,
-        "last_error": None if group.error is None else f"{group.error.code}: {group.error.detail}"[:2000],
+        "chorus_checked_at": invoice.chorus_checked_at,
+        "last_error": None if group.error is None else steps.error_text(group.error),
     }
 
 
-def _covered(group: Account, invoice: InvoiceRecord) -> datetime | None:
-    """Up to where the feed covered this invoice, ``None`` when it did not (a failed feed, an unread history)."""
-    if group.error is not None or invoice.id in group.uncovered:
-        return None
-    return group.covered_until
+def _cover(group: Account, invoice: InvoiceRecord) -> None:
+    """Move the invoice's coverage up to where the feed covered it; not when it did not (a failed feed, an unread
+    history): the next feed then starts before it and shows it again."""
+    covered = group.covered_until
+    if covered is not None and group.error is None and invoice.id not in group.uncovered:
+        invoice.chorus_checked_at = max(invoice.chorus_checked_at or covered, covered)
 
 
 def _unchanged(invoice: InvoiceRecord, snapshot: InvoiceRecord) -> bool:
@@ -327,7 +326,7 @@ async def _apply(pipeline: Pipeline, session: AsyncSession, group: Account, invo
     if group.error is None:
         invoice.last_error = None  # Chorus answered; what follows may set a new one (a rejected flux's reasons)
     else:
-        invoice.last_error = f"{group.error.code}: {group.error.detail}"[:2000]
+        invoice.last_error = steps.error_text(group.error)
     if found is not None and found.identifiant_facture_cpp is not None:
         newly_found = invoice.chorus_invoice_id is None
         invoice.chorus_invoice_id = found.identifiant_facture_cpp
@@ -339,13 +338,11 @@ async def _apply(pipeline: Pipeline, session: AsyncSession, group: Account, invo
         changed = changed or newly_found
     report = group.reports.get(invoice.id)
     if isinstance(report, ChorusError):
-        invoice.last_error = f"{report.code}: {report.detail}"[:2000]
+        invoice.last_error = steps.error_text(report)
     elif report is not None:
         listed = invoice.chorus_invoice_id is not None
         changed = await steps.apply_report(session, invoice, report, listed=listed) or changed
-    covered = _covered(group, invoice)
-    if covered is not None:
-        invoice.chorus_checked_at = max(invoice.chorus_checked_at or covered, covered)
+    _cover(group, invoice)
     if changed and invoice.expected_payment_date is None and invoice.status in RECEIVED:
         # The legal delay runs from reception: the day pdp first sees the invoice in Chorus's hands.
         invoice.expected_payment_date = pipeline.terms.expected_date(clock.now().date(), invoice.recipient_siret)
