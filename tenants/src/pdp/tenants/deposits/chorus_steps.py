@@ -142,11 +142,9 @@ def _refused_in(report: t.ConsulterCRDetailleResponse, invoice: InvoiceRecord) -
     return [e.libelle_erreur_dp or "" for e in report.errors_dp if e.numero_dp in (None, invoice.number)]
 
 
-async def apply_report(
-    session: AsyncSession, invoice: InvoiceRecord, report: t.ConsulterCRDetailleResponse, *, listed: bool
-) -> bool:
-    """Act on a flux report as its state means (lifecycle.CHORUS_FLUX_STATES); ``listed``: Chorus lists the
-    invoice (its statuses then come from its history). True when anything changed."""
+async def apply_report(session: AsyncSession, invoice: InvoiceRecord, report: t.ConsulterCRDetailleResponse) -> bool:
+    """Act on the flux report of an invoice Chorus does not list (yet) as its state means
+    (lifecycle.CHORUS_FLUX_STATES). True when anything changed."""
     state = report.etat_courant_depot_flux or ""
     action = CHORUS_FLUX_STATES.get(state)
     ours = _refused_in(report, invoice)
@@ -158,7 +156,7 @@ async def apply_report(
         return await stalls.unknown_state(session, invoice, state, flux=True)
     if action is FluxAction.REDEPOSIT:
         return await _deposit_again(session, invoice, state)
-    if action is FluxAction.WAIT or listed:
+    if action is FluxAction.WAIT:
         before, invoice.chorus_status = invoice.chorus_status, state
         return before != state
     # OCA PR #571: integrated, yet listed neither as created nor as refused.

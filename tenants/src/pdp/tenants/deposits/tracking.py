@@ -339,9 +339,8 @@ async def _apply(pipeline: Pipeline, session: AsyncSession, group: Account, invo
     report = group.reports.get(invoice.id)
     if isinstance(report, ChorusError):
         invoice.last_error = steps.error_text(report)
-    elif report is not None:
-        listed = invoice.chorus_invoice_id is not None
-        changed = await steps.apply_report(session, invoice, report, listed=listed) or changed
+    elif report is not None:  # read only for an invoice Chorus does not list: see _read_reports
+        changed = await steps.apply_report(session, invoice, report) or changed
     _cover(group, invoice)
     if changed and invoice.expected_payment_date is None and invoice.status in RECEIVED:
         # The legal delay runs from reception: the day pdp first sees the invoice in Chorus's hands.
