@@ -62,80 +62,67 @@ class Meaning:
 # CDAR: 200 Déposée, 203 Mise à disposition, 204 Prise en charge, 205 Approuvée, 207 En litige, 208 Suspendue,
 # 209 Complétée, 210 Refusée (by the buyer or its validator), 211 Paiement transmis, 213 Rejetée (by the
 # platform), 214 Visée, 220 Annulée, 221 Erreur de routage.
-_MEANINGS: dict[str, tuple[str, tuple[str, ...]]] = {
+_MEANINGS: dict[tuple[str, str], tuple[str, ...]] = {
     # Created, routed to the buyer.
-    "deposited/200": ("deposited", ("DEPOSEE", "EN_COURS_ACHEMINEMENT", "ASSOCIEE", "EN_COURS_TRAITEMENT_PIVOT_S")),
+    ("deposited", "200"): ("DEPOSEE", "EN_COURS_ACHEMINEMENT", "ASSOCIEE", "EN_COURS_TRAITEMENT_PIVOT_S"),
     # Before submission (a draft, a PDF read by OCR that pdp submits at once): already created in Chorus.
-    "submitted/200": ("submitted", ("BROUILLON", "INTERPRETEE_OCR")),
+    ("submitted", "200"): ("BROUILLON", "INTERPRETEE_OCR"),
     # A validator (main contractor, representative of co-contractors, project manager) must endorse it first.
-    "awaiting_validation/200": (
-        "awaiting_validation",
-        (
-            "A_VALIDER_1",
-            "A_VALIDER_2",
-            "A_VALIDER_MOE",
-            "A_ASSOCIER_MOE",
-            "A_ASSOCIER_MOA",
-            "A_ASSOCIER_FOURNISSEUR",
-            "TRANSMISE_MOA",
-        ),
+    ("awaiting_validation", "200"): (
+        "A_VALIDER_1",
+        "A_VALIDER_2",
+        "A_VALIDER_MOE",
+        "A_ASSOCIER_MOE",
+        "A_ASSOCIER_MOA",
+        "A_ASSOCIER_FOURNISSEUR",
+        "TRANSMISE_MOA",
     ),
     # Endorsed by its validator, or deemed endorsed once the validation delay ran out: on its way to the buyer.
-    "awaiting_validation/214": (
-        "awaiting_validation",
-        (
-            "VALIDEE_1",
-            "VALIDEE_2",
-            "ABSENCE_VALIDATION_1_HORS_DELAI",
-            "ABSENCE_VALIDATION_2_HORS_DELAI",
-            "ABSENCE_VALIDATION_MOE_DELAI_REGLEMENTAIRE",
-        ),
+    ("awaiting_validation", "214"): (
+        "VALIDEE_1",
+        "VALIDEE_2",
+        "ABSENCE_VALIDATION_1_HORS_DELAI",
+        "ABSENCE_VALIDATION_2_HORS_DELAI",
+        "ABSENCE_VALIDATION_MOE_DELAI_REGLEMENTAIRE",
     ),
-    "delivered/203": ("delivered", ("MISE_A_DISPOSITION", "MISE_A_DISPOSITION_MOE", "MISE_A_DISPOSITION_MOA")),
-    "in_process/204": (
-        "in_process",
-        ("PRISE_EN_COMPTE_DESTINATAIRE", "MISE_A_DISPOSITION_COMPTABLE", "PRISE_EN_COMPTE_MOE", "PRISE_EN_COMPTE_MOA"),
+    ("delivered", "203"): ("MISE_A_DISPOSITION", "MISE_A_DISPOSITION_MOE", "MISE_A_DISPOSITION_MOA"),
+    ("in_process", "204"): (
+        "PRISE_EN_COMPTE_DESTINATAIRE",
+        "MISE_A_DISPOSITION_COMPTABLE",
+        "PRISE_EN_COMPTE_MOE",
+        "PRISE_EN_COMPTE_MOA",
     ),
     # An error on the buyer's or the project managers' side: theirs to correct, the supplier waits.
-    "in_process/207": (
-        "in_process",
-        (
-            "ERREUR_MOE_SUR_FOURNISSEUR",
-            "ERREUR_MOA_SUR_FOURNISSEUR",
-            "ERREUR_MOE_SUR_MOA",
-            "ERREUR_DE_MOE",
-            "ERREUR_DE_MOA",
-            "ERREUR_DESTINATAIRE_PD",
-            "ERREUR_DESTINATAIRE_EA",
-        ),
+    ("in_process", "207"): (
+        "ERREUR_MOE_SUR_FOURNISSEUR",
+        "ERREUR_MOA_SUR_FOURNISSEUR",
+        "ERREUR_MOE_SUR_MOA",
+        "ERREUR_DE_MOE",
+        "ERREUR_DE_MOA",
+        "ERREUR_DESTINATAIRE_PD",
+        "ERREUR_DESTINATAIRE_EA",
     ),
-    "suspended/208": ("suspended", ("SUSPENDUE", "A_COMPLETER")),
-    "completed/209": ("completed", ("COMPLETEE",)),
+    ("suspended", "208"): ("SUSPENDUE", "A_COMPLETER"),
+    ("completed", "209"): ("COMPLETEE",),
     # Wrong routing data — recipient, service, commitment, or validator: the supplier corrects it, same number.
-    "to_recycle/221": (
-        "to_recycle",
-        (
-            "A_RECYCLER",
-            "EN_ATTENTE_RECYCLAGE_FOURNISSEUR",
-            "ERREUR_FOURNISSEUR_SUR_VALIDEUR",
-            "ERREUR_COTRAITANT_SUR_VALIDEUR",
-            "ERREUR_FOURNISSEUR_SUR_MOE",
-            "ERREUR_FOURNISSEUR_SUR_MOA",
-        ),
+    ("to_recycle", "221"): (
+        "A_RECYCLER",
+        "EN_ATTENTE_RECYCLAGE_FOURNISSEUR",
+        "ERREUR_FOURNISSEUR_SUR_VALIDEUR",
+        "ERREUR_COTRAITANT_SUR_VALIDEUR",
+        "ERREUR_FOURNISSEUR_SUR_MOE",
+        "ERREUR_FOURNISSEUR_SUR_MOA",
     ),
-    "approved/205": ("approved", ("SERVICE_FAIT", "MANDATEE", "COMPTABILISEE")),
-    "payment_sent/211": ("payment_sent", ("MISE_EN_PAIEMENT",)),
+    ("approved", "205"): ("SERVICE_FAIT", "MANDATEE", "COMPTABILISEE"),
+    ("payment_sent", "211"): ("MISE_EN_PAIEMENT",),
     # Refused by the buyer or a validator: final, a new invoice is needed.
-    "rejected/210": (
-        "rejected",
-        ("REJETEE", "REFUSEE_1", "REFUSEE_2", "REFUSEE_MOE", "REFUSEE_MOA", "REFUSEE_FOURNISSEUR"),
-    ),
-    "rejected/213": ("rejected", ("NON_CONFORME",)),
+    ("rejected", "210"): ("REJETEE", "REFUSEE_1", "REFUSEE_2", "REFUSEE_MOE", "REFUSEE_MOA", "REFUSEE_FOURNISSEUR"),
+    ("rejected", "213"): ("NON_CONFORME",),
     # Abandoned, deleted, or superseded in Chorus (a tacit general statement A22, a copy made after a refusal).
-    "withdrawn/220": ("withdrawn", ("ABANDONNEE", "SUPPRIMEE", "REMPLACEE_PAR_A22", "DUPLIQUE_APRES_REFUS")),
+    ("withdrawn", "220"): ("ABANDONNEE", "SUPPRIMEE", "REMPLACEE_PAR_A22", "DUPLIQUE_APRES_REFUS"),
 }
 CHORUS_INVOICE_STATES: dict[str, Meaning] = {
-    code: Meaning(status, key.rsplit("/", 1)[1]) for key, (status, codes) in _MEANINGS.items() for code in codes
+    code: Meaning(status, cdar) for (status, cdar), codes in _MEANINGS.items() for code in codes
 }
 # Chorus's own placeholder for a status it could not name: known, but it says nothing pdp can act on.
 UNKNOWN = frozenset({"TECHNIQUE_INCONNU"})
