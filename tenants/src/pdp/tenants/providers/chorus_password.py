@@ -125,12 +125,12 @@ async def record_provider(
         await AuditRepository(session).append(
             JOB_ACTOR, "provider.chorus_account_checked", "provider", provider.id, {"status": "refused"}
         )
-    due = notice_due(provider.chorus_password_expires_at, now, warning_days)
-    if due is None or not _later(due, provider.chorus_password_notice):
-        await session.flush()
-        return None
-    provider.chorus_password_notice = due
+    due = _unsent(provider.chorus_password_expires_at, provider.chorus_password_notice, now, warning_days)
+    if due is not None:
+        provider.chorus_password_notice = due
     await session.flush()
+    if due is None:
+        return None
     expires_at = provider.chorus_password_expires_at
     assert expires_at is not None  # a notice is due only for a known date
     data: dict[str, Any] = {
@@ -171,12 +171,12 @@ async def record_platform(
     fields = {"mode": mode, "login": account.login}
     if reading.refused:
         log.error("chorus.platform_account_refused", **fields, expires_at=_iso(row.password_expires_at))
-    due = notice_due(row.password_expires_at, now, warning_days)
-    if due is None or not _later(due, row.notice):
-        await session.flush()
-        return None
-    row.notice = due
+    due = _unsent(row.password_expires_at, row.notice, now, warning_days)
+    if due is not None:
+        row.notice = due
     await session.flush()
+    if due is None:
+        return None
     expires_at = row.password_expires_at
     assert expires_at is not None
     details = {**fields, "expires_at": expires_at.isoformat(), "days_left": days_left(expires_at, now)}
@@ -187,9 +187,13 @@ async def record_platform(
     return due
 
 
-def _later(due: Notice, sent: str | None) -> bool:
-    """Whether ``due`` is a warning not sent yet: none sent, or ``expired`` after ``expiring``."""
-    return sent is None or (sent == "expiring" and due == "expired")
+def _unsent(expires_at: datetime | None, sent: str | None, now: datetime, warning_days: int) -> Notice | None:
+    """The warning due now for ``expires_at`` if it was not sent yet (none sent, or ``expired`` after
+    ``expiring``), else ``None``: each account's and the platform's alike."""
+    due = notice_due(expires_at, now, warning_days)
+    if due is None or (sent is not None and not (sent == "expiring" and due == "expired")):
+        return None
+    return due
 
 
 def _iso(moment: datetime | None) -> str | None:
