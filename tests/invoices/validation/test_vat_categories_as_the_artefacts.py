@@ -113,6 +113,7 @@ def assert_judged_alike(name: str, document: Invoice, rules: set[str], ubl: set[
         assert (syntax, pdp) == (syntax, expected), name
         assert (syntax, cen) == (syntax, expected), name
 
+
 S_LINE = line("S", "20.00")
 S_VAT = vat("S", "20.00", tax="20.00")
 E_VAT = vat("E", "0.00", reason="Exonéré")
