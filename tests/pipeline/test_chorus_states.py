@@ -19,7 +19,7 @@ from pdp.tenants.deposits.tracking import track
 from tests.conftest import TenantFixture
 from tests.invoices.pdf.pdfgen import simple_pdf
 from tests.journeys import active_mandate, cii_invoice, deposit_cii, json_invoice, seller_provider
-from tests.pipeline.test_submission import _invoice, _queued, _to, plain_pdf
+from tests.pipeline.test_submission import DEFLUX, _invoice, _queued, _to, plain_pdf
 from tests.sandbox.harness import NO_PARAMS, SUPPLIER, RunningSandbox
 
 
@@ -251,6 +251,34 @@ async def test_tracking_in_bulk_reads_one_feed_and_the_history_only_of_what_chan
     after = calls()
     assert after["/cpro/factures/v1/rechercher/fournisseur"] == before["/cpro/factures/v1/rechercher/fournisseur"] + 1
     assert after["/cpro/factures/v1/consulter/historique"] == before["/cpro/factures/v1/consulter/historique"]
+
+
+async def test_a_reconciled_deposit_is_followed_though_the_feed_has_moved_past_its_statuses(
+    chorus_client: Any, tenant: TenantFixture, pipeline: Pipeline, sandbox: RunningSandbox
+) -> None:
+    provider = await seller_provider(chorus_client, tenant)
+    await active_mandate(chorus_client, tenant, provider["id"])
+    response = await deposit_cii(chorus_client, tenant, provider["id"], number="F-LOST-ANSWER", **_to(NO_PARAMS))
+    reconciled = response.json()["id"]
+    sandbox.control("POST", "faults", {"kind": "drop_after", "path_prefix": DEFLUX, "count": 1})
+    assert await advance(pipeline, tenant.id, reconciled) == "ambiguous"
+    sandbox.control("POST", "clock/advance", {"minutes": 1})
+    assert await advance(pipeline, tenant.id, reconciled) == "reconciled"
+    sandbox.control("POST", "clock/advance", {"days": 20})  # Chorus takes it to payment meanwhile
+    # Another invoice of the same account is deposited and followed: the feeds cover the account past all that.
+    response = await deposit_cii(chorus_client, tenant, provider["id"], number="F-AHEAD", **_to(NO_PARAMS))
+    ahead = response.json()["id"]
+    assert await advance(pipeline, tenant.id, ahead) == "deposited"
+    for _ in range(12):
+        sandbox.control("POST", "clock/advance", {"days": 1})
+        await track(pipeline, tenant.id, [ahead])
+        if (await _invoice(chorus_client, tenant, ahead))["status"] == "payment_sent":
+            break
+    assert (await _invoice(chorus_client, tenant, ahead))["status"] == "payment_sent"
+    # Together in one round: the feed starts where the second is covered, after every status of the first.
+    done = await track(pipeline, tenant.id, [reconciled, ahead])
+    assert done.histories == 1
+    assert (await _invoice(chorus_client, tenant, reconciled))["status"] == "payment_sent"
 
 
 async def test_a_suspended_invoice_nobody_polls_stalls_at_its_limit(

@@ -12,7 +12,8 @@ current status changed since a moment (Pastell follows Chorus this way), with th
    invoices nobody polls (stalled, suspended…) that the feed shows in a new status join the round;
 3. asks the flux report only of deposits the feed has not shown by their first poll — integration is where
    Chorus refuses or loses a flux — and the history only of the invoices whose status changed (one first seen
-   ``DEPOSEE`` needs none: nothing comes before it), a few calls at once, before any lock is taken;
+   ``DEPOSEE`` needs none: nothing comes before it) or that pdp knows by id but never read (a reconciled deposit,
+   whose statuses may all predate the feed), a few calls at once, before any lock is taken;
 4. reschedules the quiet invoices in one UPDATE, and applies the others 25 per transaction, each locked (ids in
    order, then their audit chains in order: no deadlock with deposits) and checked unchanged since step 1 (a
    concurrent action wins; the next round sees the rest), then schedules its next look or declares it stalled.
@@ -262,7 +263,13 @@ async def _read_histories(group: Account) -> None:
     wanted = []
     for invoice in group.invoices:
         found = group.listed.get(invoice.id)
-        if found is None or found.identifiant_facture_cpp is None or found.statut == invoice.chorus_status:
+        if found is None:
+            if invoice.chorus_invoice_id is not None and invoice.chorus_status is None:
+                # Reconciled: Chorus took it while pdp did not know, so its statuses may all predate the feeds
+                # (which start where the account's other invoices were covered). Its history, not the feed.
+                wanted.append((invoice.id, invoice.chorus_invoice_id))
+            continue
+        if found.identifiant_facture_cpp is None or found.statut == invoice.chorus_status:
             continue
         if invoice.chorus_invoice_id is None and found.statut in FIRST_STATUSES:
             continue
@@ -284,7 +291,8 @@ def _quiet(group: Account, invoice: InvoiceRecord, now: datetime, limits: dict[s
     of most rounds: they are rescheduled in one statement, without a lock or a load each."""
     found = group.listed.get(invoice.id)
     news = found is not None and (invoice.chorus_invoice_id is None or found.statut != invoice.chorus_status)
-    return not news and invoice.id not in group.reports and not stalls.is_overdue(invoice, limits, now)
+    read = invoice.id in group.reports or invoice.id in group.histories
+    return not news and not read and not stalls.is_overdue(invoice, limits, now)
 
 
 def _rescheduled(pipeline: Pipeline, group: Account, invoice: InvoiceRecord) -> dict[str, object]:
@@ -330,12 +338,12 @@ async def _apply(pipeline: Pipeline, session: AsyncSession, group: Account, invo
     if found is not None and found.identifiant_facture_cpp is not None:
         newly_found = invoice.chorus_invoice_id is None
         invoice.chorus_invoice_id = found.identifiant_facture_cpp
-        if history is not None:
-            changed = await steps.apply_history(session, invoice, history)
-        elif newly_found and found.statut in FIRST_STATUSES:
+        if history is None and newly_found and found.statut in FIRST_STATUSES:
             changed = await steps.apply_chorus_status(session, invoice, found.statut, found.commentaire_etat_courant)
             invoice.chorus_history_seen = max(invoice.chorus_history_seen, 1)
         changed = changed or newly_found
+    if history is not None:
+        changed = await steps.apply_history(session, invoice, history) or changed
     report = group.reports.get(invoice.id)
     if isinstance(report, ChorusError):
         invoice.last_error = steps.error_text(report)
