@@ -223,11 +223,29 @@ async def other_tenant(new_tenant: NewTenant) -> TenantFixture:
     return await new_tenant("Other platform")
 
 
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Figures some tests must show in every run's output (the oracle agreement rates)."""
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """The figures a test added to SUMMARY travel with its report: under pytest-xdist the test runs in a worker
+    process, and only the reports reach the process that prints the summary."""
     from tests.invoices.report import SUMMARY
 
-    if SUMMARY:
+    report = yield
+    if call.when == "teardown":
+        report.user_properties.extend(("pdp figure", line) for line in SUMMARY)
+        SUMMARY.clear()
+    return report
+
+
+FIGURES: list[str] = []  # gathered from the reports, in the process that prints them
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    FIGURES.extend(str(value) for name, value in report.user_properties if name == "pdp figure")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Figures some tests must show in every run's output (the oracle agreement rates)."""
+    if FIGURES:
         terminalreporter.section("pdp figures")
-        for line in SUMMARY:
+        for line in FIGURES:
             terminalreporter.write_line(line)

@@ -43,6 +43,7 @@ from pdp.tenants.webhooks.signature import SignatureError, verify
 SELLER = JsonSeller(name="Atelier Dupont SARL", siret="73282932000074", vat_number="FR44732829320")
 DONE = "payment_sent"
 EVENTS = ["provider.created", "mandate.activated", "invoice.created", "invoice.status_changed"]
+STARTED = time.monotonic()  # each step prints the seconds since the script started
 
 
 class Failed(Exception):
@@ -55,7 +56,7 @@ def check(condition: bool, message: str) -> None:
 
 
 def step(message: str) -> None:
-    print(f"• {message}", flush=True)
+    print(f"• {message}  [{time.monotonic() - STARTED:.1f} s]", flush=True)
 
 
 # -- the webhook receiver ---------------------------------------------------------------------------------------
@@ -222,7 +223,7 @@ class Demo:
             statuses = {kind: api.get(f"/v1/invoices/{i}").json()["status"] for kind, i in invoices.items()}
             for kind, status in statuses.items():
                 if shown.get(kind) != status:
-                    print(f"    {kind:8} {invoices[kind]}  {status}", flush=True)
+                    print(f"    {kind:8} {invoices[kind]}  {status}  [{time.monotonic() - STARTED:.1f} s]", flush=True)
                     shown[kind] = status
             if statuses["suspend"] == "suspended":
                 files = {"files": ("bon-de-livraison.pdf", delivery_note(), "application/pdf")}

@@ -16,7 +16,7 @@ SCRIPT = Path(__file__).resolve().parents[2] / "infra" / "scripts" / "marketplac
 
 def test_the_marketplace_journey_holds_end_to_end(data_dir: Path) -> None:
     # A faster emulator and polling than the demo defaults: the journey is the same, CI waits less.
-    dev = Dev(data_dir, PDP_DEV_CLOCK_SPEED="40000", PDP_TRACKING_INTERVALS_SECONDS="2,3,5")
+    dev = Dev(data_dir, PDP_DEV_CLOCK_SPEED="80000", PDP_TRACKING_INTERVALS_SECONDS="1")
     try:
         result = subprocess.run(
             [sys.executable, str(SCRIPT), "--dev-json", str(data_dir / "dev.json"), "--timeout", "300"],
