@@ -261,10 +261,19 @@ class Invoice(Model, kw_only=True):
     # Not EN 16931: the root a UBL document was read from ("Invoice" or "CreditNote"), since UBL's BR-CL-01 takes
     # BT-3 from a different code list for each; None for any other source.
     ubl_root: str | None = None
+    # Not EN 16931: the groups whose XML element is missing altogether ("BG-4": AccountingSupplierParty or
+    # SellerTradeParty; "BG-22": LegalMonetaryTotal or the header monetary summation). The artefacts check BR-12…15
+    # and BR-CO-26 inside those elements (and the document fails its schema without them), so pdp judges them the
+    # same way. None: none is missing, or not read from XML.
+    absent_groups: list[str] | None = None
 
     @property
     def is_credit_note(self) -> bool:
         return self.type_code in CREDIT_NOTE_TYPES
+
+    def lacks(self, group: str) -> bool:
+        """Whether the XML this invoice was read from has no element at all for ``group`` (see absent_groups)."""
+        return self.absent_groups is not None and group in self.absent_groups
 
 
 # UNTDID 1001 codes that are credit notes (EN 16931 lists 81, 83, 381, 396, 532 among the allowed codes).

@@ -204,6 +204,12 @@ def _invoice(root: Any) -> Invoice:
     }
     _agreement(agreement_element, fields)
     _settlement(settlement_element, settlement, _get(terms, T.DirectDebitMandateID), fields)
+    # Invoice.absent_groups: the elements the artefacts' contexts of BR-12…15 and BR-CO-26 need.
+    present = {
+        "BG-4": T.SellerTradeParty in _kids(agreement_element),
+        "BG-22": T.SpecifiedTradeSettlementHeaderMonetarySummation in settlement,
+    }
+    fields["absent_groups"] = [group for group, there in present.items() if not there] or None
     return Invoice(**fields)
 
 

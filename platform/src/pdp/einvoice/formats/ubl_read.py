@@ -212,7 +212,14 @@ def _invoice(root: Any) -> Invoice:
         attachments=refs.attachments,
         lines=[_line(el, credit) for el in _every(k, A.CreditNoteLine if credit else A.InvoiceLine)],
         currency_ids=currency_ids,
+        absent_groups=_absent_groups(k),
     )
+
+
+def _absent_groups(k: Kids) -> list[str] | None:
+    """Invoice.absent_groups: the elements the artefacts' contexts of BR-12…15 and BR-CO-26 need."""
+    present = {"BG-4": A.AccountingSupplierParty in k, "BG-22": A.LegalMonetaryTotal in k}
+    return [group for group, there in present.items() if not there] or None
 
 
 def _note(element: Any) -> Note | None:

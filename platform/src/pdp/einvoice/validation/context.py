@@ -19,6 +19,7 @@ HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 HALF = Decimal("0.5")
 ZERO = Decimal(0)
+CII_SYNTAXES = frozenset({"cii", "facturx"})  # the syntaxes read as CII (a Factur-X PDF carries CII)
 ONE = Decimal(1)
 
 

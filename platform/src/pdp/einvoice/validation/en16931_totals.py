@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from pdp.einvoice.validation.codelists import CODE_LISTS
-from pdp.einvoice.validation.context import ONE, ZERO, RuleContext, total, xround, xround2
+from pdp.einvoice.validation.context import CII_SYNTAXES, ONE, ZERO, RuleContext, total, xround, xround2
 
 # BR-CO-09 accepts the ISO 3166-1 codes of BR-CL-14 plus EL (Greece's VAT prefix).
 VAT_PREFIXES = CODE_LISTS["BR-CL-14"] | {"EL"}
@@ -31,12 +31,9 @@ def check_totals(ctx: RuleContext) -> None:
     # The details are formatted only for a failing rule: formatting Decimals costs more than the checks.
     line_sum = total(line.net_amount for line in inv.lines)
     # The artefacts compare each total as written: a missing one compares false (XPath's empty sequence), so when
-    # the monetary totals group is there, a missing BT-106/109/112/115 fails the calculation rules that use it
-    # as well as its own presence rule (BR-12…15). Without any total, the group itself is taken to be absent.
-    grouped = any(
-        value is not None
-        for value in (t.line_net, t.allowances, t.charges, t.without_vat, t.with_vat, t.prepaid, t.rounding, t.due)
-    )
+    # the monetary totals element is there, a missing BT-106/109/112/115 fails the calculation rules that use it
+    # as well as its own presence rule (BR-12…15); without the element, only BR-CO-15 (the document's) is checked.
+    grouped = not inv.lacks("BG-22")
     if t.line_net is not None:
         expected = xround2(line_sum)
         if t.line_net != expected:
@@ -74,8 +71,8 @@ def check_totals(ctx: RuleContext) -> None:
         expected = xround2(t.without_vat + (t.vat or ZERO))
         if t.with_vat != expected:
             ctx.fail("BR-CO-15", detail=f"({t.with_vat} ≠ {expected})")
-    elif grouped:
-        ctx.fail("BR-CO-15")
+    else:
+        ctx.fail("BR-CO-15")  # its context is the document: a missing BT-109 or BT-112 compares false
     if t.due is not None and t.with_vat is not None:
         ctx.check(xround2(t.due - (t.rounding or ZERO)) == xround2(t.with_vat - (t.prepaid or ZERO)), "BR-CO-16")
     elif grouped:
@@ -85,7 +82,9 @@ def check_totals(ctx: RuleContext) -> None:
     for vat in inv.vat_breakdown:
         if not _br_co_17(vat.taxable_amount, vat.tax_amount, vat.rate, inclusive=inclusive):
             ctx.fail("BR-CO-17", detail=f"({vat.category} {vat.rate}%)")
-    ctx.check(bool(inv.vat_breakdown), "BR-CO-18")
+    # The CII artefact asks from each line's context (a document without lines is BR-16's alone).
+    if inv.lines or ctx.syntax not in CII_SYNTAXES:
+        ctx.check(bool(inv.vat_breakdown), "BR-CO-18")
     for vat_id in (
         inv.seller.vat_id,
         inv.buyer.vat_id,

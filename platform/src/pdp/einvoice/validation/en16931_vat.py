@@ -12,11 +12,10 @@ from collections import defaultdict
 from decimal import Decimal
 
 from pdp.einvoice.model import AllowanceCharge, Invoice, VatBreakdown
-from pdp.einvoice.validation.context import ONE, ZERO, RuleContext, total, xround2
+from pdp.einvoice.validation.context import CII_SYNTAXES, ONE, ZERO, RuleContext, total, xround2
 from pdp.einvoice.validation.messages import VAT_RULE_COUNT, VAT_RULE_PREFIX
 
 PREFIX = VAT_RULE_PREFIX
-CII_SYNTAXES = frozenset({"cii", "facturx"})
 # Categories with one breakdown per rate; the others have exactly one.
 PER_RATE = frozenset({"S", "L", "M"})
 EXEMPTION_REQUIRED = frozenset({"E", "AE", "K", "G", "O"})
