@@ -40,12 +40,13 @@ def check_totals(ctx: RuleContext) -> None:
             ctx.fail("BR-CO-10", detail=f"({t.line_net} ≠ {expected})")
     elif grouped:
         ctx.fail("BR-CO-10")
-    # An allowance or charge that says neither (no ChargeIndicator) is in neither sum, as in the artefacts.
+    # An allowance or charge that says neither (no ChargeIndicator) is in neither sum, as in the artefacts; both
+    # rules are asked from the monetary totals element, so a document without it checks neither.
     allowances = [ac.amount for ac in inv.allowances_charges if ac.is_charge is False]
     charges = [ac.amount for ac in inv.allowances_charges if ac.is_charge]
-    if t.allowances is not None or allowances:
+    if grouped and (t.allowances is not None or allowances):
         ctx.check(t.allowances is not None and t.allowances == xround2(total(allowances)), "BR-CO-11")
-    if t.charges is not None or charges:
+    if grouped and (t.charges is not None or charges):
         ctx.check(t.charges is not None and t.charges == xround2(total(charges)), "BR-CO-12")
     if t.line_net is not None and t.without_vat is not None:
         expected = xround2(t.line_net - (t.allowances or ZERO) + (t.charges or ZERO))
@@ -53,8 +54,13 @@ def check_totals(ctx: RuleContext) -> None:
             ctx.fail("BR-CO-13", detail=f"({t.without_vat} ≠ {expected})")
     elif grouped:
         ctx.fail("BR-CO-13")
-    # The UBL schematron skips BR-CO-14 without a breakdown (BR-CO-18 reports that); the CII one sums zero.
-    if t.vat is not None and (inv.vat_breakdown or ctx.syntax in ("cii", "facturx")):
+    # The UBL schematron skips BR-CO-14 without a breakdown (BR-CO-18 reports that); the CII one sums zero, from
+    # each TaxTotalAmount whose currencyID is BT-5 (one in another currency, or without BT-5, is not checked).
+    if ctx.syntax in CII_SYNTAXES:
+        vat_checked = inv.currency is not None and t.vat_totals_in_currency != 0
+    else:
+        vat_checked = bool(inv.vat_breakdown)
+    if t.vat is not None and vat_checked:
         expected = xround2(total(v.tax_amount for v in inv.vat_breakdown))
         if t.vat != expected:
             ctx.fail("BR-CO-14", detail=f"({t.vat} ≠ {expected})")
