@@ -346,9 +346,14 @@ def _totals(element: Any, fields: dict[str, Any]) -> Totals:
     currency, tax_currency = fields["currency"], fields["tax_currency"]
     vat = vat_accounting = None
     in_currency = 0
-    for total in _all(element, T.TaxTotalAmount, kids):
+    vat_totals = _all(element, T.TaxTotalAmount, kids)
+    for total in vat_totals:
         in_currency += _attr(total, "currencyID") == currency  # BR-CO-15 counts them (Totals.vat_totals_in_currency)
-        # Up to two TaxTotalAmount, told apart by currencyID: in BT-5 it is BT-110, in BT-6 it is BT-111.
+    # Up to two TaxTotalAmount, told apart by currencyID: in BT-5 it is BT-110, in BT-6 it is BT-111. The one in
+    # BT-5 is BT-110 wherever it stands (BR-CO-14 and BR-CO-15 read that one); without one, the first not in BT-6.
+    if in_currency:
+        vat_totals = sorted(vat_totals, key=lambda total: _attr(total, "currencyID") != currency)
+    for total in vat_totals:
         value = _decimal(total)
         unit = _attr(total, "currencyID")
         if value is None:

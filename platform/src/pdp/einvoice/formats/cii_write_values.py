@@ -36,7 +36,11 @@ def _text(parent: Element, name: str, value: str | None, **attributes: str | Non
 
 def _number(value: Decimal | None) -> str | None:
     # Fixed-point: str() would give "1E+2" for some values, which xs:decimal refuses.
-    return None if value is None else format(value, "f")
+    if value is None:
+        return None
+    # Never a negative zero ("-0.00", e.g. a 0 % tax on a negative base): the CEN CII artefact, run by Saxon, finds
+    # it unequal to 0 (BR-AE-09, BR-CO-14…), although xs:decimal says it is zero.
+    return format(value.copy_abs() if value.is_zero() else value, "f")
 
 
 def _amount(parent: Element, name: str, value: Decimal | None, **attributes: str | None) -> None:
