@@ -41,6 +41,50 @@ async def test_every_tenant_table_has_forced_rls_and_a_policy(owner_engine: Asyn
         assert policies >= 1, f"{name}: no policy"
 
 
+async def test_every_tenant_table_lets_staff_read_only_under_an_open_grant(owner_engine: AsyncEngine) -> None:
+    """Migration 0024's restrictive policy is on every table isolated by tenant (a later migration's new table
+    must add it too), and the staff role may read nothing a support case does not need."""
+    async with owner_engine.connect() as conn:
+        isolated = set(
+            (await conn.execute(text("SELECT tablename FROM pg_policies WHERE policyname = 'tenant_isolation'")))
+            .scalars()
+            .all()
+        )
+        staff = {
+            (row[0], row[1], row[2])
+            for row in await conn.execute(
+                text(
+                    "SELECT tablename, permissive, array_to_string(roles, ',') FROM pg_policies"
+                    " WHERE policyname = 'staff_grant'"
+                )
+            )
+        }
+        readable = set(
+            (
+                await conn.execute(
+                    text(
+                        "SELECT table_name FROM information_schema.role_table_grants"
+                        " WHERE grantee = 'pdp_app_staff' AND privilege_type = 'SELECT'"
+                    )
+                )
+            )
+            .scalars()
+            .all()
+        )
+        writable = (
+            await conn.execute(
+                text(
+                    "SELECT count(*) FROM information_schema.role_table_grants"
+                    " WHERE grantee = 'pdp_app_staff' AND privilege_type <> 'SELECT'"
+                )
+            )
+        ).scalar_one()
+    assert isolated and staff == {(table, "RESTRICTIVE", "pdp_app_staff") for table in isolated}
+    assert readable <= isolated
+    assert not readable & {"portal_sessions", "portal_tokens", "identity_proofs", "idempotency_keys", "outbox"}
+    assert writable == 0
+
+
 async def test_unique_keys_of_tenant_tables_start_with_tenant_id(owner_engine: AsyncEngine) -> None:
     async with owner_engine.connect() as conn:
         rows = (

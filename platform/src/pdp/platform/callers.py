@@ -6,8 +6,8 @@ scope is applied twice: by the repositories' statements (:meth:`pdp.platform.db.
 and by PostgreSQL's row-level security (``app.provider_ids``, bound by :mod:`pdp.platform.db.tenancy`), so a query
 that forgets the filter returns nothing for a portal user rather than another provider's rows.
 
-Support staff (the console) will be a caller too; it is left out until the console exists, so that nothing can
-build one by accident before its scoping is designed.
+Support staff are a caller only under an access grant they opened (:class:`StaffCaller`): the grant names the
+tenant, and PostgreSQL checks it again on every row (migration 0024), so staff never read a tenant silently.
 """
 
 from __future__ import annotations
@@ -88,4 +88,25 @@ class SystemCaller(_WholeTenant):
         return Actor("system", self.name)
 
 
-Caller = ApiKeyCaller | PortalUserCaller | SystemCaller
+@dataclass(frozen=True, slots=True)
+class StaffCaller:
+    """A support staff member reading one tenant under an access grant (narrowed to a provider when it is).
+
+    Its transactions run as the staff database role, whose policies let a row through only while the grant is
+    open, unexpired and the staff member's own: the grant is checked by the database, not only by the code."""
+
+    tenant_id: str
+    staff_id: str
+    grant_id: str
+    provider_id: str | None = None
+
+    @property
+    def provider_scope(self) -> frozenset[str] | None:
+        return None if self.provider_id is None else frozenset({self.provider_id})
+
+    @property
+    def actor(self) -> Actor:
+        return Actor("staff", self.staff_id)
+
+
+Caller = ApiKeyCaller | PortalUserCaller | SystemCaller | StaffCaller

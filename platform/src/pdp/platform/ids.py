@@ -31,6 +31,7 @@ PREFIXES: Final = {
     "portal_token": "ptk",
     "identity_proof": "idp",
     "staff_case": "cas",
+    "staff_grant": "sag",
 }
 _ALPHABET: Final = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 

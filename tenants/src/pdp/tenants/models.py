@@ -21,6 +21,7 @@ from pdp.tenants.events.models import Event
 from pdp.tenants.identity.models import IdentityProof
 from pdp.tenants.mandates.models import Mandate
 from pdp.tenants.providers.models import ChorusPlatformAccount, Provider
+from pdp.tenants.staff.models import StaffAccessGrant
 from pdp.tenants.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "Provider",
     "Recipient",
     "RecipientService",
+    "StaffAccessGrant",
     "StaffCase",
     "StaffUser",
     "Tenant",

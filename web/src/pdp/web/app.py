@@ -28,6 +28,7 @@ from pdp.web.api.invoices import InvoicesController
 from pdp.web.api.mandates import MandatesController
 from pdp.web.api.providers import ProvidersController
 from pdp.web.api.recipients import RecipientsController
+from pdp.web.api.staff_access import StaffAccessController
 from pdp.web.api.webhooks import WebhooksController
 from pdp.web.api_docs import assets_router, docs_render_plugin
 from pdp.web.api_keys import ApiKeyAuthenticator
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             RecipientsController,
             WebhooksController,
             EventsController,
+            StaffAccessController,
         ],
         middleware=[UnitOfWorkMiddleware(ApiKeyAuthenticator())],
         dependencies={"session": Provide(provide_session), "principal": Provide(provide_principal)},

@@ -14,6 +14,8 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import asyncpg
 
+from pdp.platform.db.migration_helpers import staff_role_for
+
 
 @dataclass(frozen=True, slots=True)
 class DatabasePlan:
@@ -58,6 +60,7 @@ async def ensure_database(admin_url: str, plan: DatabasePlan) -> tuple[str, str]
             exists = await conn.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", role)
             verb = "ALTER" if exists else "CREATE"
             await conn.execute(f"{verb} ROLE {_ident(role)} {attributes} PASSWORD {_literal(password)}")
+        await _ensure_staff_role(conn, plan.app_role)
         if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", plan.database):
             await conn.execute(f"CREATE DATABASE {_ident(plan.database)} OWNER {_ident(plan.owner_role)}")
     finally:
@@ -71,6 +74,19 @@ async def ensure_database(admin_url: str, plan: DatabasePlan) -> tuple[str, str]
         with_credentials(admin_url, plan.app_role, plan.app_password, plan.database),
         with_credentials(admin_url, plan.owner_role, plan.owner_password, plan.database),
     )
+
+
+async def _ensure_staff_role(conn: asyncpg.Connection, app_role: str) -> None:
+    """The role a staff session reads as (no login): the app role may switch to it for one transaction, and does not
+    inherit it — its row-level security policies (a valid access grant) must not apply to the app's own work."""
+    staff = staff_role_for(app_role)
+    if not await conn.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", staff):
+        await conn.execute(f"CREATE ROLE {_ident(staff)} NOLOGIN NOSUPERUSER NOBYPASSRLS NOINHERIT")
+    if int(await conn.fetchval("SHOW server_version_num")) >= 160000:
+        await conn.execute(f"GRANT {_ident(staff)} TO {_ident(app_role)} WITH INHERIT FALSE, SET TRUE")
+    else:  # before PostgreSQL 16 a membership inherits unless the member role itself does not
+        await conn.execute(f"ALTER ROLE {_ident(app_role)} NOINHERIT")
+        await conn.execute(f"GRANT {_ident(staff)} TO {_ident(app_role)}")
 
 
 async def drop_database(admin_url: str, database: str) -> None:

@@ -3,6 +3,8 @@
 A session carries its caller's tenant and provider scope in ``session.info``; an ``after_begin`` listener copies
 them into the transaction-local settings that row-level security reads, ``app.tenant_id`` and
 ``app.provider_ids`` (comma-separated; unset means the whole tenant), on every transaction the session begins.
+A staff caller's transactions also name its grant (``app.staff_id``, ``app.staff_grant``) and run as the staff
+role, which reads only under an open grant.
 Nothing else writes those keys (an architecture test greps for it), so what a session may see is decided here.
 """
 
@@ -20,6 +22,7 @@ if TYPE_CHECKING:  # callers need the audit log's Actor, whose repository needs 
 
 _TENANT_KEY = "tenant_id"
 _PROVIDERS_KEY = "provider_ids"
+_STAFF_KEY = "staff_grant"  # (staff id, grant id) of a staff caller: its transactions run as the staff role
 
 
 def bind(session: AsyncSession, caller: Caller | None) -> None:
@@ -28,6 +31,10 @@ def bind(session: AsyncSession, caller: Caller | None) -> None:
     if session.in_transaction():
         raise RuntimeError("bind the caller before the transaction begins")
     _store(session, caller.tenant_id if caller else None, caller.provider_scope if caller else None)
+    from pdp.platform.callers import StaffCaller  # here: callers -> audit -> this module
+
+    if isinstance(caller, StaffCaller):
+        session.info[_STAFF_KEY] = (caller.staff_id, caller.grant_id)
 
 
 def bind_tenant(session: AsyncSession, tenant_id: str | None) -> None:
@@ -62,6 +69,7 @@ def provider_scope_of(session: AsyncSession) -> frozenset[str] | None:
 def _store(session: AsyncSession, tenant_id: str | None, providers: frozenset[str] | None) -> None:
     session.info[_TENANT_KEY] = tenant_id
     session.info[_PROVIDERS_KEY] = providers
+    session.info[_STAFF_KEY] = None
 
 
 @event.listens_for(Session, "after_begin")
@@ -72,6 +80,15 @@ def _set_scope(session: Session, _transaction: SessionTransaction, connection: C
     tenant = session.info.get(_TENANT_KEY)
     if not tenant:
         return
+    staff: tuple[str, str] | None = session.info.get(_STAFF_KEY)
+    if staff is not None:
+        # The staff role for this transaction only: its policies let a row through only under the open grant
+        # named here (migration 0024); set last, while current_user is still the app role it is named after.
+        connection.exec_driver_sql(
+            "SELECT set_config('app.staff_id', $1, true), set_config('app.staff_grant', $2, true),"
+            " set_config('role', current_user || '_staff', true)",
+            staff,
+        )
     providers: frozenset[str] | None = session.info.get(_PROVIDERS_KEY)
     if providers is None:
         connection.exec_driver_sql("SELECT set_config('app.tenant_id', $1, true)", (tenant,))

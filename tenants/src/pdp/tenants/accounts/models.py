@@ -158,11 +158,15 @@ class PortalToken(TenantScoped, Base):
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+# support: reads under a grant, and the safe actions; operator: every action; admin: staff accounts, tenant lifecycle.
+STAFF_ROLES = ("support", "operator", "admin")
+
+
 class StaffUser(Base):
     """Back-office support staff: not tenant-owned; every access they make to a tenant is audited."""
 
     __tablename__ = "staff_users"
-    __table_args__ = (CheckConstraint("role IN ('support', 'admin')", name="role"),)
+    __table_args__ = (CheckConstraint(f"role IN {STAFF_ROLES}", name="role"),)
 
     id: Mapped[str] = mapped_column(String(30), primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -171,6 +175,8 @@ class StaffUser(Base):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    totp_secret_enc: Mapped[str | None] = mapped_column(Text)  # sealed as a portal user's is
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 STAFF_CASE_KINDS = ("siret_contested", "invoice_stalled", "chorus_state_unknown")

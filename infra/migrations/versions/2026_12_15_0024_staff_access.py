@@ -1,0 +1,145 @@
+"""Support staff reach a tenant's rows only under an access grant they opened, with a reason, for a while.
+
+- ``staff_users.role``: ``support`` (read, safe actions), ``operator`` (every action), ``admin`` (staff accounts,
+  tenant lifecycle); ``totp_secret_enc`` and ``totp_enabled_at``: staff sign in with a password and a code, both
+  mandatory (the secret sealed like a portal user's).
+- ``staff_access_grants``: who (staff member, and their name as it was), which tenant (narrowed to a provider or an
+  invoice when the case is), why (free text and a ticket reference), from when until when, revoked when, and how
+  many pages were read under it. A tenant's row: the tenant lists the grants on its account (``GET
+  /v1/staff-access``); the console opens one in a transaction bound to that tenant.
+- The staff role (``<app role>_staff``, created with the app role by ``pdp.platform.db.admin``): the role a staff
+  session reads as, for one transaction (``SET LOCAL ROLE``, by ``pdp.platform.db.tenancy``). It may SELECT the
+  tables a support case needs — never sessions, tokens, identity proofs, idempotency records or the outbox — and
+  every tenant table carries a restrictive policy for it: a row is visible only while the transaction names an
+  open, unexpired grant of the staff member it names, for the row's tenant (``pdp_staff_grant_open``). A console
+  bug that forgets to check the grant therefore reads nothing. The app role is a member that does not inherit it,
+  so these policies never narrow the app's own work.
+
+Revision ID: 0024
+Revises: 0023
+Create Date: 2026-12-15
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+from pdp.platform.db.migration_helpers import protect_tenant_table, staff_role_for
+
+revision = "0024"
+down_revision = "0023"
+branch_labels = None
+depends_on = None
+
+PATH = "pg_catalog, public, pg_temp"
+# What a support case reads: the tenant, its providers and mandates, invoices with their events and documents,
+# webhooks and their deliveries, API keys (last four characters, scopes, last use), the audit log, the grants.
+STAFF_READS = (
+    "tenants",
+    "providers",
+    "mandates",
+    "invoices",
+    "events",
+    "documents",
+    "webhook_endpoints",
+    "webhook_deliveries",
+    "webhook_attempts",
+    "api_keys",
+    "audit_events",
+    "staff_access_grants",
+)
+GRANT_OPEN = f"""
+    CREATE FUNCTION pdp_staff_grant_open() RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {PATH} AS $$
+        SELECT EXISTS (
+            SELECT 1 FROM staff_access_grants g
+             WHERE g.id = nullif(current_setting('app.staff_grant', true), '')
+               AND g.staff_id = nullif(current_setting('app.staff_id', true), '')
+               AND g.tenant_id = nullif(current_setting('app.tenant_id', true), '')
+               AND g.revoked_at IS NULL
+               AND g.expires_at > clock_timestamp()
+        )
+    $$
+"""
+# Every table isolated by tenant, whenever it was created, gets the staff policy: none is forgotten.
+STAFF_POLICIES = """
+    DO $$
+    DECLARE t record;
+    BEGIN
+        FOR t IN SELECT tablename FROM pg_policies
+                  WHERE schemaname = 'public' AND policyname = 'tenant_isolation'
+        LOOP
+            EXECUTE format(
+                'CREATE POLICY staff_grant ON %I AS RESTRICTIVE TO %I USING ((SELECT pdp_staff_grant_open()))',
+                t.tablename, '{staff}'
+            );
+        END LOOP;
+    END $$
+"""
+
+
+def _roles(roles: str) -> None:
+    # 0001 named it inside create_table, where the naming convention prefixed the name once more.
+    for spelling in ("ck_staff_users_role", "ck_staff_users_ck_staff_users_role"):
+        op.execute(f"ALTER TABLE staff_users DROP CONSTRAINT IF EXISTS {spelling}")
+    op.create_check_constraint("role", "staff_users", f"role IN ({roles})")
+
+
+def upgrade(app_role: str) -> None:
+    staff = staff_role_for(app_role)
+    _roles("'support', 'operator', 'admin'")
+    op.add_column("staff_users", sa.Column("totp_secret_enc", sa.Text()))
+    op.add_column("staff_users", sa.Column("totp_enabled_at", sa.DateTime(timezone=True)))
+    op.create_table(
+        "staff_access_grants",
+        sa.Column("tenant_id", sa.String(30), nullable=False),
+        sa.Column("id", sa.String(30), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+        sa.Column("staff_id", sa.String(30), nullable=False),
+        sa.Column("staff_name", sa.String(200), nullable=False),
+        sa.Column("provider_id", sa.String(30)),
+        sa.Column("invoice_id", sa.String(30)),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("ticket", sa.String(100), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(timezone=True)),
+        sa.Column("reads", sa.Integer(), nullable=False, server_default="0"),
+        sa.PrimaryKeyConstraint("tenant_id", "id", name="pk_staff_access_grants"),
+        sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], name="fk_staff_access_grants_tenant_id_tenants"),
+        sa.ForeignKeyConstraint(["staff_id"], ["staff_users.id"], name="fk_staff_access_grants_staff_id_staff_users"),
+        sa.CheckConstraint("expires_at > created_at", name="expiry"),
+        sa.CheckConstraint("length(btrim(reason)) > 0 AND length(btrim(ticket)) > 0", name="why"),
+    )
+    op.create_index("ix_staff_access_grants_created_at", "staff_access_grants", ["tenant_id", "created_at"])
+    protect_tenant_table("staff_access_grants", app_role, "SELECT, INSERT, UPDATE")
+    op.execute(GRANT_OPEN)
+    op.execute("REVOKE ALL ON FUNCTION pdp_staff_grant_open() FROM PUBLIC")
+    op.execute(f"GRANT EXECUTE ON FUNCTION pdp_staff_grant_open() TO {staff}")
+    op.execute(STAFF_POLICIES.replace("{staff}", staff))
+    op.execute(f"GRANT USAGE ON SCHEMA public TO {staff}")
+    for table in STAFF_READS:
+        op.execute(f"GRANT SELECT ON {table} TO {staff}")
+
+
+def downgrade(app_role: str) -> None:
+    staff = staff_role_for(app_role)
+    for table in STAFF_READS:
+        op.execute(f"REVOKE SELECT ON {table} FROM {staff}")
+    op.execute(
+        """
+        DO $$
+        DECLARE t record;
+        BEGIN
+            FOR t IN SELECT tablename FROM pg_policies WHERE schemaname = 'public' AND policyname = 'staff_grant'
+            LOOP
+                EXECUTE format('DROP POLICY staff_grant ON %I', t.tablename);
+            END LOOP;
+        END $$
+        """
+    )
+    op.execute("DROP FUNCTION pdp_staff_grant_open()")
+    op.drop_table("staff_access_grants")
+    op.drop_column("staff_users", "totp_enabled_at")
+    op.drop_column("staff_users", "totp_secret_enc")
+    _roles("'support', 'admin'")
