@@ -130,6 +130,18 @@ class VatBreakdown(Model, kw_only=True):  # BG-23
     exemption_code: str | None = None  # BT-121 (VATEX)
 
 
+class TaxedItem(Model, kw_only=True):
+    """Not EN 16931: a UBL line, document level allowance or charge, or VAT breakdown with every tax category it
+    writes, as the CEN UBL artefact reads them: several of its VAT rules match ``normalize-space(cbc:ID)`` and
+    ``cbc:Percent`` of any of an item's categories, whatever their tax scheme (see Invoice.ubl_taxed_items)."""
+
+    kind: Literal["line", "allowance", "charge", "unflagged", "breakdown"]  # unflagged: no ChargeIndicator
+    amount: Decimal | None = None  # LineExtensionAmount, Amount, or the breakdown's TaxableAmount
+    codes: list[str] = msgspec.field(default_factory=list)  # each category's cbc:ID, normalized, any tax scheme
+    vat_codes: list[str] = msgspec.field(default_factory=list)  # those of its categories in the VAT scheme
+    rates: list[Decimal] = msgspec.field(default_factory=list)  # each category's cbc:Percent, any tax scheme
+
+
 class Totals(Model, kw_only=True):  # BG-22
     line_net: Decimal | None = None  # BT-106 sum of line net amounts
     allowances: Decimal | None = None  # BT-107
@@ -266,6 +278,10 @@ class Invoice(Model, kw_only=True):
     # and BR-CO-26 inside those elements (and the document fails its schema without them), so pdp judges them the
     # same way. None: none is missing, or not read from XML.
     absent_groups: list[str] | None = None
+    # Not EN 16931: a UBL document's lines, document level allowances and charges, and the subtotals of every
+    # TaxTotal, with all their tax categories (TaxedItem), kept only when the model's terms do not say it all: a
+    # category outside the VAT scheme or without one, an item with several, or a second TaxTotal's subtotals.
+    ubl_taxed_items: list[TaxedItem] | None = None
 
     @property
     def is_credit_note(self) -> bool:

@@ -25,6 +25,7 @@ from lxml import etree
 from pdp.einvoice.findings import UnreadableDocument
 from pdp.einvoice.formats.ubl_lines import _line
 from pdp.einvoice.formats.ubl_parties import _delivery, _party, _payee, _tax_representative
+from pdp.einvoice.formats.ubl_taxed import taxed_items
 from pdp.einvoice.formats.ubl_values import (
     CAC,
     CBC,
@@ -174,6 +175,7 @@ def _invoice(root: Any) -> Invoice:
     refs = _references(_every(k, A.AdditionalDocumentReference), _child_id(k, A.ProjectReference))
     currency_ids = _currency_ids(root, {currency, tax_currency} - {None})
     tax = _tax_totals(_every(k, A.TaxTotal), currency, tax_currency)
+    line_tag = A.CreditNoteLine if credit else A.InvoiceLine
     return Invoice(
         number=_child_text(k, B.ID),
         issue_date=_date_of(_first(k, B.IssueDate)),
@@ -210,9 +212,10 @@ def _invoice(root: Any) -> Invoice:
         totals=_totals(_children(_first(k, A.LegalMonetaryTotal)), tax),
         vat_breakdown=tax.breakdown,
         attachments=refs.attachments,
-        lines=[_line(el, credit) for el in _every(k, A.CreditNoteLine if credit else A.InvoiceLine)],
+        lines=[_line(el, credit) for el in _every(k, line_tag)],
         currency_ids=currency_ids,
         absent_groups=_absent_groups(k),
+        ubl_taxed_items=taxed_items(k, line_tag, len(tax.breakdown)),
     )
 
 

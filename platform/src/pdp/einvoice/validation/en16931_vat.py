@@ -12,6 +12,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from pdp.einvoice.model import AllowanceCharge, Invoice, VatBreakdown
+from pdp.einvoice.validation import en16931_vat_ubl as ubl_reading
 from pdp.einvoice.validation.context import CII_SYNTAXES, ONE, ZERO, RuleContext, total, xround2
 from pdp.einvoice.validation.messages import VAT_RULE_COUNT, VAT_RULE_PREFIX
 
@@ -136,6 +137,10 @@ def check_vat_categories(ctx: RuleContext) -> None:
     for vat in inv.vat_breakdown:
         breakdowns_by[vat.category].append(vat)
     lines = inv.lines
+    # UBL is judged on the artefact's own reading of the categories (en16931_vat_ubl), where it differs.
+    ubl = ctx.syntax == "ubl"
+    items = ubl_reading.taxed_items(inv) if ubl else []
+    mentioned = {code for it in items for code in it.codes}
     for category, rules in RULES.items():
         line_indexes = lines_by.get(category, [])
         allowances = allowances_by.get(category, [])
@@ -143,12 +148,19 @@ def check_vat_categories(ctx: RuleContext) -> None:
         breakdowns = breakdowns_by.get(category, [])
         unflagged = len(unflagged_by.get(category, []))
         used = bool(line_indexes or allowances or charges or unflagged)
-        if not (used or breakdowns):
+        if not (used or breakdowns or category in mentioned):
             continue  # every rule of the category is about its lines, allowances, charges or breakdowns
         document_level = len(allowances) + len(charges) + unflagged
-        ok = _breakdown_present_ok(category, cii, len(line_indexes), document_level, len(breakdowns))
+        if ubl:
+            ok = ubl_reading.breakdown_present_ok(category, items)
+        else:
+            ok = _breakdown_present_ok(category, cii, len(line_indexes), document_level, len(breakdowns))
         ctx.check(ok, rules[1])
-        if line_indexes:
+        if ubl and category == "S":  # any S line category asks for a VAT one and a seller VAT identifier
+            any_scheme, in_vat = ubl_reading.standard_rated_lines(items)
+            if any_scheme:
+                ctx.check(in_vat and _vat_ids_ok(inv, category), rules[2])
+        elif line_indexes:
             ctx.check(_vat_ids_ok(inv, category), rules[2])
         if allowances:
             ctx.check(_vat_ids_ok(inv, category), rules[3])
@@ -165,8 +177,14 @@ def check_vat_categories(ctx: RuleContext) -> None:
         for ac in charges:
             ctx.check(_rate_ok(category, ac.vat_rate, cii), rules[7])
         for vat in breakdowns:
-            _check_breakdown(ctx, category, rules, vat, line_indexes, cii=cii)
-        if category == "O" and breakdowns:
+            _check_breakdown(ctx, category, rules, vat, line_indexes, cii=cii, sums=not ubl)
+        if ubl:
+            _check_ubl_sums(ctx, category, rules[8], items)
+        if ubl and category == "O":
+            if ubl_reading.has_not_subject_breakdown(items):
+                for rule, holds in ubl_reading.not_subject_ok(items).items():
+                    ctx.check(holds, rule)
+        elif category == "O" and breakdowns:
             ctx.check(all(v.category == "O" for v in inv.vat_breakdown), "BR-O-11")
             ctx.check(all(line.vat_category == "O" for line in inv.lines), "BR-O-12")
             ctx.check(all(ac.vat_category == "O" for ac in inv.allowances_charges if ac.is_charge is False), "BR-O-13")
@@ -208,11 +226,27 @@ def _check_split_payment(ctx: RuleContext, categories: set[str | None]) -> None:
     ctx.check("S" not in categories, "BR-B-02")
 
 
+def _check_ubl_sums(ctx: RuleContext, category: str, rule: str, items: list[ubl_reading.TaxedItem]) -> None:
+    """-08 from each VAT subtotal of category ``category`` in every TaxTotal, as the UBL artefact's context is."""
+    for it in items:
+        in_context = it.kind == "breakdown" and category in it.vat_codes
+        if in_context and not ubl_reading.taxable_amount_ok(category, it.amount, it.rates, items):
+            ctx.fail(rule, detail=f"({it.amount})")
+            return
+
+
 def _check_breakdown(
-    ctx: RuleContext, category: str, rules: dict[int, str], vat: VatBreakdown, line_indexes: list[int], *, cii: bool
+    ctx: RuleContext,
+    category: str,
+    rules: dict[int, str],
+    vat: VatBreakdown,
+    line_indexes: list[int],
+    *,
+    cii: bool,
+    sums: bool = True,
 ) -> None:
-    # -08 of S/L/M is "every $rate in Percent satisfies …": nothing to check without a rate.
-    if vat.taxable_amount is not None and not (category in PER_RATE and vat.rate is None):
+    # -08 of S/L/M is "every $rate in Percent satisfies …": nothing to check without a rate. (UBL's: _check_ubl_sums.)
+    if sums and vat.taxable_amount is not None and not (category in PER_RATE and vat.rate is None):
         base = _category_base(ctx.invoice, category, vat.rate, line_indexes)
         if not _within_one(vat.taxable_amount, base):  # the detail is formatted only for a failure
             ctx.fail(rules[8], detail=f"({vat.taxable_amount} vs {base})")

@@ -1,0 +1,83 @@
+"""Invoice.ubl_taxed_items: every tax category of a UBL document's lines, allowances, charges and subtotals.
+
+The CEN UBL artefact reads VAT categories more loosely than the EN 16931 terms do in several of its VAT rules
+(BR-S-01, BR-S-02, the -08 sums): ``cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'S']`` with no tax scheme
+test, any of an item's categories, and the subtotals of every ``cac:TaxTotal``. The model keeps one VAT category
+per item (BT-151, BT-95/102, BT-118), so the reader keeps this fuller reading beside it, only when it says more.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Literal
+
+from pdp.einvoice.formats.ubl_values import A, B, Kids, _children, _every, _first, is_vat_scheme
+from pdp.einvoice.formats.xmltext import XSD_DECIMAL
+from pdp.einvoice.model import TaxedItem
+
+_Kind = Literal["line", "allowance", "charge", "unflagged", "breakdown"]
+_INDICATORS: dict[str, _Kind] = {"true": "charge", "1": "charge", "false": "allowance", "0": "allowance"}
+
+
+def taxed_items(k: Kids, line_tag: str, breakdowns_read: int) -> list[TaxedItem] | None:
+    """The items of the document whose root has children ``k``; None when the model's terms say the same (every
+    item has at most one category, in the VAT scheme, and the subtotals read as BG-23 are all there are)."""
+    items: list[TaxedItem] = []
+    plain = True
+    for line in _every(k, line_tag):
+        lk = _children(line)
+        categories = _every(_children(_first(lk, A.Item)), A.ClassifiedTaxCategory)
+        item, simple = _item("line", _first(lk, B.LineExtensionAmount), categories)
+        items.append(item)
+        plain = plain and simple
+    for charge in _every(k, A.AllowanceCharge):
+        ck = _children(charge)
+        indicator = _first(ck, B.ChargeIndicator)
+        text = (indicator.text or "").strip() if indicator is not None else None
+        kind = _INDICATORS.get(text, "unflagged") if text is not None else "unflagged"
+        item, simple = _item(kind, _first(ck, B.Amount), _every(ck, A.TaxCategory))
+        items.append(item)
+        plain = plain and simple
+    subtotals = 0
+    for tax_total in _every(k, A.TaxTotal):
+        for subtotal in _every(_children(tax_total), A.TaxSubtotal):
+            sk = _children(subtotal)
+            item, simple = _item("breakdown", _first(sk, B.TaxableAmount), _every(sk, A.TaxCategory))
+            items.append(item)
+            plain = plain and simple
+            subtotals += 1
+    return None if plain and subtotals == breakdowns_read else items
+
+
+def _item(kind: _Kind, amount: Any, categories: list[Any]) -> tuple[TaxedItem, bool]:
+    """The item, and whether the model's one VAT category says all of it (at most one category, a VAT one)."""
+    codes: list[str] = []
+    vat_codes: list[str] = []
+    rates: list[Decimal] = []
+    simple = len(categories) <= 1
+    for category in categories:
+        ck = _children(category)
+        code = _normalized(_first(ck, B.ID))
+        rate = _decimal(_first(ck, B.Percent))
+        vat = is_vat_scheme(ck)
+        simple = simple and vat
+        if code is not None:
+            codes.append(code)
+            if vat:
+                vat_codes.append(code)
+        if rate is not None:
+            rates.append(rate)
+    return TaxedItem(kind=kind, amount=_decimal(amount), codes=codes, vat_codes=vat_codes, rates=rates), simple
+
+
+def _normalized(element: Any) -> str | None:
+    """XPath's normalize-space of the element, None when absent."""
+    if element is None:
+        return None
+    return " ".join((element.text or "").split())
+
+
+def _decimal(element: Any) -> Decimal | None:
+    # A value that is no xs:decimal is reported where the reader parses it as a term; here it is just left out.
+    text = (element.text or "").strip() if element is not None else ""
+    return Decimal(text) if XSD_DECIMAL.fullmatch(text) else None

@@ -1,0 +1,113 @@
+"""The VAT category rules the CEN UBL artefact words on the XML rather than on the EN 16931 terms.
+
+Where its tests read categories more loosely than BT-151/BT-95/BT-102/BT-118 (any tax scheme, any of an item's
+categories, the subtotals of every ``cac:TaxTotal``), pdp judges a UBL document on the same reading
+(:class:`TaxedItem`, kept by the UBL reader in ``Invoice.ubl_taxed_items``):
+
+- BR-S-01 and BR-S-02 match ``normalize-space(cbc:ID) = 'S'`` in any tax scheme where the other categories' -01/-02
+  test the VAT scheme;
+- the -08 sums take the lines, allowances and charges whose categories (any scheme) match, and for S/L/M whose
+  categories' rates match; Z, E, AE, K, G and O compare exactly (no tolerance) and, like L and M, fail without any
+  line; S passes on its allowances and charges alone when they match;
+- -01 and BR-O-11…14 count the VAT categories of every TaxTotal, line and allowance or charge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+from pdp.einvoice.model import Invoice, TaxedItem
+
+__all__ = ["TaxedItem", "breakdown_present_ok", "taxed_items"]
+from pdp.einvoice.validation.context import ONE, total
+
+DOCUMENT_LEVEL = frozenset({"allowance", "charge", "unflagged"})
+ITEMS = DOCUMENT_LEVEL | {"line"}
+
+
+def taxed_items(inv: Invoice) -> list[TaxedItem]:
+    """The reader's fuller reading, or the same built from the model's terms when it kept none."""
+    if inv.ubl_taxed_items is not None:
+        return inv.ubl_taxed_items
+    items = [_item("line", line.net_amount, line.vat_category, line.vat_rate) for line in inv.lines]
+    for ac in inv.allowances_charges:
+        kind = "unflagged" if ac.is_charge is None else "charge" if ac.is_charge else "allowance"
+        items.append(_item(kind, ac.amount, ac.vat_category, ac.vat_rate))
+    items += [_item("breakdown", v.taxable_amount, v.category, v.rate) for v in inv.vat_breakdown]
+    return items
+
+
+def _item(kind: str, amount: Decimal | None, category: str | None, rate: Decimal | None) -> TaxedItem:
+    codes = [category] if category is not None else []
+    return TaxedItem(kind=kind, amount=amount, codes=codes, vat_codes=codes, rates=[rate] if rate is not None else [])  # type: ignore[arg-type]
+
+
+def breakdown_present_ok(category: str, items: list[TaxedItem]) -> bool:
+    """Rule -01 as the UBL artefact words it."""
+    if category == "S":  # no tax scheme test at all
+        used = any("S" in it.codes for it in items if it.kind in ITEMS)
+        return used == any("S" in it.codes for it in items if it.kind == "breakdown")
+    if category in ("L", "M"):
+        used = any(category in it.vat_codes for it in items if it.kind in ITEMS)
+        return used == any(category in it.vat_codes for it in items if it.kind == "breakdown")
+    # Every VAT TaxCategory counts as an item, the breakdown's own included: exactly one breakdown, or none at all.
+    breakdowns = sum(it.vat_codes.count(category) for it in items if it.kind == "breakdown")
+    return breakdowns == 1 or not any(category in it.vat_codes for it in items)
+
+
+def standard_rated_lines(items: list[TaxedItem]) -> tuple[bool, bool]:
+    """BR-S-02's two readings: a line category S in any tax scheme, and one in the VAT scheme."""
+    lines = [it for it in items if it.kind == "line"]
+    return any("S" in it.codes for it in lines), any("S" in it.vat_codes for it in lines)
+
+
+def taxable_amount_ok(category: str, taxable: Decimal | None, rates: list[Decimal], items: list[TaxedItem]) -> bool:
+    """Rule -08 for one VAT breakdown (its TaxableAmount and rate) as the UBL artefact tests it."""
+    per_rate = category in ("S", "L", "M")
+    if per_rate and not rates:
+        return True  # "every $rate in xs:decimal(cbc:Percent) satisfies": nothing to check
+    rate = rates[0] if rates else None
+    if taxable is None:
+        return False  # the comparison with an empty sequence is false
+
+    def matches(it: TaxedItem) -> bool:
+        return category in it.codes and (not per_rate or rate in it.rates)
+
+    def amounts(kind: str) -> Decimal:
+        return total(it.amount for it in items if it.kind == kind and matches(it))
+
+    lines = amounts("line")
+    document_level = amounts("charge") - amounts("allowance")
+    any_line = any(it.kind == "line" for it in items)
+    if not per_rate:
+        return any_line and taxable == lines + document_level
+    within: Callable[[Decimal], bool] = lambda base: taxable - ONE < base < taxable + ONE  # noqa: E731
+    if category != "S":
+        return any_line and within(lines + document_level)
+    # S: (matching lines or allowances/charges) and the full sum; or, as its CreditNote branch reads in an Invoice
+    # (and the reverse), matching allowances/charges and their sum alone.
+    matching_document_level = any(it.kind in DOCUMENT_LEVEL and matches(it) for it in items)
+    matching_lines = any(it.kind == "line" and matches(it) for it in items)
+    return ((matching_lines or matching_document_level) and within(lines + document_level)) or (
+        matching_document_level and within(document_level)
+    )
+
+
+def not_subject_ok(items: list[TaxedItem]) -> dict[str, bool]:
+    """BR-O-11…14 when a VAT breakdown in category O exists: no other VAT category on the breakdowns, lines,
+    allowances and charges (a category outside the VAT scheme, or none, is no other category)."""
+
+    def only_o(kinds: set[str]) -> bool:
+        return all(code == "O" for it in items if it.kind in kinds for code in it.vat_codes)
+
+    return {
+        "BR-O-11": only_o({"breakdown"}),
+        "BR-O-12": only_o({"line"}),
+        "BR-O-13": only_o({"allowance"}),
+        "BR-O-14": only_o({"charge"}),
+    }
+
+
+def has_not_subject_breakdown(items: list[TaxedItem]) -> bool:
+    return any("O" in it.vat_codes for it in items if it.kind == "breakdown")
