@@ -9,15 +9,17 @@ from datetime import date
 from decimal import Decimal
 from functools import cache
 
+import msgspec
 import pytest
 
 from pdp.einvoice.formats.cii_write import write_cii
 from pdp.einvoice.formats.json_input import to_invoice
-from pdp.einvoice.model import Address, Identifier, Invoice, Line, Party, Totals, VatBreakdown
+from pdp.einvoice.model import Address, AllowanceCharge, Identifier, Invoice, Line, Party, Totals, VatBreakdown
 from pdp.einvoice.validation.deliberate import is_deliberate
 from pdp.einvoice.validation.engine import ValidationOptions, validate_document
 from tests.invoices.oracle import CEN_STYLESHEETS, Oracle
 from tests.invoices.validation.test_engine import SELLER, structured
+from tests.invoices.validation.test_vat_categories_as_the_artefacts import invoice, judged, line, vat
 
 D = Decimal
 NO_CHORUS = ValidationOptions(chorus=False)
@@ -144,3 +146,44 @@ def test_the_cii_writer_never_writes_a_negative_zero() -> None:
     assert (_pdp(xml), _official(xml)) == (set(), set())
     negative_zero = xml.replace(b">0.00</ram:CalculatedAmount>", b">-0.00</ram:CalculatedAmount>")
     assert {"BR-AE-09", "BR-CO-14"} <= _official(negative_zero)
+
+
+S_CHARGE = AllowanceCharge(is_charge=True, amount=D("0.004"), vat_category="S", vat_rate=D("20.00"), reason="Port")
+# (name, invoice, the -08 rule, whether the CII artefact reports it)
+TAXABLE_AMOUNTS: list[tuple[str, Invoice, str, bool]] = [
+    (
+        "S compares exactly",
+        invoice([line("S", "20.00")], [vat("S", "20.00", base="100.50", tax="20.10")]),
+        "BR-S-08",
+        True,
+    ),
+    ("Z within one unit", invoice([line("Z", "0.00")], [vat("Z", "0.00", base="100.50")]), "BR-Z-08", False),
+    ("Z not beyond", invoice([line("Z", "0.00")], [vat("Z", "0.00", base="101.00")]), "BR-Z-08", True),
+    (
+        "O without taxable amount",
+        invoice([line("O", None)], [msgspec.structs.replace(vat("O", None, reason="Hors champ"), taxable_amount=None)]),
+        "BR-O-08",
+        True,
+    ),
+    # L's (and M's) rate is looked for on the settlement, which has none: BR-AF-08 checks nothing in CII.
+    ("L is not checked", invoice([line("L", "7.00")], [vat("L", "7.00", base="90.00", tax="6.30")]), "BR-AF-08", False),
+    (
+        "each sum is rounded on its own (10.00 + 0.00, not 10.008)",
+        invoice(
+            [line("S", "20.00", net="10.004")],
+            [vat("S", "20.00", base="10.00", tax="2.00")],
+            allowances_charges=[S_CHARGE],
+        ),
+        "BR-S-08",
+        False,
+    ),
+]
+
+
+@needs_artefact
+@pytest.mark.parametrize(("name", "document", "rule", "fails"), TAXABLE_AMOUNTS, ids=[c[0] for c in TAXABLE_AMOUNTS])
+def test_a_breakdowns_taxable_amount_is_checked_as_the_cii_artefact_checks_it(
+    name: str, document: Invoice, rule: str, fails: bool
+) -> None:
+    expected = {rule} if fails else set()
+    assert judged(write_cii(document), "cii", {rule}) == (expected, expected), name

@@ -14,6 +14,7 @@ from decimal import Decimal
 from pdp.einvoice.model import AllowanceCharge, Invoice, VatBreakdown
 from pdp.einvoice.validation import en16931_vat_ubl as ubl_reading
 from pdp.einvoice.validation.context import CII_SYNTAXES, ONE, ZERO, RuleContext, total, xround2
+from pdp.einvoice.validation.en16931_vat_cii import taxable_amount_ok as cii_taxable_amount_ok
 from pdp.einvoice.validation.messages import VAT_RULE_COUNT, VAT_RULE_PREFIX
 
 PREFIX = VAT_RULE_PREFIX
@@ -246,7 +247,11 @@ def _check_breakdown(
     sums: bool = True,
 ) -> None:
     # -08 of S/L/M is "every $rate in Percent satisfies …": nothing to check without a rate. (UBL's: _check_ubl_sums.)
-    if sums and vat.taxable_amount is not None and not (category in PER_RATE and vat.rate is None):
+    if cii:  # summed, rounded and compared as the CII artefact does (en16931_vat_cii)
+        ok, base = cii_taxable_amount_ok(ctx.invoice, category, vat, line_indexes)
+        if not ok:
+            ctx.fail(rules[8], detail=f"({vat.taxable_amount} vs {base})")
+    elif sums and vat.taxable_amount is not None and not (category in PER_RATE and vat.rate is None):
         base = _category_base(ctx.invoice, category, vat.rate, line_indexes)
         if not _within_one(vat.taxable_amount, base):  # the detail is formatted only for a failure
             ctx.fail(rules[8], detail=f"({vat.taxable_amount} vs {base})")
