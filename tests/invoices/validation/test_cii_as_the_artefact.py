@@ -25,6 +25,12 @@ D = Decimal
 NO_CHORUS = ValidationOptions(chorus=False)
 ORACLE = Oracle(cen=True)
 VAT_TOTAL = '<ram:TaxTotalAmount currencyID="EUR">257.10</ram:TaxTotalAmount>'
+LINE_TAX = "<ram:ApplicableTradeTax>\n          <ram:TypeCode>VAT</ram:TypeCode>"
+HEADER_TAX = "<ram:CalculatedAmount>257.10</ram:CalculatedAmount>\n        <ram:TypeCode>VAT</ram:TypeCode>"
+GST_ZERO = (
+    "<ram:ApplicableTradeTax><ram:TypeCode>GST</ram:TypeCode><ram:CategoryCode>Z</ram:CategoryCode>"
+    "<ram:RateApplicablePercent>0</ram:RateApplicablePercent></ram:ApplicableTradeTax>"
+)
 
 # name: ([(written, becomes)], EN 16931 errors the CEN CII artefact reports)
 CASES: dict[str, tuple[list[tuple[str, str]], set[str]]] = {
@@ -46,6 +52,27 @@ CASES: dict[str, tuple[list[tuple[str, str]], set[str]]] = {
             )
         ],
         {"BR-CO-14", "BR-CO-15"},
+    ),
+    # The VAT category rules' counts and sums, and the S and Z breakdown contexts, do not test the TypeCode.
+    "a line tax of another TypeCode is no BT-151 (BR-CO-04), yet its amount is in BR-S-08's sum": (
+        [(LINE_TAX, LINE_TAX.replace(">VAT<", ">GST<"))],
+        {"BR-CO-04"},
+    ),
+    "an S breakdown of another TypeCode has no VAT category (BR-47), yet BR-S-08 checks its taxable amount": (
+        [
+            (HEADER_TAX, HEADER_TAX.replace(">VAT<", ">GST<")),
+            ("<ram:BasisAmount>1285.50</ram:BasisAmount>", "<ram:BasisAmount>1285.00</ram:BasisAmount>"),
+        ],
+        {"BR-47", "BR-48", "BR-CO-17", "BR-S-08"},
+    ),
+    "a line's second tax, of another TypeCode, counts in BR-Z-01": (
+        [
+            (
+                "</ram:ApplicableTradeTax>\n        <ram:SpecifiedTradeSettlementLineMonetarySummation>",
+                f"</ram:ApplicableTradeTax>{GST_ZERO}<ram:SpecifiedTradeSettlementLineMonetarySummation>",
+            )
+        ],
+        {"BR-Z-01"},
     ),
 }
 
@@ -187,3 +214,32 @@ def test_a_breakdowns_taxable_amount_is_checked_as_the_cii_artefact_checks_it(
 ) -> None:
     expected = {rule} if fails else set()
     assert judged(write_cii(document), "cii", {rule}) == (expected, expected), name
+
+
+O_LINE = line("O", None)
+O_VAT = vat("O", None, reason="Hors champ")
+S_ALLOWANCE = AllowanceCharge(
+    is_charge=False, amount=D("10.00"), vat_category="S", vat_rate=D("20.00"), reason="Remise"
+)
+NOT_SUBJECT = {"BR-O-11", "BR-O-12", "BR-O-13", "BR-O-14"}
+# BR-O-11 and BR-O-12 both test every ram:ApplicableTradeTax, BR-O-13 and BR-O-14 every ram:CategoryTradeTax.
+NOT_SUBJECT_CASES: list[tuple[str, Invoice, set[str]]] = [
+    (
+        "an S line fails BR-O-11 and BR-O-12",
+        invoice([O_LINE, line("S", "20.00", number="2")], [O_VAT]),
+        {"BR-O-11", "BR-O-12"},
+    ),
+    (
+        "an S allowance fails BR-O-13 and BR-O-14",
+        invoice([O_LINE], [O_VAT], allowances_charges=[S_ALLOWANCE]),
+        {"BR-O-13", "BR-O-14"},
+    ),
+]
+
+
+@needs_artefact
+@pytest.mark.parametrize(("name", "document", "expected"), NOT_SUBJECT_CASES, ids=[c[0] for c in NOT_SUBJECT_CASES])
+def test_not_subject_to_vat_rules_read_every_tax_as_the_cii_artefact(
+    name: str, document: Invoice, expected: set[str]
+) -> None:
+    assert judged(write_cii(document), "cii", NOT_SUBJECT) == (expected, expected), name

@@ -133,7 +133,8 @@ class VatBreakdown(Model, kw_only=True):  # BG-23
 class TaxedItem(Model, kw_only=True):
     """Not EN 16931: a UBL line, document level allowance or charge, or VAT breakdown with every tax category it
     writes, as the CEN UBL artefact reads them: several of its VAT rules match ``normalize-space(cbc:ID)`` and
-    ``cbc:Percent`` of any of an item's categories, whatever their tax scheme (see Invoice.ubl_taxed_items)."""
+    ``cbc:Percent`` of any of an item's categories, whatever their tax scheme (see Invoice.ubl_taxed_items). A CII
+    item likewise, with its taxes' ``ram:CategoryCode`` as written and whatever their TypeCode (cii_taxed_items)."""
 
     kind: Literal["line", "allowance", "charge", "unflagged", "breakdown"]  # unflagged: no ChargeIndicator
     amount: Decimal | None = None  # LineExtensionAmount, Amount, or the breakdown's TaxableAmount
@@ -282,6 +283,9 @@ class Invoice(Model, kw_only=True):
     # TaxTotal, with all their tax categories (TaxedItem), kept only when the model's terms do not say it all: a
     # category outside the VAT scheme or without one, an item with several, or a second TaxTotal's subtotals.
     ubl_taxed_items: list[TaxedItem] | None = None
+    # Not EN 16931: the same for a CII document (its lines, document level allowances and charges, and header
+    # ApplicableTradeTax), kept only when a tax's TypeCode is not VAT, an item has several, or a code is not trimmed.
+    cii_taxed_items: list[TaxedItem] | None = None
 
     @property
     def is_credit_note(self) -> bool:

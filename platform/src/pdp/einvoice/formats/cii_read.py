@@ -22,6 +22,7 @@ from lxml import etree
 from pdp.einvoice.findings import Finding, UnreadableDocument
 from pdp.einvoice.formats.cii_lines import read_lines
 from pdp.einvoice.formats.cii_parties import _delivery, _party, _payee, _tax_representative
+from pdp.einvoice.formats.cii_taxed import taxed_items
 from pdp.einvoice.formats.cii_values import (
     _EMPTY,
     QDT,
@@ -210,6 +211,7 @@ def _invoice(root: Any) -> Invoice:
         "BG-22": T.SpecifiedTradeSettlementHeaderMonetarySummation in settlement,
     }
     fields["absent_groups"] = [group for group, there in present.items() if not there] or None
+    fields["cii_taxed_items"] = taxed_items(transaction, parts)
     return Invoice(**fields)
 
 

@@ -12,9 +12,9 @@ from collections import defaultdict
 from decimal import Decimal
 
 from pdp.einvoice.model import AllowanceCharge, Invoice, VatBreakdown
+from pdp.einvoice.validation import en16931_vat_cii as cii_reading
 from pdp.einvoice.validation import en16931_vat_ubl as ubl_reading
 from pdp.einvoice.validation.context import CII_SYNTAXES, ONE, ZERO, RuleContext, total, xround2
-from pdp.einvoice.validation.en16931_vat_cii import taxable_amount_ok as cii_taxable_amount_ok
 from pdp.einvoice.validation.messages import VAT_RULE_COUNT, VAT_RULE_PREFIX
 
 PREFIX = VAT_RULE_PREFIX
@@ -140,13 +140,16 @@ def check_vat_categories(ctx: RuleContext) -> None:
     lines = inv.lines
     # UBL is judged on the artefact's own reading of the categories (en16931_vat_ubl), where it differs.
     ubl = ctx.syntax == "ubl"
-    items = ubl_reading.taxed_items(inv) if ubl else []
+    # CII likewise (en16931_vat_cii).
+    items = ubl_reading.taxed_items(inv) if ubl else cii_reading.taxed_items(inv) if cii else []
     mentioned = {code for it in items for code in it.codes}
     for category, rules in RULES.items():
         line_indexes = lines_by.get(category, [])
         allowances = allowances_by.get(category, [])
         charges = charges_by.get(category, [])
         breakdowns = breakdowns_by.get(category, [])
+        if cii:
+            breakdowns = cii_reading.breakdowns(inv, category, items, breakdowns)
         unflagged = len(unflagged_by.get(category, []))
         used = bool(line_indexes or allowances or charges or unflagged)
         if not (used or breakdowns or category in mentioned):
@@ -154,6 +157,8 @@ def check_vat_categories(ctx: RuleContext) -> None:
         document_level = len(allowances) + len(charges) + unflagged
         if ubl:
             ok = ubl_reading.breakdown_present_ok(category, items)
+        elif cii:
+            ok = _breakdown_present_ok(category, cii, *cii_reading.counts(category, items))
         else:
             ok = _breakdown_present_ok(category, cii, len(line_indexes), document_level, len(breakdowns))
         ctx.check(ok, rules[1])
@@ -178,12 +183,16 @@ def check_vat_categories(ctx: RuleContext) -> None:
         for ac in charges:
             ctx.check(_rate_ok(category, ac.vat_rate, cii), rules[7])
         for vat in breakdowns:
-            _check_breakdown(ctx, category, rules, vat, line_indexes, cii=cii, sums=not ubl)
+            _check_breakdown(ctx, category, rules, vat, line_indexes, cii=cii, sums=not ubl, items=items)
         if ubl:
             _check_ubl_sums(ctx, category, rules[8], items)
         if ubl and category == "O":
             if ubl_reading.has_not_subject_breakdown(items):
                 for rule, holds in ubl_reading.not_subject_ok(items).items():
+                    ctx.check(holds, rule)
+        elif cii and category == "O":
+            if breakdowns:
+                for rule, holds in cii_reading.not_subject_ok(items).items():
                     ctx.check(holds, rule)
         elif category == "O" and breakdowns:
             ctx.check(all(v.category == "O" for v in inv.vat_breakdown), "BR-O-11")
@@ -245,10 +254,11 @@ def _check_breakdown(
     *,
     cii: bool,
     sums: bool = True,
+    items: list[ubl_reading.TaxedItem] | None = None,
 ) -> None:
     # -08 of S/L/M is "every $rate in Percent satisfies …": nothing to check without a rate. (UBL's: _check_ubl_sums.)
     if cii:  # summed, rounded and compared as the CII artefact does (en16931_vat_cii)
-        ok, base = cii_taxable_amount_ok(ctx.invoice, category, vat, line_indexes)
+        ok, base = cii_reading.taxable_amount_ok(category, vat, items or [])
         if not ok:
             ctx.fail(rules[8], detail=f"({vat.taxable_amount} vs {base})")
     elif sums and vat.taxable_amount is not None and not (category in PER_RATE and vat.rate is None):

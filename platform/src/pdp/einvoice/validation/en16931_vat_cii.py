@@ -10,43 +10,107 @@ minus its allowances) are, in the CII artefact:
   CII artefact's BR-AF-09 and BR-AG-09 are ``true()`` likewise); S's is asked from its ``ram:CategoryCode``, so its
   rate is the breakdown's, and a breakdown without rate checks nothing;
 - false without a taxable amount: the comparison with an empty sequence fails.
+
+They also read categories more loosely than BT-151/BT-95/BT-102/BT-118 (:class:`TaxedItem`, kept by the CII reader
+in ``Invoice.cii_taxed_items``): ``ram:CategoryCode = 'S'`` as written, whatever the tax's TypeCode, in any of an
+item's taxes, in the -01 counts, the -08 sums, BR-O-11…14 (BR-O-11 and BR-O-12 both ask that no
+``ram:ApplicableTradeTax`` anywhere has another code, BR-O-13 and BR-O-14 that no ``ram:CategoryTradeTax`` has),
+and the S and Z breakdowns' own contexts (their -08, -09 and -10), which do not test the TypeCode either.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from pdp.einvoice.model import Invoice, VatBreakdown
+import msgspec
+
+from pdp.einvoice.model import Invoice, TaxedItem, VatBreakdown
 from pdp.einvoice.validation.context import ONE, total, xround2
 
 EXACT = frozenset({"S", "O"})
 UNCHECKED = frozenset({"L", "M"})
+ANY_TYPE_CONTEXT = frozenset({"S", "Z"})  # breakdown contexts without the TypeCode test
+DOCUMENT_LEVEL = frozenset({"allowance", "charge", "unflagged"})
 
 
-def category_base(inv: Invoice, category: str, rate: Decimal | None, line_indexes: list[int]) -> Decimal:
-    """Σ line net amounts + Σ charges - Σ allowances of ``category`` (for S, of ``rate`` too), each sum rounded."""
-    lines = inv.lines
-    per_rate = category == "S"
-    line_sum = total(lines[i].net_amount for i in line_indexes if not per_rate or lines[i].vat_rate == rate)
-    charges: list[Decimal | None] = []
-    allowances: list[Decimal | None] = []
+def taxed_items(inv: Invoice) -> list[TaxedItem]:
+    """The reader's fuller reading, or the same built from the model's terms when it kept none."""
+    if inv.cii_taxed_items is not None:
+        return inv.cii_taxed_items
+    items = [_item("line", line.net_amount, line.vat_category, line.vat_rate) for line in inv.lines]
     for ac in inv.allowances_charges:
-        if ac.is_charge is None or ac.vat_category != category or (per_rate and ac.vat_rate != rate):
+        kind = "unflagged" if ac.is_charge is None else "charge" if ac.is_charge else "allowance"
+        items.append(_item(kind, ac.amount, ac.vat_category, ac.vat_rate))
+    items += [_item("breakdown", v.taxable_amount, v.category, v.rate) for v in inv.vat_breakdown]
+    return items
+
+
+def _item(kind: str, amount: Decimal | None, category: str | None, rate: Decimal | None) -> TaxedItem:
+    codes = [category] if category is not None else []
+    rates = [rate] if rate is not None else []
+    return TaxedItem(kind=kind, amount=amount, codes=codes, vat_codes=codes, rates=rates)  # type: ignore[arg-type]
+
+
+def counts(category: str, items: list[TaxedItem]) -> tuple[int, int, int]:
+    """-01's counts: the line taxes, document level allowance and charge taxes, and header taxes of ``category``."""
+    lines = document_level = breakdowns = 0
+    for it in items:
+        found = it.codes.count(category)
+        if not found:
             continue
-        (charges if ac.is_charge else allowances).append(ac.amount)
-    return xround2(line_sum) + xround2(total(charges)) - xround2(total(allowances))
+        if it.kind == "line":
+            lines += found
+        elif it.kind == "breakdown":
+            breakdowns += found
+        else:
+            document_level += found
+    return lines, document_level, breakdowns
 
 
-def taxable_amount_ok(
-    inv: Invoice, category: str, vat: VatBreakdown, line_indexes: list[int]
-) -> tuple[bool, Decimal | None]:
+def breakdowns(
+    inv: Invoice, category: str, items: list[TaxedItem], vat_typed: list[VatBreakdown]
+) -> list[VatBreakdown]:
+    """The breakdowns in ``category``'s own context: S and Z whatever the TypeCode (with the rate as written), the
+    others only of TypeCode VAT (the model's)."""
+    if category not in ANY_TYPE_CONTEXT or inv.cii_taxed_items is None:
+        return vat_typed
+    header = [it for it in items if it.kind == "breakdown"]
+    return [
+        vat
+        if vat.category == category
+        else msgspec.structs.replace(vat, category=category, rate=it.rates[0] if it.rates else None)
+        for vat, it in zip(inv.vat_breakdown, header, strict=False)
+        if category in it.codes
+    ]
+
+
+def category_base(category: str, rate: Decimal | None, items: list[TaxedItem]) -> Decimal:
+    """Σ line net amounts + Σ charges - Σ allowances of ``category`` (for S, of ``rate`` too), each sum rounded."""
+    per_rate = category == "S"
+    sums: dict[str, list[Decimal | None]] = {"line": [], "charge": [], "allowance": []}
+    for it in items:
+        if it.kind in sums and category in it.codes and (not per_rate or rate in it.rates):
+            sums[it.kind].append(it.amount)
+    rounded = {kind: xround2(total(amounts)) for kind, amounts in sums.items()}
+    return rounded["line"] + rounded["charge"] - rounded["allowance"]
+
+
+def taxable_amount_ok(category: str, vat: VatBreakdown, items: list[TaxedItem]) -> tuple[bool, Decimal | None]:
     """Rule -08 for one breakdown of ``category`` as the CII artefact tests it: (holds, the sum it compares with)."""
     if category in UNCHECKED or (category == "S" and vat.rate is None):
         return True, None
-    base = category_base(inv, category, vat.rate, line_indexes)
+    base = category_base(category, vat.rate, items)
     taxable = vat.taxable_amount
     if taxable is None:
         return False, base
     if category in EXACT:
         return taxable == base, base
     return taxable - ONE < base < taxable + ONE, base
+
+
+def not_subject_ok(items: list[TaxedItem]) -> dict[str, bool]:
+    """BR-O-11…14 when a VAT breakdown in category O exists, as worded: no other code on any ApplicableTradeTax
+    (BR-O-11 and BR-O-12 alike), and none on any CategoryTradeTax (BR-O-13 and BR-O-14 alike)."""
+    taxes = all(code == "O" for it in items if it.kind not in DOCUMENT_LEVEL for code in it.codes)
+    document_level = all(code == "O" for it in items if it.kind in DOCUMENT_LEVEL for code in it.codes)
+    return {"BR-O-11": taxes, "BR-O-12": taxes, "BR-O-13": document_level, "BR-O-14": document_level}
