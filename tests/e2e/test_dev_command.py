@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
+import pyotp
 import pytest
 
 from tests.factories import provider_payload
@@ -51,9 +52,13 @@ class Dev:
         time.sleep(0.2)
         self.info = json.loads((data_dir / "dev.json").read_text())
 
-    def cli(self, *args: str) -> str:
+    def cli(self, *args: str, env: dict[str, str] | None = None) -> str:
         return subprocess.run(
-            [sys.executable, "-m", "pdp.cli.main", *args], env=self.env, check=True, capture_output=True, text=True
+            [sys.executable, "-m", "pdp.cli.main", *args],
+            env={**self.env, **(env or {})},
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
 
     def process_output(self) -> str:
@@ -129,7 +134,8 @@ def test_dev_boots_serves_stops_and_keeps_its_data(data_dir: Path) -> None:
         # The demo platform's portal, ready at once: its signatory signs in with the ProConnect stand-in and finds
         # the supplier's two example invoices.
         demo = dev.info["demo_platform"]
-        assert demo["portal_url"] in dev.process_output()
+        printed = dev.process_output()
+        assert demo["portal_url"] in printed
         dashboard = _sign_in_to_the_demo_portal(dev)
         assert "Atelier Dupont" in dashboard and "(2 au total)" in dashboard
         assert httpx.get(f"{api}/readyz").status_code == 200
@@ -141,6 +147,15 @@ def test_dev_boots_serves_stops_and_keeps_its_data(data_dir: Path) -> None:
         provider = httpx.post(f"{api}/v1/providers", json=provider_payload(), headers=headers)
         assert provider.status_code == 201, provider.text
         seller_id = _deposit_reaches_chorus(dev, headers)
+        # The demo support account signs in with its password and TOTP code, and finds the tenant just made.
+        staff = dev.info["demo_staff"]
+        assert staff["email"] in printed
+        code = pyotp.TOTP(staff["totp_secret"]).now()
+        signed = json.loads(
+            dev.cli("staff", "sign-in", "--email", staff["email"], "--password", staff["password"], "--code", code)
+        )
+        found = json.loads(dev.cli("staff", "search", "Acme", env={"PDP_STAFF_SESSION": signed["session"]}))
+        assert created["tenant_id"] in {row["tenant_id"] for row in found}
         pids = dev.info["pids"]
         assert {"sandbox", "mailcatcher", "proconnect", "api", "worker"} <= set(pids)
     finally:
@@ -152,6 +167,7 @@ def test_dev_boots_serves_stops_and_keeps_its_data(data_dir: Path) -> None:
     again = Dev(data_dir)
     try:
         assert again.info["demo_platform"] == demo  # found again, not made a second time
+        assert again.info["demo_staff"] == staff
         listed = httpx.get(f"{again.info['api_url']}/v1/providers", headers=headers)
         assert {p["id"] for p in listed.json()["data"]} == {provider.json()["id"], seller_id}
         # The emulator keeps its state in .pdp too: the invoice deposited before the restart is still known.

@@ -46,7 +46,8 @@ TABLE_GRANTS: dict[str, set[str]] = {
     "portal_sessions": {"SELECT", "INSERT", "UPDATE", "DELETE"},  # DELETE: sign-out everywhere
     "portal_tokens": {"SELECT", "INSERT", "UPDATE"},  # UPDATE: used_at (single use)
     "identity_proofs": {"SELECT", "INSERT", "UPDATE"},  # UPDATE: attempts, verified_at
-    "staff_access_grants": {"SELECT", "INSERT", "UPDATE"},  # opened in the tenant's transaction; UPDATE: reads, revoked
+    "staff_access_grants": {"SELECT", "INSERT", "UPDATE"},  # opened in the tenant's transaction; UPDATE: reads
+    "staff_sessions": {"SELECT", "INSERT", "UPDATE"},  # the console signs staff in and out
     # staff_cases: no grant; tenants raise cases through pdp_flag_contested_siret and pdp_open_invoice_case only
 }
 FUNCTIONS = {
@@ -61,6 +62,7 @@ FUNCTIONS = {
     "pdp_flag_contested_siret",
     "pdp_platforms_for_siret",
     "pdp_open_invoice_case",
+    "pdp_staff_search",
 }
 
 

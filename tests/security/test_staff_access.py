@@ -36,7 +36,8 @@ async def staff(owner_engine: AsyncEngine) -> StaffUser:
     async with owner_engine.begin() as conn:
         await conn.execute(
             text(
-                "INSERT INTO staff_users (id, email, full_name, role) VALUES (:id, :email, 'Camille Support', 'support')"
+                "INSERT INTO staff_users (id, email, full_name, role)"
+                " VALUES (:id, :email, 'Camille Support', 'support')"
             ),
             {"id": staff_id, "email": f"{staff_id}@support.example"},
         )

@@ -7,6 +7,11 @@
   invoice when the case is), why (free text and a ticket reference), from when until when, revoked when, and how
   many pages were read under it. A tenant's row: the tenant lists the grants on its account (``GET
   /v1/staff-access``); the console opens one in a transaction bound to that tenant.
+- ``staff_sessions``: a signed-in console browser (the cookie holds a random token, the row its SHA-256); global,
+  like staff, and reachable by the app role, which signs staff in.
+- ``pdp_staff_search(staff_id, query)``: the console's search across tenants without a grant, returning only what
+  routes a case — tenant id and name, provider id, SIRET and name, invoice id, number and status, Chorus flux
+  number — never amounts, documents or personal data; for an active staff member only.
 - The staff role (``<app role>_staff``, created with the app role by ``pdp.platform.db.admin``): the role a staff
   session reads as, for one transaction (``SET LOCAL ROLE``, by ``pdp.platform.db.tenancy``). It may SELECT the
   tables a support case needs — never sessions, tokens, identity proofs, idempotency records or the outbox — and
@@ -62,6 +67,45 @@ GRANT_OPEN = f"""
         )
     $$
 """
+SEARCH = f"""
+    CREATE FUNCTION pdp_staff_search(staff_id text, query text)
+    RETURNS TABLE (tenant_id text, tenant_name text, provider_id text, provider_siret text, provider_name text,
+                   invoice_id text, invoice_number text, invoice_status text, flux_number text, matched text)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {PATH} AS $$
+        WITH staff AS (
+            SELECT 1 FROM staff_users s WHERE s.id = pdp_staff_search.staff_id AND s.disabled_at IS NULL
+        ), q AS (
+            SELECT btrim(query) AS text, replace(btrim(query), ' ', '') AS compact
+             WHERE length(btrim(query)) >= 3 AND EXISTS (SELECT 1 FROM staff)
+        ), hits AS (
+            SELECT t.id AS tenant_id, NULL::text AS provider_id, NULL::text AS invoice_id, 'tenant' AS matched
+              FROM tenants t, q WHERE t.id = q.text OR t.name ILIKE '%' || q.text || '%'
+            UNION ALL
+            SELECT p.tenant_id, p.id, NULL, 'provider'
+              FROM providers p, q WHERE p.id = q.text OR p.siret = q.compact OR p.siren = q.compact
+                                     OR p.name ILIKE '%' || q.text || '%'
+            UNION ALL
+            SELECT i.tenant_id, i.provider_id, i.id, 'invoice'
+              FROM invoices i, q WHERE i.id = q.text OR i.number = q.text OR i.chorus_flux_number = q.text
+                                    OR i.chorus_invoice_id::text = q.compact
+            UNION ALL
+            SELECT e.tenant_id, CASE WHEN left(e.subject_id, 4) = 'prv_' THEN e.subject_id END,
+                   CASE WHEN left(e.subject_id, 4) = 'inv_' THEN e.subject_id END, 'event'
+              FROM events e, q WHERE e.id = q.text
+            UNION ALL
+            SELECT u.tenant_id, m.provider_id, NULL, 'e-mail'
+              FROM portal_users u LEFT JOIN memberships m ON m.tenant_id = u.tenant_id AND m.user_id = u.id, q
+             WHERE lower(u.email) = lower(q.text)
+        )
+        SELECT h.tenant_id::text, t.name::text, p.id::text, p.siret::text, p.name::text,
+               i.id::text, i.number::text, i.status::text, i.chorus_flux_number::text, h.matched
+          FROM hits h
+          JOIN tenants t ON t.id = h.tenant_id
+          LEFT JOIN invoices i ON i.tenant_id = h.tenant_id AND i.id = h.invoice_id
+          LEFT JOIN providers p ON p.tenant_id = h.tenant_id AND p.id = coalesce(h.provider_id, i.provider_id)
+         LIMIT 50
+    $$
+"""
 # Every table isolated by tenant, whenever it was created, gets the staff policy: none is forgotten.
 STAFF_POLICIES = """
     DO $$
@@ -113,6 +157,23 @@ def upgrade(app_role: str) -> None:
     )
     op.create_index("ix_staff_access_grants_created_at", "staff_access_grants", ["tenant_id", "created_at"])
     protect_tenant_table("staff_access_grants", app_role, "SELECT, INSERT, UPDATE")
+    op.create_table(
+        "staff_sessions",
+        sa.Column("id", sa.String(30), nullable=False),
+        sa.Column("staff_id", sa.String(30), nullable=False),
+        sa.Column("token_sha256", sa.String(64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+        sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(timezone=True)),
+        sa.PrimaryKeyConstraint("id", name="pk_staff_sessions"),
+        sa.UniqueConstraint("token_sha256", name="uq_staff_sessions_token_sha256"),
+        sa.ForeignKeyConstraint(["staff_id"], ["staff_users.id"], name="fk_staff_sessions_staff_id_staff_users"),
+    )
+    op.execute(f"GRANT SELECT, INSERT, UPDATE ON staff_sessions TO {app_role}")
+    op.execute(SEARCH)
+    op.execute("REVOKE ALL ON FUNCTION pdp_staff_search(text, text) FROM PUBLIC")
+    op.execute(f"GRANT EXECUTE ON FUNCTION pdp_staff_search(text, text) TO {app_role}")
     op.execute(GRANT_OPEN)
     op.execute("REVOKE ALL ON FUNCTION pdp_staff_grant_open() FROM PUBLIC")
     op.execute(f"GRANT EXECUTE ON FUNCTION pdp_staff_grant_open() TO {staff}")
@@ -139,6 +200,8 @@ def downgrade(app_role: str) -> None:
         """
     )
     op.execute("DROP FUNCTION pdp_staff_grant_open()")
+    op.execute("DROP FUNCTION pdp_staff_search(text, text)")
+    op.drop_table("staff_sessions")
     op.drop_table("staff_access_grants")
     op.drop_column("staff_users", "totp_enabled_at")
     op.drop_column("staff_users", "totp_secret_enc")

@@ -32,6 +32,7 @@ PREFIXES: Final = {
     "identity_proof": "idp",
     "staff_case": "cas",
     "staff_grant": "sag",
+    "staff_session": "sts",
 }
 _ALPHABET: Final = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 

@@ -236,6 +236,9 @@ class Settings:
     portal_session_max_hours: int = field(
         default=12, metadata={"doc": "A portal session ends this long after sign-in, however active"}
     )
+    staff_idle_minutes: int = field(
+        default=15, metadata={"doc": "A console (support staff) session ends after this long without a request"}
+    )
     portal_sign_in_link_minutes: int = field(
         default=20, metadata={"doc": "How long an e-mailed sign-in link works (once)"}
     )

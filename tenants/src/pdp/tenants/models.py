@@ -21,7 +21,7 @@ from pdp.tenants.events.models import Event
 from pdp.tenants.identity.models import IdentityProof
 from pdp.tenants.mandates.models import Mandate
 from pdp.tenants.providers.models import ChorusPlatformAccount, Provider
-from pdp.tenants.staff.models import StaffAccessGrant
+from pdp.tenants.staff.models import StaffAccessGrant, StaffSession
 from pdp.tenants.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "RecipientService",
     "StaffAccessGrant",
     "StaffCase",
+    "StaffSession",
     "StaffUser",
     "Tenant",
     "WebhookAttempt",

@@ -187,6 +187,31 @@ def _portal_lines(demo: DemoPlatform | None) -> str:
     )
 
 
+def _demo_staff(env: dict[str, str], data_dir: Path) -> dict[str, Any] | None:
+    """The support staff account of ``pdp dev`` (password and TOTP secret kept in .pdp/staff.json, 0600)."""
+    from pdp.cli.staff_tasks import ensure_demo_staff
+
+    path = data_dir / "staff.json"
+    saved = json.loads(path.read_text()) if path.is_file() else None
+    try:
+        staff = asyncio.run(ensure_demo_staff(load_settings(env), saved))
+    except Exception as exc:  # the platform runs without it: say why, carry on
+        click.echo(f"  the demo staff account could not be prepared: {exc}", err=True)
+        return None
+    path.write_text(json.dumps(staff, indent=2))
+    path.chmod(0o600)
+    return staff
+
+
+def _staff_lines(staff: dict[str, Any] | None) -> str:
+    if staff is None:
+        return ""
+    return (
+        f"Support staff ({staff['email']}, password and TOTP secret in dev.json → demo_staff):\n"
+        f"  pdp staff sign-in --email {staff['email']}   then   pdp staff search <SIRET, invoice, tenant…>\n\n"
+    )
+
+
 def _stop(children: list[subprocess.Popen[bytes]]) -> None:
     for child in children:
         if child.poll() is None:
@@ -295,6 +320,7 @@ def run_dev(data_dir_option: str | None, port_option: int | None) -> int:
         admin.upgrade(env.get("PDP_DATABASE_OWNER_URL") or env["PDP_DATABASE_URL"], env["PDP_DATABASE_URL"])
         names, sandbox_info = _start_children(env, data_dir / "logs", api_url, children)
         demo = _demo_platform(env, data_dir, names, sandbox_info)
+        staff = _demo_staff(env, data_dir)
         info = {
             "api_url": api_url,
             "docs_url": f"{api_url}/api/docs",
@@ -321,6 +347,7 @@ def run_dev(data_dir_option: str | None, port_option: int | None) -> int:
                 "demo_signatory": demo_signatory(sandbox_info) if "proconnect" in names else None,
             },
             "demo_platform": asdict(demo) if demo else None,
+            "demo_staff": staff,
             "pids": {
                 "supervisor": os.getpid(),
                 **{name: child.pid for name, child in zip(names, children, strict=True)},
@@ -335,6 +362,7 @@ def run_dev(data_dir_option: str | None, port_option: int | None) -> int:
             f"\npdp is up in {time.perf_counter() - started:.1f} s\n"
             f"  API      {api_url}\n  Docs     {info['docs_url']}\n  Ready    {info['health_url']}\n{chorus_line}"
             f"  Details  {data_dir / 'dev.json'}   Logs {data_dir / 'logs'}/\n\n{_portal_lines(demo)}"
+            f"{_staff_lines(staff)}"
             f'Create a tenant:  pdp tenant create --name "My platform"\nStop: Ctrl-C'
         )
         while not stop_requested:

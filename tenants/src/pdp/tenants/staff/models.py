@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKeyConstraint, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, DateTime, ForeignKeyConstraint, Index, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pdp.platform.db.base import Base, TenantScoped
@@ -32,3 +32,19 @@ class StaffAccessGrant(TenantScoped, Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     reads: Mapped[int] = mapped_column(Integer, server_default="0")  # pages read under it (each also audited)
+
+
+class StaffSession(Base):
+    """A signed-in console browser (password and code both passed): the cookie holds a random token, the row its
+    SHA-256. Global, as staff are; it ends after a while idle, at its maximum age, or at sign-out."""
+
+    __tablename__ = "staff_sessions"
+    __table_args__ = (ForeignKeyConstraint(["staff_id"], ["staff_users.id"]),)
+
+    id: Mapped[str] = mapped_column(String(30), primary_key=True)
+    staff_id: Mapped[str] = mapped_column(String(30))
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
