@@ -243,3 +243,28 @@ def test_not_subject_to_vat_rules_read_every_tax_as_the_cii_artefact(
     name: str, document: Invoice, expected: set[str]
 ) -> None:
     assert judged(write_cii(document), "cii", NOT_SUBJECT) == (expected, expected), name
+
+
+GENERIC = {"BR-45", "BR-46", "BR-48", "BR-CO-17"}
+# (name, invoice, generic breakdown rules the CII artefact reports): L, M and O breakdowns have their own context.
+OWN_CONTEXT_CASES: list[tuple[str, Invoice, set[str]]] = [
+    ("an M breakdown without rate", invoice([line("M", "4.00")], [vat("M", None, tax="4.00")]), set()),
+    (
+        "an S breakdown without rate",
+        invoice([line("S", "20.00")], [vat("S", None, tax="20.00")]),
+        {"BR-48", "BR-CO-17"},
+    ),
+    (
+        "an O breakdown without amounts",
+        invoice([O_LINE], [msgspec.structs.replace(O_VAT, taxable_amount=None, tax_amount=None)]),
+        set(),
+    ),
+]
+
+
+@needs_artefact
+@pytest.mark.parametrize(("name", "document", "expected"), OWN_CONTEXT_CASES, ids=[c[0] for c in OWN_CONTEXT_CASES])
+def test_l_m_and_o_breakdowns_are_not_asked_the_generic_breakdown_rules(
+    name: str, document: Invoice, expected: set[str]
+) -> None:
+    assert judged(write_cii(document), "cii", GENERIC) == (expected, expected), name

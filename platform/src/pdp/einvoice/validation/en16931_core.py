@@ -7,6 +7,7 @@ from decimal import Decimal
 from pdp.einvoice.model import AllowanceCharge, Line, Party, Payment
 from pdp.einvoice.validation.codelists import CII_CODE_LISTS, CODE_LISTS, UBL_TYPE_CODES
 from pdp.einvoice.validation.context import CENT, CII_SYNTAXES, ZERO, RuleContext, more_than_two_decimals
+from pdp.einvoice.validation.en16931_vat_cii import generic_breakdown_rules_apply
 from pdp.einvoice.validation.messages import DECIMAL_RULES
 
 CREDIT_TRANSFER_CODES = frozenset({"30", "58"})
@@ -61,6 +62,8 @@ def check_presence(ctx: RuleContext) -> None:
         if ac.is_charge is not None:
             _check_document_allowance_charge(ctx, ac)
     for vat in inv.vat_breakdown:
+        if not generic_breakdown_rules_apply(cii, vat):
+            continue
         ctx.check(vat.taxable_amount is not None, "BR-45")
         ctx.check(vat.tax_amount is not None, "BR-46")
         ctx.check(vat.category is not None, "BR-47")  # a blank code is there (BR-CL-17 reports it), as in the artefacts
@@ -328,6 +331,8 @@ def check_decimals(ctx: RuleContext) -> None:
         _dec(ctx, "BR-DEC-05" if ac.is_charge else "BR-DEC-01", ac.amount)
         _dec(ctx, "BR-DEC-06" if ac.is_charge else "BR-DEC-02", ac.base_amount)
     for vat in inv.vat_breakdown:
+        if not generic_breakdown_rules_apply(ctx.syntax in CII_SYNTAXES, vat):
+            continue
         _dec(ctx, "BR-DEC-19", vat.taxable_amount)
         _dec(ctx, "BR-DEC-20", vat.tax_amount)
     for index, line in enumerate(inv.lines):

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from pdp.einvoice.validation.codelists import CODE_LISTS
 from pdp.einvoice.validation.context import CII_SYNTAXES, ONE, ZERO, RuleContext, total, xround, xround2
+from pdp.einvoice.validation.en16931_vat_cii import generic_breakdown_rules_apply
 
 # BR-CO-09 accepts the ISO 3166-1 codes of BR-CL-14 plus EL (Greece's VAT prefix).
 VAT_PREFIXES = CODE_LISTS["BR-CL-14"] | {"EL"}
@@ -86,6 +87,8 @@ def check_totals(ctx: RuleContext) -> None:
     # The CII artefact's tolerance is inclusive (<=, >=), the UBL one's strict.
     inclusive = ctx.syntax in ("cii", "facturx")
     for vat in inv.vat_breakdown:
+        if not generic_breakdown_rules_apply(inclusive, vat):
+            continue
         if not _br_co_17(vat.taxable_amount, vat.tax_amount, vat.rate, inclusive=inclusive):
             ctx.fail("BR-CO-17", detail=f"({vat.category} {vat.rate}%)")
     # The CII artefact asks from each line's context (a document without lines is BR-16's alone).

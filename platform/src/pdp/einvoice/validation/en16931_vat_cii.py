@@ -114,3 +114,16 @@ def not_subject_ok(items: list[TaxedItem]) -> dict[str, bool]:
     taxes = all(code == "O" for it in items if it.kind not in DOCUMENT_LEVEL for code in it.codes)
     document_level = all(code == "O" for it in items if it.kind in DOCUMENT_LEVEL for code in it.codes)
     return {"BR-O-11": taxes, "BR-O-12": taxes, "BR-O-13": document_level, "BR-O-14": document_level}
+
+
+# A schematron pattern fires one rule per node, the first that matches: the CII artefact's L, M and O breakdown
+# contexts (``ram:ApplicableTradeTax[ram:CategoryCode = 'O'][upper-case(ram:TypeCode) = 'VAT']``) come before the
+# generic ``ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax`` one, so such a breakdown is not asked the
+# generic rules: BR-45…48, BR-CO-17, BR-DEC-19 and BR-DEC-20. (The other categories' contexts are the CategoryCode
+# element, which leaves the breakdown to the generic rule.)
+OWN_BREAKDOWN_CONTEXT = frozenset({"L", "M", "O"})
+
+
+def generic_breakdown_rules_apply(syntax_is_cii: bool, vat: VatBreakdown) -> bool:
+    """Whether the generic breakdown rules are asked of ``vat`` (always in UBL; in CII, see OWN_BREAKDOWN_CONTEXT)."""
+    return not syntax_is_cii or vat.category not in OWN_BREAKDOWN_CONTEXT
