@@ -109,4 +109,24 @@ class StaffCaller:
         return Actor("staff", self.staff_id)
 
 
-Caller = ApiKeyCaller | PortalUserCaller | SystemCaller | StaffCaller
+@dataclass(frozen=True, slots=True)
+class StaffMember:
+    """A signed-in staff member outside any grant (the console's search and queue): bound to no tenant, so a
+    repository refuses to run and row-level security shows no tenant row. Reading a tenant takes a grant and a
+    :class:`StaffCaller`; searching across tenants goes through ``pdp_staff_search``, which returns routing data
+    only."""
+
+    staff_id: str
+    role: str
+    tenant_id: str = ""  # none: the empty tenant binds nothing (pdp.platform.db.tenancy)
+
+    @property
+    def provider_scope(self) -> frozenset[str]:
+        return frozenset()
+
+    @property
+    def actor(self) -> Actor:
+        return Actor("staff", self.staff_id)
+
+
+Caller = ApiKeyCaller | PortalUserCaller | SystemCaller | StaffCaller | StaffMember

@@ -203,12 +203,12 @@ def _demo_staff(env: dict[str, str], data_dir: Path) -> dict[str, Any] | None:
     return staff
 
 
-def _staff_lines(staff: dict[str, Any] | None) -> str:
+def _staff_lines(staff: dict[str, Any] | None, api_url: str) -> str:
     if staff is None:
         return ""
     return (
-        f"Support staff ({staff['email']}, password and TOTP secret in dev.json → demo_staff):\n"
-        f"  pdp staff sign-in --email {staff['email']}   then   pdp staff search <SIRET, invoice, tenant…>\n\n"
+        f"Support console: {api_url}/console/\n"
+        f"  {staff['email']}, password and TOTP secret in dev.json → demo_staff (or: pdp staff sign-in)\n\n"
     )
 
 
@@ -362,7 +362,7 @@ def run_dev(data_dir_option: str | None, port_option: int | None) -> int:
             f"\npdp is up in {time.perf_counter() - started:.1f} s\n"
             f"  API      {api_url}\n  Docs     {info['docs_url']}\n  Ready    {info['health_url']}\n{chorus_line}"
             f"  Details  {data_dir / 'dev.json'}   Logs {data_dir / 'logs'}/\n\n{_portal_lines(demo)}"
-            f"{_staff_lines(staff)}"
+            f"{_staff_lines(staff, api_url)}"
             f'Create a tenant:  pdp tenant create --name "My platform"\nStop: Ctrl-C'
         )
         while not stop_requested:

@@ -33,6 +33,7 @@ from pdp.web.api.webhooks import WebhooksController
 from pdp.web.api_docs import assets_router, docs_render_plugin
 from pdp.web.api_keys import ApiKeyAuthenticator
 from pdp.web.client_address import trusted_proxies
+from pdp.web.console.pages import console_routers
 from pdp.web.deps import provide_principal, provide_session
 from pdp.web.errors import EXCEPTION_HANDLERS
 from pdp.web.health import healthz, readyz
@@ -115,6 +116,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             assets_router(),
             portal_assets.static_router(),
             *portal_site.portal_routers(settings),
+            *console_routers(settings),
             healthz,
             readyz,
         ],

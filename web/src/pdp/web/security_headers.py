@@ -18,6 +18,7 @@ from litestar.types import Message, Scope
 
 NONCE_KEY = "pdp.csp_nonce"
 PORTAL = "/portal/"
+CONSOLE = "/console"
 DOCS = "/api/docs"
 _COMMON = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; img-src 'self' data:; "
 PORTAL_POLICY = _COMMON + "form-action 'self'; script-src 'self'{nonce}; style-src 'self'{nonce}"
@@ -42,7 +43,7 @@ def register_template_globals(engine: JinjaTemplateEngine) -> None:
 
 def _policy(path: str, content_type: bytes, nonce: str | None) -> str:
     html = content_type.startswith(b"text/html")
-    if html and path.startswith(PORTAL):
+    if html and path.startswith((PORTAL, CONSOLE)):
         return PORTAL_POLICY.format(nonce=f" 'nonce-{nonce}'" if nonce else "")
     if html and path.startswith(DOCS):
         return DOCS_POLICY

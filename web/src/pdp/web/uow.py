@@ -190,7 +190,9 @@ class UnitOfWorkMiddleware(ASGIMiddleware):
                 caller = await self.authenticator.authenticate(session, scope)
                 structlog.contextvars.bind_contextvars(tenant_id=caller.tenant_id)
                 key = _idempotency_key(scope)
-                async with resources.admission.admit(caller.tenant_id) as budget:
+                # A caller of no tenant (staff outside a grant) has a budget of its own.
+                budget_of = caller.tenant_id or f"{caller.actor.type}:{caller.actor.id}"
+                async with resources.admission.admit(budget_of) as budget:
                     send = _with_budget(send, budget)
                     announced = _announced_length(scope)
                     if announced != 0:

@@ -67,6 +67,20 @@ class GrantRepository(TenantRepository[StaffAccessGrant]):
             query = query.where(StaffAccessGrant.id < starting_after)
         return list((await self.session.execute(query)).scalars())
 
+    async def open_of(self, staff_id: str) -> StaffAccessGrant | None:
+        """The staff member's newest grant on the tenant that is still open."""
+        query = (
+            self.select()
+            .where(
+                StaffAccessGrant.staff_id == staff_id,
+                StaffAccessGrant.revoked_at.is_(None),
+                StaffAccessGrant.expires_at > clock.now(),
+            )
+            .order_by(StaffAccessGrant.id.desc())
+            .limit(1)
+        )
+        return (await self.session.execute(query)).scalar_one_or_none()
+
     async def for_update(self, grant_id: str) -> StaffAccessGrant | None:
         query = self.select().where(StaffAccessGrant.id == grant_id).with_for_update()
         return (await self.session.execute(query)).scalar_one_or_none()

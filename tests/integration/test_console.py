@@ -1,0 +1,92 @@
+"""The back-office console (``/console``): signed in with password and code, staff search across tenants
+without reading their data, open an access grant with a reason, then read the tenant — and the tenant sees it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyotp
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from pdp.cli import staff_tasks
+from pdp.platform.settings import Settings
+from tests.conftest import TenantFixture
+from tests.journeys import new_provider, post_form
+
+
+async def _signed_in(client: Any, settings: Settings) -> dict[str, Any]:
+    made = await staff_tasks.create_staff(
+        settings, f"{pyotp.random_base32()[:8].lower()}@support.example", "Lou", "support"
+    )
+    signed = await post_form(
+        client,
+        "/console/connexion",
+        email=made["email"],
+        password=made["password"],
+        code=pyotp.TOTP(made["totp_secret"]).now(),
+    )
+    assert signed.status_code == 303 and signed.headers["location"] == "/console", signed.text
+    return made
+
+
+async def test_without_a_session_every_page_leads_to_the_sign_in(client: Any) -> None:
+    for path in ("/console/", "/console/tenants/ten_01M97F2SARYP30FATF4GBXRJQ0"):
+        answer = await client.get(path, follow_redirects=False)
+        assert (answer.status_code, answer.headers["location"]) == (303, "/console/connexion")
+
+
+async def test_a_wrong_code_is_refused_on_the_form(client: Any, settings: Settings) -> None:
+    made = await staff_tasks.create_staff(settings, "wrong-code@support.example", "Lou", "support")
+    refused = await post_form(
+        client, "/console/connexion", email=made["email"], password=made["password"], code="123456"
+    )
+    assert refused.status_code == 200 and "non reconnus" in refused.text
+    assert "pdp_console" not in refused.headers.get("set-cookie", "")
+
+
+async def test_search_then_a_grant_then_the_tenant_page_audited_and_listed_to_the_tenant(
+    client: Any, tenant: TenantFixture, settings: Settings, owner_engine: AsyncEngine
+) -> None:
+    provider = await new_provider(client, tenant)
+    made = await _signed_in(client, settings)
+    found = await client.get("/console/", params={"q": provider["siret"]})
+    assert found.status_code == 200 and f"/console/tenants/{tenant.id}" in found.text
+    page = await client.get(f"/console/tenants/{tenant.id}")
+    assert "Ouvrir l'accès" in page.text and tenant.api_key[-4:] not in page.text  # nothing read without a grant
+    refused = await post_form(
+        client, f"/console/tenants/{tenant.id}/acces", f"/console/tenants/{tenant.id}", reason=" ", ticket="SUP-9"
+    )
+    assert refused.status_code == 200 and "Say why" in refused.text
+    opened = await post_form(
+        client,
+        f"/console/tenants/{tenant.id}/acces",
+        f"/console/tenants/{tenant.id}",
+        reason="Le fournisseur ne voit pas sa facture",
+        ticket="SUP-9",
+        minutes="30",
+    )
+    assert opened.status_code == 303
+    page = await client.get(f"/console/tenants/{tenant.id}")
+    assert page.status_code == 200 and f"…{tenant.api_key[-4:]}" in page.text and "SUP-9" in page.text
+    listed = (await client.get("/v1/staff-access", headers=tenant.headers)).json()["data"]
+    assert [(g["ticket"], g["pages_read"], g["active"]) for g in listed] == [("SUP-9", 1, True)]
+    async with owner_engine.connect() as conn:
+        reads = (
+            (
+                await conn.execute(
+                    text(
+                        "SELECT data->>'page' FROM audit_events"
+                        " WHERE tenant_id = :t AND actor_id = :s AND action = 'staff_access.read'"
+                    ),
+                    {"t": tenant.id, "s": made["staff_id"]},
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert reads == [f"/console/tenants/{tenant.id}"]
+    signed_out = await post_form(client, "/console/deconnexion", "/console/")
+    assert signed_out.status_code == 303
+    after = await client.get("/console/", follow_redirects=False)
+    assert after.headers["location"] == "/console/connexion"

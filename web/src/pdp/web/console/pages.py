@@ -1,0 +1,181 @@
+"""The back-office console's pages (``/console``): sign-in, search across tenants, and a tenant under a grant.
+
+The sign-in pages are the only ones outside the shared unit of work (nobody is signed in yet: they open their
+own transaction). Every other page runs in it, with a :class:`~pdp.platform.callers.StaffMember` as the caller:
+the search reads routing data only (``pdp_staff_search``); a tenant page shows the form that opens a grant
+until the staff member has one on that tenant, then reads under it (:mod:`pdp.web.console.auth`).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from litestar import Request, Response, Router, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pdp.platform.db.session import unit_of_work
+from pdp.platform.errors import AppError, RateLimited, ValidationFailed
+from pdp.platform.settings import Settings
+from pdp.tenants.staff import auth, grants
+from pdp.tenants.staff.reads import tenant_overview
+from pdp.tenants.staff.search import Found, search
+from pdp.web.console.auth import (
+    BASE,
+    ConsoleAuthenticator,
+    address_of,
+    clear_cookie,
+    open_grant_on,
+    read_under_grant,
+    session_token,
+    set_cookie,
+    staff_of,
+)
+from pdp.web.deps import provide_session
+from pdp.web.errors import EXCEPTION_HANDLERS, problem_for
+from pdp.web.portal.routing import FORM_BODY_LIMIT, Form
+from pdp.web.resources import Resources
+from pdp.web.uow import UnitOfWorkMiddleware
+
+SIGN_IN = f"{BASE}/connexion"
+
+
+def _sign_in_page(error: str | None = None, email: str = "") -> Template:
+    return Template("console/sign_in.html.jinja2", context={"error": error, "email": email})
+
+
+@get(SIGN_IN, sync_to_thread=False)
+def sign_in_form() -> Template:
+    return _sign_in_page()
+
+
+@post(SIGN_IN, status_code=303)
+async def sign_in(request: Request[Any, Any, Any], data: Form, resources: NamedDependency[Resources]) -> Response[Any]:
+    email = data.get("email", "")
+    try:
+        async with unit_of_work(resources.sessionmaker) as session:
+            token = await auth.sign_in(
+                session,
+                auth.StaffGuards.on(resources.redis),
+                resources.require_envelope(),
+                email=email,
+                password=data.get("password", ""),
+                code=data.get("code", ""),
+                address=address_of(request, resources.settings),
+            )
+    except RateLimited:
+        return _sign_in_page("Trop de tentatives : patientez quinze minutes.", email)
+    except auth.SignInRefused:
+        return _sign_in_page("Adresse, mot de passe ou code non reconnus.", email)
+    response: Response[Any] = Redirect(BASE, status_code=303)
+    set_cookie(response, token, resources.settings)
+    return response
+
+
+@get("/", name="console_home")
+async def home(
+    request: Request[Any, Any, Any], session: NamedDependency[AsyncSession], q: FromQuery[str] = ""
+) -> Template:
+    staff = staff_of(request)
+    results: list[Found] = await search(session, staff.staff_id, q) if q.strip() else []
+    return Template("console/home.html.jinja2", context={"q": q, "results": results, "staff": staff})
+
+
+async def _tenant_found(session: AsyncSession, staff_id: str, tenant_id: str) -> Found:
+    found = [row for row in await search(session, staff_id, tenant_id) if row.tenant_id == tenant_id]
+    if not found:
+        raise NotFoundException("No such tenant.")
+    return found[0]
+
+
+@get("/tenants/{tenant_id:str}")
+async def tenant_page(
+    request: Request[Any, Any, Any],
+    tenant_id: FromPath[str],
+    session: NamedDependency[AsyncSession],
+    resources: NamedDependency[Resources],
+) -> Template:
+    staff = staff_of(request)
+    found = await _tenant_found(session, staff.staff_id, tenant_id)
+    grant = await open_grant_on(resources, staff, tenant_id)
+    if grant is None:
+        return _grant_form(found)
+    caller = await read_under_grant(resources, grant, request.url.path)
+    async with unit_of_work(resources.sessionmaker, caller=caller) as reading:
+        overview = await tenant_overview(reading)
+    return Template("console/tenant.html.jinja2", context={"tenant": overview, "grant": grant})
+
+
+def _grant_form(found: Found, error: str | None = None, data: dict[str, str] | None = None) -> Template:
+    return Template(
+        "console/grant.html.jinja2", context={"tenant": found, "error": error, "data": data or {"minutes": "60"}}
+    )
+
+
+@post("/tenants/{tenant_id:str}/acces", status_code=303)
+async def open_access(
+    request: Request[Any, Any, Any],
+    tenant_id: FromPath[str],
+    data: Form,
+    session: NamedDependency[AsyncSession],
+    resources: NamedDependency[Resources],
+) -> Response[Any]:
+    staff = staff_of(request)
+    found = await _tenant_found(session, staff.staff_id, tenant_id)
+    minutes = data.get("minutes", "60")
+    try:
+        async with unit_of_work(resources.sessionmaker, tenant_id=tenant_id) as granting:
+            await grants.open_grant(
+                granting,
+                await grants.staff_member(granting, staff.staff_id),
+                grants.Purpose(data.get("reason", ""), data.get("ticket", "")),
+                duration=timedelta(minutes=int(minutes) if minutes.isdigit() else 0),
+            )
+    except ValidationFailed as exc:
+        messages = [error["message"] for error in exc.errors] or [exc.detail]
+        return _grant_form(found, " ".join(messages), data)
+    return Redirect(f"{BASE}/tenants/{tenant_id}", status_code=303)
+
+
+@post("/deconnexion", status_code=303)
+async def sign_out(request: Request[Any, Any, Any], session: NamedDependency[AsyncSession]) -> Response[Any]:
+    await auth.sign_out(session, session_token(request.scope))
+    response: Response[Any] = Redirect(SIGN_IN, status_code=303)
+    clear_cookie(response)
+    return response
+
+
+def _console_exception(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """An ended session goes back to the sign-in page; a grant that closed meanwhile, to the tenant's page (its
+    form); anything else is the app's usual answer."""
+    code = exc.code if isinstance(exc, AppError) else None
+    if code in (auth.SessionEnded.default_code, "staff_disabled"):
+        response: Response[Any] = Redirect(SIGN_IN, status_code=303)
+        clear_cookie(response)
+        return response
+    if code == grants.GrantClosed.default_code:
+        return Redirect(request.url.path, status_code=303)
+    return problem_for(request, exc)
+
+
+def console_routers(settings: Settings) -> list[Router]:
+    public = Router(
+        path="/",
+        route_handlers=[sign_in_form, sign_in],
+        include_in_schema=False,
+        request_max_body_size=FORM_BODY_LIMIT,
+    )
+    signed_in = Router(
+        path=BASE,
+        route_handlers=[home, tenant_page, open_access, sign_out],
+        middleware=[UnitOfWorkMiddleware(ConsoleAuthenticator(settings))],
+        dependencies={"session": Provide(provide_session)},
+        exception_handlers=dict.fromkeys(EXCEPTION_HANDLERS, _console_exception),
+        include_in_schema=False,
+        request_max_body_size=FORM_BODY_LIMIT,
+    )
+    return [public, signed_in]
