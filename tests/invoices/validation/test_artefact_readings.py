@@ -37,6 +37,11 @@ UBL_Z_SUBTOTAL = (
     '<cbc:TaxAmount currencyID="EUR">0.00</cbc:TaxAmount><cac:TaxCategory><cbc:ID>Z</cbc:ID>'
     f"<cbc:Percent>0.00</cbc:Percent>{UBL_VAT}</cac:TaxCategory></cac:TaxSubtotal>"
 )
+UBL_ITEM_END = "</cac:ClassifiedTaxCategory></cac:Item>"
+UBL_ATTRIBUTE = (
+    "</cac:ClassifiedTaxCategory><cac:AdditionalItemProperty><cbc:Name>Couleur</cbc:Name>{value}"
+    "</cac:AdditionalItemProperty>"
+)
 UBL_SELLER_VAT = f"<cbc:CompanyID>FR44732829320</cbc:CompanyID>{UBL_VAT}"
 CII_HEADER_TAX = "<ram:TypeCode>VAT</ram:TypeCode>\n        <ram:BasisAmount>"
 CII_LINE_TAX = "<ram:ApplicableTradeTax>\n          <ram:TypeCode>VAT</ram:TypeCode>"
@@ -250,6 +255,29 @@ CASES: dict[str, tuple[str, list[tuple[str, str]], set[str]]] = {
             ('"EUR">1542.60<', '"EUR">1525.50<'),
         ],
         {"BR-Z-08"},
+    ),
+    # Blank versus absent: UBL tests these mandatory terms by existence (Invoice.blank_terms).
+    "ubl: a blank InvoicedQuantity is there for BR-22": (
+        "ubl",
+        [('unitCode="HUR">3</cbc:InvoicedQuantity>', 'unitCode="HUR"></cbc:InvoicedQuantity>')],
+        set(),
+    ),
+    "ubl: an item attribute with a blank value is there for BR-54": (
+        "ubl",
+        [
+            (
+                UBL_FIRST_LINE,
+                UBL_FIRST_LINE.replace(
+                    UBL_ITEM_END, f"{UBL_ATTRIBUTE.format(value='<cbc:Value> </cbc:Value>')}</cac:Item>"
+                ),
+            )
+        ],
+        set(),
+    ),
+    "ubl: an item attribute without value fails BR-54": (
+        "ubl",
+        [(UBL_FIRST_LINE, UBL_FIRST_LINE.replace(UBL_ITEM_END, f"{UBL_ATTRIBUTE.format(value='')}</cac:Item>"))],
+        {"BR-54"},
     ),
     "cii: a TaxTotalAmount in an unknown currency fails BR-CL-03": (
         "cii",

@@ -283,6 +283,10 @@ class Invoice(Model, kw_only=True):
     # TaxTotal, with all their tax categories (TaxedItem), kept only when the model's terms do not say it all: a
     # category outside the VAT scheme or without one, an item with several, or a second TaxTotal's subtotals.
     ubl_taxed_items: list[TaxedItem] | None = None
+    # Not EN 16931: mandatory terms whose XML element is there but blank, which the model reads as absent while the
+    # artefacts' existence tests accept them ("BT-129@2": line 2's quantity; "BT-160@2.0": its first attribute's
+    # name; "BT-29/30/31": the seller's identifiers; "BT-63"). Read from UBL; None: none, or not read from UBL.
+    blank_terms: list[str] | None = None
     # Not EN 16931: the same for a CII document (its lines, document level allowances and charges, and header
     # ApplicableTradeTax), kept only when a tax's TypeCode is not VAT, an item has several, or a code is not trimmed.
     cii_taxed_items: list[TaxedItem] | None = None
@@ -290,6 +294,10 @@ class Invoice(Model, kw_only=True):
     @property
     def is_credit_note(self) -> bool:
         return self.type_code in CREDIT_NOTE_TYPES
+
+    def is_blank(self, term: str) -> bool:
+        """Whether ``term`` (as in blank_terms) is written but blank in the XML this invoice was read from."""
+        return self.blank_terms is not None and term in self.blank_terms
 
     def lacks(self, group: str) -> bool:
         """Whether the XML this invoice was read from has no element at all for ``group`` (see absent_groups)."""

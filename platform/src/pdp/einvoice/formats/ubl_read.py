@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 from lxml import etree
 
 from pdp.einvoice.findings import UnreadableDocument
+from pdp.einvoice.formats.ubl_blanks import blank_terms
 from pdp.einvoice.formats.ubl_lines import _line
 from pdp.einvoice.formats.ubl_parties import _delivery, _party, _payee, _tax_representative
 from pdp.einvoice.formats.ubl_taxed import taxed_items
@@ -176,7 +177,7 @@ def _invoice(root: Any) -> Invoice:
     currency_ids = _currency_ids(root, {currency, tax_currency} - {None})
     tax = _tax_totals(_every(k, A.TaxTotal), currency, tax_currency)
     line_tag = A.CreditNoteLine if credit else A.InvoiceLine
-    return Invoice(
+    invoice = Invoice(
         number=_child_text(k, B.ID),
         issue_date=_date_of(_first(k, B.IssueDate)),
         type_code=code_of(_first(k, B.CreditNoteTypeCode if credit else B.InvoiceTypeCode)),
@@ -217,6 +218,8 @@ def _invoice(root: Any) -> Invoice:
         absent_groups=_absent_groups(k),
         ubl_taxed_items=taxed_items(k, line_tag, len(tax.breakdown)),
     )
+    invoice.blank_terms = blank_terms(k, line_tag, invoice, seller_el)
+    return invoice
 
 
 def _absent_groups(k: Kids) -> list[str] | None:

@@ -50,7 +50,7 @@ def check_presence(ctx: RuleContext) -> None:
         ctx.check(rep.address is not None, "BR-19")
         if rep.address is not None:
             ctx.check(bool(rep.address.country_code), "BR-20")
-        ctx.check(bool(rep.vat_id), "BR-56")
+        ctx.check(bool(rep.vat_id) or inv.is_blank("BT-63"), "BR-56")
     if inv.invoicing_period is not None:
         period = inv.invoicing_period
         if period.start and period.end:
@@ -92,7 +92,9 @@ def check_presence(ctx: RuleContext) -> None:
         ctx.check(bool(inv.buyer.electronic_address.scheme), "BR-63")
     ctx.check(not (inv.tax_point_date and inv.vat_point_code), "BR-CO-03")
     if not inv.lacks("BG-4"):  # checked inside the seller's element, as BR-12…15 inside the totals'
-        ctx.check(bool(inv.seller.identifiers or inv.seller.legal_id or inv.seller.vat_id), "BR-CO-26")
+        seller = inv.seller
+        written = any(inv.is_blank(term) for term in ("BT-29", "BT-30", "BT-31"))  # UBL's existence test
+        ctx.check(bool(seller.identifiers or seller.legal_id or seller.vat_id) or written, "BR-CO-26")
     if totals.due is not None and totals.due > ZERO and not inv.is_credit_note:
         # EN 16931-1's rule, removed from the CEN artefacts (deliberate.py): reported at the severity the caller
         # chose, a warning by default. A credit note owes the buyer, so it has no due date.
@@ -143,7 +145,7 @@ def _check_document_allowance_charge(ctx: RuleContext, ac: AllowanceCharge) -> N
 def _check_line(ctx: RuleContext, index: int) -> None:
     line = ctx.invoice.lines[index]
     ctx.check(bool(line.id), "BR-21", line=index)
-    ctx.check(line.quantity is not None, "BR-22", line=index)
+    ctx.check(line.quantity is not None or ctx.invoice.is_blank(f"BT-129@{index}"), "BR-22", line=index)
     ctx.check(line.unit_code is not None, "BR-23", line=index)
     ctx.check(line.net_amount is not None, "BR-24", line=index)
     ctx.check(bool(line.item_name), "BR-25", line=index)
@@ -163,8 +165,10 @@ def _check_line(ctx: RuleContext, index: int) -> None:
         has_reason = bool(ac.reason or ac.reason_code)
         ctx.check(has_reason, "BR-44" if ac.is_charge else "BR-42", line=index)
         ctx.check(has_reason, "BR-CO-24" if ac.is_charge else "BR-CO-23", line=index)  # the same test again
-    for attribute in line.attributes:
-        ctx.check(bool(attribute.name and attribute.value), "BR-54", line=index)
+    for number, attribute in enumerate(line.attributes):
+        name = bool(attribute.name) or ctx.invoice.is_blank(f"BT-160@{index}.{number}")
+        value = bool(attribute.value) or ctx.invoice.is_blank(f"BT-161@{index}.{number}")
+        ctx.check(name and value, "BR-54", line=index)
     if line.standard_item_id is not None:
         ctx.check(bool(line.standard_item_id.scheme), "BR-64", line=index)
     for classification in line.classifications:

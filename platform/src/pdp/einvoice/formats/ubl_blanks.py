@@ -1,0 +1,59 @@
+"""Invoice.blank_terms for UBL: mandatory terms whose element is there but blank.
+
+The model reads a blank term as absent, yet the CEN UBL artefact tests several mandatory terms by existence
+(``exists(cbc:InvoicedQuantity)``, ``exists(cbc:Name) and exists(cbc:Value)``, ``exists(…/cbc:CompanyID)``), so a
+blank element satisfies them; the XSD refuses most blanks (an xs:decimal cannot be empty), not those rules. Each
+check looks only where the model lacks the term, so a complete document costs nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pdp.einvoice.formats.ubl_values import A, B, Kids, _children, _every, _first, _text_of, is_vat_scheme
+from pdp.einvoice.model import Invoice
+
+_SELLER_IDS = ("BT-29", "BT-30", "BT-31")
+
+
+def blank_terms(k: Kids, line_tag: str, invoice: Invoice, seller: Any) -> list[str] | None:
+    """Terms as "BT-x", "BT-x@line" or, for item attributes, "BT-x@line.attribute" (0-based indexes)."""
+    found: list[str] = []
+    elements: list[Any] | None = None
+    for index, line in enumerate(invoice.lines):
+        if line.quantity is None or any(not (a.name and a.value) for a in line.attributes):
+            elements = elements if elements is not None else _every(k, line_tag)
+            found += _line_blanks(_children(elements[index]), index)
+    party = invoice.seller
+    if not (party.identifiers or party.legal_id or party.vat_id):
+        found += _seller_blanks(_children(seller))
+    rep = invoice.tax_representative
+    if rep is not None and not rep.vat_id:
+        schemes = map(_children, _every(_children(_first(k, A.TaxRepresentativeParty)), A.PartyTaxScheme))
+        if any(B.CompanyID in sk and is_vat_scheme(sk) for sk in schemes):
+            found.append("BT-63")
+    return found or None
+
+
+def _line_blanks(lk: Kids, index: int) -> list[str]:
+    # The line's quantity is None: there, the element can only be blank (a value that is no number is unreadable).
+    found = [f"BT-129@{index}"] if B.InvoicedQuantity in lk or B.CreditedQuantity in lk else []
+    properties = _every(_children(_first(lk, A.Item)), A.AdditionalItemProperty)
+    for number, attribute in enumerate(properties):
+        ak = _children(attribute)
+        for bt, tag in (("BT-160", B.Name), ("BT-161", B.Value)):
+            if tag in ak and _text_of(ak[tag][0]) is None:
+                found.append(f"{bt}@{index}.{number}")
+    return found
+
+
+def _seller_blanks(k: Kids) -> list[str]:
+    found = []
+    identifications = map(_children, _every(k, A.PartyIdentification))
+    if any(element.get("schemeID") != "SEPA" for ik in identifications for element in _every(ik, B.ID)):
+        found.append("BT-29")
+    if B.CompanyID in _children(_first(k, A.PartyLegalEntity)):
+        found.append("BT-30")
+    if any(B.CompanyID in sk and is_vat_scheme(sk) for sk in map(_children, _every(k, A.PartyTaxScheme))):
+        found.append("BT-31")
+    return found
