@@ -25,6 +25,8 @@ D = Decimal
 NO_CHORUS = ValidationOptions(chorus=False)
 ORACLE = Oracle(cen=True)
 VAT_TOTAL = '<ram:TaxTotalAmount currencyID="EUR">257.10</ram:TaxTotalAmount>'
+CURRENCY = "<ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>"
+BT6 = "<ram:TaxCurrencyCode>USD</ram:TaxCurrencyCode>"
 LINE_TAX = "<ram:ApplicableTradeTax>\n          <ram:TypeCode>VAT</ram:TypeCode>"
 HEADER_TAX = "<ram:CalculatedAmount>257.10</ram:CalculatedAmount>\n        <ram:TypeCode>VAT</ram:TypeCode>"
 GST_ZERO = (
@@ -52,6 +54,22 @@ CASES: dict[str, tuple[list[tuple[str, str]], set[str]]] = {
             )
         ],
         {"BR-CO-14", "BR-CO-15"},
+    ),
+    # BT-111 is the VAT total whose currencyID is BT-6 (BR-53 looks for it, BR-DEC-15 counts its decimals).
+    "BR-DEC-15: a BT-6 without a VAT total in it fails BR-53 and BR-DEC-15": (
+        [(CURRENCY, f"{BT6}{CURRENCY}")],
+        {"BR-53", "BR-DEC-15"},
+    ),
+    "BR-DEC-15: the VAT total in BT-6 has three decimals": (
+        [
+            (CURRENCY, f"{BT6}{CURRENCY}"),
+            (VAT_TOTAL, f'{VAT_TOTAL}<ram:TaxTotalAmount currencyID="USD">300.123</ram:TaxTotalAmount>'),
+        ],
+        {"BR-DEC-15"},
+    ),
+    "BR-53: a second VAT total in BT-5 is no BT-111": (
+        [(CURRENCY, f"{BT6}{CURRENCY}"), (VAT_TOTAL, VAT_TOTAL + VAT_TOTAL)],
+        {"BR-53", "BR-CO-15", "BR-DEC-15"},
     ),
     # The VAT category rules' counts and sums, and the S and Z breakdown contexts, do not test the TypeCode.
     "a line tax of another TypeCode is no BT-151 (BR-CO-04), yet its amount is in BR-S-08's sum": (

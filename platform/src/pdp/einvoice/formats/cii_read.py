@@ -362,7 +362,8 @@ def _totals(element: Any, fields: dict[str, Any]) -> Totals:
             continue
         if vat is None and (unit is None or unit == currency or unit != tax_currency):
             vat = value
-        elif vat_accounting is None:
+        elif vat_accounting is None and (tax_currency is None or unit == tax_currency):
+            # With a BT-6, BT-111 is the total in it: BR-53 and BR-DEC-15 look for that one.
             vat_accounting = value
     # BR-CL-03 in CII checks the currencyID of TaxTotalAmount only (Invoice.currency_ids).
     found = {_attr(total, "currencyID") for total in _all(element, T.TaxTotalAmount, kids)} - {None}

@@ -7,7 +7,7 @@ from decimal import Decimal
 from pdp.einvoice.model import AllowanceCharge, Line, Party, Payment
 from pdp.einvoice.validation.codelists import CII_CODE_LISTS, CODE_LISTS, UBL_TYPE_CODES
 from pdp.einvoice.validation.context import CENT, CII_SYNTAXES, ZERO, RuleContext, more_than_two_decimals
-from pdp.einvoice.validation.en16931_vat_cii import generic_breakdown_rules_apply
+from pdp.einvoice.validation.en16931_vat_cii import accounting_vat_decimals_ok, generic_breakdown_rules_apply
 from pdp.einvoice.validation.messages import DECIMAL_RULES
 
 CREDIT_TRANSFER_CODES = frozenset({"30", "58"})
@@ -318,6 +318,9 @@ def _dec(ctx: RuleContext, rule: str, value: Decimal | None, *, line: int | None
 
 def check_decimals(ctx: RuleContext) -> None:
     inv, t = ctx.invoice, ctx.invoice.totals
+    cii = ctx.syntax in CII_SYNTAXES
+    if cii and not accounting_vat_decimals_ok(inv):
+        ctx.fail("BR-DEC-15", detail=f"({t.vat_in_accounting_currency})")
     for rule, value in (
         ("BR-DEC-09", t.line_net),
         ("BR-DEC-10", t.allowances),
@@ -325,7 +328,7 @@ def check_decimals(ctx: RuleContext) -> None:
         ("BR-DEC-12", t.without_vat),
         ("BR-DEC-13", t.vat),
         ("BR-DEC-14", t.with_vat),
-        ("BR-DEC-15", t.vat_in_accounting_currency),
+        ("BR-DEC-15", None if cii else t.vat_in_accounting_currency),  # CII's: accounting_vat_decimals_ok
         ("BR-DEC-16", t.prepaid),
         ("BR-DEC-17", t.rounding),
         ("BR-DEC-18", t.due),

@@ -25,7 +25,7 @@ from decimal import Decimal
 import msgspec
 
 from pdp.einvoice.model import Invoice, TaxedItem, VatBreakdown
-from pdp.einvoice.validation.context import ONE, total, xround2
+from pdp.einvoice.validation.context import ONE, decimals, total, xround2
 
 EXACT = frozenset({"S", "O"})
 UNCHECKED = frozenset({"L", "M"})
@@ -127,3 +127,16 @@ OWN_BREAKDOWN_CONTEXT = frozenset({"L", "M", "O"})
 def generic_breakdown_rules_apply(syntax_is_cii: bool, vat: VatBreakdown) -> bool:
     """Whether the generic breakdown rules are asked of ``vat`` (always in UBL; in CII, see OWN_BREAKDOWN_CONTEXT)."""
     return not syntax_is_cii or vat.category not in OWN_BREAKDOWN_CONTEXT
+
+
+def accounting_vat_decimals_ok(inv: Invoice) -> bool:
+    """BR-DEC-15 as the CII artefact words it, from the monetary totals element: with a TaxTotalAmount and a BT-6,
+    one TaxTotalAmount in BT-6 has at most two decimals (``ram:TaxTotalAmount[@currencyID = TaxCurrencyCode and
+    . = round(. * 100) div 100]``), so a BT-6 without its VAT total fails it too, beside BR-53."""
+    t = inv.totals
+    if inv.lacks("BG-22") or inv.tax_currency is None or (t.vat is None and t.vat_in_accounting_currency is None):
+        return True
+    in_tax_currency = [t.vat_in_accounting_currency]
+    if inv.tax_currency == inv.currency:
+        in_tax_currency.append(t.vat)  # the invoice's own VAT total is in BT-6 then
+    return any(value is not None and decimals(value) <= 2 for value in in_tax_currency)
