@@ -15,10 +15,9 @@ from tests.conftest import TenantFixture
 from tests.journeys import new_provider, post_form
 
 
-async def _signed_in(client: Any, settings: Settings) -> dict[str, Any]:
-    made = await staff_tasks.create_staff(
-        settings, f"{pyotp.random_base32()[:8].lower()}@support.example", "Lou", "support"
-    )
+async def _signed_in(client: Any, settings: Settings, role: str = "support") -> dict[str, Any]:
+    email = f"{pyotp.random_base32()[:8].lower()}@support.example"
+    made = await staff_tasks.create_staff(settings, email, "Lou", role)
     signed = await post_form(
         client,
         "/console/connexion",
@@ -90,3 +89,37 @@ async def test_search_then_a_grant_then_the_tenant_page_audited_and_listed_to_th
     assert signed_out.status_code == 303
     after = await client.get("/console/", follow_redirects=False)
     assert after.headers["location"] == "/console/connexion"
+
+
+async def _granted(client: Any, tenant_id: str) -> None:
+    opened = await post_form(
+        client, f"/console/tenants/{tenant_id}/acces", f"/console/tenants/{tenant_id}", reason="Impayés", ticket="SUP-1"
+    )
+    assert opened.status_code == 303
+
+
+async def test_an_admin_suspends_a_tenant_its_keys_get_403_and_its_portal_says_why_then_reactivates(
+    client: Any, tenant: TenantFixture, settings: Settings
+) -> None:
+    support = await _signed_in(client, settings)
+    await _granted(client, tenant.id)
+    page = await client.get(f"/console/tenants/{tenant.id}")
+    assert "Suspendre" not in page.text  # a support member has no lifecycle actions
+    refused = await post_form(
+        client, f"/console/tenants/{tenant.id}/suspension", f"/console/tenants/{tenant.id}", reason="Impayés"
+    )
+    assert refused.status_code == 403 and refused.json()["code"] == "staff_role_required", support["email"]
+    await client.post("/console/deconnexion", follow_redirects=False)
+    await _signed_in(client, settings, role="admin")
+    await _granted(client, tenant.id)
+    done = await post_form(
+        client, f"/console/tenants/{tenant.id}/suspension", f"/console/tenants/{tenant.id}", reason="Factures impayées"
+    )
+    assert done.status_code == 303
+    me = await client.get("/v1/me", headers=tenant.headers)
+    assert (me.status_code, me.json()["code"]) == (403, "tenant_suspended")
+    portal = await client.get(f"/portal/{tenant.id}/connexion")
+    assert portal.status_code == 403 and "Plateforme suspendue" in portal.text and "Factures impayées" in portal.text
+    back = await post_form(client, f"/console/tenants/{tenant.id}/reactivation", f"/console/tenants/{tenant.id}")
+    assert back.status_code == 303
+    assert (await client.get("/v1/me", headers=tenant.headers)).status_code == 200

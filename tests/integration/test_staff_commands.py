@@ -90,3 +90,24 @@ async def test_a_support_case_from_search_to_the_tenant_under_a_grant(
             .all()
         )
     assert actions == ["staff_access.opened", "staff_access.read"]
+
+
+async def test_suspension_from_the_command_line_needs_an_admin_and_a_grant(
+    client: Any, tenant: TenantFixture, settings: Settings
+) -> None:
+    _, support = await _signed_in(settings)
+    granted = await staff_tasks.open_grant(
+        settings, support, tenant.id, reason="Impayés", ticket="SUP-3", provider_id=None, invoice_id=None, minutes=10
+    )
+    with pytest.raises(Exception, match="admin role"):
+        await staff_tasks.lifecycle(settings, support, tenant.id, granted["grant_id"], "Impayés")
+    _, admin = await _signed_in(settings, role="admin")
+    with pytest.raises(Exception, match="grant"):  # the support member's grant is not the admin's
+        await staff_tasks.lifecycle(settings, admin, tenant.id, granted["grant_id"], "Impayés")
+    own = await staff_tasks.open_grant(
+        settings, admin, tenant.id, reason="Impayés", ticket="SUP-3", provider_id=None, invoice_id=None, minutes=10
+    )
+    suspended = await staff_tasks.lifecycle(settings, admin, tenant.id, own["grant_id"], "Impayés")
+    assert suspended["status"] == "suspended"
+    assert (await client.get("/v1/me", headers=tenant.headers)).json()["code"] == "tenant_suspended"
+    assert (await staff_tasks.lifecycle(settings, admin, tenant.id, own["grant_id"], None))["status"] == "active"

@@ -12,6 +12,9 @@
 - ``pdp_staff_search(staff_id, query)``: the console's search across tenants without a grant, returning only what
   routes a case — tenant id and name, provider id, SIRET and name, invoice id, number and status, Chorus flux
   number — never amounts, documents or personal data; for an active staff member only.
+- Tenants can be suspended by an admin (``suspended_at``, ``suspension_reason``): ``pdp_authenticate`` now finds
+  the key of a suspended tenant too and says so (``tenant_status``), binding nothing, so that the API answers 403
+  ``tenant_suspended`` with the reason instead of a 401 that sends the platform looking for a bad key.
 - The staff role (``<app role>_staff``, created with the app role by ``pdp.platform.db.admin``): the role a staff
   session reads as, for one transaction (``SET LOCAL ROLE``, by ``pdp.platform.db.tenancy``). It may SELECT the
   tables a support case needs — never sessions, tokens, identity proofs, idempotency records or the outbox — and
@@ -106,6 +109,45 @@ SEARCH = f"""
          LIMIT 50
     $$
 """
+AUTHENTICATE = """
+    CREATE FUNCTION pdp_authenticate(digest text)
+    RETURNS TABLE (api_key_id text, tenant_id text, mode text, scopes text[], revoked boolean{status})
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = {path} AS $$
+    BEGIN
+        SELECT k.id, k.tenant_id, k.mode, k.scopes::text[], k.revoked_at IS NOT NULL{select_status}
+          INTO api_key_id, tenant_id, mode, scopes, revoked{into_status}
+          FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
+         WHERE k.key_sha256 = digest{only_active};
+        IF NOT FOUND THEN
+            RETURN;
+        END IF;
+        -- Binding the tenant here saves each request a round trip; a revoked key, or a suspended tenant's, binds
+        -- nothing.
+        IF NOT revoked{and_active} THEN
+            PERFORM set_config('app.tenant_id', tenant_id, true);
+        END IF;
+        RETURN NEXT;
+    END
+    $$
+"""
+
+
+def _authenticate(app_role: str, *, with_status: bool) -> None:
+    op.execute("DROP FUNCTION pdp_authenticate(text)")  # its result type changes: CREATE OR REPLACE cannot
+    op.execute(
+        AUTHENTICATE.format(
+            status=", tenant_status text" if with_status else "",
+            select_status=", t.status" if with_status else "",
+            into_status=", tenant_status" if with_status else "",
+            only_active="" if with_status else " AND t.status = 'active'",
+            and_active=" AND tenant_status = 'active'" if with_status else "",
+            path=PATH,
+        )
+    )
+    op.execute("REVOKE ALL ON FUNCTION pdp_authenticate(text) FROM PUBLIC")
+    op.execute(f"GRANT EXECUTE ON FUNCTION pdp_authenticate(text) TO {app_role}")
+
+
 # Every table isolated by tenant, whenever it was created, gets the staff policy: none is forgotten.
 STAFF_POLICIES = """
     DO $$
@@ -123,11 +165,15 @@ STAFF_POLICIES = """
 """
 
 
+def _replace_check(table: str, name: str, condition: str) -> None:
+    # 0001 named its constraints inside create_table, where the naming convention prefixed the name once more.
+    for spelling in (f"ck_{table}_{name}", f"ck_{table}_ck_{table}_{name}"):
+        op.execute(f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {spelling}")
+    op.create_check_constraint(name, table, condition)
+
+
 def _roles(roles: str) -> None:
-    # 0001 named it inside create_table, where the naming convention prefixed the name once more.
-    for spelling in ("ck_staff_users_role", "ck_staff_users_ck_staff_users_role"):
-        op.execute(f"ALTER TABLE staff_users DROP CONSTRAINT IF EXISTS {spelling}")
-    op.create_check_constraint("role", "staff_users", f"role IN ({roles})")
+    _replace_check("staff_users", "role", f"role IN ({roles})")
 
 
 def upgrade(app_role: str) -> None:
@@ -174,6 +220,10 @@ def upgrade(app_role: str) -> None:
     op.execute(SEARCH)
     op.execute("REVOKE ALL ON FUNCTION pdp_staff_search(text, text) FROM PUBLIC")
     op.execute(f"GRANT EXECUTE ON FUNCTION pdp_staff_search(text, text) TO {app_role}")
+    op.add_column("tenants", sa.Column("suspended_at", sa.DateTime(timezone=True)))
+    op.add_column("tenants", sa.Column("suspension_reason", sa.Text()))
+    _replace_check("tenants", "status", "status IN ('active', 'suspended')")
+    _authenticate(app_role, with_status=True)
     op.execute(GRANT_OPEN)
     op.execute("REVOKE ALL ON FUNCTION pdp_staff_grant_open() FROM PUBLIC")
     op.execute(f"GRANT EXECUTE ON FUNCTION pdp_staff_grant_open() TO {staff}")
@@ -199,6 +249,10 @@ def downgrade(app_role: str) -> None:
         END $$
         """
     )
+    _authenticate(app_role, with_status=False)
+    op.execute("ALTER TABLE tenants DROP CONSTRAINT IF EXISTS ck_tenants_status")
+    op.drop_column("tenants", "suspension_reason")
+    op.drop_column("tenants", "suspended_at")
     op.execute("DROP FUNCTION pdp_staff_grant_open()")
     op.execute("DROP FUNCTION pdp_staff_search(text, text)")
     op.drop_table("staff_sessions")

@@ -213,6 +213,27 @@ def staff_tenant(tenant_id: str, grant_id: str) -> None:
     _staff_answer(show_tenant(cli_settings(), _staff_session(), tenant_id, grant_id))
 
 
+@staff.command("suspend")
+@click.argument("tenant_id")
+@click.option("--grant", "grant_id", required=True, help="An open grant on this tenant")
+@click.option("--reason", required=True, help="Why (shown on the tenant's portal)")
+def staff_suspend(tenant_id: str, grant_id: str, reason: str) -> None:
+    """Suspend a tenant (admin): its API keys get 403 tenant_suspended, its portal says why; audited."""
+    from pdp.cli.staff_tasks import lifecycle
+
+    _staff_answer(lifecycle(cli_settings(), _staff_session(), tenant_id, grant_id, reason))
+
+
+@staff.command("reactivate")
+@click.argument("tenant_id")
+@click.option("--grant", "grant_id", required=True, help="An open grant on this tenant")
+def staff_reactivate(tenant_id: str, grant_id: str) -> None:
+    """Reactivate a suspended tenant (admin); audited."""
+    from pdp.cli.staff_tasks import lifecycle
+
+    _staff_answer(lifecycle(cli_settings(), _staff_session(), tenant_id, grant_id, None))
+
+
 @cli.group()
 def mandate() -> None:
     """Mandates, from the provider's side (pdp dev)."""

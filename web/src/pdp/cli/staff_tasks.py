@@ -23,7 +23,7 @@ from pdp.platform.db.session import create_engine, create_sessionmaker, unit_of_
 from pdp.platform.security.envelope import Envelope
 from pdp.platform.settings import Settings
 from pdp.tenants.accounts.models import StaffUser
-from pdp.tenants.staff import auth, grants
+from pdp.tenants.staff import actions, auth, grants
 from pdp.tenants.staff.reads import tenant_overview
 from pdp.tenants.staff.search import search
 
@@ -125,6 +125,22 @@ async def show_tenant(settings: Settings, token: str, tenant_id: str, grant_id: 
             grant = await grants.record_read(session, StaffCaller(tenant_id, staff.id, grant_id), "pdp staff tenant")
         async with unit_of_work(sessions, caller=grants.caller_of(grant)) as session:
             return await tenant_overview(session)
+
+
+async def lifecycle(
+    settings: Settings, token: str, tenant_id: str, grant_id: str, reason: str | None
+) -> dict[str, Any]:
+    """Suspend the tenant (with ``reason``) or, without one, reactivate it: an admin's act under a grant."""
+    async with _app(settings) as sessions:
+        async with unit_of_work(sessions) as session:
+            staff = await _staff(session, settings, token)
+        caller = StaffCaller(tenant_id, staff.id, grant_id)
+        async with unit_of_work(sessions, tenant_id=tenant_id) as session:
+            if reason is None:
+                tenant = await actions.reactivate(session, caller)
+            else:
+                tenant = await actions.suspend(session, caller, reason)
+    return {"tenant_id": tenant.id, "status": tenant.status, "suspension_reason": tenant.suspension_reason}
 
 
 DEMO_STAFF_EMAIL = "support@pdp.localhost"

@@ -32,12 +32,16 @@ class Tenant(Base):
     __table_args__ = (
         CheckConstraint("brand_colour ~ '^#[0-9a-f]{6}$'", name="brand_colour"),
         CheckConstraint("brand_logo_type IN ('image/png', 'image/jpeg')", name="brand_logo_type"),
+        CheckConstraint("status IN ('active', 'suspended')", name="status"),
     )
 
     id: Mapped[str] = mapped_column(String(30), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20), server_default="active")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # Suspended by pdp's staff (an admin): its API keys get 403 tenant_suspended, its portal says why.
+    suspended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    suspension_reason: Mapped[str | None] = mapped_column(Text)
     # The provider portal wears the platform's brand: providers reach it from their marketplace.
     brand_colour: Mapped[str | None] = mapped_column(String(7))
     brand_logo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)

@@ -24,6 +24,7 @@ class KeyLookup:
     mode: str
     scopes: frozenset[str]
     revoked: bool
+    tenant_status: str = "active"
 
 
 async def lookup_api_key(session: AsyncSession, digest: str) -> KeyLookup | None:
@@ -31,8 +32,10 @@ async def lookup_api_key(session: AsyncSession, digest: str) -> KeyLookup | None
     row = (await session.execute(text("SELECT * FROM pdp_authenticate(:digest)"), {"digest": digest})).first()
     if row is None:
         return None
-    found = KeyLookup(row.api_key_id, row.tenant_id, row.mode, frozenset(row.scopes), row.revoked)
-    if not found.revoked:  # later transactions of this session keep the key's tenant
+    found = KeyLookup(row.api_key_id, row.tenant_id, row.mode, frozenset(row.scopes), row.revoked, row.tenant_status)
+    if (
+        not found.revoked and found.tenant_status == "active"
+    ):  # later transactions of this session keep the key's tenant
         tenancy.adopt(session, ApiKeyCaller(found.tenant_id, found.api_key_id, found.mode, found.scopes))
     return found
 

@@ -12,7 +12,7 @@ from pdp.platform import ids
 from pdp.platform.audit import Actor, AuditRepository
 from pdp.platform.callers import ApiKeyCaller, PortalUserCaller
 from pdp.platform.db.repository import Page
-from pdp.platform.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
+from pdp.platform.errors import Conflict, Forbidden, NotFound, Unauthenticated, ValidationFailed
 from pdp.platform.security import apikeys
 from pdp.tenants.accounts import scopes as key_scopes
 from pdp.tenants.accounts.models import ApiKey, Membership, PortalUser, Role, StaffUser, Tenant
@@ -118,6 +118,11 @@ async def inspect_tenant(session: AsyncSession, actor: Actor) -> tuple[Tenant, l
     return tenant, [KeyUse(key, last_acts.get(key.id)) for key in keys]
 
 
+class TenantSuspended(Forbidden):
+    default_code = "tenant_suspended"
+    title = "This account is suspended"
+
+
 async def authenticate(session: AsyncSession, authorization: str | None) -> Principal:
     """Resolve ``Authorization: Bearer <key>`` and bind the session's transaction to the key's tenant."""
     scheme, _, raw = (authorization or "").partition(" ")
@@ -131,6 +136,10 @@ async def authenticate(session: AsyncSession, authorization: str | None) -> Prin
         raise Unauthenticated("The API key is not valid.", code="api_key_invalid")
     if found.revoked:
         raise Unauthenticated("The API key was revoked.", code="api_key_revoked")
+    if found.tenant_status != "active":
+        raise TenantSuspended(
+            "This account is suspended by pdp; its API keys work again once it is reactivated. Contact pdp's support."
+        )
     return Principal(found.tenant_id, found.api_key_id, found.mode, found.scopes)
 
 

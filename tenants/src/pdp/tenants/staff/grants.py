@@ -149,7 +149,7 @@ async def open_grant(
 async def record_read(session: AsyncSession, caller: StaffCaller, page: str) -> StaffAccessGrant:
     """Before a page is read under ``caller``'s grant: check it is open and the staff member's, count and audit
     the read (in the tenant's transaction, committed before the read runs as the staff role)."""
-    grant = await _open(session, caller)
+    grant = await require_open(session, caller)
     grant.reads += 1
     await AuditRepository(session).append(caller.actor, "staff_access.read", "staff_grant", grant.id, {"page": page})
     return grant
@@ -157,13 +157,14 @@ async def record_read(session: AsyncSession, caller: StaffCaller, page: str) -> 
 
 async def revoke(session: AsyncSession, caller: StaffCaller) -> StaffAccessGrant:
     """Close the grant before its expiry (the staff member is done)."""
-    grant = await _open(session, caller)
+    grant = await require_open(session, caller)
     grant.revoked_at = clock.now()
     await AuditRepository(session).append(caller.actor, "staff_access.revoked", "staff_grant", grant.id)
     return grant
 
 
-async def _open(session: AsyncSession, caller: StaffCaller) -> StaffAccessGrant:
+async def require_open(session: AsyncSession, caller: StaffCaller) -> StaffAccessGrant:
+    """The caller's grant, locked, if it is open and theirs; else :class:`GrantClosed`."""
     await staff_member(session, caller.staff_id)
     grant = await GrantRepository(session).for_update(caller.grant_id)
     if (
@@ -189,6 +190,7 @@ __all__ = [
     "caller_of",
     "open_grant",
     "record_read",
+    "require_open",
     "revoke",
     "staff_member",
 ]

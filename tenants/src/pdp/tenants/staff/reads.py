@@ -28,6 +28,7 @@ async def tenant_overview(session: AsyncSession) -> dict[str, Any]:
         "tenant_id": tenant.id,
         "name": tenant.name,
         "status": tenant.status,
+        "suspension_reason": tenant.suspension_reason,
         "api_keys": [
             {
                 "id": k.id,

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pdp.platform.db.session import unit_of_work
 from pdp.platform.errors import AppError, RateLimited, ValidationFailed
 from pdp.platform.settings import Settings
-from pdp.tenants.staff import auth, grants
+from pdp.tenants.staff import actions, auth, grants
 from pdp.tenants.staff.reads import tenant_overview
 from pdp.tenants.staff.search import Found, search
 from pdp.web.console.auth import (
@@ -107,7 +107,8 @@ async def tenant_page(
     caller = await read_under_grant(resources, grant, request.url.path)
     async with unit_of_work(resources.sessionmaker, caller=caller) as reading:
         overview = await tenant_overview(reading)
-    return Template("console/tenant.html.jinja2", context={"tenant": overview, "grant": grant})
+    context = {"tenant": overview, "grant": grant, "staff": staff}
+    return Template("console/tenant.html.jinja2", context=context)
 
 
 def _grant_form(found: Found, error: str | None = None, data: dict[str, str] | None = None) -> Template:
@@ -141,6 +142,31 @@ async def open_access(
     return Redirect(f"{BASE}/tenants/{tenant_id}", status_code=303)
 
 
+async def _act(resources: Resources, request: Request[Any, Any, Any], tenant_id: str, act: Any) -> Response[Any]:
+    """Run ``act(session, caller)`` under the staff member's open grant on the tenant, then back to its page."""
+    grant = await open_grant_on(resources, staff_of(request), tenant_id)
+    if grant is None:
+        raise grants.GrantClosed()
+    async with unit_of_work(resources.sessionmaker, tenant_id=tenant_id) as session:
+        await act(session, grants.caller_of(grant))
+    return Redirect(f"{BASE}/tenants/{tenant_id}", status_code=303)
+
+
+@post("/tenants/{tenant_id:str}/suspension", status_code=303)
+async def suspend_tenant(
+    request: Request[Any, Any, Any], tenant_id: FromPath[str], data: Form, resources: NamedDependency[Resources]
+) -> Response[Any]:
+    reason = data.get("reason", "")
+    return await _act(resources, request, tenant_id, lambda session, caller: actions.suspend(session, caller, reason))
+
+
+@post("/tenants/{tenant_id:str}/reactivation", status_code=303)
+async def reactivate_tenant(
+    request: Request[Any, Any, Any], tenant_id: FromPath[str], resources: NamedDependency[Resources]
+) -> Response[Any]:
+    return await _act(resources, request, tenant_id, actions.reactivate)
+
+
 @post("/deconnexion", status_code=303)
 async def sign_out(request: Request[Any, Any, Any], session: NamedDependency[AsyncSession]) -> Response[Any]:
     await auth.sign_out(session, session_token(request.scope))
@@ -171,7 +197,7 @@ def console_routers(settings: Settings) -> list[Router]:
     )
     signed_in = Router(
         path=BASE,
-        route_handlers=[home, tenant_page, open_access, sign_out],
+        route_handlers=[home, tenant_page, open_access, suspend_tenant, reactivate_tenant, sign_out],
         middleware=[UnitOfWorkMiddleware(ConsoleAuthenticator(settings))],
         dependencies={"session": Provide(provide_session)},
         exception_handlers=dict.fromkeys(EXCEPTION_HANDLERS, _console_exception),

@@ -29,7 +29,7 @@ from pdp.platform.errors import AppError, NotFound
 from pdp.platform.settings import Settings
 from pdp.tenants.accounts import sessions
 from pdp.tenants.accounts.repository import TenantsRepository
-from pdp.tenants.accounts.service import portal_caller
+from pdp.tenants.accounts.service import TenantSuspended, portal_caller
 from pdp.web.uow import header
 
 COOKIE = "pdp_portal"
@@ -70,8 +70,10 @@ async def _bind_portal_tenant(session: AsyncSession, scope: HTTPScope) -> str:
     tenant_id = _tenant_in_path(scope)
     tenancy.bind_tenant(session, tenant_id)
     tenant = await TenantsRepository(session).find_current()
-    if tenant is None or tenant.status != "active":
+    if tenant is None:
         raise NotFound("This portal does not exist.", code="portal_unknown")
+    if tenant.status != "active":
+        raise TenantSuspended("This platform is suspended.", why=tenant.suspension_reason or "")
     return tenant_id
 
 

@@ -81,6 +81,11 @@ BY_CODE: dict[tuple[str, str | None], tuple[str, str]] = {
         "Ce lien ne fonctionne qu'une fois. Demandez-en un nouveau depuis la page de connexion.",
     ),
     ("portal_unknown", None): ("Portail introuvable", "Cette adresse ne correspond à aucun portail."),
+    ("tenant_suspended", None): (
+        "Plateforme suspendue",
+        "pdp a suspendu cette plateforme : son espace fournisseur est fermé le temps de la suspension. Vos factures "
+        "déjà transmises à Chorus Pro restent suivies par Chorus Pro ; pour la suite, contactez la plateforme.",
+    ),
     ("portal_role_required", None): (
         "Accès refusé",
         "Votre rôle auprès de ce fournisseur ne permet pas cette action. Un administrateur du fournisseur peut "
@@ -132,6 +137,8 @@ def portal_error_page(request: Request[Any, Any, Any], exc: Exception) -> Templa
     )
     if isinstance(exc, AppError) and exc.headers:
         page.headers.update(exc.headers)  # Retry-After of a rate limit
+    if isinstance(exc, AppError) and exc.extra.get("why"):  # a suspension's reason, as pdp's staff wrote it
+        page.context["detail"] = f"{page.context['detail']} Motif : {exc.extra['why']}"
     return page
 
 

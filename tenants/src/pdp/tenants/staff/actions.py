@@ -1,0 +1,64 @@
+"""What staff may do to a tenant, under an open grant on it, each act audited in the tenant's chain.
+
+Roles: ``support`` reads and takes the safe actions, ``operator`` takes every action on tenant data, ``admin``
+also manages the tenant's lifecycle (suspend, reactivate) and staff accounts. The session is bound to the
+tenant as pdp itself (the app role: the staff role only reads); the grant is checked first, as for a read.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pdp.platform import clock
+from pdp.platform.audit import AuditRepository
+from pdp.platform.callers import StaffCaller
+from pdp.platform.errors import Conflict, Forbidden, ValidationFailed
+from pdp.tenants.accounts.models import StaffUser, Tenant
+from pdp.tenants.accounts.repository import TenantsRepository
+from pdp.tenants.staff import grants
+
+RANKS = {"support": 0, "operator": 1, "admin": 2}
+
+
+class StaffRoleRequired(Forbidden):
+    default_code = "staff_role_required"
+    title = "Your staff role does not allow this action"
+
+
+def require_role(staff: StaffUser, role: str) -> None:
+    if RANKS.get(staff.role, -1) < RANKS[role]:
+        raise StaffRoleRequired(f"This action needs the {role} role (yours: {staff.role}).", needed_role=role)
+
+
+async def _acting(session: AsyncSession, caller: StaffCaller, role: str) -> StaffUser:
+    staff = await grants.staff_member(session, caller.staff_id)
+    require_role(staff, role)
+    await grants.require_open(session, caller)
+    return staff
+
+
+async def suspend(session: AsyncSession, caller: StaffCaller, reason: str) -> Tenant:
+    """Suspend the tenant: its API keys get 403 ``tenant_suspended``, its portal says why."""
+    if not reason.strip():
+        raise ValidationFailed("Say why the platform is suspended: its portal shows it.", code="suspension_reason")
+    await _acting(session, caller, "admin")
+    tenant = await TenantsRepository(session).current()
+    if tenant.status == "suspended":
+        raise Conflict("This platform is already suspended.", code="tenant_already_suspended")
+    tenant.status, tenant.suspended_at, tenant.suspension_reason = "suspended", clock.now(), reason.strip()
+    await AuditRepository(session).append(
+        caller.actor, "tenant.suspended", "tenant", tenant.id, {"reason": reason.strip(), "grant": caller.grant_id}
+    )
+    return tenant
+
+
+async def reactivate(session: AsyncSession, caller: StaffCaller) -> Tenant:
+    await _acting(session, caller, "admin")
+    tenant = await TenantsRepository(session).current()
+    if tenant.status == "active":
+        raise Conflict("This platform is active.", code="tenant_already_active")
+    tenant.status, tenant.suspended_at, tenant.suspension_reason = "active", None, None
+    await AuditRepository(session).append(
+        caller.actor, "tenant.reactivated", "tenant", tenant.id, {"grant": caller.grant_id}
+    )
+    return tenant
