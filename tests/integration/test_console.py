@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from pdp.cli import staff_tasks
 from pdp.platform.settings import Settings
 from tests.conftest import TenantFixture
-from tests.journeys import new_provider, post_form
+from tests.journeys import active_mandate, deposit_cii, new_provider, post_form, seller_provider
+from tests.sandbox.harness import NO_PARAMS
 
 
 async def _signed_in(client: Any, settings: Settings, role: str = "support") -> dict[str, Any]:
@@ -123,3 +124,37 @@ async def test_an_admin_suspends_a_tenant_its_keys_get_403_and_its_portal_says_w
     back = await post_form(client, f"/console/tenants/{tenant.id}/reactivation", f"/console/tenants/{tenant.id}")
     assert back.status_code == 303
     assert (await client.get("/v1/me", headers=tenant.headers)).status_code == 200
+
+
+async def test_the_invoice_page_tells_its_story_and_a_redrive_is_audited(
+    client: Any, tenant: TenantFixture, settings: Settings, owner_engine: AsyncEngine
+) -> None:
+    provider = await seller_provider(client, tenant)
+    await active_mandate(client, tenant, provider["id"])
+    deposited = await deposit_cii(client, tenant, provider["id"], recipient={"siret": NO_PARAMS, "name": "R"})
+    assert deposited.status_code == 201, deposited.text
+    invoice = deposited.json()
+    await _signed_in(client, settings)
+    path = f"/console/tenants/{tenant.id}/invoices/{invoice['id']}"
+    assert "Ouvrir l'accès" in (await client.get(path)).text  # nothing of it without a grant
+    await _granted(client, tenant.id)
+    page = await client.get(path)
+    assert page.status_code == 200 and invoice["number"] in page.text and "invoice.created" in page.text
+    async with owner_engine.connect() as conn:
+        digests = (
+            (await conn.execute(text("SELECT sha256 FROM documents WHERE subject_id = :i"), {"i": invoice["id"]}))
+            .scalars()
+            .all()
+        )
+    assert digests and all(digest in page.text for digest in digests)
+    redriven = await post_form(client, f"{path}/relance", path)
+    assert redriven.status_code == 303
+    async with owner_engine.connect() as conn:
+        action = await conn.scalar(
+            text("SELECT action FROM audit_events WHERE target_id = :i ORDER BY occurred_at DESC LIMIT 1"),
+            {"i": invoice["id"]},
+        )
+    assert action == "invoice.redriven"
+    assert (
+        await client.get(f"/console/tenants/{tenant.id}/invoices/inv_01M97F2SARYP30FATF4GBXRJQ0")
+    ).status_code == 404

@@ -15,6 +15,8 @@ from pdp.platform.callers import StaffCaller
 from pdp.platform.errors import Conflict, Forbidden, ValidationFailed
 from pdp.tenants.accounts.models import StaffUser, Tenant
 from pdp.tenants.accounts.repository import TenantsRepository
+from pdp.tenants.deposits.models import InvoiceRecord
+from pdp.tenants.deposits.repository import InvoiceRepository
 from pdp.tenants.staff import grants
 
 RANKS = {"support": 0, "operator": 1, "admin": 2}
@@ -62,3 +64,15 @@ async def reactivate(session: AsyncSession, caller: StaffCaller) -> Tenant:
         caller.actor, "tenant.reactivated", "tenant", tenant.id, {"grant": caller.grant_id}
     )
     return tenant
+
+
+async def redrive(session: AsyncSession, caller: StaffCaller, invoice_id: str) -> InvoiceRecord:
+    """Run the invoice's next step now (a safe action: submission and tracking are idempotent): the sweep
+    picks it up within seconds. A stalled invoice is tracked again, and moves if Chorus moved it."""
+    await _acting(session, caller, "support")
+    invoice = await InvoiceRepository(session).for_update(invoice_id)
+    invoice.next_check_at = clock.now()
+    await AuditRepository(session).append(
+        caller.actor, "invoice.redriven", "invoice", invoice.id, {"status": invoice.status, "grant": caller.grant_id}
+    )
+    return invoice

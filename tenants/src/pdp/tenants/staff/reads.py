@@ -5,12 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pdp.platform.audit import AuditEvent
+from pdp.platform.db.tenancy import tenant_of
+from pdp.platform.errors import NotFound
 from pdp.tenants.accounts.models import ApiKey, Tenant
+from pdp.tenants.archive.models import ArchivedDocument
 from pdp.tenants.deposits.models import InvoiceRecord
-from pdp.tenants.webhooks.models import WebhookEndpoint
+from pdp.tenants.events.models import Event
+from pdp.tenants.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 
 async def tenant_overview(session: AsyncSession) -> dict[str, Any]:
@@ -43,3 +48,36 @@ async def tenant_overview(session: AsyncSession) -> dict[str, Any]:
         "webhook_endpoints": [{"id": e.id, "url": e.url, "events": list(e.events)} for e in endpoints],
         "invoices_by_status": {status: count for status, count in statuses},
     }
+
+
+async def invoice_story(session: AsyncSession, invoice_id: str) -> dict[str, Any]:
+    """The invoice page: where it stands, and everything that happened to it — pdp's events, the webhook
+    deliveries they made, the archived documents with their hashes, the audit log's acts on it."""
+    tenant_id = tenant_of(session)
+    invoice = await session.get(InvoiceRecord, (tenant_id, invoice_id)) if tenant_id else None
+    if invoice is None:
+        raise NotFound("No such invoice.")
+    events = await _all(session, select(Event).where(Event.subject_id == invoice_id).order_by(Event.id))
+    by_event = WebhookDelivery.event_id.in_([e.id for e in events])
+    deliveries = await _all(session, select(WebhookDelivery).where(by_event).order_by(WebhookDelivery.id))
+    of_invoice = ArchivedDocument.subject_id == invoice_id
+    documents = await _all(session, select(ArchivedDocument).where(of_invoice).order_by(ArchivedDocument.created_at))
+    on_invoice = (AuditEvent.target_type == "invoice", AuditEvent.target_id == invoice_id)
+    acts = await _all(session, select(AuditEvent).where(*on_invoice).order_by(AuditEvent.occurred_at))
+    return {
+        "invoice": invoice,
+        "events": [{"id": e.id, "at": e.created_at, "type": e.type, "status": e.data.get("status")} for e in events],
+        "deliveries": [
+            {"id": d.id, "event_id": d.event_id, "endpoint": d.endpoint_id, "status": d.status, "tries": d.attempts}
+            for d in deliveries
+        ],
+        "documents": [
+            {"kind": d.kind, "filename": d.filename, "sha256": d.sha256, "size": d.size, "at": d.created_at}
+            for d in documents
+        ],
+        "audit": [{"at": a.occurred_at, "actor": f"{a.actor_type}:{a.actor_id}", "action": a.action} for a in acts],
+    }
+
+
+async def _all(session: AsyncSession, query: Select[Any]) -> list[Any]:
+    return list((await session.execute(query)).scalars())

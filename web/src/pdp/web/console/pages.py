@@ -22,7 +22,7 @@ from pdp.platform.db.session import unit_of_work
 from pdp.platform.errors import AppError, RateLimited, ValidationFailed
 from pdp.platform.settings import Settings
 from pdp.tenants.staff import actions, auth, grants
-from pdp.tenants.staff.reads import tenant_overview
+from pdp.tenants.staff.reads import invoice_story, tenant_overview
 from pdp.tenants.staff.search import Found, search
 from pdp.web.console.auth import (
     BASE,
@@ -111,6 +111,36 @@ async def tenant_page(
     return Template("console/tenant.html.jinja2", context=context)
 
 
+@get("/tenants/{tenant_id:str}/invoices/{invoice_id:str}")
+async def invoice_page(
+    request: Request[Any, Any, Any],
+    tenant_id: FromPath[str],
+    invoice_id: FromPath[str],
+    session: NamedDependency[AsyncSession],
+    resources: NamedDependency[Resources],
+) -> Template:
+    staff = staff_of(request)
+    found = await _tenant_found(session, staff.staff_id, tenant_id)
+    grant = await open_grant_on(resources, staff, tenant_id)
+    if grant is None:
+        return _grant_form(found)
+    caller = await read_under_grant(resources, grant, request.url.path)
+    async with unit_of_work(resources.sessionmaker, caller=caller) as reading:
+        story = await invoice_story(reading, invoice_id)
+    return Template("console/invoice.html.jinja2", context={**story, "tenant": found, "grant": grant})
+
+
+@post("/tenants/{tenant_id:str}/invoices/{invoice_id:str}/relance", status_code=303)
+async def redrive_invoice(
+    request: Request[Any, Any, Any],
+    tenant_id: FromPath[str],
+    invoice_id: FromPath[str],
+    resources: NamedDependency[Resources],
+) -> Response[Any]:
+    await _act(resources, request, tenant_id, lambda session, caller: actions.redrive(session, caller, invoice_id))
+    return Redirect(f"{BASE}/tenants/{tenant_id}/invoices/{invoice_id}", status_code=303)
+
+
 def _grant_form(found: Found, error: str | None = None, data: dict[str, str] | None = None) -> Template:
     return Template(
         "console/grant.html.jinja2", context={"tenant": found, "error": error, "data": data or {"minutes": "60"}}
@@ -197,7 +227,16 @@ def console_routers(settings: Settings) -> list[Router]:
     )
     signed_in = Router(
         path=BASE,
-        route_handlers=[home, tenant_page, open_access, suspend_tenant, reactivate_tenant, sign_out],
+        route_handlers=[
+            home,
+            tenant_page,
+            invoice_page,
+            open_access,
+            suspend_tenant,
+            reactivate_tenant,
+            redrive_invoice,
+            sign_out,
+        ],
         middleware=[UnitOfWorkMiddleware(ConsoleAuthenticator(settings))],
         dependencies={"session": Provide(provide_session)},
         exception_handlers=dict.fromkeys(EXCEPTION_HANDLERS, _console_exception),
