@@ -27,6 +27,31 @@ ORACLE = Oracle(cen=True)
 VAT_TOTAL = '<ram:TaxTotalAmount currencyID="EUR">257.10</ram:TaxTotalAmount>'
 CURRENCY = "<ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>"
 BT6 = "<ram:TaxCurrencyCode>USD</ram:TaxCurrencyCode>"
+ACCOUNT = (
+    "<ram:PayeePartyCreditorFinancialAccount>\n          <ram:IBANID>FR7630006000011234567890189</ram:IBANID>\n"
+    "        </ram:PayeePartyCreditorFinancialAccount>"
+)
+BANK = (
+    "<ram:PayeeSpecifiedCreditorFinancialInstitution><ram:BICID>AGRIFRPP</ram:BICID>"
+    "</ram:PayeeSpecifiedCreditorFinancialInstitution>"
+)
+NAMED_ACCOUNT = (
+    "<ram:PayeePartyCreditorFinancialAccount><ram:AccountName>Dupont</ram:AccountName>"
+    "</ram:PayeePartyCreditorFinancialAccount>"
+)
+BLANK_IBAN = (
+    "<ram:PayeePartyCreditorFinancialAccount><ram:IBANID> </ram:IBANID></ram:PayeePartyCreditorFinancialAccount>"
+)
+QUANTITY = '<ram:BilledQuantity unitCode="HUR">3</ram:BilledQuantity>'
+PRODUCT_END = "\n      </ram:SpecifiedTradeProduct>"
+BLANK_ATTRIBUTE = (
+    "<ram:ApplicableProductCharacteristic><ram:Description> </ram:Description><ram:Value/>"
+    "</ram:ApplicableProductCharacteristic>"
+)
+COLOUR = (
+    "<ram:ApplicableProductCharacteristic><ram:Description>Couleur</ram:Description>"
+    "</ram:ApplicableProductCharacteristic>"
+)
 LINE_TAX = "<ram:ApplicableTradeTax>\n          <ram:TypeCode>VAT</ram:TypeCode>"
 HEADER_TAX = "<ram:CalculatedAmount>257.10</ram:CalculatedAmount>\n        <ram:TypeCode>VAT</ram:TypeCode>"
 GST_ZERO = (
@@ -71,6 +96,17 @@ CASES: dict[str, tuple[list[tuple[str, str]], set[str]]] = {
         [(CURRENCY, f"{BT6}{CURRENCY}"), (VAT_TOTAL, VAT_TOTAL + VAT_TOTAL)],
         {"BR-53", "BR-CO-15", "BR-DEC-15"},
     ),
+    # BR-50 (and BR-61, deliberate.py) are asked of each creditor account of a credit transfer means.
+    "BR-50: a payee's bank alone has no account to ask": ([(ACCOUNT, BANK)], set()),
+    "BR-50: an account element naming no account fails it": ([(ACCOUNT, NAMED_ACCOUNT)], {"BR-50"}),
+    "BR-50: a blank IBANID fails it": ([(ACCOUNT, BLANK_IBAN)], {"BR-50"}),
+    # Existence tests: a blank quantity or attribute is there (the XSD refuses the blank quantity, not BR-22).
+    "BR-22: a blank BilledQuantity is there": ([(QUANTITY, QUANTITY.replace(">3<", "> <"))], set()),
+    "BR-54: a blank attribute description and an empty value are there": (
+        [(PRODUCT_END, f"{BLANK_ATTRIBUTE}{PRODUCT_END}")],
+        set(),
+    ),
+    "BR-54: an attribute without value fails it": ([(PRODUCT_END, f"{COLOUR}{PRODUCT_END}")], {"BR-54"}),
     # The VAT category rules' counts and sums, and the S and Z breakdown contexts, do not test the TypeCode.
     "a line tax of another TypeCode is no BT-151 (BR-CO-04), yet its amount is in BR-S-08's sum": (
         [(LINE_TAX, LINE_TAX.replace(">VAT<", ">GST<"))],
@@ -286,3 +322,20 @@ def test_l_m_and_o_breakdowns_are_not_asked_the_generic_breakdown_rules(
     name: str, document: Invoice, expected: set[str]
 ) -> None:
     assert judged(write_cii(document), "cii", GENERIC) == (expected, expected), name
+
+
+# (name, payment means edit, BR-61 by pdp, BR-61 by the CII artefact)
+CREDIT_TRANSFERS: list[tuple[str, tuple[str, str], bool, bool]] = [
+    ("an account element without identifier fails it in both", (ACCOUNT, NAMED_ACCOUNT), True, True),
+    ("a blank IBANID is there", (ACCOUNT, BLANK_IBAN), False, False),
+    # deliberate.py: EN 16931 and the UBL artefact want BT-84; the CII artefact has no account to ask it from.
+    ("a credit transfer without any account fails it in pdp only", (ACCOUNT, BANK), True, False),
+]
+
+
+@needs_artefact
+@pytest.mark.parametrize(("name", "change", "pdp", "cen"), CREDIT_TRANSFERS, ids=[c[0] for c in CREDIT_TRANSFERS])
+def test_br_61_is_asked_of_each_creditor_account(name: str, change: tuple[str, str], pdp: bool, cen: bool) -> None:
+    xml = _document([change])
+    found = {f.rule for f in validate_document(xml, options=NO_CHORUS).errors}
+    assert ("BR-61" in found, "BR-61" in ORACLE.judge(xml, "cii").errors) == (pdp, cen), name

@@ -285,9 +285,11 @@ class Invoice(Model, kw_only=True):
     ubl_taxed_items: list[TaxedItem] | None = None
     # Not EN 16931: mandatory terms whose XML element is there but blank, which the model reads as absent while the
     # artefacts' existence tests accept them ("BT-129@2": line 2's quantity; "BT-160@2.0": its first attribute's
-    # name; "BT-29/30/31": the seller's identifiers; "BT-63"). Read from UBL; None: none, or not read from UBL.
+    # name; "BT-29/30/31": the seller's identifiers; "BT-63"; CII's "BT-84@0" and "BG-17@0": the first credit
+    # transfer's account identifier is blank, or its account element has none). Read from UBL and CII (ubl_blanks,
+    # cii_blanks); None: none, or not read from XML.
     blank_terms: list[str] | None = None
-    # Not EN 16931: the same for a CII document (its lines, document level allowances and charges, and header
+    # Not EN 16931: ubl_taxed_items for a CII document (its lines, document level allowances and charges, and header
     # ApplicableTradeTax), kept only when a tax's TypeCode is not VAT, an item has several, or a code is not trimmed.
     cii_taxed_items: list[TaxedItem] | None = None
 

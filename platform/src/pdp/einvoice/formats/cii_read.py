@@ -20,6 +20,7 @@ from typing import Any
 from lxml import etree
 
 from pdp.einvoice.findings import Finding, UnreadableDocument
+from pdp.einvoice.formats.cii_blanks import blank_terms
 from pdp.einvoice.formats.cii_lines import read_lines
 from pdp.einvoice.formats.cii_parties import _delivery, _party, _payee, _tax_representative
 from pdp.einvoice.formats.cii_taxed import taxed_items
@@ -212,7 +213,9 @@ def _invoice(root: Any) -> Invoice:
     }
     fields["absent_groups"] = [group for group, there in present.items() if not there] or None
     fields["cii_taxed_items"] = taxed_items(transaction, parts)
-    return Invoice(**fields)
+    invoice = Invoice(**fields)
+    invoice.blank_terms = blank_terms(transaction, parts, invoice)
+    return invoice
 
 
 def _note(element: Any) -> Note:

@@ -29,9 +29,21 @@ _BR_CO_25_WHY = (
     "(ValidationOptions.br_co_25_severity, as BR-FR's severity is configured)"
 )
 
+_BR_61 = (
+    "If the Payment means type code (BT-81) means SEPA credit transfer, Local credit transfer or Non-SEPA "
+    "international credit transfer, the Payment account identifier (BT-84) shall be present."
+)
+_BR_61_CII_WHY = (
+    "the CEN CII artefact asks BR-61 inside each ram:PayeePartyCreditorFinancialAccount of a means coded 30 or 58, "
+    "so a credit transfer without any creditor account has no context there and passes; the standard's text and "
+    "the CEN UBL artefact (asked from the payment means) fail it, and Chorus Pro has no account to pay: pdp checks "
+    "each account as the CII artefact does and also fails a credit transfer means without any account"
+)
+
 DELIBERATE: tuple[DeliberateDifference, ...] = (
     DeliberateDifference("BR-CO-25", "ubl", _BR_CO_25, _BR_CO_25_WHY),
     DeliberateDifference("BR-CO-25", "cii", _BR_CO_25, _BR_CO_25_WHY),
+    DeliberateDifference("BR-61", "cii", _BR_61, _BR_61_CII_WHY),
 )
 DELIBERATE_PAIRS: frozenset[tuple[str, str]] = frozenset((d.rule, d.syntax) for d in DELIBERATE)
 

@@ -184,14 +184,37 @@ def _check_payment(ctx: RuleContext) -> None:
     # BT-89 and BT-90 beside it, so a CII payment with none of the means' own terms had no means element to test.
     if ctx.syntax not in CII_SYNTAXES or _has_cii_means(payment):
         ctx.check(payment.means_code is not None, "BR-49")
-    if payment.credit_transfers:
-        ctx.check(all(ct.account_id for ct in payment.credit_transfers), "BR-50")
-    if payment.means_code in CREDIT_TRANSFER_CODES:
-        ctx.check(any(ct.account_id for ct in payment.credit_transfers), "BR-61")
+    if ctx.syntax in CII_SYNTAXES:
+        # CII's context is a creditor account of a credit transfer means (TypeCode 30 or 58): a payee's bank alone
+        # (BT-86) has none to check, and a means of another type is not asked.
+        _check_cii_accounts(ctx, payment)
+    else:
+        if payment.credit_transfers:
+            ctx.check(all(ct.account_id for ct in payment.credit_transfers), "BR-50")
+        if payment.means_code in CREDIT_TRANSFER_CODES:
+            ctx.check(any(ct.account_id for ct in payment.credit_transfers), "BR-61")
     if payment.card is not None:
         # The official test only bounds the length (<= 10): the full card number must never be sent.
         pan = (payment.card.primary_account_number or "").strip()
         ctx.check(len(pan) <= 10, "BR-51")
+
+
+def _check_cii_accounts(ctx: RuleContext, payment: Payment) -> None:
+    """BR-50 and BR-61 as the CII artefact asks them, of each creditor account of a means coded 30 or 58 (an
+    account element without identifier, or with a blank one, is kept in Invoice.blank_terms by cii_blanks): BR-50
+    a non-blank IBANID or ProprietaryID, BR-61 one of the elements. A payee's bank alone (BT-86) has no account to
+    ask. pdp also fails BR-61 when such a means has no creditor account at all, as EN 16931's text and the UBL
+    artefact do and the CII artefact cannot (no account element, no context): a deliberate difference."""
+    if payment.means_code not in CREDIT_TRANSFER_CODES:
+        return
+    inv = ctx.invoice
+    accounts = [
+        (ct, inv.is_blank(f"BG-17@{k}"))
+        for k, ct in enumerate(payment.credit_transfers)
+        if ct.account_id or ct.account_name or inv.is_blank(f"BT-84@{k}") or inv.is_blank(f"BG-17@{k}")
+    ]
+    ctx.check(all(ct.account_id for ct, _ in accounts), "BR-50")
+    ctx.check(bool(accounts) and not any(without_id for _, without_id in accounts), "BR-61")
 
 
 def _has_cii_means(payment: Payment) -> bool:

@@ -1,0 +1,66 @@
+"""Invoice.blank_terms for CII: terms whose element is there but blank, where the CEN CII artefact tests existence.
+
+The model reads a blank term as absent, yet the CII artefact accepts a line whose ``ram:BilledQuantity`` is there
+(BR-22) and an item attribute with a ``ram:Description`` and a ``ram:Value`` (BR-54), blank or not; and it asks
+BR-50 and BR-61 of every creditor account of a credit transfer, so an account element whose IBANID or
+ProprietaryID is blank is kept as "BT-84@k" (k: the credit transfer's index), one with neither element as "BG-17@k"
+(BR-61 wants the element, BR-50 its content). Each check looks only where the model lacks the term, so a complete
+document costs nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pdp.einvoice.formats.cii_values import Kids, T, _all, _kids
+from pdp.einvoice.formats.xmltext import text_of
+from pdp.einvoice.model import Invoice
+
+
+def blank_terms(transaction: Any, parts: Kids, invoice: Invoice) -> list[str] | None:
+    """Terms as "BT-129@line", "BT-160@line.attribute", "BT-161@line.attribute" (0-based), "BT-84@transfer",
+    "BG-17@transfer"."""
+    found: list[str] = []
+    elements: list[Any] | None = None
+    for index, line in enumerate(invoice.lines):
+        if line.quantity is None or any(not (a.name and a.value) for a in line.attributes):
+            if elements is None:
+                elements = list(_all(transaction, T.IncludedSupplyChainTradeLineItem, parts))
+            found += _line_blanks(_kids(elements[index]), index)
+    payment = invoice.payment
+    if payment is not None and any(not ct.account_id for ct in payment.credit_transfers):
+        found += _account_blanks(parts.get(T.ApplicableHeaderTradeSettlement))
+    return found or None
+
+
+def _line_blanks(line: Kids, index: int) -> list[str]:
+    found = []
+    if T.BilledQuantity in _kids(line.get(T.SpecifiedLineTradeDelivery)):
+        found.append(f"BT-129@{index}")
+    product = line.get(T.SpecifiedTradeProduct)
+    for number, attribute in enumerate(map(_kids, _all(product, T.ApplicableProductCharacteristic))):
+        if T.Description in attribute:
+            found.append(f"BT-160@{index}.{number}")
+        if T.Value in attribute:
+            found.append(f"BT-161@{index}.{number}")
+    return found
+
+
+def _account_blanks(settlement: Any) -> list[str]:
+    """The credit transfers (as cii_read._payment lists them) whose account element has no account identifier."""
+    found = []
+    transfers = [
+        means
+        for means in map(_kids, _all(settlement, T.SpecifiedTradeSettlementPaymentMeans))
+        if T.PayeePartyCreditorFinancialAccount in means or T.PayeeSpecifiedCreditorFinancialInstitution in means
+    ]
+    for index, means in enumerate(transfers):
+        account = means.get(T.PayeePartyCreditorFinancialAccount)
+        if account is None:
+            continue
+        ids = _kids(account)
+        if T.IBANID not in ids and T.ProprietaryID not in ids:
+            found.append(f"BG-17@{index}")  # an account element without any identifier element
+        elif text_of(ids.get(T.IBANID)) is None and text_of(ids.get(T.ProprietaryID)) is None:
+            found.append(f"BT-84@{index}")
+    return found
