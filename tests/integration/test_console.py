@@ -7,10 +7,13 @@ from typing import Any
 
 import pyotp
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from pdp.cli import staff_tasks
+from pdp.platform import jobs
+from pdp.platform.db.session import unit_of_work
 from pdp.platform.settings import Settings
+from pdp.tenants.deposits.repository import open_invoice_case
 from tests.conftest import TenantFixture
 from tests.journeys import active_mandate, deposit_cii, new_provider, post_form, seller_provider
 from tests.sandbox.harness import NO_PARAMS
@@ -158,3 +161,27 @@ async def test_the_invoice_page_tells_its_story_and_a_redrive_is_audited(
     assert (
         await client.get(f"/console/tenants/{tenant.id}/invoices/inv_01M97F2SARYP30FATF4GBXRJQ0")
     ).status_code == 404
+
+
+async def test_the_home_page_shows_the_staff_queue_and_the_waiting_jobs(
+    client: Any, tenant: TenantFixture, settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    provider = await seller_provider(client, tenant)
+    await active_mandate(client, tenant, provider["id"])
+    invoice_id = (
+        await deposit_cii(client, tenant, provider["id"], recipient={"siret": NO_PARAMS, "name": "R"})
+    ).json()["id"]
+    stuck = {"number": "F-STUCK-1", "stalled_in": "submitted"}
+    async with unit_of_work(sessionmaker, tenant_id=tenant.id) as session:
+        await open_invoice_case(session, "invoice_stalled", invoice_id, stuck)
+    redis = await jobs.create_arq_redis(settings.redis_url)
+    try:
+        await jobs.ArqQueue(redis).send(jobs.JobRequest("console.test_kind", {}, f"console-test:{invoice_id}", 3600))
+        await _signed_in(client, settings)
+        home = (await client.get("/console/")).text
+    finally:
+        await redis.delete(f"arq:job:console-test:{invoice_id}")
+        await redis.zrem("arq:queue", f"console-test:{invoice_id}")
+        await redis.aclose()
+    assert f"/console/tenants/{tenant.id}/invoices/{invoice_id}" in home and "F-STUCK-1" in home
+    assert "Facture bloquée" in home and "console.test_kind" in home

@@ -63,6 +63,7 @@ FUNCTIONS = {
     "pdp_platforms_for_siret",
     "pdp_open_invoice_case",
     "pdp_staff_search",
+    "pdp_staff_cases",
 }
 
 

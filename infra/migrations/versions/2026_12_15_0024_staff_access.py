@@ -15,6 +15,8 @@
 - Tenants can be suspended by an admin (``suspended_at``, ``suspension_reason``): ``pdp_authenticate`` now finds
   the key of a suspended tenant too and says so (``tenant_status``), binding nothing, so that the API answers 403
   ``tenant_suspended`` with the reason instead of a 401 that sends the platform looking for a bad key.
+- ``pdp_staff_cases(staff_id)``: the staff queue's open cases (kind, SIRET, tenants, invoice, since when, and the
+  case's routing detail), oldest first, for an active staff member; the app role has no grant on the table.
 - The staff role (``<app role>_staff``, created with the app role by ``pdp.platform.db.admin``): the role a staff
   session reads as, for one transaction (``SET LOCAL ROLE``, by ``pdp.platform.db.tenancy``). It may SELECT the
   tables a support case needs — never sessions, tokens, identity proofs, idempotency records or the outbox — and
@@ -148,6 +150,20 @@ def _authenticate(app_role: str, *, with_status: bool) -> None:
     op.execute(f"GRANT EXECUTE ON FUNCTION pdp_authenticate(text) TO {app_role}")
 
 
+CASES = f"""
+    CREATE FUNCTION pdp_staff_cases(staff_id text)
+    RETURNS TABLE (id text, kind text, siret text, tenant_ids text[], subject_id text, detail jsonb,
+                   opened_at timestamptz)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {PATH} AS $$
+        SELECT c.id::text, c.kind::text, c.siret::text, c.tenant_ids::text[], c.subject_id::text, c.detail,
+               c.opened_at
+          FROM staff_cases c
+         WHERE c.resolved_at IS NULL
+           AND EXISTS (SELECT 1 FROM staff_users s WHERE s.id = pdp_staff_cases.staff_id AND s.disabled_at IS NULL)
+         ORDER BY c.opened_at
+         LIMIT 200
+    $$
+"""
 # Every table isolated by tenant, whenever it was created, gets the staff policy: none is forgotten.
 STAFF_POLICIES = """
     DO $$
@@ -218,6 +234,9 @@ def upgrade(app_role: str) -> None:
     )
     op.execute(f"GRANT SELECT, INSERT, UPDATE ON staff_sessions TO {app_role}")
     op.execute(SEARCH)
+    op.execute(CASES)
+    op.execute("REVOKE ALL ON FUNCTION pdp_staff_cases(text) FROM PUBLIC")
+    op.execute(f"GRANT EXECUTE ON FUNCTION pdp_staff_cases(text) TO {app_role}")
     op.execute("REVOKE ALL ON FUNCTION pdp_staff_search(text, text) FROM PUBLIC")
     op.execute(f"GRANT EXECUTE ON FUNCTION pdp_staff_search(text, text) TO {app_role}")
     op.add_column("tenants", sa.Column("suspended_at", sa.DateTime(timezone=True)))
@@ -255,6 +274,7 @@ def downgrade(app_role: str) -> None:
     op.drop_column("tenants", "suspended_at")
     op.execute("DROP FUNCTION pdp_staff_grant_open()")
     op.execute("DROP FUNCTION pdp_staff_search(text, text)")
+    op.execute("DROP FUNCTION pdp_staff_cases(text)")
     op.drop_table("staff_sessions")
     op.drop_table("staff_access_grants")
     op.drop_column("staff_users", "totp_enabled_at")

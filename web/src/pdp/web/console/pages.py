@@ -22,6 +22,7 @@ from pdp.platform.db.session import unit_of_work
 from pdp.platform.errors import AppError, RateLimited, ValidationFailed
 from pdp.platform.settings import Settings
 from pdp.tenants.staff import actions, auth, grants
+from pdp.tenants.staff.operations import job_queue, open_cases
 from pdp.tenants.staff.reads import invoice_story, tenant_overview
 from pdp.tenants.staff.search import Found, search
 from pdp.web.console.auth import (
@@ -78,11 +79,22 @@ async def sign_in(request: Request[Any, Any, Any], data: Form, resources: NamedD
 
 @get("/", name="console_home")
 async def home(
-    request: Request[Any, Any, Any], session: NamedDependency[AsyncSession], q: FromQuery[str] = ""
+    request: Request[Any, Any, Any],
+    session: NamedDependency[AsyncSession],
+    resources: NamedDependency[Resources],
+    q: FromQuery[str] = "",
 ) -> Template:
+    """Search, the staff queue's open cases and the job queue: nothing here needs a grant."""
     staff = staff_of(request)
     results: list[Found] = await search(session, staff.staff_id, q) if q.strip() else []
-    return Template("console/home.html.jinja2", context={"q": q, "results": results, "staff": staff})
+    context = {
+        "q": q,
+        "results": results,
+        "staff": staff,
+        "cases": await open_cases(session, staff.staff_id),
+        "jobs": await job_queue(resources.redis),
+    }
+    return Template("console/home.html.jinja2", context=context)
 
 
 async def _tenant_found(session: AsyncSession, staff_id: str, tenant_id: str) -> Found:

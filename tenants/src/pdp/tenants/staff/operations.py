@@ -1,0 +1,63 @@
+"""The console's operations view, without any grant: the staff queue (open cases across tenants, routing data
+only) and the job queue's depth and age per kind of job."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pdp.platform import clock
+
+QUEUE = "arq:queue"  # arq's default queue: a sorted set of job ids scored by when they are due (ms)
+JOB_KEY = "arq:job:"  # + job id: the job's record ({"f": function, "et": enqueued at (ms), …})
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    id: str
+    kind: str  # siret_contested, invoice_stalled, chorus_state_unknown
+    siret: str | None
+    tenant_ids: list[str]
+    subject_id: str | None  # the invoice, for an invoice's case
+    detail: dict[str, Any]
+    opened_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class JobKind:
+    kind: str
+    waiting: int
+    oldest_seconds: float  # how long the oldest job of this kind has waited since it was enqueued
+
+
+async def open_cases(session: AsyncSession, staff_id: str) -> list[Case]:
+    rows = await session.execute(text("SELECT * FROM pdp_staff_cases(:staff)"), {"staff": staff_id})
+    return [Case(*row) for row in rows]
+
+
+async def job_queue(redis: Any, limit: int = 5000) -> list[JobKind]:
+    """Jobs waiting in Redis, by function (read from each job's record, which pdp serialises as JSON), with how
+    long the oldest of each kind has been waiting since it was enqueued."""
+    now_ms = clock.now().timestamp() * 1000
+    counts: dict[str, int] = defaultdict(int)
+    oldest: dict[str, float] = defaultdict(float)
+    job_ids = [_text(job_id) for job_id in await redis.zrange(QUEUE, 0, limit - 1)]
+    records = await redis.mget([f"{JOB_KEY}{job_id}" for job_id in job_ids]) if job_ids else []
+    for record in records:
+        if record is None:
+            continue  # taken by a worker meanwhile
+        job = json.loads(record)
+        kind = str(job.get("f", "?"))
+        counts[kind] += 1
+        oldest[kind] = max(oldest[kind], (now_ms - float(job.get("et", now_ms))) / 1000)
+    return [JobKind(kind, counts[kind], round(oldest[kind], 1)) for kind in sorted(counts)]
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value

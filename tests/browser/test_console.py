@@ -1,0 +1,56 @@
+"""The support console in Chromium: signed in with password and code, a tenant read only under a grant opened
+with a reason, the grant's expiry cutting access mid-session; every state passes axe (WCAG 2.1 A/AA)."""
+
+from __future__ import annotations
+
+import httpx
+import pyotp
+from playwright.async_api import Page, expect
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from pdp.cli import staff_tasks
+from pdp.platform.settings import Settings
+from tests.browser.harness import assert_accessible
+from tests.conftest import TenantFixture
+from tests.journeys import new_provider
+
+
+async def test_a_support_case_from_sign_in_to_a_grant_that_expires(
+    page: Page, portal_api: httpx.AsyncClient, tenant: TenantFixture, settings: Settings, owner_engine: AsyncEngine
+) -> None:
+    provider = await new_provider(portal_api, tenant)
+    made = await staff_tasks.create_staff(settings, "browser-support@support.example", "Noa Support", "support")
+    await page.goto("/console/connexion")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Connexion à la console support")
+    await assert_accessible(page, context="console sign-in")
+    await page.get_by_label("Adresse e-mail").fill(made["email"])
+    await page.get_by_label("Mot de passe").fill(made["password"])
+    await page.get_by_label("Code à six chiffres").fill(pyotp.TOTP(made["totp_secret"]).now())
+    async with page.expect_navigation():
+        await page.get_by_role("button", name="Se connecter").click()
+    await page.get_by_role("searchbox").fill(provider["siret"])
+    async with page.expect_navigation():
+        await page.get_by_role("button", name="Chercher").click()
+    await assert_accessible(page, context="console search results")
+    assert tenant.api_key[-4:] not in await page.content()  # routing data only
+    async with page.expect_navigation():
+        await page.get_by_role("link", name="Test platform").first.click()
+    await expect(page.get_by_role("button", name="Ouvrir l'accès")).to_be_visible()
+    await assert_accessible(page, context="console grant form")
+    await page.get_by_label("Motif").fill("Le fournisseur ne retrouve pas sa facture")
+    await page.get_by_label("Ticket de support").fill("SUP-42")
+    async with page.expect_navigation():
+        await page.get_by_role("button", name="Ouvrir l'accès").click()
+    await expect(page.get_by_text(f"…{tenant.api_key[-4:]}")).to_be_visible()
+    await assert_accessible(page, context="console tenant under a grant")
+    async with owner_engine.begin() as conn:  # the grant's time is up, the page is still open
+        await conn.execute(
+            text(
+                "UPDATE staff_access_grants SET expires_at = created_at + interval '1 microsecond'"
+                " WHERE ticket = 'SUP-42'"
+            )
+        )
+    await page.reload()
+    await expect(page.get_by_role("button", name="Ouvrir l'accès")).to_be_visible()
+    assert tenant.api_key[-4:] not in await page.content()
