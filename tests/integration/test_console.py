@@ -14,6 +14,7 @@ from pdp.platform import jobs
 from pdp.platform.db.session import unit_of_work
 from pdp.platform.settings import Settings
 from pdp.tenants.deposits.repository import open_invoice_case
+from pdp.tenants.staff import grants
 from tests.conftest import TenantFixture
 from tests.journeys import active_mandate, deposit_cii, new_provider, post_form, seller_provider
 from tests.sandbox.harness import NO_PARAMS
@@ -185,3 +186,18 @@ async def test_the_home_page_shows_the_staff_queue_and_the_waiting_jobs(
         await redis.aclose()
     assert f"/console/tenants/{tenant.id}/invoices/{invoice_id}" in home and "F-STUCK-1" in home
     assert "Facture bloquée" in home and "console.test_kind" in home
+
+
+async def test_the_provider_page_and_a_grant_narrowed_to_one_provider(
+    client: Any, tenant: TenantFixture, settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    provider = await seller_provider(client, tenant)
+    await active_mandate(client, tenant, provider["id"])
+    other = await new_provider(client, tenant)
+    made = await _signed_in(client, settings)
+    async with unit_of_work(sessionmaker, tenant_id=tenant.id) as session:
+        member = await grants.staff_member(session, made["staff_id"])
+        await grants.open_grant(session, member, grants.Purpose("Mandat", "SUP-5"), provider_id=provider["id"])
+    page = await client.get(f"/console/tenants/{tenant.id}/providers/{provider['id']}")
+    assert page.status_code == 200 and provider["siret"] in page.text and "active" in page.text
+    assert (await client.get(f"/console/tenants/{tenant.id}/providers/{other['id']}")).status_code == 404

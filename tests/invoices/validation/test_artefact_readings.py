@@ -42,6 +42,11 @@ UBL_ATTRIBUTE = (
     "</cac:ClassifiedTaxCategory><cac:AdditionalItemProperty><cbc:Name>Couleur</cbc:Name>{value}"
     "</cac:AdditionalItemProperty>"
 )
+UBL_MEANS_END = "</cac:PayeeFinancialAccount></cac:PaymentMeans>"
+UBL_OTHER_MEANS = (
+    "<cac:PaymentMeans><cbc:PaymentMeansCode>31</cbc:PaymentMeansCode><cac:PayeeFinancialAccount>"
+    "<cbc:Name>Compte</cbc:Name></cac:PayeeFinancialAccount></cac:PaymentMeans>"
+)
 UBL_SELLER_VAT = f"<cbc:CompanyID>FR44732829320</cbc:CompanyID>{UBL_VAT}"
 CII_HEADER_TAX = "<ram:TypeCode>VAT</ram:TypeCode>\n        <ram:BasisAmount>"
 CII_LINE_TAX = "<ram:ApplicableTradeTax>\n          <ram:TypeCode>VAT</ram:TypeCode>"
@@ -278,6 +283,27 @@ CASES: dict[str, tuple[str, list[tuple[str, str]], set[str]]] = {
         "ubl",
         [(UBL_FIRST_LINE, UBL_FIRST_LINE.replace(UBL_ITEM_END, f"{UBL_ATTRIBUTE.format(value='')}</cac:Item>"))],
         {"BR-54"},
+    ),
+    # UBL's BR-50 and BR-61 read each cac:PaymentMeans with its own code and account (Invoice.ubl_payment_means).
+    "ubl: a blank account ID fails BR-50, not BR-61 (which asks for the element)": (
+        "ubl",
+        [(">FR7630006000011234567890189</cbc:ID>", "> </cbc:ID>")],
+        {"BR-50"},
+    ),
+    "ubl: an account without ID in a second means of another code is no BR-50's": (
+        "ubl",
+        [(UBL_MEANS_END, f"{UBL_MEANS_END}{UBL_OTHER_MEANS}")],
+        set(),
+    ),
+    "ubl: a second credit transfer means without account fails BR-61": (
+        "ubl",
+        [
+            (
+                UBL_MEANS_END,
+                f"{UBL_MEANS_END}<cac:PaymentMeans><cbc:PaymentMeansCode>58</cbc:PaymentMeansCode></cac:PaymentMeans>",
+            )
+        ],
+        {"BR-61"},
     ),
     "cii: a TaxTotalAmount in an unknown currency fails BR-CL-03": (
         "cii",

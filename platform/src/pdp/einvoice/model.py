@@ -143,6 +143,15 @@ class TaxedItem(Model, kw_only=True):
     rates: list[Decimal] = msgspec.field(default_factory=list)  # each category's cbc:Percent, any tax scheme
 
 
+class MeansAccount(Model, kw_only=True):
+    """Not EN 16931: one UBL cac:PaymentMeans as the CEN UBL artefact's BR-50 and BR-61 read it, each on its own
+    (see Invoice.ubl_payment_means)."""
+
+    code: str | None = None  # cbc:PaymentMeansCode as written (BR-50 compares it unstripped), None when absent
+    account: bool = False  # whether it has a cac:PayeeFinancialAccount
+    account_id: str | None = None  # that account's cbc:ID, normalized: "" when blank, None when absent
+
+
 class Totals(Model, kw_only=True):  # BG-22
     line_net: Decimal | None = None  # BT-106 sum of line net amounts
     allowances: Decimal | None = None  # BT-107
@@ -289,6 +298,9 @@ class Invoice(Model, kw_only=True):
     # transfer's account identifier is blank, or its account element has none). Read from UBL and CII (ubl_blanks,
     # cii_blanks); None: none, or not read from XML.
     blank_terms: list[str] | None = None
+    # Not EN 16931: each UBL cac:PaymentMeans with its own code and account (MeansAccount), kept only when the
+    # model's one means does not say the same (several means, a code written with spaces, a blank account ID).
+    ubl_payment_means: list[MeansAccount] | None = None
     # Not EN 16931: ubl_taxed_items for a CII document (its lines, document level allowances and charges, and header
     # ApplicableTradeTax), kept only when a tax's TypeCode is not VAT, an item has several, or a code is not trimmed.
     cii_taxed_items: list[TaxedItem] | None = None

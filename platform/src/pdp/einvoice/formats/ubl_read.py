@@ -25,6 +25,7 @@ from lxml import etree
 from pdp.einvoice.findings import UnreadableDocument
 from pdp.einvoice.formats.ubl_blanks import blank_terms
 from pdp.einvoice.formats.ubl_lines import _line
+from pdp.einvoice.formats.ubl_means import payment_means
 from pdp.einvoice.formats.ubl_parties import _delivery, _party, _payee, _tax_representative
 from pdp.einvoice.formats.ubl_taxed import taxed_items
 from pdp.einvoice.formats.ubl_values import (
@@ -219,6 +220,7 @@ def _invoice(root: Any) -> Invoice:
         ubl_taxed_items=taxed_items(k, line_tag, len(tax.breakdown)),
     )
     invoice.blank_terms = blank_terms(k, line_tag, invoice, seller_el)
+    invoice.ubl_payment_means = payment_means(means)
     return invoice
 
 

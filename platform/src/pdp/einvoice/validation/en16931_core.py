@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pdp.einvoice.model import AllowanceCharge, Line, Party, Payment
+from pdp.einvoice.model import AllowanceCharge, Line, MeansAccount, Party, Payment
 from pdp.einvoice.validation.codelists import CII_CODE_LISTS, CODE_LISTS, UBL_TYPE_CODES
 from pdp.einvoice.validation.context import CENT, CII_SYNTAXES, ZERO, RuleContext, more_than_two_decimals
 from pdp.einvoice.validation.en16931_vat_cii import accounting_vat_decimals_ok, generic_breakdown_rules_apply
@@ -188,6 +188,8 @@ def _check_payment(ctx: RuleContext) -> None:
         # CII's context is a creditor account of a credit transfer means (TypeCode 30 or 58): a payee's bank alone
         # (BT-86) has none to check, and a means of another type is not asked.
         _check_cii_accounts(ctx, payment)
+    elif ctx.syntax == "ubl":
+        _check_ubl_means(ctx, payment)
     else:
         if payment.credit_transfers:
             ctx.check(all(ct.account_id for ct in payment.credit_transfers), "BR-50")
@@ -215,6 +217,24 @@ def _check_cii_accounts(ctx: RuleContext, payment: Payment) -> None:
     ]
     ctx.check(all(ct.account_id for ct, _ in accounts), "BR-50")
     ctx.check(bool(accounts) and not any(without_id for _, without_id in accounts), "BR-61")
+
+
+def _check_ubl_means(ctx: RuleContext, payment: Payment) -> None:
+    """BR-50 and BR-61 from each cac:PaymentMeans, with its own code and account, as the UBL artefact's contexts:
+    BR-50 asks a non-blank ID of an account whose means is coded exactly '30' or '58' (as written), BR-61 an ID
+    element, blank or not, of a means coded 30 or 58 (stripped)."""
+    means = ctx.invoice.ubl_payment_means
+    if means is None:  # one means, which the model says all of
+        accounts = [
+            MeansAccount(code=payment.means_code, account=True, account_id=ct.account_id)
+            for ct in payment.credit_transfers
+        ]
+        means = accounts or [MeansAccount(code=payment.means_code)]
+    for one in means:
+        if one.account and one.code in CREDIT_TRANSFER_CODES:
+            ctx.check(bool(one.account_id), "BR-50")
+        if " ".join((one.code or "").split()) in CREDIT_TRANSFER_CODES:
+            ctx.check(one.account_id is not None, "BR-61")
 
 
 def _has_cii_means(payment: Payment) -> bool:

@@ -15,6 +15,8 @@ from pdp.tenants.accounts.models import ApiKey, Tenant
 from pdp.tenants.archive.models import ArchivedDocument
 from pdp.tenants.deposits.models import InvoiceRecord
 from pdp.tenants.events.models import Event
+from pdp.tenants.mandates.models import Mandate
+from pdp.tenants.providers.models import Provider
 from pdp.tenants.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 
@@ -77,6 +79,19 @@ async def invoice_story(session: AsyncSession, invoice_id: str) -> dict[str, Any
         ],
         "audit": [{"at": a.occurred_at, "actor": f"{a.actor_type}:{a.actor_id}", "action": a.action} for a in acts],
     }
+
+
+async def provider_story(session: AsyncSession, provider_id: str) -> dict[str, Any]:
+    """The provider page: its Chorus Pro account's state, its mandates with their evidence, its latest invoices."""
+    tenant_id = tenant_of(session)
+    provider = await session.get(Provider, (tenant_id, provider_id)) if tenant_id else None
+    if provider is None:
+        raise NotFound("No such provider.")
+    of_provider = Mandate.provider_id == provider_id
+    mandates = await _all(session, select(Mandate).where(of_provider).order_by(Mandate.created_at.desc()))
+    latest = select(InvoiceRecord).where(InvoiceRecord.provider_id == provider_id)
+    invoices = await _all(session, latest.order_by(InvoiceRecord.created_at.desc()).limit(50))
+    return {"provider": provider, "mandates": mandates, "invoices": invoices}
 
 
 async def _all(session: AsyncSession, query: Select[Any]) -> list[Any]:

@@ -23,7 +23,7 @@ from pdp.platform.errors import AppError, RateLimited, ValidationFailed
 from pdp.platform.settings import Settings
 from pdp.tenants.staff import actions, auth, grants
 from pdp.tenants.staff.operations import job_queue, open_cases
-from pdp.tenants.staff.reads import invoice_story, tenant_overview
+from pdp.tenants.staff.reads import invoice_story, provider_story, tenant_overview
 from pdp.tenants.staff.search import Found, search
 from pdp.web.console.auth import (
     BASE,
@@ -142,6 +142,25 @@ async def invoice_page(
     return Template("console/invoice.html.jinja2", context={**story, "tenant": found, "grant": grant})
 
 
+@get("/tenants/{tenant_id:str}/providers/{provider_id:str}")
+async def provider_page(
+    request: Request[Any, Any, Any],
+    tenant_id: FromPath[str],
+    provider_id: FromPath[str],
+    session: NamedDependency[AsyncSession],
+    resources: NamedDependency[Resources],
+) -> Template:
+    staff = staff_of(request)
+    found = await _tenant_found(session, staff.staff_id, tenant_id)
+    grant = await open_grant_on(resources, staff, tenant_id)
+    if grant is None:
+        return _grant_form(found)
+    caller = await read_under_grant(resources, grant, request.url.path)
+    async with unit_of_work(resources.sessionmaker, caller=caller) as reading:
+        story = await provider_story(reading, provider_id)
+    return Template("console/provider.html.jinja2", context={**story, "tenant": found, "grant": grant})
+
+
 @post("/tenants/{tenant_id:str}/invoices/{invoice_id:str}/relance", status_code=303)
 async def redrive_invoice(
     request: Request[Any, Any, Any],
@@ -243,6 +262,7 @@ def console_routers(settings: Settings) -> list[Router]:
             home,
             tenant_page,
             invoice_page,
+            provider_page,
             open_access,
             suspend_tenant,
             reactivate_tenant,
