@@ -201,3 +201,20 @@ async def test_the_provider_page_and_a_grant_narrowed_to_one_provider(
     page = await client.get(f"/console/tenants/{tenant.id}/providers/{provider['id']}")
     assert page.status_code == 200 and provider["siret"] in page.text and "active" in page.text
     assert (await client.get(f"/console/tenants/{tenant.id}/providers/{other['id']}")).status_code == 404
+
+
+async def test_an_operator_revokes_a_leaked_key_and_a_support_member_cannot(
+    client: Any, tenant: TenantFixture, settings: Settings
+) -> None:
+    me = (await client.get("/v1/me", headers=tenant.headers)).json()
+    key_path = f"/console/tenants/{tenant.id}/keys/{me['api_key']['id']}/revocation"
+    await _signed_in(client, settings)
+    await _granted(client, tenant.id)
+    assert "Révoquer" not in (await client.get(f"/console/tenants/{tenant.id}")).text
+    refused = await post_form(client, key_path, f"/console/tenants/{tenant.id}")
+    assert refused.status_code == 403
+    await client.post("/console/deconnexion", follow_redirects=False)
+    await _signed_in(client, settings, role="operator")
+    await _granted(client, tenant.id)
+    assert (await post_form(client, key_path, f"/console/tenants/{tenant.id}")).status_code == 303
+    assert (await client.get("/v1/me", headers=tenant.headers)).json()["code"] == "api_key_revoked"

@@ -13,11 +13,14 @@ from pdp.platform import clock
 from pdp.platform.audit import AuditRepository
 from pdp.platform.callers import StaffCaller
 from pdp.platform.errors import Conflict, Forbidden, ValidationFailed
-from pdp.tenants.accounts.models import StaffUser, Tenant
+from pdp.tenants.accounts.models import ApiKey, StaffUser, Tenant
 from pdp.tenants.accounts.repository import TenantsRepository
+from pdp.tenants.accounts.service import revoke_api_key
 from pdp.tenants.deposits.models import InvoiceRecord
 from pdp.tenants.deposits.repository import InvoiceRepository
 from pdp.tenants.staff import grants
+from pdp.tenants.webhooks.models import WebhookDelivery
+from pdp.tenants.webhooks.service import replay
 
 RANKS = {"support": 0, "operator": 1, "admin": 2}
 
@@ -76,3 +79,15 @@ async def redrive(session: AsyncSession, caller: StaffCaller, invoice_id: str) -
         caller.actor, "invoice.redriven", "invoice", invoice.id, {"status": invoice.status, "grant": caller.grant_id}
     )
     return invoice
+
+
+async def revoke_key(session: AsyncSession, caller: StaffCaller, key_id: str) -> ApiKey:
+    """Revoke one of the tenant's API keys at once (a leaked key): an operator's act."""
+    await _acting(session, caller, "operator")
+    return await revoke_api_key(session, key_id, caller.actor)
+
+
+async def replay_webhook(session: AsyncSession, caller: StaffCaller, delivery_id: str) -> WebhookDelivery:
+    """Send a webhook delivery again now (a safe act: receivers dedupe on the event id)."""
+    await _acting(session, caller, "support")
+    return await replay(session, delivery_id, caller.actor)

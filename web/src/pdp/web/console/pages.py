@@ -228,6 +228,30 @@ async def reactivate_tenant(
     return await _act(resources, request, tenant_id, actions.reactivate)
 
 
+@post("/tenants/{tenant_id:str}/keys/{key_id:str}/revocation", status_code=303)
+async def revoke_key(
+    request: Request[Any, Any, Any],
+    tenant_id: FromPath[str],
+    key_id: FromPath[str],
+    resources: NamedDependency[Resources],
+) -> Response[Any]:
+    return await _act(
+        resources, request, tenant_id, lambda session, caller: actions.revoke_key(session, caller, key_id)
+    )
+
+
+@post("/tenants/{tenant_id:str}/invoices/{invoice_id:str}/deliveries/{delivery_id:str}/replay", status_code=303)
+async def replay_delivery(
+    request: Request[Any, Any, Any],
+    tenant_id: FromPath[str],
+    invoice_id: FromPath[str],
+    delivery_id: FromPath[str],
+    resources: NamedDependency[Resources],
+) -> Response[Any]:
+    await _act(resources, request, tenant_id, lambda s, caller: actions.replay_webhook(s, caller, delivery_id))
+    return Redirect(f"{BASE}/tenants/{tenant_id}/invoices/{invoice_id}", status_code=303)
+
+
 @post("/deconnexion", status_code=303)
 async def sign_out(request: Request[Any, Any, Any], session: NamedDependency[AsyncSession]) -> Response[Any]:
     await auth.sign_out(session, session_token(request.scope))
@@ -267,6 +291,8 @@ def console_routers(settings: Settings) -> list[Router]:
             suspend_tenant,
             reactivate_tenant,
             redrive_invoice,
+            revoke_key,
+            replay_delivery,
             sign_out,
         ],
         middleware=[UnitOfWorkMiddleware(ConsoleAuthenticator(settings))],
