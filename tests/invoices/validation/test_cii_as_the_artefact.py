@@ -52,6 +52,19 @@ COLOUR = (
     "<ram:ApplicableProductCharacteristic><ram:Description>Couleur</ram:Description>"
     "</ram:ApplicableProductCharacteristic>"
 )
+LINE_SUMMATION = "<ram:SpecifiedTradeSettlementLineMonetarySummation>"
+END = '<udt:DateTimeString format="102">20261130</udt:DateTimeString>'
+END_WITHOUT_FORMAT = "<udt:DateTimeString>20261130</udt:DateTimeString>"
+
+
+def period(end: str) -> str:
+    start = '<udt:DateTimeString format="102">20261101</udt:DateTimeString>'
+    return (
+        f"<ram:BillingSpecifiedPeriod><ram:StartDateTime>{start}</ram:StartDateTime>"
+        f"<ram:EndDateTime>{end}</ram:EndDateTime></ram:BillingSpecifiedPeriod>"
+    )
+
+
 LINE_TAX = "<ram:ApplicableTradeTax>\n          <ram:TypeCode>VAT</ram:TypeCode>"
 HEADER_TAX = "<ram:CalculatedAmount>257.10</ram:CalculatedAmount>\n        <ram:TypeCode>VAT</ram:TypeCode>"
 GST_ZERO = (
@@ -107,6 +120,12 @@ CASES: dict[str, tuple[list[tuple[str, str]], set[str]]] = {
         set(),
     ),
     "BR-54: an attribute without value fails it": ([(PRODUCT_END, f"{COLOUR}{PRODUCT_END}")], {"BR-54"}),
+    # BR-30 compares the udt:DateTimeString[@format = '102'] of a line period's start and end, as strings.
+    "BR-30: a line period in format 102": ([(LINE_SUMMATION, f"{period(END)}{LINE_SUMMATION}")], set()),
+    "BR-30: an end date without format 102 fails it, though pdp reads the date": (
+        [(LINE_SUMMATION, period(END_WITHOUT_FORMAT) + LINE_SUMMATION)],
+        {"BR-30"},
+    ),
     # The VAT category rules' counts and sums, and the S and Z breakdown contexts, do not test the TypeCode.
     "a line tax of another TypeCode is no BT-151 (BR-CO-04), yet its amount is in BR-S-08's sum": (
         [(LINE_TAX, LINE_TAX.replace(">VAT<", ">GST<"))],

@@ -2,6 +2,8 @@
 
 The model reads a blank term as absent, yet the CII artefact accepts a line whose ``ram:BilledQuantity`` is there
 (BR-22) and an item attribute with a ``ram:Description`` and a ``ram:Value`` (BR-54), blank or not; and it asks
+BR-29 and BR-30 compare the periods' ``udt:DateTimeString[@format = '102']``, so a start or end element without
+one is kept ("BT-73", "BT-74", "BT-134@line", "BT-135@line"): the comparison fails. The artefact also asks
 BR-50 and BR-61 of every creditor account of a credit transfer, so an account element whose IBANID or
 ProprietaryID is blank is kept as "BT-84@k" (k: the credit transfer's index), one with neither element as "BG-17@k"
 (BR-61 wants the element, BR-50 its content). Each check looks only where the model lacks the term, so a complete
@@ -12,9 +14,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from pdp.einvoice.formats.cii_values import Kids, T, _all, _kids
+from pdp.einvoice.formats.cii_values import UDT, Kids, T, _all, _kids
 from pdp.einvoice.formats.xmltext import text_of
 from pdp.einvoice.model import Invoice
+
+_DATE_TIME_STRING = f"{{{UDT}}}DateTimeString"
 
 
 def blank_terms(transaction: Any, parts: Kids, invoice: Invoice) -> list[str] | None:
@@ -27,6 +31,15 @@ def blank_terms(transaction: Any, parts: Kids, invoice: Invoice) -> list[str] | 
             if elements is None:
                 elements = list(_all(transaction, T.IncludedSupplyChainTradeLineItem, parts))
             found += _line_blanks(_kids(elements[index]), index)
+    if invoice.invoicing_period is not None:
+        header = _kids(parts.get(T.ApplicableHeaderTradeSettlement))
+        found += _undated(header.get(T.BillingSpecifiedPeriod), "BT-73", "BT-74")
+    for index, line in enumerate(invoice.lines):
+        if line.period is not None:
+            if elements is None:
+                elements = list(_all(transaction, T.IncludedSupplyChainTradeLineItem, parts))
+            settlement = _kids(_kids(elements[index]).get(T.SpecifiedLineTradeSettlement))
+            found += _undated(settlement.get(T.BillingSpecifiedPeriod), f"BT-134@{index}", f"BT-135@{index}")
     payment = invoice.payment
     if payment is not None and any(not ct.account_id for ct in payment.credit_transfers):
         found += _account_blanks(parts.get(T.ApplicableHeaderTradeSettlement))
@@ -43,6 +56,20 @@ def _line_blanks(line: Kids, index: int) -> list[str]:
             found.append(f"BT-160@{index}.{number}")
         if T.Value in attribute:
             found.append(f"BT-161@{index}.{number}")
+    return found
+
+
+def _undated(period: Any, start: str, end: str) -> list[str]:
+    """A period's start and end whose element is there without the ``udt:DateTimeString[@format = '102']`` the
+    artefact compares (BR-29, BR-30): none, or another format's, which pdp may still read as a date."""
+    kids = _kids(period)
+    found = []
+    for term, tag in ((start, T.StartDateTime), (end, T.EndDateTime)):
+        element = kids.get(tag)
+        if element is not None and not any(
+            child.tag == _DATE_TIME_STRING and child.get("format") == "102" for child in element[:]
+        ):
+            found.append(term)
     return found
 
 
