@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
+from http.cookies import SimpleCookie
 from typing import Protocol, cast
 
 import structlog
@@ -76,6 +77,18 @@ def header(scope: Scope, name: bytes) -> str | None:
         if key == name:
             return value.decode("latin-1")
     return None
+
+
+def cookie(scope: Scope, name: str) -> str:
+    """The value of cookie ``name`` ("" when absent): how the portal and the console find their session."""
+    raw = header(scope, b"cookie")
+    if not raw:
+        return ""
+    try:
+        morsel = SimpleCookie(raw).get(name)
+    except Exception:  # a malformed Cookie header is no session, never a 500
+        return ""
+    return morsel.value if morsel is not None else ""
 
 
 def _announced_length(scope: Scope) -> int | None:

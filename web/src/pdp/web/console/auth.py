@@ -12,7 +12,6 @@ finds the staff member's open grant on that tenant, counts and audits the read i
 from __future__ import annotations
 
 from datetime import timedelta
-from http.cookies import SimpleCookie
 from typing import Any
 
 from litestar import Request, Response
@@ -26,21 +25,14 @@ from pdp.tenants.staff import auth, grants
 from pdp.tenants.staff.models import StaffAccessGrant
 from pdp.web.client_address import client_address, trusted_proxies
 from pdp.web.resources import Resources
-from pdp.web.uow import SCOPE_KEY, RequestContext, header
+from pdp.web.uow import SCOPE_KEY, RequestContext, cookie
 
 COOKIE = "pdp_console"
 BASE = "/console"
 
 
 def session_token(scope: HTTPScope) -> str:
-    raw = header(scope, b"cookie")
-    if not raw:
-        return ""
-    try:
-        morsel = SimpleCookie(raw).get(COOKIE)
-    except Exception:  # a malformed Cookie header is no session, never a 500
-        return ""
-    return morsel.value if morsel is not None else ""
+    return cookie(scope, COOKIE)
 
 
 def set_cookie(response: Response[Any], token: str, settings: Settings) -> None:

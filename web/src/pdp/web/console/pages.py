@@ -8,6 +8,7 @@ until the staff member has one on that tenant, then reads under it (:mod:`pdp.we
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -104,13 +105,17 @@ async def _tenant_found(session: AsyncSession, staff_id: str, tenant_id: str) ->
     return found[0]
 
 
-@get("/tenants/{tenant_id:str}")
-async def tenant_page(
+async def _page_under_grant(
     request: Request[Any, Any, Any],
-    tenant_id: FromPath[str],
-    session: NamedDependency[AsyncSession],
-    resources: NamedDependency[Resources],
+    tenant_id: str,
+    session: AsyncSession,
+    resources: Resources,
+    *,
+    template: str,
+    read: Callable[[AsyncSession], Awaitable[dict[str, Any]]],
 ) -> Template:
+    """A page of tenant data: the form that opens a grant until the staff member has one on the tenant, then the
+    read (audited and counted first) as the staff role, rendered with ``found`` (the tenant's routing data)."""
     staff = staff_of(request)
     found = await _tenant_found(session, staff.staff_id, tenant_id)
     grant = await open_grant_on(resources, staff, tenant_id)
@@ -118,9 +123,22 @@ async def tenant_page(
         return _grant_form(found)
     caller = await read_under_grant(resources, grant, request.url.path)
     async with unit_of_work(resources.sessionmaker, caller=caller) as reading:
-        overview = await tenant_overview(reading)
-    context = {"tenant": overview, "grant": grant, "staff": staff}
-    return Template("console/tenant.html.jinja2", context=context)
+        context = await read(reading)
+    return Template(template, context={**context, "found": found, "grant": grant, "staff": staff})
+
+
+@get("/tenants/{tenant_id:str}")
+async def tenant_page(
+    request: Request[Any, Any, Any],
+    tenant_id: FromPath[str],
+    session: NamedDependency[AsyncSession],
+    resources: NamedDependency[Resources],
+) -> Template:
+    async def read(reading: AsyncSession) -> dict[str, Any]:
+        return {"tenant": await tenant_overview(reading)}
+
+    page = "console/tenant.html.jinja2"
+    return await _page_under_grant(request, tenant_id, session, resources, template=page, read=read)
 
 
 @get("/tenants/{tenant_id:str}/invoices/{invoice_id:str}")
@@ -131,15 +149,11 @@ async def invoice_page(
     session: NamedDependency[AsyncSession],
     resources: NamedDependency[Resources],
 ) -> Template:
-    staff = staff_of(request)
-    found = await _tenant_found(session, staff.staff_id, tenant_id)
-    grant = await open_grant_on(resources, staff, tenant_id)
-    if grant is None:
-        return _grant_form(found)
-    caller = await read_under_grant(resources, grant, request.url.path)
-    async with unit_of_work(resources.sessionmaker, caller=caller) as reading:
-        story = await invoice_story(reading, invoice_id)
-    return Template("console/invoice.html.jinja2", context={**story, "tenant": found, "grant": grant})
+    async def read(reading: AsyncSession) -> dict[str, Any]:
+        return await invoice_story(reading, invoice_id)
+
+    page = "console/invoice.html.jinja2"
+    return await _page_under_grant(request, tenant_id, session, resources, template=page, read=read)
 
 
 @get("/tenants/{tenant_id:str}/providers/{provider_id:str}")
@@ -150,15 +164,11 @@ async def provider_page(
     session: NamedDependency[AsyncSession],
     resources: NamedDependency[Resources],
 ) -> Template:
-    staff = staff_of(request)
-    found = await _tenant_found(session, staff.staff_id, tenant_id)
-    grant = await open_grant_on(resources, staff, tenant_id)
-    if grant is None:
-        return _grant_form(found)
-    caller = await read_under_grant(resources, grant, request.url.path)
-    async with unit_of_work(resources.sessionmaker, caller=caller) as reading:
-        story = await provider_story(reading, provider_id)
-    return Template("console/provider.html.jinja2", context={**story, "tenant": found, "grant": grant})
+    async def read(reading: AsyncSession) -> dict[str, Any]:
+        return await provider_story(reading, provider_id)
+
+    page = "console/provider.html.jinja2"
+    return await _page_under_grant(request, tenant_id, session, resources, template=page, read=read)
 
 
 @post("/tenants/{tenant_id:str}/invoices/{invoice_id:str}/relance", status_code=303)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from http.cookies import SimpleCookie
 from typing import Any
 
 from litestar import Request, Response
@@ -30,7 +29,7 @@ from pdp.platform.settings import Settings
 from pdp.tenants.accounts import sessions
 from pdp.tenants.accounts.repository import TenantsRepository
 from pdp.tenants.accounts.service import TenantSuspended, portal_caller
-from pdp.web.uow import header
+from pdp.web.uow import cookie
 
 COOKIE = "pdp_portal"
 STATE_KEY = "portal_session"
@@ -78,14 +77,7 @@ async def _bind_portal_tenant(session: AsyncSession, scope: HTTPScope) -> str:
 
 
 def session_token(scope: HTTPScope) -> str:
-    raw = header(scope, b"cookie")
-    if not raw:
-        return ""
-    try:
-        morsel = SimpleCookie(raw).get(COOKIE)
-    except Exception:  # a malformed Cookie header is no session, never a 500
-        return ""
-    return morsel.value if morsel is not None else ""
+    return cookie(scope, COOKIE)
 
 
 class PortalVisitorAuthenticator:
