@@ -65,6 +65,13 @@ def period(end: str) -> str:
     )
 
 
+HEADER_RATE = "<ram:RateApplicablePercent>20.00</ram:RateApplicablePercent>\n      </ram:ApplicableTradeTax>"
+
+
+def due_date_type(code: str) -> str:
+    return f"<ram:DueDateTypeCode>{code}</ram:DueDateTypeCode>{HEADER_RATE}"
+
+
 LINE_TAX = "<ram:ApplicableTradeTax>\n          <ram:TypeCode>VAT</ram:TypeCode>"
 HEADER_TAX = "<ram:CalculatedAmount>257.10</ram:CalculatedAmount>\n        <ram:TypeCode>VAT</ram:TypeCode>"
 GST_ZERO = (
@@ -126,6 +133,9 @@ CASES: dict[str, tuple[list[tuple[str, str]], set[str]]] = {
         [(LINE_SUMMATION, period(END_WITHOUT_FORMAT) + LINE_SUMMATION)],
         {"BR-30"},
     ),
+    # BR-CL-06 is asked of every DueDateTypeCode, a blank one included.
+    "BR-CL-06: a DueDateTypeCode 72 is UNTDID 2475": ([(HEADER_RATE, due_date_type("72"))], set()),
+    "BR-CL-06: a blank DueDateTypeCode fails it": ([(HEADER_RATE, due_date_type(" "))], {"BR-CL-06"}),
     # The VAT category rules' counts and sums, and the S and Z breakdown contexts, do not test the TypeCode.
     "a line tax of another TypeCode is no BT-151 (BR-CO-04), yet its amount is in BR-S-08's sum": (
         [(LINE_TAX, LINE_TAX.replace(">VAT<", ">GST<"))],

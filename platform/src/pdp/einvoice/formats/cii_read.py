@@ -286,12 +286,14 @@ def _settlement(element: Any, kids: Kids, mandate: str | None, fields: dict[str,
                 exemption_code=_get(tax, T.ExemptionReasonCode),
             )
         )
-        # BT-7 and BT-8 are document-level terms that CII carries per VAT breakdown: the first one given wins.
+        # BT-7 and BT-8 are document-level terms that CII carries per VAT breakdown: the first one given wins, but
+        # for BT-8 a later code outside UNTDID 2475, or a blank one, wins over a valid one: BR-CL-06 is asked of
+        # every DueDateTypeCode, blank ones included.
         if fields.get("tax_point_date") is None:
             fields["tax_point_date"] = _date(tax.get(T.TaxPointDate))
-        if fields.get("vat_point_code") is None:
-            code = _get(tax, T.DueDateTypeCode)
-            fields["vat_point_code"] = _vat_point_code(code) if code else None
+        code, current = code_of(tax.get(T.DueDateTypeCode)), fields.get("vat_point_code")
+        if code is not None and (current is None or (code not in CII_TO_VAT_POINT and current in VAT_POINT_TO_CII)):
+            fields["vat_point_code"] = _vat_point_code(code)
     fields["vat_breakdown"] = breakdown
     fields["totals"] = _totals(kids.get(T.SpecifiedTradeSettlementHeaderMonetarySummation), fields)
 
