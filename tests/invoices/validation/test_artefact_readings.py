@@ -444,3 +444,18 @@ def test_without_the_totals_element_the_allowance_and_charge_sums_are_not_checke
     with_totals = _base(syntax).replace(anchor.encode(), (added + anchor).encode(), 1)
     assert {"BR-CO-11", "BR-CO-12"} <= _en16931_errors(with_totals)
     assert {"BR-CO-11", "BR-CO-12"} <= set(Oracle(cen=True).judge(with_totals, syntax).errors)
+
+
+def test_a_full_card_number_is_br_51_warning_in_ubl_as_its_artefact_flags_it() -> None:
+    """The UBL artefact flags BR-51 a warning (the CII one fatal): pdp warns, the document stays valid."""
+    card = (
+        "<cac:CardAccount><cbc:PrimaryAccountNumberID>12345678901</cbc:PrimaryAccountNumberID>"
+        "<cbc:NetworkID>VISA</cbc:NetworkID></cac:CardAccount>"
+    )
+    xml = _document("ubl", [("<cac:PayeeFinancialAccount>", f"{card}<cac:PayeeFinancialAccount>")])
+    report = validate_document(xml, options=NO_CHORUS)
+    assert [(f.rule, f.severity) for f in report.errors if f.rule == "BR-51"] == [("BR-51", "warning")]
+    assert report.valid
+    verdict = Oracle(cen=True).judge(xml, "ubl")
+    assert "BR-51" in verdict.warnings
+    assert not {rule for rule in verdict.errors if rule.startswith("BR-")}
