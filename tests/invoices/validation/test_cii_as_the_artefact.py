@@ -72,6 +72,7 @@ def due_date_type(code: str) -> str:
     return f"<ram:DueDateTypeCode>{code}</ram:DueDateTypeCode>{HEADER_RATE}"
 
 
+MEANS_END = "</ram:SpecifiedTradeSettlementPaymentMeans>"
 LINE_TAX = "<ram:ApplicableTradeTax>\n          <ram:TypeCode>VAT</ram:TypeCode>"
 HEADER_TAX = "<ram:CalculatedAmount>257.10</ram:CalculatedAmount>\n        <ram:TypeCode>VAT</ram:TypeCode>"
 GST_ZERO = (
@@ -136,6 +137,16 @@ CASES: dict[str, tuple[list[tuple[str, str]], set[str]]] = {
     # BR-CL-06 is asked of every DueDateTypeCode, a blank one included.
     "BR-CL-06: a DueDateTypeCode 72 is UNTDID 2475": ([(HEADER_RATE, due_date_type("72"))], set()),
     "BR-CL-06: a blank DueDateTypeCode fails it": ([(HEADER_RATE, due_date_type(" "))], {"BR-CL-06"}),
+    # BR-CL-16 is asked of every payment means' TypeCode.
+    "BR-CL-16: a second payment means with an unknown code fails it": (
+        [
+            (
+                MEANS_END,
+                f"{MEANS_END}<ram:SpecifiedTradeSettlementPaymentMeans><ram:TypeCode>999</ram:TypeCode></ram:SpecifiedTradeSettlementPaymentMeans>",
+            )
+        ],
+        {"BR-CL-16"},
+    ),
     # The VAT category rules' counts and sums, and the S and Z breakdown contexts, do not test the TypeCode.
     "a line tax of another TypeCode is no BT-151 (BR-CO-04), yet its amount is in BR-S-08's sum": (
         [(LINE_TAX, LINE_TAX.replace(">VAT<", ">GST<"))],

@@ -108,6 +108,9 @@ class Payment(Model, kw_only=True):  # BG-16
     credit_transfers: list[CreditTransfer] = msgspec.field(default_factory=list)  # BG-17
     card: Card | None = None  # BG-18
     direct_debit: DirectDebit | None = None  # BG-19
+    # Not a term: the codes of a CII document's later payment means (it repeats them once per account) that differ
+    # from BT-81, which the CEN CII artefact checks against UNTDID 4461 too (BR-CL-16); None: there are none.
+    other_means_codes: list[str] | None = None
 
 
 class AllowanceCharge(Model, kw_only=True):  # BG-20 / BG-21 (document level), BG-27 / BG-28 (line level)

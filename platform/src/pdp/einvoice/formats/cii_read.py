@@ -316,8 +316,11 @@ def _payment(element: Any, kids: Kids, mandate: str | None) -> Payment | None:
     )
     debited = _child_text(debtor, T.IBANID)
     has_debit = mandate is not None or creditor_id is not None or debited is not None
+    means_code = code_of(first.get(T.TypeCode))
+    others = {code_of(m.get(T.TypeCode)) for m in means[1:]} - {means_code, None}
     return Payment(
-        means_code=code_of(first.get(T.TypeCode)),
+        means_code=means_code,
+        other_means_codes=sorted(code for code in others if code is not None) or None,
         means_text=_get(first, T.Information),
         remittance_info=remittance,
         credit_transfers=[

@@ -330,7 +330,8 @@ def check_code_lists(ctx: RuleContext) -> None:
         if address is not None:
             _in(ctx, "BR-CL-14", address.country_code)
     if inv.payment is not None:
-        _in(ctx, "BR-CL-16", inv.payment.means_code)
+        for means_code in (inv.payment.means_code, *(inv.payment.other_means_codes or ())):
+            _in(ctx, "BR-CL-16", means_code)
     for ac in inv.allowances_charges:
         _in(ctx, "BR-CL-17", ac.vat_category)
         if ac.is_charge is not None:
