@@ -29,6 +29,12 @@ EN = {
     ),
     "Portail introuvable": "Portal not found",
     "Cette adresse ne correspond à aucun portail.": "This address matches no portal.",
+    "Plateforme suspendue": "Platform suspended",
+    "pdp a suspendu cette plateforme : son espace fournisseur est fermé le temps de la suspension. Vos factures "
+    "déjà transmises à Chorus Pro restent suivies par Chorus Pro ; pour la suite, contactez la plateforme.": (
+        "pdp has suspended this platform: its supplier portal is closed while it is suspended. Your invoices "
+        "already sent to Chorus Pro are still followed by Chorus Pro; for what comes next, contact the platform."
+    ),
     "Accès refusé": "Access denied",
     "Votre rôle auprès de ce fournisseur ne permet pas cette action. Un administrateur du fournisseur peut vous "
     "donner ce droit.": (
