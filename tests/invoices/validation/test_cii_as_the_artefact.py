@@ -73,6 +73,13 @@ def due_date_type(code: str) -> str:
 
 
 MEANS_END = "</ram:SpecifiedTradeSettlementPaymentMeans>"
+SUMMATION_END = "</ram:SpecifiedTradeSettlementHeaderMonetarySummation>"
+SUMMATION = (
+    "<ram:SpecifiedTradeSettlementHeaderMonetarySummation><ram:LineTotalAmount>1285.50</ram:LineTotalAmount>"
+    f"<ram:TaxBasisTotalAmount>1285.50</ram:TaxBasisTotalAmount>{VAT_TOTAL}"
+    "<ram:GrandTotalAmount>1542.60</ram:GrandTotalAmount><ram:DuePayableAmount>1542.60</ram:DuePayableAmount>"
+    "</ram:SpecifiedTradeSettlementHeaderMonetarySummation>"
+)
 LINE_TAX = "<ram:ApplicableTradeTax>\n          <ram:TypeCode>VAT</ram:TypeCode>"
 HEADER_TAX = "<ram:CalculatedAmount>257.10</ram:CalculatedAmount>\n        <ram:TypeCode>VAT</ram:TypeCode>"
 GST_ZERO = (
@@ -146,6 +153,11 @@ CASES: dict[str, tuple[list[tuple[str, str]], set[str]]] = {
             )
         ],
         {"BR-CL-16"},
+    ),
+    # BR-CO-15 counts the VAT totals in BT-5 across every monetary summation, a repeated one too (an XSD error).
+    "BR-CO-15: a repeated monetary summation repeats the VAT total": (
+        [(SUMMATION_END, SUMMATION_END + SUMMATION)],
+        {"BR-CO-15"},
     ),
     # The VAT category rules' counts and sums, and the S and Z breakdown contexts, do not test the TypeCode.
     "a line tax of another TypeCode is no BT-151 (BR-CO-04), yet its amount is in BR-S-08's sum": (

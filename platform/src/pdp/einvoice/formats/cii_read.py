@@ -295,7 +295,8 @@ def _settlement(element: Any, kids: Kids, mandate: str | None, fields: dict[str,
         if code is not None and (current is None or (code not in CII_TO_VAT_POINT and current in VAT_POINT_TO_CII)):
             fields["vat_point_code"] = _vat_point_code(code)
     fields["vat_breakdown"] = breakdown
-    fields["totals"] = _totals(kids.get(T.SpecifiedTradeSettlementHeaderMonetarySummation), fields)
+    summations = list(_all(element, T.SpecifiedTradeSettlementHeaderMonetarySummation, kids))
+    fields["totals"] = _totals(kids.get(T.SpecifiedTradeSettlementHeaderMonetarySummation), fields, summations[1:])
 
 
 def _payment(element: Any, kids: Kids, mandate: str | None) -> Payment | None:
@@ -351,11 +352,15 @@ def _card(element: Any) -> Card | None:
     return Card(primary_account_number=_get(kids, T.ID), holder_name=_get(kids, T.CardholderName))
 
 
-def _totals(element: Any, fields: dict[str, Any]) -> Totals:
+def _totals(element: Any, fields: dict[str, Any], repeated: Any = ()) -> Totals:
+    """BG-22 from the first monetary summation; a repeated one (an XSD error) still counts in BR-CO-15, which
+    counts the VAT totals in BT-5 across every summation."""
     kids = _kids(element)
     currency, tax_currency = fields["currency"], fields["tax_currency"]
     vat = vat_accounting = None
-    in_currency = 0
+    in_currency = sum(
+        _attr(total, "currencyID") == currency for other in repeated for total in _all(other, T.TaxTotalAmount)
+    )
     vat_totals = _all(element, T.TaxTotalAmount, kids)
     for total in vat_totals:
         in_currency += _attr(total, "currencyID") == currency  # BR-CO-15 counts them (Totals.vat_totals_in_currency)
