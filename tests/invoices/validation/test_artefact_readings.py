@@ -284,6 +284,11 @@ CASES: dict[str, tuple[str, list[tuple[str, str]], set[str]]] = {
         [(UBL_FIRST_LINE, UBL_FIRST_LINE.replace(UBL_ITEM_END, f"{UBL_ATTRIBUTE.format(value='')}</cac:Item>"))],
         {"BR-54"},
     ),
+    "ubl: blank country codes are there, not in ISO 3166-1 (BR-CL-14) and blank for BR-09/BR-11": (
+        "ubl",
+        [("<cbc:IdentificationCode>FR</cbc:IdentificationCode>", "<cbc:IdentificationCode> </cbc:IdentificationCode>")],
+        {"BR-09", "BR-11", "BR-CL-14"},
+    ),
     # UBL's BR-50 and BR-61 read each cac:PaymentMeans with its own code and account (Invoice.ubl_payment_means).
     "ubl: a blank account ID fails BR-50, not BR-61 (which asks for the element)": (
         "ubl",

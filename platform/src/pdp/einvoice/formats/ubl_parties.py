@@ -21,6 +21,7 @@ from pdp.einvoice.formats.ubl_values import (
     _identifier_of,
     is_vat_scheme,
 )
+from pdp.einvoice.formats.xmltext import code_of
 from pdp.einvoice.model import Address, Contact, Delivery, Identifier, Party, Payee, TaxRepresentative
 
 
@@ -76,7 +77,8 @@ def _address(element: Any) -> Address | None:
         city=_child_text(k, B.CityName),
         postal_code=_child_text(k, B.PostalZone),
         subdivision=_child_text(k, B.CountrySubentity),
-        country_code=_child_text(_children(_first(k, A.Country)), B.IdentificationCode),
+        # Blank is present (""): the UBL artefact checks every cac:Country/cbc:IdentificationCode (BR-CL-14).
+        country_code=code_of(_first(_children(_first(k, A.Country)), B.IdentificationCode)),
     )
 
 

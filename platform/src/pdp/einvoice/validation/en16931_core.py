@@ -85,7 +85,9 @@ def check_presence(ctx: RuleContext) -> None:
     for preceding in inv.preceding_invoices:
         ctx.check(bool(preceding.number), "BR-55")
     if inv.delivery is not None and inv.delivery.address is not None:
-        ctx.check(bool(inv.delivery.address.country_code), "BR-57")
+        country = inv.delivery.address.country_code
+        # UBL's BR-57 is exists(cac:Country/cbc:IdentificationCode): a blank code ("") is there, and BR-CL-14's.
+        ctx.check(country is not None if ctx.syntax == "ubl" else bool(country), "BR-57")
     if inv.seller.electronic_address is not None:
         ctx.check(bool(inv.seller.electronic_address.scheme), "BR-62")
     if inv.buyer.electronic_address is not None:
