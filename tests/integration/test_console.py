@@ -3,18 +3,22 @@ without reading their data, open an access grant with a reason, then read the te
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pyotp
+import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from pdp.cli import staff_tasks
 from pdp.platform import jobs
 from pdp.platform.db.session import unit_of_work
+from pdp.platform.errors import Unauthenticated
 from pdp.platform.settings import Settings
 from pdp.tenants.deposits.repository import open_invoice_case
 from pdp.tenants.staff import grants
+from pdp.tenants.staff.auth import SessionEnded
 from tests.conftest import TenantFixture
 from tests.journeys import active_mandate, deposit_cii, new_provider, post_form, seller_provider
 from tests.sandbox.harness import NO_PARAMS
@@ -218,3 +222,34 @@ async def test_an_operator_revokes_a_leaked_key_and_a_support_member_cannot(
     await _granted(client, tenant.id)
     assert (await post_form(client, key_path, f"/console/tenants/{tenant.id}")).status_code == 303
     assert (await client.get("/v1/me", headers=tenant.headers)).json()["code"] == "api_key_revoked"
+
+
+async def test_an_admin_manages_the_team_but_never_their_own_account(
+    client: Any, settings: Settings, owner_engine: AsyncEngine
+) -> None:
+    assert (await client.get("/console/equipe", follow_redirects=False)).status_code == 303  # not signed in
+    await _signed_in(client, settings)
+    assert (await client.get("/console/equipe", follow_redirects=False)).status_code == 403  # a support member
+    await client.post("/console/deconnexion", follow_redirects=False)
+    admin = await _signed_in(client, settings, role="admin")
+    email = f"{pyotp.random_base32()[:8].lower()}@support.example"
+    created = await post_form(
+        client, "/console/equipe", "/console/equipe", email=email, full_name="Ada", role="support"
+    )
+    assert created.status_code == 200 and "ne seront plus jamais affichés" in created.text
+    password = re.search(r"Mot de passe : <code>([^<]+)</code>", created.text)
+    secret = re.search(r"Secret TOTP : <code>([^<]+)</code>", created.text)
+    assert password and secret
+    signed = await staff_tasks.sign_in(settings, email, password.group(1), pyotp.TOTP(secret.group(1)).now())
+    assert await staff_tasks.find(settings, signed["session"], "anything at all") == []
+    async with owner_engine.connect() as conn:
+        new_id = await conn.scalar(text("SELECT id FROM staff_users WHERE email = :e"), {"e": email})
+    reset = await post_form(client, f"/console/equipe/{new_id}/code", "/console/equipe")
+    assert reset.status_code == 200 and "Secret TOTP" in reset.text
+    with pytest.raises(SessionEnded):  # a reset code ends the sessions signed in with the old one
+        await staff_tasks.find(settings, signed["session"], "anything at all")
+    own = await post_form(client, f"/console/equipe/{admin['staff_id']}/role", "/console/equipe", role="support")
+    assert own.status_code == 403
+    assert (await post_form(client, f"/console/equipe/{new_id}/desactivation", "/console/equipe")).status_code == 303
+    with pytest.raises(Unauthenticated):
+        await staff_tasks.sign_in(settings, email, password.group(1), pyotp.TOTP(secret.group(1)).now())

@@ -64,6 +64,7 @@ FUNCTIONS = {
     "pdp_open_invoice_case",
     "pdp_staff_search",
     "pdp_staff_cases",
+    "pdp_staff_admin",
 }
 
 

@@ -17,6 +17,9 @@
   ``tenant_suspended`` with the reason instead of a 401 that sends the platform looking for a bad key.
 - ``pdp_staff_cases(staff_id)``: the staff queue's open cases (kind, SIRET, tenants, invoice, since when, and the
   case's routing detail), oldest first, for an active staff member; the app role has no grant on the table.
+- Staff accounts are managed by an admin from the console through ``pdp_staff_admin(admin_id, action, …)``: the
+  app role still cannot write ``staff_users`` itself; the function acts only for an active admin, never on the
+  admin's own account (another admin resets a TOTP secret or changes a role), and returns what it did.
 - The staff role (``<app role>_staff``, created with the app role by ``pdp.platform.db.admin``): the role a staff
   session reads as, for one transaction (``SET LOCAL ROLE``, by ``pdp.platform.db.tenancy``). It may SELECT the
   tables a support case needs — never sessions, tokens, identity proofs, idempotency records or the outbox — and
@@ -164,6 +167,44 @@ CASES = f"""
          LIMIT 200
     $$
 """
+STAFF_ADMIN = f"""
+    CREATE FUNCTION pdp_staff_admin(
+        admin_id text, action text, target_id text,
+        email text DEFAULT NULL, full_name text DEFAULT NULL, role text DEFAULT NULL,
+        password_hash text DEFAULT NULL, totp_secret_enc text DEFAULT NULL
+    ) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = {PATH} AS $$
+    DECLARE
+        done boolean;
+    BEGIN
+        IF NOT EXISTS (
+            SELECT 1 FROM staff_users a WHERE a.id = admin_id AND a.role = 'admin' AND a.disabled_at IS NULL
+        ) OR target_id = admin_id THEN
+            RETURN false;
+        END IF;
+        IF action = 'create' THEN
+            INSERT INTO staff_users (id, email, full_name, role, password_hash, totp_secret_enc, totp_enabled_at)
+            VALUES (target_id, email, full_name, role, password_hash, totp_secret_enc, now());
+            RETURN true;
+        ELSIF action = 'role' THEN
+            UPDATE staff_users s SET role = pdp_staff_admin.role WHERE s.id = target_id;
+            RETURN FOUND;
+        ELSIF action = 'reset_totp' THEN
+            UPDATE staff_users s SET totp_secret_enc = pdp_staff_admin.totp_secret_enc, totp_enabled_at = now()
+             WHERE s.id = target_id;
+        ELSIF action = 'disable' THEN
+            UPDATE staff_users s SET disabled_at = now() WHERE s.id = target_id AND s.disabled_at IS NULL;
+        ELSE
+            RETURN false;
+        END IF;
+        done := FOUND;
+        -- A reset secret or a disabled account ends the sessions signed in with the old one.
+        UPDATE staff_sessions SET revoked_at = now() WHERE staff_id = target_id AND revoked_at IS NULL;
+        RETURN done;
+    END
+    $$
+"""
+SIGNATURE = "pdp_staff_admin(text, text, text, text, text, text, text, text)"
 # Every table isolated by tenant, whenever it was created, gets the staff policy: none is forgotten.
 STAFF_POLICIES = """
     DO $$
@@ -235,6 +276,9 @@ def upgrade(app_role: str) -> None:
     op.execute(f"GRANT SELECT, INSERT, UPDATE ON staff_sessions TO {app_role}")
     op.execute(SEARCH)
     op.execute(CASES)
+    op.execute(STAFF_ADMIN)
+    op.execute(f"REVOKE ALL ON FUNCTION {SIGNATURE} FROM PUBLIC")
+    op.execute(f"GRANT EXECUTE ON FUNCTION {SIGNATURE} TO {app_role}")
     op.execute("REVOKE ALL ON FUNCTION pdp_staff_cases(text) FROM PUBLIC")
     op.execute(f"GRANT EXECUTE ON FUNCTION pdp_staff_cases(text) TO {app_role}")
     op.execute("REVOKE ALL ON FUNCTION pdp_staff_search(text, text) FROM PUBLIC")
@@ -275,6 +319,7 @@ def downgrade(app_role: str) -> None:
     op.execute("DROP FUNCTION pdp_staff_grant_open()")
     op.execute("DROP FUNCTION pdp_staff_search(text, text)")
     op.execute("DROP FUNCTION pdp_staff_cases(text)")
+    op.execute(f"DROP FUNCTION {SIGNATURE}")
     op.drop_table("staff_sessions")
     op.drop_table("staff_access_grants")
     op.drop_column("staff_users", "totp_enabled_at")

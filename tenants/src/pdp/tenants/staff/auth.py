@@ -65,6 +65,11 @@ def _secret_context(staff_id: str) -> str:
     return f"staff-totp:{staff_id}"
 
 
+def seal_totp(staff_id: str, secret: str, envelope: Envelope) -> str:
+    """A staff member's TOTP secret as stored: encrypted, bound to their id."""
+    return envelope.encrypt(secret, context=_secret_context(staff_id))
+
+
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -92,7 +97,7 @@ async def new_staff(email: str, full_name: str, role: str, envelope: Envelope) -
         full_name=full_name.strip(),
         role=role,
         password_hash=await hash_password(password),
-        totp_secret_enc=envelope.encrypt(secret, context=_secret_context(staff_id)),
+        totp_secret_enc=seal_totp(staff_id, secret, envelope),
         totp_enabled_at=clock.now(),
     )
     return NewStaff(staff, password, secret)

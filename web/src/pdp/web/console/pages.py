@@ -22,7 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pdp.platform.db.session import unit_of_work
 from pdp.platform.errors import AppError, RateLimited, ValidationFailed
 from pdp.platform.settings import Settings
-from pdp.tenants.staff import actions, auth, grants
+from pdp.tenants.accounts.models import STAFF_ROLES, StaffUser
+from pdp.tenants.staff import actions, auth, grants, team
 from pdp.tenants.staff.operations import job_queue, open_cases
 from pdp.tenants.staff.reads import invoice_story, provider_story, tenant_overview
 from pdp.tenants.staff.search import Found, search
@@ -262,6 +263,79 @@ async def replay_delivery(
     return Redirect(f"{BASE}/tenants/{tenant_id}/invoices/{invoice_id}", status_code=303)
 
 
+TEAM = f"{BASE}/equipe"
+
+
+async def _admin_of(request: Request[Any, Any, Any], session: AsyncSession) -> StaffUser:
+    admin = await grants.staff_member(session, staff_of(request).staff_id)
+    actions.require_role(admin, "admin")
+    return admin
+
+
+def _team_page(members: list[StaffUser], shown: dict[str, str] | None = None, error: str | None = None) -> Template:
+    context = {"members": members, "roles": STAFF_ROLES, "shown": shown, "error": error}
+    return Template("console/team.html.jinja2", context=context)
+
+
+@get("/equipe")
+async def team_page(request: Request[Any, Any, Any], session: NamedDependency[AsyncSession]) -> Template:
+    await _admin_of(request, session)
+    return _team_page(await team.members(session))
+
+
+@post("/equipe", status_code=200)
+async def add_member(
+    request: Request[Any, Any, Any],
+    data: Form,
+    session: NamedDependency[AsyncSession],
+    resources: NamedDependency[Resources],
+) -> Template:
+    """A new staff account: its first password and TOTP secret are on this page, once."""
+    admin = await _admin_of(request, session)
+    try:
+        made = await team.create_member(
+            session,
+            admin,
+            resources.require_envelope(),
+            email=data.get("email", ""),
+            full_name=data.get("full_name", ""),
+            role=data.get("role", "support"),
+        )
+    except ValidationFailed as exc:
+        return _team_page(await team.members(session), error=exc.detail)
+    shown = {"email": made.staff.email, "password": made.password, "totp_secret": made.totp_secret}
+    return _team_page(await team.members(session), shown=shown)
+
+
+@post("/equipe/{staff_id:str}/role", status_code=303)
+async def change_role(
+    request: Request[Any, Any, Any], staff_id: FromPath[str], data: Form, session: NamedDependency[AsyncSession]
+) -> Response[Any]:
+    await team.set_role(session, await _admin_of(request, session), staff_id, data.get("role", ""))
+    return Redirect(TEAM, status_code=303)
+
+
+@post("/equipe/{staff_id:str}/code", status_code=200)
+async def reset_code(
+    request: Request[Any, Any, Any],
+    staff_id: FromPath[str],
+    session: NamedDependency[AsyncSession],
+    resources: NamedDependency[Resources],
+) -> Template:
+    """Another staff member's new TOTP secret (a lost phone), shown once; their sessions end."""
+    secret = await team.reset_totp(session, await _admin_of(request, session), resources.require_envelope(), staff_id)
+    target = next(m for m in await team.members(session) if m.id == staff_id)
+    return _team_page(await team.members(session), shown={"email": target.email, "totp_secret": secret})
+
+
+@post("/equipe/{staff_id:str}/desactivation", status_code=303)
+async def disable_member(
+    request: Request[Any, Any, Any], staff_id: FromPath[str], session: NamedDependency[AsyncSession]
+) -> Response[Any]:
+    await team.disable(session, await _admin_of(request, session), staff_id)
+    return Redirect(TEAM, status_code=303)
+
+
 @post("/deconnexion", status_code=303)
 async def sign_out(request: Request[Any, Any, Any], session: NamedDependency[AsyncSession]) -> Response[Any]:
     await auth.sign_out(session, session_token(request.scope))
@@ -303,6 +377,11 @@ def console_routers(settings: Settings) -> list[Router]:
             redrive_invoice,
             revoke_key,
             replay_delivery,
+            team_page,
+            add_member,
+            change_role,
+            reset_code,
+            disable_member,
             sign_out,
         ],
         middleware=[UnitOfWorkMiddleware(ConsoleAuthenticator(settings))],
