@@ -159,6 +159,15 @@ CASES: dict[str, tuple[list[tuple[str, str]], set[str]]] = {
         [(SUMMATION_END, SUMMATION_END + SUMMATION)],
         {"BR-CO-15"},
     ),
+    # Blank codes are there: their code lists fail (BR-CL-05, BR-CL-14), and so do rules asking a non-blank one.
+    "BR-CL-14: blank seller and buyer CountryIDs fail it, BR-09 and BR-11": (
+        [("<ram:CountryID>FR</ram:CountryID>", "<ram:CountryID> </ram:CountryID>")],
+        {"BR-09", "BR-11", "BR-CL-14"},
+    ),
+    "BR-53: a blank TaxCurrencyCode is a BT-6 without its VAT total": (
+        [(CURRENCY, f"<ram:TaxCurrencyCode> </ram:TaxCurrencyCode>{CURRENCY}")],
+        {"BR-53", "BR-CL-05", "BR-DEC-15"},
+    ),
     # The VAT category rules' counts and sums, and the S and Z breakdown contexts, do not test the TypeCode.
     "a line tax of another TypeCode is no BT-151 (BR-CO-04), yet its amount is in BR-S-08's sum": (
         [(LINE_TAX, LINE_TAX.replace(">VAT<", ">GST<"))],

@@ -20,6 +20,7 @@ from pdp.einvoice.formats.cii_values import (
     _kids,
     _text,
 )
+from pdp.einvoice.formats.xmltext import code_of
 from pdp.einvoice.model import Address, Contact, Delivery, Identifier, Party, Payee, TaxRepresentative
 
 _NO_DELIVERY = Delivery()
@@ -75,7 +76,8 @@ def _address(element: Any) -> Address | None:
         city=_get(kids, T.CityName),
         postal_code=_get(kids, T.PostcodeCode),
         subdivision=_get(kids, T.CountrySubDivisionName),
-        country_code=_get(kids, T.CountryID),
+        # Blank is there (""): BR-CL-14 is asked of every CountryID, the presence rules want it non-blank.
+        country_code=code_of(kids.get(T.CountryID)),
     )
 
 

@@ -195,7 +195,7 @@ def _invoice(root: Any) -> Invoice:
         "process_type": _child_text(context.get(T.BusinessProcessSpecifiedDocumentContextParameter), T.ID),
         "specification_id": _child_text(context.get(T.GuidelineSpecifiedDocumentContextParameter), T.ID),
         "currency": code_of(settlement.get(T.InvoiceCurrencyCode)),
-        "tax_currency": _get(settlement, T.TaxCurrencyCode),
+        "tax_currency": code_of(settlement.get(T.TaxCurrencyCode)),  # blank is there: BR-CL-05, BR-53 ask it
         "payment_terms": _get(terms, T.Description),
         "due_date": _date(terms.get(T.DueDateDateTime)),
         "buyer_accounting_ref": _child_text(settlement.get(T.ReceivableSpecifiedTradeAccountingAccount), T.ID),

@@ -73,7 +73,8 @@ def check_presence(ctx: RuleContext) -> None:
     _check_payment(ctx)
     for attachment in inv.attachments:
         ctx.check(bool(attachment.id), "BR-52")
-    if inv.tax_currency:
+    # CII asks BR-53 from the monetary summation, of a TaxCurrencyCode that is there, blank or not.
+    if inv.tax_currency if not cii else inv.tax_currency is not None and not inv.lacks("BG-22"):
         if inv.tax_currency != inv.currency:
             ctx.check(inv.totals.vat_in_accounting_currency is not None, "BR-53")
         elif cii:

@@ -217,7 +217,7 @@ def _check_intra_community(ctx: RuleContext, cii: bool) -> None:
     ctx.check(dated or (not cii and inv.vat_point_code is not None), "BR-IC-11")
     country = inv.delivery.address.country_code if inv.delivery and inv.delivery.address else None
     # UBL: string-length(...) > 1; CII: the CountryID element exists.
-    ctx.check(bool(country) if cii else len(country or "") > 1, "BR-IC-12")
+    ctx.check(country is not None if cii else len(country or "") > 1, "BR-IC-12")
 
 
 def _check_split_payment(ctx: RuleContext, categories: set[str | None]) -> None:
