@@ -39,6 +39,7 @@ async def _signed_in(client: Any, settings: Settings, role: str = "support") -> 
 
 
 async def test_without_a_session_every_page_leads_to_the_sign_in(client: Any) -> None:
+    client.cookies.clear()  # the client is the session's: an earlier test may have signed in
     for path in ("/console/", "/console/tenants/ten_01M97F2SARYP30FATF4GBXRJQ0"):
         answer = await client.get(path, follow_redirects=False)
         assert (answer.status_code, answer.headers["location"]) == (303, "/console/connexion")
@@ -227,6 +228,7 @@ async def test_an_operator_revokes_a_leaked_key_and_a_support_member_cannot(
 async def test_an_admin_manages_the_team_but_never_their_own_account(
     client: Any, settings: Settings, owner_engine: AsyncEngine
 ) -> None:
+    client.cookies.clear()  # the client is the session's: an earlier test may have signed in
     assert (await client.get("/console/equipe", follow_redirects=False)).status_code == 303  # not signed in
     await _signed_in(client, settings)
     assert (await client.get("/console/equipe", follow_redirects=False)).status_code == 403  # a support member
