@@ -289,6 +289,22 @@ CASES: dict[str, tuple[str, list[tuple[str, str]], set[str]]] = {
         [("<cbc:IdentificationCode>FR</cbc:IdentificationCode>", "<cbc:IdentificationCode> </cbc:IdentificationCode>")],
         {"BR-09", "BR-11", "BR-CL-14"},
     ),
+    "ubl: an empty InvoicePeriod is there and fails BR-CO-19": (
+        "ubl",
+        [("<cac:AccountingSupplierParty>", "<cac:InvoicePeriod/><cac:AccountingSupplierParty>")],
+        {"BR-CO-19"},
+    ),
+    "ubl: an empty line InvoicePeriod fails BR-CO-20, one with a blank date passes": (
+        "ubl",
+        [
+            (">1200.00</cbc:LineExtensionAmount>", ">1200.00</cbc:LineExtensionAmount><cac:InvoicePeriod/>"),
+            (
+                ">85.50</cbc:LineExtensionAmount>",
+                ">85.50</cbc:LineExtensionAmount><cac:InvoicePeriod><cbc:EndDate/></cac:InvoicePeriod>",
+            ),
+        ],
+        {"BR-CO-20"},
+    ),
     # UBL's BR-50 and BR-61 read each cac:PaymentMeans with its own code and account (Invoice.ubl_payment_means).
     "ubl: a blank account ID fails BR-50, not BR-61 (which asks for the element)": (
         "ubl",

@@ -208,7 +208,7 @@ def _invoice(root: Any) -> Invoice:
         payee=payee,
         tax_representative=_tax_representative(_first(k, A.TaxRepresentativeParty)),
         delivery=_delivery(_first(k, A.Delivery)),
-        invoicing_period=_period(period),
+        invoicing_period=_period(period, header=True),
         payment=payment,
         allowances_charges=[_allowance_charge(el) for el in _every(k, A.AllowanceCharge)],
         totals=_totals(_children(_first(k, A.LegalMonetaryTotal)), tax),

@@ -210,10 +210,15 @@ def _child_id(kids: Kids, tag: str) -> str | None:
 # --- parts shared by the header and the lines -------------------------------------------------------------------
 
 
-def _period(kids: Kids) -> Period | None:
+def _period(kids: Kids, *, header: bool = False) -> Period | None:
     start, end = _date_of(_first(kids, B.StartDate)), _date_of(_first(kids, B.EndDate))
     # The header DescriptionCode is BT-8, kept on Invoice.vat_point_code; a period is only its dates.
-    return None if start is None and end is None else Period(start=start, end=end)
+    if start is None and end is None:
+        # A cac:InvoicePeriod with none of its terms is still there (an empty Period): the artefact's BR-CO-19 and
+        # BR-CO-20 fail on it (exists(cbc:StartDate) or …), as they pass a blank date or a header DescriptionCode.
+        written = B.StartDate in kids or B.EndDate in kids or (header and B.DescriptionCode in kids)
+        return None if kids is _EMPTY or written else Period()
+    return Period(start=start, end=end)
 
 
 def _allowance_charge(element: Any) -> AllowanceCharge:
