@@ -255,3 +255,22 @@ async def test_an_admin_manages_the_team_but_never_their_own_account(
     assert (await post_form(client, f"/console/equipe/{new_id}/desactivation", "/console/equipe")).status_code == 303
     with pytest.raises(Unauthenticated):
         await staff_tasks.sign_in(settings, email, password.group(1), pyotp.TOTP(secret.group(1)).now())
+
+
+async def test_console_pages_are_never_cached_nor_framed_and_an_idempotency_key_is_ignored(
+    client: Any, settings: Settings
+) -> None:
+    await _signed_in(client, settings)
+    home = await client.get("/console/")
+    assert home.headers["cache-control"] == "no-store" and home.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in home.headers["content-security-policy"]
+    page = await client.get("/console/")
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', page.text)
+    assert token
+    signed_out = await client.post(
+        "/console/deconnexion",
+        data={"_csrf_token": token.group(1)},
+        headers={"Idempotency-Key": "console-1"},
+        follow_redirects=False,
+    )
+    assert signed_out.status_code == 303

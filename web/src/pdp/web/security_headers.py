@@ -63,6 +63,9 @@ async def add_security_headers(message: Message, scope: Scope) -> None:
         b"x-content-type-options": "nosniff",
         b"referrer-policy": "no-referrer",
     }
+    if path.startswith(CONSOLE):  # another tenant's data under a grant: kept by no cache, framed by nobody
+        added[b"x-frame-options"] = "DENY"
+        added[b"cache-control"] = "no-store"
     if path.startswith(PORTAL):
         added[b"x-frame-options"] = "DENY"  # frame-ancestors' predecessor, for browsers without CSP 2
         # The URL holds a token; the page, a mandate and its signatory. Not an image: the tenant's logo is public

@@ -202,7 +202,8 @@ class UnitOfWorkMiddleware(ASGIMiddleware):
             try:
                 caller = await self.authenticator.authenticate(session, scope)
                 structlog.contextvars.bind_contextvars(tenant_id=caller.tenant_id)
-                key = _idempotency_key(scope)
+                # Idempotency keys are a tenant's: a caller of none (the console's staff) has no use for them.
+                key = _idempotency_key(scope) if caller.tenant_id else None
                 # A caller of no tenant (staff outside a grant) has a budget of its own.
                 budget_of = caller.tenant_id or f"{caller.actor.type}:{caller.actor.id}"
                 async with resources.admission.admit(budget_of) as budget:
