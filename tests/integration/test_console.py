@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from pdp.cli import staff_tasks
 from pdp.platform import jobs
+from pdp.platform.callers import PortalRole
 from pdp.platform.db.session import unit_of_work
 from pdp.platform.errors import Unauthenticated
 from pdp.platform.settings import Settings
@@ -21,6 +22,8 @@ from pdp.tenants.staff import grants
 from pdp.tenants.staff.auth import SessionEnded
 from tests.conftest import TenantFixture
 from tests.journeys import active_mandate, deposit_cii, new_provider, post_form, seller_provider
+from tests.portal.accounts import portal_user
+from tests.portal.accounts import sign_in as portal_sign_in
 from tests.sandbox.harness import NO_PARAMS
 
 
@@ -274,3 +277,21 @@ async def test_console_pages_are_never_cached_nor_framed_and_an_idempotency_key_
         follow_redirects=False,
     )
     assert signed_out.status_code == 303
+
+
+async def test_a_supplier_sees_on_its_account_page_when_support_read_its_data(
+    client: Any, tenant: TenantFixture, settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    mine, theirs = (await new_provider(client, tenant))["id"], (await new_provider(client, tenant))["id"]
+    made = await _signed_in(client, settings)
+    async with unit_of_work(sessionmaker, tenant_id=tenant.id) as session:
+        member = await grants.staff_member(session, made["staff_id"])
+        await grants.open_grant(session, member, grants.Purpose("Le leur", "SUP-THEIRS"), provider_id=theirs)
+        await grants.open_grant(session, member, grants.Purpose("Le mien", "SUP-MINE"), provider_id=mine)
+        await grants.open_grant(session, member, grants.Purpose("Toute la plateforme", "SUP-ALL"))
+    client.cookies.clear()
+    person = await portal_user(sessionmaker, tenant.id, {mine: PortalRole.DEPOSITOR})
+    await portal_sign_in(client, person)
+    account = await client.get(f"{person.base}/compte")
+    assert "Accès du support pdp" in account.text
+    assert "SUP-MINE" in account.text and "SUP-ALL" in account.text and "SUP-THEIRS" not in account.text

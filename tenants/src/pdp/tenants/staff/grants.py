@@ -67,6 +67,15 @@ class GrantRepository(TenantRepository[StaffAccessGrant]):
             query = query.where(StaffAccessGrant.id < starting_after)
         return list((await self.session.execute(query)).scalars())
 
+    async def seen_by_providers(self, limit: int) -> list[StaffAccessGrant]:
+        """The grants a provider-scoped caller is shown: those narrowed to its providers, and the tenant-wide ones,
+        which reached its data too."""
+        query = select(StaffAccessGrant).where(StaffAccessGrant.tenant_id == self.tenant_id)
+        if self.provider_scope is not None:
+            mine = StaffAccessGrant.provider_id.in_(self.provider_scope)
+            query = query.where(StaffAccessGrant.provider_id.is_(None) | mine)
+        return list((await self.session.execute(query.order_by(StaffAccessGrant.id.desc()).limit(limit))).scalars())
+
     async def open_of(self, staff_id: str) -> StaffAccessGrant | None:
         """The staff member's newest grant on the tenant that is still open."""
         query = (

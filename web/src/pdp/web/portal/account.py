@@ -19,6 +19,8 @@ from pdp.platform.callers import PortalRole, PortalUserCaller
 from pdp.platform.errors import RateLimited, ValidationFailed
 from pdp.tenants.accounts import passwords, preferences, sessions, totp
 from pdp.tenants.accounts.guards import SignInGuards
+from pdp.tenants.staff.grants import GrantRepository
+from pdp.tenants.staff.models import StaffAccessGrant
 from pdp.web.portal import redirects
 from pdp.web.portal.auth import PortalAccount, clear_session_cookie, lifetimes, set_session_cookie
 from pdp.web.portal.i18n import COOKIE as LANGUAGE_COOKIE
@@ -41,6 +43,7 @@ def _page(
     password_errors: list[str] | None = None,
     totp_error: str | None = None,
     status: int = 200,
+    staff_access: list[StaffAccessGrant] | None = None,
 ) -> Template:
     user = account.resumed.user
     return shell.page(
@@ -51,6 +54,7 @@ def _page(
         password_errors=password_errors or [],
         totp_error=totp_error,
         totp_required=shell.has_role(PortalRole.ADMIN),
+        staff_access=staff_access,
     )
 
 
@@ -81,6 +85,7 @@ class AccountController(Controller):
     @get("/")
     async def show(
         self,
+        session: NamedDependency[AsyncSession],
         shell: NamedDependency[Shell],
         account: NamedDependency[PortalAccount],
         notice: FromQuery[str | None] = None,
@@ -90,7 +95,9 @@ class AccountController(Controller):
             "double-authentification": "La validation en deux étapes est activée.",
             "double-authentification-desactivee": "La validation en deux étapes est désactivée.",
         }
-        return _page(shell, account, notice=notices.get(notice or ""))
+        # When pdp's support read this supplier's data, and why: as the platform sees it in GET /v1/staff-access.
+        staff_access = await GrantRepository(session).seen_by_providers(limit=20)
+        return _page(shell, account, notice=notices.get(notice or ""), staff_access=staff_access)
 
     @post("/mot-de-passe", status_code=200)
     async def change_password(

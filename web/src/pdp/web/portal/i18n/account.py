@@ -21,6 +21,15 @@ EN = {
         "A lost device, a shared computer? Close all your sessions, this one included."
     ),
     "Se déconnecter partout": "Sign out everywhere",
+    "Accès du support pdp": "pdp support's access",
+    "Le support de pdp ne lit vos données qu'après avoir ouvert un accès, motivé et limité dans le temps.": (
+        "pdp's support reads your data only after opening an access, with a reason and for a limited time."
+    ),
+    "Ouvert le": "Opened on",
+    "Par": "By",
+    "Motif": "Reason",
+    "Pages lues": "Pages read",
+    "Aucun accès du support à ce jour.": "No support access so far.",
     "Le mot de passe actuel est incorrect.": "The current password is wrong.",
     "Votre mot de passe est enregistré. Vos autres sessions sont fermées.": (
         "Your password is saved. Your other sessions are closed."
