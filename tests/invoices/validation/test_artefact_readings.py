@@ -47,6 +47,7 @@ UBL_OTHER_MEANS = (
     "<cac:PaymentMeans><cbc:PaymentMeansCode>31</cbc:PaymentMeansCode><cac:PayeeFinancialAccount>"
     "<cbc:Name>Compte</cbc:Name></cac:PayeeFinancialAccount></cac:PaymentMeans>"
 )
+UBL_CURRENCY = "<cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode>"
 UBL_SELLER_VAT = f"<cbc:CompanyID>FR44732829320</cbc:CompanyID>{UBL_VAT}"
 CII_HEADER_TAX = "<ram:TypeCode>VAT</ram:TypeCode>\n        <ram:BasisAmount>"
 CII_LINE_TAX = "<ram:ApplicableTradeTax>\n          <ram:TypeCode>VAT</ram:TypeCode>"
@@ -304,6 +305,11 @@ CASES: dict[str, tuple[str, list[tuple[str, str]], set[str]]] = {
             ),
         ],
         {"BR-CO-20"},
+    ),
+    "ubl: an unknown BT-6 with no amount in it is BR-CL-05's, not BR-CL-03's (which reads the amounts)": (
+        "ubl",
+        [(UBL_CURRENCY, f"{UBL_CURRENCY}<cbc:TaxCurrencyCode>USX</cbc:TaxCurrencyCode>")],
+        {"BR-CL-05", "BR-53"},
     ),
     # UBL's BR-50 and BR-61 read each cac:PaymentMeans with its own code and account (Invoice.ubl_payment_means).
     "ubl: a blank account ID fails BR-50, not BR-61 (which asks for the element)": (

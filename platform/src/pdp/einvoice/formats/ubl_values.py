@@ -260,6 +260,7 @@ _AMOUNT_TAGS = tuple(
 
 
 def _currency_ids(root: Any, expected: set[str | None]) -> list[str] | None:
-    """Invoice.currency_ids: None when every amount is in BT-5 or BT-6 (one C-level pass over the amounts)."""
+    """Invoice.currency_ids: None when the amounts are in exactly BT-5 and BT-6 (one C-level pass over them); a
+    document without amounts in one of them keeps what it has (BR-CL-03 checks the amounts, not BT-5 or BT-6)."""
     found = {(element.get("currencyID") or "").strip() for element in root.iter(*_AMOUNT_TAGS)}
-    return None if found <= expected else sorted(found)
+    return None if found == expected else sorted(found)
