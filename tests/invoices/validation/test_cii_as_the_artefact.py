@@ -80,6 +80,11 @@ SUMMATION = (
     "<ram:GrandTotalAmount>1542.60</ram:GrandTotalAmount><ram:DuePayableAmount>1542.60</ram:DuePayableAmount>"
     "</ram:SpecifiedTradeSettlementHeaderMonetarySummation>"
 )
+REPRESENTATIVE = (
+    "<ram:SellerTaxRepresentativeTradeParty><ram:Name>Représentant</ram:Name><ram:SpecifiedTaxRegistration>"
+    '<ram:ID schemeID="VA">FR12345678901</ram:ID></ram:SpecifiedTaxRegistration>'
+    "</ram:SellerTaxRepresentativeTradeParty>"
+)
 LINE_TAX = "<ram:ApplicableTradeTax>\n          <ram:TypeCode>VAT</ram:TypeCode>"
 HEADER_TAX = "<ram:CalculatedAmount>257.10</ram:CalculatedAmount>\n        <ram:TypeCode>VAT</ram:TypeCode>"
 GST_ZERO = (
@@ -167,6 +172,30 @@ CASES: dict[str, tuple[list[tuple[str, str]], set[str]]] = {
     "BR-53: a blank TaxCurrencyCode is a BT-6 without its VAT total": (
         [(CURRENCY, f"<ram:TaxCurrencyCode> </ram:TaxCurrencyCode>{CURRENCY}")],
         {"BR-53", "BR-CL-05", "BR-DEC-15"},
+    ),
+    # Contexts on every element: BR-52 every AdditionalReferencedDocument, BR-49 every payment means, BR-20 the
+    # tax representative party itself.
+    "BR-52: a line's object reference without identifier fails it": (
+        [
+            (
+                LINE_SUMMATION,
+                f"<ram:AdditionalReferencedDocument><ram:TypeCode>130</ram:TypeCode></ram:AdditionalReferencedDocument>{LINE_SUMMATION}",
+            )
+        ],
+        {"BR-52"},
+    ),
+    "BR-49: a second payment means without TypeCode fails it": (
+        [
+            (
+                MEANS_END,
+                f"{MEANS_END}<ram:SpecifiedTradeSettlementPaymentMeans><ram:Information>Chèque</ram:Information></ram:SpecifiedTradeSettlementPaymentMeans>",
+            )
+        ],
+        {"BR-49"},
+    ),
+    "BR-20: a tax representative without address has no country code": (
+        [("</ram:BuyerTradeParty>", f"</ram:BuyerTradeParty>{REPRESENTATIVE}")],
+        {"BR-19", "BR-20"},
     ),
     # The VAT category rules' counts and sums, and the S and Z breakdown contexts, do not test the TypeCode.
     "a line tax of another TypeCode is no BT-151 (BR-CO-04), yet its amount is in BR-S-08's sum": (

@@ -19,6 +19,8 @@ from pdp.einvoice.formats.xmltext import text_of
 from pdp.einvoice.model import Invoice
 
 _DATE_TIME_STRING = f"{{{UDT}}}DateTimeString"
+# A tender, invoiced object or line object reference (BT-17, BT-18, BT-128) written without identifier (BR-52).
+UNNAMED_REFERENCE = "BT-17/18/128"
 
 
 def blank_terms(transaction: Any, parts: Kids, invoice: Invoice) -> list[str] | None:
@@ -40,9 +42,13 @@ def blank_terms(transaction: Any, parts: Kids, invoice: Invoice) -> list[str] | 
                 elements = list(_all(transaction, T.IncludedSupplyChainTradeLineItem, parts))
             settlement = _kids(_kids(elements[index]).get(T.SpecifiedLineTradeSettlement))
             found += _undated(settlement.get(T.BillingSpecifiedPeriod), f"BT-134@{index}", f"BT-135@{index}")
+    if _unnamed_references(transaction) > sum(not attachment.id for attachment in invoice.attachments):
+        found.append(UNNAMED_REFERENCE)
     payment = invoice.payment
     if payment is not None and any(not ct.account_id for ct in payment.credit_transfers):
         found += _account_blanks(parts.get(T.ApplicableHeaderTradeSettlement))
+    if payment is not None and _uncoded_means(parts.get(T.ApplicableHeaderTradeSettlement)):
+        found.append("BT-81")  # a payment means element without TypeCode: BR-49 is asked of each
     return found or None
 
 
@@ -57,6 +63,22 @@ def _line_blanks(line: Kids, index: int) -> list[str]:
         if T.Value in attribute:
             found.append(f"BT-161@{index}.{number}")
     return found
+
+
+def _unnamed_references(transaction: Any) -> int:
+    """The AdditionalReferencedDocuments anywhere (lxml's C-level tag search) without a non-blank IssuerAssignedID:
+    BR-52 asks every one of them, the tender (BT-17), invoiced object (BT-18) and line object (BT-128) ones too,
+    which the model keeps without their element."""
+    if transaction is None:
+        return 0
+    return sum(
+        text_of(_kids(reference).get(T.IssuerAssignedID)) is None
+        for reference in transaction.iter(T.AdditionalReferencedDocument)
+    )
+
+
+def _uncoded_means(settlement: Any) -> bool:
+    return any(T.TypeCode not in _kids(means) for means in _all(settlement, T.SpecifiedTradeSettlementPaymentMeans))
 
 
 def _undated(period: Any, start: str, end: str) -> list[str]:

@@ -49,8 +49,8 @@ def check_presence(ctx: RuleContext) -> None:
         rep = inv.tax_representative
         ctx.check(bool(rep.name), "BR-18")
         ctx.check(rep.address is not None, "BR-19")
-        if rep.address is not None:
-            ctx.check(bool(rep.address.country_code), "BR-20")
+        if rep.address is not None or cii:  # CII asks it of the party itself: no address, no CountryID
+            ctx.check(bool(rep.address and rep.address.country_code), "BR-20")
         ctx.check(bool(rep.vat_id) or inv.is_blank("BT-63"), "BR-56")
     if inv.invoicing_period is not None:
         period = inv.invoicing_period
@@ -73,6 +73,8 @@ def check_presence(ctx: RuleContext) -> None:
     _check_payment(ctx)
     for attachment in inv.attachments:
         ctx.check(bool(attachment.id), "BR-52")
+    if inv.is_blank("BT-17/18/128"):  # CII: BR-52 asks every AdditionalReferencedDocument (cii_blanks)
+        ctx.fail("BR-52")
     # CII asks BR-53 from the monetary summation, of a TaxCurrencyCode that is there, blank or not.
     if inv.tax_currency if not cii else inv.tax_currency is not None and not inv.lacks("BG-22"):
         if inv.tax_currency != inv.currency:
@@ -199,8 +201,10 @@ def _check_payment(ctx: RuleContext) -> None:
         return
     # BR-49's context is the payment means element. UBL has BG-16 only inside one; CII carries BT-83 (remittance),
     # BT-89 and BT-90 beside it, so a CII payment with none of the means' own terms had no means element to test.
-    if ctx.syntax not in CII_SYNTAXES or _has_cii_means(payment):
-        ctx.check(payment.means_code is not None, "BR-49")
+    # CII: a means element without TypeCode, wherever it stands, fails it too (blank_terms "BT-81", cii_blanks).
+    uncoded = ctx.invoice.is_blank("BT-81")
+    if ctx.syntax not in CII_SYNTAXES or _has_cii_means(payment) or uncoded:
+        ctx.check(payment.means_code is not None and not uncoded, "BR-49")
     if ctx.syntax in CII_SYNTAXES:
         # CII's context is a creditor account of a credit transfer means (TypeCode 30 or 58): a payee's bank alone
         # (BT-86) has none to check, and a means of another type is not asked.
