@@ -77,6 +77,17 @@ async def test_tampering_is_detected_on_read_and_by_the_sample_check(
         report = await service.verify_sample(session, archive, size=1000)
     assert report.checked >= 2
     assert doc_id in report.mismatched and healthy_id not in report.mismatched
+    # The alarm is in the staff queue, once however many checks find it again.
+    async with unit_of_work(sessionmaker, tenant_id=tenant.id) as session:
+        await service.verify_sample(session, archive, size=1000)
+    async with owner_engine.connect() as conn:
+        cases = (
+            await conn.execute(
+                text("SELECT kind, tenant_ids FROM staff_cases WHERE subject_id = :id AND resolved_at IS NULL"),
+                {"id": doc_id},
+            )
+        ).all()
+    assert [(kind, list(tenants)) for kind, tenants in cases] == [("archive_mismatch", [tenant.id])]
 
 
 async def test_another_tenant_cannot_read_a_document(

@@ -239,6 +239,14 @@ async def test_the_checkpoint_job_does_not_launder_a_tampering(
     async with unit_of_work(sessionmaker, tenant_id=checkpointed.id) as session:
         report = await verify_tenant(session, archive, keys)
     assert not report.ok and report.findings[0].lane == LANE
+    async with owner_engine.connect() as conn:  # and the staff queue has the alarm
+        case = (
+            await conn.execute(
+                text("SELECT kind, detail FROM staff_cases WHERE subject_id = :t AND resolved_at IS NULL"),
+                {"t": checkpointed.id},
+            )
+        ).one()
+    assert case[0] == "audit_chain_broken" and "lane truncated" in case[1]["findings"][0]
 
 
 async def test_a_checkpoint_not_signed_with_pdps_key_is_refused(

@@ -65,6 +65,7 @@ FUNCTIONS = {
     "pdp_staff_search",
     "pdp_staff_cases",
     "pdp_staff_admin",
+    "pdp_open_tenant_case",
 }
 
 

@@ -17,6 +17,9 @@
   ``tenant_suspended`` with the reason instead of a 401 that sends the platform looking for a bad key.
 - ``pdp_staff_cases(staff_id)``: the staff queue's open cases (kind, SIRET, tenants, invoice, since when, and the
   case's routing detail), oldest first, for an active staff member; the app role has no grant on the table.
+- The staff queue takes the platform's own alarms about a tenant: ``archive_mismatch`` (a sampled archived
+  document no longer hashes to what was recorded) and ``audit_chain_broken`` (the audit log no longer holds its
+  last checkpoint), raised in the tenant's transaction through ``pdp_open_tenant_case``.
 - Staff accounts are managed by an admin from the console through ``pdp_staff_admin(admin_id, action, …)``: the
   app role still cannot write ``staff_users`` itself; the function acts only for an active admin, never on the
   admin's own account (another admin resets a TOTP secret or changes a role), and returns what it did.
@@ -205,6 +208,28 @@ STAFF_ADMIN = f"""
     $$
 """
 SIGNATURE = "pdp_staff_admin(text, text, text, text, text, text, text, text)"
+TENANT_CASES = ("archive_mismatch", "audit_chain_broken")
+CASE_KINDS = ("siret_contested", "invoice_stalled", "chorus_state_unknown")
+OPEN_TENANT_CASE = f"""
+    CREATE FUNCTION pdp_open_tenant_case(p_kind text, p_subject_id text, p_case_id text, p_detail jsonb)
+    RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = {PATH} AS $$
+    DECLARE
+        me text := nullif(current_setting('app.tenant_id', true), '');
+        opened text;
+    BEGIN
+        IF me IS NULL OR p_kind NOT IN {TENANT_CASES} THEN
+            RETURN NULL;
+        END IF;
+        INSERT INTO public.staff_cases AS c (id, kind, subject_id, tenant_ids, detail)
+        VALUES (p_case_id, p_kind, p_subject_id, ARRAY[me], p_detail)
+        ON CONFLICT (kind, subject_id) WHERE resolved_at IS NULL AND subject_id IS NOT NULL
+        DO UPDATE SET detail = EXCLUDED.detail
+        RETURNING c.id INTO opened;
+        RETURN opened;
+    END
+    $$
+"""
 # Every table isolated by tenant, whenever it was created, gets the staff policy: none is forgotten.
 STAFF_POLICIES = """
     DO $$
@@ -276,6 +301,10 @@ def upgrade(app_role: str) -> None:
     op.execute(f"GRANT SELECT, INSERT, UPDATE ON staff_sessions TO {app_role}")
     op.execute(SEARCH)
     op.execute(CASES)
+    _replace_check("staff_cases", "kind", f"kind IN {(*CASE_KINDS, *TENANT_CASES)}")
+    op.execute(OPEN_TENANT_CASE)
+    op.execute("REVOKE ALL ON FUNCTION pdp_open_tenant_case(text, text, text, jsonb) FROM PUBLIC")
+    op.execute(f"GRANT EXECUTE ON FUNCTION pdp_open_tenant_case(text, text, text, jsonb) TO {app_role}")
     op.execute(STAFF_ADMIN)
     op.execute(f"REVOKE ALL ON FUNCTION {SIGNATURE} FROM PUBLIC")
     op.execute(f"GRANT EXECUTE ON FUNCTION {SIGNATURE} TO {app_role}")
@@ -319,6 +348,9 @@ def downgrade(app_role: str) -> None:
     op.execute("DROP FUNCTION pdp_staff_grant_open()")
     op.execute("DROP FUNCTION pdp_staff_search(text, text)")
     op.execute("DROP FUNCTION pdp_staff_cases(text)")
+    op.execute("DROP FUNCTION pdp_open_tenant_case(text, text, text, jsonb)")
+    op.execute(f"DELETE FROM staff_cases WHERE kind IN {TENANT_CASES}")
+    _replace_check("staff_cases", "kind", f"kind IN {CASE_KINDS}")
     op.execute(f"DROP FUNCTION {SIGNATURE}")
     op.drop_table("staff_sessions")
     op.drop_table("staff_access_grants")

@@ -183,7 +183,13 @@ class StaffUser(Base):
     totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-STAFF_CASE_KINDS = ("siret_contested", "invoice_stalled", "chorus_state_unknown")
+STAFF_CASE_KINDS = (
+    "siret_contested",
+    "invoice_stalled",
+    "chorus_state_unknown",
+    "archive_mismatch",  # a sampled archived document no longer hashes to what was recorded
+    "audit_chain_broken",  # the audit log no longer holds its last checkpoint
+)
 
 
 class StaffCase(Base):

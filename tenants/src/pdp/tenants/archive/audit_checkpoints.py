@@ -22,6 +22,7 @@ from pdp.platform.db.session import unit_of_work
 from pdp.platform.db.tenancy import tenant_of
 from pdp.platform.errors import AppError
 from pdp.platform.logging import get_logger
+from pdp.tenants.archive.repository import open_tenant_case
 from pdp.tenants.archive.store import Archive
 
 PREFIX = "audit-checkpoints/"
@@ -89,6 +90,9 @@ async def write_checkpoint(
             checkpoint=found[0],
             findings=[f"{f.where()}: {f.reason}" for f in findings],
         )
+        async with unit_of_work(sessionmaker, tenant_id=tenant_id) as session:
+            detail = {"checkpoint": found[0], "findings": [f"{f.where()}: {f.reason}" for f in findings[:20]]}
+            await open_tenant_case(session, "audit_chain_broken", tenant_id, detail)
         raise AuditTrailTampered(f"tenant {tenant_id}: {findings[0].where()}: {findings[0].reason}")
     if not heads or (found and found[1].key_id == keys.signing.id and found[1].same_heads(heads)):
         return None  # nothing new to anchor; a new signing key re-anchors every tenant once

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from pdp.platform import ids
 from pdp.platform.db.repository import Page, TenantRepository
 from pdp.tenants.archive.models import ArchivedDocument, ArchiveUsage
 
@@ -79,3 +83,13 @@ class DocumentRepository(TenantRepository[ArchivedDocument]):
         query = select(func.coalesce(func.sum(ArchiveUsage.bytes), 0)).where(ArchiveUsage.tenant_id == self.tenant_id)
         with self.session.no_autoflush:  # a read only: the caller's pending rows go in its own flush, together
             return int((await self.session.execute(query)).scalar_one())
+
+
+async def open_tenant_case(session: AsyncSession, kind: str, subject_id: str, detail: dict[str, Any]) -> None:
+    """An alarm about the session's tenant in the staff queue (``archive_mismatch``, ``audit_chain_broken``), through
+    ``pdp_open_tenant_case`` (migration 0024: the app role cannot write the queue); an open case of the same kind
+    and subject takes the new detail."""
+    await session.execute(
+        text("SELECT pdp_open_tenant_case(:kind, :subject, :case_id, CAST(:detail AS jsonb))"),
+        {"kind": kind, "subject": subject_id, "case_id": ids.new_id("staff_case"), "detail": json.dumps(detail)},
+    )

@@ -20,7 +20,7 @@ from pdp.platform.db.tenancy import tenant_of
 from pdp.platform.errors import Forbidden
 from pdp.platform.logging import get_logger
 from pdp.tenants.archive.models import ArchivedDocument
-from pdp.tenants.archive.repository import DocumentRepository
+from pdp.tenants.archive.repository import DocumentRepository, open_tenant_case
 from pdp.tenants.archive.store import Archive
 
 log = get_logger("pdp.archive")
@@ -111,7 +111,8 @@ class IntegrityReport:
 
 
 async def verify_sample(session: AsyncSession, archive: Archive, size: int) -> IntegrityReport:
-    """Re-hash a random sample of this tenant's documents; a mismatch is logged as an alarm and reported."""
+    """Re-hash a random sample of this tenant's documents; a mismatch is logged as an alarm, reported, and raised to
+    the staff queue."""
     repository = DocumentRepository(session)
     report = IntegrityReport()
     for document in await repository.sample(size):
@@ -121,6 +122,8 @@ async def verify_sample(session: AsyncSession, archive: Archive, size: int) -> I
         except ArchiveIntegrityError:
             report.mismatched.append(document.id)
             log.error("archive.integrity_mismatch", document_id=document.id, key=document.s3_key)
+            detail = {"document_id": document.id, "kind": document.kind, "invoice_or_mandate": document.subject_id}
+            await open_tenant_case(session, "archive_mismatch", document.id, detail)
             continue
         await repository.mark_verified(document, clock.now())
     return report
