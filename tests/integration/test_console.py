@@ -194,6 +194,14 @@ async def test_the_home_page_shows_the_staff_queue_and_the_waiting_jobs(
         await redis.aclose()
     assert f"/console/tenants/{tenant.id}/invoices/{invoice_id}" in home and "F-STUCK-1" in home
     assert "Facture bloquée" in home and "console.test_kind" in home
+    row = next(part for part in home.split("<tr>") if "F-STUCK-1" in part)
+    case_id = re.search(r'action="/console/cas/([^/]+)/resolution"', row)
+    assert case_id
+    refused = await post_form(client, f"/console/cas/{case_id.group(1)}/resolution", "/console/", resolution=" ")
+    assert refused.status_code == 422
+    done = await post_form(client, f"/console/cas/{case_id.group(1)}/resolution", "/console/", resolution="Relancée")
+    assert done.status_code == 303
+    assert case_id.group(1) not in (await client.get("/console/")).text
 
 
 async def test_the_provider_page_and_a_grant_narrowed_to_one_provider(

@@ -66,6 +66,7 @@ FUNCTIONS = {
     "pdp_staff_cases",
     "pdp_staff_admin",
     "pdp_open_tenant_case",
+    "pdp_staff_resolve_case",
 }
 
 

@@ -15,6 +15,8 @@
 - Tenants can be suspended by an admin (``suspended_at``, ``suspension_reason``): ``pdp_authenticate`` now finds
   the key of a suspended tenant too and says so (``tenant_status``), binding nothing, so that the API answers 403
   ``tenant_suspended`` with the reason instead of a 401 that sends the platform looking for a bad key.
+- ``pdp_staff_resolve_case(staff_id, case_id, resolution)``: a staff member closes a case with what was done
+  (a SIRET claimed by two tenants: which one holds the supplier's mandate, and why), recorded on the case.
 - ``pdp_staff_cases(staff_id)``: the staff queue's open cases (kind, SIRET, tenants, invoice, since when, and the
   case's routing detail), oldest first, for an active staff member; the app role has no grant on the table.
 - The staff queue takes the platform's own alarms about a tenant: ``archive_mismatch`` (a sampled archived
@@ -230,6 +232,22 @@ OPEN_TENANT_CASE = f"""
     END
     $$
 """
+RESOLVE = f"""
+    CREATE FUNCTION pdp_staff_resolve_case(staff_id text, case_id text, resolution text)
+    RETURNS boolean
+    LANGUAGE sql SECURITY DEFINER SET search_path = {PATH} AS $$
+        UPDATE staff_cases c
+           SET resolved_at = now(),
+               resolution = btrim(pdp_staff_resolve_case.resolution),
+               detail = c.detail || jsonb_build_object('resolved_by', pdp_staff_resolve_case.staff_id)
+         WHERE c.id = case_id AND c.resolved_at IS NULL
+           AND length(btrim(pdp_staff_resolve_case.resolution)) > 0
+           AND EXISTS (
+               SELECT 1 FROM staff_users s WHERE s.id = pdp_staff_resolve_case.staff_id AND s.disabled_at IS NULL
+           )
+        RETURNING true
+    $$
+"""
 # Every table isolated by tenant, whenever it was created, gets the staff policy: none is forgotten.
 STAFF_POLICIES = """
     DO $$
@@ -303,6 +321,9 @@ def upgrade(app_role: str) -> None:
     op.execute(CASES)
     _replace_check("staff_cases", "kind", f"kind IN {(*CASE_KINDS, *TENANT_CASES)}")
     op.execute(OPEN_TENANT_CASE)
+    op.execute(RESOLVE)
+    op.execute("REVOKE ALL ON FUNCTION pdp_staff_resolve_case(text, text, text) FROM PUBLIC")
+    op.execute(f"GRANT EXECUTE ON FUNCTION pdp_staff_resolve_case(text, text, text) TO {app_role}")
     op.execute("REVOKE ALL ON FUNCTION pdp_open_tenant_case(text, text, text, jsonb) FROM PUBLIC")
     op.execute(f"GRANT EXECUTE ON FUNCTION pdp_open_tenant_case(text, text, text, jsonb) TO {app_role}")
     op.execute(STAFF_ADMIN)
@@ -349,6 +370,7 @@ def downgrade(app_role: str) -> None:
     op.execute("DROP FUNCTION pdp_staff_search(text, text)")
     op.execute("DROP FUNCTION pdp_staff_cases(text)")
     op.execute("DROP FUNCTION pdp_open_tenant_case(text, text, text, jsonb)")
+    op.execute("DROP FUNCTION pdp_staff_resolve_case(text, text, text)")
     op.execute(f"DELETE FROM staff_cases WHERE kind IN {TENANT_CASES}")
     _replace_check("staff_cases", "kind", f"kind IN {CASE_KINDS}")
     op.execute(f"DROP FUNCTION {SIGNATURE}")

@@ -13,7 +13,10 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.platform import clock
+from pdp.platform.errors import ValidationFailed
+from pdp.platform.logging import get_logger
 
+log = get_logger("pdp.staff")
 QUEUE = "arq:queue"  # arq's default queue: a sorted set of job ids scored by when they are due (ms)
 JOB_KEY = "arq:job:"  # + job id: the job's record ({"f": function, "et": enqueued at (ms), …})
 
@@ -61,3 +64,14 @@ async def job_queue(redis: Any, limit: int = 5000) -> list[JobKind]:
 
 def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
+
+
+async def resolve_case(session: AsyncSession, staff_id: str, case_id: str, resolution: str) -> None:
+    """Close a case with what was done (kept on the case); an empty resolution, or a case already closed, is 422."""
+    done = await session.scalar(
+        text("SELECT pdp_staff_resolve_case(:staff, :case, :resolution)"),
+        {"staff": staff_id, "case": case_id, "resolution": resolution},
+    )
+    if not done:
+        raise ValidationFailed("Say what was done; the case must still be open.", code="case_resolution")
+    log.info("staff.case_resolved", staff_id=staff_id, case_id=case_id)

@@ -24,7 +24,7 @@ from pdp.platform.errors import AppError, RateLimited, ValidationFailed
 from pdp.platform.settings import Settings
 from pdp.tenants.accounts.models import STAFF_ROLES, StaffUser
 from pdp.tenants.staff import actions, auth, grants, team
-from pdp.tenants.staff.operations import job_queue, open_cases
+from pdp.tenants.staff.operations import job_queue, open_cases, resolve_case
 from pdp.tenants.staff.reads import invoice_story, provider_story, tenant_overview
 from pdp.tenants.staff.search import Found, search
 from pdp.web.console.auth import (
@@ -263,6 +263,14 @@ async def replay_delivery(
     return Redirect(f"{BASE}/tenants/{tenant_id}/invoices/{invoice_id}", status_code=303)
 
 
+@post("/cas/{case_id:str}/resolution", status_code=303)
+async def resolve(
+    request: Request[Any, Any, Any], case_id: FromPath[str], data: Form, session: NamedDependency[AsyncSession]
+) -> Response[Any]:
+    await resolve_case(session, staff_of(request).staff_id, case_id, data.get("resolution", ""))
+    return Redirect(f"{BASE}/", status_code=303)
+
+
 TEAM = f"{BASE}/equipe"
 
 
@@ -377,6 +385,7 @@ def console_routers(settings: Settings) -> list[Router]:
             redrive_invoice,
             revoke_key,
             replay_delivery,
+            resolve,
             team_page,
             add_member,
             change_role,
