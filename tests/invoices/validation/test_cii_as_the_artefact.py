@@ -197,6 +197,20 @@ CASES: dict[str, tuple[list[tuple[str, str]], set[str]]] = {
         [("</ram:BuyerTradeParty>", f"</ram:BuyerTradeParty>{REPRESENTATIVE}")],
         {"BR-19", "BR-20"},
     ),
+    "BR-CO-15: BT-112 equal to BT-109 passes whatever BT-110 says": (
+        [
+            (VAT_TOTAL, VAT_TOTAL.replace("257.10", "999.00")),
+            (
+                "<ram:GrandTotalAmount>1542.60</ram:GrandTotalAmount>",
+                "<ram:GrandTotalAmount>1285.50</ram:GrandTotalAmount>",
+            ),
+            (
+                "<ram:DuePayableAmount>1542.60</ram:DuePayableAmount>",
+                "<ram:DuePayableAmount>1285.50</ram:DuePayableAmount>",
+            ),
+        ],
+        {"BR-CO-14"},
+    ),
     # The VAT category rules' counts and sums, and the S and Z breakdown contexts, do not test the TypeCode.
     "a line tax of another TypeCode is no BT-151 (BR-CO-04), yet its amount is in BR-S-08's sum": (
         [(LINE_TAX, LINE_TAX.replace(">VAT<", ">GST<"))],

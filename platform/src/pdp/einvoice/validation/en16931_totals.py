@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from pdp.einvoice.validation import en16931_vat_ubl as ubl_reading
 from pdp.einvoice.validation.codelists import CODE_LISTS
 from pdp.einvoice.validation.context import CII_SYNTAXES, ONE, ZERO, RuleContext, total, xround, xround2
 from pdp.einvoice.validation.en16931_vat_cii import generic_breakdown_rules_apply
@@ -76,7 +77,8 @@ def check_totals(ctx: RuleContext) -> None:
             ctx.fail("BR-CO-15", detail=f"({t.vat_totals_in_currency} VAT totals in {ctx.invoice.currency})")
     elif t.with_vat is not None and t.without_vat is not None:
         expected = xround2(t.without_vat + (t.vat or ZERO))
-        if t.with_vat != expected:
+        # CII's "or BT-112 = BT-109" holds whatever the VAT total says.
+        if t.with_vat != expected and not (ctx.syntax in CII_SYNTAXES and t.with_vat == t.without_vat):
             ctx.fail("BR-CO-15", detail=f"({t.with_vat} ≠ {expected})")
     else:
         ctx.fail("BR-CO-15")  # its context is the document: a missing BT-109 or BT-112 compares false
@@ -93,7 +95,9 @@ def check_totals(ctx: RuleContext) -> None:
             ctx.fail("BR-CO-17", detail=f"({vat.category} {vat.rate}%)")
     # The CII artefact asks from each line's context (a document without lines is BR-16's alone).
     if inv.lines or ctx.syntax not in CII_SYNTAXES:
-        ctx.check(bool(inv.vat_breakdown), "BR-CO-18")
+        # UBL's is exists(cac:TaxTotal/cac:TaxSubtotal): a subtotal in any TaxTotal, the tax currency's too.
+        subtotals = ctx.syntax == "ubl" and any(it.kind == "breakdown" for it in ubl_reading.taxed_items(inv))
+        ctx.check(bool(inv.vat_breakdown) or subtotals, "BR-CO-18")
     for vat_id in (
         inv.seller.vat_id,
         inv.buyer.vat_id,
