@@ -211,6 +211,10 @@ CASES: dict[str, tuple[list[tuple[str, str]], set[str]]] = {
         ],
         {"BR-CO-14"},
     ),
+    "BR-CL-03: an unknown BT-6 without a VAT total in it is BR-CL-05's, not BR-CL-03's": (
+        [(CURRENCY, f"<ram:TaxCurrencyCode>G</ram:TaxCurrencyCode>{CURRENCY}")],
+        {"BR-53", "BR-CL-05", "BR-DEC-15"},
+    ),
     # The VAT category rules' counts and sums, and the S and Z breakdown contexts, do not test the TypeCode.
     "a line tax of another TypeCode is no BT-151 (BR-CO-04), yet its amount is in BR-S-08's sum": (
         [(LINE_TAX, LINE_TAX.replace(">VAT<", ">GST<"))],

@@ -380,7 +380,7 @@ def _totals(element: Any, fields: dict[str, Any], repeated: Any = ()) -> Totals:
             vat_accounting = value
     # BR-CL-03 in CII checks the currencyID of TaxTotalAmount only (Invoice.currency_ids).
     found = {_attr(total, "currencyID") for total in _all(element, T.TaxTotalAmount, kids)} - {None}
-    if not found <= {currency, tax_currency}:
+    if found != {currency, tax_currency} - {None}:  # BT-5 or BT-6 without a VAT total in it is not checked there
         fields["currency_ids"] = sorted(value for value in found if value is not None)
     return Totals(
         line_net=_amount(kids, T.LineTotalAmount),
