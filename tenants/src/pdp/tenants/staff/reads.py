@@ -31,6 +31,17 @@ async def tenant_overview(session: AsyncSession) -> dict[str, Any]:
     statuses = await session.execute(
         select(InvoiceRecord.status, func.count()).group_by(InvoiceRecord.status).order_by(InvoiceRecord.status)
     )
+    # Each endpoint's deliveries by status: its failure rate at a glance.
+    delivered = await session.execute(
+        select(WebhookDelivery.endpoint_id, WebhookDelivery.status, func.count()).group_by(
+            WebhookDelivery.endpoint_id, WebhookDelivery.status
+        )
+    )
+    by_endpoint: dict[str, dict[str, int]] = {}
+    for endpoint_id, status, count in delivered:
+        by_endpoint.setdefault(endpoint_id, {})[status] = count
+    erring = select(InvoiceRecord).where(InvoiceRecord.last_error.is_not(None))
+    errors = await _all(session, erring.order_by(InvoiceRecord.updated_at.desc()).limit(10))
     return {
         "tenant_id": tenant.id,
         "name": tenant.name,
@@ -47,7 +58,11 @@ async def tenant_overview(session: AsyncSession) -> dict[str, Any]:
             }
             for k in keys
         ],
-        "webhook_endpoints": [{"id": e.id, "url": e.url, "events": list(e.events)} for e in endpoints],
+        "webhook_endpoints": [
+            {"id": e.id, "url": e.url, "events": list(e.events), "deliveries": by_endpoint.get(e.id, {})}
+            for e in endpoints
+        ],
+        "last_errors": [{"id": i.id, "number": i.number, "status": i.status, "error": i.last_error} for i in errors],
         "invoices_by_status": {status: count for status, count in statuses},
     }
 
