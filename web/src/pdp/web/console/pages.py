@@ -20,63 +20,28 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.platform.db.session import unit_of_work
-from pdp.platform.errors import AppError, RateLimited, ValidationFailed
+from pdp.platform.errors import AppError, ValidationFailed
 from pdp.platform.settings import Settings
-from pdp.tenants.accounts.models import STAFF_ROLES, StaffUser
-from pdp.tenants.staff import actions, auth, grants, team
+from pdp.tenants.staff import actions, auth, grants
 from pdp.tenants.staff.operations import job_queue, open_cases, resolve_case
 from pdp.tenants.staff.reads import invoice_story, provider_story, tenant_overview
 from pdp.tenants.staff.search import Found, search
 from pdp.web.console.auth import (
     BASE,
     ConsoleAuthenticator,
-    address_of,
     clear_cookie,
     open_grant_on,
     read_under_grant,
     session_token,
-    set_cookie,
     staff_of,
 )
+from pdp.web.console.sign_in import SIGN_IN, sign_in, sign_in_form
+from pdp.web.console.team import TEAM_PAGES
 from pdp.web.deps import provide_session
 from pdp.web.errors import EXCEPTION_HANDLERS, problem_for
 from pdp.web.portal.routing import FORM_BODY_LIMIT, Form
 from pdp.web.resources import Resources
 from pdp.web.uow import UnitOfWorkMiddleware
-
-SIGN_IN = f"{BASE}/connexion"
-
-
-def _sign_in_page(error: str | None = None, email: str = "") -> Template:
-    return Template("console/sign_in.html.jinja2", context={"error": error, "email": email})
-
-
-@get(SIGN_IN, sync_to_thread=False)
-def sign_in_form() -> Template:
-    return _sign_in_page()
-
-
-@post(SIGN_IN, status_code=303)
-async def sign_in(request: Request[Any, Any, Any], data: Form, resources: NamedDependency[Resources]) -> Response[Any]:
-    email = data.get("email", "")
-    try:
-        async with unit_of_work(resources.sessionmaker) as session:
-            token = await auth.sign_in(
-                session,
-                auth.StaffGuards.on(resources.redis),
-                resources.require_envelope(),
-                email=email,
-                password=data.get("password", ""),
-                code=data.get("code", ""),
-                address=address_of(request, resources.settings),
-            )
-    except RateLimited:
-        return _sign_in_page("Trop de tentatives : patientez quinze minutes.", email)
-    except auth.SignInRefused:
-        return _sign_in_page("Adresse, mot de passe ou code non reconnus.", email)
-    response: Response[Any] = Redirect(BASE, status_code=303)
-    set_cookie(response, token, resources.settings)
-    return response
 
 
 @get("/", name="console_home")
@@ -271,79 +236,6 @@ async def resolve(
     return Redirect(f"{BASE}/", status_code=303)
 
 
-TEAM = f"{BASE}/equipe"
-
-
-async def _admin_of(request: Request[Any, Any, Any], session: AsyncSession) -> StaffUser:
-    admin = await grants.staff_member(session, staff_of(request).staff_id)
-    actions.require_role(admin, "admin")
-    return admin
-
-
-def _team_page(members: list[StaffUser], shown: dict[str, str] | None = None, error: str | None = None) -> Template:
-    context = {"members": members, "roles": STAFF_ROLES, "shown": shown, "error": error}
-    return Template("console/team.html.jinja2", context=context)
-
-
-@get("/equipe")
-async def team_page(request: Request[Any, Any, Any], session: NamedDependency[AsyncSession]) -> Template:
-    await _admin_of(request, session)
-    return _team_page(await team.members(session))
-
-
-@post("/equipe", status_code=200)
-async def add_member(
-    request: Request[Any, Any, Any],
-    data: Form,
-    session: NamedDependency[AsyncSession],
-    resources: NamedDependency[Resources],
-) -> Template:
-    """A new staff account: its first password and TOTP secret are on this page, once."""
-    admin = await _admin_of(request, session)
-    try:
-        made = await team.create_member(
-            session,
-            admin,
-            resources.require_envelope(),
-            email=data.get("email", ""),
-            full_name=data.get("full_name", ""),
-            role=data.get("role", "support"),
-        )
-    except ValidationFailed as exc:
-        return _team_page(await team.members(session), error=exc.detail)
-    shown = {"email": made.staff.email, "password": made.password, "totp_secret": made.totp_secret}
-    return _team_page(await team.members(session), shown=shown)
-
-
-@post("/equipe/{staff_id:str}/role", status_code=303)
-async def change_role(
-    request: Request[Any, Any, Any], staff_id: FromPath[str], data: Form, session: NamedDependency[AsyncSession]
-) -> Response[Any]:
-    await team.set_role(session, await _admin_of(request, session), staff_id, data.get("role", ""))
-    return Redirect(TEAM, status_code=303)
-
-
-@post("/equipe/{staff_id:str}/code", status_code=200)
-async def reset_code(
-    request: Request[Any, Any, Any],
-    staff_id: FromPath[str],
-    session: NamedDependency[AsyncSession],
-    resources: NamedDependency[Resources],
-) -> Template:
-    """Another staff member's new TOTP secret (a lost phone), shown once; their sessions end."""
-    secret = await team.reset_totp(session, await _admin_of(request, session), resources.require_envelope(), staff_id)
-    target = next(m for m in await team.members(session) if m.id == staff_id)
-    return _team_page(await team.members(session), shown={"email": target.email, "totp_secret": secret})
-
-
-@post("/equipe/{staff_id:str}/desactivation", status_code=303)
-async def disable_member(
-    request: Request[Any, Any, Any], staff_id: FromPath[str], session: NamedDependency[AsyncSession]
-) -> Response[Any]:
-    await team.disable(session, await _admin_of(request, session), staff_id)
-    return Redirect(TEAM, status_code=303)
-
-
 @post("/deconnexion", status_code=303)
 async def sign_out(request: Request[Any, Any, Any], session: NamedDependency[AsyncSession]) -> Response[Any]:
     await auth.sign_out(session, session_token(request.scope))
@@ -386,11 +278,7 @@ def console_routers(settings: Settings) -> list[Router]:
             revoke_key,
             replay_delivery,
             resolve,
-            team_page,
-            add_member,
-            change_role,
-            reset_code,
-            disable_member,
+            *TEAM_PAGES,
             sign_out,
         ],
         middleware=[UnitOfWorkMiddleware(ConsoleAuthenticator(settings))],
