@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pdp.cli import staff_tasks
 from pdp.platform.settings import Settings
-from tests.browser.harness import assert_accessible
+from tests.browser.harness import assert_accessible, shoot
 from tests.conftest import TenantFixture
 from tests.journeys import new_provider
 
@@ -33,17 +33,20 @@ async def test_a_support_case_from_sign_in_to_a_grant_that_expires(
     async with page.expect_navigation():
         await page.get_by_role("button", name="Chercher").click()
     await assert_accessible(page, context="console search results")
+    await shoot(page, "console-search")
     assert tenant.api_key[-4:] not in await page.content()  # routing data only
     async with page.expect_navigation():
         await page.get_by_role("link", name="Test platform").first.click()
     await expect(page.get_by_role("button", name="Ouvrir l'accès")).to_be_visible()
     await assert_accessible(page, context="console grant form")
+    await shoot(page, "console-grant")
     await page.get_by_label("Motif").fill("Le fournisseur ne retrouve pas sa facture")
     await page.get_by_label("Ticket de support").fill("SUP-42")
     async with page.expect_navigation():
         await page.get_by_role("button", name="Ouvrir l'accès").click()
     await expect(page.get_by_text(f"…{tenant.api_key[-4:]}")).to_be_visible()
     await assert_accessible(page, context="console tenant under a grant")
+    await shoot(page, "console-tenant")
     async with owner_engine.begin() as conn:  # the grant's time is up, the page is still open
         await conn.execute(
             text(
