@@ -17,7 +17,8 @@ from pdp.platform.callers import PortalRole
 from pdp.platform.db.session import unit_of_work
 from pdp.platform.errors import Unauthenticated
 from pdp.platform.settings import Settings
-from pdp.tenants.deposits.repository import open_invoice_case
+from pdp.tenants.deposits.repository import InvoiceRepository, open_invoice_case
+from pdp.tenants.deposits.transitions import move
 from pdp.tenants.staff import grants
 from pdp.tenants.staff.auth import SessionEnded
 from tests.conftest import TenantFixture
@@ -303,3 +304,34 @@ async def test_a_supplier_sees_on_its_account_page_when_support_read_its_data(
     account = await client.get(f"{person.base}/compte")
     assert "Accès du support pdp" in account.text
     assert "SUP-MINE" in account.text and "SUP-ALL" in account.text and "SUP-THEIRS" not in account.text
+
+
+async def test_the_status_email_is_sent_again_on_request_and_audited(
+    client: Any,
+    tenant: TenantFixture,
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    owner_engine: AsyncEngine,
+) -> None:
+    provider = await seller_provider(client, tenant)
+    await active_mandate(client, tenant, provider["id"])
+    deposited = await deposit_cii(client, tenant, provider["id"], recipient={"siret": NO_PARAMS, "name": "R"})
+    invoice_id = deposited.json()["id"]
+    await _signed_in(client, settings)
+    await _granted(client, tenant.id)
+    path = f"/console/tenants/{tenant.id}/invoices/{invoice_id}"
+    assert (await post_form(client, f"{path}/courriel", path)).status_code == 409  # queued: no e-mail for that
+    async with unit_of_work(sessionmaker, tenant_id=tenant.id) as session:
+        invoice = await InvoiceRepository(session).for_update(invoice_id)
+        await move(session, invoice, "failed", detail={"error": "test"})
+    assert (await post_form(client, f"{path}/courriel", path)).status_code == 303
+    async with owner_engine.connect() as conn:
+        staged = await conn.scalar(
+            text("SELECT count(*) FROM outbox WHERE tenant_id = :t AND job_name = 'notifications.invoice_status'"),
+            {"t": tenant.id},
+        )
+        action = await conn.scalar(
+            text("SELECT action FROM audit_events WHERE target_id = :i ORDER BY occurred_at DESC LIMIT 1"),
+            {"i": invoice_id},
+        )
+    assert staged == 2 and action == "invoice.email_resent"  # the change's own e-mail, and the one sent again

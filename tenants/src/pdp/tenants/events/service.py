@@ -40,6 +40,10 @@ class EventRepository(TenantRepository[Event]):
         query = self.select().where(Event.subject_id == subject_id).order_by(Event.id)
         return list((await self.session.execute(query)).scalars())
 
+    async def latest_about(self, subject_id: str, event_type: str) -> Event | None:
+        query = self.select().where(Event.subject_id == subject_id, Event.type == event_type)
+        return (await self.session.execute(query.order_by(Event.id.desc()).limit(1))).scalar_one_or_none()
+
     async def search(self, *, event_type: str | None, limit: int, starting_after: str | None) -> Page[Event]:
         query = self.select()
         if event_type:

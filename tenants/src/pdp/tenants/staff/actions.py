@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pdp.platform import clock
+from pdp.platform import clock, outbox
 from pdp.platform.audit import AuditRepository
 from pdp.platform.callers import StaffCaller
 from pdp.platform.errors import Conflict, Forbidden, ValidationFailed
@@ -18,6 +18,9 @@ from pdp.tenants.accounts.repository import TenantsRepository
 from pdp.tenants.accounts.service import revoke_api_key
 from pdp.tenants.deposits.models import InvoiceRecord
 from pdp.tenants.deposits.repository import InvoiceRepository
+from pdp.tenants.events.service import EventRepository
+from pdp.tenants.notifications.emails import LABELS
+from pdp.tenants.notifications.service import EMAIL_JOB
 from pdp.tenants.staff import grants
 from pdp.tenants.webhooks.models import WebhookDelivery
 from pdp.tenants.webhooks.service import replay
@@ -91,3 +94,17 @@ async def replay_webhook(session: AsyncSession, caller: StaffCaller, delivery_id
     """Send a webhook delivery again now (a safe act: receivers dedupe on the event id)."""
     await _acting(session, caller, "support")
     return await replay(session, delivery_id, caller.actor)
+
+
+async def resend_status_email(session: AsyncSession, caller: StaffCaller, invoice_id: str) -> str:
+    """Send the provider's e-mail about the invoice's current status again (a safe act: the same e-mail)."""
+    await _acting(session, caller, "support")
+    invoice = await InvoiceRepository(session).get(invoice_id)
+    latest = await EventRepository(session).latest_about(invoice.id, "invoice.status_changed")
+    if latest is None or str(latest.data.get("status")) not in LABELS:
+        raise Conflict("This invoice's status has no e-mail to send.", code="no_status_email")
+    outbox.add(session, EMAIL_JOB, event_id=latest.id)
+    await AuditRepository(session).append(
+        caller.actor, "invoice.email_resent", "invoice", invoice.id, {"event_id": latest.id, "grant": caller.grant_id}
+    )
+    return latest.id

@@ -228,6 +228,17 @@ async def replay_delivery(
     return Redirect(f"{BASE}/tenants/{tenant_id}/invoices/{invoice_id}", status_code=303)
 
 
+@post("/tenants/{tenant_id:str}/invoices/{invoice_id:str}/courriel", status_code=303)
+async def resend_email(
+    request: Request[Any, Any, Any],
+    tenant_id: FromPath[str],
+    invoice_id: FromPath[str],
+    resources: NamedDependency[Resources],
+) -> Response[Any]:
+    await _act(resources, request, tenant_id, lambda s, caller: actions.resend_status_email(s, caller, invoice_id))
+    return Redirect(f"{BASE}/tenants/{tenant_id}/invoices/{invoice_id}", status_code=303)
+
+
 @post("/cas/{case_id:str}/resolution", status_code=303)
 async def resolve(
     request: Request[Any, Any, Any], case_id: FromPath[str], data: Form, session: NamedDependency[AsyncSession]
@@ -277,6 +288,7 @@ def console_routers(settings: Settings) -> list[Router]:
             redrive_invoice,
             revoke_key,
             replay_delivery,
+            resend_email,
             resolve,
             *TEAM_PAGES,
             sign_out,
