@@ -10,10 +10,11 @@ The deliberate differences (pdp.einvoice.validation.deliberate) are taken out of
 
 A document pdp cannot read at all (``validate_document`` returns no invoice: a date or number that is not one, not
 an invoice…) has no set of BR ids to compare: it is **counted apart**, outside the agreement's denominator, and it
-is a difference only when the oracle finds no BR error in it *and* it is valid against the syntax's XSD (the CEN
-artefacts presuppose a schema-valid document, so refusing an XSD-invalid one is no disagreement): pdp then refuses
-what the standard accepts, reported as the pseudo-rule ``UNREADABLE`` on pdp's side. A crash of pdp (any exception)
-is counted apart too, as ``CRASH``, and always listed.
+is a difference only when the oracle finds no fatal error in it (a BR rule or one of the artefact's own syntax rules,
+such as CII-DT-097 on a malformed date) *and* it is valid against the syntax's XSD (the CEN artefacts presuppose a
+schema-valid document, so refusing an XSD-invalid one is no disagreement): pdp then refuses what the standard accepts,
+reported as the pseudo-rule ``UNREADABLE`` on pdp's side. A crash of pdp (any exception) is counted apart too, as
+``CRASH``, and always listed.
 """
 
 from __future__ import annotations
@@ -92,6 +93,10 @@ def oracle_rules(oracle: Oracle, xml: bytes, syntax: str) -> frozenset[str]:
 def compare(oracle: Oracle, name: str, xml: bytes, syntax: str) -> Outcome:
     kind, pdp = pdp_rules(xml, syntax)
     try:
+        if kind == "unreadable":
+            # pdp refuses the whole document: the question is whether the artefact accepts it, so its own syntax
+            # rules count too (CII-DT-097 refuses a format-102 date that is not YYYYMMDD, as pdp does)
+            return Outcome(name, syntax, kind, pdp, frozenset(oracle.judge(xml, syntax).errors))
         official = oracle_rules(oracle, xml, syntax)
     except Exception:  # the judge failed (saxon's dynamic error): no verdict to compare with
         return Outcome(name, syntax, "oracle-error", pdp, frozenset())

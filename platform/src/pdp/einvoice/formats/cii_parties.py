@@ -18,7 +18,6 @@ from pdp.einvoice.formats.cii_values import (
     _get,
     _ident,
     _kids,
-    _text,
 )
 from pdp.einvoice.formats.xmltext import code_of
 from pdp.einvoice.model import Address, Contact, Delivery, Identifier, Party, Payee, TaxRepresentative
@@ -43,7 +42,9 @@ def _party(element: Any) -> Party:
     vat_id = tax_id = None
     for registration in _all(element, T.SpecifiedTaxRegistration, kids):
         number = _kids(registration).get(T.ID)
-        value = _text(number)
+        # Blank is there (""): the CEN CII artefact tests these ids by existence (BR-S-02, BR-O-02…, BR-CO-26) and
+        # asks BR-CO-09 of every VA one, so a blank VA id fails BR-CO-09 and BR-56, not the presence rules.
+        value = code_of(number)
         # Scheme VA is the VAT identifier (BT-31/48/63), FC the seller's tax registration (BT-32); the CEN artefacts
         # read ram:ID[@schemeID='VA'] and [@schemeID='FC'] only, so another scheme, or none, is neither.
         scheme = _attr(number, "schemeID")

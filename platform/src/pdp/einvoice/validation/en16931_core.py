@@ -99,7 +99,7 @@ def check_presence(ctx: RuleContext) -> None:
     if not inv.lacks("BG-4"):  # checked inside the seller's element, as BR-12…15 inside the totals'
         seller = inv.seller
         written = any(inv.is_blank(term) for term in ("BT-29", "BT-30", "BT-31"))  # UBL's existence test
-        ctx.check(bool(seller.identifiers or seller.legal_id or seller.vat_id) or written, "BR-CO-26")
+        ctx.check(bool(seller.identifiers or seller.legal_id) or seller.vat_id is not None or written, "BR-CO-26")
     if totals.due is not None and totals.due > ZERO and not inv.is_credit_note:
         # EN 16931-1's rule, removed from the CEN artefacts (deliberate.py): reported at the severity the caller
         # chose, a warning by default. A credit note owes the buyer, so it has no due date.

@@ -103,5 +103,5 @@ def check_totals(ctx: RuleContext) -> None:
         inv.buyer.vat_id,
         inv.tax_representative.vat_id if inv.tax_representative else None,
     ):
-        if vat_id and vat_id[:2] not in VAT_PREFIXES:
+        if vat_id is not None and vat_id[:2] not in VAT_PREFIXES:  # a blank one (CII's "") fails, as there
             ctx.fail("BR-CO-09", detail=f"'{vat_id}'")

@@ -28,10 +28,16 @@ RULES = {
 }
 
 
+def _given(*ids: object) -> bool:
+    """Any of ``ids`` there: the artefacts test these VAT ids by existence, so a blank one ("", read from CII only)
+    counts; the UBL reader gives None for a blank one."""
+    return any(value is not None for value in ids)
+
+
 def _seller_vat(inv: Invoice, *, with_tax_registration: bool) -> bool:
     rep = inv.tax_representative.vat_id if inv.tax_representative else None
-    own = inv.seller.vat_id or (inv.seller.tax_registration_id if with_tax_registration else None)
-    return bool(own or rep)
+    own = (inv.seller.vat_id, inv.seller.tax_registration_id if with_tax_registration else None)
+    return _given(*own, rep)
 
 
 def _vat_ids_ok(inv: Invoice, category: str) -> bool:
@@ -41,11 +47,11 @@ def _vat_ids_ok(inv: Invoice, category: str) -> bool:
     if category == "G":
         return _seller_vat(inv, with_tax_registration=False)
     if category == "AE":
-        return _seller_vat(inv, with_tax_registration=True) and bool(inv.buyer.vat_id or inv.buyer.legal_id)
+        return _seller_vat(inv, with_tax_registration=True) and _given(inv.buyer.vat_id, inv.buyer.legal_id)
     if category == "K":
-        return _seller_vat(inv, with_tax_registration=False) and bool(inv.buyer.vat_id)
+        return _seller_vat(inv, with_tax_registration=False) and _given(inv.buyer.vat_id)
     rep = inv.tax_representative.vat_id if inv.tax_representative else None
-    return not (inv.seller.vat_id or rep or inv.buyer.vat_id)  # O
+    return not _given(inv.seller.vat_id, rep, inv.buyer.vat_id)  # O
 
 
 def _rate_ok(category: str, rate: Decimal | None, cii: bool) -> bool:

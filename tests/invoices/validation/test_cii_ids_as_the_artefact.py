@@ -1,0 +1,37 @@
+"""CII identifiers read as the CEN CII artefact reads them, each case a small edit of test_cii_as_the_artefact's valid
+invoice, judged by pdp and by the artefact (both must report exactly the expected EN 16931 errors).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.invoices.validation.test_cii_as_the_artefact import _document, _official, _pdp, needs_artefact
+
+SELLER_VAT = '<ram:ID schemeID="VA">FR44732829320</ram:ID>'
+
+# name: ([(written, becomes)], EN 16931 errors the CEN CII artefact reports)
+CASES: dict[str, tuple[list[tuple[str, str]], set[str]]] = {
+    # The VAT ids are tested by existence (BR-S-02: ram:ID[@schemeID = ('VA', 'FC')]), and BR-CO-09 is asked of
+    # every ram:ID[@schemeID='VA']: a blank one is there, without a country prefix.
+    "BR-CO-09: a blank seller VAT id fails it, and is there for BR-S-02": (
+        [(SELLER_VAT, '<ram:ID schemeID="VA"> </ram:ID>')],
+        {"BR-CO-09"},
+    ),
+    "BR-S-02: a blank FC registration is there": (
+        [(SELLER_VAT, '<ram:ID schemeID="FC"> </ram:ID>')],
+        set(),
+    ),
+    "BR-S-02: a seller without VA or FC registration fails it": (
+        [(SELLER_VAT, '<ram:ID schemeID="XX">FR44732829320</ram:ID>')],
+        {"BR-S-02"},
+    ),
+}
+
+
+@needs_artefact
+@pytest.mark.parametrize("name", CASES)
+def test_pdp_and_the_cen_cii_artefact_read_the_ids_alike(name: str) -> None:
+    changes, expected = CASES[name]
+    xml = _document(changes)
+    assert (_pdp(xml), _official(xml)) == (expected, expected)
