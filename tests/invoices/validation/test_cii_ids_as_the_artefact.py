@@ -9,6 +9,16 @@ import pytest
 from tests.invoices.validation.test_cii_as_the_artefact import _document, _official, _pdp, needs_artefact
 
 SELLER_VAT = '<ram:ID schemeID="VA">FR44732829320</ram:ID>'
+LINE_SUMMATION = "<ram:SpecifiedTradeSettlementLineMonetarySummation>"
+
+
+def line_charge(amount: str, *, charge: bool = True) -> tuple[str, str]:
+    """A line charge (or allowance) written before the line's monetary summation, with ``amount`` as its amount."""
+    indicator = f"<ram:ChargeIndicator><udt:Indicator>{str(charge).lower()}</udt:Indicator></ram:ChargeIndicator>"
+    reason = "<ram:Reason>Emballage</ram:Reason>"
+    element = f"<ram:SpecifiedTradeAllowanceCharge>{indicator}{amount}{reason}</ram:SpecifiedTradeAllowanceCharge>"
+    return LINE_SUMMATION, element + LINE_SUMMATION
+
 
 # name: ([(written, becomes)], EN 16931 errors the CEN CII artefact reports)
 CASES: dict[str, tuple[list[tuple[str, str]], set[str]]] = {
@@ -26,6 +36,16 @@ CASES: dict[str, tuple[list[tuple[str, str]], set[str]]] = {
         [(SELLER_VAT, '<ram:ID schemeID="XX">FR44732829320</ram:ID>')],
         {"BR-S-02"},
     ),
+    # BR-41 and BR-43 test ../ram:ActualAmount by existence: a blank amount (an XSD error) is there.
+    "BR-43: a line charge with a blank amount passes it": (
+        [line_charge("<ram:ActualAmount> </ram:ActualAmount>")],
+        set(),
+    ),
+    "BR-41: a line allowance with an empty amount passes it": (
+        [line_charge("<ram:ActualAmount/>", charge=False)],
+        set(),
+    ),
+    "BR-43: a line charge without amount fails it": ([line_charge("")], {"BR-43"}),
 }
 
 

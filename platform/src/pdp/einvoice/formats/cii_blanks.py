@@ -6,8 +6,9 @@ BR-29 and BR-30 compare the periods' ``udt:DateTimeString[@format = '102']``, so
 one is kept ("BT-73", "BT-74", "BT-134@line", "BT-135@line"): the comparison fails. The artefact also asks
 BR-50 and BR-61 of every creditor account of a credit transfer, so an account element whose IBANID or
 ProprietaryID is blank is kept as "BT-84@k" (k: the credit transfer's index), one with neither element as "BG-17@k"
-(BR-61 wants the element, BR-50 its content). Each check looks only where the model lacks the term, so a complete
-document costs nothing.
+(BR-61 wants the element, BR-50 its content). An allowance or charge whose ram:ActualAmount is blank is kept as
+"BT-92/99" (document level) or "BT-136/141@line": BR-31/36/41/43 test the element's existence. Each check looks only
+where the model lacks the term, so a complete document costs nothing.
 """
 
 from __future__ import annotations
@@ -49,7 +50,33 @@ def blank_terms(transaction: Any, parts: Kids, invoice: Invoice) -> list[str] | 
         found += _account_blanks(parts.get(T.ApplicableHeaderTradeSettlement))
     if payment is not None and _uncoded_means(parts.get(T.ApplicableHeaderTradeSettlement)):
         found.append("BT-81")  # a payment means element without TypeCode: BR-49 is asked of each
+    found += _amount_blanks(transaction, parts, invoice)
     return found or None
+
+
+def _amount_blanks(transaction: Any, parts: Kids, invoice: Invoice) -> list[str]:
+    found = []
+    if any(ac.amount is None for ac in invoice.allowances_charges) and _blank_amount(
+        parts.get(T.ApplicableHeaderTradeSettlement)
+    ):
+        found.append("BT-92/99")
+    elements: list[Any] | None = None
+    for index, line in enumerate(invoice.lines):
+        if any(ac.amount is None for ac in line.allowances_charges):
+            if elements is None:
+                elements = list(_all(transaction, T.IncludedSupplyChainTradeLineItem, parts))
+            if _blank_amount(_kids(elements[index]).get(T.SpecifiedLineTradeSettlement)):
+                found.append(f"BT-136/141@{index}")
+    return found
+
+
+def _blank_amount(settlement: Any) -> bool:
+    """An allowance or charge of ``settlement`` whose ram:ActualAmount is there but blank: the CEN CII artefact
+    tests the element's existence (BR-31, BR-36, BR-41, BR-43), the model has no amount."""
+    return any(
+        T.ActualAmount in charge and text_of(charge[T.ActualAmount]) is None
+        for charge in map(_kids, _all(settlement, T.SpecifiedTradeAllowanceCharge))
+    )
 
 
 def _line_blanks(line: Kids, index: int) -> list[str]:

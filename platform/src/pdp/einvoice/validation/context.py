@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 
 from pdp.einvoice.findings import Finding, Severity, finding
-from pdp.einvoice.model import Invoice
+from pdp.einvoice.model import AllowanceCharge, Invoice
 from pdp.einvoice.paths import xpath_for
 from pdp.einvoice.validation.messages import MESSAGES
 
@@ -30,6 +30,13 @@ def xround2(value: Decimal) -> Decimal:
 
 def xround(value: Decimal) -> Decimal:
     return (value + HALF).to_integral_value(rounding=ROUND_FLOOR)
+
+
+def amount_there(invoice: Invoice, ac: AllowanceCharge, line: int | None) -> bool:
+    """An allowance's or charge's amount there (BR-31/36, BR-41/43): the CEN CII artefact tests ram:ActualAmount by
+    existence, so a blank one (an XSD error) counts; cii_blanks keeps it as "BT-92/99" or "BT-136/141@line"."""
+    term = "BT-92/99" if line is None else f"BT-136/141@{line}"
+    return ac.amount is not None or invoice.is_blank(term)
 
 
 def total(values: Iterable[Decimal | None]) -> Decimal:

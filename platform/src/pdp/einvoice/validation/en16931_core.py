@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from pdp.einvoice.model import AllowanceCharge, Invoice, Line, MeansAccount, Party, Payment
 from pdp.einvoice.validation.codelists import CII_CODE_LISTS, CODE_LISTS, UBL_TYPE_CODES
-from pdp.einvoice.validation.context import CENT, CII_SYNTAXES, ZERO, RuleContext, more_than_two_decimals
+from pdp.einvoice.validation.context import CENT, CII_SYNTAXES, ZERO, RuleContext, amount_there, more_than_two_decimals
 from pdp.einvoice.validation.en16931_vat_cii import accounting_vat_decimals_ok, generic_breakdown_rules_apply
 from pdp.einvoice.validation.messages import DECIMAL_RULES
 
@@ -140,7 +140,7 @@ def _line_passes(line: Line) -> bool:
 
 def _check_document_allowance_charge(ctx: RuleContext, ac: AllowanceCharge) -> None:
     amount, category, reason = ("BR-36", "BR-37", "BR-38") if ac.is_charge else ("BR-31", "BR-32", "BR-33")
-    ctx.check(ac.amount is not None, amount)
+    ctx.check(amount_there(ctx.invoice, ac, None), amount)
     ctx.check(ac.vat_category is not None, category)
     has_reason = bool(ac.reason or ac.reason_code)
     ctx.check(has_reason, reason)
@@ -171,7 +171,7 @@ def _check_line(ctx: RuleContext, index: int) -> None:
     for ac in line.allowances_charges:
         if ac.is_charge is None:  # neither an allowance nor a charge: no context (see check_presence)
             continue
-        ctx.check(ac.amount is not None, "BR-43" if ac.is_charge else "BR-41", line=index)
+        ctx.check(amount_there(ctx.invoice, ac, index), "BR-43" if ac.is_charge else "BR-41", line=index)
         has_reason = bool(ac.reason or ac.reason_code)
         ctx.check(has_reason, "BR-44" if ac.is_charge else "BR-42", line=index)
         ctx.check(has_reason, "BR-CO-24" if ac.is_charge else "BR-CO-23", line=index)  # the same test again
