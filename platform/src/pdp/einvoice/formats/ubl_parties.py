@@ -45,11 +45,13 @@ def _party(element: Any, keep_sepa: bool) -> tuple[Party, str | None]:
     vat_id = tax_registration_id = None
     for scheme_el in _every(k, A.PartyTaxScheme):
         sk = _children(scheme_el)
-        company_id = _child_text(sk, B.CompanyID)
+        # Blank is there (""), a written one preferred: the VAT category rules -02…-04 test exists(…/cbc:CompanyID)
+        # (a seller's in any tax scheme for BR-S-02 and its kin), BR-CO-09 its first two characters.
+        company_id = code_of(_first(sk, B.CompanyID))
         if is_vat_scheme(sk):
-            vat_id = vat_id or company_id
+            vat_id = _kept(vat_id, company_id)
         else:
-            tax_registration_id = tax_registration_id or company_id
+            tax_registration_id = _kept(tax_registration_id, company_id)
     legal = _children(_first(k, A.PartyLegalEntity))
     party = Party(
         name=_child_text(legal, B.RegistrationName),
@@ -64,6 +66,11 @@ def _party(element: Any, keep_sepa: bool) -> tuple[Party, str | None]:
         contact=_contact(_first(k, A.Contact)),
     )
     return party, sepa
+
+
+def _kept(current: str | None, found: str | None) -> str | None:
+    """The first identifier written, else a blank one (""), else None."""
+    return current if current or found is None else found
 
 
 def _address(element: Any) -> Address | None:
@@ -108,13 +115,11 @@ def _tax_representative(element: Any) -> TaxRepresentative | None:
     if element is None:
         return None
     k = _children(element)
+    schemes = map(_children, _every(k, A.PartyTaxScheme))
     return TaxRepresentative(
         name=_child_text(_children(_first(k, A.PartyName)), B.Name),
         # BT-63 is the PartyTaxScheme in the VAT scheme (BR-56, BR-S-02 look for that one only).
-        vat_id=next(
-            (_child_text(sk, B.CompanyID) for sk in map(_children, _every(k, A.PartyTaxScheme)) if is_vat_scheme(sk)),
-            None,
-        ),
+        vat_id=next((code_of(_first(sk, B.CompanyID)) for sk in schemes if is_vat_scheme(sk)), None),
         address=_address(_first(k, A.PostalAddress)),
     )
 

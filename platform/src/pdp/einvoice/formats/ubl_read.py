@@ -373,13 +373,15 @@ def _tax_totals(totals: list[Any], currency: str | None, tax_currency: str | Non
 def _subtotal(element: Any) -> VatBreakdown:
     k = _children(element)
     category = _vat_category(_every(k, A.TaxCategory))
+    reasons = _every(category, B.TaxExemptionReason)
     return VatBreakdown(
         taxable_amount=_decimal_of(_first(k, B.TaxableAmount)),
         tax_amount=_decimal_of(_first(k, B.TaxAmount)),
         category=code_of(_first(category, B.ID)),
         rate=_decimal_of(_first(category, B.Percent)),
-        exemption_reason=_joined(_every(category, B.TaxExemptionReason)),
-        exemption_code=_child_text(category, B.TaxExemptionReasonCode),
+        # Blank is there (""): the -10 rules test exists(), BR-CL-22 looks every code up.
+        exemption_reason=_joined(reasons) or ("" if reasons else None),
+        exemption_code=code_of(_first(category, B.TaxExemptionReasonCode)),
     )
 
 

@@ -233,8 +233,9 @@ def _allowance_charge(element: Any) -> AllowanceCharge:
         percentage=_decimal_of(_first(k, B.MultiplierFactorNumeric)),
         vat_category=code_of(_first(category, B.ID)),
         vat_rate=_decimal_of(_first(category, B.Percent)),
-        reason=_child_text(k, B.AllowanceChargeReason),
-        reason_code=_child_text(k, B.AllowanceChargeReasonCode),
+        # Blank is there (""): BR-33/38/42/44 and BR-CO-21…24 test exists(), BR-CL-19/20 look the code up.
+        reason=code_of(_first(k, B.AllowanceChargeReason)),
+        reason_code=code_of(_first(k, B.AllowanceChargeReasonCode)),
     )
 
 

@@ -142,7 +142,7 @@ def _check_document_allowance_charge(ctx: RuleContext, ac: AllowanceCharge) -> N
     amount, category, reason = ("BR-36", "BR-37", "BR-38") if ac.is_charge else ("BR-31", "BR-32", "BR-33")
     ctx.check(amount_there(ctx.invoice, ac, None), amount)
     ctx.check(ac.vat_category is not None, category)
-    has_reason = bool(ac.reason or ac.reason_code)
+    has_reason = ac.reason is not None or ac.reason_code is not None  # exists(): UBL's blank is ""
     ctx.check(has_reason, reason)
     # The artefacts assert the same test again as BR-CO-21 / BR-CO-22: both ids fire together.
     ctx.check(has_reason, "BR-CO-22" if ac.is_charge else "BR-CO-21")
@@ -172,7 +172,7 @@ def _check_line(ctx: RuleContext, index: int) -> None:
         if ac.is_charge is None:  # neither an allowance nor a charge: no context (see check_presence)
             continue
         ctx.check(amount_there(ctx.invoice, ac, index), "BR-43" if ac.is_charge else "BR-41", line=index)
-        has_reason = bool(ac.reason or ac.reason_code)
+        has_reason = ac.reason is not None or ac.reason_code is not None  # exists(): UBL's blank is ""
         ctx.check(has_reason, "BR-44" if ac.is_charge else "BR-42", line=index)
         ctx.check(has_reason, "BR-CO-24" if ac.is_charge else "BR-CO-23", line=index)  # the same test again
     for number, attribute in enumerate(line.attributes):

@@ -11,6 +11,7 @@ from pdp.einvoice.validation.en16931_vat_cii import generic_breakdown_rules_appl
 
 # BR-CO-09 accepts the ISO 3166-1 codes of BR-CL-14 plus EL (Greece's VAT prefix).
 VAT_PREFIXES = CODE_LISTS["BR-CL-14"] | {"EL"}
+_UBL_PREFIX_TEXT = f" {' '.join(sorted(VAT_PREFIXES))} "
 
 
 def _br_co_17(taxable: Decimal | None, tax: Decimal | None, rate: Decimal | None, *, inclusive: bool) -> bool:
@@ -103,5 +104,10 @@ def check_totals(ctx: RuleContext) -> None:
         inv.buyer.vat_id,
         inv.tax_representative.vat_id if inv.tax_representative else None,
     ):
-        if vat_id is not None and vat_id[:2] not in VAT_PREFIXES:  # a blank one (CII's "") fails, as there
+        if vat_id is None:
+            continue
+        # CII compares the prefix with the list (a blank one fails); UBL's test is contains(' 1A AD … ZW ',
+        # substring(cbc:CompanyID, 1, 2)): a blank one, or a prefix found anywhere in that text ("1", "A "), passes.
+        known = vat_id[:2] in _UBL_PREFIX_TEXT if ctx.syntax == "ubl" else vat_id[:2] in VAT_PREFIXES
+        if not known:
             ctx.fail("BR-CO-09", detail=f"'{vat_id}'")

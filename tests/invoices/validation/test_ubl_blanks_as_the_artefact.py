@@ -1,0 +1,83 @@
+"""UBL elements written blank, read as the CEN UBL artefact reads them: there ("") for its ``exists()`` tests.
+
+Each case is a small edit of test_artefact_readings' valid UBL invoice; pdp and the artefact must report exactly the
+expected EN 16931 errors.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.invoices.oracle import CEN_STYLESHEETS, Oracle
+from tests.invoices.validation.test_artefact_readings import (
+    UBL_SELLER_VAT,
+    UBL_SUBTOTAL,
+    UBL_VAT,
+    _document,
+    _en16931_errors,
+)
+
+TAX_TOTAL = "<cac:TaxTotal>"
+S_CATEGORY = f"<cbc:ID>S</cbc:ID><cbc:Percent>20.00</cbc:Percent>{UBL_VAT}"
+
+
+PAYABLE = '<cbc:PayableAmount currencyID="EUR">'
+
+
+def _charge(reason: str) -> list[tuple[str, str]]:
+    """A document level charge of 0.00 (the totals stay right) with ``reason`` as its reason elements."""
+    charge = (
+        "<cac:AllowanceCharge><cbc:ChargeIndicator>true</cbc:ChargeIndicator>"
+        f'{reason}<cbc:Amount currencyID="EUR">0.00</cbc:Amount>'
+        f"<cac:TaxCategory>{S_CATEGORY}</cac:TaxCategory></cac:AllowanceCharge>"
+    )
+    charges = '<cbc:ChargeTotalAmount currencyID="EUR">0.00</cbc:ChargeTotalAmount>'
+    return [(TAX_TOTAL, charge + TAX_TOTAL), (PAYABLE, charges + PAYABLE)]
+
+
+# name: ([(written, becomes)], EN 16931 errors the CEN UBL artefact reports)
+CASES: dict[str, tuple[list[tuple[str, str]], set[str]]] = {
+    # BR-S-02 tests exists(…/cac:PartyTaxScheme/cbc:CompanyID); BR-CO-09 is contains(' 1A AD … ZW ',
+    # substring(cbc:CompanyID, 1, 2)), true of an empty prefix.
+    "a blank seller VAT identifier is there for BR-S-02 and passes BR-CO-09": (
+        [(UBL_SELLER_VAT, UBL_SELLER_VAT.replace("FR44732829320", " "))],
+        set(),
+    ),
+    "a one-character VAT identifier found in the prefix list passes BR-CO-09": (
+        [(UBL_SELLER_VAT, UBL_SELLER_VAT.replace("FR44732829320", "1"))],
+        set(),
+    ),
+    "a VAT identifier with an unknown prefix fails BR-CO-09": (
+        [(UBL_SELLER_VAT, UBL_SELLER_VAT.replace("FR44", "ZZ44"))],
+        {"BR-CO-09"},
+    ),
+    # BR-38 and BR-CO-22 test exists(cbc:AllowanceChargeReason) or exists(cbc:AllowanceChargeReasonCode).
+    "a blank charge reason is there": (
+        _charge("<cbc:AllowanceChargeReason> </cbc:AllowanceChargeReason>"),
+        set(),
+    ),
+    "a charge without reason fails BR-38 and BR-CO-22": (_charge(""), {"BR-38", "BR-CO-22"}),
+    "a blank charge reason code is there, and not in UNTDID 7161": (
+        _charge("<cbc:AllowanceChargeReasonCode> </cbc:AllowanceChargeReasonCode>"),
+        {"BR-CL-20"},
+    ),
+    # BR-S-10: not(cbc:TaxExemptionReason) — a blank one is there.
+    "a blank exemption reason on a standard rated breakdown fails BR-S-10": (
+        [(UBL_SUBTOTAL, UBL_SUBTOTAL.replace(UBL_VAT, f"<cbc:TaxExemptionReason> </cbc:TaxExemptionReason>{UBL_VAT}"))],
+        {"BR-S-10"},
+    ),
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_pdp_reads_a_blank_ubl_element_as_there(name: str) -> None:
+    changes, expected = CASES[name]
+    assert _en16931_errors(_document("ubl", changes)) == expected
+
+
+@pytest.mark.skipif(not all(path.exists() for path in CEN_STYLESHEETS.values()), reason="CEN artefacts not vendored")
+def test_the_cen_ubl_artefact_says_the_same() -> None:
+    oracle = Oracle(cen=True)
+    for name, (changes, expected) in CASES.items():
+        verdict = oracle.judge(_document("ubl", changes), "ubl")
+        assert {rule for rule in verdict.errors if rule.startswith("BR-")} == expected, name
