@@ -10,6 +10,7 @@ import pytest
 
 from tests.invoices.oracle import CEN_STYLESHEETS, Oracle
 from tests.invoices.validation.test_artefact_readings import (
+    UBL_FIRST_LINE,
     UBL_SELLER_VAT,
     UBL_SUBTOTAL,
     UBL_VAT,
@@ -65,6 +66,12 @@ CASES: dict[str, tuple[list[tuple[str, str]], set[str]]] = {
     "a blank exemption reason on a standard rated breakdown fails BR-S-10": (
         [(UBL_SUBTOTAL, UBL_SUBTOTAL.replace(UBL_VAT, f"<cbc:TaxExemptionReason> </cbc:TaxExemptionReason>{UBL_VAT}"))],
         {"BR-S-10"},
+    ),
+    # Not blanks, the same kind of reading: BR-CL-18's context is every cac:ClassifiedTaxCategory/cbc:ID, whatever
+    # its tax scheme.
+    "a line category in another tax scheme is looked up in the code list": (
+        [(UBL_FIRST_LINE, UBL_FIRST_LINE.replace(">S<", ">X<").replace(">VAT<", ">GST<"))],
+        {"BR-CL-18", "BR-CO-04", "BR-S-08"},  # and the line leaves the S sum
     ),
 }
 

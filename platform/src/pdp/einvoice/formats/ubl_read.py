@@ -177,7 +177,10 @@ def _invoice(root: Any) -> Invoice:
     refs = _references(_every(k, A.AdditionalDocumentReference), _child_id(k, A.ProjectReference))
     currency_ids = _currency_ids(root, {currency, tax_currency} - {None})
     tax = _tax_totals(_every(k, A.TaxTotal), currency, tax_currency)
-    line_tag = A.CreditNoteLine if credit else A.InvoiceLine
+    # The CEN UBL artefact's line contexts are cac:InvoiceLine | cac:CreditNoteLine in either document (BR-16 asks
+    # for either): a credit note written with invoice lines (an XSD error) has lines there, and the reverse.
+    own, other = (A.CreditNoteLine, A.InvoiceLine) if credit else (A.InvoiceLine, A.CreditNoteLine)
+    line_tag = other if own not in k and other in k else own
     invoice = Invoice(
         number=_child_text(k, B.ID),
         issue_date=_date_of(_first(k, B.IssueDate)),
@@ -214,7 +217,7 @@ def _invoice(root: Any) -> Invoice:
         totals=_totals(_children(_first(k, A.LegalMonetaryTotal)), tax),
         vat_breakdown=tax.breakdown,
         attachments=refs.attachments,
-        lines=[_line(el, credit) for el in _every(k, line_tag)],
+        lines=[_line(el, line_tag == A.CreditNoteLine) for el in _every(k, line_tag)],
         currency_ids=currency_ids,
         absent_groups=_absent_groups(k),
         ubl_taxed_items=taxed_items(k, line_tag, len(tax.breakdown)),

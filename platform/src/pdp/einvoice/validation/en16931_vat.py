@@ -149,6 +149,8 @@ def check_vat_categories(ctx: RuleContext) -> None:
     # CII likewise (en16931_vat_cii).
     items = ubl_reading.taxed_items(inv) if ubl else cii_reading.taxed_items(inv) if cii else []
     mentioned = {code for it in items for code in it.codes}
+    if ubl and inv.ubl_taxed_items is not None:  # categories the model's terms do not hold: their code lists
+        ubl_reading.check_category_codes(ctx, items)
     for category, rules in RULES.items():
         line_indexes = lines_by.get(category, [])
         allowances = allowances_by.get(category, [])

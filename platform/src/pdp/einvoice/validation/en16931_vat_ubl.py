@@ -20,7 +20,8 @@ from decimal import Decimal
 from pdp.einvoice.model import Invoice, TaxedItem
 
 __all__ = ["TaxedItem", "breakdown_present_ok", "taxed_items"]
-from pdp.einvoice.validation.context import ONE, total
+from pdp.einvoice.validation.codelists import CODE_LISTS
+from pdp.einvoice.validation.context import ONE, RuleContext, total
 
 DOCUMENT_LEVEL = frozenset({"allowance", "charge", "unflagged"})
 ITEMS = DOCUMENT_LEVEL | {"line"}
@@ -107,6 +108,17 @@ def not_subject_ok(items: list[TaxedItem]) -> dict[str, bool]:
         "BR-O-13": only_o({"allowance"}),
         "BR-O-14": only_o({"charge"}),
     }
+
+
+def check_category_codes(ctx: RuleContext, items: list[TaxedItem]) -> None:
+    """BR-CL-18 (every cac:ClassifiedTaxCategory/cbc:ID) and BR-CL-17 (every cac:TaxCategory/cbc:ID), whatever
+    their tax scheme and however many an item has, as the artefact's code list contexts are; the model's one VAT
+    category per item is checked with the other code lists (en16931_core)."""
+    categories = CODE_LISTS["BR-CL-18"]
+    for it in items:
+        for code in it.codes:
+            if code not in categories:
+                ctx.fail("BR-CL-18" if it.kind == "line" else "BR-CL-17", detail=f"'{code}'")
 
 
 def has_not_subject_breakdown(items: list[TaxedItem]) -> bool:
