@@ -217,3 +217,36 @@ async def test_the_payment_due_date_runs_from_reception_and_lateness_is_priced(
     assert late["late_payment"]["days_late"] == 10 and late["late_payment"]["recovery_indemnity"] == "40.00"
     assert late["late_payment"]["interest_rate"] == "10.15"  # 2.15 (ECB) + 8 points
     assert late["late_payment"]["interest"] == f"{Decimal('1542.60') * Decimal('0.1015') * 10 / 365:.2f}"
+
+
+async def test_each_chorus_call_about_an_invoice_is_kept_with_it_redacted(
+    chorus_client: Any, tenant: TenantFixture, pipeline: Pipeline, sandbox: RunningSandbox, owner_engine: AsyncEngine
+) -> None:
+    invoice_id = await _queued(chorus_client, tenant)
+    assert await advance(pipeline, tenant.id, invoice_id) == "deposited"
+    await _follow(pipeline, sandbox, tenant.id, invoice_id, steps=3)
+    async with owner_engine.connect() as conn:
+        calls = (
+            await conn.execute(
+                text(
+                    "SELECT path, http_status, code_retour, request, answer FROM chorus_exchanges"
+                    " WHERE tenant_id = :t AND invoice_id = :i ORDER BY at"
+                ),
+                {"t": tenant.id, "i": invoice_id},
+            )
+        ).all()
+        deposited_sha256 = await conn.scalar(
+            text(
+                "SELECT d.sha256 FROM invoices i JOIN documents d ON d.tenant_id = i.tenant_id"
+                " AND d.id = i.deposit_document_id WHERE i.id = :i"
+            ),
+            {"i": invoice_id},
+        )
+    paths = [call.path for call in calls]
+    assert paths[0] == DEFLUX and "/cpro/factures/v1/consulter/historique" in paths, paths
+    deposit = calls[0]
+    assert (deposit.http_status, deposit.code_retour) == (200, "0")
+    assert deposit.request["fichierFlux"]["sha256"] == deposited_sha256  # the file by its digest, not its bytes
+    assert deposit.answer["numeroFluxDepot"]
+    stored = json.dumps([list(call) for call in calls], default=str)
+    assert "motDePasse" not in stored and "Bearer" not in stored

@@ -48,6 +48,7 @@ TABLE_GRANTS: dict[str, set[str]] = {
     "identity_proofs": {"SELECT", "INSERT", "UPDATE"},  # UPDATE: attempts, verified_at
     "staff_access_grants": {"SELECT", "INSERT", "UPDATE"},  # opened in the tenant's transaction; UPDATE: reads
     "staff_sessions": {"SELECT", "INSERT", "UPDATE"},  # the console signs staff in and out
+    "chorus_exchanges": {"SELECT", "INSERT"},  # kept for the archive period: never changed nor deleted
     # staff_cases: no grant; tenants raise cases through pdp_flag_contested_siret and pdp_open_invoice_case only
 }
 FUNCTIONS = {

@@ -22,6 +22,9 @@
 - The staff queue takes the platform's own alarms about a tenant: ``archive_mismatch`` (a sampled archived
   document no longer hashes to what was recorded) and ``audit_chain_broken`` (the audit log no longer holds its
   last checkpoint), raised in the tenant's transaction through ``pdp_open_tenant_case``.
+- ``chorus_exchanges``: every call pdp made to Chorus Pro about an invoice and its answer (redacted of credentials
+  and of file contents), kept for the archive period, shown on the console's invoice page. The app role may only
+  add them and read them: nothing deletes them.
 - Staff accounts are managed by an admin from the console through ``pdp_staff_admin(admin_id, action, …)``: the
   app role still cannot write ``staff_users`` itself; the function acts only for an active admin, never on the
   admin's own account (another admin resets a TOTP secret or changes a role), and returns what it did.
@@ -42,6 +45,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 from pdp.platform.db.migration_helpers import protect_tenant_table, staff_role_for
 
@@ -66,6 +70,7 @@ STAFF_READS = (
     "api_keys",
     "audit_events",
     "staff_access_grants",
+    "chorus_exchanges",
 )
 GRANT_OPEN = f"""
     CREATE FUNCTION pdp_staff_grant_open() RETURNS boolean
@@ -337,6 +342,25 @@ def upgrade(app_role: str) -> None:
     op.add_column("tenants", sa.Column("suspension_reason", sa.Text()))
     _replace_check("tenants", "status", "status IN ('active', 'suspended')")
     _authenticate(app_role, with_status=True)
+    op.create_table(
+        "chorus_exchanges",
+        sa.Column("tenant_id", sa.String(30), nullable=False),
+        sa.Column("id", sa.String(30), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+        sa.Column("invoice_id", sa.String(30), nullable=False),
+        sa.Column("path", sa.String(120), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("duration_ms", sa.Integer(), nullable=False),
+        sa.Column("http_status", sa.Integer()),
+        sa.Column("code_retour", sa.String(20)),
+        sa.Column("request", postgresql.JSONB(), nullable=False),
+        sa.Column("answer", postgresql.JSONB(), nullable=False),
+        sa.Column("error", sa.Text()),
+        sa.PrimaryKeyConstraint("tenant_id", "id", name="pk_chorus_exchanges"),
+        sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], name="fk_chorus_exchanges_tenant_id_tenants"),
+    )
+    op.create_index("ix_chorus_exchanges_invoice_id", "chorus_exchanges", ["tenant_id", "invoice_id"])
+    protect_tenant_table("chorus_exchanges", app_role, "SELECT, INSERT")
     op.execute(GRANT_OPEN)
     op.execute("REVOKE ALL ON FUNCTION pdp_staff_grant_open() FROM PUBLIC")
     op.execute(f"GRANT EXECUTE ON FUNCTION pdp_staff_grant_open() TO {staff}")
@@ -375,6 +399,7 @@ def downgrade(app_role: str) -> None:
     _replace_check("staff_cases", "kind", f"kind IN {CASE_KINDS}")
     op.execute(f"DROP FUNCTION {SIGNATURE}")
     op.drop_table("staff_sessions")
+    op.drop_table("chorus_exchanges")
     op.drop_table("staff_access_grants")
     op.drop_column("staff_users", "totp_enabled_at")
     op.drop_column("staff_users", "totp_secret_enc")

@@ -33,6 +33,7 @@ PREFIXES: Final = {
     "staff_case": "cas",
     "staff_grant": "sag",
     "staff_session": "sts",
+    "chorus_exchange": "chx",
 }
 _ALPHABET: Final = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 

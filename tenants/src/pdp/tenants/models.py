@@ -15,7 +15,7 @@ from pdp.tenants.accounts.models import (
     Tenant,
 )
 from pdp.tenants.archive.models import ArchivedDocument, ArchiveUsage
-from pdp.tenants.deposits.models import InvoiceRecord
+from pdp.tenants.deposits.models import ChorusExchange, InvoiceRecord
 from pdp.tenants.directory.models import Recipient, RecipientService
 from pdp.tenants.events.models import Event
 from pdp.tenants.identity.models import IdentityProof
@@ -30,6 +30,7 @@ __all__ = [
     "ArchivedDocument",
     "AuditEvent",
     "Base",
+    "ChorusExchange",
     "ChorusPlatformAccount",
     "Event",
     "IdempotencyKey",

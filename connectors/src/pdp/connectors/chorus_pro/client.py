@@ -21,7 +21,7 @@ from typing import TypeVar
 import httpx
 import msgspec
 
-from pdp.connectors.chorus_pro import paths
+from pdp.connectors.chorus_pro import exchanges, paths
 from pdp.connectors.chorus_pro.answers import read_answer
 from pdp.connectors.chorus_pro.auth import PisteTokens, TechnicalAccount
 from pdp.connectors.chorus_pro.errors import (
@@ -100,13 +100,16 @@ class ChorusProClient:
             token = await self._tokens.token()
             if self._throttle is not None:
                 await self._throttle(_rate_key.get())
-            response = await self._send(path, content, token, account)
-            if response.status_code == 401 and attempt == 1:
-                # Any 401, whatever its challenge says (PISTE's text for a refused token is not documented): the
-                # token may have expired or been revoked early. Only a 401 on a fresh token blames the account.
-                self._tokens.invalidate(token)
-                continue
-            return _decode_answer(response, answer)
+            with exchanges.noted(path, content) as noting:
+                response = await self._send(path, content, token, account)
+                noting.answered(response.status_code, response.content)
+                if response.status_code == 401 and attempt == 1:
+                    # Any 401, whatever its challenge says (PISTE's text for a refused token is not documented):
+                    # the token may have expired or been revoked early. Only a 401 on a fresh token blames the
+                    # account.
+                    self._tokens.invalidate(token)
+                    continue
+                return _decode_answer(response, answer)
         raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
     async def _send(self, path: str, content: bytes, token: str, account: TechnicalAccount) -> httpx.Response:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     func,
     text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pdp.platform.db.base import Base, TenantScoped
@@ -124,3 +126,24 @@ class InvoiceRecord(TenantScoped, Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
+
+
+class ChorusExchange(TenantScoped, Base):
+    """One call pdp made to Chorus Pro about an invoice and its answer, redacted of credentials and of file contents
+    (:mod:`pdp.connectors.chorus_pro.exchanges`), kept for the archive period: the invoice's story on the console."""
+
+    __tablename__ = "chorus_exchanges"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id"], ["tenants.id"]),
+        Index("ix_chorus_exchanges_invoice_id", "tenant_id", "invoice_id"),
+    )
+
+    invoice_id: Mapped[str] = mapped_column(String(30))
+    path: Mapped[str] = mapped_column(String(120))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    duration_ms: Mapped[int] = mapped_column(Integer)
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    code_retour: Mapped[str | None] = mapped_column(String(20))
+    request: Mapped[Any] = mapped_column(JSONB)
+    answer: Mapped[Any] = mapped_column(JSONB)
+    error: Mapped[str | None] = mapped_column(Text)

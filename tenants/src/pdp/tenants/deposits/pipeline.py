@@ -20,6 +20,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pdp.connectors.chorus_pro import exchanges
 from pdp.connectors.chorus_pro.auth import TechnicalAccount
 from pdp.connectors.chorus_pro.client import spending
 from pdp.connectors.chorus_pro.errors import ChorusError, ChorusTransientError
@@ -29,6 +30,7 @@ from pdp.platform.logging import get_logger
 from pdp.tenants.chorus_gateway import ChorusEnvironment
 from pdp.tenants.deposits import chorus_steps as steps
 from pdp.tenants.deposits import stalls, tracking
+from pdp.tenants.deposits.exchanges import kept
 from pdp.tenants.deposits.lifecycle import FOLLOWED
 from pdp.tenants.deposits.models import InvoiceRecord
 from pdp.tenants.deposits.pipeline_config import Pipeline, build_pipeline, environment_of
@@ -44,8 +46,10 @@ log = get_logger("pdp.deposits")
 
 async def advance(pipeline: Pipeline, tenant_id: str, invoice_id: str) -> str:
     """Do the next thing for this invoice; returns what was done (for logs and tests)."""
-    with spending(tenant_id):  # every Chorus call below takes a token of this tenant's share
-        return await _advance(pipeline, tenant_id, invoice_id)
+    # Every Chorus call below takes a token of this tenant's share, and is kept with the invoice it is about.
+    with spending(tenant_id), exchanges.about(invoice_id):
+        async with kept(pipeline.sessionmaker, tenant_id):
+            return await _advance(pipeline, tenant_id, invoice_id)
 
 
 async def _advance(pipeline: Pipeline, tenant_id: str, invoice_id: str) -> str:

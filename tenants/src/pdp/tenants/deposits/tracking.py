@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pdp.connectors.chorus_pro import dates
+from pdp.connectors.chorus_pro import dates, exchanges
 from pdp.connectors.chorus_pro.auth import TechnicalAccount
 from pdp.connectors.chorus_pro.client import spending
 from pdp.connectors.chorus_pro.errors import ChorusError
@@ -41,6 +41,7 @@ from pdp.platform.logging import get_logger
 from pdp.tenants.chorus_gateway import ChorusEnvironment
 from pdp.tenants.deposits import chorus_steps as steps
 from pdp.tenants.deposits import stalls
+from pdp.tenants.deposits.exchanges import kept
 from pdp.tenants.deposits.lifecycle import FOLLOWED, RECEIVED, TRACKED
 from pdp.tenants.deposits.models import InvoiceRecord
 from pdp.tenants.deposits.pipeline_config import Pipeline, environment_of
@@ -86,7 +87,8 @@ class Round:
 async def track(pipeline: Pipeline, tenant_id: str, invoice_ids: list[str]) -> Round:
     """One round of tracking for these invoices of ``tenant_id`` (see the module's docstring)."""
     with spending(tenant_id):  # every Chorus call below takes a token of this tenant's share
-        return await _track(pipeline, tenant_id, invoice_ids)
+        async with kept(pipeline.sessionmaker, tenant_id):  # the flux reports and histories, with their invoices
+            return await _track(pipeline, tenant_id, invoice_ids)
 
 
 async def _track(pipeline: Pipeline, tenant_id: str, invoice_ids: list[str]) -> Round:
@@ -223,6 +225,11 @@ async def _read_reports(pipeline: Pipeline, group: Account) -> None:
 
     async def read(invoice: InvoiceRecord) -> None:
         assert invoice.chorus_flux_number is not None
+        with exchanges.about(invoice.id):
+            await _report_of(invoice)
+
+    async def _report_of(invoice: InvoiceRecord) -> None:
+        assert invoice.chorus_flux_number is not None
         try:
             report = await group.chorus.client.flux_report(group.account, invoice.chorus_flux_number)
             if steps.report_integrated(report, invoice):
@@ -277,7 +284,9 @@ async def _read_histories(group: Account) -> None:
 
     async def read(invoice_id: str, chorus_id: int) -> None:
         try:
-            group.histories[invoice_id] = await group.chorus.client.invoice_history(group.account, chorus_id)
+            with exchanges.about(invoice_id):
+                history = await group.chorus.client.invoice_history(group.account, chorus_id)
+            group.histories[invoice_id] = history
         except ChorusError as exc:
             group.listed.pop(invoice_id, None)  # no news applied without its history…
             group.uncovered.add(invoice_id)  # …and the next feed starts before it, to show it again

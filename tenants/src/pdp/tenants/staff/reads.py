@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -13,7 +14,7 @@ from pdp.platform.db.tenancy import tenant_of
 from pdp.platform.errors import NotFound
 from pdp.tenants.accounts.models import ApiKey, Tenant
 from pdp.tenants.archive.models import ArchivedDocument
-from pdp.tenants.deposits.models import InvoiceRecord
+from pdp.tenants.deposits.models import ChorusExchange, InvoiceRecord
 from pdp.tenants.events.models import Event
 from pdp.tenants.mandates.models import Mandate
 from pdp.tenants.providers.models import Provider
@@ -79,6 +80,8 @@ async def invoice_story(session: AsyncSession, invoice_id: str) -> dict[str, Any
     deliveries = await _all(session, select(WebhookDelivery).where(by_event).order_by(WebhookDelivery.id))
     of_invoice = ArchivedDocument.subject_id == invoice_id
     documents = await _all(session, select(ArchivedDocument).where(of_invoice).order_by(ArchivedDocument.created_at))
+    of_calls = ChorusExchange.invoice_id == invoice_id
+    calls = await _all(session, select(ChorusExchange).where(of_calls).order_by(ChorusExchange.at))
     on_invoice = (AuditEvent.target_type == "invoice", AuditEvent.target_id == invoice_id)
     acts = await _all(session, select(AuditEvent).where(*on_invoice).order_by(AuditEvent.occurred_at))
     return {
@@ -93,6 +96,19 @@ async def invoice_story(session: AsyncSession, invoice_id: str) -> dict[str, Any
             for d in documents
         ],
         "audit": [{"at": a.occurred_at, "actor": f"{a.actor_type}:{a.actor_id}", "action": a.action} for a in acts],
+        "exchanges": [
+            {
+                "at": c.at,
+                "path": c.path,
+                "http_status": c.http_status,
+                "code_retour": c.code_retour,
+                "ms": c.duration_ms,
+                "error": c.error,
+                "request": json.dumps(c.request, ensure_ascii=False, indent=1),
+                "answer": json.dumps(c.answer, ensure_ascii=False, indent=1),
+            }
+            for c in calls
+        ],
     }
 
 
