@@ -110,14 +110,16 @@ def _uncoded_means(settlement: Any) -> bool:
 
 def _undated(period: Any, start: str, end: str) -> list[str]:
     """A period's start and end whose element is there without the ``udt:DateTimeString[@format = '102']`` the
-    artefact compares (BR-29, BR-30): none, or another format's, which pdp may still read as a date."""
+    artefact compares (BR-29, BR-30): none, or another format's, which pdp may still read as a date. The artefact
+    compares the strings as strings, so a blank end ('' >= a start) fails too, while a blank start passes."""
     kids = _kids(period)
     found = []
     for term, tag in ((start, T.StartDateTime), (end, T.EndDateTime)):
         element = kids.get(tag)
-        if element is not None and not any(
-            child.tag == _DATE_TIME_STRING and child.get("format") == "102" for child in element[:]
-        ):
+        if element is None:
+            continue
+        strings = [child for child in element[:] if child.tag == _DATE_TIME_STRING and child.get("format") == "102"]
+        if not strings or (tag == T.EndDateTime and text_of(strings[0]) is None):
             found.append(term)
     return found
 

@@ -1,15 +1,17 @@
-"""CII identifiers read as the CEN CII artefact reads them, each case a small edit of test_cii_as_the_artefact's valid
-invoice, judged by pdp and by the artefact (both must report exactly the expected EN 16931 errors).
+"""CII blank elements read as the CEN CII artefact reads them (ids, amounts, dates), each case a small edit of
+test_cii_as_the_artefact's valid invoice, judged by pdp and by the artefact (both must report exactly the expected
+EN 16931 errors).
 """
 
 from __future__ import annotations
 
 import pytest
 
-from tests.invoices.validation.test_cii_as_the_artefact import _document, _official, _pdp, needs_artefact
+from tests.invoices.validation.test_cii_as_the_artefact import _document, _official, _pdp, needs_artefact, period
 
 SELLER_VAT = '<ram:ID schemeID="VA">FR44732829320</ram:ID>'
 LINE_SUMMATION = "<ram:SpecifiedTradeSettlementLineMonetarySummation>"
+END = '<udt:DateTimeString format="102">20261130</udt:DateTimeString>'
 
 
 def line_charge(amount: str, *, charge: bool = True) -> tuple[str, str]:
@@ -46,6 +48,16 @@ CASES: dict[str, tuple[list[tuple[str, str]], set[str]]] = {
         set(),
     ),
     "BR-43: a line charge without amount fails it": ([line_charge("")], {"BR-43"}),
+    # BR-30 compares the udt:DateTimeString[@format = '102'] strings as strings: '' >= '20261101' is false, while
+    # '20261130' >= '' is true.
+    "BR-30: a line period with a blank end fails it": (
+        [(LINE_SUMMATION, period('<udt:DateTimeString format="102"> </udt:DateTimeString>') + LINE_SUMMATION)],
+        {"BR-30"},
+    ),
+    "BR-30: a line period with a blank start passes it": (
+        [(LINE_SUMMATION, period(END).replace(">20261101<", "><") + LINE_SUMMATION)],
+        set(),
+    ),
 }
 
 
