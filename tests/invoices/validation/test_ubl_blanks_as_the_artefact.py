@@ -73,6 +73,17 @@ CASES: dict[str, tuple[list[tuple[str, str]], set[str]]] = {
         [(UBL_FIRST_LINE, UBL_FIRST_LINE.replace(">S<", ">X<").replace(">VAT<", ">GST<"))],
         {"BR-CL-18", "BR-CO-04", "BR-S-08"},  # and the line leaves the S sum
     ),
+    "an exemption code on a line category is looked up too (BR-CL-22)": (
+        [
+            (
+                UBL_FIRST_LINE,
+                UBL_FIRST_LINE.replace(
+                    UBL_VAT, f"<cbc:TaxExemptionReasonCode>10</cbc:TaxExemptionReasonCode>{UBL_VAT}"
+                ),
+            )
+        ],
+        {"BR-CL-22"},
+    ),
 }
 
 

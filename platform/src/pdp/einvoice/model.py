@@ -144,6 +144,8 @@ class TaxedItem(Model, kw_only=True):
     codes: list[str] = msgspec.field(default_factory=list)  # each category's cbc:ID, normalized, any tax scheme
     vat_codes: list[str] = msgspec.field(default_factory=list)  # those of its categories in the VAT scheme
     rates: list[Decimal] = msgspec.field(default_factory=list)  # each category's cbc:Percent, any tax scheme
+    # UBL: each category's cbc:TaxExemptionReasonCode, stripped ("" when blank), looked up by BR-CL-22 wherever written
+    exemption_codes: list[str] = msgspec.field(default_factory=list)
 
 
 class MeansAccount(Model, kw_only=True):

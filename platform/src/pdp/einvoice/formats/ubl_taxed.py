@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from pdp.einvoice.formats.ubl_values import A, B, Kids, _children, _every, _first, is_vat_scheme
-from pdp.einvoice.formats.xmltext import XSD_DECIMAL
+from pdp.einvoice.formats.xmltext import XSD_DECIMAL, code_of
 from pdp.einvoice.model import TaxedItem
 
 _Kind = Literal["line", "allowance", "charge", "unflagged", "breakdown"]
@@ -54,9 +54,14 @@ def _item(kind: _Kind, amount: Any, categories: list[Any]) -> tuple[TaxedItem, b
     codes: list[str] = []
     vat_codes: list[str] = []
     rates: list[Decimal] = []
+    exemption_codes: list[str] = []
     simple = len(categories) <= 1
     for category in categories:
         ck = _children(category)
+        written = [code_of(element) or "" for element in _every(ck, B.TaxExemptionReasonCode)]
+        # The model keeps one exemption code, a breakdown's: any other one is said here only (BR-CL-22).
+        simple = simple and (not written or (kind == "breakdown" and len(written) == 1))
+        exemption_codes += written
         code = _normalized(_first(ck, B.ID))
         rate = _decimal(_first(ck, B.Percent))
         vat = is_vat_scheme(ck)
@@ -67,7 +72,15 @@ def _item(kind: _Kind, amount: Any, categories: list[Any]) -> tuple[TaxedItem, b
                 vat_codes.append(code)
         if rate is not None:
             rates.append(rate)
-    return TaxedItem(kind=kind, amount=_decimal(amount), codes=codes, vat_codes=vat_codes, rates=rates), simple
+    item = TaxedItem(
+        kind=kind,
+        amount=_decimal(amount),
+        codes=codes,
+        vat_codes=vat_codes,
+        rates=rates,
+        exemption_codes=exemption_codes,
+    )
+    return item, simple
 
 
 def _normalized(element: Any) -> str | None:

@@ -111,14 +111,17 @@ def not_subject_ok(items: list[TaxedItem]) -> dict[str, bool]:
 
 
 def check_category_codes(ctx: RuleContext, items: list[TaxedItem]) -> None:
-    """BR-CL-18 (every cac:ClassifiedTaxCategory/cbc:ID) and BR-CL-17 (every cac:TaxCategory/cbc:ID), whatever
-    their tax scheme and however many an item has, as the artefact's code list contexts are; the model's one VAT
-    category per item is checked with the other code lists (en16931_core)."""
-    categories = CODE_LISTS["BR-CL-18"]
+    """BR-CL-18 (every cac:ClassifiedTaxCategory/cbc:ID), BR-CL-17 (every cac:TaxCategory/cbc:ID) and BR-CL-22
+    (every exemption code), whatever their tax scheme and however many an item has, as the artefact's code list
+    contexts are; the model's one VAT category per item is checked with the other code lists (en16931_core)."""
+    categories, reasons = CODE_LISTS["BR-CL-18"], CODE_LISTS["BR-CL-22"]
     for it in items:
         for code in it.codes:
             if code not in categories:
                 ctx.fail("BR-CL-18" if it.kind == "line" else "BR-CL-17", detail=f"'{code}'")
+        for code in it.exemption_codes:  # and BR-CL-22, every cbc:TaxExemptionReasonCode (upper-cased there)
+            if code.upper() not in reasons:
+                ctx.fail("BR-CL-22", detail=f"'{code}'")
 
 
 def has_not_subject_breakdown(items: list[TaxedItem]) -> bool:
