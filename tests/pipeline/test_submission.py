@@ -14,6 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pdp.connectors.chorus_pro.schemas import factures as f
+from pdp.platform import ids
 from pdp.tenants.deposits.pipeline import Pipeline, advance
 from tests.conftest import TenantFixture
 from tests.invoices.pdf.pdfgen import simple_pdf
@@ -223,8 +224,18 @@ async def test_each_chorus_call_about_an_invoice_is_kept_with_it_redacted(
     chorus_client: Any, tenant: TenantFixture, pipeline: Pipeline, sandbox: RunningSandbox, owner_engine: AsyncEngine
 ) -> None:
     invoice_id = await _queued(chorus_client, tenant)
+    sandbox.control("POST", "faults", {"kind": "rate_limit", "path_prefix": DEFLUX, "count": 1, "retry_after": 1})
+    assert await advance(pipeline, tenant.id, invoice_id) == "retry later"
     assert await advance(pipeline, tenant.id, invoice_id) == "deposited"
     await _follow(pipeline, sandbox, tenant.id, invoice_id, steps=3)
+    staff_id = ids.new_id("staff_user")
+    async with owner_engine.begin() as conn:
+        await conn.execute(
+            text("INSERT INTO staff_users (id, email, full_name, role) VALUES (:i, :e, 'S', 'support')"),
+            {"i": staff_id, "e": f"{staff_id}@support.example"},
+        )
+        failures = (await conn.execute(text("SELECT * FROM pdp_staff_chorus_errors(:s)"), {"s": staff_id})).all()
+    assert any(f.path == DEFLUX and f.failure.startswith("HTTP 429") and f.last_hour >= 1 for f in failures)
     async with owner_engine.connect() as conn:
         calls = (
             await conn.execute(
@@ -243,8 +254,9 @@ async def test_each_chorus_call_about_an_invoice_is_kept_with_it_redacted(
             {"i": invoice_id},
         )
     paths = [call.path for call in calls]
-    assert paths[0] == DEFLUX and "/cpro/factures/v1/consulter/historique" in paths, paths
-    deposit = calls[0]
+    assert paths[:2] == [DEFLUX, DEFLUX] and "/cpro/factures/v1/consulter/historique" in paths, paths
+    assert calls[0].http_status == 429  # the refused attempt is in the story too
+    deposit = calls[1]
     assert (deposit.http_status, deposit.code_retour) == (200, "0")
     assert deposit.request["fichierFlux"]["sha256"] == deposited_sha256  # the file by its digest, not its bytes
     assert deposit.answer["numeroFluxDepot"]

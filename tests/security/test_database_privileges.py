@@ -68,6 +68,7 @@ FUNCTIONS = {
     "pdp_staff_admin",
     "pdp_open_tenant_case",
     "pdp_staff_resolve_case",
+    "pdp_staff_chorus_errors",
 }
 
 

@@ -25,6 +25,8 @@
 - ``chorus_exchanges``: every call pdp made to Chorus Pro about an invoice and its answer (redacted of credentials
   and of file contents), kept for the archive period, shown on the console's invoice page. The app role may only
   add them and read them: nothing deletes them.
+- ``pdp_staff_chorus_errors(staff_id)``: across tenants, the Chorus Pro calls that failed over the last hour and
+  day, counted by path and error (HTTP status, ``codeRetour``, or no answer): counts only.
 - Staff accounts are managed by an admin from the console through ``pdp_staff_admin(admin_id, action, …)``: the
   app role still cannot write ``staff_users`` itself; the function acts only for an active admin, never on the
   admin's own account (another admin resets a TOTP secret or changes a role), and returns what it did.
@@ -253,6 +255,24 @@ RESOLVE = f"""
         RETURNING true
     $$
 """
+CHORUS_ERRORS = f"""
+    CREATE FUNCTION pdp_staff_chorus_errors(staff_id text)
+    RETURNS TABLE (path text, failure text, last_hour bigint, last_day bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {PATH} AS $$
+        SELECT x.path::text,
+               CASE WHEN x.http_status IS NULL THEN 'no answer'
+                    ELSE 'HTTP ' || x.http_status || coalesce(' codeRetour ' || x.code_retour, '') END,
+               count(*) FILTER (WHERE x.at > now() - interval '1 hour'),
+               count(*)
+          FROM chorus_exchanges x
+         WHERE x.at > now() - interval '1 day' AND x.error IS NOT NULL
+           AND EXISTS (SELECT 1 FROM staff_users s WHERE s.id = pdp_staff_chorus_errors.staff_id
+                                                     AND s.disabled_at IS NULL)
+         GROUP BY 1, 2
+         ORDER BY 4 DESC
+         LIMIT 50
+    $$
+"""
 # Every table isolated by tenant, whenever it was created, gets the staff policy: none is forgotten.
 STAFF_POLICIES = """
     DO $$
@@ -361,6 +381,12 @@ def upgrade(app_role: str) -> None:
     )
     op.create_index("ix_chorus_exchanges_invoice_id", "chorus_exchanges", ["tenant_id", "invoice_id"])
     protect_tenant_table("chorus_exchanges", app_role, "SELECT, INSERT")
+    op.create_index(
+        "ix_chorus_exchanges_failures", "chorus_exchanges", ["at"], postgresql_where=sa.text("error IS NOT NULL")
+    )
+    op.execute(CHORUS_ERRORS)
+    op.execute("REVOKE ALL ON FUNCTION pdp_staff_chorus_errors(text) FROM PUBLIC")
+    op.execute(f"GRANT EXECUTE ON FUNCTION pdp_staff_chorus_errors(text) TO {app_role}")
     op.execute(GRANT_OPEN)
     op.execute("REVOKE ALL ON FUNCTION pdp_staff_grant_open() FROM PUBLIC")
     op.execute(f"GRANT EXECUTE ON FUNCTION pdp_staff_grant_open() TO {staff}")
@@ -399,6 +425,7 @@ def downgrade(app_role: str) -> None:
     _replace_check("staff_cases", "kind", f"kind IN {CASE_KINDS}")
     op.execute(f"DROP FUNCTION {SIGNATURE}")
     op.drop_table("staff_sessions")
+    op.execute("DROP FUNCTION pdp_staff_chorus_errors(text)")
     op.drop_table("chorus_exchanges")
     op.drop_table("staff_access_grants")
     op.drop_column("staff_users", "totp_enabled_at")

@@ -136,6 +136,8 @@ class ChorusExchange(TenantScoped, Base):
     __table_args__ = (
         ForeignKeyConstraint(["tenant_id"], ["tenants.id"]),
         Index("ix_chorus_exchanges_invoice_id", "tenant_id", "invoice_id"),
+        # The console's failure counts across tenants (pdp_staff_chorus_errors) read the last day's failures only.
+        Index("ix_chorus_exchanges_failures", "at", postgresql_where=text("error IS NOT NULL")),
     )
 
     invoice_id: Mapped[str] = mapped_column(String(30))

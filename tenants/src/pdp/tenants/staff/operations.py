@@ -39,6 +39,20 @@ class JobKind:
     oldest_seconds: float  # how long the oldest job of this kind has waited since it was enqueued
 
 
+@dataclass(frozen=True, slots=True)
+class ChorusFailures:
+    path: str
+    failure: str  # "HTTP 400 codeRetour 20001", "no answer"…
+    last_hour: int
+    last_day: int
+
+
+async def chorus_failures(session: AsyncSession, staff_id: str) -> list[ChorusFailures]:
+    """Chorus Pro calls that failed over the last hour and day, across tenants, by path and error: counts only."""
+    rows = await session.execute(text("SELECT * FROM pdp_staff_chorus_errors(:staff)"), {"staff": staff_id})
+    return [ChorusFailures(*row) for row in rows]
+
+
 async def open_cases(session: AsyncSession, staff_id: str) -> list[Case]:
     rows = await session.execute(text("SELECT * FROM pdp_staff_cases(:staff)"), {"staff": staff_id})
     return [Case(*row) for row in rows]

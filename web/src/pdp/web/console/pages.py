@@ -23,7 +23,7 @@ from pdp.platform.db.session import unit_of_work
 from pdp.platform.errors import AppError, ValidationFailed
 from pdp.platform.settings import Settings
 from pdp.tenants.staff import actions, auth, grants
-from pdp.tenants.staff.operations import job_queue, open_cases, resolve_case
+from pdp.tenants.staff.operations import chorus_failures, job_queue, open_cases, resolve_case
 from pdp.tenants.staff.reads import invoice_story, provider_story, tenant_overview
 from pdp.tenants.staff.search import Found, search
 from pdp.web.console.auth import (
@@ -60,6 +60,7 @@ async def home(
         "staff": staff,
         "cases": await open_cases(session, staff.staff_id),
         "jobs": await job_queue(resources.redis),
+        "chorus_failures": await chorus_failures(session, staff.staff_id),
     }
     return Template("console/home.html.jinja2", context=context)
 
