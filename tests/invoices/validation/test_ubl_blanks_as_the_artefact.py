@@ -22,6 +22,8 @@ TAX_TOTAL = "<cac:TaxTotal>"
 S_CATEGORY = f"<cbc:ID>S</cbc:ID><cbc:Percent>20.00</cbc:Percent>{UBL_VAT}"
 
 
+SUPPLIER = "<cac:AccountingSupplierParty>"
+REFERENCE_END = "</cac:InvoiceDocumentReference></cac:BillingReference>" + SUPPLIER
 PAYABLE = '<cbc:PayableAmount currencyID="EUR">'
 
 
@@ -83,6 +85,15 @@ CASES: dict[str, tuple[list[tuple[str, str]], set[str]]] = {
             )
         ],
         {"BR-CL-22"},
+    ),
+    # BR-55's context is each cac:BillingReference: exists(cac:InvoiceDocumentReference/cbc:ID).
+    "a billing reference with a blank invoice number is there": (
+        [(SUPPLIER, "<cac:BillingReference><cac:InvoiceDocumentReference><cbc:ID> </cbc:ID>" + REFERENCE_END)],
+        set(),
+    ),
+    "a billing reference without invoice document reference fails BR-55": (
+        [(SUPPLIER, "<cac:BillingReference/>" + SUPPLIER)],
+        {"BR-55"},
     ),
 }
 

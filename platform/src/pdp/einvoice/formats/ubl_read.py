@@ -205,7 +205,7 @@ def _invoice(root: Any) -> Invoice:
         notes=[note for note in map(_note, _every(k, B.Note)) if note is not None],
         process_type=_child_text(k, B.ProfileID),
         specification_id=_child_text(k, B.CustomizationID),
-        preceding_invoices=[ref for ref in map(_preceding, _every(k, A.BillingReference)) if ref is not None],
+        preceding_invoices=[_preceding(element) for element in _every(k, A.BillingReference)],
         seller=seller,
         buyer=buyer,
         payee=payee,
@@ -243,12 +243,11 @@ def _note(element: Any) -> Note | None:
     return Note(text=match[2].strip() or None, subject_code=match[1])
 
 
-def _preceding(element: Any) -> PrecedingInvoice | None:
-    ref = _first(_children(element), A.InvoiceDocumentReference)
-    if ref is None:
-        return None
-    rk = _children(ref)
-    return PrecedingInvoice(number=_child_text(rk, B.ID), date=_date_of(_first(rk, B.IssueDate)))
+def _preceding(element: Any) -> PrecedingInvoice:
+    """Every cac:BillingReference is one, as the CEN UBL artefact's BR-55 context: one without an invoice document
+    reference has no number (it fails BR-55), a blank cbc:ID is there ("", exists() passes)."""
+    rk = _children(_first(_children(element), A.InvoiceDocumentReference))
+    return PrecedingInvoice(number=code_of(_first(rk, B.ID)), date=_date_of(_first(rk, B.IssueDate)))
 
 
 def _references(elements: list[Any], project: str | None) -> _References:

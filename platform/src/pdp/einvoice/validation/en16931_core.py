@@ -86,7 +86,7 @@ def check_presence(ctx: RuleContext) -> None:
         else:
             ctx.check(inv.totals.vat is not None, "BR-53")
     for preceding in inv.preceding_invoices:
-        ctx.check(bool(preceding.number), "BR-55")
+        ctx.check(preceding.number is not None, "BR-55")  # exists(): UBL's blank is "" (CII's reader: None)
     if inv.delivery is not None and inv.delivery.address is not None:
         country = inv.delivery.address.country_code
         # UBL's BR-57 is exists(cac:Country/cbc:IdentificationCode): a blank code ("") is there, and BR-CL-14's.
