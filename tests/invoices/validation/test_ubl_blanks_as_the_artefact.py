@@ -24,6 +24,11 @@ S_CATEGORY = f"<cbc:ID>S</cbc:ID><cbc:Percent>20.00</cbc:Percent>{UBL_VAT}"
 
 SUPPLIER = "<cac:AccountingSupplierParty>"
 REFERENCE_END = "</cac:InvoiceDocumentReference></cac:BillingReference>" + SUPPLIER
+MEANS = "<cac:PaymentMeans>"
+PAYEE = (
+    '<cac:PayeeParty><cac:PartyIdentification><cbc:ID schemeID="{scheme}">5790000436101</cbc:ID>'
+    "</cac:PartyIdentification><cac:PartyName><cbc:Name>Affacturage SA</cbc:Name></cac:PartyName></cac:PayeeParty>"
+)
 PAYABLE = '<cbc:PayableAmount currencyID="EUR">'
 
 
@@ -95,6 +100,12 @@ CASES: dict[str, tuple[list[tuple[str, str]], set[str]]] = {
         [(SUPPLIER, "<cac:BillingReference/>" + SUPPLIER)],
         {"BR-55"},
     ),
+    # BR-CL-10's context is every cac:PartyIdentification/cbc:ID[@schemeID], the payee's (BT-60) too.
+    "a payee identifier's scheme is looked up in the ICD list": (
+        [(MEANS, PAYEE.format(scheme="999") + MEANS)],
+        {"BR-CL-10"},
+    ),
+    "a payee identifier in a listed scheme passes": ([(MEANS, PAYEE.format(scheme="0088") + MEANS)], set()),
 }
 
 
