@@ -11,13 +11,15 @@ from tests.invoices.validation.test_cii_as_the_artefact import _document, _offic
 
 SELLER_VAT = '<ram:ID schemeID="VA">FR44732829320</ram:ID>'
 LINE_SUMMATION = "<ram:SpecifiedTradeSettlementLineMonetarySummation>"
+AMOUNT = "<ram:ActualAmount>0.00</ram:ActualAmount>"
 END = '<udt:DateTimeString format="102">20261130</udt:DateTimeString>'
 
 
-def line_charge(amount: str, *, charge: bool = True) -> tuple[str, str]:
+def line_charge(
+    amount: str, *, charge: bool = True, reason: str = "<ram:Reason>Emballage</ram:Reason>"
+) -> tuple[str, str]:
     """A line charge (or allowance) written before the line's monetary summation, with ``amount`` as its amount."""
     indicator = f"<ram:ChargeIndicator><udt:Indicator>{str(charge).lower()}</udt:Indicator></ram:ChargeIndicator>"
-    reason = "<ram:Reason>Emballage</ram:Reason>"
     element = f"<ram:SpecifiedTradeAllowanceCharge>{indicator}{amount}{reason}</ram:SpecifiedTradeAllowanceCharge>"
     return LINE_SUMMATION, element + LINE_SUMMATION
 
@@ -48,6 +50,19 @@ CASES: dict[str, tuple[list[tuple[str, str]], set[str]]] = {
         set(),
     ),
     "BR-43: a line charge without amount fails it": ([line_charge("")], {"BR-43"}),
+    # BR-42 tests ../ram:Reason or ../ram:ReasonCode by existence; BR-CL-19 is asked of every allowance ReasonCode.
+    "BR-CL-19: a line allowance's blank reason code fails it, not BR-42": (
+        [line_charge(AMOUNT, charge=False, reason="<ram:ReasonCode> </ram:ReasonCode>")],
+        {"BR-CL-19"},
+    ),
+    "BR-42: a line allowance's blank reason is there": (
+        [line_charge(AMOUNT, charge=False, reason="<ram:Reason/>")],
+        set(),
+    ),
+    "BR-42: a line allowance without reason fails it (and BR-CO-23)": (
+        [line_charge(AMOUNT, charge=False, reason="")],
+        {"BR-42", "BR-CO-23"},
+    ),
     # BR-30 compares the udt:DateTimeString[@format = '102'] strings as strings: '' >= '20261101' is false, while
     # '20261130' >= '' is true.
     "BR-30: a line period with a blank end fails it": (

@@ -235,6 +235,8 @@ def _allowance_charge(element: Any) -> AllowanceCharge:
         percentage=_amount(kids, T.CalculationPercent),
         vat_category=code_of(tax.get(T.CategoryCode)),
         vat_rate=_amount(tax, T.RateApplicablePercent),
-        reason=_get(kids, T.Reason),
-        reason_code=_get(kids, T.ReasonCode),
+        # Blank is there (""): BR-33/38/42/44 test ../ram:Reason or ../ram:ReasonCode by existence, and BR-CL-19/20
+        # are asked of every ReasonCode, a blank one failing them.
+        reason=code_of(kids.get(T.Reason)),
+        reason_code=code_of(kids.get(T.ReasonCode)),
     )
