@@ -29,6 +29,10 @@ PAYEE = (
     '<cac:PayeeParty><cac:PartyIdentification><cbc:ID schemeID="{scheme}">5790000436101</cbc:ID>'
     "</cac:PartyIdentification><cac:PartyName><cbc:Name>Affacturage SA</cbc:Name></cac:PartyName></cac:PayeeParty>"
 )
+SECOND_MEANS = (
+    "<cac:PaymentMeans><cbc:PaymentMeansCode> </cbc:PaymentMeansCode><cac:PayeeFinancialAccount>"
+    "<cbc:ID>FR7630006000011234567890189</cbc:ID></cac:PayeeFinancialAccount></cac:PaymentMeans>"
+)
 PAYABLE = '<cbc:PayableAmount currencyID="EUR">'
 
 
@@ -106,6 +110,11 @@ CASES: dict[str, tuple[list[tuple[str, str]], set[str]]] = {
         {"BR-CL-10"},
     ),
     "a payee identifier in a listed scheme passes": ([(MEANS, PAYEE.format(scheme="0088") + MEANS)], set()),
+    # BR-CL-16's context is every cac:PaymentMeans/cbc:PaymentMeansCode, a second means' blank one too.
+    "a second payment means with a blank code fails BR-CL-16": (
+        [(TAX_TOTAL, SECOND_MEANS + TAX_TOTAL)],
+        {"BR-CL-16"},
+    ),
 }
 
 

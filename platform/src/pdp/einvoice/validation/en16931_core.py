@@ -341,6 +341,8 @@ def check_code_lists(ctx: RuleContext) -> None:
     if inv.payment is not None:
         for means_code in (inv.payment.means_code, *(inv.payment.other_means_codes or ())):
             _in(ctx, "BR-CL-16", means_code)
+    for means in inv.ubl_payment_means or ():  # UBL: every cac:PaymentMeans/cbc:PaymentMeansCode, normalized
+        _in(ctx, "BR-CL-16", None if means.code is None else " ".join(means.code.split()))
     for ac in inv.allowances_charges:
         _in(ctx, "BR-CL-17", ac.vat_category)
         if ac.is_charge is not None:
