@@ -33,6 +33,7 @@ SECOND_MEANS = (
     "<cac:PaymentMeans><cbc:PaymentMeansCode> </cbc:PaymentMeansCode><cac:PayeeFinancialAccount>"
     "<cbc:ID>FR7630006000011234567890189</cbc:ID></cac:PayeeFinancialAccount></cac:PaymentMeans>"
 )
+PRICE_END = "</cac:Price></cac:InvoiceLine><cac:InvoiceLine><cbc:ID>2</cbc:ID>"
 PAYABLE = '<cbc:PayableAmount currencyID="EUR">'
 
 
@@ -114,6 +115,11 @@ CASES: dict[str, tuple[list[tuple[str, str]], set[str]]] = {
     "a second payment means with a blank code fails BR-CL-16": (
         [(TAX_TOTAL, SECOND_MEANS + TAX_TOTAL)],
         {"BR-CL-16"},
+    ),
+    # BR-CL-23's context has cbc:BaseQuantity/@unitCode (BT-150) beside the quantity's.
+    "a price base quantity's unit is looked up in Rec 20/21": (
+        [(PRICE_END, '<cbc:BaseQuantity unitCode="2D">1</cbc:BaseQuantity>' + PRICE_END)],
+        {"BR-CL-23"},
     ),
 }
 

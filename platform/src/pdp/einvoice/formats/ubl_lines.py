@@ -49,7 +49,7 @@ def _line(element: Any, credit: bool) -> Line:
         price_discount=_decimal_of(_first(price_discount, B.Amount)),
         gross_price=_decimal_of(_first(price_discount, B.BaseAmount)),
         price_base_quantity=_decimal_of(base_quantity),
-        price_base_unit=_attribute_of(base_quantity, "unitCode"),
+        price_base_unit=code_attribute_of(base_quantity, "unitCode"),  # blank is there (""), fails BR-CL-23
         vat_category=code_of(_first(category, B.ID)),
         vat_rate=_decimal_of(_first(category, B.Percent)),
         item_name=_child_text(item, B.Name),
