@@ -10,6 +10,7 @@ import pytest
 
 from tests.invoices.oracle import CEN_STYLESHEETS, Oracle
 from tests.invoices.validation.test_artefact_readings import (
+    UBL_CURRENCY,
     UBL_FIRST_LINE,
     UBL_SELLER_VAT,
     UBL_SUBTOTAL,
@@ -34,6 +35,7 @@ SECOND_MEANS = (
     "<cbc:ID>FR7630006000011234567890189</cbc:ID></cac:PayeeFinancialAccount></cac:PaymentMeans>"
 )
 PRICE_END = "</cac:Price></cac:InvoiceLine><cac:InvoiceLine><cbc:ID>2</cbc:ID>"
+TOTALS = "<cac:LegalMonetaryTotal>"
 PAYABLE = '<cbc:PayableAmount currencyID="EUR">'
 
 
@@ -120,6 +122,14 @@ CASES: dict[str, tuple[list[tuple[str, str]], set[str]]] = {
     "a price base quantity's unit is looked up in Rec 20/21": (
         [(PRICE_END, '<cbc:BaseQuantity unitCode="2D">1</cbc:BaseQuantity>' + PRICE_END)],
         {"BR-CL-23"},
+    ),
+    # BR-53 looks for cac:TaxTotal/cbc:TaxAmount[@currencyID = cbc:TaxCurrencyCode]: one in a third currency is none.
+    "a second VAT total in another currency than BT-6 is no BT-111": (
+        [
+            (UBL_CURRENCY, UBL_CURRENCY + "<cbc:TaxCurrencyCode>USD</cbc:TaxCurrencyCode>"),
+            (TOTALS, '<cac:TaxTotal><cbc:TaxAmount currencyID="GBP">220.00</cbc:TaxAmount></cac:TaxTotal>' + TOTALS),
+        ],
+        {"BR-53"},
     ),
 }
 

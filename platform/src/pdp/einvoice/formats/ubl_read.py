@@ -366,7 +366,9 @@ def _tax_totals(totals: list[Any], currency: str | None, tax_currency: str | Non
             main_seen = True
             vat = _decimal_of(amount)
             breakdown = [_subtotal(el) for el in _every(tk, A.TaxSubtotal)]
-        elif accounting is None:
+        elif accounting is None and not distinct_tax_currency:
+            # With a distinct BT-6, BT-111 is only a TaxTotal in that currency, exactly as written: the CEN UBL
+            # artefact's BR-53 and BR-DEC-15 look for cbc:TaxAmount[@currencyID = cbc:TaxCurrencyCode].
             accounting = _decimal_of(amount)
     # Without a DocumentCurrencyCode, BR-CO-15's "every $Currency in cbc:DocumentCurrencyCode" holds vacuously.
     return _Tax(vat, accounting, breakdown, None if currency is None or in_currency == 1 else in_currency)
