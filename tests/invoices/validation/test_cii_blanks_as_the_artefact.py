@@ -11,6 +11,11 @@ from tests.invoices.validation.test_cii_as_the_artefact import _document, _offic
 
 SELLER_VAT = '<ram:ID schemeID="VA">FR44732829320</ram:ID>'
 LINE_SUMMATION = "<ram:SpecifiedTradeSettlementLineMonetarySummation>"
+SELLER_ADDRESS = (
+    '<ram:URIUniversalCommunication>\n          <ram:URIID schemeID="0225">732829320</ram:URIID>\n'
+    "        </ram:URIUniversalCommunication>"
+)
+BUYER_ADDRESS = SELLER_ADDRESS.replace("732829320", "110002011")
 AMOUNT = "<ram:ActualAmount>0.00</ram:ActualAmount>"
 END = '<udt:DateTimeString format="102">20261130</udt:DateTimeString>'
 
@@ -62,6 +67,20 @@ CASES: dict[str, tuple[list[tuple[str, str]], set[str]]] = {
     "BR-42: a line allowance without reason fails it (and BR-CO-23)": (
         [line_charge(AMOUNT, charge=False, reason="")],
         {"BR-42", "BR-CO-23"},
+    ),
+    # BR-62/63 ask the first URIUniversalCommunication's URIID/@schemeID whenever that element is there; BR-CL-25 is
+    # asked of every URIID[@schemeID], a blank one too.
+    "BR-62: a seller's URIUniversalCommunication without URIID fails it": (
+        [(SELLER_ADDRESS, "<ram:URIUniversalCommunication/>")],
+        {"BR-62"},
+    ),
+    "BR-63: a buyer's blank URIID without schemeID fails it": (
+        [(BUYER_ADDRESS, "<ram:URIUniversalCommunication><ram:URIID> </ram:URIID></ram:URIUniversalCommunication>")],
+        {"BR-63"},
+    ),
+    "BR-CL-25: a seller's blank schemeID fails it and BR-62": (
+        [(SELLER_ADDRESS, SELLER_ADDRESS.replace('"0225"', '""'))],
+        {"BR-62", "BR-CL-25"},
     ),
     # BR-30 compares the udt:DateTimeString[@format = '102'] strings as strings: '' >= '20261101' is false, while
     # '20261130' >= '' is true.

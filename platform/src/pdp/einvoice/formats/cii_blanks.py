@@ -51,7 +51,31 @@ def blank_terms(transaction: Any, parts: Kids, invoice: Invoice) -> list[str] | 
     if payment is not None and _uncoded_means(parts.get(T.ApplicableHeaderTradeSettlement)):
         found.append("BT-81")  # a payment means element without TypeCode: BR-49 is asked of each
     found += _amount_blanks(transaction, parts, invoice)
+    found += _unschemed_addresses(parts, invoice)
     return found or None
+
+
+def _unschemed_addresses(parts: Kids, invoice: Invoice) -> list[str]:
+    """BR-62/BR-63 ask the schemeID of the party's first ram:URIUniversalCommunication/ram:URIID whenever that
+    element is there: one without URIID, or with a blank URIID and no schemeID (no BT-34/BT-49 for the model), fails
+    them. Kept as "BT-34" (seller), "BT-49" (buyer)."""
+    found = []
+    agreement: Kids | None = None
+    for term, party, tag in (
+        ("BT-34", invoice.seller, T.SellerTradeParty),
+        ("BT-49", invoice.buyer, T.BuyerTradeParty),
+    ):
+        if party.electronic_address is not None:
+            continue
+        if agreement is None:
+            agreement = _kids(parts.get(T.ApplicableHeaderTradeAgreement))
+        communication = _kids(agreement.get(tag)).get(T.URIUniversalCommunication)
+        if communication is None:
+            continue
+        uri = _kids(communication).get(T.URIID)
+        if uri is None or not (uri.get("schemeID") or "").strip():
+            found.append(term)
+    return found
 
 
 def _amount_blanks(transaction: Any, parts: Kids, invoice: Invoice) -> list[str]:

@@ -110,7 +110,12 @@ _attr = attribute_of
 
 def _ident(element: Any) -> Identifier | None:
     value = _text(element)
-    return None if value is None else Identifier(value=value, scheme=_attr(element, "schemeID"))
+    if value is None:
+        return None
+    # A blank schemeID is there (""): the CEN CII artefact's scheme code lists (BR-CL-10/11/21/25/26) are asked of
+    # every ID[@schemeID], and a blank one fails them.
+    scheme = element.get("schemeID")
+    return Identifier(value=value, scheme=None if scheme is None else scheme.strip())
 
 
 def _decimal(element: Any) -> Decimal | None:

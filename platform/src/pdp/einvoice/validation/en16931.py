@@ -7,11 +7,12 @@ from collections.abc import Mapping
 from pdp.einvoice.findings import Finding, Severity
 from pdp.einvoice.model import Invoice
 from pdp.einvoice.validation.context import RuleContext
+from pdp.einvoice.validation.en16931_cii import check_cii_elements
 from pdp.einvoice.validation.en16931_core import check_code_lists, check_decimals, check_presence
 from pdp.einvoice.validation.en16931_totals import check_totals
 from pdp.einvoice.validation.en16931_vat import check_vat_categories
 
-CHECKS = (check_presence, check_code_lists, check_decimals, check_totals, check_vat_categories)
+CHECKS = (check_presence, check_cii_elements, check_code_lists, check_decimals, check_totals, check_vat_categories)
 
 
 def validate_en16931(invoice: Invoice, syntax: str, severities: Mapping[str, Severity] | None = None) -> list[Finding]:

@@ -320,11 +320,11 @@ def check_code_lists(ctx: RuleContext) -> None:
     _in(ctx, "BR-CL-06", inv.vat_point_code)  # the CII reader maps its UNTDID 2475 codes to these
     if inv.invoiced_object is not None:
         _in(ctx, "BR-CL-07", inv.invoiced_object.scheme)
+    if ctx.syntax == "ubl" and inv.payee is not None and inv.payee.identifier is not None:
+        _in(ctx, "BR-CL-10", inv.payee.identifier.scheme)  # UBL's context: every cac:PartyIdentification/cbc:ID
     for party in (inv.seller, inv.buyer):
         for identifier in party.identifiers:
             _in(ctx, "BR-CL-10", identifier.scheme)
-    if ctx.syntax == "ubl" and inv.payee is not None and inv.payee.identifier is not None:
-        _in(ctx, "BR-CL-10", inv.payee.identifier.scheme)  # UBL's context: every cac:PartyIdentification/cbc:ID
         if party.legal_id is not None:
             _in(ctx, "BR-CL-11", party.legal_id.scheme)
         if party.electronic_address is not None:
