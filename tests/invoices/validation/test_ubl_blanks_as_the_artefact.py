@@ -112,6 +112,10 @@ CASES: dict[str, tuple[list[tuple[str, str]], set[str]]] = {
         [(MEANS, PAYEE.format(scheme="999") + MEANS)],
         {"BR-CL-10"},
     ),
+    "without a payee, the parties' legal id schemes are still looked up (BR-CL-11)": (
+        [('schemeID="0009">11000201100044', 'schemeID="S">11000201100044')],
+        {"BR-CL-11"},
+    ),
     "a payee identifier in a listed scheme passes": ([(MEANS, PAYEE.format(scheme="0088") + MEANS)], set()),
     # BR-CL-16's context is every cac:PaymentMeans/cbc:PaymentMeansCode, a second means' blank one too.
     "a second payment means with a blank code fails BR-CL-16": (
@@ -130,6 +134,17 @@ CASES: dict[str, tuple[list[tuple[str, str]], set[str]]] = {
             (TOTALS, '<cac:TaxTotal><cbc:TaxAmount currencyID="GBP">220.00</cbc:TaxAmount></cac:TaxTotal>' + TOTALS),
         ],
         {"BR-53"},
+    ),
+    # BR-DEC-01's context is cac:AllowanceCharge[cbc:ChargeIndicator = false()]: without an indicator, none.
+    "an allowance or charge without ChargeIndicator has no decimals rule": (
+        [
+            (
+                TAX_TOTAL,
+                '<cac:AllowanceCharge><cbc:Amount currencyID="EUR">0.001</cbc:Amount></cac:AllowanceCharge>'
+                + TAX_TOTAL,
+            )
+        ],
+        set(),
     ),
 }
 
