@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from pdp.einvoice.validation.deliberate import is_deliberate
 from tests.invoices.oracle import CEN_STYLESHEETS, Oracle
 from tests.invoices.validation.test_artefact_readings import (
     UBL_CURRENCY,
@@ -161,3 +162,13 @@ def test_the_cen_ubl_artefact_says_the_same() -> None:
     for name, (changes, expected) in CASES.items():
         verdict = oracle.judge(_document("ubl", changes), "ubl")
         assert {rule for rule in verdict.errors if rule.startswith("BR-")} == expected, name
+
+
+@pytest.mark.skipif(not all(path.exists() for path in CEN_STYLESHEETS.values()), reason="CEN artefacts not vendored")
+def test_br_dec_13_is_a_deliberate_difference_where_the_ubl_artefact_cannot_fail_it() -> None:
+    """The artefact's predicate never finds BT-110 (deliberate.py): a third decimal passes there, not in pdp."""
+    vat_total = '<cbc:TaxAmount currencyID="EUR">257.10</cbc:TaxAmount><cac:TaxSubtotal>'
+    xml = _document("ubl", [(vat_total, vat_total.replace("257.10", "257.100"))])
+    assert _en16931_errors(xml) == {"BR-DEC-13"}
+    assert not [rule for rule in Oracle(cen=True).judge(xml, "ubl").errors if rule.startswith("BR-")]
+    assert is_deliberate("BR-DEC-13", "ubl") and is_deliberate("BR-DEC-15", "ubl")

@@ -40,7 +40,21 @@ _BR_61_CII_WHY = (
     "each account as the CII artefact does and also fails a credit transfer means without any account"
 )
 
+_BR_DEC_13 = "The allowed maximum number of decimals for the Invoice total VAT amount (BT-110) is 2."
+_BR_DEC_15 = (
+    "The allowed maximum number of decimals for the Invoice total VAT amount in accounting currency (BT-111) is 2."
+)
+_BR_DEC_13_15_UBL_WHY = (
+    "the CEN UBL artefact's test can never fail: it selects //cac:TaxTotal/cbc:TaxAmount[@currencyID = "
+    "cbc:DocumentCurrencyCode] (cbc:TaxCurrencyCode for BR-DEC-15), a predicate that compares the attribute with a "
+    "child of cbc:TaxAmount, which has none, so the amount is never found and the rule always passes; the CII "
+    "artefact and the standard's text refuse a third decimal, and Chorus Pro takes amounts to the cent: pdp "
+    "checks the amount as written"
+)
+
 DELIBERATE: tuple[DeliberateDifference, ...] = (
+    DeliberateDifference("BR-DEC-13", "ubl", _BR_DEC_13, _BR_DEC_13_15_UBL_WHY),
+    DeliberateDifference("BR-DEC-15", "ubl", _BR_DEC_15, _BR_DEC_13_15_UBL_WHY),
     DeliberateDifference("BR-CO-25", "ubl", _BR_CO_25, _BR_CO_25_WHY),
     DeliberateDifference("BR-CO-25", "cii", _BR_CO_25, _BR_CO_25_WHY),
     DeliberateDifference("BR-61", "cii", _BR_61, _BR_61_CII_WHY),
