@@ -147,6 +147,11 @@ CASES: dict[str, tuple[list[tuple[str, str]], set[str]]] = {
         ],
         set(),
     ),
+    # BR-CO-16 without prepaid nor rounding amount: xs:decimal(cbc:PayableAmount) = xs:decimal(TaxInclusiveAmount).
+    "an amount due a thousandth off the total with VAT fails BR-CO-16 (no rounding there)": (
+        [(PAYABLE + "1542.60<", PAYABLE + "1542.601<")],
+        {"BR-CO-16", "BR-DEC-18"},
+    ),
 }
 
 
