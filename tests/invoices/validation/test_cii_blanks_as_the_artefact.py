@@ -16,6 +16,9 @@ SELLER_ADDRESS = (
     "        </ram:URIUniversalCommunication>"
 )
 BUYER_ADDRESS = SELLER_ADDRESS.replace("732829320", "110002011")
+SUBJECT = "<ram:SubjectCode>PMT</ram:SubjectCode>"
+PRODUCT_NAME = "<ram:Name>Conseil</ram:Name>"
+ISSUED = '<ram:IssueDateTime>\n      <udt:DateTimeString format="102">20261120</udt:DateTimeString>'
 AMOUNT = "<ram:ActualAmount>0.00</ram:ActualAmount>"
 END = '<udt:DateTimeString format="102">20261130</udt:DateTimeString>'
 
@@ -81,6 +84,17 @@ CASES: dict[str, tuple[list[tuple[str, str]], set[str]]] = {
     "BR-CL-25: a seller's blank schemeID fails it and BR-62": (
         [(SELLER_ADDRESS, SELLER_ADDRESS.replace('"0225"', '""'))],
         {"BR-62", "BR-CL-25"},
+    ),
+    # Code lists asked of every element, a blank one failing: BR-CL-08 (SubjectCode), BR-CL-15 (OriginTradeCountry).
+    "BR-CL-08: a blank note subject code fails it": ([(SUBJECT, "<ram:SubjectCode> </ram:SubjectCode>")], {"BR-CL-08"}),
+    "BR-CL-15: a blank origin country fails it": (
+        [(PRODUCT_NAME, f"{PRODUCT_NAME}<ram:OriginTradeCountry><ram:ID/></ram:OriginTradeCountry>")],
+        {"BR-CL-15"},
+    ),
+    # BR-03 reads the issue date from udt:DateTimeString[@format='102'] only.
+    "BR-03: an issue date without format 102 fails it, though pdp reads the date": (
+        [(ISSUED, ISSUED.replace(' format="102"', ""))],
+        {"BR-03"},
     ),
     # BR-30 compares the udt:DateTimeString[@format = '102'] strings as strings: '' >= '20261101' is false, while
     # '20261130' >= '' is true.

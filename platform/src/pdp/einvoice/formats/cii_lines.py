@@ -92,7 +92,8 @@ def read_line_slow(element: Any) -> Line:
         buyer_item_id=_get(product, T.BuyerAssignedID),
         standard_item_id=_ident(product.get(T.GlobalID)),
         classifications=_classifications(product_element, product),
-        origin_country=_child_text(product.get(T.OriginTradeCountry), T.ID),
+        # Blank is there (""): BR-CL-15 is asked of every ram:OriginTradeCountry/ram:ID.
+        origin_country=code_of(_kids(product.get(T.OriginTradeCountry)).get(T.ID)),
         attributes=_attributes(product_element, product),
     )
 
@@ -269,7 +270,7 @@ def _product(product: Any, line: Line) -> None:
         line.buyer_item_id = _get(kids, T.BuyerAssignedID)
         line.standard_item_id = _ident(kids.get(T.GlobalID))
         line.classifications = _classifications(product, kids)
-        line.origin_country = _child_text(kids.get(T.OriginTradeCountry), T.ID)
+        line.origin_country = code_of(_kids(kids.get(T.OriginTradeCountry)).get(T.ID))  # blank: "" (BR-CL-15)
         line.attributes = _attributes(product, kids)
 
 

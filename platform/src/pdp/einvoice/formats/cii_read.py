@@ -220,7 +220,8 @@ def _invoice(root: Any) -> Invoice:
 
 def _note(element: Any) -> Note:
     kids = _kids(element)
-    return Note(text=_get(kids, T.Content), subject_code=_get(kids, T.SubjectCode))
+    # Blank is there (""): BR-CL-08 is asked of every ram:SubjectCode.
+    return Note(text=_get(kids, T.Content), subject_code=code_of(kids.get(T.SubjectCode)))
 
 
 def _agreement(element: Any, fields: dict[str, Any]) -> None:
