@@ -152,6 +152,11 @@ CASES: dict[str, tuple[list[tuple[str, str]], set[str]]] = {
         [(PAYABLE + "1542.60<", PAYABLE + "1542.601<")],
         {"BR-CO-16", "BR-DEC-18"},
     ),
+    # BR-AF-01 with IGIC items asks for a subtotal cbc:ID = 'L' in any tax scheme (its other disjunct: in VAT).
+    "IGIC lines with an IGIC subtotal outside the VAT scheme pass BR-AF-01": (
+        [("<cbc:ID>S</cbc:ID>", "<cbc:ID>L</cbc:ID>"), (UBL_SUBTOTAL, UBL_SUBTOTAL.replace(">VAT<", ">GST<"))],
+        {"BR-47", "BR-48", "BR-CO-17"},  # the subtotal has no VAT category
+    ),
 }
 
 

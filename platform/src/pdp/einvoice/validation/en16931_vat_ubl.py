@@ -51,6 +51,8 @@ def breakdown_present_ok(category: str, items: list[TaxedItem]) -> bool:
         return used == any("S" in it.codes for it in items if it.kind == "breakdown")
     if category in ("L", "M"):
         used = any(category in it.vat_codes for it in items if it.kind in ITEMS)
+        if used and category == "L":  # BR-AF-01's first disjunct counts subtotals cbc:ID = 'L' of any tax scheme
+            return any(category in it.codes for it in items if it.kind == "breakdown")
         return used == any(category in it.vat_codes for it in items if it.kind == "breakdown")
     # Every VAT TaxCategory counts as an item, the breakdown's own included: exactly one breakdown, or none at all.
     breakdowns = sum(it.vat_codes.count(category) for it in items if it.kind == "breakdown")
