@@ -37,6 +37,7 @@ SECOND_MEANS = (
 )
 PRICE_END = "</cac:Price></cac:InvoiceLine><cac:InvoiceLine><cbc:ID>2</cbc:ID>"
 TOTALS = "<cac:LegalMonetaryTotal>"
+FIRST_ITEM = "<cbc:Name>Conseil</cbc:Name><cac:ClassifiedTaxCategory>"
 PAYABLE = '<cbc:PayableAmount currencyID="EUR">'
 
 
@@ -156,6 +157,15 @@ CASES: dict[str, tuple[list[tuple[str, str]], set[str]]] = {
     "IGIC lines with an IGIC subtotal outside the VAT scheme pass BR-AF-01": (
         [("<cbc:ID>S</cbc:ID>", "<cbc:ID>L</cbc:ID>"), (UBL_SUBTOTAL, UBL_SUBTOTAL.replace(">VAT<", ">GST<"))],
         {"BR-47", "BR-48", "BR-CO-17"},  # the subtotal has no VAT category
+    ),
+    # BR-O-12 counts ClassifiedTaxCategory[normalize-space(cbc:ID) != 'O'] in VAT: one without cbc:ID is such.
+    "a VAT line category without ID is another category than O (BR-O-12)": (
+        [
+            ("<cbc:ID>S</cbc:ID><cbc:Percent>20.00</cbc:Percent>", "<cbc:ID>O</cbc:ID>"),
+            (f"{FIRST_ITEM}<cbc:ID>O</cbc:ID>", FIRST_ITEM),
+        ],
+        # every category O without exemption reason, rate or zero VAT; a seller VAT id; a line without category
+        {"BR-CO-04", "BR-CO-17", "BR-O-02", "BR-O-08", "BR-O-09", "BR-O-10", "BR-O-12"},
     ),
 }
 

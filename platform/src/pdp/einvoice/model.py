@@ -146,6 +146,9 @@ class TaxedItem(Model, kw_only=True):
     rates: list[Decimal] = msgspec.field(default_factory=list)  # each category's cbc:Percent, any tax scheme
     # UBL: each category's cbc:TaxExemptionReasonCode, stripped ("" when blank), looked up by BR-CL-22 wherever written
     exemption_codes: list[str] = msgspec.field(default_factory=list)
+    # UBL: its categories in the VAT scheme without cbc:ID, which BR-O-11…14 count as "not O" (normalize-space of
+    # nothing is '', != 'O')
+    vat_without_id: int = 0
 
 
 class MeansAccount(Model, kw_only=True):

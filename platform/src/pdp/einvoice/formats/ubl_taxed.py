@@ -55,6 +55,7 @@ def _item(kind: _Kind, amount: Any, categories: list[Any]) -> tuple[TaxedItem, b
     vat_codes: list[str] = []
     rates: list[Decimal] = []
     exemption_codes: list[str] = []
+    vat_without_id = 0
     simple = len(categories) <= 1
     for category in categories:
         ck = _children(category)
@@ -70,6 +71,9 @@ def _item(kind: _Kind, amount: Any, categories: list[Any]) -> tuple[TaxedItem, b
             codes.append(code)
             if vat:
                 vat_codes.append(code)
+        elif vat:
+            vat_without_id += 1
+            simple = False
         if rate is not None:
             rates.append(rate)
     item = TaxedItem(
@@ -79,6 +83,7 @@ def _item(kind: _Kind, amount: Any, categories: list[Any]) -> tuple[TaxedItem, b
         vat_codes=vat_codes,
         rates=rates,
         exemption_codes=exemption_codes,
+        vat_without_id=vat_without_id,
     )
     return item, simple
 

@@ -99,10 +99,14 @@ def taxable_amount_ok(category: str, taxable: Decimal | None, rates: list[Decima
 
 def not_subject_ok(items: list[TaxedItem]) -> dict[str, bool]:
     """BR-O-11…14 when a VAT breakdown in category O exists: no other VAT category on the breakdowns, lines,
-    allowances and charges (a category outside the VAT scheme, or none, is no other category)."""
+    allowances and charges (a category outside the VAT scheme is no other category; a VAT one without cbc:ID is,
+    as normalize-space of nothing is not 'O')."""
 
     def only_o(kinds: set[str]) -> bool:
-        return all(code == "O" for it in items if it.kind in kinds for code in it.vat_codes)
+        chosen = [it for it in items if it.kind in kinds]
+        return all(code == "O" for it in chosen for code in it.vat_codes) and not any(
+            it.vat_without_id for it in chosen
+        )
 
     return {
         "BR-O-11": only_o({"breakdown"}),
