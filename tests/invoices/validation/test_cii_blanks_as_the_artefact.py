@@ -19,6 +19,13 @@ BUYER_ADDRESS = SELLER_ADDRESS.replace("732829320", "110002011")
 SUBJECT = "<ram:SubjectCode>PMT</ram:SubjectCode>"
 PRODUCT_NAME = "<ram:Name>Conseil</ram:Name>"
 ISSUED = '<ram:IssueDateTime>\n      <udt:DateTimeString format="102">20261120</udt:DateTimeString>'
+SELLER_NAME = "<ram:Name>Atelier Dupont SARL</ram:Name>"
+# The seller's GlobalID, legal registration ID and VAT id taken away (its VAT id under another scheme).
+UNIDENTIFIED_SELLER = [
+    ('<ram:GlobalID schemeID="0009">73282932000074</ram:GlobalID>', ""),
+    ('<ram:ID schemeID="0002">732829320</ram:ID>', ""),
+    (SELLER_VAT, '<ram:ID schemeID="XX">FR44732829320</ram:ID>'),
+]
 AMOUNT = "<ram:ActualAmount>0.00</ram:ActualAmount>"
 END = '<udt:DateTimeString format="102">20261130</udt:DateTimeString>'
 
@@ -96,6 +103,12 @@ CASES: dict[str, tuple[list[tuple[str, str]], set[str]]] = {
         [(ISSUED, ISSUED.replace(' format="102"', ""))],
         {"BR-03"},
     ),
+    # BR-CO-26 tests the seller's identifiers by existence: a blank ram:ID is there.
+    "BR-CO-26: a seller with only a blank ram:ID passes it": (
+        [*UNIDENTIFIED_SELLER, (SELLER_NAME, f"<ram:ID> </ram:ID>{SELLER_NAME}")],
+        {"BR-S-02"},
+    ),
+    "BR-CO-26: a seller without any identifier fails it": (UNIDENTIFIED_SELLER, {"BR-CO-26", "BR-S-02"}),
     # BR-30 compares the udt:DateTimeString[@format = '102'] strings as strings: '' >= '20261101' is false, while
     # '20261130' >= '' is true.
     "BR-30: a line period with a blank end fails it": (

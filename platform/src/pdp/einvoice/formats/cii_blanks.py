@@ -55,7 +55,20 @@ def blank_terms(transaction: Any, parts: Kids, invoice: Invoice) -> list[str] | 
     found += _unschemed_addresses(parts, invoice)
     if invoice.issue_date is not None and _unformatted_issue_date(transaction):
         found.append("BT-2")
+    seller = invoice.seller
+    if not (seller.identifiers or seller.legal_id or seller.vat_id is not None):
+        found += _blank_seller_ids(parts)
     return found or None
+
+
+def _blank_seller_ids(parts: Kids) -> list[str]:
+    """BR-CO-26 tests the seller's ram:ID, ram:GlobalID and SpecifiedLegalOrganization/ram:ID by existence: a blank
+    one is there ("BT-29", "BT-30"), where the model has no identifier."""
+    seller = _kids(_kids(parts.get(T.ApplicableHeaderTradeAgreement)).get(T.SellerTradeParty))
+    found = ["BT-29"] if T.ID in seller or T.GlobalID in seller else []
+    if T.ID in _kids(seller.get(T.SpecifiedLegalOrganization)):
+        found.append("BT-30")
+    return found
 
 
 def _unformatted_issue_date(transaction: Any) -> bool:
