@@ -38,6 +38,7 @@ SECOND_MEANS = (
 PRICE_END = "</cac:Price></cac:InvoiceLine><cac:InvoiceLine><cbc:ID>2</cbc:ID>"
 TOTALS = "<cac:LegalMonetaryTotal>"
 FIRST_ITEM = "<cbc:Name>Conseil</cbc:Name><cac:ClassifiedTaxCategory>"
+ORIGIN = "<cac:OriginCountry><cbc:IdentificationCode> </cbc:IdentificationCode></cac:OriginCountry>"
 PAYABLE = '<cbc:PayableAmount currencyID="EUR">'
 
 
@@ -166,6 +167,11 @@ CASES: dict[str, tuple[list[tuple[str, str]], set[str]]] = {
         ],
         # every category O without exemption reason, rate or zero VAT; a seller VAT id; a line without category
         {"BR-CO-04", "BR-CO-17", "BR-O-02", "BR-O-08", "BR-O-09", "BR-O-10", "BR-O-12"},
+    ),
+    # BR-CL-15's context is every cac:OriginCountry/cbc:IdentificationCode, a blank one too.
+    "a blank item origin country fails BR-CL-15": (
+        [(FIRST_ITEM, FIRST_ITEM.replace("<cac:Class", ORIGIN + "<cac:Class"))],
+        {"BR-CL-15"},
     ),
 }
 

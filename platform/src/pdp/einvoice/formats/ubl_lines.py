@@ -58,7 +58,8 @@ def _line(element: Any, credit: bool) -> Line:
         buyer_item_id=_child_id(item, A.BuyersItemIdentification),
         standard_item_id=_identifier_of(_first(_children(_first(item, A.StandardItemIdentification)), B.ID)),
         classifications=[c for c in map(_classification, _every(item, A.CommodityClassification)) if c is not None],
-        origin_country=_child_text(_children(_first(item, A.OriginCountry)), B.IdentificationCode),
+        # Blank is there (""): BR-CL-15's context is every cac:OriginCountry/cbc:IdentificationCode.
+        origin_country=code_of(_first(_children(_first(item, A.OriginCountry)), B.IdentificationCode)),
         attributes=[_attribute(el) for el in _every(item, A.AdditionalItemProperty)],
     )
 
