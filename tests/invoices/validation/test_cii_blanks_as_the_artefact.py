@@ -26,6 +26,14 @@ UNIDENTIFIED_SELLER = [
     ('<ram:ID schemeID="0002">732829320</ram:ID>', ""),
     (SELLER_VAT, '<ram:ID schemeID="XX">FR44732829320</ram:ID>'),
 ]
+CURRENCY = "<ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>"
+
+
+def payee(scheme: str) -> str:
+    legal = f"<ram:SpecifiedLegalOrganization><ram:ID {scheme}>552100554</ram:ID></ram:SpecifiedLegalOrganization>"
+    return f"<ram:PayeeTradeParty><ram:Name>Factor SA</ram:Name>{legal}</ram:PayeeTradeParty>"
+
+
 AMOUNT = "<ram:ActualAmount>0.00</ram:ActualAmount>"
 END = '<udt:DateTimeString format="102">20261130</udt:DateTimeString>'
 
@@ -109,6 +117,12 @@ CASES: dict[str, tuple[list[tuple[str, str]], set[str]]] = {
         {"BR-S-02"},
     ),
     "BR-CO-26: a seller without any identifier fails it": (UNIDENTIFIED_SELLER, {"BR-CO-26", "BR-S-02"}),
+    # BR-CL-11 is asked of every ram:ID[@schemeID] outside a tax registration, the payee's legal id too.
+    "BR-CL-11: a payee's legal id in an unknown scheme fails it": (
+        [(CURRENCY, CURRENCY + payee('schemeID="XXXX"'))],
+        {"BR-CL-11"},
+    ),
+    "BR-CL-11: a payee's legal id in SIREN passes it": ([(CURRENCY, CURRENCY + payee('schemeID="0002"'))], set()),
     # BR-30 compares the udt:DateTimeString[@format = '102'] strings as strings: '' >= '20261101' is false, while
     # '20261130' >= '' is true.
     "BR-30: a line period with a blank end fails it": (
