@@ -39,6 +39,10 @@ PRICE_END = "</cac:Price></cac:InvoiceLine><cac:InvoiceLine><cbc:ID>2</cbc:ID>"
 TOTALS = "<cac:LegalMonetaryTotal>"
 FIRST_ITEM = "<cbc:Name>Conseil</cbc:Name><cac:ClassifiedTaxCategory>"
 ORIGIN = "<cac:OriginCountry><cbc:IdentificationCode> </cbc:IdentificationCode></cac:OriginCountry>"
+BLANK_AMOUNT_CHARGE = (
+    "<cac:AllowanceCharge><cbc:ChargeIndicator>true</cbc:ChargeIndicator><cbc:AllowanceChargeReason>Port"
+    '</cbc:AllowanceChargeReason><cbc:Amount currencyID="EUR"></cbc:Amount></cac:AllowanceCharge>'
+)
 PAYABLE = '<cbc:PayableAmount currencyID="EUR">'
 
 
@@ -172,6 +176,12 @@ CASES: dict[str, tuple[list[tuple[str, str]], set[str]]] = {
     "a blank item origin country fails BR-CL-15": (
         [(FIRST_ITEM, FIRST_ITEM.replace("<cac:Class", ORIGIN + "<cac:Class"))],
         {"BR-CL-15"},
+    ),
+    # BR-36 tests exists(cbc:Amount): a blank charge amount is there (no category: the artefact's S sums would
+    # stop on the blank decimal).
+    "a blank charge amount is there for BR-36": (
+        [(TAX_TOTAL, BLANK_AMOUNT_CHARGE + TAX_TOTAL)],
+        {"BR-37", "BR-CO-12"},
     ),
 }
 

@@ -24,6 +24,13 @@ def blank_terms(k: Kids, line_tag: str, invoice: Invoice, seller: Any) -> list[s
         if line.quantity is None or any(not (a.name and a.value) for a in line.attributes):
             elements = elements if elements is not None else _every(k, line_tag)
             found += _line_blanks(_children(elements[index]), index)
+    # BR-31/BR-36 test exists(cbc:Amount): a blank document level allowance (BT-92) or charge (BT-99) amount is
+    # there (read as amount_there reads CII's "BT-92/99").
+    charges = [i for i, ac in enumerate(invoice.allowances_charges) if ac.amount is None and ac.is_charge is not None]
+    if charges:
+        elements = _every(k, A.AllowanceCharge)
+        if any(B.Amount in _children(elements[i]) for i in charges):
+            found.append("BT-92/99")
     party = invoice.seller
     if not (party.identifiers or party.legal_id or party.vat_id):
         found += _seller_blanks(_children(seller))
