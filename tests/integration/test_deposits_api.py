@@ -112,7 +112,7 @@ async def test_no_mandate_no_deposit(client: Any, tenant: TenantFixture, owner_e
 async def test_invalid_duplicate_and_foreign_seller_are_refused(client: Any, tenant: TenantFixture) -> None:
     provider = await seller_provider(client, tenant)
     await active_mandate(client, tenant, provider["id"])
-    totals = {"total_excl_tax": "1", "total_tax": "1", "total_incl_tax": "1"}
+    totals = {"total_excl_tax": "1", "total_tax": "1", "total_incl_tax": "5"}
     broken = await deposit_cii(client, tenant, provider["id"], totals=totals)
     assert (broken.status_code, broken.json()["code"]) == (422, "invoice_invalid")
     assert "BR-CO-15" in {e["rule"] for e in broken.json()["errors"]}

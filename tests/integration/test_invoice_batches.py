@@ -36,7 +36,7 @@ async def test_good_files_are_deposited_and_bad_ones_reported_alone(
 ) -> None:
     provider = await seller_provider(client, tenant)
     await active_mandate(client, tenant, provider["id"])
-    broken = cii_invoice(number="B-3", totals={"total_excl_tax": "1", "total_tax": "1", "total_incl_tax": "1"})
+    broken = cii_invoice(number="B-3", totals={"total_excl_tax": "1", "total_tax": "1", "total_incl_tax": "5"})
     files = [("a.xml", cii_invoice(number="B-1")), ("b.xml", _ubl("B-2")), ("c.xml", broken), ("d.xml", _ubl("B-2"))]
     response = await _post(client, tenant, files, provider["id"])
     assert response.status_code == 200, response.text

@@ -36,7 +36,7 @@ async def test_a_valid_cii_upload_gets_a_clean_report(client: Any, tenant: Tenan
 
 
 async def test_findings_come_in_french_with_their_rules(client: Any, tenant: TenantFixture) -> None:
-    broken = structured(totals={"total_excl_tax": "1", "total_tax": "1", "total_incl_tax": "1"})
+    broken = structured(totals={"total_excl_tax": "1", "total_tax": "1", "total_incl_tax": "5"})
     xml = write_cii(to_invoice(broken, seller=SELLER))
     response = await client.post(
         "/v1/invoices/validate?lang=fr", files={"file": ("f.xml", xml, "application/xml")}, headers=tenant.headers
