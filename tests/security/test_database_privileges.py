@@ -69,6 +69,7 @@ FUNCTIONS = {
     "pdp_open_tenant_case",
     "pdp_staff_resolve_case",
     "pdp_staff_chorus_errors",
+    "pdp_staff_activity",
 }
 
 

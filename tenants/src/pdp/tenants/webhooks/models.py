@@ -33,6 +33,10 @@ class WebhookEndpoint(TenantScoped, Base):
     url: Mapped[str] = mapped_column(String(2048))
     events: Mapped[list[str]] = mapped_column(ARRAY(String(40)))  # event types, or ["*"] for all
     secret_enc: Mapped[str] = mapped_column(Text)  # envelope-encrypted, bound to tenant and endpoint
+    # After a rotation, the former secret still signs (beside the new one) until it expires: receivers move over
+    # without a failed delivery.
+    previous_secret_enc: Mapped[str | None] = mapped_column(Text)
+    previous_secret_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Deleted endpoints are kept (soft delete) so that their delivery log stays readable for support.
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
