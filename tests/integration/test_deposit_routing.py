@@ -16,7 +16,7 @@ from pdp.connectors.chorus_pro.sandbox.einvoice_reader import read_deposit
 from pdp.einvoice.formats.json_input import to_invoice
 from pdp.einvoice.formats.ubl_write import write_ubl
 from pdp.einvoice.model import Identifier
-from pdp.einvoice.validation.chorus import resolve_routing
+from pdp.einvoice.validation.chorus_routing import resolve_routing
 from pdp.einvoice.validation.engine import validate_document
 from pdp.tenants.deposits.document_checks import metadata_routing
 from tests.conftest import TenantFixture

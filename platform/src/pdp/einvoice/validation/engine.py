@@ -28,7 +28,8 @@ from pdp.einvoice.formats.sniff import sniff_checked
 from pdp.einvoice.formats.xmlsafe import parse_xml
 from pdp.einvoice.model import ChorusRouting, Invoice
 from pdp.einvoice.validation.brfr import validate_brfr
-from pdp.einvoice.validation.chorus import RecipientDirectory, routing_against_document, validate_chorus
+from pdp.einvoice.validation.chorus import RecipientDirectory, validate_chorus
+from pdp.einvoice.validation.chorus_routing import routing_against_document
 from pdp.einvoice.validation.en16931 import validate_en16931
 from pdp.einvoice.validation.xsd import check_schema
 

@@ -18,7 +18,8 @@ from stdnum.fr import siret as siret_number
 from pdp.einvoice.findings import finding
 from pdp.einvoice.formats.json_input import JsonAddress, JsonInvoice, JsonSeller
 from pdp.einvoice.model import ChorusRouting
-from pdp.einvoice.validation.chorus import recipient_findings, resolve_routing
+from pdp.einvoice.validation.chorus import recipient_findings
+from pdp.einvoice.validation.chorus_routing import resolve_routing
 from pdp.einvoice.validation.engine import BLOCKING, ValidationReport, validate_document
 from pdp.platform.errors import AppError, ValidationFailed
 from pdp.platform.jsondecode import decode_object

@@ -21,7 +21,7 @@ from pdp.connectors.s3.client import S3Unavailable
 from pdp.einvoice.findings import public_entry
 from pdp.einvoice.formats.facturx_write import write_facturx
 from pdp.einvoice.model import ChorusRouting, Invoice
-from pdp.einvoice.validation.chorus import resolve_routing
+from pdp.einvoice.validation.chorus_routing import resolve_routing
 from pdp.einvoice.validation.engine import ValidationReport
 from pdp.platform import clock, ids, outbox
 from pdp.platform.audit import Actor, AuditRepository

@@ -20,7 +20,7 @@ from pdp.einvoice.formats.policy import FilePolicy
 from pdp.einvoice.formats.sniff import sniff_checked
 from pdp.einvoice.formats.xmlsafe import parse_xml
 from pdp.einvoice.model import Invoice
-from pdp.einvoice.validation.chorus import resolve_routing
+from pdp.einvoice.validation.chorus_routing import resolve_routing
 from pdp.einvoice.validation.xsd import check_schema
 
 # Chorus reads files up to its own limits; the emulator checks sizes itself, so the policy must not stop first.
