@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 
 from pdp.einvoice.findings import Finding, Severity, finding
-from pdp.einvoice.model import AllowanceCharge, Invoice
+from pdp.einvoice.model import AllowanceCharge, Invoice, TaxedItem
 from pdp.einvoice.paths import xpath_for
 from pdp.einvoice.validation.messages import MESSAGES
 
@@ -21,6 +21,8 @@ HALF = Decimal("0.5")
 ZERO = Decimal(0)
 CII_SYNTAXES = frozenset({"cii", "facturx"})  # the syntaxes read as CII (a Factur-X PDF carries CII)
 ONE = Decimal(1)
+# TaxedItem kinds at the document level: an allowance, a charge, or one that says neither (no ChargeIndicator)
+DOCUMENT_LEVEL = frozenset({"allowance", "charge", "unflagged"})
 
 
 def xround2(value: Decimal) -> Decimal:
@@ -42,6 +44,24 @@ def amount_there(invoice: Invoice, ac: AllowanceCharge, line: int | None) -> boo
 def total(values: Iterable[Decimal | None]) -> Decimal:
     # A list rather than a generator for sum(): the same additions in the same order, one frame switch less each.
     return sum([v for v in values if v is not None], ZERO)
+
+
+def model_taxed_items(inv: Invoice) -> list[TaxedItem]:
+    """The lines, allowances and charges and VAT breakdowns as :class:`TaxedItem`, each with its one category and rate
+    from the model's terms: what the syntax-worded VAT rules read when the reader kept no fuller reading (a JSON or
+    PDF invoice, or an invoice built in code)."""
+    items = [_taxed_item("line", line.net_amount, line.vat_category, line.vat_rate) for line in inv.lines]
+    for ac in inv.allowances_charges:
+        kind = "unflagged" if ac.is_charge is None else "charge" if ac.is_charge else "allowance"
+        items.append(_taxed_item(kind, ac.amount, ac.vat_category, ac.vat_rate))
+    items += [_taxed_item("breakdown", v.taxable_amount, v.category, v.rate) for v in inv.vat_breakdown]
+    return items
+
+
+def _taxed_item(kind: str, amount: Decimal | None, category: str | None, rate: Decimal | None) -> TaxedItem:
+    codes = [category] if category is not None else []
+    rates = [rate] if rate is not None else []
+    return TaxedItem(kind=kind, amount=amount, codes=codes, vat_codes=codes, rates=rates)  # type: ignore[arg-type]
 
 
 def decimals(value: Decimal) -> int:

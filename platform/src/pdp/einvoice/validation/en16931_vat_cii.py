@@ -25,30 +25,16 @@ from decimal import Decimal
 import msgspec
 
 from pdp.einvoice.model import Invoice, TaxedItem, VatBreakdown
-from pdp.einvoice.validation.context import ONE, decimals, total, xround2
+from pdp.einvoice.validation.context import DOCUMENT_LEVEL, ONE, decimals, model_taxed_items, total, xround2
 
 EXACT = frozenset({"S", "O"})
 UNCHECKED = frozenset({"L", "M"})
 ANY_TYPE_CONTEXT = frozenset({"S", "Z"})  # breakdown contexts without the TypeCode test
-DOCUMENT_LEVEL = frozenset({"allowance", "charge", "unflagged"})
 
 
 def taxed_items(inv: Invoice) -> list[TaxedItem]:
     """The reader's fuller reading, or the same built from the model's terms when it kept none."""
-    if inv.cii_taxed_items is not None:
-        return inv.cii_taxed_items
-    items = [_item("line", line.net_amount, line.vat_category, line.vat_rate) for line in inv.lines]
-    for ac in inv.allowances_charges:
-        kind = "unflagged" if ac.is_charge is None else "charge" if ac.is_charge else "allowance"
-        items.append(_item(kind, ac.amount, ac.vat_category, ac.vat_rate))
-    items += [_item("breakdown", v.taxable_amount, v.category, v.rate) for v in inv.vat_breakdown]
-    return items
-
-
-def _item(kind: str, amount: Decimal | None, category: str | None, rate: Decimal | None) -> TaxedItem:
-    codes = [category] if category is not None else []
-    rates = [rate] if rate is not None else []
-    return TaxedItem(kind=kind, amount=amount, codes=codes, vat_codes=codes, rates=rates)  # type: ignore[arg-type]
+    return inv.cii_taxed_items if inv.cii_taxed_items is not None else model_taxed_items(inv)
 
 
 def counts(category: str, items: list[TaxedItem]) -> tuple[int, int, int]:

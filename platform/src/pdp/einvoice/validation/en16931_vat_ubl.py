@@ -21,27 +21,14 @@ from pdp.einvoice.model import Invoice, TaxedItem
 
 __all__ = ["TaxedItem", "breakdown_present_ok", "taxed_items"]
 from pdp.einvoice.validation.codelists import CODE_LISTS
-from pdp.einvoice.validation.context import ONE, RuleContext, total
+from pdp.einvoice.validation.context import DOCUMENT_LEVEL, ONE, RuleContext, model_taxed_items, total
 
-DOCUMENT_LEVEL = frozenset({"allowance", "charge", "unflagged"})
 ITEMS = DOCUMENT_LEVEL | {"line"}
 
 
 def taxed_items(inv: Invoice) -> list[TaxedItem]:
     """The reader's fuller reading, or the same built from the model's terms when it kept none."""
-    if inv.ubl_taxed_items is not None:
-        return inv.ubl_taxed_items
-    items = [_item("line", line.net_amount, line.vat_category, line.vat_rate) for line in inv.lines]
-    for ac in inv.allowances_charges:
-        kind = "unflagged" if ac.is_charge is None else "charge" if ac.is_charge else "allowance"
-        items.append(_item(kind, ac.amount, ac.vat_category, ac.vat_rate))
-    items += [_item("breakdown", v.taxable_amount, v.category, v.rate) for v in inv.vat_breakdown]
-    return items
-
-
-def _item(kind: str, amount: Decimal | None, category: str | None, rate: Decimal | None) -> TaxedItem:
-    codes = [category] if category is not None else []
-    return TaxedItem(kind=kind, amount=amount, codes=codes, vat_codes=codes, rates=[rate] if rate is not None else [])  # type: ignore[arg-type]
+    return inv.ubl_taxed_items if inv.ubl_taxed_items is not None else model_taxed_items(inv)
 
 
 def breakdown_present_ok(category: str, items: list[TaxedItem]) -> bool:
