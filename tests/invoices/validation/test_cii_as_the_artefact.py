@@ -5,24 +5,21 @@ report exactly those, and the artefact is asked too, so that a case cannot drift
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
-from functools import cache
 
 import msgspec
 import pytest
 
 from pdp.einvoice.formats.cii_write import write_cii
-from pdp.einvoice.formats.json_input import to_invoice
-from pdp.einvoice.model import Address, AllowanceCharge, Identifier, Invoice, Line, Party, Totals, VatBreakdown
+from pdp.einvoice.model import AllowanceCharge, Invoice, Totals
 from pdp.einvoice.validation.deliberate import is_deliberate
-from pdp.einvoice.validation.engine import ValidationOptions, validate_document
+from pdp.einvoice.validation.engine import validate_document
 from tests.invoices.oracle import CEN_STYLESHEETS, Oracle
-from tests.invoices.validation.test_engine import SELLER, structured
+from tests.invoices.validation.test_artefact_readings import NO_CHORUS, _en16931_errors
+from tests.invoices.validation.test_artefact_readings import _document as _edited
 from tests.invoices.validation.test_vat_categories_as_the_artefacts import invoice, judged, line, vat
 
 D = Decimal
-NO_CHORUS = ValidationOptions(chorus=False)
 ORACLE = Oracle(cen=True)
 VAT_TOTAL = '<ram:TaxTotalAmount currencyID="EUR">257.10</ram:TaxTotalAmount>'
 CURRENCY = "<ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>"
@@ -239,29 +236,13 @@ CASES: dict[str, tuple[list[tuple[str, str]], set[str]]] = {
 }
 
 
-@cache
-def _base() -> bytes:
-    return write_cii(to_invoice(structured(), seller=SELLER))
-
-
 def _document(changes: list[tuple[str, str]]) -> bytes:
-    xml = _base()
-    for written, becomes in changes:
-        assert written.encode() in xml, written
-        xml = xml.replace(written.encode(), becomes.encode())
-    return xml
+    """test_artefact_readings' valid CII invoice, each (written, becomes) change made."""
+    return _edited("cii", changes)
 
 
 def _pdp(xml: bytes) -> set[str]:
-    report = validate_document(xml, options=NO_CHORUS)
-    return {
-        f.rule
-        for f in report.errors
-        if f.severity in ("error", "fatal")
-        and f.rule.startswith("BR-")
-        and not f.rule.startswith("BR-FR")
-        and not is_deliberate(f.rule, "cii")
-    }
+    return {rule for rule in _en16931_errors(xml) if not is_deliberate(rule, "cii")}
 
 
 def _official(xml: bytes) -> set[str]:
@@ -284,44 +265,14 @@ def _reverse_charge_credit() -> Invoice:
     """A reverse charge invoice with a negative line: its 0 % tax is computed as -0.00."""
     tax = D("-100.00") * D(0) / 100
     assert tax.is_signed() and tax.is_zero()
-    return Invoice(
-        number="F-1",
-        issue_date=date(2026, 3, 2),
-        type_code="380",
-        currency="EUR",
-        due_date=date(2026, 4, 1),
-        specification_id="urn:cen.eu:en16931:2017",
-        seller=Party(
-            name="Fournisseur SAS",
-            vat_id="FR32123456789",
-            legal_id=Identifier(value="123456789", scheme="0002"),
-            address=Address(city="Paris", country_code="FR"),
-        ),
-        buyer=Party(name="Acheteur SA", vat_id="DE123456789", address=Address(city="Berlin", country_code="DE")),
+    credit = msgspec.structs.replace(line("AE", "0", net="-100.00"), quantity=D("-1"), net_price=D("100.00"))
+    breakdown = vat("AE", "0", base="-100.00", reason="Autoliquidation")
+    return invoice(
+        [credit],
+        [msgspec.structs.replace(breakdown, tax_amount=tax)],
         totals=Totals(
             line_net=D("-100.00"), without_vat=D("-100.00"), vat=tax, with_vat=D("-100.00"), due=D("-100.00")
         ),
-        vat_breakdown=[
-            VatBreakdown(
-                taxable_amount=D("-100.00"),
-                tax_amount=tax,
-                category="AE",
-                rate=D("0"),
-                exemption_reason="Autoliquidation",
-            )
-        ],
-        lines=[
-            Line(
-                id="1",
-                quantity=D("-1"),
-                unit_code="C62",
-                net_amount=D("-100.00"),
-                net_price=D("100.00"),
-                item_name="Avoir",
-                vat_category="AE",
-                vat_rate=D("0"),
-            )
-        ],
     )
 
 
