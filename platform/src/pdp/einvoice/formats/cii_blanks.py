@@ -55,10 +55,19 @@ def blank_terms(transaction: Any, parts: Kids, invoice: Invoice) -> list[str] | 
     found += _unschemed_addresses(parts, invoice)
     if invoice.issue_date is not None and _unformatted_issue_date(transaction):
         found.append("BT-2")
+    found += _blank_payee_name(parts, invoice)
     seller = invoice.seller
     if not (seller.identifiers or seller.legal_id or seller.vat_id is not None):
         found += _blank_seller_ids(parts)
     return found or None
+
+
+def _blank_payee_name(parts: Kids, invoice: Invoice) -> list[str]:
+    """BR-17 tests the payee's (ram:Name) by existence: a blank one is there ("BT-59")."""
+    if invoice.payee is None or invoice.payee.name is not None:
+        return []
+    payee = _kids(_kids(parts.get(T.ApplicableHeaderTradeSettlement)).get(T.PayeeTradeParty))
+    return ["BT-59"] if T.Name in payee else []
 
 
 def _blank_seller_ids(parts: Kids) -> list[str]:

@@ -39,6 +39,11 @@ def blank_terms(k: Kids, line_tag: str, invoice: Invoice, seller: Any) -> list[s
         schemes = map(_children, _every(_children(_first(k, A.TaxRepresentativeParty)), A.PartyTaxScheme))
         if any(B.CompanyID in sk and is_vat_scheme(sk) for sk in schemes):
             found.append("BT-63")
+    payee = invoice.payee
+    if payee is not None and payee.name is None:  # BR-17 tests exists(cac:PartyName/cbc:Name)
+        names = _every(_children(_first(k, A.PayeeParty)), A.PartyName)
+        if any(B.Name in _children(name) for name in names):
+            found.append("BT-59")
     return found or None
 
 

@@ -43,7 +43,7 @@ def check_presence(ctx: RuleContext) -> None:
         ctx.check(totals.due is not None, "BR-15")
     ctx.check(bool(inv.lines), "BR-16")
     if inv.payee is not None:
-        ctx.check(bool(inv.payee.name), "BR-17")
+        ctx.check(_payee_apart_and_named(inv, ctx.syntax), "BR-17")
     if inv.tax_representative is not None:
         rep = inv.tax_representative
         ctx.check(bool(rep.name), "BR-18")
@@ -107,6 +107,28 @@ def check_presence(ctx: RuleContext) -> None:
         # blank_terms (rare) can fail what the model's terms pass (a CII period date without format 102): no shortcut
         if inv.blank_terms is not None or not _line_passes(line):
             _check_line(ctx, index)
+
+
+def _payee_apart_and_named(inv: Invoice, syntax: str) -> bool:
+    """BR-17 as both CEN artefacts word it: the payee has a name element (a blank one is there, "BT-59" in
+    blank_terms) and is not the seller, as BG-10 is given only for another party: its name is not the seller's (in
+    UBL the seller's cac:PartyName, BT-28; elsewhere BT-27) and it has no identifier of the seller's (BT-60 among
+    BT-29, compared without scheme: CII compares its ram:IDs only, not the schemed ram:GlobalIDs; CII also BT-61
+    with BT-30)."""
+    payee, seller = inv.payee, inv.seller
+    assert payee is not None
+    if payee.name is None and not inv.is_blank("BT-59"):
+        return False
+    ubl = syntax == "ubl"
+    if payee.name is not None and payee.name == (seller.trading_name if ubl else seller.name):
+        return False
+    own = payee.identifier
+    compared = [other.value for other in seller.identifiers if ubl or other.scheme is None]
+    if own is not None and (ubl or own.scheme is None) and own.value in compared:
+        return False
+    if not ubl and payee.legal_id is not None and seller.legal_id is not None:
+        return payee.legal_id.value != seller.legal_id.value
+    return True
 
 
 def _line_passes(line: Line) -> bool:
