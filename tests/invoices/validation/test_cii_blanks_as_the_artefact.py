@@ -7,7 +7,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.invoices.validation.test_cii_as_the_artefact import _document, _official, _pdp, needs_artefact, period
+from tests.invoices.validation.test_cii_as_the_artefact import (
+    HEADER_RATE,
+    _document,
+    _official,
+    _pdp,
+    needs_artefact,
+    period,
+)
 
 SELLER_VAT = '<ram:ID schemeID="VA">FR44732829320</ram:ID>'
 LINE_SUMMATION = "<ram:SpecifiedTradeSettlementLineMonetarySummation>"
@@ -36,6 +43,14 @@ def payee(scheme: str) -> str:
 
 AMOUNT = "<ram:ActualAmount>0.00</ram:ActualAmount>"
 END = '<udt:DateTimeString format="102">20261130</udt:DateTimeString>'
+
+
+BLANK_DATE = '<udt:DateTimeString format="102"></udt:DateTimeString>'
+
+
+def dated_only(date: str, *, tag: str = "EndDateTime") -> str:
+    """A period with one date element, ``date`` its content."""
+    return f"<ram:BillingSpecifiedPeriod><ram:{tag}>{date}</ram:{tag}></ram:BillingSpecifiedPeriod>"
 
 
 def line_charge(
@@ -131,6 +146,19 @@ CASES: dict[str, tuple[list[tuple[str, str]], set[str]]] = {
     ),
     "BR-30: a line period with a blank start passes it": (
         [(LINE_SUMMATION, period(END).replace(">20261101<", "><") + LINE_SUMMATION)],
+        set(),
+    ),
+    # BR-CO-19 and BR-CO-20 ask (ram:StartDateTime) or (ram:EndDateTime): a blank date's element is there.
+    "BR-CO-20: a line period with only a blank end date is there": (
+        [(LINE_SUMMATION, dated_only(BLANK_DATE) + LINE_SUMMATION)],
+        set(),
+    ),
+    "BR-CO-20: an empty line period fails it": (
+        [(LINE_SUMMATION, "<ram:BillingSpecifiedPeriod></ram:BillingSpecifiedPeriod>" + LINE_SUMMATION)],
+        {"BR-CO-20"},
+    ),
+    "BR-CO-19: an invoicing period with only a blank start date is there": (
+        [(HEADER_RATE, HEADER_RATE + dated_only(BLANK_DATE, tag="StartDateTime"))],
         set(),
     ),
 }

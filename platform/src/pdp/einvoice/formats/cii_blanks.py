@@ -17,7 +17,7 @@ from typing import Any
 
 from pdp.einvoice.formats.cii_values import RSM, UDT, Kids, T, _all, _kids
 from pdp.einvoice.formats.xmltext import text_of
-from pdp.einvoice.model import Invoice
+from pdp.einvoice.model import Invoice, Period
 
 _DATE_TIME_STRING = f"{{{UDT}}}DateTimeString"
 _EXCHANGED_DOCUMENT = f"{{{RSM}}}ExchangedDocument"
@@ -38,12 +38,14 @@ def blank_terms(transaction: Any, parts: Kids, invoice: Invoice) -> list[str] | 
     if invoice.invoicing_period is not None:
         header = _kids(parts.get(T.ApplicableHeaderTradeSettlement))
         found += _undated(header.get(T.BillingSpecifiedPeriod), "BT-73", "BT-74")
+        found += _dateless(header.get(T.BillingSpecifiedPeriod), invoice.invoicing_period, "BT-73/74")
     for index, line in enumerate(invoice.lines):
         if line.period is not None:
             if elements is None:
                 elements = list(_all(transaction, T.IncludedSupplyChainTradeLineItem, parts))
             settlement = _kids(_kids(elements[index]).get(T.SpecifiedLineTradeSettlement))
             found += _undated(settlement.get(T.BillingSpecifiedPeriod), f"BT-134@{index}", f"BT-135@{index}")
+            found += _dateless(settlement.get(T.BillingSpecifiedPeriod), line.period, f"BT-134/135@{index}")
     if _unnamed_references(transaction) > sum(not attachment.id for attachment in invoice.attachments):
         found.append(UNNAMED_REFERENCE)
     payment = invoice.payment
@@ -183,6 +185,15 @@ def _undated(period: Any, start: str, end: str) -> list[str]:
         if not strings or (tag == T.EndDateTime and text_of(strings[0]) is None):
             found.append(term)
     return found
+
+
+def _dateless(element: Any, period: Period, term: str) -> list[str]:
+    """BR-CO-19 and BR-CO-20 test ``(ram:StartDateTime) or (ram:EndDateTime)`` by existence: a period with such an
+    element whose date pdp does not read (blank) still has one there ("BT-73/74", "BT-134/135@line")."""
+    if period.start is not None or period.end is not None:
+        return []
+    kids = _kids(element)
+    return [term] if T.StartDateTime in kids or T.EndDateTime in kids else []
 
 
 def _account_blanks(settlement: Any) -> list[str]:

@@ -54,7 +54,7 @@ def check_presence(ctx: RuleContext) -> None:
     if inv.invoicing_period is not None:
         period = inv.invoicing_period
         ctx.check(_period_ok(inv, period.start, period.end, "BT-73", "BT-74"), "BR-29")
-        ctx.check(bool(period.start or period.end), "BR-CO-19")
+        ctx.check(bool(period.start or period.end) or inv.is_blank("BT-73/74"), "BR-CO-19")  # CII: cii_blanks
     for ac in inv.allowances_charges:
         # The artefacts' contexts are [ChargeIndicator = false()] and [= true()]: an allowance or charge that says
         # neither (an XSD error, reported there) is checked by no BR rule.
@@ -188,7 +188,8 @@ def _check_line(ctx: RuleContext, index: int) -> None:
         else:
             terms = f"BT-134@{index}", f"BT-135@{index}"
             ctx.check(_period_ok(ctx.invoice, start, end, *terms), "BR-30", line=index)
-        ctx.check(bool(line.period.start or line.period.end), "BR-CO-20", line=index)
+        dated = bool(start or end) or ctx.invoice.is_blank(f"BT-134/135@{index}")  # CII: a blank date is there
+        ctx.check(dated, "BR-CO-20", line=index)
     for ac in line.allowances_charges:
         if ac.is_charge is None:  # neither an allowance nor a charge: no context (see check_presence)
             continue
