@@ -122,7 +122,7 @@ async def test_an_admin_suspends_a_tenant_its_keys_get_403_and_its_portal_says_w
     refused = await post_form(
         client, f"/console/tenants/{tenant.id}/suspension", f"/console/tenants/{tenant.id}", reason="Impayés"
     )
-    assert refused.status_code == 403 and refused.json()["code"] == "staff_role_required", support["email"]
+    assert refused.status_code == 403 and "staff_role_required" in refused.text, support["email"]
     await client.post("/console/deconnexion", follow_redirects=False)
     await _signed_in(client, settings, role="admin")
     await _granted(client, tenant.id)

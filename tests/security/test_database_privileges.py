@@ -65,7 +65,7 @@ FUNCTIONS = {
     "pdp_open_invoice_case",
     "pdp_staff_search",
     "pdp_staff_cases",
-    "pdp_staff_admin",
+    "pdp_staff_account_change",
     "pdp_open_tenant_case",
     "pdp_staff_resolve_case",
     "pdp_staff_chorus_errors",

@@ -15,7 +15,7 @@ GLOBAL_TABLES = {
     "chorus_recipient_services": "the services of those public recipients",
     "chorus_platform_accounts": "the platform's own Chorus Pro accounts (one per environment); no tenant data",
     "staff_sessions": "a signed-in console browser of a staff member, who works across tenants",
-    "staff_activity": "staff account changes across the platform, written by pdp_staff_admin only",
+    "staff_activity": "staff account changes across the platform, written by pdp_staff_account_change only",
     "staff_cases": "the staff queue spans tenants; the app role has no grant on it, only pdp_flag_contested_siret",
 }
 

@@ -7,6 +7,7 @@ import dataclasses
 from pdp.platform import jobs
 from pdp.platform.audit_anchor import AuditKeys
 from pdp.platform.db.session import unit_of_work
+from pdp.platform.ops_tallies import checkpoint_runs
 from pdp.platform.settings import Settings
 from pdp.tenants.archive.audit_checkpoints import PREFIX, verify_tenant
 from pdp.tenants.archive.store import open_archive
@@ -32,9 +33,12 @@ async def test_without_master_keys_nothing_is_queued(ctx: JobContext) -> None:
 
 
 async def test_the_job_anchors_the_heads_once(ctx: JobContext, tenant: TenantFixture) -> None:
+    assert isinstance(ctx.queue, jobs.ArqQueue)
     taken = await audit.checkpoint(ctx, tenant_id=tenant.id)
     assert taken is not None
+    assert await _last_run(ctx, tenant.id) == "written"  # what the console's operations view shows
     assert await audit.checkpoint(ctx, tenant_id=tenant.id) is None  # nothing new since
+    assert await _last_run(ctx, tenant.id) == "unchanged"
     bucket = open_archive(ctx.settings)
     try:
         [key] = await bucket.first_keys(f"{PREFIX}{tenant.id}/", 10)
@@ -46,6 +50,11 @@ async def test_the_job_anchors_the_heads_once(ctx: JobContext, tenant: TenantFix
     finally:
         bucket.close()
     assert report.ok and report.checkpoint is not None and report.checkpoint.taken_at.isoformat() == taken
+
+
+async def _last_run(ctx: JobContext, tenant_id: str) -> str:
+    assert isinstance(ctx.queue, jobs.ArqQueue)
+    return next(run.outcome for run in await checkpoint_runs(ctx.queue.redis) if run.tenant_id == tenant_id)
 
 
 def test_the_worker_runs_the_checkpoint_cron(settings: Settings) -> None:

@@ -6,8 +6,9 @@
 - ``staff_cases`` takes ``manual_follow_up``: a staff member marks an invoice that needs a person (a call to a
   buyer's service, a paper follow-up), opened in the tenant's transaction by ``pdp_open_tenant_case``.
 - ``staff_activity``: every change an admin makes to a staff account (created, role changed, TOTP reset,
-  disabled), written by ``pdp_staff_admin`` itself in the same transaction: the console cannot change an
-  account without the change being recorded, and the app role can neither write nor edit the table.
+  disabled), written by ``pdp_staff_account_change`` — the only way the app role now has to ``pdp_staff_admin``,
+  which it calls and records in the same transaction: the console cannot change an account without the change
+  being recorded, and the app role can neither write nor edit the table.
 - ``pdp_staff_activity(staff_id)``: for an active admin only, the newest staff activity across the platform —
   sign-ins (``staff_sessions``), access grants opened on tenants (reason, ticket, pages read, expiry) and account
   changes.
@@ -58,17 +59,17 @@ def _open_tenant_case(kinds: tuple[str, ...]) -> str:
     """
 
 
-# The function the console calls keeps its name and arguments; it now records what the former one did.
+# pdp_staff_admin's body names its arguments by its own name: it stays as it is, wrapped.
 RECORDING_ADMIN = f"""
-    CREATE FUNCTION pdp_staff_admin(
+    CREATE FUNCTION pdp_staff_account_change(
         admin_id text, action text, target_id text,
         email text DEFAULT NULL, full_name text DEFAULT NULL, role text DEFAULT NULL,
         password_hash text DEFAULT NULL, totp_secret_enc text DEFAULT NULL
     ) RETURNS boolean
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = {PATH} AS $$
     DECLARE
-        done boolean := pdp_staff_admin_apply(admin_id, action, target_id, email, full_name, role, password_hash,
-                                              totp_secret_enc);
+        done boolean := pdp_staff_admin(admin_id, action, target_id, email, full_name, role, password_hash,
+                                        totp_secret_enc);
     BEGIN
         IF done THEN
             INSERT INTO staff_activity (admin_id, action, target_id, detail)
@@ -130,11 +131,10 @@ def upgrade(app_role: str) -> None:
         sa.PrimaryKeyConstraint("id", name="pk_staff_activity"),
     )
     op.create_index("ix_staff_activity_at", "staff_activity", ["at"])
-    op.execute(f"ALTER FUNCTION pdp_staff_admin({ADMIN_ARGS}) RENAME TO pdp_staff_admin_apply")
-    op.execute(f"REVOKE ALL ON FUNCTION pdp_staff_admin_apply({ADMIN_ARGS}) FROM PUBLIC, {app_role}")
+    op.execute(f"REVOKE ALL ON FUNCTION pdp_staff_admin({ADMIN_ARGS}) FROM PUBLIC, {app_role}")
     op.execute(RECORDING_ADMIN)
-    op.execute(f"REVOKE ALL ON FUNCTION pdp_staff_admin({ADMIN_ARGS}) FROM PUBLIC")
-    op.execute(f"GRANT EXECUTE ON FUNCTION pdp_staff_admin({ADMIN_ARGS}) TO {app_role}")
+    op.execute(f"REVOKE ALL ON FUNCTION pdp_staff_account_change({ADMIN_ARGS}) FROM PUBLIC")
+    op.execute(f"GRANT EXECUTE ON FUNCTION pdp_staff_account_change({ADMIN_ARGS}) TO {app_role}")
     op.execute(ACTIVITY)
     op.execute("REVOKE ALL ON FUNCTION pdp_staff_activity(text) FROM PUBLIC")
     op.execute(f"GRANT EXECUTE ON FUNCTION pdp_staff_activity(text) TO {app_role}")
@@ -142,8 +142,7 @@ def upgrade(app_role: str) -> None:
 
 def downgrade(app_role: str) -> None:
     op.execute("DROP FUNCTION pdp_staff_activity(text)")
-    op.execute(f"DROP FUNCTION pdp_staff_admin({ADMIN_ARGS})")
-    op.execute(f"ALTER FUNCTION pdp_staff_admin_apply({ADMIN_ARGS}) RENAME TO pdp_staff_admin")
+    op.execute(f"DROP FUNCTION pdp_staff_account_change({ADMIN_ARGS})")
     op.execute(f"GRANT EXECUTE ON FUNCTION pdp_staff_admin({ADMIN_ARGS}) TO {app_role}")
     op.drop_table("staff_activity")
     op.execute(_open_tenant_case(OLD_TENANT_CASES))

@@ -24,6 +24,7 @@ from typing import Any
 
 from pdp.platform.errors import RateLimited
 from pdp.platform.logging import get_logger
+from pdp.platform.ops_tallies import count_refusal
 
 SLOT_LEASE_SECONDS = 30.0  # how long a crashed process's slots keep counting; renewed every third of it
 log = get_logger("pdp.platform.admission")
@@ -124,6 +125,7 @@ class Admission:
         verdict, tokens, refill, retry = (v.decode() if isinstance(v, bytes) else str(v) for v in answer)
         budget = Budget(limits.burst, max(0, math.floor(float(tokens))), math.ceil(float(refill)))
         if verdict != "ok":
+            await count_refusal(self._redis, tenant_id, verdict)  # for the console's operations view
             raise _refusal(verdict, limits, budget, math.ceil(float(retry)))
         renewing = asyncio.create_task(self._keep(slots, slot))
         try:

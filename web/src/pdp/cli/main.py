@@ -13,11 +13,15 @@ from typing import Any
 import click
 
 from pdp.cli.config import checked_settings, cli_environment, cli_settings
+from pdp.cli.staff import staff
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
     """pdp — the partner deposit platform for Chorus Pro."""
+
+
+cli.add_command(staff)
 
 
 @cli.command()
@@ -130,108 +134,6 @@ def _or_not_found(task: Coroutine[Any, Any, dict[str, Any]]) -> dict[str, Any]:
         return asyncio.run(task)
     except NotFound as exc:
         raise click.ClickException(exc.detail) from exc
-
-
-@cli.group()
-def staff() -> None:
-    """Support staff: accounts, sign-in, search across tenants, access grants (as the console does)."""
-    from pdp.platform.logging import configure_logging
-
-    configure_logging("warning")  # on stderr: stdout is the commands' JSON
-
-
-def _staff_session() -> str:
-    token = os.environ.get("PDP_STAFF_SESSION", "")
-    if not token:
-        raise click.ClickException("Sign in first: export PDP_STAFF_SESSION from `pdp staff sign-in`.")
-    return token
-
-
-def _staff_answer(task: Coroutine[Any, Any, Any]) -> None:
-    from pdp.platform.errors import AppError
-
-    try:
-        click.echo(json.dumps(asyncio.run(task), ensure_ascii=False, indent=2))
-    except AppError as exc:
-        raise click.ClickException(f"{exc.code}: {exc.detail}") from exc
-
-
-@staff.command("create")
-@click.option("--email", required=True)
-@click.option("--name", "full_name", required=True)
-@click.option("--role", type=click.Choice(["support", "operator", "admin"]), default="support")
-def staff_create(email: str, full_name: str, role: str) -> None:
-    """Create a staff account (as the owner); prints its first password and TOTP secret, once."""
-    from pdp.cli.staff_tasks import create_staff
-
-    _staff_answer(create_staff(cli_settings(), email, full_name, role))
-
-
-@staff.command("sign-in")
-@click.option("--email", required=True)
-@click.option("--password", prompt=True, hide_input=True, envvar="PDP_STAFF_PASSWORD")
-@click.option("--code", prompt="TOTP code", envvar="PDP_STAFF_CODE")
-def staff_sign_in(email: str, password: str, code: str) -> None:
-    """Sign in with password and TOTP code; prints the session to export as PDP_STAFF_SESSION."""
-    from pdp.cli.staff_tasks import sign_in
-
-    _staff_answer(sign_in(cli_settings(), email, password, code))
-
-
-@staff.command("search")
-@click.argument("query")
-def staff_search(query: str) -> None:
-    """Tenants, providers and invoices matching QUERY (id, name, SIRET, number, flux, event id, e-mail): routing
-    information only, no grant needed."""
-    from pdp.cli.staff_tasks import find
-
-    _staff_answer(find(cli_settings(), _staff_session(), query))
-
-
-@staff.command("grant")
-@click.argument("tenant_id")
-@click.option("--reason", required=True, help="Why you need to read this tenant's data")
-@click.option("--ticket", required=True, help="The support ticket it answers")
-@click.option("--provider", "provider_id", default=None, help="Narrow the grant to one provider")
-@click.option("--invoice", "invoice_id", default=None, help="Narrow the grant to one invoice")
-@click.option("--minutes", default=60, show_default=True, help="How long the grant lasts (at most 480)")
-def staff_grant(tenant_id: str, **narrowed: Any) -> None:
-    """Open an access grant on a tenant (audited; the tenant sees it in GET /v1/staff-access)."""
-    from pdp.cli.staff_tasks import open_grant
-
-    settings, token = cli_settings(), _staff_session()
-    _staff_answer(open_grant(settings, token, tenant_id, **narrowed))
-
-
-@staff.command("tenant")
-@click.argument("tenant_id")
-@click.option("--grant", "grant_id", required=True, help="An open grant on this tenant (pdp staff grant)")
-def staff_tenant(tenant_id: str, grant_id: str) -> None:
-    """The tenant under a grant: status, API keys, webhook endpoints, invoices by status (the read is audited)."""
-    from pdp.cli.staff_tasks import show_tenant
-
-    _staff_answer(show_tenant(cli_settings(), _staff_session(), tenant_id, grant_id))
-
-
-@staff.command("suspend")
-@click.argument("tenant_id")
-@click.option("--grant", "grant_id", required=True, help="An open grant on this tenant")
-@click.option("--reason", required=True, help="Why (shown on the tenant's portal)")
-def staff_suspend(tenant_id: str, grant_id: str, reason: str) -> None:
-    """Suspend a tenant (admin): its API keys get 403 tenant_suspended, its portal says why; audited."""
-    from pdp.cli.staff_tasks import lifecycle
-
-    _staff_answer(lifecycle(cli_settings(), _staff_session(), tenant_id, grant_id, reason))
-
-
-@staff.command("reactivate")
-@click.argument("tenant_id")
-@click.option("--grant", "grant_id", required=True, help="An open grant on this tenant")
-def staff_reactivate(tenant_id: str, grant_id: str) -> None:
-    """Reactivate a suspended tenant (admin); audited."""
-    from pdp.cli.staff_tasks import lifecycle
-
-    _staff_answer(lifecycle(cli_settings(), _staff_session(), tenant_id, grant_id, None))
 
 
 @cli.group()

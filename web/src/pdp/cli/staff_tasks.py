@@ -8,7 +8,7 @@ once (``pdp staff sign-in``, password and TOTP code), and the commands take the 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import asdict
 from datetime import timedelta
@@ -20,15 +20,17 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from pdp.platform import jobs
 from pdp.platform.callers import StaffCaller
 from pdp.platform.db.session import create_engine, create_sessionmaker, unit_of_work
+from pdp.platform.ops_tallies import checkpoint_runs, refusals
 from pdp.platform.security.envelope import Envelope
 from pdp.platform.settings import Settings
-from pdp.tenants.accounts.models import StaffUser
+from pdp.tenants.accounts.models import StaffUser, Tenant
 from pdp.tenants.staff import actions, auth, grants
-from pdp.tenants.staff.reads import tenant_overview
+from pdp.tenants.staff.operations import chorus_failures, job_queue, open_cases, resolve_case, staff_activity
+from pdp.tenants.staff.reads import invoice_story, tenant_overview
 from pdp.tenants.staff.search import search
 
 
-def _envelope(settings: Settings) -> Envelope:
+def sealing_envelope(settings: Settings) -> Envelope:
     if not settings.master_keys:
         raise RuntimeError("PDP_MASTER_KEYS is unset: staff TOTP secrets cannot be sealed or read")
     return Envelope(settings.master_keys)
@@ -45,7 +47,7 @@ async def _app(settings: Settings) -> AsyncIterator[async_sessionmaker[AsyncSess
 
 async def create_staff(settings: Settings, email: str, full_name: str, role: str) -> dict[str, Any]:
     """A staff account with a first password and its TOTP secret, shown once."""
-    made = await auth.new_staff(email, full_name, role, _envelope(settings))
+    made = await auth.new_staff(email, full_name, role, sealing_envelope(settings))
     owner = create_engine(settings.owner_url, pool_size=1)
     try:
         async with create_sessionmaker(owner)() as session, session.begin():
@@ -69,7 +71,7 @@ async def sign_in(settings: Settings, email: str, password: str, code: str) -> d
             token = await auth.sign_in(
                 session,
                 auth.StaffGuards.on(redis),
-                _envelope(settings),
+                sealing_envelope(settings),
                 email=email,
                 password=password,
                 code=code,
@@ -116,31 +118,94 @@ async def open_grant(
     return {"grant_id": grant.id, "tenant_id": tenant_id, "expires_at": grant.expires_at.isoformat()}
 
 
-async def show_tenant(settings: Settings, token: str, tenant_id: str, grant_id: str) -> dict[str, Any]:
-    """The tenant page under the grant: the read is audited and counted first, then read as the staff role."""
+async def _signed_in(settings: Settings, token: str) -> str:
+    async with _app(settings) as sessions, unit_of_work(sessions) as session:
+        return (await _staff(session, settings, token)).id
+
+
+async def act(
+    settings: Settings, token: str, tenant_id: str, grant_id: str, action: Callable[[AsyncSession, StaffCaller], Any]
+) -> Any:
+    """``action(session, caller)`` under the staff member's grant on the tenant, in the tenant's transaction: the
+    console's actions go through the same function (:mod:`pdp.tenants.staff.actions`), checks and audit."""
+    caller = StaffCaller(tenant_id, await _signed_in(settings, token), grant_id)
+    async with _app(settings) as sessions, unit_of_work(sessions, tenant_id=tenant_id) as session:
+        return await action(session, caller)
+
+
+async def read(
+    settings: Settings, token: str, tenant_id: str, grant_id: str, *, page: str, reader: Callable[[AsyncSession], Any]
+) -> Any:
+    """A page under the grant: the read is audited and counted first, then ``reader`` runs as the staff role."""
+    caller = StaffCaller(tenant_id, await _signed_in(settings, token), grant_id)
     async with _app(settings) as sessions:
-        async with unit_of_work(sessions) as session:
-            staff = await _staff(session, settings, token)
         async with unit_of_work(sessions, tenant_id=tenant_id) as session:
-            grant = await grants.record_read(session, StaffCaller(tenant_id, staff.id, grant_id), "pdp staff tenant")
+            grant = await grants.record_read(session, caller, page)
         async with unit_of_work(sessions, caller=grants.caller_of(grant)) as session:
-            return await tenant_overview(session)
+            return await reader(session)
+
+
+async def show_tenant(settings: Settings, token: str, tenant_id: str, grant_id: str) -> dict[str, Any]:
+    return dict(await read(settings, token, tenant_id, grant_id, page="pdp staff tenant", reader=tenant_overview))
+
+
+async def show_invoice(settings: Settings, token: str, tenant_id: str, grant_id: str, invoice_id: str) -> Any:
+    async def story(session: AsyncSession) -> dict[str, Any]:
+        found = await invoice_story(session, invoice_id)
+        invoice = found.pop("invoice")
+        summary = {
+            name: getattr(invoice, name)
+            for name in ("id", "number", "status", "chorus_status", "chorus_flux_number", "chorus_invoice_id")
+        }
+        return {"invoice": {**summary, "last_error": invoice.last_error}, **found}
+
+    return await read(settings, token, tenant_id, grant_id, page=f"pdp staff invoice {invoice_id}", reader=story)
 
 
 async def lifecycle(
     settings: Settings, token: str, tenant_id: str, grant_id: str, reason: str | None
 ) -> dict[str, Any]:
     """Suspend the tenant (with ``reason``) or, without one, reactivate it: an admin's act under a grant."""
-    async with _app(settings) as sessions:
-        async with unit_of_work(sessions) as session:
-            staff = await _staff(session, settings, token)
-        caller = StaffCaller(tenant_id, staff.id, grant_id)
-        async with unit_of_work(sessions, tenant_id=tenant_id) as session:
-            if reason is None:
-                tenant = await actions.reactivate(session, caller)
-            else:
-                tenant = await actions.suspend(session, caller, reason)
+
+    async def change(session: AsyncSession, caller: StaffCaller) -> Tenant:
+        if reason is None:
+            return await actions.reactivate(session, caller)
+        return await actions.suspend(session, caller, reason)
+
+    tenant = await act(settings, token, tenant_id, grant_id, change)
     return {"tenant_id": tenant.id, "status": tenant.status, "suspension_reason": tenant.suspension_reason}
+
+
+async def operations(settings: Settings, token: str) -> dict[str, Any]:
+    """The console's operations view: open cases, waiting jobs, Chorus failures, refusals, audit checkpoints."""
+    staff_id = await _signed_in(settings, token)
+    redis = await jobs.create_arq_redis(settings.redis_url)
+    try:
+        async with _app(settings) as sessions, unit_of_work(sessions) as session:
+            cases, failures = await open_cases(session, staff_id), await chorus_failures(session, staff_id)
+        return {
+            "cases": [asdict(case) for case in cases],
+            "jobs": [asdict(job) for job in await job_queue(redis)],
+            "chorus_failures": [asdict(row) for row in failures],
+            "refusals": [asdict(row) for row in await refusals(redis)],
+            "audit_checkpoints": [asdict(run) for run in await checkpoint_runs(redis)],
+        }
+    finally:
+        await redis.aclose()
+
+
+async def resolve(settings: Settings, token: str, case_id: str, resolution: str) -> dict[str, Any]:
+    async with _app(settings) as sessions, unit_of_work(sessions) as session:
+        staff = await _staff(session, settings, token)
+        await resolve_case(session, staff.id, case_id, resolution)
+    return {"case_id": case_id, "resolved": True}
+
+
+async def activity(settings: Settings, token: str) -> list[dict[str, Any]]:
+    async with _app(settings) as sessions, unit_of_work(sessions) as session:
+        staff = await _staff(session, settings, token)
+        actions.require_role(staff, "admin")
+        return [asdict(row) for row in await staff_activity(session, staff.id)]
 
 
 DEMO_STAFF_EMAIL = "support@pdp.localhost"

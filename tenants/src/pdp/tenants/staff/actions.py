@@ -7,23 +7,27 @@ tenant as pdp itself (the app role: the staff role only reads); the grant is che
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.platform import clock, outbox
 from pdp.platform.audit import AuditRepository
 from pdp.platform.callers import StaffCaller
 from pdp.platform.errors import Conflict, Forbidden, ValidationFailed
+from pdp.platform.security.envelope import Envelope
 from pdp.tenants.accounts.models import ApiKey, StaffUser, Tenant
 from pdp.tenants.accounts.repository import TenantsRepository
 from pdp.tenants.accounts.service import revoke_api_key
+from pdp.tenants.archive.repository import open_tenant_case
 from pdp.tenants.deposits.models import InvoiceRecord
 from pdp.tenants.deposits.repository import InvoiceRepository
 from pdp.tenants.events.service import EventRepository
 from pdp.tenants.notifications.emails import LABELS
 from pdp.tenants.notifications.service import EMAIL_JOB
 from pdp.tenants.staff import grants
-from pdp.tenants.webhooks.models import WebhookDelivery
-from pdp.tenants.webhooks.service import replay
+from pdp.tenants.webhooks.models import WebhookDelivery, WebhookEndpoint
+from pdp.tenants.webhooks.service import replay, rotate_secret
 
 RANKS = {"support": 0, "operator": 1, "admin": 2}
 
@@ -108,3 +112,34 @@ async def resend_status_email(session: AsyncSession, caller: StaffCaller, invoic
         caller.actor, "invoice.email_resent", "invoice", invoice.id, {"event_id": latest.id, "grant": caller.grant_id}
     )
     return latest.id
+
+
+async def mark_for_follow_up(session: AsyncSession, caller: StaffCaller, invoice_id: str, note: str) -> None:
+    """Put the invoice in the staff queue for a person to follow (a call to the buyer's service, a letter): a
+    ``manual_follow_up`` case with the note, closed with what was done. Marking it again replaces the note."""
+    if not note.strip():
+        raise ValidationFailed("Say what must be followed up, and with whom.", code="follow_up_note")
+    staff = await _acting(session, caller, "support")
+    invoice = await InvoiceRepository(session).get(invoice_id)
+    detail = {"note": note.strip(), "by": staff.full_name, "number": invoice.number, "status": invoice.status}
+    await open_tenant_case(session, "manual_follow_up", invoice.id, detail)
+    await AuditRepository(session).append(
+        caller.actor,
+        "invoice.follow_up_marked",
+        "invoice",
+        invoice.id,
+        {"note": note.strip(), "grant": caller.grant_id},
+    )
+
+
+async def rotate_webhook_secret(
+    session: AsyncSession, caller: StaffCaller, endpoint_id: str, envelope: Envelope, *, previous_valid_hours: int
+) -> WebhookEndpoint:
+    """Replace an endpoint's signing secret (a leaked one: ``previous_valid_hours=0`` stops it at once). Staff
+    never see the new secret: the platform takes one it knows with ``POST /v1/webhook-endpoints/{id}/rotate-secret``,
+    as it would a new API key after a revoked one. An operator's act."""
+    await _acting(session, caller, "operator")
+    endpoint, _unseen = await rotate_secret(
+        session, endpoint_id, envelope, caller.actor, previous_valid_for=timedelta(hours=previous_valid_hours)
+    )
+    return endpoint

@@ -1,5 +1,5 @@
 """The console's operations view, without any grant: the staff queue (open cases across tenants, routing data
-only) and the job queue's depth and age per kind of job."""
+only), the job queue's depth and age per kind of job, Chorus Pro failures, and (for admins) staff activity."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pdp.platform import clock
 from pdp.platform.errors import ValidationFailed
 from pdp.platform.logging import get_logger
+from pdp.platform.ops_tallies import decoded
 
 log = get_logger("pdp.staff")
 QUEUE = "arq:queue"  # arq's default queue: a sorted set of job ids scored by when they are due (ms)
@@ -24,7 +25,8 @@ JOB_KEY = "arq:job:"  # + job id: the job's record ({"f": function, "et": enqueu
 @dataclass(frozen=True, slots=True)
 class Case:
     id: str
-    kind: str  # siret_contested, invoice_stalled, chorus_state_unknown
+    # siret_contested, invoice_stalled, chorus_state_unknown, archive_mismatch, audit_chain_broken, manual_follow_up
+    kind: str
     siret: str | None
     tenant_ids: list[str]
     subject_id: str | None  # the invoice, for an invoice's case
@@ -64,7 +66,7 @@ async def job_queue(redis: Any, limit: int = 5000) -> list[JobKind]:
     now_ms = clock.now().timestamp() * 1000
     counts: dict[str, int] = defaultdict(int)
     oldest: dict[str, float] = defaultdict(float)
-    job_ids = [_text(job_id) for job_id in await redis.zrange(QUEUE, 0, limit - 1)]
+    job_ids = [decoded(job_id) for job_id in await redis.zrange(QUEUE, 0, limit - 1)]
     records = await redis.mget([f"{JOB_KEY}{job_id}" for job_id in job_ids]) if job_ids else []
     for record in records:
         if record is None:
@@ -76,8 +78,21 @@ async def job_queue(redis: Any, limit: int = 5000) -> list[JobKind]:
     return [JobKind(kind, counts[kind], round(oldest[kind], 1)) for kind in sorted(counts)]
 
 
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
+@dataclass(frozen=True, slots=True)
+class StaffActivity:
+    at: datetime
+    staff_name: str
+    kind: str  # sign_in, grant (opened on a tenant), account (an admin changed a staff account)
+    tenant_id: str | None
+    tenant_name: str | None
+    detail: dict[str, Any]
+
+
+async def staff_activity(session: AsyncSession, staff_id: str) -> list[StaffActivity]:
+    """The newest staff activity across the platform (``pdp_staff_activity``): empty unless ``staff_id`` is an
+    active admin's, which the function checks itself."""
+    rows = await session.execute(text("SELECT * FROM pdp_staff_activity(:staff)"), {"staff": staff_id})
+    return [StaffActivity(*row) for row in rows]
 
 
 async def resolve_case(session: AsyncSession, staff_id: str, case_id: str, resolution: str) -> None:

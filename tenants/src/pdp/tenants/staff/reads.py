@@ -60,7 +60,14 @@ async def tenant_overview(session: AsyncSession) -> dict[str, Any]:
             for k in keys
         ],
         "webhook_endpoints": [
-            {"id": e.id, "url": e.url, "events": list(e.events), "deliveries": by_endpoint.get(e.id, {})}
+            {
+                "id": e.id,
+                "url": e.url,
+                "events": list(e.events),
+                "deliveries": by_endpoint.get(e.id, {}),
+                "deleted": e.deleted_at is not None,
+                "previous_secret_until": e.previous_secret_expires_at,
+            }
             for e in endpoints
         ],
         "last_errors": [{"id": i.id, "number": i.number, "status": i.status, "error": i.last_error} for i in errors],

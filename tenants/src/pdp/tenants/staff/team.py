@@ -1,6 +1,7 @@
 """Staff accounts, managed by an admin from the console: create, change a role, reset a TOTP secret, disable.
 
-The app role cannot write ``staff_users``; these go through ``pdp_staff_admin`` (migration 0024), which acts only
+The app role cannot write ``staff_users``; these go through ``pdp_staff_account_change`` (migrations 0024, 0025:
+``pdp_staff_admin``, and the change recorded in ``staff_activity``), which acts only
 for an active admin and never on the admin's own account: another admin resets your code or changes your role.
 A new account's first password and TOTP secret, and a reset secret, are shown once and never stored in clear.
 """
@@ -28,7 +29,9 @@ async def members(session: AsyncSession) -> list[StaffUser]:
 async def _admin(session: AsyncSession, admin: StaffUser, action: str, target_id: str, **values: str | None) -> None:
     require_role(admin, "admin")
     done = await session.scalar(
-        text("SELECT pdp_staff_admin(:admin, :action, :target, :email, :full_name, :role, :password_hash, :totp)"),
+        text(
+            "SELECT pdp_staff_account_change(:admin, :action, :target, :email, :full_name, :role, :password_hash, :totp)"
+        ),
         {
             "admin": admin.id,
             "action": action,

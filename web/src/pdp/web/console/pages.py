@@ -8,6 +8,7 @@ until the staff member has one on that tenant, then reads under it (:mod:`pdp.we
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
@@ -19,8 +20,10 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pdp.platform.callers import StaffCaller
 from pdp.platform.db.session import unit_of_work
 from pdp.platform.errors import AppError, ValidationFailed
+from pdp.platform.ops_tallies import checkpoint_runs, refusals
 from pdp.platform.settings import Settings
 from pdp.tenants.staff import actions, auth, grants
 from pdp.tenants.staff.operations import chorus_failures, job_queue, open_cases, resolve_case
@@ -61,6 +64,8 @@ async def home(
         "cases": await open_cases(session, staff.staff_id),
         "jobs": await job_queue(resources.redis),
         "chorus_failures": await chorus_failures(session, staff.staff_id),
+        "refusals": await refusals(resources.redis),
+        "checkpoints": await checkpoint_runs(resources.redis),
     }
     return Template("console/home.html.jinja2", context=context)
 
@@ -116,8 +121,12 @@ async def invoice_page(
     session: NamedDependency[AsyncSession],
     resources: NamedDependency[Resources],
 ) -> Template:
+    followed = [case for case in await open_cases(session, staff_of(request).staff_id) if case.subject_id == invoice_id]
+
     async def read(reading: AsyncSession) -> dict[str, Any]:
-        return await invoice_story(reading, invoice_id)
+        story = await invoice_story(reading, invoice_id)
+        story["follow_up"] = next((case for case in followed if case.kind == "manual_follow_up"), None)
+        return story
 
     page = "console/invoice.html.jinja2"
     return await _page_under_grant(request, tenant_id, session, resources, template=page, read=read)
@@ -190,6 +199,15 @@ async def _act(resources: Resources, request: Request[Any, Any, Any], tenant_id:
     return Redirect(f"{BASE}/tenants/{tenant_id}", status_code=303)
 
 
+@post("/tenants/{tenant_id:str}/acces/fermeture", status_code=303)
+async def close_access(
+    request: Request[Any, Any, Any], tenant_id: FromPath[str], resources: NamedDependency[Resources]
+) -> Response[Any]:
+    """Close the grant before it expires: the case is done, nothing more is read."""
+    await _act(resources, request, tenant_id, grants.revoke)
+    return Redirect(f"{BASE}/", status_code=303)
+
+
 @post("/tenants/{tenant_id:str}/suspension", status_code=303)
 async def suspend_tenant(
     request: Request[Any, Any, Any], tenant_id: FromPath[str], data: Form, resources: NamedDependency[Resources]
@@ -229,6 +247,38 @@ async def replay_delivery(
     return Redirect(f"{BASE}/tenants/{tenant_id}/invoices/{invoice_id}", status_code=303)
 
 
+@post("/tenants/{tenant_id:str}/invoices/{invoice_id:str}/suivi", status_code=303)
+async def follow_up(
+    request: Request[Any, Any, Any],
+    tenant_id: FromPath[str],
+    invoice_id: FromPath[str],
+    data: Form,
+    resources: NamedDependency[Resources],
+) -> Response[Any]:
+    note = data.get("note", "")
+    await _act(resources, request, tenant_id, lambda s, caller: actions.mark_for_follow_up(s, caller, invoice_id, note))
+    return Redirect(f"{BASE}/tenants/{tenant_id}/invoices/{invoice_id}", status_code=303)
+
+
+@post("/tenants/{tenant_id:str}/webhook-endpoints/{endpoint_id:str}/rotation", status_code=303)
+async def rotate_webhook_secret(
+    request: Request[Any, Any, Any],
+    tenant_id: FromPath[str],
+    endpoint_id: FromPath[str],
+    data: Form,
+    resources: NamedDependency[Resources],
+) -> Response[Any]:
+    hours = data.get("previous_valid_hours", "0")
+    envelope = resources.require_envelope()
+
+    async def rotate(session: AsyncSession, caller: StaffCaller) -> None:
+        await actions.rotate_webhook_secret(
+            session, caller, endpoint_id, envelope, previous_valid_hours=int(hours) if hours.isdigit() else -1
+        )
+
+    return await _act(resources, request, tenant_id, rotate)
+
+
 @post("/tenants/{tenant_id:str}/invoices/{invoice_id:str}/courriel", status_code=303)
 async def resend_email(
     request: Request[Any, Any, Any],
@@ -256,6 +306,9 @@ async def sign_out(request: Request[Any, Any, Any], session: NamedDependency[Asy
     return response
 
 
+_PAGE_OF_ACTION = re.compile(rf"{BASE}/tenants/[^/]+(/(invoices|providers)/[^/]+)?")
+
+
 def _console_exception(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     """An ended session goes back to the sign-in page; a grant that closed meanwhile, to the tenant's page (its
     form); anything else is the app's usual answer."""
@@ -266,6 +319,13 @@ def _console_exception(request: Request[Any, Any, Any], exc: Exception) -> Respo
         return response
     if code == grants.GrantClosed.default_code:
         return Redirect(request.url.path, status_code=303)
+    if isinstance(exc, AppError) and 400 <= exc.status < 500 and exc.status != 404:
+        # An action refused (bad input, wrong role, conflict): a page that says why, in the console's own words,
+        # with the stable code, and the way back to the page the form was on.
+        page = _PAGE_OF_ACTION.match(request.url.path)
+        back = page.group(0) if page else f"{BASE}/"
+        context = {"detail": exc.detail, "errors": exc.errors, "code": exc.code, "back": back, "staff": None}
+        return Template("console/refused.html.jinja2", context=context, status_code=exc.status)
     return problem_for(request, exc)
 
 
@@ -284,12 +344,15 @@ def console_routers(settings: Settings) -> list[Router]:
             invoice_page,
             provider_page,
             open_access,
+            close_access,
             suspend_tenant,
             reactivate_tenant,
             redrive_invoice,
             revoke_key,
             replay_delivery,
             resend_email,
+            follow_up,
+            rotate_webhook_secret,
             resolve,
             *TEAM_PAGES,
             sign_out,

@@ -1,5 +1,6 @@
 """The console's Équipe page (``/console/equipe``): an admin manages the other staff accounts
-(:mod:`pdp.tenants.staff.team`)."""
+(:mod:`pdp.tenants.staff.team`), and reads what staff did (``/console/activite``): sign-ins, access grants opened
+on tenants, account changes."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pdp.platform.errors import ValidationFailed
 from pdp.tenants.accounts.models import STAFF_ROLES, StaffUser
 from pdp.tenants.staff import actions, grants, team
+from pdp.tenants.staff.operations import staff_activity
 from pdp.web.console.auth import BASE, staff_of
 from pdp.web.portal.routing import Form
 from pdp.web.resources import Resources
@@ -91,4 +93,10 @@ async def disable_member(
     return Redirect(TEAM, status_code=303)
 
 
-TEAM_PAGES = [team_page, add_member, change_role, reset_code, disable_member]
+@get("/activite")
+async def activity_page(request: Request[Any, Any, Any], session: NamedDependency[AsyncSession]) -> Template:
+    admin = await _admin_of(request, session)
+    return Template("console/activity.html.jinja2", context={"activity": await staff_activity(session, admin.id)})
+
+
+TEAM_PAGES = [team_page, add_member, change_role, reset_code, disable_member, activity_page]

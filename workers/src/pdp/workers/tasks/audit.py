@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pdp.platform.audit_anchor import AuditKeys
 from pdp.platform.clock import now
-from pdp.platform.jobs import JobRequest
+from pdp.platform.jobs import ArqQueue, JobRequest
 from pdp.platform.logging import get_logger
+from pdp.platform.ops_tallies import record_checkpoint
 from pdp.tenants.accounts.repository import active_tenant_ids
-from pdp.tenants.archive.audit_checkpoints import write_checkpoint
+from pdp.tenants.archive.audit_checkpoints import AuditTrailTampered, write_checkpoint
 from pdp.tenants.archive.store import open_archive
 from pdp.workers.registry import JobContext, task
 
@@ -38,10 +41,24 @@ async def checkpoint(ctx: JobContext, tenant_id: str) -> str | None:
     """Anchor one tenant's heads; the checkpoint's time, or None when nothing changed since the last one."""
     keys = AuditKeys(ctx.settings.master_keys)
     bucket = open_archive(ctx.settings)
+    # The outcome goes to the operations view's tally, in the queue's Redis (a test's recording queue has none).
+    redis = ctx.queue.redis if isinstance(ctx.queue, ArqQueue) else None
     try:
         written = await write_checkpoint(
             ctx.sessionmaker, tenant_id, bucket, keys, retention_days=ctx.settings.archive_retention_days
         )
+    except AuditTrailTampered as exc:
+        await _tally(redis, tenant_id, "refused", exc.detail)
+        raise
+    except Exception as exc:
+        await _tally(redis, tenant_id, "failed", type(exc).__name__)  # retried: the next try overwrites it
+        raise
     finally:
         bucket.close()
+    await _tally(redis, tenant_id, "written" if written else "unchanged")
     return written.taken_at.isoformat() if written else None
+
+
+async def _tally(redis: Any, tenant_id: str, outcome: str, detail: str = "") -> None:
+    if redis is not None:
+        await record_checkpoint(redis, tenant_id, outcome, detail)
