@@ -1,4 +1,5 @@
-"""Issue 11 #3: a secret shown once is stored nowhere in clear, and an Idempotency-Key replay never shows it.
+"""Issue 11 #3: a secret shown once is stored nowhere in clear, and an Idempotency-Key replay never shows it
+(a webhook secret's rotation, issue 15, included).
 
 Before: ``idempotency_keys.response_body`` kept the whole answer of ``POST /v1/api-keys`` and
 ``POST /v1/webhook-endpoints`` for 168 hours, and any key of the tenant replayed the secret.
@@ -11,6 +12,9 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from pdp.platform.security.envelope import Envelope
+from pdp.platform.settings import Settings
+from pdp.tenants.webhooks.service import secret_context
 from tests.conftest import NewTenant, TenantFixture
 
 ENDPOINT = {"url": "https://example.com/pdp-hooks", "events": ["*"]}
@@ -87,3 +91,32 @@ async def test_the_database_holds_no_secret_in_clear(
     # Nor any recognisable part: the body of a key after its prefix, the token of a webhook secret.
     assert await _holding(owner_engine, key["secret"].split("_")[-1][:20]) == []
     assert await _holding(owner_engine, endpoint["secret"].removeprefix("whsec_")[:20]) == []
+
+
+async def test_a_replayed_secret_rotation_never_shows_the_secret_nor_rotates_again(
+    client: Any, new_tenant: NewTenant, owner_engine: AsyncEngine, settings: Settings
+) -> None:
+    tenant = await new_tenant()
+    endpoint = await _created(client, tenant, "/v1/webhook-endpoints", ENDPOINT, "hook-3")
+    path = f"/v1/webhook-endpoints/{endpoint['id']}/rotate-secret"
+    headers = {**tenant.headers, "Idempotency-Key": "roll-1"}
+    rotated = await client.post(path, json={"previous_secret_expires_in_hours": 1}, headers=headers)
+    assert rotated.status_code == 200, rotated.text
+    secret = rotated.json()["secret"]
+
+    replay = await client.post(path, json={"previous_secret_expires_in_hours": 1}, headers=headers)
+    assert replay.status_code == 409, replay.text
+    assert replay.headers["idempotent-replayed"] == "true"
+    body = replay.json()
+    assert body["code"] == "idempotency_replay_unavailable"
+    assert body["rotated"] == {"object": "webhook_endpoint", "id": endpoint["id"]}  # what to rotate again
+    assert "created" not in body and "rotate-secret" in body["detail"]
+    assert secret not in replay.text
+    for shown in (secret, endpoint["secret"]):
+        assert await _holding(owner_engine, shown) == [], shown[:12]
+        assert await _holding(owner_engine, shown.removeprefix("whsec_")[:20]) == []
+    async with owner_engine.connect() as conn:
+        query = text("SELECT secret_enc FROM webhook_endpoints WHERE id = :e")
+        sealed = (await conn.execute(query, {"e": endpoint["id"]})).scalar_one()
+    context = secret_context(tenant.id, endpoint["id"])
+    assert Envelope(settings.master_keys).decrypt(sealed, context=context) == secret  # the replay rotated nothing

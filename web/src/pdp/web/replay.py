@@ -12,6 +12,9 @@ secret looks like success to a client that reads ``secret`` — it would store a
 working key it does not know of. The refusal forces the one useful step, with the id to take it: revoke that
 key (or delete that endpoint) and create another under a new Idempotency-Key. The retry still creates nothing
 twice, which is what the Idempotency-Key promised.
+
+``POST /v1/webhook-endpoints/{id}/rotate-secret`` shows a new secret too, so its answer is refused the same way;
+what it names is the endpoint whose secret it rotated, and the step is to rotate again.
 """
 
 from __future__ import annotations
@@ -25,30 +28,34 @@ from pdp.platform.idempotency import StoredResponse
 from pdp.web.errors import PROBLEM
 
 SECRET_OPT = "pdp_shows_secret"  # noqa: S105 - the name of a handler option, not a secret
-SHOWS_SECRET: dict[str, Any] = {SECRET_OPT: True}
+CREATED, ROTATED = "created", "rotated"  # what the first request did, and the key naming its object in the refusal
+SHOWS_SECRET: dict[str, Any] = {SECRET_OPT: CREATED}
+SHOWS_ROTATED_SECRET: dict[str, Any] = {SECRET_OPT: ROTATED}
 CODE = "idempotency_replay_unavailable"
 _UNDO = {
-    "api_key": "revoke it (POST /v1/api-keys/{id}/revoke) and create another key",
-    "webhook_endpoint": "delete it (DELETE /v1/webhook-endpoints/{id}) and register the endpoint again",
+    (CREATED, "api_key"): "revoke it (POST /v1/api-keys/{id}/revoke) and create another key",
+    (CREATED, "webhook_endpoint"): "delete it (DELETE /v1/webhook-endpoints/{id}) and register the endpoint again",
+    (ROTATED, "webhook_endpoint"): "rotate it again (POST /v1/webhook-endpoints/{id}/rotate-secret)",
 }
 
 
 def for_replay(handler: HTTPRouteHandler, response: StoredResponse, path: str) -> StoredResponse:
     """The response to keep for replays of ``handler``'s ``response``: itself, unless it shows a secret."""
-    if not handler.opt.get(SECRET_OPT) or response.status >= 300:
+    done = handler.opt.get(SECRET_OPT)
+    if not done or response.status >= 300:
         return response
-    created = json.loads(response.body)
-    kind, object_id = str(created.get("object", "")), str(created.get("id", ""))
-    undo = _UNDO.get(kind, "delete it and create another").format(id=object_id)
+    shown = json.loads(response.body)
+    kind, object_id = str(shown.get("object", "")), str(shown.get("id", ""))
+    undo = _UNDO.get((done, kind), "delete it and create another").format(id=object_id)
+    what = f"created {kind} {object_id}" if done == CREATED else f"rotated the secret of {kind} {object_id}"
     body = {
         "type": f"https://docs.pdp.dev/errors/{CODE}",
         "title": "This answer showed a secret once and cannot be replayed",
         "status": 409,
         "code": CODE,
-        "detail": f"The first request with this Idempotency-Key created {kind} {object_id}. Its secret was shown "
-        f"in that answer only and pdp does not keep it. If you did not receive it, {undo}, with a new "
-        "Idempotency-Key.",
+        "detail": f"The first request with this Idempotency-Key {what}. Its secret was shown in that answer only "
+        f"and pdp does not keep it. If you did not receive it, {undo}, with a new Idempotency-Key.",
         "instance": path,
-        "created": {"object": kind, "id": object_id},
+        done: {"object": kind, "id": object_id},
     }
     return StoredResponse(409, json.dumps(body).encode(), PROBLEM)

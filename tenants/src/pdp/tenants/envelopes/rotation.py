@@ -24,8 +24,14 @@ log = get_logger("pdp.envelopes")
 
 PROVIDER_PASSWORDS = SealedColumn("providers", "chorus_password_enc")
 WEBHOOK_SECRETS = SealedColumn("webhook_endpoints", "secret_enc")
+# A rotated-out secret signs beside the new one for days: it must still open after the old master key is dropped.
+PREVIOUS_WEBHOOK_SECRETS = SealedColumn("webhook_endpoints", "previous_secret_enc")
 # Every envelope-encrypted column, with the associated data its values are bound to (tenant id, row id).
-SEALED = {PROVIDER_PASSWORDS: password_context, WEBHOOK_SECRETS: secret_context}
+SEALED = {
+    PROVIDER_PASSWORDS: password_context,
+    WEBHOOK_SECRETS: secret_context,
+    PREVIOUS_WEBHOOK_SECRETS: secret_context,
+}
 
 
 @dataclass(slots=True)

@@ -31,7 +31,7 @@ from pdp.tenants.events.service import EventRepository
 from pdp.tenants.webhooks import egress, signature
 from pdp.tenants.webhooks.models import WebhookAttempt, WebhookDelivery
 from pdp.tenants.webhooks.repository import AttemptRepository, DeliveryRepository, EndpointRepository
-from pdp.tenants.webhooks.service import open_secret
+from pdp.tenants.webhooks.service import open_previous_secret, open_secret
 
 # Longer than one attempt can take (resolution 5 s + the HTTP timeout), so a live attempt keeps its claim.
 LEASE = timedelta(seconds=120)
@@ -81,6 +81,7 @@ async def open_sender(
 class _Claim:
     url: str
     secret: str
+    previous_secret: str | None  # while a rotated-out secret still signs, beside the current one
     body: bytes
     event_id: str
     trigger: str
@@ -139,7 +140,8 @@ async def _claim(
     trigger = "replay" if delivery.replay_requested else "automatic"
     delivery.replay_requested = False
     body = msgspec.json.encode(event_read(event))
-    return _Claim(endpoint.url, open_secret(endpoint, sender.envelope), body, event.id, trigger, lease)
+    secret, previous = open_secret(endpoint, sender.envelope), open_previous_secret(endpoint, sender.envelope, now)
+    return _Claim(endpoint.url, secret, previous, body, event.id, trigger, lease)
 
 
 async def _post(sender: WebhookSender, claim: _Claim) -> Outcome:
@@ -157,7 +159,7 @@ async def _post(sender: WebhookSender, claim: _Claim) -> Outcome:
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
         "PDP-Event-Id": claim.event_id,
-        signature.HEADER: signature.header_value(claim.secret, claim.body),
+        signature.HEADER: signature.header_value(claim.secret, claim.body, previous=claim.previous_secret),
     }
     # Connect to the address that was checked; TLS still verifies the certificate against the host name.
     request = sender.http.build_request(

@@ -29,9 +29,22 @@ class WebhookEndpointRead(msgspec.Struct, kw_only=True):
 
 
 class WebhookEndpointCreated(WebhookEndpointRead, kw_only=True):
-    """Only the creation response carries the secret: it is stored encrypted and never shown again."""
+    """Only the creation and rotation responses carry the secret: it is stored encrypted and never shown again."""
 
     secret: str
+
+
+class WebhookSecretRotation(msgspec.Struct, forbid_unknown_fields=True):
+    # The bounds are documented, not enforced here: the service refuses a value out of them with its own code
+    # (webhook_secret_overlap_invalid), the same for the API and the staff console.
+    previous_secret_expires_in_hours: Annotated[
+        int,
+        msgspec.Meta(
+            description="How long the former secret keeps signing beside the new one: 0 (at once, for a leaked "
+            "secret) to 168 hours.",
+            extra_json_schema={"extra": {"minimum": 0, "maximum": 168}},  # read by Litestar's OpenAPI
+        ),
+    ] = 24
 
 
 class WebhookAttemptRead(msgspec.Struct):

@@ -8,13 +8,14 @@ committed, and a lost queue loses nothing (the outbox relays again, the sweep fi
 from __future__ import annotations
 
 import secrets
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.platform import clock, ids, outbox
 from pdp.platform.audit import Actor, AuditRepository
-from pdp.platform.errors import Conflict, NotFound
-from pdp.platform.security.envelope import Envelope
+from pdp.platform.errors import Conflict, NotFound, ValidationFailed
+from pdp.platform.security.envelope import DecryptionError, Envelope, SecretUnreadable
 from pdp.tenants.events.models import Event
 from pdp.tenants.webhooks import egress
 from pdp.tenants.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -29,6 +30,9 @@ from pdp.tenants.webhooks.schemas import (
 DELIVER_JOB = "webhooks.deliver"
 SECRET_PREFIX = "whsec_"  # noqa: S105 - a prefix that makes leaked secrets recognisable, not a secret
 MAX_LIVE_ENDPOINTS = 16  # Stripe's limit too; each one multiplies the deliveries of every event
+# How long a rotated-out secret may keep signing beside the new one: a week covers a receiver's slowest deploy;
+# longer would only keep a leaked secret usable for longer.
+MAX_PREVIOUS_VALIDITY = timedelta(days=7)
 
 
 def secret_context(tenant_id: str, endpoint_id: str) -> str:
@@ -45,8 +49,27 @@ def open_secret(endpoint: WebhookEndpoint, envelope: Envelope) -> str:
         tenant_id=endpoint.tenant_id,
         row_id=endpoint.id,
         detail=f"The signing secret of webhook endpoint {endpoint.id} cannot be decrypted; the operator is alerted. "
-        "Create a new endpoint to replace it.",
+        f"Rotate its secret (POST /v1/webhook-endpoints/{endpoint.id}/rotate-secret) to replace it.",
     )
+
+
+def open_previous_secret(endpoint: WebhookEndpoint, envelope: Envelope, now: datetime) -> str | None:
+    """The rotated-out secret while it still signs; ``None`` once it expired, or when it does not decrypt (logged
+    for the operator): a delivery is then signed with the current secret only rather than not sent."""
+    expires_at = endpoint.previous_secret_expires_at
+    if endpoint.previous_secret_enc is None or expires_at is None or expires_at <= now:
+        return None
+    try:
+        return envelope.open_stored(
+            endpoint.previous_secret_enc,
+            context=secret_context(endpoint.tenant_id, endpoint.id),
+            table="webhook_endpoints",
+            tenant_id=endpoint.tenant_id,
+            row_id=endpoint.id,
+            detail="the previous signing secret",
+        )
+    except SecretUnreadable:
+        return None
 
 
 def endpoint_read(endpoint: WebhookEndpoint) -> WebhookEndpointRead:
@@ -73,7 +96,7 @@ async def create_endpoint(
             code="webhook_endpoint_limit_reached",
         )
     endpoint_id = ids.new_id("webhook_endpoint")
-    secret = SECRET_PREFIX + secrets.token_urlsafe(32)
+    secret = _new_secret()
     events = [ALL_EVENTS] if ALL_EVENTS in data.events else sorted(set(data.events))
     endpoint = await repo.add(
         WebhookEndpoint(
@@ -88,6 +111,10 @@ async def create_endpoint(
         actor, "webhook_endpoint.created", "webhook_endpoint", endpoint.id, {"url": url, "events": ",".join(events)}
     )
     return endpoint, secret
+
+
+def _new_secret() -> str:
+    return SECRET_PREFIX + secrets.token_urlsafe(32)
 
 
 async def get_endpoint(session: AsyncSession, endpoint_id: str) -> WebhookEndpoint:
@@ -106,6 +133,65 @@ async def delete_endpoint(session: AsyncSession, endpoint_id: str, actor: Actor)
         actor, "webhook_endpoint.deleted", "webhook_endpoint", endpoint.id, {"canceled_deliveries": canceled}
     )
     return endpoint
+
+
+async def rotate_secret(
+    session: AsyncSession, endpoint_id: str, envelope: Envelope, actor: Actor, *, previous_valid_for: timedelta
+) -> tuple[WebhookEndpoint, str]:
+    """A new signing secret for the endpoint, returned here and never again.
+
+    The former secret keeps signing beside it (a second ``v1``) for ``previous_valid_for``, up to
+    :data:`MAX_PREVIOUS_VALIDITY`, so that receivers switch without a failed delivery; ``timedelta(0)`` stops it
+    at once (a leaked secret). Only one former secret is kept: rotating again ends the earlier one's overlap.
+    """
+    if not timedelta(0) <= previous_valid_for <= MAX_PREVIOUS_VALIDITY:
+        raise _overlap_invalid()
+    endpoint = await get_endpoint(session, endpoint_id)
+    context = secret_context(endpoint.tenant_id, endpoint.id)
+    keeps_previous = previous_valid_for > timedelta(0) and _opens(envelope, endpoint.secret_enc, context)
+    if keeps_previous:
+        # Moved as it is: the token is already sealed under this endpoint's context, so it needs no re-encryption.
+        endpoint.previous_secret_enc = endpoint.secret_enc
+        endpoint.previous_secret_expires_at = clock.now() + previous_valid_for
+    else:
+        endpoint.previous_secret_enc, endpoint.previous_secret_expires_at = None, None
+    secret = _new_secret()
+    endpoint.secret_enc = envelope.encrypt(secret, context=context)
+    await session.flush()
+    until = endpoint.previous_secret_expires_at
+    await AuditRepository(session).append(
+        actor,
+        "webhook_endpoint.secret_rotated",
+        "webhook_endpoint",
+        endpoint.id,
+        {"previous_valid_until": until.isoformat() if until is not None else None},
+    )
+    return endpoint, secret
+
+
+def previous_validity(hours: int) -> timedelta:
+    """``hours`` as the former secret's validity for :func:`rotate_secret`, refused with the same code when out
+    of range (before any huge value can overflow a ``timedelta``)."""
+    if not 0 <= hours <= MAX_PREVIOUS_VALIDITY // timedelta(hours=1):
+        raise _overlap_invalid()
+    return timedelta(hours=hours)
+
+
+def _overlap_invalid() -> ValidationFailed:
+    hours = MAX_PREVIOUS_VALIDITY // timedelta(hours=1)
+    return ValidationFailed(
+        f"The former secret may keep signing for 0 to {hours} hours.", code="webhook_secret_overlap_invalid"
+    )
+
+
+def _opens(envelope: Envelope, token: str, context: str) -> bool:
+    """Whether the current secret still decrypts: one that does not (the case rotation repairs) is not worth
+    keeping as the previous one, which would only log the same failure at every delivery."""
+    try:
+        envelope.decrypt(token, context=context)
+    except DecryptionError:
+        return False
+    return True
 
 
 async def fan_out(session: AsyncSession, event: Event) -> list[WebhookDelivery]:

@@ -25,10 +25,17 @@ def compute(secret: str, timestamp: int, body: bytes) -> str:
     return hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
 
 
-def header_value(secret: str, body: bytes, timestamp: int | None = None) -> str:
-    """The ``PDP-Signature`` value for ``body``, signed now unless ``timestamp`` is given."""
+def header_value(secret: str, body: bytes, timestamp: int | None = None, *, previous: str | None = None) -> str:
+    """The ``PDP-Signature`` value for ``body``, signed now unless ``timestamp`` is given.
+
+    While a rotated-out ``previous`` secret still signs, its ``v1`` follows the current one's (as Stripe does
+    during a roll): a receiver checking with either secret finds its match.
+    """
     sent_at = int(time.time()) if timestamp is None else timestamp
-    return f"t={sent_at},v1={compute(secret, sent_at, body)}"
+    value = f"t={sent_at},v1={compute(secret, sent_at, body)}"
+    if previous is not None:
+        value += f",v1={compute(previous, sent_at, body)}"
+    return value
 
 
 def verify(

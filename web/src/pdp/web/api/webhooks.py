@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 import msgspec
 from litestar import Controller, delete, get, post
 from litestar.di import NamedDependency
+from litestar.openapi.spec import Operation, RequestBody
 from litestar.params import FromPath, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,10 +21,11 @@ from pdp.tenants.webhooks.schemas import (
     WebhookEndpointCreate,
     WebhookEndpointCreated,
     WebhookEndpointRead,
+    WebhookSecretRotation,
 )
 from pdp.web.api.pagination import Limit, ListResponse, StartingAfter
 from pdp.web.api.problems import problems
-from pdp.web.replay import SHOWS_SECRET
+from pdp.web.replay import SHOWS_ROTATED_SECRET, SHOWS_SECRET
 from pdp.web.resources import Resources
 from pdp.web.scopes import ADMIN_ONLY
 
@@ -32,6 +35,15 @@ SIGNATURE_HELP = (
     "delivered; anything else is retried with exponential backoff for about three days. Delivery is at least "
     "once: dedupe on the event id."
 )
+
+
+@dataclass
+class OptionalBodyOperation(Operation):
+    """Documents the handler's body as optional: Litestar marks a ``data`` parameter required even with a default."""
+
+    def __post_init__(self) -> None:
+        if isinstance(self.request_body, RequestBody):
+            self.request_body.required = False
 
 
 class WebhookEndpointDeleted(msgspec.Struct):
@@ -94,6 +106,37 @@ class WebhooksController(Controller):
     ) -> WebhookEndpointDeleted:
         endpoint = await service.delete_endpoint(session, endpoint_id, principal.actor)
         return WebhookEndpointDeleted(endpoint.id)
+
+    @post(
+        "/webhook-endpoints/{endpoint_id:str}/rotate-secret",
+        status_code=200,
+        responses=problems(400, 404, 409, 422),
+        summary="Replace the endpoint's signing secret (the new one is shown once)",
+        description="The new secret signs every delivery from now on. The former one keeps signing beside it, as a "
+        "second `v1` in `PDP-Signature`, for `previous_secret_expires_in_hours` (default 24, at most 168; 0 stops it "
+        "at once, for a leaked secret), so that the receiver can switch without a failed delivery. Rotating again "
+        "ends the earlier former secret at once. The new secret is in this answer only: an Idempotency-Key replay "
+        "answers 409 `idempotency_replay_unavailable` with `rotated: {object, id}`; rotate again to get one.",
+        opt=ADMIN_ONLY | SHOWS_ROTATED_SECRET,
+        operation_class=OptionalBodyOperation,
+    )
+    async def rotate_secret(
+        self,
+        endpoint_id: FromPath[str],
+        session: NamedDependency[AsyncSession],
+        principal: NamedDependency[Principal],
+        resources: NamedDependency[Resources],
+        data: JSONBody[WebhookSecretRotation | None] = None,
+    ) -> WebhookEndpointCreated:
+        hours = (data or WebhookSecretRotation()).previous_secret_expires_in_hours
+        endpoint, secret = await service.rotate_secret(
+            session,
+            endpoint_id,
+            resources.require_envelope(),
+            principal.actor,
+            previous_valid_for=service.previous_validity(hours),
+        )
+        return WebhookEndpointCreated(**msgspec.structs.asdict(service.endpoint_read(endpoint)), secret=secret)
 
     @get(
         "/webhook-endpoints/{endpoint_id:str}/deliveries",
