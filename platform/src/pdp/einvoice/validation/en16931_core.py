@@ -9,7 +9,11 @@ from pdp.einvoice.model import AllowanceCharge, Invoice, Line, Party
 from pdp.einvoice.validation.codelists import CII_CODE_LISTS, CODE_LISTS, UBL_TYPE_CODES
 from pdp.einvoice.validation.context import CENT, CII_SYNTAXES, ZERO, RuleContext, amount_there, more_than_two_decimals
 from pdp.einvoice.validation.en16931_payment import check_payment
-from pdp.einvoice.validation.en16931_vat_cii import accounting_vat_decimals_ok, generic_breakdown_rules_apply
+from pdp.einvoice.validation.en16931_vat_cii import (
+    accounting_vat_decimals_ok,
+    generic_breakdown_rules_apply,
+    vat_total_decimals_ok,
+)
 from pdp.einvoice.validation.messages import DECIMAL_RULES
 
 
@@ -340,12 +344,14 @@ def check_decimals(ctx: RuleContext) -> None:
     cii = ctx.syntax in CII_SYNTAXES
     if cii and not accounting_vat_decimals_ok(inv):
         ctx.fail("BR-DEC-15", detail=f"({t.vat_in_accounting_currency})")
+    if cii and not vat_total_decimals_ok(inv):
+        ctx.fail("BR-DEC-13", detail=f"({t.vat})")
     for rule, value in (
         ("BR-DEC-09", t.line_net),
         ("BR-DEC-10", t.allowances),
         ("BR-DEC-11", t.charges),
         ("BR-DEC-12", t.without_vat),
-        ("BR-DEC-13", t.vat),
+        ("BR-DEC-13", None if cii else t.vat),  # CII's: vat_total_decimals_ok
         ("BR-DEC-14", t.with_vat),
         ("BR-DEC-15", None if cii else t.vat_in_accounting_currency),  # CII's: accounting_vat_decimals_ok
         ("BR-DEC-16", t.prepaid),
