@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -221,3 +222,35 @@ async def test_the_openapi_document_describes_the_optional_body_and_the_answer(c
     assert answer == {"$ref": "#/components/schemas/WebhookEndpointCreated"}
     assert {"404", "409", "422"} <= set(operation["responses"])
     assert operation["security"] == [{"apiKey": ["admin"]}]
+
+
+async def test_a_rotation_waits_for_one_in_progress_and_keeps_its_new_secret_as_the_previous_one(
+    client: Any,
+    tenant: TenantFixture,
+    owner_engine: AsyncEngine,
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    endpoint = await register(client, tenant, "https://hooks.example.com/pdp", ["*"])
+    envelope, actor, day = Envelope(settings.master_keys), Actor("system", "tests"), timedelta(days=1)
+
+    async def rotate_in_its_own_transaction() -> str:
+        async with unit_of_work(sessionmaker, tenant_id=tenant.id) as session:
+            return (await rotate_secret(session, endpoint["id"], envelope, actor, previous_valid_for=day))[1]
+
+    async with unit_of_work(sessionmaker, tenant_id=tenant.id) as first:
+        _, first_secret = await rotate_secret(first, endpoint["id"], envelope, actor, previous_valid_for=day)
+        second = asyncio.create_task(rotate_in_its_own_transaction())
+        for _ in range(500):  # until the second one waits for this transaction (or, unlocked, went on regardless)
+            async with owner_engine.connect() as conn:
+                waiting = await conn.scalar(text("SELECT count(*) FROM pg_locks WHERE NOT granted"))
+            if waiting or second.done():
+                break
+            await asyncio.sleep(0.01)
+    second_secret = await second
+
+    stored = await _stored(owner_engine, endpoint["id"])
+    context = secret_context(tenant.id, endpoint["id"])
+    assert envelope.decrypt(stored.secret_enc, context=context) == second_secret
+    # Read after the first one committed: its new secret, which its caller holds, still signs.
+    assert envelope.decrypt(stored.previous_secret_enc, context=context) == first_secret

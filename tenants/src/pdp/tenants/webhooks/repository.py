@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import any_, func, literal, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pdp.platform import ids
 from pdp.platform.db.repository import Page, TenantRepository
 from pdp.tenants.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
@@ -17,9 +18,17 @@ ALL_EVENTS = "*"
 class EndpointRepository(TenantRepository[WebhookEndpoint]):
     model = WebhookEndpoint
 
-    async def find_live(self, endpoint_id: str) -> WebhookEndpoint | None:
-        """The endpoint unless it was deleted (a deleted endpoint is gone for the Partner API)."""
-        endpoint = await self.find(endpoint_id)
+    async def find_live(self, endpoint_id: str, *, for_update: bool = False) -> WebhookEndpoint | None:
+        """The endpoint unless it was deleted (a deleted endpoint is gone for the Partner API); ``for_update``:
+        its row locked until commit and its columns read afresh, for a change that depends on them."""
+        if not for_update:
+            endpoint = await self.find(endpoint_id)
+        elif ids.is_well_formed(endpoint_id):
+            query = self.select().where(WebhookEndpoint.id == endpoint_id).with_for_update()
+            found = await self.session.execute(query.execution_options(populate_existing=True))
+            endpoint = found.scalar_one_or_none()
+        else:
+            endpoint = None
         return endpoint if endpoint is not None and endpoint.deleted_at is None else None
 
     async def live_page(self, *, limit: int, starting_after: str | None) -> Page[WebhookEndpoint]:

@@ -117,8 +117,8 @@ def _new_secret() -> str:
     return SECRET_PREFIX + secrets.token_urlsafe(32)
 
 
-async def get_endpoint(session: AsyncSession, endpoint_id: str) -> WebhookEndpoint:
-    endpoint = await EndpointRepository(session).find_live(endpoint_id)
+async def get_endpoint(session: AsyncSession, endpoint_id: str, *, for_update: bool = False) -> WebhookEndpoint:
+    endpoint = await EndpointRepository(session).find_live(endpoint_id, for_update=for_update)
     if endpoint is None:
         raise NotFound(f"No such webhook endpoint: {endpoint_id}")
     return endpoint
@@ -146,7 +146,9 @@ async def rotate_secret(
     """
     if not timedelta(0) <= previous_valid_for <= MAX_PREVIOUS_VALIDITY:
         raise _overlap_invalid()
-    endpoint = await get_endpoint(session, endpoint_id)
+    # Locked: two rotations at once run one after the other, so the second keeps the first's new secret as the
+    # previous one instead of both keeping the same former secret and one new secret being lost.
+    endpoint = await get_endpoint(session, endpoint_id, for_update=True)
     context = secret_context(endpoint.tenant_id, endpoint.id)
     keeps_previous = previous_valid_for > timedelta(0) and _opens(envelope, endpoint.secret_enc, context)
     if keeps_previous:
