@@ -193,3 +193,20 @@ async def test_the_console_actions_from_the_command_line_go_through_the_grant_an
         "staff_access.read",
         "staff_access.revoked",
     ], made["email"]
+
+
+async def test_a_grant_opened_from_an_invoice_page_leads_back_to_it_and_never_elsewhere(
+    client: Any, tenant: TenantFixture, other_tenant: TenantFixture, settings: Settings
+) -> None:
+    invoice = await _invoice(client, tenant)
+    await _signed_in(client, settings)
+    path = f"/console/tenants/{tenant.id}/invoices/{invoice['id']}"
+    form = (await client.get(path)).text
+    assert f'name="next" value="{path}"' in form
+    for elsewhere in ("https://evil.example/console", f"/console/tenants/{other_tenant.id}", "//evil.example"):
+        opened = await post_form(
+            client, f"/console/tenants/{tenant.id}/acces", path, reason="R", ticket="T-1", next=elsewhere
+        )
+        assert (opened.status_code, opened.headers["location"]) == (303, f"/console/tenants/{tenant.id}")
+    opened = await post_form(client, f"/console/tenants/{tenant.id}/acces", path, reason="R", ticket="T-2", next=path)
+    assert opened.headers["location"] == path

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from pdp.platform.settings import Settings
@@ -46,6 +47,15 @@ async def test_the_provider_hears_of_reception_delivery_and_the_buyers_rejection
     assert "F-2026-0042" in subjects[-1] and "rejetée" in subjects[-1]
     last = to_contact[-1].get_content()
     assert "Commentaire de l'acheteur" in last and invoice_id in last
+    # Each sending is on the invoice's record, which support reads on the console's invoice page.
+    async with owner_engine.connect() as conn:
+        sent = await conn.execute(
+            text("SELECT data FROM audit_events WHERE target_id = :i AND action = 'invoice.email_sent'"),
+            {"i": invoice_id},
+        )
+        records = [row.data for row in sent]
+    assert len(records) == len(subjects) and records[-1]["status"] == "rejected"
+    assert set(records[-1]["to"].split(", ")) == {provider["email"], "jeanne.dupont@example.fr"}
 
     off = mailbox.job_context(sessionmaker, replace(chorus_settings, smtp_host=""))
     assert set(await run_staged(off, owner_engine, tenant.id, STATUS_EMAIL)) == {"mail off"}

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.connectors.mail.client import open_mailer
 from pdp.platform import outbox
+from pdp.platform.audit import Actor, AuditRepository
 from pdp.platform.callers import PortalRole
 from pdp.platform.settings import Settings
 from pdp.tenants.accounts.repository import TenantsRepository
@@ -28,6 +29,7 @@ from pdp.tenants.providers.models import Provider
 from pdp.tenants.providers.repository import ProviderRepository
 
 EMAIL_JOB = "notifications.invoice_status"
+MAILER = Actor("system", EMAIL_JOB)
 
 
 def stage_status_email(session: AsyncSession, status: str, event_id: str) -> None:
@@ -77,7 +79,8 @@ async def send_status_email(session: AsyncSession, settings: Settings, event_id:
     provider = await ProviderRepository(session).get(invoice.provider_id)
     tenant = await TenantsRepository(session).current()
     status = str(event.data["status"])
-    for address in await status_recipients(session, provider, status):
+    recipients = await status_recipients(session, provider, status)
+    for address in recipients:
         is_contact = address.lower() == provider.email.lower()
         await mailer.send(
             status_email(
@@ -90,6 +93,15 @@ async def send_status_email(session: AsyncSession, settings: Settings, event_id:
                 preferences_url=None if is_contact else preferences_url(settings, tenant.id),
             )
         )
+    # On the invoice's record, for support ("I never got the e-mail": it went to whom, when). A retried job
+    # that sends again records again: what is written is what was sent.
+    await AuditRepository(session).append(
+        MAILER,
+        "invoice.email_sent",
+        "invoice",
+        invoice.id,
+        {"status": status, "event_id": event.id, "to": ", ".join(recipients)},
+    )
     return "sent"
 
 

@@ -103,6 +103,11 @@ async def invoice_story(session: AsyncSession, invoice_id: str) -> dict[str, Any
             for d in documents
         ],
         "audit": [{"at": a.occurred_at, "actor": f"{a.actor_type}:{a.actor_id}", "action": a.action} for a in acts],
+        "emails": [
+            {"at": a.occurred_at, "status": a.data.get("status"), "to": a.data.get("to", "")}
+            for a in acts
+            if a.action == "invoice.email_sent"
+        ],
         "exchanges": [
             {
                 "at": c.at,

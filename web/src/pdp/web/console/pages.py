@@ -92,7 +92,7 @@ async def _page_under_grant(
     found = await _tenant_found(session, staff.staff_id, tenant_id)
     grant = await open_grant_on(resources, staff, tenant_id)
     if grant is None:
-        return _grant_form(found)
+        return _grant_form(found, data={"minutes": "60", "next": request.url.path})
     caller = await read_under_grant(resources, grant, request.url.path)
     async with unit_of_work(resources.sessionmaker, caller=caller) as reading:
         context = await read(reading)
@@ -186,7 +186,12 @@ async def open_access(
     except ValidationFailed as exc:
         messages = [error["message"] for error in exc.errors] or [exc.detail]
         return _grant_form(found, " ".join(messages), data)
-    return Redirect(f"{BASE}/tenants/{tenant_id}", status_code=303)
+    # Back to the page that asked for the grant (the invoice the supplier called about), if it is this tenant's.
+    asked = _PAGE_OF_ACTION.fullmatch(data.get("next", ""))
+    tenant_page = f"{BASE}/tenants/{tenant_id}"
+    if asked and (asked.group(0) == tenant_page or asked.group(0).startswith(f"{tenant_page}/")):
+        return Redirect(asked.group(0), status_code=303)
+    return Redirect(tenant_page, status_code=303)
 
 
 async def _act(resources: Resources, request: Request[Any, Any, Any], tenant_id: str, act: Any) -> Response[Any]:
