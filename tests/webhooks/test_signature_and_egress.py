@@ -44,6 +44,17 @@ def test_the_signature_is_the_contracts_hmac_and_old_timestamps_are_refused() ->
     assert signature.verify(SECRET, rotated, BODY, tolerance=600) == sent_at
 
 
+def test_during_a_rotation_the_header_carries_the_new_signature_then_the_former_one() -> None:
+    sent_at = int(time.time())
+    header = signature.header_value(SECRET, BODY, timestamp=sent_at, previous="whsec_former")
+    new, former = (signature.compute(s, sent_at, BODY) for s in (SECRET, "whsec_former"))
+    assert header == f"t={sent_at},v1={new},v1={former}"
+    for secret in (SECRET, "whsec_former"):  # a receiver holding either one accepts it
+        assert signature.verify(secret, header, BODY) == sent_at
+    with pytest.raises(signature.SignatureError):
+        signature.verify("whsec_other", header, BODY)
+
+
 @pytest.mark.parametrize(
     "address",
     ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1",
