@@ -210,3 +210,15 @@ async def test_a_grant_opened_from_an_invoice_page_leads_back_to_it_and_never_el
         assert (opened.status_code, opened.headers["location"]) == (303, f"/console/tenants/{tenant.id}")
     opened = await post_form(client, f"/console/tenants/{tenant.id}/acces", path, reason="R", ticket="T-2", next=path)
     assert opened.headers["location"] == path
+
+
+async def test_the_tenant_page_says_when_each_api_key_was_last_used(
+    client: Any, tenant: TenantFixture, settings: Settings
+) -> None:
+    me = await client.get("/v1/me", headers=tenant.headers)
+    assert me.status_code == 200
+    await _signed_in(client, settings)
+    await _granted(client, tenant.id)
+    page = (await client.get(f"/console/tenants/{tenant.id}")).text
+    row = next(part for part in page.split("<tr>") if f"…{tenant.api_key[-4:]}" in part)
+    assert re.search(r"<td>\d{4}-\d\d-\d\d \d\d:\d\d</td>", row), row

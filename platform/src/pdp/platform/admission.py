@@ -24,7 +24,7 @@ from typing import Any
 
 from pdp.platform.errors import RateLimited
 from pdp.platform.logging import get_logger
-from pdp.platform.ops_tallies import count_refusal
+from pdp.platform.ops_tallies import LAST_SEEN, count_refusal
 
 SLOT_LEASE_SECONDS = 30.0  # how long a crashed process's slots keep counting; renewed every third of it
 log = get_logger("pdp.platform.admission")
@@ -48,6 +48,9 @@ else
   tokens = tokens - 1
   redis.call('ZADD', KEYS[2], now + lease, ARGV[5])
   redis.call('EXPIRE', KEYS[2], math.ceil(lease) + 60)
+  if ARGV[6] ~= '' then
+    redis.call('HSET', KEYS[3], ARGV[6], tostring(math.floor(now)))
+  end
 end
 redis.call('HSET', KEYS[1], 'tokens', tokens, 'at', now)
 redis.call('EXPIRE', KEYS[1], math.ceil(burst / rate) + 60)
@@ -106,7 +109,9 @@ class Admission:
         self._renew = redis.register_script(_RENEW)
 
     @contextlib.asynccontextmanager
-    async def admit(self, tenant_id: str) -> AsyncIterator[Budget | None]:
+    async def admit(self, tenant_id: str, *, seen: str = "") -> AsyncIterator[Budget | None]:
+        """``seen`` names the caller (``api_key:<id>``), whose last use an admitted request records in the same
+        round trip (the console shows it beside each key)."""
         slots = f"pdp:api:slots:{tenant_id}"
         slot = secrets.token_hex(8)
         limits = self._limits
@@ -114,8 +119,8 @@ class Admission:
         try:
             async with asyncio.timeout(self._timeout):
                 answer = await self._admit(
-                    keys=[f"pdp:api:rate:{tenant_id}", slots],
-                    args=[limits.rate_per_second, limits.burst, limits.max_in_flight, SLOT_LEASE_SECONDS, slot],
+                    keys=[f"pdp:api:rate:{tenant_id}", slots, LAST_SEEN],
+                    args=[limits.rate_per_second, limits.burst, limits.max_in_flight, SLOT_LEASE_SECONDS, slot, seen],
                 )
         except Exception as exc:  # Redis down or slow: admit, see the docstring
             log.warning("admission.unavailable", error=type(exc).__name__)

@@ -1,5 +1,5 @@
-"""Tallies for the console's operations view, kept in Redis: refused API requests per tenant, and the outcome of
-each tenant's last audit checkpoint.
+"""Tallies for the console, kept in Redis: refused API requests per tenant, the outcome of each tenant's last
+audit checkpoint, and when each API key was last used.
 
 Both are counters of what the platform did, not records: Redis may lose them (a restart without persistence)
 and the view then says it has nothing since; the records themselves are elsewhere (the audit chain, the
@@ -19,6 +19,7 @@ from pdp.platform import clock
 REFUSALS = "pdp:ops:refusals:"  # + UTC hour (YYYYMMDDHH): a hash of "<tenant>|<rate or concurrency>" → count
 REFUSAL_HOURS = 24
 CHECKPOINTS = "pdp:ops:audit-checkpoints"  # a hash of tenant → {"at", "outcome", "detail"}
+LAST_SEEN = "pdp:api:last-seen"  # a hash of "api_key:<id>" → Unix seconds of its last admitted request
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +89,20 @@ async def checkpoint_runs(redis: Any) -> list[CheckpointRun]:
             CheckpointRun(decoded(tenant_id), datetime.fromisoformat(data["at"]), data["outcome"], data["detail"])
         )
     return sorted(runs, key=lambda run: (run.outcome in ("written", "unchanged"), run.at))
+
+
+async def last_seen(redis: Any, callers: list[str]) -> dict[str, datetime]:
+    """When each of ``callers`` (``api_key:<id>``) was last admitted, for those seen since Redis started."""
+    if not callers:
+        return {}
+    with contextlib.suppress(Exception):  # a page still shows without it
+        values = await redis.hmget(LAST_SEEN, callers)
+        return {
+            caller: datetime.fromtimestamp(int(value), UTC)
+            for caller, value in zip(callers, values, strict=True)
+            if value is not None
+        }
+    return {}
 
 
 def decoded(value: bytes | str) -> str:

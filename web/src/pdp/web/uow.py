@@ -206,7 +206,8 @@ class UnitOfWorkMiddleware(ASGIMiddleware):
                 key = _idempotency_key(scope) if caller.tenant_id else None
                 # A caller of no tenant (staff outside a grant) has a budget of its own.
                 budget_of = caller.tenant_id or f"{caller.actor.type}:{caller.actor.id}"
-                async with resources.admission.admit(budget_of) as budget:
+                seen = f"{caller.actor.type}:{caller.actor.id}" if caller.actor.type == "api_key" else ""
+                async with resources.admission.admit(budget_of, seen=seen) as budget:
                     send = _with_budget(send, budget)
                     announced = _announced_length(scope)
                     if announced != 0:

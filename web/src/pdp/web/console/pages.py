@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pdp.platform.callers import StaffCaller
 from pdp.platform.db.session import unit_of_work
 from pdp.platform.errors import AppError, ValidationFailed
-from pdp.platform.ops_tallies import checkpoint_runs, refusals
+from pdp.platform.ops_tallies import checkpoint_runs, last_seen, refusals
 from pdp.platform.settings import Settings
 from pdp.tenants.staff import actions, auth, grants
 from pdp.tenants.staff.operations import chorus_failures, job_queue, open_cases, resolve_case
@@ -107,7 +107,11 @@ async def tenant_page(
     resources: NamedDependency[Resources],
 ) -> Template:
     async def read(reading: AsyncSession) -> dict[str, Any]:
-        return {"tenant": await tenant_overview(reading)}
+        tenant = await tenant_overview(reading)
+        used = await last_seen(resources.redis, [f"api_key:{key['id']}" for key in tenant.get("api_keys", [])])
+        for key in tenant.get("api_keys", []):
+            key["last_used_at"] = used.get(f"api_key:{key['id']}")
+        return {"tenant": tenant}
 
     page = "console/tenant.html.jinja2"
     return await _page_under_grant(request, tenant_id, session, resources, template=page, read=read)
