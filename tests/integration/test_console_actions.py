@@ -21,7 +21,7 @@ from pdp.tenants.staff import actions, grants
 from tests.conftest import TenantFixture
 from tests.integration.test_console import _granted, _signed_in
 from tests.integration.test_staff_commands import _signed_in as cli_signed_in
-from tests.journeys import active_mandate, deposit_cii, post_form, seller_provider
+from tests.journeys import active_mandate, deposit_cii, new_mandate, post_form, seller_provider
 from tests.sandbox.harness import NO_PARAMS
 
 
@@ -222,3 +222,16 @@ async def test_the_tenant_page_says_when_each_api_key_was_last_used(
     page = (await client.get(f"/console/tenants/{tenant.id}")).text
     row = next(part for part in page.split("<tr>") if f"…{tenant.api_key[-4:]}" in part)
     assert re.search(r"<td>\d{4}-\d\d-\d\d \d\d:\d\d</td>", row), row
+
+
+async def test_the_provider_page_flags_a_siret_two_platforms_ask_mandates_for(
+    client: Any, tenant: TenantFixture, other_tenant: TenantFixture, settings: Settings
+) -> None:
+    mine = await seller_provider(client, tenant)
+    await new_mandate(client, tenant, mine["id"])
+    theirs = await seller_provider(client, other_tenant)
+    await new_mandate(client, other_tenant, theirs["id"])
+    await _signed_in(client, settings)
+    await _granted(client, tenant.id)
+    page = (await client.get(f"/console/tenants/{tenant.id}/providers/{mine['id']}")).text
+    assert "demandé par plusieurs plateformes" in page and other_tenant.id in page

@@ -144,8 +144,13 @@ async def provider_page(
     session: NamedDependency[AsyncSession],
     resources: NamedDependency[Resources],
 ) -> Template:
+    contested = [case for case in await open_cases(session, staff_of(request).staff_id) if case.siret]
+
     async def read(reading: AsyncSession) -> dict[str, Any]:
-        return await provider_story(reading, provider_id)
+        story = await provider_story(reading, provider_id)
+        siret = story["provider"].siret
+        story["contested"] = next((case for case in contested if case.siret == siret), None)
+        return story
 
     page = "console/provider.html.jinja2"
     return await _page_under_grant(request, tenant_id, session, resources, template=page, read=read)
