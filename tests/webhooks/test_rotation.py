@@ -17,9 +17,9 @@ from pdp.platform import clock
 from pdp.platform.audit import Actor
 from pdp.platform.db.session import unit_of_work
 from pdp.platform.errors import ValidationFailed
-from pdp.platform.security.envelope import Envelope, generate_master_key
+from pdp.platform.security.envelope import Envelope, SecretUnreadable, generate_master_key
 from pdp.platform.settings import Settings
-from pdp.tenants.webhooks import signature
+from pdp.tenants.webhooks import service, signature
 from pdp.tenants.webhooks.service import rotate_secret, secret_context
 from tests.conftest import TenantFixture
 from tests.factories import provider_payload
@@ -124,23 +124,61 @@ async def test_after_expiry_only_the_new_secret_signs(
         signature.verify(endpoint["secret"], header, body)
 
 
+async def _copy_sealed(owner_engine: AsyncEngine, column: str, source_id: str, target_id: str) -> None:
+    """Put another endpoint's sealed secret in ``column``: bound to that endpoint, it does not open here."""
+    async with owner_engine.begin() as conn:
+        await conn.execute(
+            text(
+                f"UPDATE webhook_endpoints SET {column} = "
+                "(SELECT secret_enc FROM webhook_endpoints WHERE id = :source) WHERE id = :target"
+            ),
+            {"source": source_id, "target": target_id},
+        )
+
+
 async def test_a_previous_secret_that_does_not_decrypt_does_not_stop_delivery(
+    client: Any,
+    tenant: TenantFixture,
+    receiver: Receiver,
+    worker: Worker,
+    owner_engine: AsyncEngine,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    logged: list[tuple[str, dict[str, Any]]] = []
+
+    class Recorder:
+        def error(self, event: str, **fields: Any) -> None:
+            logged.append((event, fields))
+
+    monkeypatch.setattr(service, "log", Recorder())
+    endpoint = await register(client, tenant, receiver.url(), ["provider.created"])
+    other = await register(client, tenant, "https://hooks.example.com/other", ["invoice.created"])
+    rotated = (await _rotate(client, tenant, endpoint["id"])).json()
+    await _copy_sealed(owner_engine, "previous_secret_enc", other["id"], endpoint["id"])
+    header, body = await _delivered_signature(client, tenant, worker, receiver)
+    assert len(_v1s(header)) == 1
+    signature.verify(rotated["secret"], header, body)
+    [(event, fields)] = logged  # the operator learns which row and column
+    assert (event, fields["column"], fields["row_id"]) == ("secret.unreadable", "previous_secret_enc", endpoint["id"])
+
+
+async def test_rotation_replaces_a_current_secret_that_does_not_decrypt(
     client: Any, tenant: TenantFixture, receiver: Receiver, worker: Worker, owner_engine: AsyncEngine
 ) -> None:
     endpoint = await register(client, tenant, receiver.url(), ["provider.created"])
     other = await register(client, tenant, "https://hooks.example.com/other", ["invoice.created"])
-    rotated = (await _rotate(client, tenant, endpoint["id"])).json()
-    async with owner_engine.begin() as conn:  # another endpoint's sealed secret: bound to it, it does not open here
-        await conn.execute(
-            text(
-                "UPDATE webhook_endpoints SET previous_secret_enc = "
-                "(SELECT secret_enc FROM webhook_endpoints WHERE id = :other) WHERE id = :e"
-            ),
-            {"other": other["id"], "e": endpoint["id"]},
-        )
+    await _copy_sealed(owner_engine, "secret_enc", other["id"], endpoint["id"])
+    await client.post("/v1/providers", json=provider_payload(), headers=tenant.headers)
+    with pytest.raises(SecretUnreadable):
+        await worker.relay()
+
+    rotated = await _rotate(client, tenant, endpoint["id"])  # 24 hours asked, but nothing readable to keep
+    assert rotated.status_code == 200, rotated.text
+    stored = await _stored(owner_engine, endpoint["id"])
+    assert (stored.previous_secret_enc, stored.previous_secret_expires_at) == (None, None)
     header, body = await _delivered_signature(client, tenant, worker, receiver)
     assert len(_v1s(header)) == 1
-    signature.verify(rotated["secret"], header, body)
+    signature.verify(rotated.json()["secret"], header, body)
 
 
 async def test_another_tenants_or_a_deleted_endpoint_is_not_found(

@@ -15,7 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pdp.platform import clock, ids, outbox
 from pdp.platform.audit import Actor, AuditRepository
 from pdp.platform.errors import Conflict, NotFound, ValidationFailed
-from pdp.platform.security.envelope import DecryptionError, Envelope, SecretUnreadable
+from pdp.platform.logging import get_logger
+from pdp.platform.security.envelope import DecryptionError, Envelope
 from pdp.tenants.events.models import Event
 from pdp.tenants.webhooks import egress
 from pdp.tenants.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -33,6 +34,8 @@ MAX_LIVE_ENDPOINTS = 16  # Stripe's limit too; each one multiplies the deliverie
 # How long a rotated-out secret may keep signing beside the new one: a week covers a receiver's slowest deploy;
 # longer would only keep a leaked secret usable for longer.
 MAX_PREVIOUS_VALIDITY = timedelta(days=7)
+
+log = get_logger("pdp.webhooks")
 
 
 def secret_context(tenant_id: str, endpoint_id: str) -> str:
@@ -60,15 +63,16 @@ def open_previous_secret(endpoint: WebhookEndpoint, envelope: Envelope, now: dat
     if endpoint.previous_secret_enc is None or expires_at is None or expires_at <= now:
         return None
     try:
-        return envelope.open_stored(
-            endpoint.previous_secret_enc,
-            context=secret_context(endpoint.tenant_id, endpoint.id),
+        return envelope.decrypt(endpoint.previous_secret_enc, context=secret_context(endpoint.tenant_id, endpoint.id))
+    except DecryptionError as exc:
+        log.error(
+            "secret.unreadable",
             table="webhook_endpoints",
+            column="previous_secret_enc",
             tenant_id=endpoint.tenant_id,
             row_id=endpoint.id,
-            detail="the previous signing secret",
+            reason=str(exc),
         )
-    except SecretUnreadable:
         return None
 
 
@@ -159,7 +163,6 @@ async def rotate_secret(
         endpoint.previous_secret_enc, endpoint.previous_secret_expires_at = None, None
     secret = _new_secret()
     endpoint.secret_enc = envelope.encrypt(secret, context=context)
-    await session.flush()
     until = endpoint.previous_secret_expires_at
     await AuditRepository(session).append(
         actor,
