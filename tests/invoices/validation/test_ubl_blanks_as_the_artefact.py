@@ -46,6 +46,13 @@ BLANK_AMOUNT_CHARGE = (
 PAYABLE = '<cbc:PayableAmount currencyID="EUR">'
 
 
+FIRST_LINE_AMOUNT = '<cbc:LineExtensionAmount currencyID="EUR">1200.00</cbc:LineExtensionAmount>'
+LINE_ALLOWANCE = (
+    "<cac:AllowanceCharge><cbc:ChargeIndicator>false</cbc:ChargeIndicator>"
+    "<cbc:AllowanceChargeReason>Remise</cbc:AllowanceChargeReason>{amount}</cac:AllowanceCharge>"
+)
+
+
 def _charge(reason: str) -> list[tuple[str, str]]:
     """A document level charge of 0.00 (the totals stay right) with ``reason`` as its reason elements."""
     charge = (
@@ -182,6 +189,20 @@ CASES: dict[str, tuple[list[tuple[str, str]], set[str]]] = {
     "a blank charge amount is there for BR-36": (
         [(TAX_TOTAL, BLANK_AMOUNT_CHARGE + TAX_TOTAL)],
         {"BR-37", "BR-CO-12"},
+    ),
+    # BR-41 likewise tests a line allowance's exists(cbc:Amount).
+    "a blank line allowance amount is there for BR-41": (
+        [
+            (
+                FIRST_LINE_AMOUNT,
+                FIRST_LINE_AMOUNT + LINE_ALLOWANCE.format(amount='<cbc:Amount currencyID="EUR"> </cbc:Amount>'),
+            )
+        ],
+        set(),
+    ),
+    "a line allowance without amount fails BR-41": (
+        [(FIRST_LINE_AMOUNT, FIRST_LINE_AMOUNT + LINE_ALLOWANCE.format(amount=""))],
+        {"BR-41"},
     ),
 }
 

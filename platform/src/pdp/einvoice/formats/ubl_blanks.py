@@ -24,6 +24,15 @@ def blank_terms(k: Kids, line_tag: str, invoice: Invoice, seller: Any) -> list[s
         if line.quantity is None or any(not (a.name and a.value) for a in line.attributes):
             elements = elements if elements is not None else _every(k, line_tag)
             found += _line_blanks(_children(elements[index]), index)
+        # BR-41/BR-43 likewise test a line allowance's or charge's exists(cbc:Amount) (BT-136, BT-141).
+        if any(ac.amount is None and ac.is_charge is not None for ac in line.allowances_charges):
+            elements = elements if elements is not None else _every(k, line_tag)
+            written = _every(_children(elements[index]), A.AllowanceCharge)
+            if any(
+                ac.amount is None and ac.is_charge is not None and B.Amount in _children(element)
+                for ac, element in zip(line.allowances_charges, written, strict=False)
+            ):
+                found.append(f"BT-136/141@{index}")
     # BR-31/BR-36 test exists(cbc:Amount): a blank document level allowance (BT-92) or charge (BT-99) amount is
     # there (read as amount_there reads CII's "BT-92/99").
     charges = [i for i, ac in enumerate(invoice.allowances_charges) if ac.amount is None and ac.is_charge is not None]
