@@ -96,7 +96,8 @@ async def test_an_invoice_followed_up_the_operations_view_a_refusal_and_the_staf
         await page.get_by_role("button", name="Marquer pour un suivi manuel").click()
     await expect(page.get_by_text("En suivi manuel depuis")).to_be_visible()
     await page.goto("/console/")
-    await expect(page.get_by_role("cell", name="Suivi manuel", exact=True)).to_be_visible()
+    followed = page.get_by_role("row").filter(has_text="Appeler le service facturier (Ilan Support)")
+    await expect(followed.get_by_role("cell", name="Suivi manuel", exact=True)).to_be_visible()
     await assert_accessible(page, context="console operations view")
     await page.goto("/console/activite")  # an admin's page
     await expect(page.get_by_role("heading", level=1)).to_have_text("Action refusée")

@@ -33,7 +33,7 @@ from pdp.web.api.webhooks import WebhooksController
 from pdp.web.api_docs import assets_router, docs_render_plugin
 from pdp.web.api_keys import ApiKeyAuthenticator
 from pdp.web.client_address import trusted_proxies
-from pdp.web.console.pages import console_routers
+from pdp.web.console.routes import console_routers
 from pdp.web.deps import provide_principal, provide_session
 from pdp.web.errors import EXCEPTION_HANDLERS
 from pdp.web.health import healthz, readyz

@@ -7,8 +7,6 @@ tenant as pdp itself (the app role: the staff role only reads); the grant is che
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pdp.platform import clock, outbox
@@ -27,7 +25,7 @@ from pdp.tenants.notifications.emails import LABELS
 from pdp.tenants.notifications.service import EMAIL_JOB
 from pdp.tenants.staff import grants
 from pdp.tenants.webhooks.models import WebhookDelivery, WebhookEndpoint
-from pdp.tenants.webhooks.service import replay, rotate_secret
+from pdp.tenants.webhooks.service import previous_validity, replay, rotate_secret
 
 RANKS = {"support": 0, "operator": 1, "admin": 2}
 
@@ -140,6 +138,6 @@ async def rotate_webhook_secret(
     as it would a new API key after a revoked one. An operator's act."""
     await _acting(session, caller, "operator")
     endpoint, _unseen = await rotate_secret(
-        session, endpoint_id, envelope, caller.actor, previous_valid_for=timedelta(hours=previous_valid_hours)
+        session, endpoint_id, envelope, caller.actor, previous_valid_for=previous_validity(previous_valid_hours)
     )
     return endpoint

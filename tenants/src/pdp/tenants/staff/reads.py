@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pdp.platform import clock
 from pdp.platform.audit import AuditEvent
 from pdp.platform.db.tenancy import tenant_of
 from pdp.platform.errors import NotFound
@@ -66,7 +67,11 @@ async def tenant_overview(session: AsyncSession) -> dict[str, Any]:
                 "events": list(e.events),
                 "deliveries": by_endpoint.get(e.id, {}),
                 "deleted": e.deleted_at is not None,
-                "previous_secret_until": e.previous_secret_expires_at,
+                "previous_secret_until": (
+                    e.previous_secret_expires_at
+                    if e.previous_secret_expires_at and e.previous_secret_expires_at > clock.now()
+                    else None
+                ),
             }
             for e in endpoints
         ],

@@ -30,7 +30,8 @@ async def _admin(session: AsyncSession, admin: StaffUser, action: str, target_id
     require_role(admin, "admin")
     done = await session.scalar(
         text(
-            "SELECT pdp_staff_account_change(:admin, :action, :target, :email, :full_name, :role, :password_hash, :totp)"
+            "SELECT pdp_staff_account_change("
+            ":admin, :action, :target, :email, :full_name, :role, :password_hash, :totp)"
         ),
         {
             "admin": admin.id,
