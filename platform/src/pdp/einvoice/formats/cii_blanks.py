@@ -31,7 +31,7 @@ def blank_terms(transaction: Any, parts: Kids, invoice: Invoice) -> list[str] | 
     found: list[str] = []
     elements: list[Any] | None = None
     for index, line in enumerate(invoice.lines):
-        if line.quantity is None or any(not (a.name and a.value) for a in line.attributes):
+        if line.quantity is None or line.net_amount is None or any(not (a.name and a.value) for a in line.attributes):
             if elements is None:
                 elements = list(_all(transaction, T.IncludedSupplyChainTradeLineItem, parts))
             found += _line_blanks(_kids(elements[index]), index)
@@ -146,6 +146,9 @@ def _line_blanks(line: Kids, index: int) -> list[str]:
     found = []
     if T.BilledQuantity in _kids(line.get(T.SpecifiedLineTradeDelivery)):
         found.append(f"BT-129@{index}")
+    settlement = _kids(line.get(T.SpecifiedLineTradeSettlement))
+    if T.LineTotalAmount in _kids(settlement.get(T.SpecifiedTradeSettlementLineMonetarySummation)):
+        found.append(f"BT-131@{index}")  # BR-24 tests the element (read only where the model has no amount)
     product = line.get(T.SpecifiedTradeProduct)
     for number, attribute in enumerate(map(_kids, _all(product, T.ApplicableProductCharacteristic))):
         if T.Description in attribute:

@@ -21,7 +21,7 @@ def blank_terms(k: Kids, line_tag: str, invoice: Invoice, seller: Any) -> list[s
     found: list[str] = []
     elements: list[Any] | None = None
     for index, line in enumerate(invoice.lines):
-        if line.quantity is None or any(not (a.name and a.value) for a in line.attributes):
+        if line.quantity is None or line.net_amount is None or any(not (a.name and a.value) for a in line.attributes):
             elements = elements if elements is not None else _every(k, line_tag)
             found += _line_blanks(_children(elements[index]), index)
         # BR-41/BR-43 likewise test a line allowance's or charge's exists(cbc:Amount) (BT-136, BT-141).
@@ -59,6 +59,8 @@ def blank_terms(k: Kids, line_tag: str, invoice: Invoice, seller: Any) -> list[s
 def _line_blanks(lk: Kids, index: int) -> list[str]:
     # The line's quantity is None: there, the element can only be blank (a value that is no number is unreadable).
     found = [f"BT-129@{index}"] if B.InvoicedQuantity in lk or B.CreditedQuantity in lk else []
+    if B.LineExtensionAmount in lk:  # BR-24: exists(cbc:LineExtensionAmount), read only where the model has none
+        found.append(f"BT-131@{index}")
     properties = _every(_children(_first(lk, A.Item)), A.AdditionalItemProperty)
     for number, attribute in enumerate(properties):
         ak = _children(attribute)

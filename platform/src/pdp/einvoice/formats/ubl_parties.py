@@ -84,9 +84,18 @@ def _address(element: Any) -> Address | None:
         city=_child_text(k, B.CityName),
         postal_code=_child_text(k, B.PostalZone),
         subdivision=_child_text(k, B.CountrySubentity),
-        # Blank is present (""): the UBL artefact checks every cac:Country/cbc:IdentificationCode (BR-CL-14).
-        country_code=code_of(_first(_children(_first(k, A.Country)), B.IdentificationCode)),
+        country_code=_country_code(k),
     )
+
+
+def _country_code(k: Kids) -> str | None:
+    """BT-40/55/69/80 as the UBL artefact's paths read it: the first cac:Country/cbc:IdentificationCode, of any
+    cac:Country (a repeated one without code is passed over). Blank is present (""): BR-CL-14 checks every one."""
+    for country in _every(k, A.Country):
+        code = _first(_children(country), B.IdentificationCode)
+        if code is not None:
+            return code_of(code)
+    return None
 
 
 def _contact(element: Any) -> Contact | None:

@@ -178,7 +178,7 @@ def _check_line(ctx: RuleContext, index: int) -> None:
     ctx.check(bool(line.id), "BR-21", line=index)
     ctx.check(line.quantity is not None or ctx.invoice.is_blank(f"BT-129@{index}"), "BR-22", line=index)
     ctx.check(line.unit_code is not None, "BR-23", line=index)
-    ctx.check(line.net_amount is not None, "BR-24", line=index)
+    ctx.check(line.net_amount is not None or ctx.invoice.is_blank(f"BT-131@{index}"), "BR-24", line=index)
     ctx.check(bool(line.item_name), "BR-25", line=index)
     ctx.check(line.net_price is not None, "BR-26", line=index)
     # BR-27 compares the net price as written: a missing one compares false, so it fails beside BR-26 there.

@@ -1,0 +1,62 @@
+"""Terms the CEN artefacts find by their element's existence, read the same way by pdp: a blank line net amount
+(BR-24) and, in UBL, a country code in a repeated cac:Country (BR-09). Each document is an edit of
+test_artefact_readings' valid invoice, judged by pdp and by the artefact.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from pdp.einvoice.validation.deliberate import is_deliberate
+from tests.invoices.oracle import CEN_STYLESHEETS, Oracle
+from tests.invoices.validation.test_artefact_readings import _document, _en16931_errors
+
+needs_artefacts = pytest.mark.skipif(
+    not all(path.exists() for path in CEN_STYLESHEETS.values()), reason="CEN artefacts not vendored"
+)
+UBL_LINE_AMOUNT = '<cbc:LineExtensionAmount currencyID="EUR">1200.00</cbc:LineExtensionAmount>'
+CII_LINE_AMOUNT = "<ram:LineTotalAmount>1200.00</ram:LineTotalAmount>"
+# The artefacts stop on a blank decimal wherever they sum the line amounts (the totals, the VAT breakdown's -08):
+# the documents leave both out, so that BR-24 is what tells.
+WITHOUT_SUMS = {
+    "ubl": [r"<cac:LegalMonetaryTotal>.*</cac:LegalMonetaryTotal>", r"<cac:TaxSubtotal>.*</cac:TaxSubtotal>"],
+    "cii": [
+        r"<ram:SpecifiedTradeSettlementHeaderMonetarySummation>.*</ram:SpecifiedTradeSettlementHeaderMonetarySummation>",
+        r"<ram:ApplicableTradeTax>\s*<ram:CalculatedAmount>.*?</ram:ApplicableTradeTax>",
+    ],
+}
+UBL_COUNTRY = "<cac:Country><cbc:IdentificationCode>FR</cbc:IdentificationCode></cac:Country>"
+
+
+def _judged(syntax: str, xml: bytes) -> tuple[set[str], set[str]]:
+    verdict = Oracle(cen=True).judge(xml, syntax)
+    official = {rule for rule in verdict.errors if rule.startswith("BR-") and not is_deliberate(rule, syntax)}
+    return _en16931_errors(xml), official
+
+
+def _line_amount(syntax: str, written: str) -> bytes:
+    element = UBL_LINE_AMOUNT if syntax == "ubl" else CII_LINE_AMOUNT
+    xml = _document(syntax, [(element, element.replace("1200.00", written))])
+    for pattern in WITHOUT_SUMS[syntax]:
+        xml = re.sub(pattern.encode(), b"", xml, flags=re.S)
+    return xml
+
+
+@needs_artefacts
+@pytest.mark.parametrize("syntax", ["ubl", "cii"])
+def test_a_blank_line_net_amount_is_there_for_br_24(syntax: str) -> None:
+    # (BR-CO-15 and BR-CO-18 are the totals and the breakdown left out.)
+    assert _judged(syntax, _line_amount(syntax, " ")) == ({"BR-CO-15", "BR-CO-18"} | _s01(syntax),) * 2
+
+
+def _s01(syntax: str) -> set[str]:
+    """UBL's BR-S-01 counts S lines against S subtotals, which the document left out; CII's counts the header taxes."""
+    return {"BR-S-01"} if syntax == "ubl" else set()
+
+
+@needs_artefacts
+def test_a_ubl_country_code_is_read_from_any_repeated_country() -> None:
+    xml = _document("ubl", [(UBL_COUNTRY, f"<cac:Country> </cac:Country>{UBL_COUNTRY}")])
+    assert _judged("ubl", xml) == (set(), set())
