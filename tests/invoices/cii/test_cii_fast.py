@@ -165,10 +165,11 @@ def test_rich_line_allowances_classifications_attributes_notes(base_xml: bytes) 
     assert line.note == "first part\nsecond part"
     assert (line.item_description, line.buyer_item_id, line.origin_country) == ("a description", "B-1", "NL")
     assert line.standard_item_id is not None and line.standard_item_id.scheme == "0160"
-    assert [c.code for c in line.classifications] == ["12345"]
+    # A blank ClassCode is there (""), as BR-65 and BR-CL-13 read every ram:ClassCode.
+    assert [c.code for c in line.classifications] == ["12345", ""]
     assert [(a.name, a.value) for a in line.attributes] == [("Colour", "Blue")]
     assert (line.order_line_ref, line.gross_price, line.price_discount) == ("7", Decimal("10.00"), Decimal("0.05"))
-    assert [c.list_version for c in line.classifications] == ["v1"]
+    assert [c.list_version for c in line.classifications] == ["v1", None]
     assert (line.price_base_quantity, line.price_base_unit) == (Decimal("1"), "H87")
     assert [(ac.is_charge, ac.amount) for ac in line.allowances_charges] == [
         (False, Decimal("1.00")),

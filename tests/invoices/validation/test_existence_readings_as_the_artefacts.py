@@ -1,6 +1,7 @@
 """Terms the CEN artefacts find by their element's existence, read the same way by pdp: a blank line net amount
-(BR-24) and, in UBL, a country code in a repeated cac:Country (BR-09). Each document is an edit of
-test_artefact_readings' valid invoice, judged by pdp and by the artefact.
+(BR-24), a blank item standard identifier or classification (BR-64/65, BR-CL-21/13) and, in UBL, a country code in
+a repeated cac:Country (BR-09). Each document is an edit of test_artefact_readings' valid invoice, judged by pdp and
+by the artefact.
 """
 
 from __future__ import annotations
@@ -60,3 +61,68 @@ def _s01(syntax: str) -> set[str]:
 def test_a_ubl_country_code_is_read_from_any_repeated_country() -> None:
     xml = _document("ubl", [(UBL_COUNTRY, f"<cac:Country> </cac:Country>{UBL_COUNTRY}")])
     assert _judged("ubl", xml) == (set(), set())
+
+
+UBL_ITEM_NAME = "<cbc:Name>Conseil</cbc:Name>"
+CII_ITEM_NAME = "<ram:Name>Conseil</ram:Name>"
+
+
+def _ubl_item(element: str) -> list[tuple[str, str]]:
+    return [(UBL_ITEM_NAME, UBL_ITEM_NAME + element)]
+
+
+def _cii_item(element: str) -> list[tuple[str, str]]:
+    return [(CII_ITEM_NAME, CII_ITEM_NAME + element)]
+
+
+# An item's standard identifier (BT-157) or classification (BT-158) written blank is there: its scheme or list id is
+# looked up (BR-CL-21, BR-CL-13). BR-64 and BR-65 ask UBL's attribute to exist, CII's to be non-blank.
+# name: (syntax, changes, the EN 16931 errors pdp and the artefact report)
+ITEM_CASES: dict[str, tuple[str, list[tuple[str, str]], set[str]]] = {
+    "ubl: a blank standard id in an unknown scheme fails BR-CL-21": (
+        "ubl",
+        _ubl_item('<cac:StandardItemIdentification><cbc:ID schemeID="9901"/></cac:StandardItemIdentification>'),
+        {"BR-CL-21"},
+    ),
+    "ubl: a blank scheme is there for BR-64, not in BR-CL-21's list": (
+        "ubl",
+        _ubl_item('<cac:StandardItemIdentification><cbc:ID schemeID=" ">1</cbc:ID></cac:StandardItemIdentification>'),
+        {"BR-CL-21"},
+    ),
+    "ubl: a blank classification in an unknown list fails BR-CL-13": (
+        "ubl",
+        _ubl_item(
+            '<cac:CommodityClassification><cbc:ItemClassificationCode listID="XXX"/></cac:CommodityClassification>'
+        ),
+        {"BR-CL-13"},
+    ),
+    "ubl: a blank classification without list id fails BR-65": (
+        "ubl",
+        _ubl_item("<cac:CommodityClassification><cbc:ItemClassificationCode/></cac:CommodityClassification>"),
+        {"BR-65"},
+    ),
+    "cii: a blank standard id in an unknown scheme fails BR-CL-21": (
+        "cii",
+        _cii_item('<ram:GlobalID schemeID="9901"/>'),
+        {"BR-CL-21"},
+    ),
+    "cii: a blank scheme fails BR-64 and BR-CL-21": (
+        "cii",
+        _cii_item('<ram:GlobalID schemeID=" ">1</ram:GlobalID>'),
+        {"BR-64", "BR-CL-21"},
+    ),
+    "cii: a blank classification in an unknown list fails BR-CL-13": (
+        "cii",
+        _cii_item(
+            '<ram:DesignatedProductClassification><ram:ClassCode listID="XXX"/></ram:DesignatedProductClassification>'
+        ),
+        {"BR-CL-13"},
+    ),
+}
+
+
+@needs_artefacts
+@pytest.mark.parametrize("name", ITEM_CASES)
+def test_a_blank_item_identifier_or_classification_is_there(name: str) -> None:
+    syntax, changes, expected = ITEM_CASES[name]
+    assert _judged(syntax, _document(syntax, changes)) == (expected, expected)

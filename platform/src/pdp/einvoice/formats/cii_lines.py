@@ -38,7 +38,7 @@ from pdp.einvoice.formats.cii_values import (
     _vat_tax,
 )
 from pdp.einvoice.formats.xmltext import code_attribute_of, code_of
-from pdp.einvoice.model import Classification, ItemAttribute, Line
+from pdp.einvoice.model import Classification, Identifier, ItemAttribute, Line
 
 # --- lines: the reference reader ------------------------------------------------------------------------------------
 
@@ -90,7 +90,7 @@ def read_line_slow(element: Any) -> Line:
         item_description=_get(product, T.Description),
         seller_item_id=_get(product, T.SellerAssignedID),
         buyer_item_id=_get(product, T.BuyerAssignedID),
-        standard_item_id=_ident(product.get(T.GlobalID)),
+        standard_item_id=_item_identifier(product.get(T.GlobalID)),
         classifications=_classifications(product_element, product),
         # Blank is there (""): BR-CL-15 is asked of every ram:OriginTradeCountry/ram:ID.
         origin_country=code_of(_kids(product.get(T.OriginTradeCountry)).get(T.ID)),
@@ -116,13 +116,26 @@ def _price_discount(gross: Any, kids: Kids) -> Decimal | None:
     return sum(signed, Decimal(0)) if signed else None
 
 
+def _item_identifier(element: Any) -> Identifier | None:
+    """BT-157 wherever its ram:GlobalID is written: a blank one is there (""), as BR-64 and BR-CL-21 (every
+    ram:SpecifiedTradeProduct/ram:GlobalID[@schemeID]) read it; a blank scheme is "" (it fails both)."""
+    if element is None:
+        return None
+    return _ident(element) or Identifier(value="", scheme=code_attribute_of(element, "schemeID"))
+
+
 def _classifications(product: Any, kids: Kids) -> list[Classification]:
+    """BT-158 of each DesignatedProductClassification with a ram:ClassCode, blank or not, as BR-65 and BR-CL-13
+    (every ram:ClassCode[@listID], a blank one too) read them."""
     found = []
     for code in (_first(item, T.ClassCode) for item in _all(product, T.DesignatedProductClassification, kids)):
-        value = _text(code)
-        if value is not None:
+        if code is not None:
             found.append(
-                Classification(code=value, list_id=_attr(code, "listID"), list_version=_attr(code, "listVersionID"))
+                Classification(
+                    code=_text(code) or "",
+                    list_id=code_attribute_of(code, "listID"),
+                    list_version=_attr(code, "listVersionID"),
+                )
             )
     return found
 
@@ -268,7 +281,7 @@ def _product(product: Any, line: Line) -> None:
         kids = _kids(product)
         line.item_description = _get(kids, T.Description)
         line.buyer_item_id = _get(kids, T.BuyerAssignedID)
-        line.standard_item_id = _ident(kids.get(T.GlobalID))
+        line.standard_item_id = _item_identifier(kids.get(T.GlobalID))
         line.classifications = _classifications(product, kids)
         line.origin_country = code_of(_kids(kids.get(T.OriginTradeCountry)).get(T.ID))  # blank: "" (BR-CL-15)
         line.attributes = _attributes(product, kids)

@@ -56,7 +56,7 @@ def _line(element: Any, credit: bool) -> Line:
         item_description=_joined(_every(item, B.Description)),
         seller_item_id=_child_id(item, A.SellersItemIdentification),
         buyer_item_id=_child_id(item, A.BuyersItemIdentification),
-        standard_item_id=_identifier_of(_first(_children(_first(item, A.StandardItemIdentification)), B.ID)),
+        standard_item_id=_item_identifier(_first(_children(_first(item, A.StandardItemIdentification)), B.ID)),
         classifications=[c for c in map(_classification, _every(item, A.CommodityClassification)) if c is not None],
         # Blank is there (""): BR-CL-15's context is every cac:OriginCountry/cbc:IdentificationCode.
         origin_country=code_of(_first(_children(_first(item, A.OriginCountry)), B.IdentificationCode)),
@@ -73,14 +73,24 @@ def _line_object(references: list[Any]) -> Identifier | None:
     return None
 
 
+def _item_identifier(node: Any) -> Identifier | None:
+    """BT-157 wherever its cbc:ID is written, as the artefact's contexts find it: a blank one is there ("") for
+    BR-64 (exists(@schemeID)) and BR-CL-21 (every cbc:ID[@schemeID]), and so is a blank scheme ("", which fails
+    BR-CL-21)."""
+    if node is None:
+        return None
+    return Identifier(value=_text_of(node) or "", scheme=code_attribute_of(node, "schemeID"))
+
+
 def _classification(element: Any) -> Classification | None:
+    """BT-158 wherever its cbc:ItemClassificationCode is written, blank or not, as BR-65 (exists(@listID)) and
+    BR-CL-13 (every one with a @listID, a blank list id too) read it."""
     node = _first(_children(element), B.ItemClassificationCode)
-    code = _text_of(node)
-    if code is None:  # a list id without a code classifies nothing (and the model requires the code)
+    if node is None:
         return None
     return Classification(
-        code=code,
-        list_id=_attribute_of(node, "listID"),
+        code=_text_of(node) or "",
+        list_id=code_attribute_of(node, "listID"),
         list_version=_attribute_of(node, "listVersionID"),
     )
 

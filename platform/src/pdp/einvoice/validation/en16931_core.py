@@ -205,10 +205,13 @@ def _check_line(ctx: RuleContext, index: int) -> None:
         name = bool(attribute.name) or ctx.invoice.is_blank(f"BT-160@{index}.{number}")
         value = bool(attribute.value) or ctx.invoice.is_blank(f"BT-161@{index}.{number}")
         ctx.check(name and value, "BR-54", line=index)
+    # UBL asks exists(@schemeID) / exists(@listID), CII normalize-space(…) != '': a blank one passes only in UBL.
+    ubl = ctx.syntax == "ubl"
     if line.standard_item_id is not None:
-        ctx.check(bool(line.standard_item_id.scheme), "BR-64", line=index)
+        scheme = line.standard_item_id.scheme
+        ctx.check(scheme is not None if ubl else bool(scheme), "BR-64", line=index)
     for classification in line.classifications:
-        ctx.check(bool(classification.list_id), "BR-65", line=index)
+        ctx.check(classification.list_id is not None if ubl else bool(classification.list_id), "BR-65", line=index)
     ctx.check(line.vat_category is not None, "BR-CO-04", line=index)
 
 
