@@ -45,7 +45,11 @@ def api_processes(settings: Settings, count: int, log_dir: Path, **overrides: An
                 )
             urls.append(f"http://127.0.0.1:{port}")
         for index, (url, process) in enumerate(zip(urls, processes, strict=True)):
-            wait_answering(f"{url}/healthz", process, name=f"API process {index}", within=30.0)
+            # 60 s, not 30: on a loaded 2-core machine a cold `pdp serve` import took longer than 30 s in the full
+            # tests/security run (it starts right after the session's engines), failing the setup, not the attack.
+            wait_answering(
+                f"{url}/healthz", process, name=f"API process {index}", within=60.0, log=log_dir / f"api-{index}.log"
+            )
         yield urls
     finally:
         for process in processes:
