@@ -148,6 +148,15 @@ CASES: dict[str, tuple[list[tuple[str, str]], set[str]]] = {
         [(LINE_SUMMATION, period(END).replace(">20261101<", "><") + LINE_SUMMATION)],
         set(),
     ),
+    # The -10 rules test (ram:ExemptionReason) or (ram:ExemptionReasonCode), BR-CL-22 every ram:ExemptionReasonCode.
+    "BR-S-10: a blank exemption reason on an S breakdown is there": (
+        [(HEADER_RATE, "<ram:ExemptionReason> </ram:ExemptionReason>" + HEADER_RATE)],
+        {"BR-S-10"},
+    ),
+    "BR-CL-22: a blank exemption reason code is there, in no list": (
+        [(HEADER_RATE, "<ram:ExemptionReasonCode></ram:ExemptionReasonCode>" + HEADER_RATE)],
+        {"BR-S-10", "BR-CL-22"},
+    ),
     # BR-CO-19 and BR-CO-20 ask (ram:StartDateTime) or (ram:EndDateTime): a blank date's element is there.
     "BR-CO-20: a line period with only a blank end date is there": (
         [(LINE_SUMMATION, dated_only(BLANK_DATE) + LINE_SUMMATION)],

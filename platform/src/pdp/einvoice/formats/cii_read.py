@@ -283,8 +283,10 @@ def _settlement(element: Any, kids: Kids, mandate: str | None, fields: dict[str,
                 tax_amount=_amount(tax, T.CalculatedAmount),
                 category=code_of(vat.get(T.CategoryCode)),
                 rate=_amount(vat, T.RateApplicablePercent),
-                exemption_reason=_get(tax, T.ExemptionReason),
-                exemption_code=_get(tax, T.ExemptionReasonCode),
+                # Blank is there (""): the -10 rules test (ram:ExemptionReason) or (ram:ExemptionReasonCode), and
+                # BR-CL-22 looks every ram:ExemptionReasonCode up.
+                exemption_reason=code_of(tax.get(T.ExemptionReason)),
+                exemption_code=code_of(tax.get(T.ExemptionReasonCode)),
             )
         )
         # BT-7 and BT-8 are document-level terms that CII carries per VAT breakdown: the first one given wins, but

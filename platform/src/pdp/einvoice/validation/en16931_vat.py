@@ -284,7 +284,7 @@ def _check_breakdown(
                 ctx.check(_within_one(abs(vat.tax_amount), expected), rules[9])
     else:
         ctx.check(vat.tax_amount is not None and vat.tax_amount == ZERO, rules[9])
-    # The artefacts test the elements' existence: a blank one the UBL reader keeps as "" is there (CII's reads None).
+    # The artefacts test the elements' existence: a blank one, which the readers keep as "", is there.
     has_reason = vat.exemption_reason is not None or vat.exemption_code is not None
     if category in EXEMPTION_REQUIRED:
         ctx.check(has_reason, rules[10])
