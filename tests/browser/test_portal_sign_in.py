@@ -1,5 +1,6 @@
 """An administrator signs in with the keyboard alone (password, then setting up the TOTP code), and lands on the
-dashboard; the sign-in page, the code step and the dashboard pass axe (WCAG 2.1 A/AA) on a desktop and a phone."""
+dashboard; the sign-in page, the code step, the dashboard, « Mon compte » and an error page pass axe (WCAG 2.1 A/AA)
+on a desktop and a phone."""
 
 from __future__ import annotations
 
@@ -77,6 +78,16 @@ async def test_an_administrator_signs_in_and_sets_up_the_code_with_the_keyboard_
     await expect(page.get_by_role("link", name="Aller au contenu")).to_be_focused()
     await assert_focus_visible(page)
 
+    # The signed-in pages no other journey passes through: « Mon compte », its two-step page, an error page.
+    await page.goto(f"{person.base}/compte")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Mon compte")
+    await assert_accessible(page, context="portal account")
+    await page.goto(f"{person.base}/compte/double-authentification")
+    await assert_accessible(page, context="portal account, two-step")
+    missing = await page.goto(f"{person.base}/factures/inv_00000000000000000000000000")
+    assert missing is not None and missing.status == 404
+    await assert_accessible(page, context="portal error page (not found)")
+
 
 async def test_the_sign_in_page_and_the_dashboard_read_on_a_phone(
     mobile_page: Page,
@@ -94,3 +105,6 @@ async def test_the_sign_in_page_and_the_dashboard_read_on_a_phone(
     await assert_fits_viewport(mobile_page)
     await assert_accessible(mobile_page, context="portal dashboard")
     await shoot(mobile_page, "portal-dashboard-mobile")
+    await mobile_page.goto(f"{person.base}/compte")
+    await assert_fits_viewport(mobile_page)
+    await assert_accessible(mobile_page, context="portal account")
