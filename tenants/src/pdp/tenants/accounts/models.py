@@ -7,9 +7,11 @@ from typing import Any
 
 from sqlalchemy import (
     ARRAY,
+    BigInteger,
     CheckConstraint,
     DateTime,
     ForeignKeyConstraint,
+    Identity,
     Index,
     LargeBinary,
     String,
@@ -189,6 +191,7 @@ STAFF_CASE_KINDS = (
     "chorus_state_unknown",
     "archive_mismatch",  # a sampled archived document no longer hashes to what was recorded
     "audit_chain_broken",  # the audit log no longer holds its last checkpoint
+    "manual_follow_up",  # support marked an invoice for a person to follow (a call, a letter)
 )
 
 
@@ -224,3 +227,19 @@ class StaffCase(Base):
     opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     resolution: Mapped[str | None] = mapped_column(Text)
+
+
+class StaffActivity(Base):
+    """A change an admin made to a staff account (created, role changed, TOTP reset, disabled). Written only by
+    ``pdp_staff_account_change`` (migration 0025), in the change's own transaction; the app role has no grant on
+    it. The console's Activité page reads it with sign-ins and grants (``pdp_staff_activity``)."""
+
+    __tablename__ = "staff_activity"
+    __table_args__ = (Index("ix_staff_activity_at", "at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    admin_id: Mapped[str] = mapped_column(String(30))
+    action: Mapped[str] = mapped_column(String(30))
+    target_id: Mapped[str] = mapped_column(String(30))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
