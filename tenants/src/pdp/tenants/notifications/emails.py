@@ -3,14 +3,17 @@ its mandates does: in French, plain text, one per change and recipient."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from email.message import EmailMessage
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pdp.tenants.deposits.models import InvoiceRecord
 from pdp.tenants.french import de
 from pdp.tenants.mandates.models import Mandate
 from pdp.tenants.providers.models import Provider
 
+PARIS = ZoneInfo("Europe/Paris")
 # The statuses a supplier wants to hear about (the others are steps of the same journey).
 LABELS = {
     "deposited": "déposée sur Chorus Pro",
@@ -66,7 +69,9 @@ def status_email(
     if status == "delivered" and invoice.expected_payment_date:
         lines += ["", f"Paiement attendu au plus tard le {invoice.expected_payment_date:%d/%m/%Y} (délai légal)."]
     if status == "stalled" and detail.get("since"):
-        lines += ["", f"Dernier changement d'état : {detail['since'][:10]} ({detail.get('chorus_status') or 'pdp'})."]
+        # The event keeps an ISO instant in UTC; the supplier reads its day in France, written as the e-mail's others.
+        since = datetime.fromisoformat(detail["since"]).astimezone(PARIS)
+        lines += ["", f"Dernier changement d'état : {since:%d/%m/%Y} ({detail.get('chorus_status') or 'pdp'})."]
     if status in ("suspended", "to_recycle", "failed", "stalled"):
         lines += ["", f"{tenant_name} vous indiquera la marche à suivre."]
     lines += [
