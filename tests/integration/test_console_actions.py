@@ -14,14 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from pdp.cli import staff_tasks
 from pdp.platform import jobs
 from pdp.platform.admission import Admission, TenantLimits
-from pdp.platform.errors import RateLimited
+from pdp.platform.errors import NotFound, RateLimited
 from pdp.platform.ops_tallies import CHECKPOINTS, record_checkpoint
 from pdp.platform.settings import Settings
 from pdp.tenants.staff import actions, grants
 from tests.conftest import TenantFixture
 from tests.integration.test_console import _granted, _signed_in
 from tests.integration.test_staff_commands import _signed_in as cli_signed_in
-from tests.journeys import active_mandate, deposit_cii, new_mandate, post_form, seller_provider
+from tests.journeys import active_mandate, deposit_cii, new_mandate, new_provider, post_form, seller_provider
 from tests.sandbox.harness import NO_PARAMS
 
 
@@ -235,3 +235,34 @@ async def test_the_provider_page_flags_a_siret_two_platforms_ask_mandates_for(
     await _granted(client, tenant.id)
     page = (await client.get(f"/console/tenants/{tenant.id}/providers/{mine['id']}")).text
     assert "demandé par plusieurs plateformes" in page and other_tenant.id in page
+
+
+async def test_a_grant_narrowed_to_a_provider_acts_on_its_invoices_only_even_from_the_command_line(
+    client: Any, tenant: TenantFixture, settings: Settings
+) -> None:
+    invoice = await _invoice(client, tenant)
+    other = await new_provider(client, tenant)
+    _made, token = await cli_signed_in(settings, role="admin")
+
+    async def narrowed_to(provider_id: str) -> str:
+        granted = await staff_tasks.open_grant(
+            settings,
+            token,
+            tenant.id,
+            reason="Un fournisseur",
+            ticket="SUP-8",
+            provider_id=provider_id,
+            invoice_id=None,
+            minutes=30,
+        )
+        return str(granted["grant_id"])  # the command line's caller names the grant only: its narrowing is read
+
+    def redrive(session: Any, caller: Any) -> Any:
+        return actions.redrive(session, caller, invoice["id"])
+
+    elsewhere = await narrowed_to(other["id"])
+    with pytest.raises(NotFound):
+        await staff_tasks.act(settings, token, tenant.id, elsewhere, redrive)
+    with pytest.raises(actions.GrantTooNarrow):
+        await staff_tasks.lifecycle(settings, token, tenant.id, elsewhere, "Impayés")
+    await staff_tasks.act(settings, token, tenant.id, await narrowed_to(invoice["provider_id"]), redrive)
