@@ -21,6 +21,7 @@ from tests.invoices.validation.test_engine import SELLER, structured
 
 NO_CHORUS = ValidationOptions(chorus=False)
 UBL_VAT = "<cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme>"
+UBL_LINE_NET = '<cbc:LineExtensionAmount currencyID="EUR">'
 UBL_SUBTOTAL = f"<cbc:Percent>20.00</cbc:Percent>{UBL_VAT}</cac:TaxCategory></cac:TaxSubtotal>"
 UBL_FIRST_LINE = (
     f"<cbc:ID>S</cbc:ID><cbc:Percent>20.00</cbc:Percent>{UBL_VAT}</cac:ClassifiedTaxCategory></cac:Item>"
@@ -219,6 +220,12 @@ CASES: dict[str, tuple[str, list[tuple[str, str]], set[str]]] = {
         "ubl",
         [('<cbc:TaxExclusiveAmount currencyID="EUR">1285.50</cbc:TaxExclusiveAmount>', "")],
         {"BR-13", "BR-CO-13", "BR-CO-15"},
+    ),
+    # Without allowance and charge totals, UBL compares BT-109 with BT-106 as written (CII rounds the sum first).
+    "ubl: a third decimal in BT-106 fails BR-CO-13, unrounded": (
+        "ubl",
+        [(f"{UBL_LINE_NET}1285.50<", f"{UBL_LINE_NET}1285.501<")],
+        {"BR-CO-10", "BR-CO-13", "BR-DEC-09"},
     ),
     "ubl: a TaxTotal without its amount fails BR-CO-14": (
         "ubl",
