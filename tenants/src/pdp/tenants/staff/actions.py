@@ -56,7 +56,7 @@ async def _acting(
     staff = await grants.staff_member(session, caller.staff_id)
     require_role(staff, role)
     grant = await grants.require_open(session, caller)
-    if tenant_wide and grant.provider_id is not None:
+    if tenant_wide and (grant.provider_id is not None or grant.invoice_id is not None):
         raise GrantTooNarrow("This act concerns the whole platform; open a grant on it, not on one provider.")
     return staff, grant
 
@@ -65,10 +65,11 @@ async def _invoice_under(
     session: AsyncSession, grant: StaffAccessGrant, invoice_id: str, *, lock: bool = False
 ) -> InvoiceRecord:
     """The invoice, if the grant reaches it: under a provider's grant, another provider's invoice is not found,
-    as it is not in the pages read under that grant."""
+    as it is not in the pages read under that grant; under an invoice's grant, any other invoice."""
     invoices = InvoiceRepository(session)
     invoice = await (invoices.for_update(invoice_id) if lock else invoices.get(invoice_id))
-    if grant.provider_id is not None and invoice.provider_id != grant.provider_id:
+    outside_provider = grant.provider_id is not None and invoice.provider_id != grant.provider_id
+    if outside_provider or (grant.invoice_id is not None and invoice.id != grant.invoice_id):
         raise NotFound(f"No such invoice: {invoice_id}")
     return invoice
 
