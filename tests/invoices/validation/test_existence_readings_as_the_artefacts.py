@@ -118,6 +118,17 @@ ITEM_CASES: dict[str, tuple[str, list[tuple[str, str]], set[str]]] = {
         ),
         {"BR-CL-13"},
     ),
+    # Likewise a party's blank identifier with a scheme: BR-CL-11 asks every CompanyID[@schemeID], ID[@schemeID].
+    "ubl: a blank seller legal id in an unknown scheme fails BR-CL-11": (
+        "ubl",
+        [('<cbc:CompanyID schemeID="0002">732829320</cbc:CompanyID>', '<cbc:CompanyID schemeID="9901"/>')],
+        {"BR-CL-11"},
+    ),
+    "cii: a blank seller legal id in an unknown scheme fails BR-CL-11": (
+        "cii",
+        [('<ram:ID schemeID="0002">732829320</ram:ID>', '<ram:ID schemeID="9901"></ram:ID>')],
+        {"BR-CL-11"},
+    ),
 }
 
 

@@ -110,11 +110,11 @@ _attr = attribute_of
 
 def _ident(element: Any) -> Identifier | None:
     value = _text(element)
-    if value is None:
-        return None
     # A blank schemeID is there (""): the CEN CII artefact's scheme code lists (BR-CL-10/11/21/25/26) are asked of
-    # every ID[@schemeID], and a blank one fails them.
-    scheme = element.get("schemeID")
+    # every ID[@schemeID], and a blank one fails them; so is a blank identifier that has a schemeID ("").
+    scheme = None if element is None else element.get("schemeID")
+    if value is None:
+        return None if scheme is None else Identifier(value="", scheme=scheme.strip())
     return Identifier(value=value, scheme=None if scheme is None else scheme.strip())
 
 

@@ -199,7 +199,12 @@ def _path(element: Any) -> str:
 
 def _identifier_of(element: Any) -> Identifier | None:
     value = _text_of(element)
-    return None if value is None else Identifier(value=value, scheme=_attribute_of(element, "schemeID"))
+    if value is None:
+        # A blank identifier with a schemeID is there (""): the artefact's scheme code lists (BR-CL-07/10/11/25/26)
+        # are asked of every cbc:ID[@schemeID], cbc:CompanyID[@schemeID], cbc:EndpointID[@schemeID].
+        scheme = None if element is None else element.get("schemeID")
+        return None if scheme is None else Identifier(value="", scheme=scheme.strip() or None)
+    return Identifier(value=value, scheme=_attribute_of(element, "schemeID"))
 
 
 def _child_id(kids: Kids, tag: str) -> str | None:
