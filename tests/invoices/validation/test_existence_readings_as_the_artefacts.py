@@ -31,8 +31,12 @@ WITHOUT_SUMS = {
 UBL_COUNTRY = "<cac:Country><cbc:IdentificationCode>FR</cbc:IdentificationCode></cac:Country>"
 
 
+ORACLE = Oracle(cen=True)  # compiles each CEN stylesheet once, on first use
+
+
 def _judged(syntax: str, xml: bytes) -> tuple[set[str], set[str]]:
-    verdict = Oracle(cen=True).judge(xml, syntax)
+    """The EN 16931 errors pdp reports on ``xml``, and those the CEN artefact reports (deliberate ones left out)."""
+    verdict = ORACLE.judge(xml, syntax)
     official = {rule for rule in verdict.errors if rule.startswith("BR-") and not is_deliberate(rule, syntax)}
     return _en16931_errors(xml), official
 
