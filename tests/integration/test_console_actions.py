@@ -134,7 +134,8 @@ async def test_the_operations_view_counts_refusals_per_tenant_and_shows_audit_ch
         await redis.aclose()
     refusals = home[home.index("limite de débit") :]
     row = next(part for part in refusals.split("<tr>") if tenant.id in part)
-    assert "débit" in row and "<td>3</td><td>3</td>" in row
+    # This hour's count is 3, or 0 if the hour turned between the refusals and the page; the day's is 3.
+    assert "débit" in row and ("<td>3</td><td>3</td>" in row or "<td>0</td><td>3</td>" in row)
     checkpoints = home[home.index("Vérification du journal") :]
     row = next(part for part in checkpoints.split("<tr>") if tenant.id in part)
     assert "REFUSÉ" in row and "lane 3: truncated" in row
