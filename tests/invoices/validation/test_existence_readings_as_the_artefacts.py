@@ -1,7 +1,7 @@
 """Terms the CEN artefacts find by their element's existence, read the same way by pdp: a blank line net amount
 (BR-24), a blank item standard identifier or classification (BR-64/65, BR-CL-21/13) and, in UBL, a country code in
-a repeated cac:Country (BR-09). Each document is an edit of test_artefact_readings' valid invoice, judged by pdp and
-by the artefact.
+a repeated cac:Country (BR-09) and the cbc:ID of every cac:AdditionalDocumentReference (BR-52, BR-CL-07). Each
+document is an edit of test_artefact_readings' valid invoice, judged by pdp and by the artefact.
 """
 
 from __future__ import annotations
@@ -141,3 +141,49 @@ ITEM_CASES: dict[str, tuple[str, list[tuple[str, str]], set[str]]] = {
 def test_a_blank_item_identifier_or_classification_is_there(name: str) -> None:
     syntax, changes, expected = ITEM_CASES[name]
     assert _judged(syntax, _document(syntax, changes)) == (expected, expected)
+
+
+UBL_SUPPLIER = "<cac:AccountingSupplierParty>"
+
+
+def _ubl_reference(reference: str) -> bytes:
+    return _document(
+        "ubl",
+        [
+            (
+                UBL_SUPPLIER,
+                f"<cac:AdditionalDocumentReference>{reference}</cac:AdditionalDocumentReference>{UBL_SUPPLIER}",
+            )
+        ],
+    )
+
+
+# BR-52 asks every UBL cac:AdditionalDocumentReference for a non-blank cbc:ID, not only the attachments (BG-24): the
+# invoiced object (code 130) and a project (code 50) too; BR-CL-07 asks the invoiced object's cbc:ID[@schemeID],
+# whose blank schemeID is in no list. name: (the reference's content, the EN 16931 errors pdp and the artefact report)
+UBL_REFERENCE_CASES: dict[str, tuple[str, set[str]]] = {
+    "an invoiced object with a blank ID fails BR-52": (
+        "<cbc:ID> </cbc:ID><cbc:DocumentTypeCode>130</cbc:DocumentTypeCode>",
+        {"BR-52"},
+    ),
+    "an invoiced object without ID fails BR-52": ("<cbc:DocumentTypeCode>130</cbc:DocumentTypeCode>", {"BR-52"}),
+    "an invoiced object with a blank ID in a blank scheme fails BR-52 and BR-CL-07": (
+        '<cbc:ID schemeID=" "/><cbc:DocumentTypeCode>130</cbc:DocumentTypeCode>',
+        {"BR-52", "BR-CL-07"},
+    ),
+    "an invoiced object in a blank scheme fails BR-CL-07": (
+        '<cbc:ID schemeID=" ">A1</cbc:ID><cbc:DocumentTypeCode>130</cbc:DocumentTypeCode>',
+        {"BR-CL-07"},
+    ),
+    "a project reference with a blank ID fails BR-52": (
+        "<cbc:ID/><cbc:DocumentTypeCode>50</cbc:DocumentTypeCode>",
+        {"BR-52"},
+    ),
+}
+
+
+@needs_artefacts
+@pytest.mark.parametrize("name", UBL_REFERENCE_CASES)
+def test_every_ubl_additional_document_reference_is_asked_for_its_id(name: str) -> None:
+    reference, expected = UBL_REFERENCE_CASES[name]
+    assert _judged("ubl", _ubl_reference(reference)) == (expected, expected)

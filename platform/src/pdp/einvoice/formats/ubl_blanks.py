@@ -14,6 +14,7 @@ from pdp.einvoice.formats.ubl_values import A, B, Kids, _children, _every, _firs
 from pdp.einvoice.model import Invoice
 
 _SELLER_IDS = ("BT-29", "BT-30", "BT-31")
+UNNAMED_REFERENCE = "BT-17/18/128"  # the term en16931_core asks BR-52 of, named as CII's (cii_blanks)
 
 
 def blank_terms(k: Kids, line_tag: str, invoice: Invoice, seller: Any) -> list[str] | None:
@@ -53,6 +54,12 @@ def blank_terms(k: Kids, line_tag: str, invoice: Invoice, seller: Any) -> list[s
         names = _every(_children(_first(k, A.PayeeParty)), A.PartyName)
         if any(B.Name in _children(name) for name in names):
             found.append("BT-59")
+    # BR-52 asks every cac:AdditionalDocumentReference for a non-blank cbc:ID, the invoiced object (BT-18, code 130)
+    # and a project (BT-11, code 50) too, which the model keeps without their element (as cii_blanks' term).
+    references = _every(k, A.AdditionalDocumentReference)
+    unnamed = sum(_text_of(_first(_children(reference), B.ID)) is None for reference in references)
+    if unnamed > sum(not attachment.id for attachment in invoice.attachments):
+        found.append(UNNAMED_REFERENCE)
     return found or None
 
 

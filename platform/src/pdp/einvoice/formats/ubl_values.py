@@ -17,7 +17,7 @@ from typing import Any, cast
 from lxml import etree
 
 from pdp.einvoice.findings import UnreadableDocument, finding
-from pdp.einvoice.formats.xmltext import XSD_DECIMAL, attribute_of, code_of, text_of
+from pdp.einvoice.formats.xmltext import XSD_DECIMAL, attribute_of, code_attribute_of, code_of, text_of
 from pdp.einvoice.model import AllowanceCharge, Identifier, Period
 
 NS_INVOICE = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
@@ -205,6 +205,13 @@ def _identifier_of(element: Any) -> Identifier | None:
         scheme = None if element is None else element.get("schemeID")
         return None if scheme is None else Identifier(value="", scheme=scheme.strip() or None)
     return Identifier(value=value, scheme=_attribute_of(element, "schemeID"))
+
+
+def _invoiced_object_of(element: Any) -> Identifier | None:
+    """BT-18 as BR-CL-07's context (``cbc:ID[@schemeID]``) finds it: a blank schemeID is there (""), in no list."""
+    identifier = _identifier_of(element)
+    scheme = code_attribute_of(element, "schemeID")
+    return identifier if identifier is None or scheme is None else Identifier(value=identifier.value, scheme=scheme)
 
 
 def _child_id(kids: Kids, tag: str) -> str | None:

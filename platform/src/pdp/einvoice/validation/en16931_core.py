@@ -76,7 +76,9 @@ def check_presence(ctx: RuleContext) -> None:
     check_payment(ctx)
     for attachment in inv.attachments:
         ctx.check(bool(attachment.id), "BR-52")
-    if inv.is_blank("BT-17/18/128"):  # CII: BR-52 asks every AdditionalReferencedDocument (cii_blanks)
+    # BR-52 asks every CII AdditionalReferencedDocument and UBL AdditionalDocumentReference, not only attachments
+    # (cii_blanks, ubl_blanks).
+    if inv.is_blank("BT-17/18/128"):
         ctx.fail("BR-52")
     # CII asks BR-53 from the monetary summation, of a TaxCurrencyCode that is there, blank or not.
     if inv.tax_currency if not cii else inv.tax_currency is not None and not inv.lacks("BG-22"):
