@@ -2,19 +2,23 @@
 total's value, so "2010.000" is in cents and passes while "2010.005" fails. (The other BR-DEC rules count the
 decimals written, ``string-length(substring-after(…, '.'))``, in both artefacts, and so does pdp.) Each case is an
 edit of test_cii_as_the_artefact's valid invoice, judged by pdp and by the artefact.
+
+CII's BR-DEC-13 is a deliberate difference (deliberate.py) only for an invoice that also has a VAT total in another
+currency (BT-111), which the artefact's predicate lets pass whatever BT-110 says: the other cases still compare it.
 """
 
 from __future__ import annotations
 
 import pytest
 
+from pdp.einvoice.validation.deliberate import is_deliberate
+from tests.invoices.validation.test_artefact_readings import _en16931_errors
 from tests.invoices.validation.test_cii_as_the_artefact import (
     BT6,
     CURRENCY,
+    ORACLE,
     VAT_TOTAL,
     _document,
-    _official,
-    _pdp,
     needs_artefact,
 )
 
@@ -52,9 +56,24 @@ CASES: dict[str, tuple[list[tuple[str, str]], set[str]]] = {
 }
 
 
+def _judged(xml: bytes) -> tuple[set[str], set[str]]:
+    """The EN 16931 errors pdp and the CEN CII artefact report, deliberate ones kept (see the module's docstring)."""
+    official = {rule for rule in ORACLE.judge(xml, "cii").errors if rule.startswith("BR-")}
+    return _en16931_errors(xml), official
+
+
 @needs_artefact
 @pytest.mark.parametrize("name", CASES)
 def test_pdp_and_the_cen_cii_artefact_count_decimals_alike(name: str) -> None:
     changes, expected = CASES[name]
-    xml = _document(changes)
-    assert (_pdp(xml), _official(xml)) == (expected, expected)
+    assert _judged(_document(changes)) == (expected, expected)
+
+
+@needs_artefact
+def test_a_vat_total_in_another_currency_lets_bt_110_pass_in_the_artefact_only() -> None:
+    """The artefact's slip (deliberate.py): a BT-111 in cents satisfies its BR-DEC-13 predicate for BT-110 too."""
+    xml = _document([*_accounting_vat_total("300.12"), _vat_total("257.105")])
+    pdp, official = _judged(xml)
+    assert "BR-DEC-13" in pdp and "BR-DEC-13" not in official
+    assert pdp - {"BR-DEC-13"} == official
+    assert is_deliberate("BR-DEC-13", "cii")

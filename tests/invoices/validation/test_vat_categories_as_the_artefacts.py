@@ -35,8 +35,10 @@ from pdp.einvoice.model import (
     Totals,
     VatBreakdown,
 )
+from pdp.einvoice.validation.deliberate import is_deliberate
 from pdp.einvoice.validation.en16931 import validate_en16931
-from tests.invoices.oracle import Oracle
+from tests.invoices.oracle import CEN, Oracle
+from tests.invoices.validation.test_artefact_readings import _en16931_errors
 
 D = Decimal
 ORACLE = Oracle(cen=True)  # compiles each CEN stylesheet once, on first use
@@ -288,3 +290,20 @@ def test_an_allowance_without_charge_indicator_counts_neither_way_in_the_taxable
     without, found = INDICATORS[syntax].subn(b"", written)
     assert found == 1
     assert judged(without, syntax, {"BR-S-08"}) == ({"BR-S-08"}, {"BR-S-08"})
+
+
+CEN_UNIT_IGIC_CHARGES = CEN / "unit" / "ubl-invoice" / "BR-IG-08-3.xml"
+
+
+@pytest.mark.skipif(not CEN_UNIT_IGIC_CHARGES.exists(), reason="CEN artefacts not vendored")
+def test_a_charge_coded_with_spaces_around_l_fails_br_af_04_in_pdp_only() -> None:
+    """The CEN UBL artefact's slip (deliberate.py): its BR-AF-04 compares the charge's code untrimmed (cbc:ID = 'L'),
+    so the CEN unit test BR-IG-08-3's fifth invoice, a charge coded ' L ' and no seller VAT identifier, passes it
+    there; pdp reads the code as L, as the artefact's other IGIC rules do, and fails it. Nothing else differs."""
+    fifth = re.findall(rb"<Invoice\b.*?</Invoice>", CEN_UNIT_IGIC_CHARGES.read_bytes(), re.S)[4]
+    assert b'<cbc:ID schemeID="UNCL5305"> L </cbc:ID>' in fifth
+    pdp = _en16931_errors(fifth)
+    official = {rule for rule in ORACLE.judge(fifth, "ubl").errors if rule.startswith("BR-")}
+    assert "BR-AF-04" in pdp and "BR-AF-04" not in official
+    assert pdp - {"BR-AF-04"} == official
+    assert is_deliberate("BR-AF-04", "ubl")

@@ -52,9 +52,32 @@ _BR_DEC_13_15_UBL_WHY = (
     "checks the amount as written"
 )
 
+_BR_DEC_13_CII_WHY = (
+    "the CEN CII artefact asks for some ram:TaxTotalAmount[(@currencyID = InvoiceCurrencyCode and . = round(. * 100) "
+    "div 100) or not(@currencyID = InvoiceCurrencyCode)]: any total in another currency (BT-111) satisfies the "
+    "predicate, so with one the rule passes whatever the invoice-currency total (BT-110) says; the standard's text "
+    "asks BT-110 itself, and Chorus Pro takes amounts to the cent: pdp checks BT-110's value as the artefact does "
+    "(in cents), with or without a BT-111"
+)
+
+_BR_AF_04 = (
+    "An Invoice that contains a Document level charge (BG-21) where the Document level charge VAT category code "
+    '(BT-102) is "IGIC" shall contain the Seller VAT Identifier (BT-31), the Seller Tax registration identifier '
+    "(BT-32) and/or the Seller tax representative VAT identifier (BT-63)."
+)
+_BR_AF_04_UBL_WHY = (
+    "the CEN UBL artefact's test is (exists(charge category [normalize-space(cbc:ID)='L']) and a seller VAT "
+    "identifier) or not(exists(charge category [cbc:ID='L'])): the second half compares the code untrimmed, so a "
+    "charge coded ' L ' passes without any identifier (as in the CEN unit test BR-IG-08-3, test 5), while every "
+    "other IGIC rule of that artefact, the CII artefact and the standard's text read it as L: pdp reads the code "
+    "trimmed, as everywhere, and fails it"
+)
+
 DELIBERATE: tuple[DeliberateDifference, ...] = (
     DeliberateDifference("BR-DEC-13", "ubl", _BR_DEC_13, _BR_DEC_13_15_UBL_WHY),
     DeliberateDifference("BR-DEC-15", "ubl", _BR_DEC_15, _BR_DEC_13_15_UBL_WHY),
+    DeliberateDifference("BR-DEC-13", "cii", _BR_DEC_13, _BR_DEC_13_CII_WHY),
+    DeliberateDifference("BR-AF-04", "ubl", _BR_AF_04, _BR_AF_04_UBL_WHY),
     DeliberateDifference("BR-CO-25", "ubl", _BR_CO_25, _BR_CO_25_WHY),
     DeliberateDifference("BR-CO-25", "cii", _BR_CO_25, _BR_CO_25_WHY),
     DeliberateDifference("BR-61", "cii", _BR_61, _BR_61_CII_WHY),

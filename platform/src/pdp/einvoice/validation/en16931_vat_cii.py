@@ -133,8 +133,7 @@ def vat_total_decimals_ok(inv: Invoice) -> bool:
     """BR-DEC-13 as the CII artefact words it: ``not(ram:TaxTotalAmount) or ram:TaxTotalAmount[(@currencyID =
     InvoiceCurrencyCode and . = round(. * 100) div 100) or not(@currencyID = InvoiceCurrencyCode)]``. The value is
     compared, not the text: "2010.000" is in cents. pdp does not follow the last disjunct, which makes any VAT total
-    in another currency (BT-111) pass the rule for BT-110 too: with one, BT-110 is still checked (a rare case the
-    fuzzer has not met since)."""
+    in another currency (BT-111) pass the rule for BT-110 too: with one, BT-110 is still checked (deliberate.py)."""
     vat = inv.totals.vat
     if vat is None or (inv.currency_ids is not None and inv.currency not in inv.currency_ids):
         return True  # no VAT total, or none in BT-5: the one read is in another currency, which passes
