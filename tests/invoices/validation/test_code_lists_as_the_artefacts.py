@@ -1,5 +1,5 @@
-"""The code lists BR-CL-01, BR-CL-06 and BR-CL-22 as the CEN artefacts read them, judged by pdp and by the vendored
-CEN artefacts (cases built as in test_vat_categories_as_the_artefacts)."""
+"""The code lists BR-CL-01, BR-CL-06, BR-CL-07 and BR-CL-22 as the CEN artefacts read them, judged by pdp and by the
+vendored CEN artefacts (cases built as in test_vat_categories_as_the_artefacts)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 from pdp.einvoice.formats.cii_write import write_cii
 from pdp.einvoice.formats.ubl_write import write_ubl
-from pdp.einvoice.model import Invoice
+from pdp.einvoice.model import Identifier, Invoice
 from tests.invoices.validation.test_vat_categories_as_the_artefacts import (
     S_LINE,
     S_VAT,
@@ -69,3 +69,35 @@ def test_a_cii_due_date_type_code_is_judged_in_untdid_2475(code: str, fails: boo
     xml = written.replace(b"<ram:DueDateTypeCode>5<", f"<ram:DueDateTypeCode>{code}<".encode())
     expected = {"BR-CL-06"} if fails else set()
     assert judged(xml, "cii", {"BR-CL-06"}) == (expected, expected)
+
+
+def _with_line_object(scheme: str) -> Invoice:
+    first = msgspec.structs.replace(S_LINE, object_id=Identifier(value="LOT-1", scheme=scheme))
+    return invoice([first], [S_VAT])
+
+
+@pytest.mark.parametrize(("scheme", "fails"), [("AAA", False), ("GTIN", True)])
+def test_a_line_object_s_scheme_is_looked_up_in_untdid_1153(scheme: str, fails: bool) -> None:
+    # BR-CL-07 asks every cac:DocumentReference[cbc:DocumentTypeCode = '130']/cbc:ID[@schemeID] (UBL) and every
+    # ram:ReferenceTypeCode (CII): a line's object identifier (BT-128) too, as the CEN unit test BR-CL-07 does.
+    expected = {"BR-CL-07"} if fails else set()
+    assert_judged_alike(scheme, _with_line_object(scheme), {"BR-CL-07"}, expected, expected)
+
+
+def test_a_blank_line_object_scheme_fails_br_cl_07() -> None:
+    ubl = write_ubl(_with_line_object("AAA")).replace(b'schemeID="AAA"', b'schemeID=" "')
+    assert judged(ubl, "ubl", {"BR-CL-07"}) == ({"BR-CL-07"}, {"BR-CL-07"})
+    cii = write_cii(_with_line_object("AAA"))
+    cii = cii.replace(b"<ram:ReferenceTypeCode>AAA<", b"<ram:ReferenceTypeCode> <")
+    assert judged(cii, "cii", {"BR-CL-07"}) == ({"BR-CL-07"}, {"BR-CL-07"})
+
+
+def test_a_ubl_line_reference_without_type_code_has_no_scheme_to_look_up() -> None:
+    # BR-CL-07's UBL context needs the code 130 written; pdp still reads the reference as BT-128, without scheme.
+    written = write_ubl(_with_line_object("GTIN"))
+    xml = written.replace(
+        b"</cbc:ID><cbc:DocumentTypeCode>130</cbc:DocumentTypeCode></cac:DocumentReference>",
+        b"</cbc:ID></cac:DocumentReference>",
+    )
+    assert xml != written
+    assert judged(xml, "ubl", {"BR-CL-07"}) == (set(), set())

@@ -205,9 +205,10 @@ def _unreadable(element: Any, text: str, kind: str, kind_fr: str) -> UnreadableD
 
 
 def _object_reference(document: Kids) -> Identifier | None:
-    """BT-18 / BT-128: the identifier, whose scheme (UNTDID 1153) is the ReferenceTypeCode."""
+    """BT-18 / BT-128: the identifier, whose scheme (UNTDID 1153) is the ReferenceTypeCode; a blank one is there
+    (""), as BR-CL-07's context finds every ram:ReferenceTypeCode."""
     value = _get(document, T.IssuerAssignedID)
-    return None if value is None else Identifier(value=value, scheme=_get(document, T.ReferenceTypeCode))
+    return None if value is None else Identifier(value=value, scheme=code_of(document.get(T.ReferenceTypeCode)))
 
 
 def _period(element: Any) -> Period | None:

@@ -17,6 +17,7 @@ from pdp.einvoice.formats.ubl_values import (
     _every,
     _first,
     _identifier_of,
+    _invoiced_object_of,
     _joined,
     _period,
     _text_of,
@@ -65,11 +66,17 @@ def _line(element: Any, credit: bool) -> Line:
 
 
 def _line_object(references: list[Any]) -> Identifier | None:
-    # BT-128 is bound to DocumentTypeCode 130, but several published examples omit the code: accept both.
+    # BT-128 is bound to DocumentTypeCode 130, but several published examples omit the code: accept both. The scheme
+    # is read where BR-CL-07's context asks it, cac:DocumentReference[cbc:DocumentTypeCode = '130']/cbc:ID[@schemeID]
+    # (a blank one is ""); without that code the binding has no scheme for it (UBL-SR-43's reading).
     for reference in references:
         rk = _children(reference)
-        if _child_text(rk, B.DocumentTypeCode) in (None, INVOICED_OBJECT_TYPE):
-            return _identifier_of(_first(rk, B.ID))
+        code = _first(rk, B.DocumentTypeCode)
+        if _text_of(code) in (None, INVOICED_OBJECT_TYPE):
+            if code is not None and code.text == INVOICED_OBJECT_TYPE:
+                return _invoiced_object_of(_first(rk, B.ID))
+            identifier = _identifier_of(_first(rk, B.ID))
+            return None if identifier is None else Identifier(value=identifier.value)
     return None
 
 

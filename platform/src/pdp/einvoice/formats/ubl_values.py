@@ -208,7 +208,8 @@ def _identifier_of(element: Any) -> Identifier | None:
 
 
 def _invoiced_object_of(element: Any) -> Identifier | None:
-    """BT-18 as BR-CL-07's context (``cbc:ID[@schemeID]``) finds it: a blank schemeID is there (""), in no list."""
+    """BT-18 or BT-128 as BR-CL-07's context (``cbc:ID[@schemeID]``) finds it: a blank schemeID is there (""), in no
+    list."""
     identifier = _identifier_of(element)
     scheme = code_attribute_of(element, "schemeID")
     return identifier if identifier is None or scheme is None else Identifier(value=identifier.value, scheme=scheme)

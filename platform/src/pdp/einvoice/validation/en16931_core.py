@@ -323,6 +323,7 @@ def check_code_lists(ctx: RuleContext) -> None:
             and (line.vat_category is None or line.vat_category in categories)
             and line.origin_country is None
             and line.standard_item_id is None
+            and (line.object_id is None or line.object_id.scheme is None)
             and not line.classifications
             and not line.allowances_charges
         ):
@@ -332,6 +333,8 @@ def check_code_lists(ctx: RuleContext) -> None:
         _in(ctx, "BR-CL-15", line.origin_country, line=index)
         if line.standard_item_id is not None:
             _in(ctx, "BR-CL-21", line.standard_item_id.scheme, line=index)
+        if line.object_id is not None:
+            _in(ctx, "BR-CL-07", line.object_id.scheme, line=index)
         for classification in line.classifications:
             _in(ctx, "BR-CL-13", classification.list_id, line=index)
         for ac in line.allowances_charges:
