@@ -34,8 +34,13 @@ async def redrive_invoice(
     invoice_id: FromPath[str],
     resources: NamedDependency[Resources],
 ) -> Response[Any]:
-    await _act(resources, request, tenant_id, lambda session, caller: actions.redrive(session, caller, invoice_id))
-    return Redirect(f"{BASE}/tenants/{tenant_id}/invoices/{invoice_id}", status_code=303)
+    return await _act(
+        resources,
+        request,
+        tenant_id,
+        lambda session, caller: actions.redrive(session, caller, invoice_id),
+        back=_invoice_page(tenant_id, invoice_id),
+    )
 
 
 @post("/tenants/{tenant_id:str}/acces", status_code=303)
@@ -68,14 +73,21 @@ async def open_access(
     return Redirect(tenant_page, status_code=303)
 
 
-async def _act(resources: Resources, request: Request[Any, Any, Any], tenant_id: str, act: Any) -> Response[Any]:
-    """Run ``act(session, caller)`` under the staff member's open grant on the tenant, then back to its page."""
+async def _act(
+    resources: Resources, request: Request[Any, Any, Any], tenant_id: str, act: Any, *, back: str | None = None
+) -> Response[Any]:
+    """Run ``act(session, caller)`` under the staff member's open grant on the tenant, then back to ``back``
+    (default: the tenant's page)."""
     grant = await open_grant_on(resources, staff_of(request), tenant_id)
     if grant is None:
         raise grants.GrantClosed()
     async with unit_of_work(resources.sessionmaker, tenant_id=tenant_id) as session:
         await act(session, grants.caller_of(grant))
-    return Redirect(f"{BASE}/tenants/{tenant_id}", status_code=303)
+    return Redirect(back or f"{BASE}/tenants/{tenant_id}", status_code=303)
+
+
+def _invoice_page(tenant_id: str, invoice_id: str) -> str:
+    return f"{BASE}/tenants/{tenant_id}/invoices/{invoice_id}"
 
 
 @post("/tenants/{tenant_id:str}/acces/fermeture", status_code=303)
@@ -83,8 +95,7 @@ async def close_access(
     request: Request[Any, Any, Any], tenant_id: FromPath[str], resources: NamedDependency[Resources]
 ) -> Response[Any]:
     """Close the grant before it expires: the case is done, nothing more is read."""
-    await _act(resources, request, tenant_id, grants.revoke)
-    return Redirect(f"{BASE}/", status_code=303)
+    return await _act(resources, request, tenant_id, grants.revoke, back=f"{BASE}/")
 
 
 @post("/tenants/{tenant_id:str}/suspension", status_code=303)
@@ -122,8 +133,13 @@ async def replay_delivery(
     delivery_id: FromPath[str],
     resources: NamedDependency[Resources],
 ) -> Response[Any]:
-    await _act(resources, request, tenant_id, lambda s, caller: actions.replay_webhook(s, caller, delivery_id))
-    return Redirect(f"{BASE}/tenants/{tenant_id}/invoices/{invoice_id}", status_code=303)
+    return await _act(
+        resources,
+        request,
+        tenant_id,
+        lambda s, caller: actions.replay_webhook(s, caller, delivery_id),
+        back=_invoice_page(tenant_id, invoice_id),
+    )
 
 
 @post("/tenants/{tenant_id:str}/invoices/{invoice_id:str}/suivi", status_code=303)
@@ -135,8 +151,13 @@ async def follow_up(
     resources: NamedDependency[Resources],
 ) -> Response[Any]:
     note = data.get("note", "")
-    await _act(resources, request, tenant_id, lambda s, caller: actions.mark_for_follow_up(s, caller, invoice_id, note))
-    return Redirect(f"{BASE}/tenants/{tenant_id}/invoices/{invoice_id}", status_code=303)
+    return await _act(
+        resources,
+        request,
+        tenant_id,
+        lambda s, caller: actions.mark_for_follow_up(s, caller, invoice_id, note),
+        back=_invoice_page(tenant_id, invoice_id),
+    )
 
 
 @post("/tenants/{tenant_id:str}/webhook-endpoints/{endpoint_id:str}/rotation", status_code=303)
@@ -165,8 +186,13 @@ async def resend_email(
     invoice_id: FromPath[str],
     resources: NamedDependency[Resources],
 ) -> Response[Any]:
-    await _act(resources, request, tenant_id, lambda s, caller: actions.resend_status_email(s, caller, invoice_id))
-    return Redirect(f"{BASE}/tenants/{tenant_id}/invoices/{invoice_id}", status_code=303)
+    return await _act(
+        resources,
+        request,
+        tenant_id,
+        lambda s, caller: actions.resend_status_email(s, caller, invoice_id),
+        back=_invoice_page(tenant_id, invoice_id),
+    )
 
 
 @post("/cas/{case_id:str}/resolution", status_code=303)
