@@ -104,12 +104,11 @@ async def open_grant(
     minutes: int,
 ) -> dict[str, Any]:
     async with _app(settings) as sessions:
-        async with unit_of_work(sessions) as session:
-            staff = await _staff(session, settings, token)
+        staff_id = await _signed_in(sessions, settings, token)
         async with unit_of_work(sessions, tenant_id=tenant_id) as session:
             grant = await grants.open_grant(
                 session,
-                await grants.staff_member(session, staff.id),
+                await grants.staff_member(session, staff_id),
                 grants.Purpose(reason, ticket),
                 provider_id=provider_id,
                 invoice_id=invoice_id,
@@ -118,8 +117,9 @@ async def open_grant(
     return {"grant_id": grant.id, "tenant_id": tenant_id, "expires_at": grant.expires_at.isoformat()}
 
 
-async def _signed_in(settings: Settings, token: str) -> str:
-    async with _app(settings) as sessions, unit_of_work(sessions) as session:
+async def _signed_in(sessions: async_sessionmaker[AsyncSession], settings: Settings, token: str) -> str:
+    """The signed-in staff member's id, in a transaction of its own (the session's idle clock is renewed)."""
+    async with unit_of_work(sessions) as session:
         return (await _staff(session, settings, token)).id
 
 
@@ -128,17 +128,18 @@ async def act(
 ) -> Any:
     """``action(session, caller)`` under the staff member's grant on the tenant, in the tenant's transaction: the
     console's actions go through the same function (:mod:`pdp.tenants.staff.actions`), checks and audit."""
-    caller = StaffCaller(tenant_id, await _signed_in(settings, token), grant_id)
-    async with _app(settings) as sessions, unit_of_work(sessions, tenant_id=tenant_id) as session:
-        return await action(session, caller)
+    async with _app(settings) as sessions:
+        caller = StaffCaller(tenant_id, await _signed_in(sessions, settings, token), grant_id)
+        async with unit_of_work(sessions, tenant_id=tenant_id) as session:
+            return await action(session, caller)
 
 
 async def read(
     settings: Settings, token: str, tenant_id: str, grant_id: str, *, page: str, reader: Callable[[AsyncSession], Any]
 ) -> Any:
     """A page under the grant: the read is audited and counted first, then ``reader`` runs as the staff role."""
-    caller = StaffCaller(tenant_id, await _signed_in(settings, token), grant_id)
     async with _app(settings) as sessions:
+        caller = StaffCaller(tenant_id, await _signed_in(sessions, settings, token), grant_id)
         async with unit_of_work(sessions, tenant_id=tenant_id) as session:
             grant = await grants.record_read(session, caller, page)
         async with unit_of_work(sessions, caller=grants.caller_of(grant)) as session:
@@ -178,10 +179,10 @@ async def lifecycle(
 
 async def operations(settings: Settings, token: str) -> dict[str, Any]:
     """The console's operations view: open cases, waiting jobs, Chorus failures, refusals, audit checkpoints."""
-    staff_id = await _signed_in(settings, token)
     redis = await jobs.create_arq_redis(settings.redis_url)
     try:
         async with _app(settings) as sessions, unit_of_work(sessions) as session:
+            staff_id = (await _staff(session, settings, token)).id
             cases, failures = await open_cases(session, staff_id), await chorus_failures(session, staff_id)
         return {
             "cases": [asdict(case) for case in cases],
