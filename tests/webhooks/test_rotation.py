@@ -17,9 +17,10 @@ from pdp.platform import clock
 from pdp.platform.audit import Actor
 from pdp.platform.db.session import unit_of_work
 from pdp.platform.errors import ValidationFailed
+from pdp.platform.security import envelope as envelope_module
 from pdp.platform.security.envelope import Envelope, SecretUnreadable, generate_master_key
 from pdp.platform.settings import Settings
-from pdp.tenants.webhooks import service, signature
+from pdp.tenants.webhooks import signature
 from pdp.tenants.webhooks.service import rotate_secret, secret_context
 from tests.conftest import TenantFixture
 from tests.factories import provider_payload
@@ -150,7 +151,7 @@ async def test_a_previous_secret_that_does_not_decrypt_does_not_stop_delivery(
         def error(self, event: str, **fields: Any) -> None:
             logged.append((event, fields))
 
-    monkeypatch.setattr(service, "log", Recorder())
+    monkeypatch.setattr(envelope_module, "log", Recorder())
     endpoint = await register(client, tenant, receiver.url(), ["provider.created"])
     other = await register(client, tenant, "https://hooks.example.com/other", ["invoice.created"])
     rotated = (await _rotate(client, tenant, endpoint["id"])).json()

@@ -104,13 +104,25 @@ class Envelope:
         wrapped = self._keys[self._primary].encrypt(key_nonce, data_key, context.encode())
         return ".".join((_VERSION, self._primary, _b64(key_nonce + wrapped), _b64(data_blob)))
 
-    def open_stored(self, token: str, *, context: str, table: str, tenant_id: str, row_id: str, detail: str) -> str:
-        """``decrypt`` for a value read from a row: when it does not open, the row is logged for the operator
-        (never the token) and the caller gets :class:`SecretUnreadable` with ``detail``, which says what to do."""
+    def open_stored(
+        self,
+        token: str,
+        *,
+        context: str,
+        table: str,
+        tenant_id: str,
+        row_id: str,
+        detail: str,
+        column: str | None = None,
+    ) -> str:
+        """``decrypt`` for a value read from a row: when it does not open, the row (and ``column``, for a table
+        that seals more than one) is logged for the operator, never the token, and the caller gets
+        :class:`SecretUnreadable` with ``detail``, which says what to do."""
         try:
             return self.decrypt(token, context=context)
         except DecryptionError as exc:
-            log.error("secret.unreadable", table=table, tenant_id=tenant_id, row_id=row_id, reason=str(exc))
+            where = {"table": table, "tenant_id": tenant_id, "row_id": row_id} | ({"column": column} if column else {})
+            log.error("secret.unreadable", **where, reason=str(exc))
             raise SecretUnreadable(detail) from exc
 
     def needs_rotation(self, token: str) -> bool:

@@ -15,8 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pdp.platform import clock, ids, outbox
 from pdp.platform.audit import Actor, AuditRepository
 from pdp.platform.errors import Conflict, NotFound, ValidationFailed
-from pdp.platform.logging import get_logger
-from pdp.platform.security.envelope import DecryptionError, Envelope
+from pdp.platform.security.envelope import DecryptionError, Envelope, SecretUnreadable
 from pdp.tenants.events.models import Event
 from pdp.tenants.webhooks import egress
 from pdp.tenants.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -34,8 +33,6 @@ MAX_LIVE_ENDPOINTS = 16  # Stripe's limit too; each one multiplies the deliverie
 # How long a rotated-out secret may keep signing beside the new one: a week covers a receiver's slowest deploy;
 # longer would only keep a leaked secret usable for longer.
 MAX_PREVIOUS_VALIDITY = timedelta(days=7)
-
-log = get_logger("pdp.webhooks")
 
 
 def secret_context(tenant_id: str, endpoint_id: str) -> str:
@@ -63,16 +60,16 @@ def open_previous_secret(endpoint: WebhookEndpoint, envelope: Envelope, now: dat
     if endpoint.previous_secret_enc is None or expires_at is None or expires_at <= now:
         return None
     try:
-        return envelope.decrypt(endpoint.previous_secret_enc, context=secret_context(endpoint.tenant_id, endpoint.id))
-    except DecryptionError as exc:
-        log.error(
-            "secret.unreadable",
+        return envelope.open_stored(
+            endpoint.previous_secret_enc,
+            context=secret_context(endpoint.tenant_id, endpoint.id),
             table="webhook_endpoints",
             column="previous_secret_enc",
             tenant_id=endpoint.tenant_id,
             row_id=endpoint.id,
-            reason=str(exc),
+            detail="",
         )
+    except SecretUnreadable:  # logged with its row and column by open_stored
         return None
 
 
