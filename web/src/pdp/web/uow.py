@@ -205,8 +205,9 @@ class UnitOfWorkMiddleware(ASGIMiddleware):
                 # Idempotency keys are a tenant's: a caller of none (the console's staff) has no use for them.
                 key = _idempotency_key(scope) if caller.tenant_id else None
                 # A caller of no tenant (staff outside a grant) has a budget of its own.
-                budget_of = caller.tenant_id or f"{caller.actor.type}:{caller.actor.id}"
-                seen = f"{caller.actor.type}:{caller.actor.id}" if caller.actor.type == "api_key" else ""
+                actor = f"{caller.actor.type}:{caller.actor.id}"
+                budget_of = caller.tenant_id or actor
+                seen = actor if caller.actor.type == "api_key" else ""
                 async with resources.admission.admit(budget_of, seen=seen) as budget:
                     send = _with_budget(send, budget)
                     announced = _announced_length(scope)
