@@ -31,7 +31,7 @@ from pdp.einvoice.validation.brfr import validate_brfr
 from pdp.einvoice.validation.chorus import RecipientDirectory, validate_chorus
 from pdp.einvoice.validation.chorus_routing import routing_against_document
 from pdp.einvoice.validation.en16931 import validate_en16931
-from pdp.einvoice.validation.xsd import check_schema
+from pdp.einvoice.validation.xsd import LARGE_BINARY, check_schema
 
 BLOCKING: frozenset[Severity] = frozenset({"fatal", "error"})
 STOPPING_FILE_RULES = frozenset(
@@ -162,11 +162,14 @@ def validate_document(
         syntax = "facturx" if container == "facturx" else parsed.syntax
     except UnreadableDocument as exc:
         return _report([*findings, exc.finding])
-    schema_findings = check_schema(root, parsed.syntax, parsed.profile)
+    # The tree is read: the schema check may empty the large attachments it would accept (xsd.check_schema). Only
+    # a document that long can hold one, so a small one is not searched.
+    discard = len(xml) >= LARGE_BINARY
+    schema_findings = check_schema(root, parsed.syntax, parsed.profile, discard_binaries=discard)
     if schema_findings and drop_layout:
         # Valid or not does not depend on the indentation, but libxml2's messages quote values as written, blanks
         # included: a failing document is checked again on all its text, so that it is reported the same way.
-        schema_findings = check_schema(parse_xml(xml), parsed.syntax, parsed.profile)
+        schema_findings = check_schema(parse_xml(xml), parsed.syntax, parsed.profile, discard_binaries=discard)
     findings += schema_findings
     findings += parsed.findings
     invoice = parsed.invoice
