@@ -61,7 +61,8 @@ def require_utf8(data: bytes) -> None:
 
     Decodes in 1 MiB steps so a 10 MiB upload never becomes a 40 MiB ``str``.
     """
-    if len(data) > _CHUNK or not _decodes(data):
+    # ASCII is UTF-8, and bytes.isascii() tests it without decoding (0.1 ms for 3 MB, the steps take 1.3 ms).
+    if not data.isascii() and (len(data) > _CHUNK or not _decodes(data)):
         _decode_in_steps(data)
     # UTF-8 allows NUL, XML and JSON do not: NULs mean UTF-16/32 without a BOM, which a byte scan cannot read.
     if b"\x00" in data:
