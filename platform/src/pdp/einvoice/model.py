@@ -133,6 +133,16 @@ class VatBreakdown(Model, kw_only=True):  # BG-23
     exemption_code: str | None = None  # BT-121 (VATEX)
 
 
+class OtherTaxTotal(Model, kw_only=True):
+    """Not EN 16931: a UBL ``cac:TaxTotal`` with subtotals besides the one read as BT-110 and BG-23 (the schema
+    allows any number). The CEN UBL artefact asks BR-CO-14 of each TaxTotal and its breakdown rules (BR-45…48,
+    BR-CO-17, the categories' -08…-10, BR-DEC-19/20, the code lists) of every subtotal (see
+    Invoice.ubl_other_tax_totals)."""
+
+    tax_amount: Decimal | None = None  # its cbc:TaxAmount
+    breakdown: list[VatBreakdown] = msgspec.field(default_factory=list)  # its cac:TaxSubtotal, read as BG-23 is
+
+
 class TaxedItem(Model, kw_only=True):
     """Not EN 16931: a UBL line, document level allowance or charge, or VAT breakdown with every tax category it
     writes, as the CEN UBL artefact reads them: several of its VAT rules match ``normalize-space(cbc:ID)`` and
@@ -312,6 +322,9 @@ class Invoice(Model, kw_only=True):
     # Not EN 16931: ubl_taxed_items for a CII document (its lines, document level allowances and charges, and header
     # ApplicableTradeTax), kept only when a tax's TypeCode is not VAT, an item has several, or a code is not trimmed.
     cii_taxed_items: list[TaxedItem] | None = None
+    # Not EN 16931: the UBL TaxTotals with subtotals other than the one read as BT-110/BG-23 (OtherTaxTotal); None:
+    # there is none, or not UBL.
+    ubl_other_tax_totals: list[OtherTaxTotal] | None = None
 
     @property
     def is_credit_note(self) -> bool:
@@ -321,6 +334,12 @@ class Invoice(Model, kw_only=True):
         """Whether ``term`` (as in blank_terms) is written but blank in the XML this invoice was read from."""
         return self.blank_terms is not None and term in self.blank_terms
 
+    def judged_breakdowns(self) -> list[VatBreakdown]:
+        """BG-23, and in UBL every other TaxTotal's subtotals: what the artefacts ask their breakdown rules of."""
+        if not self.ubl_other_tax_totals:
+            return self.vat_breakdown
+        return self.vat_breakdown + [vat for other in self.ubl_other_tax_totals for vat in other.breakdown]
+
     def lacks(self, group: str) -> bool:
         """Whether the XML this invoice was read from has no element at all for ``group`` (see absent_groups)."""
         return self.absent_groups is not None and group in self.absent_groups
@@ -328,3 +347,5 @@ class Invoice(Model, kw_only=True):
 
 # UNTDID 1001 codes that are credit notes (EN 16931 lists 81, 83, 381, 396, 532 among the allowed codes).
 CREDIT_NOTE_TYPES = frozenset({"81", "83", "261", "262", "296", "308", "381", "396", "420", "458", "532"})
+# BT-8, the value added tax point date code: the UNTDID 2005 codes EN 16931 allows (BR-CL-06).
+VAT_POINT_CODES = frozenset({"3", "35", "432"})

@@ -64,8 +64,9 @@ from pdp.einvoice.formats.ubl_values import (
     _text_of,
     _vat_category,
 )
-from pdp.einvoice.formats.xmltext import code_of
+from pdp.einvoice.formats.xmltext import code_attribute_of, code_of
 from pdp.einvoice.model import (
+    VAT_POINT_CODES,
     Attachment,
     Card,
     CreditTransfer,
@@ -73,6 +74,7 @@ from pdp.einvoice.model import (
     Identifier,
     Invoice,
     Note,
+    OtherTaxTotal,
     Payment,
     PrecedingInvoice,
     Totals,
@@ -151,6 +153,7 @@ class _Tax(NamedTuple):
     vat_in_accounting_currency: Decimal | None
     breakdown: list[VatBreakdown]
     vat_totals: int | None  # Totals.vat_totals_in_currency
+    others: list[OtherTaxTotal] | None  # Invoice.ubl_other_tax_totals
 
 
 def _invoice(root: Any) -> Invoice:
@@ -158,7 +161,7 @@ def _invoice(root: Any) -> Invoice:
     k = _children(root)
     # BT-3 and BT-5 blank are present: BR-04/BR-05 and their code lists (BR-CL-01, BR-CL-04) all report them.
     currency = code_of(_first(k, B.DocumentCurrencyCode))
-    tax_currency = _child_text(k, B.TaxCurrencyCode)
+    tax_currency = code_of(_first(k, B.TaxCurrencyCode))  # blank is there: BR-53 and BR-CL-05 ask it
     means = _every(k, A.PaymentMeans)
     # BT-90 (SEPA creditor id) is a PartyIdentification in scheme SEPA, on the payee if it has one, else on the
     # seller; it only means BT-90 when there is a payment to attach it to, otherwise it stays a party identifier.
@@ -189,7 +192,7 @@ def _invoice(root: Any) -> Invoice:
         currency=currency,
         tax_currency=tax_currency,
         tax_point_date=_date_of(_first(k, B.TaxPointDate)),
-        vat_point_code=_child_text(period, B.DescriptionCode),
+        vat_point_code=_vat_point_code(_every(period, B.DescriptionCode)),
         due_date=_date_of(_first(k, B.DueDate)) or means_due or _terms_due_date(terms),
         buyer_reference=_child_text(k, B.BuyerReference),
         project_ref=refs.project,
@@ -216,6 +219,7 @@ def _invoice(root: Any) -> Invoice:
         allowances_charges=[_allowance_charge(el) for el in _every(k, A.AllowanceCharge)],
         totals=_totals(_children(_first(k, A.LegalMonetaryTotal)), tax),
         vat_breakdown=tax.breakdown,
+        ubl_other_tax_totals=tax.others,
         attachments=refs.attachments,
         lines=[_line(el, line_tag == A.CreditNoteLine) for el in _every(k, line_tag)],
         currency_ids=currency_ids,
@@ -340,6 +344,13 @@ def _card(element: Any) -> Card | None:
     )
 
 
+def _vat_point_code(codes: list[Any]) -> str | None:
+    """BT-8: UBL allows several ``cbc:DescriptionCode`` and the artefact's BR-CL-06 looks each one up, a blank one
+    ("") too, so the first outside the list stands for them all; without such a one, the first."""
+    written = [code_of(code) or "" for code in codes]
+    return next((code for code in written if code not in VAT_POINT_CODES), written[0] if written else None)
+
+
 def _terms_due_date(terms: list[Any]) -> date | None:
     for term in terms:
         due = _date_of(_first(_children(term), B.PaymentDueDate))
@@ -353,25 +364,33 @@ def _tax_totals(totals: list[Any], currency: str | None, tax_currency: str | Non
     vat: Decimal | None = None
     accounting: Decimal | None = None
     breakdown: list[VatBreakdown] = []
+    others: list[OtherTaxTotal] = []
     main_seen = False
     distinct_tax_currency = tax_currency is not None and tax_currency != currency
     in_currency = 0
     for total in totals:
         tk = _children(total)
         amount = _first(tk, B.TaxAmount)
-        in_currency += _attribute_of(amount, "currencyID") == currency
-        if distinct_tax_currency and _attribute_of(amount, "currencyID") == tax_currency:
-            accounting = accounting if accounting is not None else _decimal_of(amount)
-        elif not main_seen:
+        amount_currency = code_attribute_of(amount, "currencyID")  # a blank one ("") is BT-5's when BT-5 is blank
+        in_currency += amount_currency == currency
+        in_tax_currency = distinct_tax_currency and amount_currency == tax_currency
+        if not main_seen and not in_tax_currency:
             main_seen = True
             vat = _decimal_of(amount)
             breakdown = [_subtotal(el) for el in _every(tk, A.TaxSubtotal)]
+            continue
+        if in_tax_currency:
+            accounting = accounting if accounting is not None else _decimal_of(amount)
         elif accounting is None and not distinct_tax_currency:
             # With a distinct BT-6, BT-111 is only a TaxTotal in that currency, exactly as written: the CEN UBL
             # artefact's BR-53 and BR-DEC-15 look for cbc:TaxAmount[@currencyID = cbc:TaxCurrencyCode].
             accounting = _decimal_of(amount)
+        if A.TaxSubtotal in tk:  # the artefact asks BR-CO-14 and the breakdown rules of every TaxTotal's subtotals
+            subtotals = [_subtotal(el) for el in tk[A.TaxSubtotal]]
+            others.append(OtherTaxTotal(tax_amount=_decimal_of(amount), breakdown=subtotals))
     # Without a DocumentCurrencyCode, BR-CO-15's "every $Currency in cbc:DocumentCurrencyCode" holds vacuously.
-    return _Tax(vat, accounting, breakdown, None if currency is None or in_currency == 1 else in_currency)
+    vat_totals = None if currency is None or in_currency == 1 else in_currency
+    return _Tax(vat, accounting, breakdown, vat_totals, others or None)
 
 
 def _subtotal(element: Any) -> VatBreakdown:

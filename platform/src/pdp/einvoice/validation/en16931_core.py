@@ -64,7 +64,7 @@ def check_presence(ctx: RuleContext) -> None:
         # neither (an XSD error, reported there) is checked by no BR rule.
         if ac.is_charge is not None:
             _check_document_allowance_charge(ctx, ac)
-    for vat in inv.vat_breakdown:
+    for vat in inv.judged_breakdowns():
         if not generic_breakdown_rules_apply(cii, vat):
             continue
         ctx.check(vat.taxable_amount is not None, "BR-45")
@@ -81,7 +81,7 @@ def check_presence(ctx: RuleContext) -> None:
     if inv.is_blank("BT-17/18/128"):
         ctx.fail("BR-52")
     # CII asks BR-53 from the monetary summation, of a TaxCurrencyCode that is there, blank or not.
-    if inv.tax_currency if not cii else inv.tax_currency is not None and not inv.lacks("BG-22"):
+    if inv.tax_currency is not None and (not cii or not inv.lacks("BG-22")):
         if inv.tax_currency != inv.currency:
             ctx.check(inv.totals.vat_in_accounting_currency is not None, "BR-53")
         elif cii:
@@ -100,7 +100,8 @@ def check_presence(ctx: RuleContext) -> None:
         ctx.check(bool(inv.seller.electronic_address.scheme), "BR-62")
     if inv.buyer.electronic_address is not None:
         ctx.check(bool(inv.buyer.electronic_address.scheme), "BR-63")
-    ctx.check(not (inv.tax_point_date and inv.vat_point_code), "BR-CO-03")
+    # Both artefacts test the elements' existence: a blank code is there.
+    ctx.check(inv.tax_point_date is None or inv.vat_point_code is None, "BR-CO-03")
     if not inv.lacks("BG-4"):  # checked inside the seller's element, as BR-12…15 inside the totals'
         seller = inv.seller
         written = any(inv.is_blank(term) for term in ("BT-29", "BT-30", "BT-31"))  # UBL's existence test
@@ -270,16 +271,21 @@ def check_code_lists(ctx: RuleContext) -> None:
         for currency in inv.currency_ids:
             _in(ctx, "BR-CL-03", currency)
     else:
-        for code in {inv.currency, inv.tax_currency} - {None, ""}:
+        for code in {inv.currency, inv.tax_currency} - {None}:  # a blank BT-5 has its amounts' blank currencyID
             _in(ctx, "BR-CL-03", code)
     _in(ctx, "BR-CL-06", inv.vat_point_code)  # the CII reader maps its UNTDID 2475 codes to these
     if inv.invoiced_object is not None:
         _in(ctx, "BR-CL-07", inv.invoiced_object.scheme)
-    if ctx.syntax == "ubl" and inv.payee is not None and inv.payee.identifier is not None:
-        _in(ctx, "BR-CL-10", inv.payee.identifier.scheme)  # UBL's context: every cac:PartyIdentification/cbc:ID
+    # BR-CL-10 is asked of every party identifier (UBL cac:PartyIdentification/cbc:ID, CII ram:GlobalID), the
+    # payee's too; scheme SEPA (a creditor identifier) only in UBL and only for the seller or the payee.
+    ubl = ctx.syntax == "ubl"
+    payee = [inv.payee.identifier] if inv.payee is not None and inv.payee.identifier is not None else []
+    for identifiers, sepa_allowed in ((inv.seller.identifiers, ubl), (inv.buyer.identifiers, False), (payee, ubl)):
+        for identifier in identifiers:
+            scheme = identifier.scheme
+            if scheme is not None and (scheme not in CODE_LISTS["BR-CL-10"] or (scheme == "SEPA" and not sepa_allowed)):
+                ctx.fail("BR-CL-10", detail=f"'{scheme}'")
     for party in (inv.seller, inv.buyer):
-        for identifier in party.identifiers:
-            _in(ctx, "BR-CL-10", identifier.scheme)
         if party.legal_id is not None:
             _in(ctx, "BR-CL-11", party.legal_id.scheme)
         if party.electronic_address is not None:
@@ -302,7 +308,7 @@ def check_code_lists(ctx: RuleContext) -> None:
         _in(ctx, "BR-CL-17", ac.vat_category)
         if ac.is_charge is not None:
             _in(ctx, "BR-CL-20" if ac.is_charge else "BR-CL-19", ac.reason_code)
-    for vat in inv.vat_breakdown:
+    for vat in inv.judged_breakdowns():
         # The CII artefact checks every ram:ApplicableTradeTax/ram:CategoryCode, the breakdown's too, as BR-CL-18
         # (BR-CL-17 there is the allowances' and charges' CategoryTradeTax); UBL's BR-CL-17 is the TaxCategory's.
         _in(ctx, "BR-CL-18" if ctx.syntax in CII_SYNTAXES else "BR-CL-17", vat.category)
@@ -374,7 +380,7 @@ def check_decimals(ctx: RuleContext) -> None:
             continue
         _dec(ctx, "BR-DEC-05" if ac.is_charge else "BR-DEC-01", ac.amount)
         _dec(ctx, "BR-DEC-06" if ac.is_charge else "BR-DEC-02", ac.base_amount)
-    for vat in inv.vat_breakdown:
+    for vat in inv.judged_breakdowns():
         if not generic_breakdown_rules_apply(ctx.syntax in CII_SYNTAXES, vat):
             continue
         _dec(ctx, "BR-DEC-19", vat.taxable_amount)

@@ -141,7 +141,7 @@ def check_vat_categories(ctx: RuleContext) -> None:
         (unflagged_by if ac.is_charge is None else charges_by if ac.is_charge else allowances_by)[
             ac.vat_category
         ].append(ac)
-    for vat in inv.vat_breakdown:
+    for vat in inv.judged_breakdowns():
         breakdowns_by[vat.category].append(vat)
     lines = inv.lines
     # UBL is judged on the artefact's own reading of the categories (en16931_vat_ubl), where it differs.
@@ -151,6 +151,8 @@ def check_vat_categories(ctx: RuleContext) -> None:
     mentioned = {code for it in items for code in it.codes}
     if ubl and inv.ubl_taxed_items is not None:  # categories the model's terms do not hold: their code lists
         ubl_reading.check_category_codes(ctx, items)
+    elif cii and inv.cii_taxed_items is not None:
+        cii_reading.check_category_codes(ctx, items)
     for category, rules in RULES.items():
         line_indexes = lines_by.get(category, [])
         allowances = allowances_by.get(category, [])

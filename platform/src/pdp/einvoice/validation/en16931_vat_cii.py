@@ -25,7 +25,8 @@ from decimal import Decimal
 import msgspec
 
 from pdp.einvoice.model import Invoice, TaxedItem, VatBreakdown
-from pdp.einvoice.validation.context import DOCUMENT_LEVEL, ONE, model_taxed_items, total, xround2
+from pdp.einvoice.validation.codelists import CODE_LISTS
+from pdp.einvoice.validation.context import DOCUMENT_LEVEL, ONE, RuleContext, model_taxed_items, total, xround2
 
 EXACT = frozenset({"S", "O"})
 UNCHECKED = frozenset({"L", "M"})
@@ -108,6 +109,21 @@ def not_subject_ok(items: list[TaxedItem]) -> dict[str, bool]:
 # generic rules: BR-45…48, BR-CO-17, BR-DEC-19 and BR-DEC-20. (The other categories' contexts are the CategoryCode
 # element, which leaves the breakdown to the generic rule.)
 OWN_BREAKDOWN_CONTEXT = frozenset({"L", "M", "O"})
+
+
+def check_category_codes(ctx: RuleContext, items: list[TaxedItem]) -> None:
+    """BR-CL-18 (every ram:ApplicableTradeTax/ram:CategoryCode, a line's or the header's) and BR-CL-17 (every
+    ram:CategoryTradeTax/ram:CategoryCode) of the taxes the model does not read, whose TypeCode is not VAT: the
+    artefact's code list contexts ignore the TypeCode (the model's VAT categories are checked in en16931_core)."""
+    categories = CODE_LISTS["BR-CL-18"]
+    for it in items:
+        unread = list(it.codes)
+        for code in it.vat_codes:
+            unread.remove(code)
+        for code in unread:
+            if " ".join(code.split()) not in categories:
+                rule = "BR-CL-17" if it.kind in ("allowance", "charge", "unflagged") else "BR-CL-18"
+                ctx.fail(rule, detail=f"'{code}'")
 
 
 def generic_breakdown_rules_apply(syntax_is_cii: bool, vat: VatBreakdown) -> bool:
