@@ -12,16 +12,39 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Literal
 
-from pdp.einvoice.formats.cii_values import _BOOLEANS, _INDICATOR, Kids, T, _all, _is_vat, _kids
+from lxml import etree
+
+from pdp.einvoice.formats.cii_values import _BOOLEANS, _INDICATOR, RAM, Kids, T, _all, _is_vat, _kids
 from pdp.einvoice.formats.xmltext import XSD_DECIMAL
 from pdp.einvoice.model import TaxedItem
 
 _Kind = Literal["line", "allowance", "charge", "unflagged", "breakdown"]
 
+# A tax that is surely plain for _item: its first TypeCode is one text node "VAT", its first CategoryCode holds one
+# text node of letters and digits (nothing to trim) or nothing. Any other is looked at by _item, which decides.
+_UNSURE_TAX = (
+    "not(ram:TypeCode[1][count(node()) = 1 and text() = 'VAT']) or ram:CategoryCode[1][count(node()) > 1 or * or "
+    "translate(., 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789', '') != '']"
+)
+# Whether some item of the transaction may not be plain: more than one tax, or a tax not surely plain. Evaluated in
+# libxml2 (about 40 µs for 20 lines), it spares the common document building every item only to drop them all
+# (about 200 µs). It looks at every line settlement and header settlement where the items take the first: a
+# second one only sends the document to the item-by-item reading.
+_MAYBE_UNPLAIN = etree.XPath(
+    f"ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeSettlement"
+    f"[ram:ApplicableTradeTax[2] or ram:ApplicableTradeTax[{_UNSURE_TAX}]]"
+    f" or ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeAllowanceCharge"
+    f"[ram:CategoryTradeTax[2] or ram:CategoryTradeTax[{_UNSURE_TAX}]]"
+    f" or ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax[{_UNSURE_TAX}]",
+    namespaces={"ram": RAM},
+)
+
 
 def taxed_items(transaction: Any, parts: Kids) -> list[TaxedItem] | None:
     """The items of the document whose ``rsm:SupplyChainTradeTransaction`` is ``transaction`` (children ``parts``);
     None when the model's terms say the same (every item has at most one tax, of TypeCode VAT, its code as read)."""
+    if transaction is None or not _MAYBE_UNPLAIN(transaction):
+        return None
     items: list[TaxedItem] = []
     plain = True
     for line in _all(transaction, T.IncludedSupplyChainTradeLineItem, parts):
