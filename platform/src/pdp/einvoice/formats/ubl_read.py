@@ -224,7 +224,7 @@ def _invoice(root: Any) -> Invoice:
         lines=[_line(el, line_tag == A.CreditNoteLine) for el in _every(k, line_tag)],
         currency_ids=currency_ids,
         absent_groups=_absent_groups(k),
-        ubl_taxed_items=taxed_items(k, line_tag, len(tax.breakdown)),
+        ubl_taxed_items=taxed_items(root, k, line_tag, len(tax.breakdown)),
     )
     invoice.blank_terms = blank_terms(k, line_tag, invoice, seller_el)
     invoice.ubl_payment_means = payment_means(means)

@@ -11,17 +11,40 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Literal
 
-from pdp.einvoice.formats.ubl_values import A, B, Kids, _children, _every, _first, is_vat_scheme
+from lxml import etree
+
+from pdp.einvoice.formats.ubl_values import NS_CAC, NS_CBC, A, B, Kids, _children, _every, _first, is_vat_scheme
 from pdp.einvoice.formats.xmltext import XSD_DECIMAL, code_of
 from pdp.einvoice.model import TaxedItem
 
 _Kind = Literal["line", "allowance", "charge", "unflagged", "breakdown"]
 _INDICATORS: dict[str, _Kind] = {"true": "charge", "1": "charge", "false": "allowance", "0": "allowance"}
 
+# A category that is surely simple for _item: its first TaxScheme's first cbc:ID is one text node "VAT", it has a
+# cbc:ID, and no exemption code (a subtotal's may have one). Any other is looked at by _item, which decides.
+_SURE_VAT = "cac:TaxScheme[1]/cbc:ID[1][count(node()) = 1 and text() = 'VAT']"
+_UNSURE = f"not({_SURE_VAT}) or not(cbc:ID) or cbc:TaxExemptionReasonCode"
+_UNSURE_SUBTOTAL = f"not({_SURE_VAT}) or not(cbc:ID) or cbc:TaxExemptionReasonCode[2]"
+# Whether some item of the document may not be simple: more than one category, or one not surely simple. Evaluated
+# in libxml2 (tens of µs for 20 lines), it spares the common document building every item only to drop them all
+# (about 200 µs). It looks at every cac:Item of both kinds of line where the items take the first item of one kind:
+# anything more only sends the document to the item-by-item reading.
+_MAYBE_NOT_SIMPLE = etree.XPath(
+    f"(cac:InvoiceLine | cac:CreditNoteLine)/cac:Item"
+    f"[cac:ClassifiedTaxCategory[2] or cac:ClassifiedTaxCategory[{_UNSURE}]]"
+    f" or cac:AllowanceCharge[cac:TaxCategory[2] or cac:TaxCategory[{_UNSURE}]]"
+    f" or cac:TaxTotal/cac:TaxSubtotal[cac:TaxCategory[2] or cac:TaxCategory[{_UNSURE_SUBTOTAL}]]",
+    namespaces={"cac": NS_CAC, "cbc": NS_CBC},
+)
 
-def taxed_items(k: Kids, line_tag: str, breakdowns_read: int) -> list[TaxedItem] | None:
-    """The items of the document whose root has children ``k``; None when the model's terms say the same (every
+
+def taxed_items(root: Any, k: Kids, line_tag: str, breakdowns_read: int) -> list[TaxedItem] | None:
+    """The items of the document ``root`` (its children ``k``); None when the model's terms say the same (every
     item has at most one category, in the VAT scheme, and the subtotals read as BG-23 are all there are)."""
+    if not _MAYBE_NOT_SIMPLE(root):
+        subtotals = sum(len(_every(_children(tax_total), A.TaxSubtotal)) for tax_total in _every(k, A.TaxTotal))
+        if subtotals == breakdowns_read:
+            return None
     items: list[TaxedItem] = []
     plain = True
     for line in _every(k, line_tag):
