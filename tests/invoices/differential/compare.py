@@ -6,7 +6,9 @@ warnings, pdp's own rules (PDP-…, CHORUS-…, and the French BR-FR-…), the X
 rules (UBL-CR/SR/DT, CII-SR/DT), which are not EN 16931 business rules.
 
 pdp is judged by ``validate_document`` (the whole engine, Chorus layer off), so the reader's own BR findings count.
-The deliberate differences (pdp.einvoice.validation.deliberate) are taken out of both sets before comparing.
+The deliberate differences (pdp.einvoice.validation.deliberate) are taken out of both sets before comparing, those
+narrowed to a case only on documents of that case (cases.py recognises them); the rules so set aside are kept on the
+outcome (``aside``) and counted, so that a run says how much the deliberate entries cover.
 
 A document pdp cannot read at all (``validate_document`` returns no invoice: a date or number that is not one, not
 an invoice…) has no set of BR ids to compare: it is **counted apart**, outside the agreement's denominator, and it
@@ -22,13 +24,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pdp.einvoice.formats.xmlsafe import parse_xml
-from pdp.einvoice.validation.deliberate import is_deliberate
+from pdp.einvoice.validation.deliberate import UNREADABLE, is_deliberate
 from pdp.einvoice.validation.engine import ValidationOptions, validate_document
 from pdp.einvoice.validation.xsd import check_schema
+from tests.invoices.differential.cases import cases_of
 from tests.invoices.oracle import Oracle
 
 OPTIONS = ValidationOptions(chorus=False)
-UNREADABLE = "UNREADABLE"
 CRASH = "CRASH"
 
 
@@ -45,6 +47,7 @@ class Outcome:
     kind: str
     pdp: frozenset[str]
     oracle: frozenset[str]
+    aside: frozenset[str] = frozenset()  # the differing rules set aside as deliberate (UNREADABLE for the file)
 
     @property
     def agrees(self) -> bool:
@@ -58,7 +61,7 @@ class Outcome:
         if self.kind == "crash":
             return frozenset({CRASH})
         if self.kind == "unreadable":
-            return frozenset() if self.oracle else frozenset({UNREADABLE})
+            return frozenset() if self.oracle or self.aside else frozenset({UNREADABLE})
         return self.pdp - self.oracle
 
     @property
@@ -90,20 +93,31 @@ def oracle_rules(oracle: Oracle, xml: bytes, syntax: str) -> frozenset[str]:
     return frozenset(rule for rule in oracle.judge(xml, syntax).errors if is_en16931_rule(rule))
 
 
+def _cases(xml: bytes, syntax: str) -> frozenset[str]:
+    try:
+        return cases_of(parse_xml(xml), syntax)
+    except Exception:  # not parsable: of no case
+        return frozenset()
+
+
 def compare(oracle: Oracle, name: str, xml: bytes, syntax: str) -> Outcome:
     kind, pdp = pdp_rules(xml, syntax)
+    cases = _cases(xml, syntax)
     try:
         if kind == "unreadable":
             # pdp refuses the whole document: the question is whether the artefact accepts it, so its own syntax
             # rules count too (CII-DT-097 refuses a format-102 date that is not YYYYMMDD, as pdp does)
-            return Outcome(name, syntax, kind, pdp, frozenset(oracle.judge(xml, syntax).errors))
+            official = frozenset(oracle.judge(xml, syntax).errors)
+            deliberate = not official and is_deliberate(UNREADABLE, syntax, cases)
+            aside = frozenset({UNREADABLE}) if deliberate else frozenset()
+            return Outcome(name, syntax, kind, pdp, official, aside)
         official = oracle_rules(oracle, xml, syntax)
     except Exception:  # the judge failed (saxon's dynamic error): no verdict to compare with
         return Outcome(name, syntax, "oracle-error", pdp, frozenset())
-    if kind == "compared":
-        pdp = frozenset(rule for rule in pdp if not is_deliberate(rule, syntax))
-    official = frozenset(rule for rule in official if not is_deliberate(rule, syntax))
-    return Outcome(name, syntax, kind, pdp, official)
+    if kind != "compared":
+        return Outcome(name, syntax, kind, pdp, official)
+    aside = frozenset(rule for rule in pdp ^ official if is_deliberate(rule, syntax, cases))
+    return Outcome(name, syntax, kind, pdp - aside, official - aside, aside)
 
 
 def family(name: str) -> str:
@@ -121,6 +135,8 @@ class SyntaxTally:
     unreadable: int = 0
     crashes: int = 0
     oracle_errors: int = 0
+    set_aside: int = 0  # documents with a difference set aside as deliberate
+    aside_rules: dict[str, int] = field(default_factory=dict)  # rule -> documents where it was set aside
     pdp_only: dict[str, int] = field(default_factory=dict)  # rule -> documents where only pdp fired it
     oracle_only: dict[str, int] = field(default_factory=dict)
     examples: dict[tuple[str, str], str] = field(default_factory=dict)  # (side, rule) -> first document's name
@@ -137,6 +153,9 @@ class SyntaxTally:
         self.unreadable += outcome.kind.startswith("unreadable")
         self.crashes += outcome.kind == "crash"
         self.oracle_errors += outcome.kind == "oracle-error"
+        self.set_aside += bool(outcome.aside)
+        for rule in outcome.aside:
+            self.aside_rules[rule] = self.aside_rules.get(rule, 0) + 1
         if outcome.kind == "compared":
             pair = self.families.setdefault(family(outcome.name), [0, 0])
             pair[0] += 1

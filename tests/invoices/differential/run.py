@@ -83,6 +83,9 @@ def summary(tallies: dict[str, SyntaxTally], top: int) -> list[str]:
             "  agreement by origin: "
             + ", ".join(f"{name} {agree}/{n} ({agree / n:.2%})" for name, (n, agree) in sorted(counts.families.items()))
         )
+        if counts.set_aside:
+            rules = ", ".join(f"{rule} {n}" for rule, n in sorted(counts.aside_rules.items(), key=lambda kv: -kv[1]))
+            lines.append(f"  set aside as deliberate on {counts.set_aside} documents: {rules}")
         for documents, side, rule, example in counts.differences()[:top]:
             lines.append(f"  {documents:6d}  {side:11s}  {rule:12s}  e.g. {syntax}-{example}.xml")
     return lines
@@ -98,6 +101,7 @@ def figures(tallies: dict[str, SyntaxTally]) -> dict[str, object]:
             "unreadable": counts.unreadable,
             "crashes": counts.crashes,
             "oracle_errors": counts.oracle_errors,
+            "set_aside": counts.set_aside,
             "families": {name: {"compared": n, "agreeing": a} for name, (n, a) in sorted(counts.families.items())},
             "pdp_only": dict(sorted(counts.pdp_only.items())),
             "oracle_only": dict(sorted(counts.oracle_only.items())),

@@ -76,4 +76,5 @@ def test_a_vat_total_in_another_currency_lets_bt_110_pass_in_the_artefact_only()
     pdp, official = _judged(xml)
     assert "BR-DEC-13" in pdp and "BR-DEC-13" not in official
     assert pdp - {"BR-DEC-13"} == official
-    assert is_deliberate("BR-DEC-13", "cii")
+    assert is_deliberate("BR-DEC-13", "cii", frozenset({"cii-several-vat-totals"}))
+    assert not is_deliberate("BR-DEC-13", "cii")  # the entry covers documents with several VAT totals only

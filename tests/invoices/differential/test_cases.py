@@ -1,0 +1,130 @@
+"""The cases deliberate differences are narrowed to are recognised on documents, and only on those."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pdp.einvoice.formats.xmlsafe import parse_xml
+from pdp.einvoice.validation.deliberate import ANY_RULE, DELIBERATE, UNREADABLE, is_deliberate
+from tests.invoices.differential.cases import CASES, cases_of
+from tests.invoices.oracle import CEN
+from tests.invoices.validation.test_artefact_readings import _document
+
+CII_HEADER_TYPE = "<ram:TypeCode>VAT</ram:TypeCode>\n        <ram:BasisAmount>"
+
+
+def _cases(syntax: str, changes: list[tuple[str, str]]) -> frozenset[str]:
+    return cases_of(parse_xml(_document(syntax, changes)), syntax)
+
+
+@pytest.mark.differential
+def test_every_case_a_deliberate_entry_names_is_recognised() -> None:
+    assert {entry.case for entry in DELIBERATE} - {None} <= set(CASES)
+
+
+@pytest.mark.differential
+@pytest.mark.parametrize(
+    ("syntax", "changes", "expected"),
+    [
+        ("ubl", [], set()),
+        ("cii", [], set()),
+        # The schema allows one cac:TaxCategory per subtotal, any number of cac:TaxTotal.
+        (
+            "ubl",
+            [
+                (
+                    "</cac:TaxCategory></cac:TaxSubtotal>",
+                    "</cac:TaxCategory><cac:TaxCategory><cbc:ID>S</cbc:ID>"
+                    "<cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:TaxCategory></cac:TaxSubtotal>",
+                )
+            ],
+            {"repeated-singleton"},
+        ),
+        (
+            "ubl",
+            [
+                (
+                    "<cac:TaxTotal>",
+                    '<cac:TaxTotal><cbc:TaxAmount currencyID="EUR">0</cbc:TaxAmount></cac:TaxTotal><cac:TaxTotal>',
+                )
+            ],
+            set(),
+        ),
+        # CII: a tax has one TypeCode; a transaction any number of lines.
+        ("cii", [(CII_HEADER_TYPE, f"<ram:TypeCode>VAT</ram:TypeCode>{CII_HEADER_TYPE}")], {"repeated-singleton"}),
+        (
+            "cii",
+            [
+                (
+                    "</ram:IncludedSupplyChainTradeLineItem>",
+                    "</ram:IncludedSupplyChainTradeLineItem><ram:IncludedSupplyChainTradeLineItem/>",
+                )
+            ],
+            set(),
+        ),
+        # An attachment whose content is not base64.
+        (
+            "ubl",
+            [
+                (
+                    "<cac:AccountingSupplierParty>",
+                    "<cac:AdditionalDocumentReference><cbc:ID>A</cbc:ID><cac:Attachment>"
+                    '<cbc:EmbeddedDocumentBinaryObject mimeCode="application/pdf" filename="a.pdf">732.0'
+                    "</cbc:EmbeddedDocumentBinaryObject></cac:Attachment></cac:AdditionalDocumentReference>"
+                    "<cac:AccountingSupplierParty>",
+                )
+            ],
+            {"attachment-not-base64"},
+        ),
+        (
+            "ubl",
+            [
+                (
+                    "<cac:AccountingSupplierParty>",
+                    "<cac:AdditionalDocumentReference><cbc:ID>A</cbc:ID><cac:Attachment>"
+                    '<cbc:EmbeddedDocumentBinaryObject mimeCode="application/pdf" filename="a.pdf">JVBERi0x\n LjQK'
+                    "</cbc:EmbeddedDocumentBinaryObject></cac:Attachment></cac:AdditionalDocumentReference>"
+                    "<cac:AccountingSupplierParty>",
+                )
+            ],
+            set(),
+        ),
+        # A CII VAT total in another currency than the invoice's (BT-111).
+        (
+            "cii",
+            [
+                (
+                    '<ram:TaxTotalAmount currencyID="EUR">257.10</ram:TaxTotalAmount>',
+                    '<ram:TaxTotalAmount currencyID="EUR">257.10</ram:TaxTotalAmount>'
+                    '<ram:TaxTotalAmount currencyID="USD">280.00</ram:TaxTotalAmount>',
+                )
+            ],
+            {"cii-several-vat-totals"},
+        ),
+    ],
+)
+def test_a_documents_cases(syntax: str, changes: list[tuple[str, str]], expected: set[str]) -> None:
+    assert _cases(syntax, changes) == expected
+
+
+@pytest.mark.differential
+def test_no_cen_example_repeats_a_single_element_or_spoils_an_attachment() -> None:
+    for syntax in ("ubl", "cii"):
+        for path in sorted((CEN / "examples" / syntax).iterdir()):
+            found = cases_of(parse_xml(Path(path).read_bytes()), syntax)
+            assert not found & {"repeated-singleton", "attachment-not-base64"}, path.name
+
+
+@pytest.mark.differential
+def test_an_entry_narrowed_to_a_case_covers_only_that_case() -> None:
+    assert not is_deliberate("BR-DEC-13", "cii")
+    assert is_deliberate("BR-DEC-13", "cii", frozenset({"cii-several-vat-totals"}))
+    assert is_deliberate("BR-DEC-13", "ubl")  # the UBL entry is not narrowed
+    assert not is_deliberate("BR-45", "ubl")
+    assert is_deliberate("BR-45", "ubl", frozenset({"repeated-singleton"}))
+    # ANY_RULE covers rules, not a refused file; UNREADABLE only its own case.
+    assert not is_deliberate(UNREADABLE, "ubl", frozenset({"repeated-singleton"}))
+    assert is_deliberate(UNREADABLE, "ubl", frozenset({"attachment-not-base64"}))
+    assert not is_deliberate(ANY_RULE, "ubl")
