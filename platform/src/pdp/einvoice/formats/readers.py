@@ -55,7 +55,9 @@ def read_xml_invoice(root: Any, *, max_lines: int = 1000) -> ParsedXml:
             count = sum(1 for child in root if child.tag in UBL_LINE_TAGS)
             if count > max_lines:
                 raise _too_many(count, max_lines)
-        return ParsedXml("ubl", ubl_read.profile_of(root), ubl_read.read_ubl(root))
+        invoice = ubl_read.read_ubl(root)
+        # BT-24 as read is what profile_of would find again (the first cbc:CustomizationID's text).
+        return ParsedXml("ubl", invoice.specification_id, invoice)
     if root.tag == ZUGFERD_1_ROOT:
         raise UnreadableDocument(
             "PDP-ZUGFERD1-UNSUPPORTED",
