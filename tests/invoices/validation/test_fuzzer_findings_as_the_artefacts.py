@@ -93,6 +93,62 @@ CASES: dict[str, tuple[str, list[tuple[str, str]], set[str]]] = {
         ],
         {"BR-CL-10"},
     ),
+    # A blank schemeID is there, in no list (BR-CL-10/11/26 look up every cbc:ID[@schemeID], cbc:CompanyID[@schemeID]).
+    "ubl: a buyer identifier with a blank scheme fails BR-CL-10": (
+        "ubl",
+        [
+            (
+                UBL_BUYER,
+                f'{UBL_BUYER}<cac:PartyIdentification><cbc:ID schemeID="">123</cbc:ID></cac:PartyIdentification>',
+            )
+        ],
+        {"BR-CL-10"},
+    ),
+    "ubl: a seller legal registration with a blank scheme fails BR-CL-11": (
+        "ubl",
+        [
+            (
+                '<cbc:CompanyID schemeID="0002">732829320</cbc:CompanyID>',
+                '<cbc:CompanyID schemeID="">732829320</cbc:CompanyID>',
+            )
+        ],
+        {"BR-CL-11"},
+    ),
+    # BR-49 is asked of each cac:PaymentMeans.
+    "ubl: a second payment means without code fails BR-49": (
+        "ubl",
+        [
+            (
+                "</cac:PaymentMeans>",
+                "</cac:PaymentMeans><cac:PaymentMeans><cbc:PaymentID>X</cbc:PaymentID></cac:PaymentMeans>",
+            )
+        ],
+        {"BR-49"},
+    ),
+    # UBL's existence tests see a blank BT-111 (BR-53) and a blank buyer legal registration (the AE rules).
+    "ubl: a blank VAT total in the tax currency is there for BR-53": (
+        "ubl",
+        [
+            (UBL_CURRENCY, f"{UBL_CURRENCY}<cbc:TaxCurrencyCode>USD</cbc:TaxCurrencyCode>"),
+            (
+                UBL_BEFORE_TOTALS,
+                f'<cac:TaxTotal><cbc:TaxAmount currencyID="USD"></cbc:TaxAmount></cac:TaxTotal>{UBL_BEFORE_TOTALS}',
+            ),
+        ],
+        set(),
+    ),
+    # -08 of S, L and M: the artefact's bounds are doubles (TaxableAmount - 1, + 1), a little off the decimal ones.
+    "ubl: a standard rated base one unit off by a double's rounding passes BR-S-08": (
+        "ubl",
+        [
+            ('<cbc:TaxableAmount currencyID="EUR">1285.50<', '<cbc:TaxableAmount currencyID="EUR">1280.13<'),
+            (
+                '<cbc:LineExtensionAmount currencyID="EUR">1200.00<',
+                '<cbc:LineExtensionAmount currencyID="EUR">1195.63<',
+            ),
+        ],
+        {"BR-CO-10", "BR-CO-17", "BR-S-09"},  # 1280.13 + 1 as a double is a little above the lines' 1281.13
+    ),
     # Blank currency codes are there: BR-53 and BR-CL-05 ask a blank BT-6, BR-CO-15 counts the amounts whose blank
     # currencyID matches a blank BT-5.
     "ubl: a blank tax currency code fails BR-CL-05 and BR-53": (

@@ -19,21 +19,7 @@ UNNAMED_REFERENCE = "BT-17/18/128"  # the term en16931_core asks BR-52 of, named
 
 def blank_terms(k: Kids, line_tag: str, invoice: Invoice, seller: Any) -> list[str] | None:
     """Terms as "BT-x", "BT-x@line" or, for item attributes, "BT-x@line.attribute" (0-based indexes)."""
-    found: list[str] = []
-    elements: list[Any] | None = None
-    for index, line in enumerate(invoice.lines):
-        if line.quantity is None or line.net_amount is None or any(not (a.name and a.value) for a in line.attributes):
-            elements = elements if elements is not None else _every(k, line_tag)
-            found += _line_blanks(_children(elements[index]), index)
-        # BR-41/BR-43 likewise test a line allowance's or charge's exists(cbc:Amount) (BT-136, BT-141).
-        if any(ac.amount is None and ac.is_charge is not None for ac in line.allowances_charges):
-            elements = elements if elements is not None else _every(k, line_tag)
-            written = _every(_children(elements[index]), A.AllowanceCharge)
-            if any(
-                ac.amount is None and ac.is_charge is not None and B.Amount in _children(element)
-                for ac, element in zip(line.allowances_charges, written, strict=False)
-            ):
-                found.append(f"BT-136/141@{index}")
+    found = _lines_blanks(k, line_tag, invoice)
     # BR-31/BR-36 test exists(cbc:Amount): a blank document level allowance (BT-92) or charge (BT-99) amount is
     # there (read as amount_there reads CII's "BT-92/99").
     charges = [i for i, ac in enumerate(invoice.allowances_charges) if ac.amount is None and ac.is_charge is not None]
@@ -41,9 +27,14 @@ def blank_terms(k: Kids, line_tag: str, invoice: Invoice, seller: Any) -> list[s
         elements = _every(k, A.AllowanceCharge)
         if any(B.Amount in _children(elements[i]) for i in charges):
             found.append("BT-92/99")
+    found += _tax_blanks(k, invoice)
     party = invoice.seller
     if not (party.identifiers or party.legal_id or party.vat_id):
         found += _seller_blanks(_children(seller))
+    if invoice.buyer.legal_id is None:  # the AE rules test exists(…/cac:PartyLegalEntity/cbc:CompanyID)
+        buyer = _children(_first(_children(_first(k, A.AccountingCustomerParty)), A.Party))
+        if any(B.CompanyID in _children(legal) for legal in _every(buyer, A.PartyLegalEntity)):
+            found.append("BT-47")
     rep = invoice.tax_representative
     if rep is not None and not rep.vat_id:
         schemes = map(_children, _every(_children(_first(k, A.TaxRepresentativeParty)), A.PartyTaxScheme))
@@ -63,6 +54,25 @@ def blank_terms(k: Kids, line_tag: str, invoice: Invoice, seller: Any) -> list[s
     return found or None
 
 
+def _lines_blanks(k: Kids, line_tag: str, invoice: Invoice) -> list[str]:
+    found: list[str] = []
+    elements: list[Any] | None = None
+    for index, line in enumerate(invoice.lines):
+        if line.quantity is None or line.net_amount is None or any(not (a.name and a.value) for a in line.attributes):
+            elements = elements if elements is not None else _every(k, line_tag)
+            found += _line_blanks(_children(elements[index]), index)
+        # BR-41/BR-43 likewise test a line allowance's or charge's exists(cbc:Amount) (BT-136, BT-141).
+        if any(ac.amount is None and ac.is_charge is not None for ac in line.allowances_charges):
+            elements = elements if elements is not None else _every(k, line_tag)
+            written = _every(_children(elements[index]), A.AllowanceCharge)
+            if any(
+                ac.amount is None and ac.is_charge is not None and B.Amount in _children(element)
+                for ac, element in zip(line.allowances_charges, written, strict=False)
+            ):
+                found.append(f"BT-136/141@{index}")
+    return found
+
+
 def _line_blanks(lk: Kids, index: int) -> list[str]:
     # The line's quantity is None: there, the element can only be blank (a value that is no number is unreadable).
     found = [f"BT-129@{index}"] if B.InvoicedQuantity in lk or B.CreditedQuantity in lk else []
@@ -74,6 +84,38 @@ def _line_blanks(lk: Kids, index: int) -> list[str]:
         for bt, tag in (("BT-160", B.Name), ("BT-161", B.Value)):
             if tag in ak and _text_of(ak[tag][0]) is None:
                 found.append(f"{bt}@{index}.{number}")
+    return found
+
+
+def _tax_blanks(k: Kids, invoice: Invoice) -> list[str]:
+    found: list[str] = []
+    # BR-45/BR-46 test a subtotal's exists(cbc:TaxableAmount), exists(cbc:TaxAmount): a blank one is there.
+    if any(vat.taxable_amount is None or vat.tax_amount is None for vat in invoice.vat_breakdown):
+        found += _subtotal_blanks(k, invoice)
+    tax_currency = invoice.tax_currency
+    if tax_currency is not None and invoice.totals.vat_in_accounting_currency is None:
+        # BR-53 tests exists(//cac:TaxTotal/cbc:TaxAmount[@currencyID = BT-6]): a blank BT-111 is there.
+        amounts = (_first(_children(total), B.TaxAmount) for total in _every(k, A.TaxTotal))
+        if any(amount is not None and amount.get("currencyID") == tax_currency for amount in amounts):
+            found.append("BT-111")
+    return found
+
+
+def _subtotal_blanks(k: Kids, invoice: Invoice) -> list[str]:
+    """ "BT-116@k", "BT-117@k" for the k-th subtotal of BG-23 (the TaxTotal read as BT-110: the first that holds
+    every one of them) whose amount element is there but blank."""
+    found = []
+    for tax_total in _every(k, A.TaxTotal):
+        subtotals = _every(_children(tax_total), A.TaxSubtotal)
+        if len(subtotals) != len(invoice.vat_breakdown):
+            continue
+        for index, (vat, subtotal) in enumerate(zip(invoice.vat_breakdown, subtotals, strict=True)):
+            sk = _children(subtotal)
+            if vat.taxable_amount is None and B.TaxableAmount in sk:
+                found.append(f"BT-116@{index}")
+            if vat.tax_amount is None and B.TaxAmount in sk:
+                found.append(f"BT-117@{index}")
+        break
     return found
 
 

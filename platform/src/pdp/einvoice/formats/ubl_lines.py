@@ -17,7 +17,6 @@ from pdp.einvoice.formats.ubl_values import (
     _every,
     _first,
     _identifier_of,
-    _invoiced_object_of,
     _joined,
     _period,
     _text_of,
@@ -74,7 +73,7 @@ def _line_object(references: list[Any]) -> Identifier | None:
         code = _first(rk, B.DocumentTypeCode)
         if _text_of(code) in (None, INVOICED_OBJECT_TYPE):
             if code is not None and code.text == INVOICED_OBJECT_TYPE:
-                return _invoiced_object_of(_first(rk, B.ID))
+                return _identifier_of(_first(rk, B.ID))
             identifier = _identifier_of(_first(rk, B.ID))
             return None if identifier is None else Identifier(value=identifier.value)
     return None

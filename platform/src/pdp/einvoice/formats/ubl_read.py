@@ -58,7 +58,7 @@ from pdp.einvoice.formats.ubl_values import (
     _decimal_of,
     _every,
     _first,
-    _invoiced_object_of,
+    _identifier_of,
     _joined,
     _period,
     _text_of,
@@ -261,7 +261,7 @@ def _references(elements: list[Any], project: str | None) -> _References:
         rk = _children(element)
         type_code = _child_text(rk, B.DocumentTypeCode)
         if type_code == INVOICED_OBJECT_TYPE and invoiced_object is None:
-            invoiced_object = _invoiced_object_of(_first(rk, B.ID))
+            invoiced_object = _identifier_of(_first(rk, B.ID))
         elif type_code == PROJECT_TYPE and project is None:
             project = _child_text(rk, B.ID)
         else:

@@ -198,21 +198,14 @@ def _path(element: Any) -> str:
 
 
 def _identifier_of(element: Any) -> Identifier | None:
+    """An identifier with its scheme, both as the artefact's code list contexts find them (``cbc:ID[@schemeID]``,
+    ``cbc:CompanyID[@schemeID]``, ``cbc:EndpointID[@schemeID]``; BR-CL-07/10/11/25/26): a blank schemeID is there
+    (""), in no list, and so is a blank identifier that has a schemeID."""
     value = _text_of(element)
-    if value is None:
-        # A blank identifier with a schemeID is there (""): the artefact's scheme code lists (BR-CL-07/10/11/25/26)
-        # are asked of every cbc:ID[@schemeID], cbc:CompanyID[@schemeID], cbc:EndpointID[@schemeID].
-        scheme = None if element is None else element.get("schemeID")
-        return None if scheme is None else Identifier(value="", scheme=scheme.strip() or None)
-    return Identifier(value=value, scheme=_attribute_of(element, "schemeID"))
-
-
-def _invoiced_object_of(element: Any) -> Identifier | None:
-    """BT-18 or BT-128 as BR-CL-07's context (``cbc:ID[@schemeID]``) finds it: a blank schemeID is there (""), in no
-    list."""
-    identifier = _identifier_of(element)
     scheme = code_attribute_of(element, "schemeID")
-    return identifier if identifier is None or scheme is None else Identifier(value=identifier.value, scheme=scheme)
+    if value is None:
+        return None if scheme is None else Identifier(value="", scheme=scheme)
+    return Identifier(value=value, scheme=scheme)
 
 
 def _child_id(kids: Kids, tag: str) -> str | None:

@@ -64,11 +64,12 @@ def check_presence(ctx: RuleContext) -> None:
         # neither (an XSD error, reported there) is checked by no BR rule.
         if ac.is_charge is not None:
             _check_document_allowance_charge(ctx, ac)
-    for vat in inv.judged_breakdowns():
+    for index, vat in enumerate(inv.judged_breakdowns()):
         if not generic_breakdown_rules_apply(cii, vat):
             continue
-        ctx.check(vat.taxable_amount is not None, "BR-45")
-        ctx.check(vat.tax_amount is not None, "BR-46")
+        # UBL tests the elements' existence: a blank amount of BG-23 is there (blank_terms, ubl_blanks).
+        ctx.check(vat.taxable_amount is not None or inv.is_blank(f"BT-116@{index}"), "BR-45")
+        ctx.check(vat.tax_amount is not None or inv.is_blank(f"BT-117@{index}"), "BR-46")
         ctx.check(vat.category is not None, "BR-47")  # a blank code is there (BR-CL-17 reports it), as in the artefacts
         # A breakdown without a (VAT) category has no "not subject to VAT" excuse either: the artefacts fail both.
         if vat.category != "O":
@@ -83,7 +84,7 @@ def check_presence(ctx: RuleContext) -> None:
     # CII asks BR-53 from the monetary summation, of a TaxCurrencyCode that is there, blank or not.
     if inv.tax_currency is not None and (not cii or not inv.lacks("BG-22")):
         if inv.tax_currency != inv.currency:
-            ctx.check(inv.totals.vat_in_accounting_currency is not None, "BR-53")
+            ctx.check(inv.totals.vat_in_accounting_currency is not None or inv.is_blank("BT-111"), "BR-53")
         elif cii:
             # The CII artefact wants BT-6 to differ from BT-5 (a TaxCurrencyCode equal to the invoice currency fails
             # BR-53); the UBL one only wants a TaxTotal in it, which the invoice's own TaxTotal is.

@@ -66,6 +66,9 @@ def _check_ubl_means(ctx: RuleContext, payment: Payment) -> None:
             for ct in payment.credit_transfers
         ]
         means = accounts or [MeansAccount(code=payment.means_code)]
+    # BR-49 is asked of each cac:PaymentMeans too: one without cbc:PaymentMeansCode fails it beside a coded one.
+    if ctx.invoice.ubl_payment_means is not None and payment.means_code is not None:
+        ctx.check(all(one.code is not None for one in means), "BR-49")
     for one in means:
         if one.account and one.code in CREDIT_TRANSFER_CODES:
             ctx.check(bool(one.account_id), "BR-50")

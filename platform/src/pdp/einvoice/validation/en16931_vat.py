@@ -47,7 +47,8 @@ def _vat_ids_ok(inv: Invoice, category: str) -> bool:
     if category == "G":
         return _seller_vat(inv, with_tax_registration=False)
     if category == "AE":
-        return _seller_vat(inv, with_tax_registration=True) and _given(inv.buyer.vat_id, inv.buyer.legal_id)
+        buyer_id = _given(inv.buyer.vat_id, inv.buyer.legal_id) or inv.is_blank("BT-47")  # UBL: blank is there
+        return _seller_vat(inv, with_tax_registration=True) and buyer_id
     if category == "K":
         return _seller_vat(inv, with_tax_registration=False) and _given(inv.buyer.vat_id)
     rep = inv.tax_representative.vat_id if inv.tax_representative else None

@@ -21,7 +21,7 @@ from pdp.einvoice.model import Invoice, TaxedItem
 
 __all__ = ["TaxedItem", "breakdown_present_ok", "taxed_items"]
 from pdp.einvoice.validation.codelists import CODE_LISTS
-from pdp.einvoice.validation.context import DOCUMENT_LEVEL, ONE, RuleContext, model_taxed_items, total
+from pdp.einvoice.validation.context import DOCUMENT_LEVEL, RuleContext, model_taxed_items, total
 
 ITEMS = DOCUMENT_LEVEL | {"line"}
 
@@ -72,7 +72,10 @@ def taxable_amount_ok(category: str, taxable: Decimal | None, rates: list[Decima
     any_line = any(it.kind == "line" for it in items)
     if not per_rate:
         return any_line and taxable == lines + document_level
-    within: Callable[[Decimal], bool] = lambda base: taxable - ONE < base < taxable + ONE  # noqa: E731
+    # The artefact writes xs:decimal(cbc:TaxableAmount - 1): the untyped amount minus 1 is an xs:double, whose exact
+    # value then becomes the bound, so the bounds are the doubles' (625743.54 + 1 is a little above 625744.54).
+    low, high = Decimal(float(taxable) - 1.0), Decimal(float(taxable) + 1.0)
+    within: Callable[[Decimal], bool] = lambda base: low < base < high  # noqa: E731
     if category != "S":
         return any_line and within(lines + document_level)
     # S: (matching lines or allowances/charges) and the full sum; or, as its CreditNote branch reads in an Invoice
