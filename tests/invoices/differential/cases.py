@@ -7,6 +7,7 @@ is of that case, so that the fuzzer sets aside only the differences a deliberate
   schemas themselves: every content model that declares the child, reached from any type the parent may have);
 - ``attachment-not-base64``: an attached document (BT-125) whose content is not base64, which XML Schema's
   ``xs:base64Binary`` forbids;
+- ``cii-date-not-a-date``: a CII ``udt:DateString`` or ``udt:DateTimeString`` whose text is no date YYYYMMDD;
 - ``cii-several-vat-totals``: a CII document with more than one ``ram:TaxTotalAmount`` (BT-110 and BT-111, or a
   repeated BT-110).
 """
@@ -14,8 +15,10 @@ is of that case, so that the fuzzer sets aside only the differences a deliberate
 from __future__ import annotations
 
 import binascii
+import re
 from collections import defaultdict
 from collections.abc import Callable
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -128,6 +131,22 @@ def has_attachment_not_in_base64(root: etree._Element, syntax: str) -> bool:
     return False
 
 
+_UDT = "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100"
+_DATE = re.compile(r"\d{8}")
+
+
+def has_a_cii_date_that_is_no_date(root: etree._Element, syntax: str) -> bool:
+    for element in root.iter(f"{{{_UDT}}}DateString", f"{{{_UDT}}}DateTimeString"):
+        text = (element.text or "").strip()
+        try:
+            if _DATE.fullmatch(text) is None:
+                raise ValueError(text)
+            date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        except ValueError:
+            return syntax == "cii"
+    return False
+
+
 def has_several_cii_vat_totals(root: etree._Element, syntax: str) -> bool:
     return syntax == "cii" and len(list(root.iter(f"{{{_RAM}}}TaxTotalAmount"))) > 1
 
@@ -135,6 +154,7 @@ def has_several_cii_vat_totals(root: etree._Element, syntax: str) -> bool:
 CASES: dict[str, Callable[[etree._Element, str], bool]] = {
     "repeated-singleton": repeats_a_singleton,
     "attachment-not-base64": has_attachment_not_in_base64,
+    "cii-date-not-a-date": has_a_cii_date_that_is_no_date,
     "cii-several-vat-totals": has_several_cii_vat_totals,
 }
 

@@ -91,6 +91,9 @@ def test_every_case_a_deliberate_entry_names_is_recognised() -> None:
             ],
             set(),
         ),
+        # A CII date that is no date (a VAT point date written in udt:DateString), or a day that does not exist.
+        ("cii", [('format="102">20261220<', 'format="102">eur<')], {"cii-date-not-a-date"}),
+        ("cii", [('format="102">20261220<', 'format="102">20260230<')], {"cii-date-not-a-date"}),
         # A CII VAT total in another currency than the invoice's (BT-111).
         (
             "cii",
@@ -110,11 +113,11 @@ def test_a_documents_cases(syntax: str, changes: list[tuple[str, str]], expected
 
 
 @pytest.mark.differential
-def test_no_cen_example_repeats_a_single_element_or_spoils_an_attachment() -> None:
+def test_no_cen_example_repeats_a_single_element_or_spoils_an_attachment_or_a_date() -> None:
     for syntax in ("ubl", "cii"):
         for path in sorted((CEN / "examples" / syntax).iterdir()):
             found = cases_of(parse_xml(Path(path).read_bytes()), syntax)
-            assert not found & {"repeated-singleton", "attachment-not-base64"}, path.name
+            assert not found & {"repeated-singleton", "attachment-not-base64", "cii-date-not-a-date"}, path.name
 
 
 @pytest.mark.differential

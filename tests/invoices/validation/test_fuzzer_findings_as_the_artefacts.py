@@ -149,6 +149,35 @@ CASES: dict[str, tuple[str, list[tuple[str, str]], set[str]]] = {
         ],
         {"BR-CO-10", "BR-CO-17", "BR-S-09"},  # 1280.13 + 1 as a double is a little above the lines' 1281.13
     ),
+    # BR-CL-23 looks every ram:BasisQuantity/@unitCode up too (BT-150), a blank one included.
+    "cii: a price base quantity in an unknown unit fails BR-CL-23": (
+        "cii",
+        [
+            (
+                "<ram:ChargeAmount>400.00</ram:ChargeAmount>",
+                '<ram:ChargeAmount>400.00</ram:ChargeAmount><ram:BasisQuantity unitCode="XX">1</ram:BasisQuantity>',
+            )
+        ],
+        {"BR-CL-23"},
+    ),
+    # Blank currencyID and mimeCode attributes are there, in no list (BR-CL-03, BR-CL-24).
+    "cii: a VAT total with a blank currency fails BR-CL-03": (
+        "cii",
+        [('<ram:TaxTotalAmount currencyID="EUR">', '<ram:TaxTotalAmount currencyID="">')],
+        {"BR-CL-03", "BR-CO-15"},
+    ),
+    # A UBL party's second VAT registration (which UBL-SR-18 forbids) is asked BR-CO-09 as well.
+    "ubl: a seller's second VAT identifier without country prefix fails BR-CO-09": (
+        "ubl",
+        [
+            (
+                "<cac:PartyLegalEntity><cbc:RegistrationName>Atelier",
+                f"<cac:PartyTaxScheme><cbc:CompanyID>44732829320</cbc:CompanyID>{UBL_VAT}</cac:PartyTaxScheme>"
+                "<cac:PartyLegalEntity><cbc:RegistrationName>Atelier",
+            )
+        ],
+        {"BR-CO-09"},
+    ),
     # Blank currency codes are there: BR-53 and BR-CL-05 ask a blank BT-6, BR-CO-15 counts the amounts whose blank
     # currencyID matches a blank BT-5.
     "ubl: a blank tax currency code fails BR-CL-05 and BR-53": (

@@ -58,6 +58,9 @@ class Party(Model, kw_only=True):  # BG-4 seller, BG-7 buyer
     electronic_address: Identifier | None = None  # BT-34 / BT-49 (scheme = EAS code)
     address: Address | None = None  # BG-5 / BG-8
     contact: Contact | None = None  # BG-6 / BG-9
+    # Not EN 16931: a UBL party's further cac:PartyTaxScheme CompanyIDs in the VAT scheme, beside the one read as
+    # vat_id (UBL-SR-12 and UBL-SR-18 forbid them); the artefact's BR-CO-09 checks every one. None: there is none.
+    other_vat_ids: list[str] | None = None
 
 
 class Payee(Model, kw_only=True):  # BG-10

@@ -209,7 +209,9 @@ def _account_blanks(settlement: Any) -> list[str]:
     ]
     for index, means in enumerate(transfers):
         account = means.get(T.PayeePartyCreditorFinancialAccount)
-        if account is None:
+        # The artefact asks only the accounts of a means whose ram:TypeCode is '30' or '58', compared as written.
+        code = means.get(T.TypeCode)
+        if account is None or code is None or code.text not in ("30", "58"):
             continue
         ids = _kids(account)
         if T.IBANID not in ids and T.ProprietaryID not in ids:

@@ -83,7 +83,7 @@ def read_line_slow(element: Any) -> Line:
         price_discount=_price_discount(gross_element, gross),
         gross_price=_amount(gross, T.ChargeAmount),
         price_base_quantity=_decimal(basis),
-        price_base_unit=_attr(basis, "unitCode"),
+        price_base_unit=code_attribute_of(basis, "unitCode"),
         vat_category=code_of(tax.get(T.CategoryCode)),
         vat_rate=_amount(tax, T.RateApplicablePercent),
         item_name=_get(product, T.Name),
@@ -312,7 +312,10 @@ def _agreement(agreement: Any, line: Line, numbers: dict[str, Decimal]) -> None:
         if charge is not None:
             line.net_price = _number(charge, numbers)
         if basis is not None:
-            line.price_base_quantity, line.price_base_unit = _number(basis, numbers), _attr(basis, "unitCode")
+            line.price_base_quantity, line.price_base_unit = (
+                _number(basis, numbers),
+                code_attribute_of(basis, "unitCode"),
+            )
     if gross is not None:
         kids = _kids(gross)
         line.gross_price = _amount(kids, _CHARGE)

@@ -49,7 +49,7 @@ from pdp.einvoice.formats.cii_values import (
     _unreadable,
     element_xpath,
 )
-from pdp.einvoice.formats.xmltext import code_of
+from pdp.einvoice.formats.xmltext import code_attribute_of, code_of
 from pdp.einvoice.model import (
     Attachment,
     Card,
@@ -254,7 +254,7 @@ def _attachment(document: Kids) -> Attachment:
         description=_get(document, T.Name),
         uri=_get(document, T.URIID),
         content=_binary(binary),
-        mime_code=_attr(binary, "mimeCode"),
+        mime_code=code_attribute_of(binary, "mimeCode"),  # blank is there: BR-CL-24 looks every @mimeCode up
         filename=_attr(binary, "filename"),
     )
 
@@ -382,7 +382,7 @@ def _totals(element: Any, fields: dict[str, Any], repeated: Any = ()) -> Totals:
             # With a BT-6, BT-111 is the total in it: BR-53 and BR-DEC-15 look for that one.
             vat_accounting = value
     # BR-CL-03 in CII checks the currencyID of TaxTotalAmount only (Invoice.currency_ids).
-    found = {_attr(total, "currencyID") for total in _all(element, T.TaxTotalAmount, kids)} - {None}
+    found = {code_attribute_of(total, "currencyID") for total in _all(element, T.TaxTotalAmount, kids)} - {None}
     if found != {currency, tax_currency} - {None}:  # BT-5 or BT-6 without a VAT total in it is not checked there
         fields["currency_ids"] = sorted(value for value in found if value is not None)
     return Totals(

@@ -43,6 +43,7 @@ def _party(element: Any, keep_sepa: bool) -> tuple[Party, str | None]:
     k = _children(element)
     identifiers, sepa = _identifications(k, keep_sepa)
     vat_id = tax_registration_id = None
+    vat_ids: list[str] = []
     for scheme_el in _every(k, A.PartyTaxScheme):
         sk = _children(scheme_el)
         # Blank is there (""), a written one preferred: the VAT category rules -02…-04 test exists(…/cbc:CompanyID)
@@ -50,8 +51,11 @@ def _party(element: Any, keep_sepa: bool) -> tuple[Party, str | None]:
         company_id = code_of(_first(sk, B.CompanyID))
         if is_vat_scheme(sk):
             vat_id = _kept(vat_id, company_id)
+            vat_ids += [] if company_id is None else [company_id]
         else:
             tax_registration_id = _kept(tax_registration_id, company_id)
+    if vat_id is not None:  # the others, which BR-CO-09 asks too (model.Party.other_vat_ids)
+        vat_ids.remove(vat_id)
     legal = _children(_first(k, A.PartyLegalEntity))
     party = Party(
         name=_child_text(legal, B.RegistrationName),
@@ -64,6 +68,7 @@ def _party(element: Any, keep_sepa: bool) -> tuple[Party, str | None]:
         electronic_address=_identifier_of(_first(k, B.EndpointID)),
         address=_address(_first(k, A.PostalAddress)),
         contact=_contact(_first(k, A.Contact)),
+        other_vat_ids=vat_ids or None,
     )
     return party, sepa
 

@@ -277,7 +277,7 @@ def _attachment(rk: Kids) -> Attachment:
         description=_child_text(rk, B.DocumentDescription),
         uri=_child_text(_children(_first(attached, A.ExternalReference)), B.URI),
         content=_binary_of(blob),
-        mime_code=_attribute_of(blob, "mimeCode"),
+        mime_code=code_attribute_of(blob, "mimeCode"),  # blank is there: BR-CL-24 looks every @mimeCode up
         filename=_attribute_of(blob, "filename"),
     )
 

@@ -103,6 +103,15 @@ _NOT_BASE64_WHY = (
     "the artefacts do not look at it); pdp decodes every attachment to archive it and hand it on, and refuses the "
     "file with PDP-UBL-UNREADABLE or PDP-CII-UNREADABLE naming the element, rather than archive a corrupt document"
 )
+_NOT_A_DATE = (
+    "Every EN 16931 date (BT-2, BT-7, BT-9…) is a date; the CII binding writes BT-7 as ram:TaxPointDate/"
+    "udt:DateString with format 102 (YYYYMMDD)."
+)
+_NOT_A_DATE_WHY = (
+    "the CEN CII artefact checks the format of every udt:DateTimeString (CII-DT-097) but not of the udt:DateString "
+    "BT-7 is written in, so a VAT point date such as 'eur' passes it; pdp reads every date, and refuses a file "
+    "whose date is none with PDP-CII-UNREADABLE naming the element: it cannot hand Chorus Pro a date it cannot read"
+)
 _CII_SEVERAL_VAT_TOTALS = "cii-several-vat-totals"
 
 DELIBERATE: tuple[DeliberateDifference, ...] = (
@@ -117,6 +126,7 @@ DELIBERATE: tuple[DeliberateDifference, ...] = (
         DeliberateDifference(ANY_RULE, syntax, _REPEATED_SINGLETON, _REPEATED_SINGLETON_WHY, case="repeated-singleton")
         for syntax in ("ubl", "cii")
     ),
+    DeliberateDifference(UNREADABLE, "cii", _NOT_A_DATE, _NOT_A_DATE_WHY, case="cii-date-not-a-date"),
     *(
         DeliberateDifference(UNREADABLE, syntax, _NOT_BASE64, _NOT_BASE64_WHY, case="attachment-not-base64")
         for syntax in ("ubl", "cii")

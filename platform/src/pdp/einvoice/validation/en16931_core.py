@@ -320,9 +320,8 @@ def check_code_lists(ctx: RuleContext) -> None:
     if inv.delivery is not None and inv.delivery.location_id is not None:
         _in(ctx, "BR-CL-26", inv.delivery.location_id.scheme)
     units, categories = CODE_LISTS["BR-CL-23"], CODE_LISTS["BR-CL-18"]
-    if ctx.syntax == "ubl":  # UBL's BR-CL-23 context has cbc:BaseQuantity/@unitCode (BT-150) too
-        for index, line in enumerate(inv.lines):
-            _in(ctx, "BR-CL-23", line.price_base_unit, line=index)
+    for index, line in enumerate(inv.lines):  # both contexts have the price base quantity's unit (BT-150) too
+        _in(ctx, "BR-CL-23", line.price_base_unit, line=index)
     for index, line in enumerate(inv.lines):
         # The usual line (a known unit and category, nothing else coded) needs no rule call.
         if (

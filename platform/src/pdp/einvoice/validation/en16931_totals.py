@@ -117,6 +117,8 @@ def check_totals(ctx: RuleContext) -> None:
         inv.seller.vat_id,
         inv.buyer.vat_id,
         inv.tax_representative.vat_id if inv.tax_representative else None,
+        *(inv.seller.other_vat_ids or ()),  # UBL: every cac:PartyTaxScheme in the VAT scheme
+        *(inv.buyer.other_vat_ids or ()),
     ):
         if vat_id is None:
             continue
