@@ -5,9 +5,12 @@ is of that case, so that the fuzzer sets aside only the differences a deliberate
 
 - ``repeated-singleton``: the document repeats an element its syntax's XML Schema allows once (found from the
   schemas themselves: every content model that declares the child, reached from any type the parent may have);
+- ``blank-number``: an amount, percentage, quantity or other number element (its schema type derived from
+  xs:decimal) written blank, which its XML Schema forbids;
 - ``attachment-not-base64``: an attached document (BT-125) whose content is not base64, which XML Schema's
   ``xs:base64Binary`` forbids;
-- ``cii-date-not-a-date``: a CII ``udt:DateString`` or ``udt:DateTimeString`` whose text is no date YYYYMMDD;
+- ``cii-date-not-a-date``: a CII ``udt:DateString`` or ``udt:DateTimeString`` whose text is no date YYYYMMDD, or
+  whose format is not 102;
 - ``cii-several-vat-totals``: a CII document with more than one ``ram:TaxTotalAmount`` (BT-110 and BT-111, or a
   repeated BT-110).
 """
@@ -32,6 +35,10 @@ _BINARIES = (
     "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}EmbeddedDocumentBinaryObject",
     f"{{{_RAM}}}AttachmentBinaryObject",
 )
+
+
+# The UN/CEFACT and UBL data types whose content is an xs:decimal (udt:AmountType, cbc:PercentType…).
+_NUMBER_TYPES = ("AmountType", "PercentType", "QuantityType", "NumericType", "MeasureType", "RateType")
 
 
 class _SchemaShape:
@@ -67,6 +74,9 @@ class _SchemaShape:
                 repeats = any(_max(node) != 1 for node in _particles(declaration, complex_type))
                 known = self.children[type_name].get(tag, False)
                 self.children[type_name][tag] = known or repeats
+
+    def is_number(self, tag: str) -> bool:
+        return any(kind.endswith(_NUMBER_TYPES) for kind in self.element_types.get(tag, ()))
 
     def is_singleton(self, parent_tag: str, child_tag: str) -> bool:
         types = self.element_types.get(parent_tag, set())
@@ -122,6 +132,17 @@ def repeats_a_singleton(root: etree._Element, syntax: str) -> bool:
     return False
 
 
+def has_a_blank_number(root: etree._Element, syntax: str) -> bool:
+    shape = _credit_note_shape() if syntax == "ubl" and etree.QName(root).localname == "CreditNote" else _shape(syntax)
+    return any(
+        isinstance(element.tag, str)
+        and not (element.text or "").strip()
+        and len(element) == 0
+        and shape.is_number(element.tag)
+        for element in root.iter("*")
+    )
+
+
 def has_attachment_not_in_base64(root: etree._Element, syntax: str) -> bool:
     for element in root.iter(*_BINARIES):
         try:
@@ -139,7 +160,7 @@ def has_a_cii_date_that_is_no_date(root: etree._Element, syntax: str) -> bool:
     for element in root.iter(f"{{{_UDT}}}DateString", f"{{{_UDT}}}DateTimeString"):
         text = (element.text or "").strip()
         try:
-            if _DATE.fullmatch(text) is None:
+            if _DATE.fullmatch(text) is None or element.get("format", "102") != "102":
                 raise ValueError(text)
             date(int(text[:4]), int(text[4:6]), int(text[6:]))
         except ValueError:
@@ -153,6 +174,7 @@ def has_several_cii_vat_totals(root: etree._Element, syntax: str) -> bool:
 
 CASES: dict[str, Callable[[etree._Element, str], bool]] = {
     "repeated-singleton": repeats_a_singleton,
+    "blank-number": has_a_blank_number,
     "attachment-not-base64": has_attachment_not_in_base64,
     "cii-date-not-a-date": has_a_cii_date_that_is_no_date,
     "cii-several-vat-totals": has_several_cii_vat_totals,

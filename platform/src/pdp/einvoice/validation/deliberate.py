@@ -94,6 +94,17 @@ _REPEATED_SINGLETON_WHY = (
     "16931 rules reported beside the schema's refusal differ; the verdict on the file does not. Reading every "
     "copy of every single element would give rule-by-rule verdicts on a document no one may send"
 )
+_BLANK_NUMBER = (
+    "Amounts, percentages and quantities are numbers: both syntaxes type them as decimals (UBL AmountType, "
+    "PercentType, QuantityType; CII udt:AmountType, PercentType, QuantityType…), which cannot be empty."
+)
+_BLANK_NUMBER_WHY = (
+    "a number written blank is not valid against the schema: pdp reports PDP-XSD, a fatal error, and refuses the "
+    "file, as Chorus Pro's schema check does, and reads the term as absent, where the artefact finds the element "
+    "there (its existence tests pass) with no value (its comparisons fail or stop). pdp follows the artefact for the "
+    "mandatory amounts it tests by existence (Invoice.blank_terms); for the others the EN 16931 rules reported "
+    "beside the schema's refusal may differ, the verdict on the file does not"
+)
 _NOT_BASE64 = (
     "An attached document (BT-125) is a binary object: UBL cbc:EmbeddedDocumentBinaryObject and CII "
     "ram:AttachmentBinaryObject are xs:base64Binary, whose lexical space is the base64 alphabet."
@@ -110,7 +121,9 @@ _NOT_A_DATE = (
 _NOT_A_DATE_WHY = (
     "the CEN CII artefact checks the format of every udt:DateTimeString (CII-DT-097) but not of the udt:DateString "
     "BT-7 is written in, so a VAT point date such as 'eur' passes it; pdp reads every date, and refuses a file "
-    "whose date is none with PDP-CII-UNREADABLE naming the element: it cannot hand Chorus Pro a date it cannot read"
+    "whose date is none, or is written in a format other than 102 (which EN 16931's CII binding prescribes and the "
+    "artefact does not check either), with PDP-CII-UNREADABLE naming the element: it cannot hand Chorus Pro a date "
+    "it cannot read"
 )
 _CII_SEVERAL_VAT_TOTALS = "cii-several-vat-totals"
 
@@ -127,6 +140,10 @@ DELIBERATE: tuple[DeliberateDifference, ...] = (
         for syntax in ("ubl", "cii")
     ),
     DeliberateDifference(UNREADABLE, "cii", _NOT_A_DATE, _NOT_A_DATE_WHY, case="cii-date-not-a-date"),
+    *(
+        DeliberateDifference(ANY_RULE, syntax, _BLANK_NUMBER, _BLANK_NUMBER_WHY, case="blank-number")
+        for syntax in ("ubl", "cii")
+    ),
     *(
         DeliberateDifference(UNREADABLE, syntax, _NOT_BASE64, _NOT_BASE64_WHY, case="attachment-not-base64")
         for syntax in ("ubl", "cii")

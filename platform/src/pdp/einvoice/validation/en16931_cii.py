@@ -9,7 +9,6 @@ ask for (BR-62, BR-63: the artefact tests ``normalize-space(…/ram:URIUniversal
 
 from __future__ import annotations
 
-from pdp.einvoice.validation.codelists import CODE_LISTS
 from pdp.einvoice.validation.context import CII_SYNTAXES, RuleContext
 
 # blank term -> the rule it fails (BT-2: an issue date read from a string without format 102, which BR-03 reads only)
@@ -19,11 +18,6 @@ _WRITTEN_WITHOUT = (("BT-34", "BR-62"), ("BT-49", "BR-63"), ("BT-2", "BR-03"))
 def check_cii_elements(ctx: RuleContext) -> None:
     if ctx.syntax not in CII_SYNTAXES:
         return
-    payee = ctx.invoice.payee
-    # BR-CL-11's context is every ram:ID[@schemeID] outside a tax registration: the payee's legal id's too.
-    scheme = None if payee is None or payee.legal_id is None else payee.legal_id.scheme
-    if scheme is not None and scheme not in CODE_LISTS["BR-CL-11"]:
-        ctx.fail("BR-CL-11", detail=f"'{scheme}'")
     if ctx.invoice.blank_terms is None:
         return
     for term, rule in _WRITTEN_WITHOUT:

@@ -286,9 +286,10 @@ def check_code_lists(ctx: RuleContext) -> None:
             scheme = identifier.scheme
             if scheme is not None and (scheme not in CODE_LISTS["BR-CL-10"] or (scheme == "SEPA" and not sepa_allowed)):
                 ctx.fail("BR-CL-10", detail=f"'{scheme}'")
-    for party in (inv.seller, inv.buyer):
-        if party.legal_id is not None:
+    for party in (inv.seller, inv.buyer, inv.payee):  # BR-CL-11: every legal registration's scheme, the payee's too
+        if party is not None and party.legal_id is not None:
             _in(ctx, "BR-CL-11", party.legal_id.scheme)
+    for party in (inv.seller, inv.buyer):
         if party.electronic_address is not None:
             _in(ctx, "BR-CL-25", party.electronic_address.scheme)
     addresses = [
@@ -322,6 +323,7 @@ def check_code_lists(ctx: RuleContext) -> None:
     units, categories = CODE_LISTS["BR-CL-23"], CODE_LISTS["BR-CL-18"]
     for index, line in enumerate(inv.lines):  # both contexts have the price base quantity's unit (BT-150) too
         _in(ctx, "BR-CL-23", line.price_base_unit, line=index)
+        _in(ctx, "BR-CL-23", line.gross_price_base_unit, line=index)  # CII: every ram:BasisQuantity/@unitCode
     for index, line in enumerate(inv.lines):
         # The usual line (a known unit and category, nothing else coded) needs no rule call.
         if (
