@@ -8,6 +8,7 @@ from pdp.einvoice.formats.ubl_values import (
     INVOICED_OBJECT_TYPE,
     A,
     B,
+    Kids,
     _allowance_charge,
     _attribute_of,
     _child_id,
@@ -25,11 +26,18 @@ from pdp.einvoice.formats.ubl_values import (
 from pdp.einvoice.formats.xmltext import code_attribute_of, code_of
 from pdp.einvoice.model import Classification, Identifier, ItemAttribute, Line
 
+# The children an ordinary line and its item have. A line with nothing else is read by _plain_line, which skips
+# the lookups of the rarer terms (a call each on an absent element: a third of the time of such a line).
+_PLAIN_LINE = frozenset((B.ID, B.InvoicedQuantity, B.CreditedQuantity, B.LineExtensionAmount, A.Item, A.Price))
+_PLAIN_ITEM = frozenset((B.Name, A.SellersItemIdentification, A.ClassifiedTaxCategory))
+
 
 def _line(element: Any, credit: bool) -> Line:
     k = _children(element)
-    quantity = _first(k, B.CreditedQuantity if credit else B.InvoicedQuantity)
     item = _children(_first(k, A.Item))
+    if k.keys() <= _PLAIN_LINE and item.keys() <= _PLAIN_ITEM:
+        return _plain_line(k, item, credit)
+    quantity = _first(k, B.CreditedQuantity if credit else B.InvoicedQuantity)
     price = _children(_first(k, A.Price))
     price_discount = _children(_first(price, A.AllowanceCharge))
     base_quantity = _first(price, B.BaseQuantity)
@@ -61,6 +69,31 @@ def _line(element: Any, credit: bool) -> Line:
         # Blank is there (""): BR-CL-15's context is every cac:OriginCountry/cbc:IdentificationCode.
         origin_country=code_of(_first(_children(_first(item, A.OriginCountry)), B.IdentificationCode)),
         attributes=[_attribute(el) for el in _every(item, A.AdditionalItemProperty)],
+    )
+
+
+def _plain_line(k: Kids, item: Kids, credit: bool) -> Line:
+    """What :func:`_line` reads, for a line whose other terms are all absent: the same terms in the same order (so a
+    value that cannot be read is the same first one)."""
+    quantity = _first(k, B.CreditedQuantity if credit else B.InvoicedQuantity)
+    price = _children(_first(k, A.Price))
+    price_discount = _children(_first(price, A.AllowanceCharge))
+    base_quantity = _first(price, B.BaseQuantity)
+    category = _vat_category(_every(item, A.ClassifiedTaxCategory))
+    return Line(
+        id=_child_text(k, B.ID),
+        quantity=_decimal_of(quantity),
+        unit_code=code_attribute_of(quantity, "unitCode"),
+        net_amount=_decimal_of(_first(k, B.LineExtensionAmount)),
+        net_price=_decimal_of(_first(price, B.PriceAmount)),
+        price_discount=_decimal_of(_first(price_discount, B.Amount)),
+        gross_price=_decimal_of(_first(price_discount, B.BaseAmount)),
+        price_base_quantity=_decimal_of(base_quantity),
+        price_base_unit=code_attribute_of(base_quantity, "unitCode"),
+        vat_category=code_of(_first(category, B.ID)),
+        vat_rate=_decimal_of(_first(category, B.Percent)),
+        item_name=_child_text(item, B.Name),
+        seller_item_id=_child_id(item, A.SellersItemIdentification),
     )
 
 
