@@ -13,8 +13,6 @@ parties in :mod:`cii_parties`, and the line items, which are most of the work, i
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Any
 
 from lxml import etree
@@ -49,7 +47,7 @@ from pdp.einvoice.formats.cii_values import (
     _unreadable,
     element_xpath,
 )
-from pdp.einvoice.formats.xmltext import code_attribute_of, code_of
+from pdp.einvoice.formats.xmltext import base64_content, code_attribute_of, code_of
 from pdp.einvoice.model import (
     Attachment,
     Card,
@@ -165,9 +163,8 @@ def _binary(element: Any) -> bytes | None:
     if text is None:
         return None
     try:
-        # Base64 wrapped over several lines is common and valid xs:base64Binary.
-        return base64.b64decode("".join(text.split()), validate=True)
-    except (binascii.Error, ValueError):
+        return base64_content(text)
+    except ValueError:  # binascii.Error, or a character that is not ASCII
         raise _unreadable(element, text, "base64 content", "un contenu base64") from None
 
 

@@ -8,7 +8,6 @@ does not parse to its XML Schema type (xsd:date, xsd:decimal, xsd:boolean, base6
 
 from __future__ import annotations
 
-import binascii
 import re
 from datetime import date
 from decimal import Decimal
@@ -17,7 +16,7 @@ from typing import Any, cast
 from lxml import etree
 
 from pdp.einvoice.findings import UnreadableDocument, finding
-from pdp.einvoice.formats.xmltext import XSD_DECIMAL, attribute_of, code_attribute_of, code_of, text_of
+from pdp.einvoice.formats.xmltext import XSD_DECIMAL, attribute_of, base64_content, code_attribute_of, code_of, text_of
 from pdp.einvoice.model import AllowanceCharge, Identifier, Period
 
 NS_INVOICE = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
@@ -160,14 +159,9 @@ def _binary_of(element: Any) -> bytes | None:
     text = _text_of(element)
     if text is None:
         return None
-    # strict_mode validates in C (b64decode(validate=True) adds a Python regex pass over megabytes of attachment).
     try:
-        return binascii.a2b_base64(text, strict_mode=True)
-    except ValueError:  # binascii.Error, or a non-ASCII character
-        pass
-    try:  # base64 wrapped over several lines is common and valid XML Schema base64Binary
-        return binascii.a2b_base64("".join(text.split()), strict_mode=True)
-    except ValueError:
+        return base64_content(text)
+    except ValueError:  # binascii.Error, or a character that is not ASCII
         raise _unreadable(element, text, "base64 content", "un contenu base64") from None
 
 
