@@ -9,7 +9,7 @@ is of that case, so that the fuzzer sets aside only the differences a deliberate
   xs:decimal) written blank, which its XML Schema forbids;
 - ``attachment-not-base64``: an attached document (BT-125) whose content is not base64, which XML Schema's
   ``xs:base64Binary`` forbids;
-- ``cii-date-not-a-date``: a CII ``udt:DateString`` or ``udt:DateTimeString`` whose text is no date YYYYMMDD, or
+- ``cii-date-not-a-date``: a CII ``DateString`` or ``DateTimeString`` (udt: or qdt:) whose text is no date YYYYMMDD, or
   whose format is not 102;
 - ``cii-several-vat-totals``: a CII document with more than one ``ram:TaxTotalAmount`` (BT-110 and BT-111, or a
   repeated BT-110).
@@ -153,11 +153,13 @@ def has_attachment_not_in_base64(root: etree._Element, syntax: str) -> bool:
 
 
 _UDT = "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100"
+_QDT = "urn:un:unece:uncefact:data:standard:QualifiedDataType:100"
 _DATE = re.compile(r"\d{8}")
 
 
 def has_a_cii_date_that_is_no_date(root: etree._Element, syntax: str) -> bool:
-    for element in root.iter(f"{{{_UDT}}}DateString", f"{{{_UDT}}}DateTimeString"):
+    tags = [f"{{{ns}}}{name}" for ns in (_UDT, _QDT) for name in ("DateString", "DateTimeString")]
+    for element in root.iter(*tags):
         text = (element.text or "").strip()
         try:
             if _DATE.fullmatch(text) is None or element.get("format", "102") != "102":

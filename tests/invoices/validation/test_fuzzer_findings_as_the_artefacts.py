@@ -178,6 +178,21 @@ CASES: dict[str, tuple[str, list[tuple[str, str]], set[str]]] = {
         ],
         {"BR-CO-09"},
     ),
+    # BR-62/63 test exists(cbc:EndpointID/@schemeID) whenever the element is there, blank or not.
+    "ubl: a blank buyer endpoint without scheme fails BR-63": (
+        "ubl",
+        [('<cbc:EndpointID schemeID="0225">110002011</cbc:EndpointID>', "<cbc:EndpointID></cbc:EndpointID>")],
+        {"BR-63"},
+    ),
+    # UBL BR-53: some VAT total in BT-6, even when BT-6 is BT-5.
+    "ubl: a tax currency equal to the invoice currency without a VAT total in it fails BR-53": (
+        "ubl",
+        [
+            (UBL_CURRENCY, f"{UBL_CURRENCY}<cbc:TaxCurrencyCode>EUR</cbc:TaxCurrencyCode>"),
+            ('<cac:TaxTotal><cbc:TaxAmount currencyID="EUR">', '<cac:TaxTotal><cbc:TaxAmount currencyID="USD">'),
+        ],
+        {"BR-53", "BR-CO-15"},
+    ),
     # Blank currency codes are there: BR-53 and BR-CL-05 ask a blank BT-6, BR-CO-15 counts the amounts whose blank
     # currencyID matches a blank BT-5.
     "ubl: a blank tax currency code fails BR-CL-05 and BR-53": (

@@ -236,8 +236,9 @@ class Line(Model, kw_only=True):  # BG-25
     gross_price: Decimal | None = None  # BT-148
     price_base_quantity: Decimal | None = None  # BT-149
     price_base_unit: str | None = None  # BT-150
-    # Not EN 16931: the unit of a CII gross price's base quantity (Factur-X BT-149-1), which EN 16931 has no term for
-    # but the CII artefact's BR-CL-23 looks up (every ram:BasisQuantity/@unitCode); None when not written.
+    # Not EN 16931: a CII gross price's own base quantity and its unit (Factur-X BT-149-1, BT-150-1), which the CII
+    # artefact's BR-CL-23 looks up too (every ram:BasisQuantity/@unitCode); None when not written.
+    gross_price_base_quantity: Decimal | None = None
     gross_price_base_unit: str | None = None
     vat_category: str | None = None  # BT-151
     vat_rate: Decimal | None = None  # BT-152

@@ -84,6 +84,7 @@ def read_line_slow(element: Any) -> Line:
         gross_price=_amount(gross, T.ChargeAmount),
         price_base_quantity=_decimal(basis),
         price_base_unit=code_attribute_of(basis, "unitCode"),
+        gross_price_base_quantity=_decimal(gross.get(T.BasisQuantity)),
         gross_price_base_unit=code_attribute_of(gross.get(T.BasisQuantity), "unitCode"),
         vat_category=code_of(tax.get(T.CategoryCode)),
         vat_rate=_amount(tax, T.RateApplicablePercent),
@@ -320,7 +321,10 @@ def _agreement(agreement: Any, line: Line, numbers: dict[str, Decimal]) -> None:
     if gross is not None:
         kids = _kids(gross)
         line.gross_price = _amount(kids, _CHARGE)
-        line.gross_price_base_unit = code_attribute_of(kids.get(_BASIS), "unitCode")
+        gross_basis = kids.get(_BASIS)
+        if gross_basis is not None:
+            line.gross_price_base_quantity = _number(gross_basis, numbers)
+            line.gross_price_base_unit = code_attribute_of(gross_basis, "unitCode")
         line.price_discount = _price_discount(gross, kids)
     if other:
         line.order_line_ref = _child_text(_first(agreement, T.BuyerOrderReferencedDocument), _LINE_ID)

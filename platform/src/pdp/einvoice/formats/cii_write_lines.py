@@ -69,6 +69,7 @@ def _prices(element: Element, line: Line) -> None:
     if line.gross_price is not None:
         gross = _sub(element, "GrossPriceProductTradePrice")
         _amount(gross, "ChargeAmount", line.gross_price)
+        _amount(gross, "BasisQuantity", line.gross_price_base_quantity, unitCode=line.gross_price_base_unit)
         if line.price_discount is not None:
             # A negative discount can only come from a charge on the gross price (EXTENDED): write it back as one.
             discount = _sub(gross, "AppliedTradeAllowanceCharge")

@@ -65,12 +65,19 @@ def _party(element: Any, keep_sepa: bool) -> tuple[Party, str | None]:
         vat_id=vat_id,
         tax_registration_id=tax_registration_id,
         legal_info=_child_text(legal, B.CompanyLegalForm),
-        electronic_address=_identifier_of(_first(k, B.EndpointID)),
+        electronic_address=_endpoint_of(_first(k, B.EndpointID)),
         address=_address(_first(k, A.PostalAddress)),
         contact=_contact(_first(k, A.Contact)),
         other_vat_ids=vat_ids or None,
     )
     return party, sepa
+
+
+def _endpoint_of(element: Any) -> Identifier | None:
+    """BT-34/BT-49: an EndpointID written blank without schemeID is still there (""), as BR-62/BR-63 test
+    exists(cbc:EndpointID/@schemeID) whenever the element is."""
+    identifier = _identifier_of(element)
+    return Identifier(value="") if identifier is None and element is not None else identifier
 
 
 def _kept(current: str | None, found: str | None) -> str | None:

@@ -89,8 +89,8 @@ def check_presence(ctx: RuleContext) -> None:
             # The CII artefact wants BT-6 to differ from BT-5 (a TaxCurrencyCode equal to the invoice currency fails
             # BR-53); the UBL one only wants a TaxTotal in it, which the invoice's own TaxTotal is.
             ctx.fail("BR-53", detail=f"({inv.tax_currency})")
-        else:
-            ctx.check(inv.totals.vat is not None, "BR-53")
+        else:  # UBL: some cac:TaxTotal/cbc:TaxAmount in BT-6 (here BT-5), blank or not
+            ctx.check(inv.totals.vat_totals_in_currency != 0, "BR-53")
     for preceding in inv.preceding_invoices:
         ctx.check(preceding.number is not None, "BR-55")  # exists(): UBL's blank is "" (CII's reader: None)
     if inv.delivery is not None and inv.delivery.address is not None:
