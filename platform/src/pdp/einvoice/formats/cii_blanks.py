@@ -15,17 +15,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from pdp.einvoice.formats.cii_values import RSM, UDT, Kids, T, _all, _kids
+from pdp.einvoice.formats.cii_values import UDT, Kids, T, _all, _kids
 from pdp.einvoice.formats.xmltext import text_of
 from pdp.einvoice.model import Invoice, Period
 
 _DATE_TIME_STRING = f"{{{UDT}}}DateTimeString"
-_EXCHANGED_DOCUMENT = f"{{{RSM}}}ExchangedDocument"
 # A tender, invoiced object or line object reference (BT-17, BT-18, BT-128) written without identifier (BR-52).
 UNNAMED_REFERENCE = "BT-17/18/128"
 
 
-def blank_terms(transaction: Any, parts: Kids, invoice: Invoice) -> list[str] | None:
+def blank_terms(transaction: Any, parts: Kids, invoice: Invoice, document: Any) -> list[str] | None:
     """Terms as "BT-129@line", "BT-160@line.attribute", "BT-161@line.attribute" (0-based), "BT-84@transfer",
     "BG-17@transfer"."""
     found: list[str] = []
@@ -55,7 +54,7 @@ def blank_terms(transaction: Any, parts: Kids, invoice: Invoice) -> list[str] | 
         found.append("BT-81")  # a payment means element without TypeCode: BR-49 is asked of each
     found += _amount_blanks(transaction, parts, invoice)
     found += _unschemed_addresses(parts, invoice)
-    if invoice.issue_date is not None and _unformatted_issue_date(transaction):
+    if invoice.issue_date is not None and _unformatted_issue_date(document):
         found.append("BT-2")
     found += _blank_payee_name(parts, invoice)
     seller = invoice.seller
@@ -82,12 +81,10 @@ def _blank_seller_ids(parts: Kids) -> list[str]:
     return found
 
 
-def _unformatted_issue_date(transaction: Any) -> bool:
+def _unformatted_issue_date(document: Any) -> bool:
     """BR-03 asks normalize-space(ram:IssueDateTime/udt:DateTimeString[@format='102']) != '': a date pdp reads from
-    a string without that format attribute fails it there."""
-    root = None if transaction is None else transaction.getparent()
-    document = _kids(_kids(root).get(_EXCHANGED_DOCUMENT))
-    issued = document.get(T.IssueDateTime)
+    a string without that format attribute fails it there (``document``: rsm:ExchangedDocument)."""
+    issued = _kids(document).get(T.IssueDateTime)
     return issued is not None and not any(
         child.tag == _DATE_TIME_STRING and child.get("format") == "102" and text_of(child) is not None
         for child in issued[:]

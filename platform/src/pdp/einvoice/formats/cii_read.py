@@ -211,7 +211,7 @@ def _invoice(root: Any) -> Invoice:
     fields["absent_groups"] = [group for group, there in present.items() if not there] or None
     fields["cii_taxed_items"] = taxed_items(transaction, parts)
     invoice = Invoice(**fields)
-    invoice.blank_terms = blank_terms(transaction, parts, invoice)
+    invoice.blank_terms = blank_terms(transaction, parts, invoice, document_element)
     return invoice
 
 

@@ -124,7 +124,7 @@ def _seller_blanks(k: Kids) -> list[str]:
     identifications = map(_children, _every(k, A.PartyIdentification))
     if any(element.get("schemeID") != "SEPA" for ik in identifications for element in _every(ik, B.ID)):
         found.append("BT-29")
-    if B.CompanyID in _children(_first(k, A.PartyLegalEntity)):
+    if any(B.CompanyID in _children(legal) for legal in _every(k, A.PartyLegalEntity)):  # exists(…/cbc:CompanyID)
         found.append("BT-30")
     if any(B.CompanyID in sk and is_vat_scheme(sk) for sk in map(_children, _every(k, A.PartyTaxScheme))):
         found.append("BT-31")
