@@ -136,6 +136,7 @@ class SyntaxTally:
     crashes: int = 0
     oracle_errors: int = 0
     set_aside: int = 0  # documents with a difference set aside as deliberate
+    set_aside_compared: int = 0  # those of them that are compared (not refused whole by pdp)
     aside_rules: dict[str, int] = field(default_factory=dict)  # rule -> documents where it was set aside
     pdp_only: dict[str, int] = field(default_factory=dict)  # rule -> documents where only pdp fired it
     oracle_only: dict[str, int] = field(default_factory=dict)
@@ -146,6 +147,11 @@ class SyntaxTally:
     def agreement(self) -> float:
         return self.agreeing / self.compared if self.compared else 1.0
 
+    @property
+    def agreement_without_set_aside(self) -> float:
+        """The agreement had no difference been deliberate."""
+        return (self.agreeing - self.set_aside_compared) / self.compared if self.compared else 1.0
+
     def add(self, outcome: Outcome) -> None:
         self.documents += 1
         self.compared += outcome.kind == "compared"
@@ -154,6 +160,7 @@ class SyntaxTally:
         self.crashes += outcome.kind == "crash"
         self.oracle_errors += outcome.kind == "oracle-error"
         self.set_aside += bool(outcome.aside)
+        self.set_aside_compared += bool(outcome.aside) and outcome.kind == "compared"
         for rule in outcome.aside:
             self.aside_rules[rule] = self.aside_rules.get(rule, 0) + 1
         if outcome.kind == "compared":

@@ -85,7 +85,10 @@ def summary(tallies: dict[str, SyntaxTally], top: int) -> list[str]:
         )
         if counts.set_aside:
             rules = ", ".join(f"{rule} {n}" for rule, n in sorted(counts.aside_rules.items(), key=lambda kv: -kv[1]))
-            lines.append(f"  set aside as deliberate on {counts.set_aside} documents: {rules}")
+            lines.append(
+                f"  set aside as deliberate on {counts.set_aside} documents ({counts.set_aside_compared} compared; "
+                f"agreement without any set aside {counts.agreement_without_set_aside:.2%}): {rules}"
+            )
         for documents, side, rule, example in counts.differences()[:top]:
             lines.append(f"  {documents:6d}  {side:11s}  {rule:12s}  e.g. {syntax}-{example}.xml")
     return lines
@@ -102,6 +105,7 @@ def figures(tallies: dict[str, SyntaxTally]) -> dict[str, object]:
             "crashes": counts.crashes,
             "oracle_errors": counts.oracle_errors,
             "set_aside": counts.set_aside,
+            "agreement_without_set_aside": round(counts.agreement_without_set_aside, 4),
             "families": {name: {"compared": n, "agreeing": a} for name, (n, a) in sorted(counts.families.items())},
             "pdp_only": dict(sorted(counts.pdp_only.items())),
             "oracle_only": dict(sorted(counts.oracle_only.items())),
