@@ -193,6 +193,20 @@ CASES: dict[str, tuple[str, list[tuple[str, str]], set[str]]] = {
         ],
         {"BR-53", "BR-CO-15"},
     ),
+    # CII BR-50 asks the accounts of every means coded 30 or 58, a later one behind a means of another code too.
+    "cii: a blank account of a second, credit transfer means fails BR-50": (
+        "cii",
+        [
+            (
+                "<ram:SpecifiedTradeSettlementPaymentMeans>\n        <ram:TypeCode>30</ram:TypeCode>",
+                "<ram:SpecifiedTradeSettlementPaymentMeans><ram:TypeCode>42</ram:TypeCode>"
+                "</ram:SpecifiedTradeSettlementPaymentMeans>"
+                "<ram:SpecifiedTradeSettlementPaymentMeans>\n        <ram:TypeCode>30</ram:TypeCode>",
+            ),
+            ("<ram:IBANID>FR7630006000011234567890189</ram:IBANID>", "<ram:IBANID> </ram:IBANID>"),
+        ],
+        {"BR-50"},
+    ),
     # Blank currency codes are there: BR-53 and BR-CL-05 ask a blank BT-6, BR-CO-15 counts the amounts whose blank
     # currencyID matches a blank BT-5.
     "ubl: a blank tax currency code fails BR-CL-05 and BR-53": (

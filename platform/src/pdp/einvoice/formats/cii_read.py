@@ -358,19 +358,17 @@ def _totals(element: Any, fields: dict[str, Any], repeated: Any = ()) -> Totals:
     kids = _kids(element)
     currency, tax_currency = fields["currency"], fields["tax_currency"]
     vat = vat_accounting = None
-    in_currency = sum(
-        _attr(total, "currencyID") == currency for other in repeated for total in _all(other, T.TaxTotalAmount)
-    )
+    # BR-CO-15 counts the VAT totals in BT-5 (Totals.vat_totals_in_currency); a blank currencyID is "".
     vat_totals = _all(element, T.TaxTotalAmount, kids)
-    for total in vat_totals:
-        in_currency += _attr(total, "currencyID") == currency  # BR-CO-15 counts them (Totals.vat_totals_in_currency)
+    every = [*vat_totals, *(total for other in repeated for total in _all(other, T.TaxTotalAmount))]
+    in_currency = sum(code_attribute_of(total, "currencyID") == currency for total in every)
     # Up to two TaxTotalAmount, told apart by currencyID: in BT-5 it is BT-110, in BT-6 it is BT-111. The one in
     # BT-5 is BT-110 wherever it stands (BR-CO-14 and BR-CO-15 read that one); without one, the first not in BT-6.
     if in_currency:
-        vat_totals = sorted(vat_totals, key=lambda total: _attr(total, "currencyID") != currency)
+        vat_totals = sorted(vat_totals, key=lambda total: code_attribute_of(total, "currencyID") != currency)
     for total in vat_totals:
         value = _decimal(total)
-        unit = _attr(total, "currencyID")
+        unit = code_attribute_of(total, "currencyID")
         if value is None:
             continue
         if vat is None and (unit is None or unit == currency or unit != tax_currency):

@@ -69,6 +69,14 @@ _BR_DEC_13_CII_WHY = (
     "many VAT totals the document has"
 )
 
+_BR_CO_14 = "Invoice total VAT amount (BT-110) = Σ VAT category tax amount (BT-117)."
+_BR_CO_14_CII_WHY = (
+    "the CEN CII artefact asks BR-CO-14 of every ram:TaxTotalAmount in the invoice currency, and a document may "
+    "carry two (the schema allows two VAT totals, one meant for BT-6): a second total in BT-5 already fails BR-CO-15 "
+    "(exactly one in BT-5), in pdp as in the artefact, so the file is refused either way; pdp reads the first as "
+    "BT-110 and checks that one"
+)
+
 _BR_AF_04 = (
     "An Invoice that contains a Document level charge (BG-21) where the Document level charge VAT category code "
     '(BT-102) is "IGIC" shall contain the Seller VAT Identifier (BT-31), the Seller Tax registration identifier '
@@ -131,6 +139,7 @@ DELIBERATE: tuple[DeliberateDifference, ...] = (
     DeliberateDifference("BR-DEC-13", "ubl", _BR_DEC_13, _BR_DEC_13_15_UBL_WHY),
     DeliberateDifference("BR-DEC-15", "ubl", _BR_DEC_15, _BR_DEC_13_15_UBL_WHY),
     DeliberateDifference("BR-DEC-13", "cii", _BR_DEC_13, _BR_DEC_13_CII_WHY, case=_CII_SEVERAL_VAT_TOTALS),
+    DeliberateDifference("BR-CO-14", "cii", _BR_CO_14, _BR_CO_14_CII_WHY, case=_CII_SEVERAL_VAT_TOTALS),
     DeliberateDifference("BR-AF-04", "ubl", _BR_AF_04, _BR_AF_04_UBL_WHY),
     DeliberateDifference("BR-CO-25", "ubl", _BR_CO_25, _BR_CO_25_WHY),
     DeliberateDifference("BR-CO-25", "cii", _BR_CO_25, _BR_CO_25_WHY),

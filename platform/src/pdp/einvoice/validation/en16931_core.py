@@ -375,10 +375,10 @@ def check_decimals(ctx: RuleContext) -> None:
         ("BR-DEC-18", t.due),
     ):
         _dec(ctx, rule, value)
-    # UBL's allowance and charge contexts are [cbc:ChargeIndicator = false()/true()]: one without is in neither.
-    unflagged_skipped = ctx.syntax == "ubl"
+    # The BR-DEC contexts of allowances and charges are [cbc:ChargeIndicator = false()/true()] in UBL,
+    # ram:ChargeIndicator[udt:Indicator = 'false'/'true'] in CII: one that says neither is in none.
     for ac in inv.allowances_charges:
-        if ac.is_charge is None and unflagged_skipped:
+        if ac.is_charge is None:
             continue
         _dec(ctx, "BR-DEC-05" if ac.is_charge else "BR-DEC-01", ac.amount)
         _dec(ctx, "BR-DEC-06" if ac.is_charge else "BR-DEC-02", ac.base_amount)
@@ -395,7 +395,7 @@ def check_decimals(ctx: RuleContext) -> None:
         if not line.allowances_charges:
             continue
         for ac in line.allowances_charges:
-            if ac.is_charge is None and unflagged_skipped:
+            if ac.is_charge is None:
                 continue
             _dec(ctx, "BR-DEC-27" if ac.is_charge else "BR-DEC-24", ac.amount, line=index)
             _dec(ctx, "BR-DEC-28" if ac.is_charge else "BR-DEC-25", ac.base_amount, line=index)

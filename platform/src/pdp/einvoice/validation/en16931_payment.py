@@ -43,9 +43,15 @@ def _check_cii_accounts(ctx: RuleContext, payment: Payment) -> None:
     a non-blank IBANID or ProprietaryID, BR-61 one of the elements. A payee's bank alone (BT-86) has no account to
     ask. pdp also fails BR-61 when such a means has no creditor account at all, as EN 16931's text and the UBL
     artefact do and the CII artefact cannot (no account element, no context): a deliberate difference."""
-    if payment.means_code not in CREDIT_TRANSFER_CODES:
-        return
     inv = ctx.invoice
+    if payment.means_code not in CREDIT_TRANSFER_CODES:
+        # A later means coded 30 or 58 is still asked (cii_blanks marks only the accounts of such a means).
+        marked = [
+            (inv.is_blank(f"BT-84@{k}"), inv.is_blank(f"BG-17@{k}")) for k in range(len(payment.credit_transfers))
+        ]
+        ctx.check(not any(blank or without_id for blank, without_id in marked), "BR-50")
+        ctx.check(not any(without_id for _, without_id in marked), "BR-61")
+        return
     accounts = [
         (ct, inv.is_blank(f"BG-17@{k}"))
         for k, ct in enumerate(payment.credit_transfers)
