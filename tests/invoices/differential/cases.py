@@ -4,7 +4,11 @@ pdp.einvoice.validation.deliberate names a case and says why pdp differs there; 
 is of that case, so that the fuzzer sets aside only the differences a deliberate entry covers:
 
 - ``repeated-singleton``: the document repeats an element its syntax's XML Schema allows once (found from the
-  schemas themselves: every content model that declares the child, reached from any type the parent may have);
+  schemas themselves: every content model that declares the child, reached from any type the parent may have),
+  or, in UBL, a term the binding allows once (a UBL-SR-xx cardinality rule: validation.ubl_cardinality);
+- ``repeated-ubl-term``: a UBL document that repeats a term EN 16931 allows once where neither its schema nor its
+  binding's UBL-SR rules forbid it (a document level allowance's or charge's ``cac:TaxCategory``, a line price's
+  ``cac:AllowanceCharge``);
 - ``blank-number``: an amount, percentage, quantity or other number element (its schema type derived from
   xs:decimal) written blank, which its XML Schema forbids;
 - ``attachment-not-base64``: an attached document (BT-125) whose content is not base64, which XML Schema's
@@ -27,6 +31,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from pdp.einvoice.validation.ubl_cardinality import check_ubl_cardinality
 from pdp.einvoice.validation.xsd import CII_DEFAULT, SCHEMAS, UBL_ROOTS
 
 XS = "{http://www.w3.org/2001/XMLSchema}"
@@ -123,6 +128,14 @@ def _credit_note_shape() -> _SchemaShape:
 
 
 def repeats_a_singleton(root: etree._Element, syntax: str) -> bool:
+    """An element the schema allows once, or (UBL) a term the binding allows once (UBL-SR-xx, which pdp and the
+    artefact both report)."""
+    if syntax == "ubl" and check_ubl_cardinality(root):
+        return True
+    return _repeats_a_schema_singleton(root, syntax)
+
+
+def _repeats_a_schema_singleton(root: etree._Element, syntax: str) -> bool:
     shape = _credit_note_shape() if syntax == "ubl" and etree.QName(root).localname == "CreditNote" else _shape(syntax)
     for parent in root.iter("*"):
         tags = [child.tag for child in parent if isinstance(child.tag, str)]
@@ -130,6 +143,17 @@ def repeats_a_singleton(root: etree._Element, syntax: str) -> bool:
         if any(shape.is_singleton(parent.tag, tag) for tag in repeated):
             return True
     return False
+
+
+_UBL_CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+_UBL_TERMS_REPEATED = etree.XPath(
+    "boolean(cac:AllowanceCharge[count(cac:TaxCategory) > 1] | //cac:Price[count(cac:AllowanceCharge) > 1])",
+    namespaces={"cac": _UBL_CAC},
+)
+
+
+def repeats_a_ubl_term(root: etree._Element, syntax: str) -> bool:
+    return syntax == "ubl" and bool(_UBL_TERMS_REPEATED(root))
 
 
 def has_a_blank_number(root: etree._Element, syntax: str) -> bool:
@@ -176,6 +200,7 @@ def has_several_cii_vat_totals(root: etree._Element, syntax: str) -> bool:
 
 CASES: dict[str, Callable[[etree._Element, str], bool]] = {
     "repeated-singleton": repeats_a_singleton,
+    "repeated-ubl-term": repeats_a_ubl_term,
     "blank-number": has_a_blank_number,
     "attachment-not-base64": has_attachment_not_in_base64,
     "cii-date-not-a-date": has_a_cii_date_that_is_no_date,

@@ -329,6 +329,9 @@ class Invoice(Model, kw_only=True):
     # Not EN 16931: ubl_taxed_items for a CII document (its lines, document level allowances and charges, and header
     # ApplicableTradeTax), kept only when a tax's TypeCode is not VAT, an item has several, or a code is not trimmed.
     cii_taxed_items: list[TaxedItem] | None = None
+    # Not EN 16931: codes the artefacts look up in elements the model has no term for, as (rule, code): UBL's
+    # BR-CL-14 asks every cac:Country/cbc:IdentificationCode (a legal registration's address too). None: none.
+    unread_codes: list[tuple[str, str]] | None = None
     # Not EN 16931: the UBL TaxTotals with subtotals other than the one read as BT-110/BG-23 (OtherTaxTotal); None:
     # there is none, or not UBL.
     ubl_other_tax_totals: list[OtherTaxTotal] | None = None

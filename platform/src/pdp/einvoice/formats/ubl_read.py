@@ -63,6 +63,7 @@ from pdp.einvoice.formats.ubl_values import (
     _period,
     _text_of,
     _vat_category,
+    country_codes,
 )
 from pdp.einvoice.formats.xmltext import code_attribute_of, code_of
 from pdp.einvoice.model import (
@@ -228,7 +229,22 @@ def _invoice(root: Any) -> Invoice:
     )
     invoice.blank_terms = blank_terms(k, line_tag, invoice, seller_el)
     invoice.ubl_payment_means = payment_means(means)
+    invoice.unread_codes = _unread_country_codes(root, invoice)
     return invoice
+
+
+def _unread_country_codes(root: Any, invoice: Invoice) -> list[tuple[str, str]] | None:
+    """The country codes BR-CL-14 asks that none of the model's addresses holds (a legal registration's, a second
+    cac:Country's): Invoice.unread_codes."""
+    addresses = (
+        invoice.seller.address,
+        invoice.buyer.address,
+        invoice.tax_representative.address if invoice.tax_representative else None,
+        invoice.delivery.address if invoice.delivery else None,
+    )
+    read = {address.country_code for address in addresses if address is not None}
+    unread = country_codes(root) - read
+    return [("BR-CL-14", code) for code in sorted(unread)] or None
 
 
 def _absent_groups(k: Kids) -> list[str] | None:
@@ -365,21 +381,26 @@ def _tax_totals(totals: list[Any], currency: str | None, tax_currency: str | Non
     accounting: Decimal | None = None
     breakdown: list[VatBreakdown] = []
     others: list[OtherTaxTotal] = []
-    main_seen = False
     distinct_tax_currency = tax_currency is not None and tax_currency != currency
-    in_currency = 0
+    read = []
     for total in totals:
         tk = _children(total)
         amount = _first(tk, B.TaxAmount)
-        amount_currency = code_attribute_of(amount, "currencyID")  # a blank one ("") is BT-5's when BT-5 is blank
-        in_currency += amount_currency == currency
-        in_tax_currency = distinct_tax_currency and amount_currency == tax_currency
-        if not main_seen and not in_tax_currency:
-            main_seen = True
+        read.append((tk, amount, code_attribute_of(amount, "currencyID")))  # a blank currencyID is "", as BT-5 is
+    in_currency = sum(unit == currency for _, _, unit in read)
+    # BT-110 is the TaxTotal in BT-5, wherever it stands (BR-CO-15 reads cbc:TaxAmount[@currencyID = BT-5]); without
+    # one, the first that is not in a distinct BT-6.
+    main = next((i for i, (_, _, unit) in enumerate(read) if currency is not None and unit == currency), None)
+    if main is None:
+        main = next(
+            (i for i, (_, _, unit) in enumerate(read) if not distinct_tax_currency or unit != tax_currency), None
+        )
+    for index, (tk, amount, unit) in enumerate(read):
+        if index == main:
             vat = _decimal_of(amount)
             breakdown = [_subtotal(el) for el in _every(tk, A.TaxSubtotal)]
             continue
-        if in_tax_currency:
+        if distinct_tax_currency and unit == tax_currency:
             accounting = accounting if accounting is not None else _decimal_of(amount)
         elif accounting is None and not distinct_tax_currency:
             # With a distinct BT-6, BT-111 is only a TaxTotal in that currency, exactly as written: the CEN UBL

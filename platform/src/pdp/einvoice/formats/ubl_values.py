@@ -260,6 +260,15 @@ _AMOUNT_TAGS = tuple(
 )
 
 
+def country_codes(root: Any) -> set[str]:
+    """Every cac:Country/cbc:IdentificationCode of the document, stripped ("" when blank): BR-CL-14's context."""
+    return {
+        (element.text or "").strip()
+        for element in root.iter(B.IdentificationCode)
+        if element.getparent().tag == A.Country
+    }
+
+
 def _currency_ids(root: Any, expected: set[str | None]) -> list[str] | None:
     """Invoice.currency_ids: None when the amounts are in exactly BT-5 and BT-6 (one C-level pass over them); a
     document without amounts in one of them keeps what it has (BR-CL-03 checks the amounts, not BT-5 or BT-6)."""

@@ -301,6 +301,8 @@ def check_code_lists(ctx: RuleContext) -> None:
     for address in addresses:
         if address is not None:
             _in(ctx, "BR-CL-14", address.country_code)
+    for rule, code in inv.unread_codes or ():  # codes of elements the model has no term for (UBL's countries)
+        _in(ctx, rule, code)
     if inv.payment is not None:
         for means_code in (inv.payment.means_code, *(inv.payment.other_means_codes or ())):
             _in(ctx, "BR-CL-16", means_code)

@@ -31,6 +31,7 @@ from pdp.einvoice.validation.brfr import validate_brfr
 from pdp.einvoice.validation.chorus import RecipientDirectory, validate_chorus
 from pdp.einvoice.validation.chorus_routing import routing_against_document
 from pdp.einvoice.validation.en16931 import validate_en16931
+from pdp.einvoice.validation.ubl_cardinality import check_ubl_cardinality
 from pdp.einvoice.validation.xsd import LARGE_BINARY, check_schema
 
 BLOCKING: frozenset[Severity] = frozenset({"fatal", "error"})
@@ -171,6 +172,8 @@ def validate_document(
         # included: a failing document is checked again on all its text, so that it is reported the same way.
         schema_findings = check_schema(parse_xml(xml), parsed.syntax, parsed.profile, discard_binaries=discard)
     findings += schema_findings
+    if parsed.syntax == "ubl":  # the terms UBL's schema lets repeat and its EN 16931 binding does not
+        findings += check_ubl_cardinality(root)
     findings += parsed.findings
     invoice = parsed.invoice
     if routing is not None and options.chorus:
