@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal
 from typing import Any, NamedTuple
 
 from lxml import etree
@@ -27,6 +26,7 @@ from pdp.einvoice.formats.ubl_blanks import blank_terms
 from pdp.einvoice.formats.ubl_lines import _line
 from pdp.einvoice.formats.ubl_means import payment_means
 from pdp.einvoice.formats.ubl_parties import _delivery, _party, _payee, _tax_representative
+from pdp.einvoice.formats.ubl_tax import tax_totals, totals_of
 from pdp.einvoice.formats.ubl_taxed import taxed_items
 from pdp.einvoice.formats.ubl_values import (
     CAC,
@@ -55,14 +55,12 @@ from pdp.einvoice.formats.ubl_values import (
     _children,
     _currency_ids,
     _date_of,
-    _decimal_of,
     _every,
     _first,
     _identifier_of,
     _joined,
     _period,
     _text_of,
-    _vat_category,
     country_codes,
 )
 from pdp.einvoice.formats.xmltext import code_attribute_of, code_of
@@ -75,11 +73,8 @@ from pdp.einvoice.model import (
     Identifier,
     Invoice,
     Note,
-    OtherTaxTotal,
     Payment,
     PrecedingInvoice,
-    Totals,
-    VatBreakdown,
 )
 
 __all__ = [
@@ -149,14 +144,6 @@ class _References(NamedTuple):
     attachments: list[Attachment]
 
 
-class _Tax(NamedTuple):
-    vat: Decimal | None
-    vat_in_accounting_currency: Decimal | None
-    breakdown: list[VatBreakdown]
-    vat_totals: int | None  # Totals.vat_totals_in_currency
-    others: list[OtherTaxTotal] | None  # Invoice.ubl_other_tax_totals
-
-
 def _invoice(root: Any) -> Invoice:
     credit = root.tag == CREDIT_NOTE_TAG
     k = _children(root)
@@ -180,7 +167,7 @@ def _invoice(root: Any) -> Invoice:
         purchase_order = None
     refs = _references(_every(k, A.AdditionalDocumentReference), _child_id(k, A.ProjectReference))
     currency_ids = _currency_ids(root, {currency, tax_currency} - {None})
-    tax = _tax_totals(_every(k, A.TaxTotal), currency, tax_currency)
+    tax = tax_totals(_every(k, A.TaxTotal), currency, tax_currency)
     # The CEN UBL artefact's line contexts are cac:InvoiceLine | cac:CreditNoteLine in either document (BR-16 asks
     # for either): a credit note written with invoice lines (an XSD error) has lines there, and the reverse.
     own, other = (A.CreditNoteLine, A.InvoiceLine) if credit else (A.InvoiceLine, A.CreditNoteLine)
@@ -218,7 +205,7 @@ def _invoice(root: Any) -> Invoice:
         invoicing_period=_period(period, header=True),
         payment=payment,
         allowances_charges=[_allowance_charge(el) for el in _every(k, A.AllowanceCharge)],
-        totals=_totals(_children(_first(k, A.LegalMonetaryTotal)), tax),
+        totals=totals_of(_children(_first(k, A.LegalMonetaryTotal)), tax),
         vat_breakdown=tax.breakdown,
         ubl_other_tax_totals=tax.others,
         attachments=refs.attachments,
@@ -373,73 +360,3 @@ def _terms_due_date(terms: list[Any]) -> date | None:
         if due is not None:
             return due
     return None
-
-
-def _tax_totals(totals: list[Any], currency: str | None, tax_currency: str | None) -> _Tax:
-    """BT-110 with its BG-23 breakdown, and BT-111: the TaxTotal whose amount is in the tax currency (BT-6)."""
-    vat: Decimal | None = None
-    accounting: Decimal | None = None
-    breakdown: list[VatBreakdown] = []
-    others: list[OtherTaxTotal] = []
-    distinct_tax_currency = tax_currency is not None and tax_currency != currency
-    read = []
-    for total in totals:
-        tk = _children(total)
-        amount = _first(tk, B.TaxAmount)
-        read.append((tk, amount, code_attribute_of(amount, "currencyID")))  # a blank currencyID is "", as BT-5 is
-    in_currency = sum(unit == currency for _, _, unit in read)
-    # BT-110 is the TaxTotal in BT-5, wherever it stands (BR-CO-15 reads cbc:TaxAmount[@currencyID = BT-5]); without
-    # one, the first that is not in a distinct BT-6.
-    main = next((i for i, (_, _, unit) in enumerate(read) if currency is not None and unit == currency), None)
-    if main is None:
-        main = next(
-            (i for i, (_, _, unit) in enumerate(read) if not distinct_tax_currency or unit != tax_currency), None
-        )
-    for index, (tk, amount, unit) in enumerate(read):
-        if index == main:
-            vat = _decimal_of(amount)
-            breakdown = [_subtotal(el) for el in _every(tk, A.TaxSubtotal)]
-            continue
-        if distinct_tax_currency and unit == tax_currency:
-            accounting = accounting if accounting is not None else _decimal_of(amount)
-        elif accounting is None and not distinct_tax_currency:
-            # With a distinct BT-6, BT-111 is only a TaxTotal in that currency, exactly as written: the CEN UBL
-            # artefact's BR-53 and BR-DEC-15 look for cbc:TaxAmount[@currencyID = cbc:TaxCurrencyCode].
-            accounting = _decimal_of(amount)
-        if A.TaxSubtotal in tk:  # the artefact asks BR-CO-14 and the breakdown rules of every TaxTotal's subtotals
-            subtotals = [_subtotal(el) for el in tk[A.TaxSubtotal]]
-            others.append(OtherTaxTotal(tax_amount=_decimal_of(amount), breakdown=subtotals))
-    # Without a DocumentCurrencyCode, BR-CO-15's "every $Currency in cbc:DocumentCurrencyCode" holds vacuously.
-    vat_totals = None if currency is None or in_currency == 1 else in_currency
-    return _Tax(vat, accounting, breakdown, vat_totals, others or None)
-
-
-def _subtotal(element: Any) -> VatBreakdown:
-    k = _children(element)
-    category = _vat_category(_every(k, A.TaxCategory))
-    reasons = _every(category, B.TaxExemptionReason)
-    return VatBreakdown(
-        taxable_amount=_decimal_of(_first(k, B.TaxableAmount)),
-        tax_amount=_decimal_of(_first(k, B.TaxAmount)),
-        category=code_of(_first(category, B.ID)),
-        rate=_decimal_of(_first(category, B.Percent)),
-        # Blank is there (""): the -10 rules test exists(), BR-CL-22 looks every code up.
-        exemption_reason=_joined(reasons) or ("" if reasons else None),
-        exemption_code=code_of(_first(category, B.TaxExemptionReasonCode)),
-    )
-
-
-def _totals(k: Kids, tax: _Tax) -> Totals:
-    return Totals(
-        line_net=_decimal_of(_first(k, B.LineExtensionAmount)),
-        allowances=_decimal_of(_first(k, B.AllowanceTotalAmount)),
-        charges=_decimal_of(_first(k, B.ChargeTotalAmount)),
-        without_vat=_decimal_of(_first(k, B.TaxExclusiveAmount)),
-        vat=tax.vat,
-        vat_in_accounting_currency=tax.vat_in_accounting_currency,
-        vat_totals_in_currency=tax.vat_totals,
-        with_vat=_decimal_of(_first(k, B.TaxInclusiveAmount)),
-        prepaid=_decimal_of(_first(k, B.PrepaidAmount)),
-        rounding=_decimal_of(_first(k, B.PayableRoundingAmount)),
-        due=_decimal_of(_first(k, B.PayableAmount)),
-    )

@@ -8,7 +8,8 @@ from pdp.einvoice.findings import Finding, Severity
 from pdp.einvoice.model import Invoice
 from pdp.einvoice.validation.context import RuleContext
 from pdp.einvoice.validation.en16931_cii import check_cii_elements
-from pdp.einvoice.validation.en16931_core import check_code_lists, check_decimals, check_presence
+from pdp.einvoice.validation.en16931_codes import check_code_lists
+from pdp.einvoice.validation.en16931_core import check_decimals, check_presence
 from pdp.einvoice.validation.en16931_totals import check_totals
 from pdp.einvoice.validation.en16931_vat import check_vat_categories
 
