@@ -15,6 +15,8 @@ is of that case, so that the fuzzer sets aside only the differences a deliberate
   ``xs:base64Binary`` forbids;
 - ``cii-date-not-a-date``: a CII ``DateString`` or ``DateTimeString`` (udt: or qdt:) whose text is no date YYYYMMDD, or
   whose format is not 102;
+- ``cii-numeric-indicator``: a CII allowance's or charge's ``udt:Indicator`` written other than ``true`` or
+  ``false`` (``0``, ``1``, with spaces), which xs:boolean allows;
 - ``cii-several-vat-totals``: a CII document with more than one ``ram:TaxTotalAmount`` (BT-110 and BT-111, or a
   repeated BT-110).
 """
@@ -194,6 +196,12 @@ def has_a_cii_date_that_is_no_date(root: etree._Element, syntax: str) -> bool:
     return False
 
 
+def has_a_numeric_cii_indicator(root: etree._Element, syntax: str) -> bool:
+    return syntax == "cii" and any(
+        element.text not in ("true", "false") for element in root.iter(f"{{{_UDT}}}Indicator")
+    )
+
+
 def has_several_cii_vat_totals(root: etree._Element, syntax: str) -> bool:
     return syntax == "cii" and len(list(root.iter(f"{{{_RAM}}}TaxTotalAmount"))) > 1
 
@@ -204,6 +212,7 @@ CASES: dict[str, Callable[[etree._Element, str], bool]] = {
     "blank-number": has_a_blank_number,
     "attachment-not-base64": has_attachment_not_in_base64,
     "cii-date-not-a-date": has_a_cii_date_that_is_no_date,
+    "cii-numeric-indicator": has_a_numeric_cii_indicator,
     "cii-several-vat-totals": has_several_cii_vat_totals,
 }
 

@@ -116,6 +116,19 @@ def test_every_case_a_deliberate_entry_names_is_recognised() -> None:
         ("cii", [('format="102">20261220<', 'format="102">eur<')], {"cii-date-not-a-date"}),
         ("cii", [('format="102">20261220<', 'format="102">20260230<')], {"cii-date-not-a-date"}),
         ("cii", [('format="102">20261220<', 'format="XX">20261220<')], {"cii-date-not-a-date"}),
+        # A CII indicator written as a number (a valid xs:boolean).
+        (
+            "cii",
+            [
+                (
+                    "<ram:SpecifiedTradePaymentTerms>",
+                    "<ram:SpecifiedTradeAllowanceCharge><ram:ChargeIndicator>"
+                    "<udt:Indicator>0</udt:Indicator></ram:ChargeIndicator><ram:ActualAmount>1.00</ram:ActualAmount>"
+                    "</ram:SpecifiedTradeAllowanceCharge><ram:SpecifiedTradePaymentTerms>",
+                )
+            ],
+            {"cii-numeric-indicator"},
+        ),
         # A CII VAT total in another currency than the invoice's (BT-111).
         (
             "cii",

@@ -184,6 +184,16 @@ CASES: dict[str, tuple[str, list[tuple[str, str]], set[str]]] = {
         [('<cbc:EndpointID schemeID="0225">110002011</cbc:EndpointID>', "<cbc:EndpointID></cbc:EndpointID>")],
         {"BR-63"},
     ),
+    "ubl: an endpoint with a blank scheme passes BR-62 (exists) and fails BR-CL-25": (
+        "ubl",
+        [
+            (
+                '<cbc:EndpointID schemeID="0225">732829320</cbc:EndpointID>',
+                '<cbc:EndpointID schemeID="">732829320</cbc:EndpointID>',
+            )
+        ],
+        {"BR-CL-25"},
+    ),
     # UBL BR-53: some VAT total in BT-6, even when BT-6 is BT-5.
     "ubl: a tax currency equal to the invoice currency without a VAT total in it fails BR-53": (
         "ubl",

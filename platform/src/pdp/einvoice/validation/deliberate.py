@@ -115,6 +115,17 @@ _REPEATED_UBL_TERM_WHY = (
     "holds the term once and judges the first copy, as the standard's cardinality says there is one. Found on about "
     "one generated document in 10,000 and in no real-world invoice of the corpus"
 )
+_NUMERIC_INDICATOR = (
+    "A document level allowance (BG-20) or charge (BG-21) has its amount (BT-92, BT-99), VAT category (BT-95, "
+    "BT-102) and reason (BT-97/98, BT-104/105); CII tells the two apart by ram:ChargeIndicator/udt:Indicator, an "
+    "xs:boolean ('true', 'false', '1' or '0')."
+)
+_NUMERIC_INDICATOR_WHY = (
+    "the CEN CII artefact's allowance and charge contexts compare the indicator's text with 'true' or 'false' "
+    "(ram:ChargeIndicator[udt:Indicator = 'false']), so one written '0' or '1' is asked none of BR-31…44 nor their "
+    "BR-DEC rules, while the same artefact's -08 sums cast it to a boolean and count it; pdp reads the indicator as "
+    "the boolean its schema type says and asks the allowance's or charge's rules of it"
+)
 _BLANK_NUMBER = (
     "Amounts, percentages and quantities are numbers: both syntaxes type them as decimals (UBL AmountType, "
     "PercentType, QuantityType; CII udt:AmountType, PercentType, QuantityType…), which cannot be empty."
@@ -162,6 +173,7 @@ DELIBERATE: tuple[DeliberateDifference, ...] = (
         for syntax in ("ubl", "cii")
     ),
     DeliberateDifference(UNREADABLE, "cii", _NOT_A_DATE, _NOT_A_DATE_WHY, case="cii-date-not-a-date"),
+    DeliberateDifference(ANY_RULE, "cii", _NUMERIC_INDICATOR, _NUMERIC_INDICATOR_WHY, case="cii-numeric-indicator"),
     DeliberateDifference(ANY_RULE, "ubl", _REPEATED_UBL_TERM, _REPEATED_UBL_TERM_WHY, case="repeated-ubl-term"),
     *(
         DeliberateDifference(ANY_RULE, syntax, _BLANK_NUMBER, _BLANK_NUMBER_WHY, case="blank-number")

@@ -96,10 +96,10 @@ def check_presence(ctx: RuleContext) -> None:
         country = inv.delivery.address.country_code
         # UBL's BR-57 is exists(cac:Country/cbc:IdentificationCode): a blank code ("") is there, and BR-CL-14's.
         ctx.check(country is not None if ctx.syntax == "ubl" else bool(country), "BR-57")
-    if inv.seller.electronic_address is not None:
-        ctx.check(bool(inv.seller.electronic_address.scheme), "BR-62")
-    if inv.buyer.electronic_address is not None:
-        ctx.check(bool(inv.buyer.electronic_address.scheme), "BR-63")
+    # UBL tests exists(@schemeID) (a blank one is there, BR-CL-25 refuses it); CII a non-blank one.
+    for address, rule in ((inv.seller.electronic_address, "BR-62"), (inv.buyer.electronic_address, "BR-63")):
+        if address is not None:
+            ctx.check(address.scheme is not None if ctx.syntax == "ubl" else bool(address.scheme), rule)
     # Both artefacts test the elements' existence: a blank code is there.
     ctx.check(inv.tax_point_date is None or inv.vat_point_code is None, "BR-CO-03")
     if not inv.lacks("BG-4"):  # checked inside the seller's element, as BR-12…15 inside the totals'
