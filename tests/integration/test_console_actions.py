@@ -267,3 +267,19 @@ async def test_a_grant_narrowed_to_a_provider_acts_on_its_invoices_only_even_fro
     with pytest.raises(actions.GrantTooNarrow):
         await staff_tasks.lifecycle(settings, token, tenant.id, elsewhere, "Impayés")
     await staff_tasks.act(settings, token, tenant.id, await narrowed_to(invoice["provider_id"]), redrive)
+
+
+async def test_an_action_under_a_grant_closed_meanwhile_leads_back_to_its_page_and_its_grant_form(
+    client: Any, tenant: TenantFixture, settings: Settings
+) -> None:
+    """The grant closed between the page and the action: the action goes back to the page it was taken from (which
+    shows the grant form), not to its own POST-only address (which would answer 405)."""
+    await _signed_in(client, settings)
+    await _granted(client, tenant.id)
+    page = f"/console/tenants/{tenant.id}"
+    closed = await post_form(client, f"{page}/acces/fermeture", page)
+    assert closed.status_code == 303
+    acted = await post_form(client, f"{page}/suspension", page, reason="x")  # the form still open in a tab
+    assert (acted.status_code, acted.headers["location"]) == (303, page)
+    landed = await client.get(acted.headers["location"])
+    assert landed.status_code == 200 and "Motif" in landed.text

@@ -48,7 +48,9 @@ def _console_exception(request: Request[Any, Any, Any], exc: Exception) -> Respo
         clear_cookie(response)
         return response
     if code == grants.GrantClosed.default_code:
-        return Redirect(request.url.path, status_code=303)
+        # A page asked again shows the grant form; an action (POST-only) goes to the page it was taken from.
+        page = PAGE_OF_ACTION.match(request.url.path) if request.method != "GET" else None
+        return Redirect(page.group(0) if page else request.url.path, status_code=303)
     if isinstance(exc, AppError) and 400 <= exc.status < 500 and exc.status != 404:
         # An action refused (bad input, wrong role, conflict): a page that says why, in the console's own words,
         # with the stable code, and the way back to the page the form was on.
