@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pdp.einvoice.formats.ubl_tax import amount_currencies, main_tax_total
 from pdp.einvoice.formats.ubl_values import A, B, Kids, _children, _every, _first, _text_of, is_vat_scheme
 from pdp.einvoice.model import Invoice
 
@@ -89,33 +90,32 @@ def _line_blanks(lk: Kids, index: int) -> list[str]:
 
 def _tax_blanks(k: Kids, invoice: Invoice) -> list[str]:
     found: list[str] = []
+    totals = _every(k, A.TaxTotal)
+    units = amount_currencies(totals)
     # BR-45/BR-46 test a subtotal's exists(cbc:TaxableAmount), exists(cbc:TaxAmount): a blank one is there.
     if any(vat.taxable_amount is None or vat.tax_amount is None for vat in invoice.vat_breakdown):
-        found += _subtotal_blanks(k, invoice)
+        main = main_tax_total(units, invoice.currency, invoice.tax_currency)
+        if main is not None:
+            found += _subtotal_blanks(totals[main], invoice)
     tax_currency = invoice.tax_currency
-    if tax_currency is not None and invoice.totals.vat_in_accounting_currency is None:
-        # BR-53 tests exists(//cac:TaxTotal/cbc:TaxAmount[@currencyID = BT-6]): a blank BT-111 is there.
-        amounts = (_first(_children(total), B.TaxAmount) for total in _every(k, A.TaxTotal))
-        if any(amount is not None and amount.get("currencyID") == tax_currency for amount in amounts):
-            found.append("BT-111")
+    if tax_currency is not None and invoice.totals.vat_in_accounting_currency is None and tax_currency in units:
+        found.append(
+            "BT-111"
+        )  # BR-53 tests exists(//cac:TaxTotal/cbc:TaxAmount[@currencyID = BT-6]): a blank one is there
     return found
 
 
-def _subtotal_blanks(k: Kids, invoice: Invoice) -> list[str]:
-    """ "BT-116@k", "BT-117@k" for the k-th subtotal of BG-23 (the TaxTotal read as BT-110: the first that holds
-    every one of them) whose amount element is there but blank."""
+def _subtotal_blanks(tax_total: Any, invoice: Invoice) -> list[str]:
+    """ "BT-116@k", "BT-117@k" for the k-th subtotal of BG-23 (of ``tax_total``, the one read as BT-110) whose amount
+    element is there but blank."""
     found = []
-    for tax_total in _every(k, A.TaxTotal):
-        subtotals = _every(_children(tax_total), A.TaxSubtotal)
-        if len(subtotals) != len(invoice.vat_breakdown):
-            continue
-        for index, (vat, subtotal) in enumerate(zip(invoice.vat_breakdown, subtotals, strict=True)):
-            sk = _children(subtotal)
-            if vat.taxable_amount is None and B.TaxableAmount in sk:
-                found.append(f"BT-116@{index}")
-            if vat.tax_amount is None and B.TaxAmount in sk:
-                found.append(f"BT-117@{index}")
-        break
+    subtotals = _every(_children(tax_total), A.TaxSubtotal)
+    for index, (vat, subtotal) in enumerate(zip(invoice.vat_breakdown, subtotals, strict=False)):
+        sk = _children(subtotal)
+        if vat.taxable_amount is None and B.TaxableAmount in sk:
+            found.append(f"BT-116@{index}")
+        if vat.tax_amount is None and B.TaxAmount in sk:
+            found.append(f"BT-117@{index}")
     return found
 
 

@@ -19,6 +19,20 @@ class Tax(NamedTuple):
     others: list[OtherTaxTotal] | None  # Invoice.ubl_other_tax_totals
 
 
+def amount_currencies(totals: list[Any]) -> list[str | None]:
+    """Each cac:TaxTotal's cbc:TaxAmount/@currencyID, stripped ("" when blank, as a blank BT-5 is)."""
+    return [code_attribute_of(_first(_children(total), B.TaxAmount), "currencyID") for total in totals]
+
+
+def main_tax_total(units: list[str | None], currency: str | None, tax_currency: str | None) -> int | None:
+    """The index of the TaxTotal read as BT-110 and BG-23, given each one's amount currency: the one in BT-5, wherever
+    it stands (BR-CO-15 reads cbc:TaxAmount[@currencyID = BT-5]); without one, the first not in a distinct BT-6."""
+    if currency is not None and currency in units:
+        return units.index(currency)
+    distinct_tax_currency = tax_currency is not None and tax_currency != currency
+    return next((i for i, unit in enumerate(units) if not distinct_tax_currency or unit != tax_currency), None)
+
+
 def tax_totals(totals: list[Any], currency: str | None, tax_currency: str | None) -> Tax:
     """BT-110 with its BG-23 breakdown, and BT-111: the TaxTotal whose amount is in the tax currency (BT-6)."""
     vat: Decimal | None = None
@@ -31,14 +45,9 @@ def tax_totals(totals: list[Any], currency: str | None, tax_currency: str | None
         tk = _children(total)
         amount = _first(tk, B.TaxAmount)
         read.append((tk, amount, code_attribute_of(amount, "currencyID")))  # a blank currencyID is "", as BT-5 is
-    in_currency = sum(unit == currency for _, _, unit in read)
-    # BT-110 is the TaxTotal in BT-5, wherever it stands (BR-CO-15 reads cbc:TaxAmount[@currencyID = BT-5]); without
-    # one, the first that is not in a distinct BT-6.
-    main = next((i for i, (_, _, unit) in enumerate(read) if currency is not None and unit == currency), None)
-    if main is None:
-        main = next(
-            (i for i, (_, _, unit) in enumerate(read) if not distinct_tax_currency or unit != tax_currency), None
-        )
+    units = [unit for _, _, unit in read]
+    in_currency = units.count(currency)
+    main = main_tax_total(units, currency, tax_currency)
     for index, (tk, amount, unit) in enumerate(read):
         if index == main:
             vat = _decimal_of(amount)

@@ -44,18 +44,17 @@ def _check_cii_accounts(ctx: RuleContext, payment: Payment) -> None:
     ask. pdp also fails BR-61 when such a means has no creditor account at all, as EN 16931's text and the UBL
     artefact do and the CII artefact cannot (no account element, no context): a deliberate difference."""
     inv = ctx.invoice
+    # (blank identifier, account element without identifier) of each credit transfer, as cii_blanks marks them
+    marked = [(inv.is_blank(f"BT-84@{k}"), inv.is_blank(f"BG-17@{k}")) for k in range(len(payment.credit_transfers))]
     if payment.means_code not in CREDIT_TRANSFER_CODES:
         # A later means coded 30 or 58 is still asked (cii_blanks marks only the accounts of such a means).
-        marked = [
-            (inv.is_blank(f"BT-84@{k}"), inv.is_blank(f"BG-17@{k}")) for k in range(len(payment.credit_transfers))
-        ]
         ctx.check(not any(blank or without_id for blank, without_id in marked), "BR-50")
         ctx.check(not any(without_id for _, without_id in marked), "BR-61")
         return
     accounts = [
-        (ct, inv.is_blank(f"BG-17@{k}"))
-        for k, ct in enumerate(payment.credit_transfers)
-        if ct.account_id or ct.account_name or inv.is_blank(f"BT-84@{k}") or inv.is_blank(f"BG-17@{k}")
+        (ct, without_id)
+        for ct, (blank, without_id) in zip(payment.credit_transfers, marked, strict=True)
+        if ct.account_id or ct.account_name or blank or without_id
     ]
     ctx.check(all(ct.account_id for ct, _ in accounts), "BR-50")
     ctx.check(bool(accounts) and not any(without_id for _, without_id in accounts), "BR-61")
